@@ -1,0 +1,61 @@
+/* dr-cli.c — dispatch of headless subcommands (`damage-review infer …`). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dr-cli.h"
+#include "dr-cli-commands.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} DrCliCommand;
+
+static const DrCliCommand commands[] = {
+  { "help", dr_cli_help, N_("Show this help") },
+};
+
+/* Prints the usage summary of the binary and every subcommand to stdout; returns 0. */
+int
+dr_cli_help (int argc, char **argv)
+{
+  printf ("%s\n", _("Usage: damage-review [FILE|FOLDER|PROJECT]"));
+  printf ("       %s\n\n", _("damage-review COMMAND [OPTION…]"));
+  printf ("%s\n", _("Review car-damage photos with four segmentation models."));
+  printf ("%s\n\n", _("Without a command, opens the review window."));
+  printf ("%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    printf ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  printf ("\n%s\n", _("Run “damage-review COMMAND --help” for a command’s options."));
+  return DR_EXIT_OK;
+}
+
+/* Looks argv[1] up in the command table; runs it with argv shifted by one. */
+gboolean
+dr_cli_try_run (int argc, char **argv, int *status)
+{
+  if (argc < 2)
+    return FALSE;
+  const char *arg = argv[1];
+  if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)
+    {
+      *status = dr_cli_help (argc - 1, argv + 1);
+      return TRUE;
+    }
+  if (strcmp (arg, "--version") == 0)
+    {
+      printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      *status = DR_EXIT_OK;
+      return TRUE;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (arg, commands[i].name) == 0)
+      {
+        *status = commands[i].run (argc - 1, argv + 1);
+        return TRUE;
+      }
+  return FALSE;
+}

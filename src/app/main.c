@@ -1,0 +1,24 @@
+/* main.c — entry point: a subcommand runs headless, anything else opens the window. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "dr-application.h"
+#include "dr-cli.h"
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  int status;
+  if (dr_cli_try_run (argc, argv, &status))
+    return status;
+
+  g_autoptr (DrApplication) app = dr_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

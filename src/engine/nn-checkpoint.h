@@ -1,0 +1,50 @@
+/* nn-checkpoint.h — read a state dict from a torch.save zip (.pt, torch 1.6 … 2.x) or a
+ * .safetensors file, without executing anything from it.
+ *
+ * The result is a flat list of named tensors, every float tensor widened to contiguous fp32.
+ * Integer tensors (num_batches_tracked) are listed with their shape but carry no data.
+ * Key prefixes `module.` (repeated) and `model.` (when on every key) are stripped, and a
+ * top-level wrapper dict {'state_dict'|'model'|'model_state_dict'|'net': ...} is unwrapped.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nn-status.h"
+
+#define NN_MAX_DIMS 8
+
+typedef enum {
+  NN_DTYPE_F32,  /* what float tensors become after reading */
+  NN_DTYPE_INT,  /* any integer/bool tensor: shape only, data == NULL */
+} NnDtype;
+
+typedef struct {
+  char *name;                  /* key after prefix stripping, NUL-terminated */
+  NnDtype dtype;
+  int ndim;                    /* 0 … NN_MAX_DIMS */
+  int64_t shape[NN_MAX_DIMS];
+  size_t numel;
+  float *data;                 /* [numel] contiguous C order, or NULL for NN_DTYPE_INT */
+} NnNamedTensor;
+
+typedef struct {
+  NnNamedTensor *tensors;      /* [count], in file order */
+  size_t count;
+} NnStateDict;
+
+/* Reads path (format chosen by content, not extension) into sd. On failure sd is left empty
+ * and err names the file and the reason in one line. Never crashes or hangs on any bytes;
+ * every allocation is bounded by the file size. */
+NnStatus nn_checkpoint_read (const char *path, NnStateDict *sd, NnError *err);
+
+/* Same, from a memory buffer; name is used in error messages only. Used by the fuzzer. */
+NnStatus nn_checkpoint_read_memory (const void *data, size_t size, const char *name,
+                                    NnStateDict *sd, NnError *err);
+
+/* Releases everything sd owns and leaves it empty; safe on an empty or zeroed sd. */
+void nn_state_dict_clear (NnStateDict *sd);
+
+/* Returns the tensor named name, or NULL. */
+const NnNamedTensor *nn_state_dict_find (const NnStateDict *sd, const char *name);
