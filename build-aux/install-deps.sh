@@ -14,7 +14,7 @@ packages=(
   # app
   libgtk-4-dev libadwaita-1-dev
   # desktop integration checks
-  desktop-file-utils appstream libglib2.0-bin shared-mime-info
+  desktop-file-utils appstream libglib2.0-bin shared-mime-info python3-yaml
   # SVG loader for icons (only a Recommends of GTK, so absent with --no-install-recommends)
   librsvg2-common
   # oracles and GUI tests
