@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Checks that the built desktop entry, AppStream metainfo and MIME package agree with each
 other and with the icon and binary, and that update-mime-database accepts the MIME package.
-The screenshots named by the metainfo must exist under data/screenshots/ once that folder
+The screenshots named by the metainfo must be PNGs under data/screenshots/ once that folder
 exists; before it exists the test reports SKIP (exit 77) after the other checks pass.
 
 Usage: check-desktop-integration.py MIME_XML DESKTOP METAINFO SOURCE_ROOT APP_ID BINARY
 """
 import configparser
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,21 @@ def check_mime(mime_xml, errors):
             entries = [line.strip().split(":") for line in f if not line.startswith("#")]
         if not any(e[1:3] == [PROJECT_TYPE, PROJECT_GLOB] for e in entries if len(e) >= 3):
             errors.append(f"{mime_xml}: update-mime-database produced no {PROJECT_GLOB} glob")
+
+
+def check_screenshot(path, errors):
+    """A screenshot is a real PNG at least 620 pixels wide (readable in software centres)."""
+    if not os.path.isfile(path):
+        errors.append(f"{path}: referenced by the metainfo but missing")
+        return
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        errors.append(f"{path}: not a PNG file")
+        return
+    width, height = struct.unpack(">II", head[16:24])
+    if width < 620 or height < 350:
+        errors.append(f"{path}: {width}×{height} is too small for a screenshot")
 
 
 def check_desktop(desktop, app_id, binary, errors):
@@ -95,7 +111,8 @@ def main():
         errors.append(f"{icon}: missing")
     shot_dir = os.path.join(source_root, "data", "screenshots")
     if os.path.isdir(shot_dir):
-        errors += [f"{s}: referenced by the metainfo but missing" for s in shots if not os.path.isfile(s)]
+        for shot in shots:
+            check_screenshot(shot, errors)
     for e in errors:
         print(e)
     if errors:
