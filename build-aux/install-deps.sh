@@ -16,7 +16,7 @@ packages=(
   # desktop integration checks
   desktop-file-utils appstream libglib2.0-bin
   # oracles and GUI tests
-  python3 python3-numpy python3-torch python3-torchvision python3-opencv
+  python3 python3-numpy python3-torch python3-torchvision python3-opencv python3-pil
   xvfb xauth imagemagick dbus-x11 at-spi2-core
 )
 

@@ -94,7 +94,7 @@ int
 dr_image_exif_orientation (const guint8 *exif, gsize len)
 {
   static const guint8 prefix[6] = { 'E', 'x', 'i', 'f', 0, 0 };
-  if (exif == NULL || len < 8 || len > 0xffff + sizeof prefix)
+  if (exif == NULL || len < 8 || len > (16u << 20))
     return 1;
   g_autofree guint8 *copy = NULL;
   if (memcmp (exif, prefix, sizeof prefix) != 0)
@@ -324,6 +324,12 @@ dr_image_probe (const char *path, int *width, int *height, GError **error)
     {
       int e = errno;
       return dr_image_fail (error, DR_STORE_ERROR_IO, path, "cannot open: %s", g_strerror (e));
+    }
+  struct stat st;
+  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      fclose (f);
+      return dr_image_fail (error, DR_STORE_ERROR_IO, path, "not a regular file");
     }
   guint8 *head = g_malloc (WEBP_HEAD_BYTES);
   gsize n = fread (head, 1, WEBP_HEAD_BYTES, f);

@@ -16,6 +16,7 @@ import zlib
 
 import cv2
 import numpy as np
+from PIL import Image
 
 binary, work = sys.argv[1], sys.argv[2]
 os.makedirs(work, exist_ok=True)
@@ -110,6 +111,9 @@ write("progressive.jpg", encode(".jpg", photo(120, 90), [cv2.IMWRITE_JPEG_PROGRE
 reference("progressive.jpg")
 write("restart.jpg", encode(".jpg", photo(64, 48), [cv2.IMWRITE_JPEG_RST_INTERVAL, 2]))
 reference("restart.jpg")
+# CMYK (Adobe, as Pillow writes it; cv2 cannot write one): OpenCV converts with its own formula.
+Image.fromarray(rng.integers(0, 256, (23, 37, 4), dtype=np.uint8), "CMYK").save(path("cmyk.jpg"), quality=90)
+reference("cmyk.jpg")
 big = photo(1000, 600)
 write("big6.jpg", jpeg_with_exif(encode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 92]), 6))
 reference("big6.jpg")

@@ -127,6 +127,9 @@ test_broken (void)
   g_autoptr (GError) error = NULL;
   g_assert_null (dr_image_load (workdir, &error));
   assert_file_error (error, workdir, DR_STORE_ERROR_IO, "not a regular file");
+  g_clear_error (&error);
+  g_assert_false (dr_image_probe (workdir, NULL, NULL, &error));
+  assert_file_error (error, workdir, DR_STORE_ERROR_IO, "not a regular file");
 }
 
 /* Probe reports oriented sizes from the header alone. */
