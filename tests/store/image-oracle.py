@@ -6,7 +6,8 @@ Usage: image-oracle.py TEST_BINARY WORKDIR [GTest args...]
 Every file is generated here (cv2.imencode, or PNG/EXIF/RIFF bytes assembled by hand); for
 each decodable one, cv2.imread(path, IMREAD_COLOR) converted to RGB is stored as NAME.rgb and
 listed in manifest.txt as "decode NAME WIDTH HEIGHT". Broken files are only written; the
-expected errors live in test-image.c. Then TEST_BINARY runs with DR_TEST_IMAGES=WORKDIR.
+expected errors live in test-image.c. Mutated copies of the good files are listed as
+"mutant NAME". Then TEST_BINARY runs with DR_TEST_IMAGES=WORKDIR.
 """
 import os
 import struct
@@ -199,6 +200,26 @@ write("truncated.png", png_ok[: len(png_ok) // 2])
 write("truncated.webp", lossless[: len(lossless) // 2])
 write("empty.jpg", b"")
 write("random.jpg", rng.integers(0, 256, 4096, dtype=np.uint8).tobytes())
+
+# Mutants: random byte changes, cuts and insertions in the valid files above (fixed seed).
+# Each must decode or fail cleanly; test-image checks the error and probe/load agreement.
+sources = [line.split()[1] for line in manifest]
+mutator = np.random.default_rng(99)
+for i in range(300):
+    name = sources[i % len(sources)]
+    data = bytearray(open(path(name), "rb").read())
+    for _ in range(int(mutator.choice([1, 2, 4, 16]))):
+        at = int(mutator.integers(0, min(len(data), 160 if i % 2 else len(data))))
+        op = mutator.random()
+        if op < 0.7:
+            data[at] = int(mutator.choice([0, 0xFF, 0x7F, 0x80, int(mutator.integers(0, 256))]))
+        elif op < 0.85:
+            del data[at:at + int(mutator.integers(1, 64))]
+        else:
+            data[at:at] = bytes(mutator.integers(0, 256, int(mutator.integers(1, 16)), dtype=np.uint8))
+    mutant = f"mutant{i:03d}{os.path.splitext(name)[1]}"
+    write(mutant, bytes(data))
+    manifest.append(f"mutant {mutant}")
 
 with open(path("manifest.txt"), "w") as f:
     f.write("\n".join(manifest) + "\n")

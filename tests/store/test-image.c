@@ -245,6 +245,47 @@ test_save_grey (void)
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS)); /* the good file is still there */
 }
 
+/* Mutated files: load, probe and thumbnail either succeed or fail with a DR_STORE_ERROR
+ * message naming the file on one line; when load and probe both succeed they agree. */
+static void
+test_mutants (gconstpointer data)
+{
+  const GPtrArray *names = data;
+  guint loaded = 0;
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = file (g_ptr_array_index (names, i));
+      g_autofree char *prefix = g_strconcat (path, ": ", NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GError) probe_error = NULL;
+      g_autoptr (GError) thumb_error = NULL;
+      int w = 0, h = 0;
+      g_autoptr (DrImage) img = dr_image_load (path, &error);
+      gboolean probed = dr_image_probe (path, &w, &h, &probe_error);
+      g_autoptr (DrImage) thumb = dr_image_load_thumbnail (path, 16, &thumb_error);
+      GError *errors[] = { error, probe_error, thumb_error };
+      for (gsize k = 0; k < G_N_ELEMENTS (errors); k++)
+        if (errors[k] != NULL)
+          {
+            g_assert_true (errors[k]->domain == DR_STORE_ERROR);
+            g_assert_true (g_str_has_prefix (errors[k]->message, prefix));
+            g_assert_null (strchr (errors[k]->message, '\n'));
+          }
+      g_assert_true ((img != NULL) == (error == NULL));
+      g_assert_true (probed == (probe_error == NULL));
+      g_assert_true ((thumb != NULL) == (thumb_error == NULL));
+      if (img != NULL && probed)
+        {
+          g_assert_cmpint (img->width, ==, w);
+          g_assert_cmpint (img->height, ==, h);
+        }
+      if (thumb != NULL)
+        g_assert_cmpint (MAX (thumb->width, thumb->height), <=, 16);
+      loaded += img != NULL;
+    }
+  g_test_message ("%u mutants, %u still decode", names->len, loaded);
+}
+
 /* Frees one manifest case. */
 static void
 decode_case_free (gpointer p)
@@ -268,12 +309,18 @@ main (int argc, char **argv)
   g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
   g_auto (GStrv) lines = g_strsplit (manifest, "\n", -1);
   g_autoptr (GPtrArray) cases = g_ptr_array_new_with_free_func (decode_case_free);
+  g_autoptr (GPtrArray) mutants = g_ptr_array_new_with_free_func (g_free);
   for (char **l = lines; *l; l++)
     {
       char name[256];
       int w, h;
       if (**l == '\0')
         continue;
+      if (sscanf (*l, "mutant %255s", name) == 1)
+        {
+          g_ptr_array_add (mutants, g_strdup (name));
+          continue;
+        }
       if (sscanf (*l, "decode %255s %d %d", name, &w, &h) != 3)
         g_error ("bad manifest line: %s", *l);
       DecodeCase *c = g_new0 (DecodeCase, 1);
@@ -285,7 +332,9 @@ main (int argc, char **argv)
       g_test_add_data_func (test_path, c, test_decode);
     }
   g_assert_cmpuint (cases->len, >=, 30);
+  g_assert_cmpuint (mutants->len, >=, 100);
   g_test_add_func ("/image/broken", test_broken);
+  g_test_add_data_func ("/image/mutants", mutants, test_mutants);
   g_test_add_func ("/image/probe", test_probe);
   g_test_add_func ("/image/thumbnail", test_thumbnail);
   g_test_add_func ("/image/save-grey", test_save_grey);
