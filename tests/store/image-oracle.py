@@ -149,6 +149,17 @@ rgb_rows = [r.tobytes() for r in np.ascontiguousarray(base[:, :, ::-1])]
 for o in (3, 6, 8):
     write(f"orient{o}.png", png_bytes(37, 23, 8, 2, rgb_rows, png_chunk(b"eXIf", tiff_orientation(o))))
     reference(f"orient{o}.png")
+adam7 = b""
+rgb = np.ascontiguousarray(base[:, :, ::-1])
+for x0, y0, dx, dy in ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4),
+                       (1, 0, 2, 2), (0, 1, 1, 2)):
+    sub = rgb[y0::dy, x0::dx]
+    if sub.size:
+        adam7 += b"".join(b"\x00" + np.ascontiguousarray(r).tobytes() for r in sub)
+write("interlaced.png", b"\x89PNG\r\n\x1a\n"
+      + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 37, 23, 8, 2, 0, 0, 1))
+      + png_chunk(b"IDAT", zlib.compress(adam7)) + png_chunk(b"IEND", b""))
+reference("interlaced.png")
 write("png-named.jpg", encode(".png", base))
 reference("png-named.jpg")
 
