@@ -273,6 +273,33 @@ dr_photo_get (DrProject *project, gint64 photo_id, GError **error)
   return g_ptr_array_steal_index (infos, 0);
 }
 
+/* Reads the size columns of a readable photo. */
+gboolean
+dr_photo_get_size (DrProject *project, gint64 photo_id, guint *width, guint *height,
+                   GError **error)
+{
+  /* Size of the photo, only if it was decoded at import. */
+  g_autoptr (DrStatement) stmt = dr_project_prepare (
+    project, "SELECT width, height FROM photos WHERE id = ?1 AND error IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, photo_id);
+  int rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
+                     "%s: no readable photo with id %" G_GINT64_FORMAT,
+                     dr_project_get_path (project), photo_id);
+      else
+        dr_project_set_db_error (project, error, "reading a photo");
+      return FALSE;
+    }
+  *width = (guint) sqlite3_column_int (stmt, 0);
+  *height = (guint) sqlite3_column_int (stmt, 1);
+  return TRUE;
+}
+
 /* Ensures the claim, then points the photo at it, in one transaction. */
 gboolean
 dr_photo_set_claim (DrProject *project, gint64 photo_id, const char *claim_name, GError **error)

@@ -46,6 +46,11 @@ GPtrArray *dr_photo_list (DrProject *project, GError **error);
 /* One photo; DR_STORE_ERROR_NOT_FOUND if there is no such id. */
 DrPhotoInfo *dr_photo_get (DrProject *project, gint64 photo_id, GError **error);
 
+/* The oriented width and height of a photo that was decoded at import; DR_STORE_ERROR_NOT_FOUND
+ * for an unknown id or a photo stored with an error. */
+gboolean dr_photo_get_size (DrProject *project, gint64 photo_id, guint *width, guint *height,
+                            GError **error);
+
 /* Moves a photo to the claim called claim_name (created if needed). */
 gboolean dr_photo_set_claim (DrProject *project, gint64 photo_id, const char *claim_name,
                              GError **error);

@@ -1,6 +1,7 @@
 /* dr-prediction.c — registering models, storing and reading predictions, finding stale ones. */
 #include "dr-prediction.h"
 
+#include "dr-photo.h"
 #include "dr-rle.h"
 #include "dr-store-error.h"
 
@@ -110,32 +111,6 @@ dr_prediction_dup_current_model (DrProject *project, DrDamage damage, GError **e
   return NULL;
 }
 
-/* The oriented size of a readable photo; NOT_FOUND for unknown or unreadable photos. */
-static gboolean
-photo_size (DrProject *project, gint64 photo_id, guint *width, guint *height, GError **error)
-{
-  /* Size of the photo, only if it was decoded at import. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project, "SELECT width, height FROM photos WHERE id = ?1 AND error IS NULL", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
-                     "%s: no readable photo with id %" G_GINT64_FORMAT,
-                     dr_project_get_path (project), photo_id);
-      else
-        dr_project_set_db_error (project, error, "reading a photo");
-      return FALSE;
-    }
-  *width = (guint) sqlite3_column_int (stmt, 0);
-  *height = (guint) sqlite3_column_int (stmt, 1);
-  return TRUE;
-}
-
 /* Validates everything before one upsert statement (atomic by itself). */
 gboolean
 dr_prediction_store (DrProject *project, gint64 photo_id, DrDamage damage,
@@ -151,7 +126,7 @@ dr_prediction_store (DrProject *project, gint64 photo_id, DrDamage damage,
       return FALSE;
     }
   guint width, height;
-  if (!photo_size (project, photo_id, &width, &height, error))
+  if (!dr_photo_get_size (project, photo_id, &width, &height, error))
     return FALSE;
   g_autoptr (GError) local = NULL;
   g_autoptr (DrRle) mask = dr_rle_new_from_string (rle, height, width, &local);
