@@ -2,6 +2,7 @@
 #include "dr-revision.h"
 
 #include "dr-photo.h"
+#include "dr-prediction.h"
 #include "dr-rle.h"
 #include "dr-store-error.h"
 
@@ -236,6 +237,24 @@ dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage damage, GErr
   r->created = sqlite3_column_int64 (stmt, 5);
   r->kind = kind_from_string ((const char *) sqlite3_column_text (stmt, 6));
   return r;
+}
+
+/* Head first, then the current prediction. */
+char *
+dr_revision_dup_layer_rle (DrProject *project, gint64 photo_id, DrDamage damage, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (DrRevision) head = dr_revision_get_head (project, photo_id, damage, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (head != NULL)
+    return g_steal_pointer (&head->rle);
+  g_autoptr (DrPrediction) prediction = dr_prediction_get_current (project, photo_id, damage,
+                                                                   error);
+  return prediction != NULL ? g_steal_pointer (&prediction->rle) : NULL;
 }
 
 /* Reads where undo and redo would go: the head's parent and its newest child. */

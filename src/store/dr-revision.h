@@ -52,6 +52,11 @@ gboolean dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damag
 DrRevision *dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage damage,
                                   GError **error);
 
+/* The mask the layer shows now, as COCO RLE: the head revision's, else the current model's
+ * prediction; NULL without error when there is neither (nothing to draw). */
+char *dr_revision_dup_layer_rle (DrProject *project, gint64 photo_id, DrDamage damage,
+                                 GError **error);
+
 /* Moves the head to its parent. *moved is FALSE (and nothing changes) at the bottom. */
 gboolean dr_revision_undo (DrProject *project, gint64 photo_id, DrDamage damage,
                            gboolean *moved, GError **error);

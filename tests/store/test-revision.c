@@ -241,10 +241,20 @@ test_verdicts (Fixture *f, gconstpointer data)
                                       &error));
   g_assert_true (dr_prediction_store (f->project, f->photo, DR_DAMAGE_CRUSHED, SHA_A, empty,
                                       0.9, &error));
+  g_autofree char *shown_before = dr_revision_dup_layer_rle (f->project, f->photo,
+                                                              DR_DAMAGE_SCRATCH, &error);
+  g_assert_cmpstr (shown_before, ==, p);
   gint64 rev;
   g_assert_true (dr_revision_append (f->project, f->photo, DR_DAMAGE_SCRATCH, fin,
                                      DR_REVISION_POLYGON, "kim", &rev, &error));
   g_assert_no_error (error);
+  g_autofree char *shown_after = dr_revision_dup_layer_rle (f->project, f->photo,
+                                                             DR_DAMAGE_SCRATCH, &error);
+  g_assert_cmpstr (shown_after, ==, fin);
+  g_autofree char *nothing = dr_revision_dup_layer_rle (f->project, f->photo,
+                                                         DR_DAMAGE_BREAKAGE, &error);
+  g_assert_no_error (error);
+  g_assert_null (nothing);
 
   g_autoptr (DrReview) corrected = NULL;
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_SCRATCH,
