@@ -24,7 +24,7 @@ dr_npy_write_f32 (const char *path, const float *data, const gsize *shape, guint
   for (guint i = 0; i < ndim; i++)
     {
       g_string_append_printf (dict, "%" G_GSIZE_FORMAT "%s", shape[i],
-                              ndim == 1 || i + 1 < ndim ? ", " : "");
+                              ndim == 1 ? "," : i + 1 < ndim ? ", " : "");
       numel *= shape[i];
     }
   g_string_append (dict, "), }");
