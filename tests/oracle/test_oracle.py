@@ -44,6 +44,8 @@ PHOTOS = [
     ("e_17x9.png", 17, 9, "png", None),
     ("f_640x480_o3.jpg", 640, 480, "jpg", 3),
     ("g_512x512_o1.jpg", 512, 512, "jpg", 1),
+    # 256x256 PNG: decode and resize are exact copies, so this one isolates the network.
+    ("h_256x256.png", 256, 256, "png", None),
 ]
 # Models dirs for the layout runs: damage -> (layout, file name override or None).
 LAYOUT_DIRS = {
