@@ -14,7 +14,7 @@ typedef struct {
   const char *const file_names[5];
 } DrDamageInfo;
 
-static const DrDamageInfo damage_info[DR_DAMAGE_N] = {
+static const DrDamageInfo damage_info[DR_N_DAMAGE] = {
   [DR_DAMAGE_SCRATCH] = { "Scratch", N_("Scratch"),
                           { "[DAMAGE][Scratch_0]Unet.pt",
                             "[DAMAGE][Scratch_0]Unet.safetensors", NULL } },
@@ -44,16 +44,16 @@ struct _DrModelSet {
 
   GPtrArray *dirs;         /* char*, NULL-terminated: directories searched, in order */
   GPtrArray *dir_origins;  /* const char*: where each directory came from (for messages) */
-  DrModelSlot slots[DR_DAMAGE_N];
+  DrModelSlot slots[DR_N_DAMAGE];
 };
 
 G_DEFINE_FINAL_TYPE (DrModelSet, dr_model_set, G_TYPE_OBJECT)
 
-/* Returns the untranslated id; damage must be a valid DrDamage. */
+/* Returns the untranslated model name; damage must be a valid DrDamage. */
 const char *
-dr_damage_get_id (DrDamage damage)
+dr_damage_get_model_name (DrDamage damage)
 {
-  g_return_val_if_fail (damage < DR_DAMAGE_N, NULL);
+  g_return_val_if_fail (DR_DAMAGE_IS_VALID ((int) damage), NULL);
   return damage_info[damage].id;
 }
 
@@ -61,7 +61,7 @@ dr_damage_get_id (DrDamage damage)
 const char *
 dr_damage_get_display_name (DrDamage damage)
 {
-  g_return_val_if_fail (damage < DR_DAMAGE_N, NULL);
+  g_return_val_if_fail (DR_DAMAGE_IS_VALID ((int) damage), NULL);
   return _(damage_info[damage].display_name);
 }
 
@@ -69,7 +69,7 @@ dr_damage_get_display_name (DrDamage damage)
 const char *const *
 dr_damage_get_file_names (DrDamage damage)
 {
-  g_return_val_if_fail (damage < DR_DAMAGE_N, NULL);
+  g_return_val_if_fail (DR_DAMAGE_IS_VALID ((int) damage), NULL);
   return damage_info[damage].file_names;
 }
 
@@ -79,7 +79,7 @@ dr_model_set_finalize (GObject *object)
 {
   DrModelSet *self = DR_MODEL_SET (object);
 
-  for (int d = 0; d < DR_DAMAGE_N; d++)
+  for (int d = 0; d < DR_N_DAMAGE; d++)
     {
       DrModelSlot *slot = &self->slots[d];
       g_free (slot->path);
@@ -136,7 +136,7 @@ dr_model_set_locate (const char *models_dir)
   add_dir (self, MODELSDIR, N_("installed"));
   g_ptr_array_add (self->dirs, NULL);
 
-  for (int d = 0; d < DR_DAMAGE_N; d++)
+  for (int d = 0; d < DR_N_DAMAGE; d++)
     for (guint i = 0; self->slots[d].path == NULL && i + 1 < self->dirs->len; i++)
       for (const char *const *name = damage_info[d].file_names; *name != NULL; name++)
         {
@@ -163,7 +163,7 @@ dr_model_set_get_search_dirs (DrModelSet *self)
 const char *
 dr_model_set_get_path (DrModelSet *self, DrDamage damage)
 {
-  g_return_val_if_fail (DR_IS_MODEL_SET (self) && damage < DR_DAMAGE_N, NULL);
+  g_return_val_if_fail (DR_IS_MODEL_SET (self) && DR_DAMAGE_IS_VALID ((int) damage), NULL);
   return self->slots[damage].path;
 }
 
@@ -171,7 +171,7 @@ dr_model_set_get_path (DrModelSet *self, DrDamage damage)
 char *
 dr_model_set_describe_missing (DrModelSet *self, DrDamage damage)
 {
-  g_return_val_if_fail (DR_IS_MODEL_SET (self) && damage < DR_DAMAGE_N, NULL);
+  g_return_val_if_fail (DR_IS_MODEL_SET (self) && DR_DAMAGE_IS_VALID ((int) damage), NULL);
 
   const char *const *names = damage_info[damage].file_names;
   g_autoptr (GString) others = g_string_new (NULL);
@@ -218,7 +218,7 @@ error_code_for (NnStatus status)
 gboolean
 dr_model_set_load (DrModelSet *self, DrDamage damage, GError **error)
 {
-  g_return_val_if_fail (DR_IS_MODEL_SET (self) && damage < DR_DAMAGE_N, FALSE);
+  g_return_val_if_fail (DR_IS_MODEL_SET (self) && DR_DAMAGE_IS_VALID ((int) damage), FALSE);
   DrModelSlot *slot = &self->slots[damage];
 
   if (!slot->tried)
@@ -260,7 +260,7 @@ dr_model_set_load (DrModelSet *self, DrDamage damage, GError **error)
 const NnUnet *
 dr_model_set_get_model (DrModelSet *self, DrDamage damage)
 {
-  g_return_val_if_fail (DR_IS_MODEL_SET (self) && damage < DR_DAMAGE_N, NULL);
+  g_return_val_if_fail (DR_IS_MODEL_SET (self) && DR_DAMAGE_IS_VALID ((int) damage), NULL);
   return self->slots[damage].model;
 }
 
@@ -268,6 +268,6 @@ dr_model_set_get_model (DrModelSet *self, DrDamage damage)
 const char *
 dr_model_set_get_sha256 (DrModelSet *self, DrDamage damage)
 {
-  g_return_val_if_fail (DR_IS_MODEL_SET (self) && damage < DR_DAMAGE_N, NULL);
+  g_return_val_if_fail (DR_IS_MODEL_SET (self) && DR_DAMAGE_IS_VALID ((int) damage), NULL);
   return self->slots[damage].sha256;
 }

@@ -17,20 +17,13 @@
 
 #include <glib-object.h>
 
+#include "dr-damage.h"
 #include "nn-unet.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-  DR_DAMAGE_SCRATCH,
-  DR_DAMAGE_SEPARATED,
-  DR_DAMAGE_CRUSHED,
-  DR_DAMAGE_BREAKAGE,
-  DR_DAMAGE_N,
-} DrDamage;
-
-/* Untranslated model name used in output file names and JSON ("Scratch", …). */
-const char *dr_damage_get_id (DrDamage damage);
+/* Untranslated model name used in output file names and JSON ("Scratch", "Separated", …). */
+const char *dr_damage_get_model_name (DrDamage damage);
 
 /* Translated name for display. */
 const char *dr_damage_get_display_name (DrDamage damage);

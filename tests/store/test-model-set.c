@@ -89,7 +89,7 @@ test_names (void)
   g_assert_cmpstr (dr_model_set_get_path (set2, DR_DAMAGE_SEPARATED), ==, orig);
   g_assert_cmpstr (dr_model_set_get_path (set2, DR_DAMAGE_SCRATCH), ==, pt);
 
-  g_assert_cmpstr (dr_damage_get_id (DR_DAMAGE_SEPARATED), ==, "Separated");
+  g_assert_cmpstr (dr_damage_get_model_name (DR_DAMAGE_SEPARATED), ==, "Separated");
   g_assert_cmpstr (dr_damage_get_file_names (DR_DAMAGE_SEPARATED)[0], ==,
                    "[DAMAGE][Seperated_1]Unet.pt");
 }

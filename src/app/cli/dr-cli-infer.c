@@ -41,7 +41,7 @@ ensure_dir (const char *dir)
 static guint
 load_models (DrInferRequest *req)
 {
-  for (DrDamage d = 0; d < DR_DAMAGE_N; d++)
+  for (DrDamage d = 0; d < DR_N_DAMAGE; d++)
     {
       g_autoptr (GError) error = NULL;
       if (dr_model_set_load (req->models, d, &error))
@@ -49,7 +49,7 @@ load_models (DrInferRequest *req)
       else
         {
           req->skipped[d] = g_strdup (error->message);
-          g_printerr (_("damage-review: skipping %s: %s\n"), dr_damage_get_id (d),
+          g_printerr (_("damage-review: skipping %s: %s\n"), dr_damage_get_model_name (d),
                       error->message);
         }
     }
@@ -110,14 +110,14 @@ request_clear (DrInferRequest *req)
       DrInferPhoto *photo = &req->photos[i];
       g_free (photo->stem);
       g_free (photo->error);
-      for (int d = 0; d < DR_DAMAGE_N; d++)
+      for (int d = 0; d < DR_N_DAMAGE; d++)
         {
           g_free (photo->results[d].mask_path);
           g_free (photo->results[d].logits_path);
           g_free (photo->results[d].error);
         }
     }
-  for (int d = 0; d < DR_DAMAGE_N; d++)
+  for (int d = 0; d < DR_N_DAMAGE; d++)
     g_free (req->skipped[d]);
   g_free (req->photos);
   g_clear_object (&req->models);

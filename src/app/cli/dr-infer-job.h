@@ -24,20 +24,20 @@ typedef struct {
   char *stem;                         /* basename without its last extension */
   int width, height;                  /* after EXIF orientation; 0 until decoded */
   char *error;                        /* photo-level failure (decode, name clash), or NULL */
-  DrInferResult results[DR_DAMAGE_N]; /* indexed by DrDamage; unused for inactive models */
+  DrInferResult results[DR_N_DAMAGE]; /* indexed by DrDamage; unused for inactive models */
 } DrInferPhoto;
 
 /* The whole request: inputs, options and the active (loaded) models. */
 typedef struct {
   DrModelSet *models;
-  DrDamage active[DR_DAMAGE_N];       /* loaded models, in DrDamage order */
+  DrDamage active[DR_N_DAMAGE];       /* loaded models, in DrDamage order */
   guint n_active;
   DrInferPhoto *photos;               /* [n_photos] */
   guint n_photos;
   const char *out_dir;                /* masks go here */
   const char *logits_dir;             /* .npy files go here, or NULL */
   guint n_threads;
-  char *skipped[DR_DAMAGE_N];         /* why a model is not active, or NULL */
+  char *skipped[DR_N_DAMAGE];         /* why a model is not active, or NULL */
 } DrInferRequest;
 
 /* Runs every (photo, active model) pair on n_threads workers, each with its own engine

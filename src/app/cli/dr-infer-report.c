@@ -23,7 +23,7 @@ dr_infer_print_table (const DrInferRequest *req)
           if (!r->done)
             continue;
           printf ("%-32s %-10s %12" G_GINT64_FORMAT " %7.2f%% %10.4f\n", base,
-                  dr_damage_get_id (req->active[k]), (gint64) r->stats.area_px,
+                  dr_damage_get_model_name (req->active[k]), (gint64) r->stats.area_px,
                   100.0 * r->stats.area_fraction, r->stats.mean_confidence);
         }
     }
@@ -46,10 +46,10 @@ add_models (JsonBuilder *b, const DrInferRequest *req)
 {
   json_builder_set_member_name (b, "models");
   json_builder_begin_array (b);
-  for (DrDamage d = 0; d < DR_DAMAGE_N; d++)
+  for (DrDamage d = 0; d < DR_N_DAMAGE; d++)
     {
       json_builder_begin_object (b);
-      add_string_or_null (b, "name", dr_damage_get_id (d));
+      add_string_or_null (b, "name", dr_damage_get_model_name (d));
       add_string_or_null (b, "path", dr_model_set_get_path (req->models, d));
       add_string_or_null (b, "sha256", dr_model_set_get_sha256 (req->models, d));
       add_string_or_null (b, "skipped", req->skipped[d]);
@@ -76,7 +76,7 @@ add_photo (JsonBuilder *b, const DrInferRequest *req, const DrInferPhoto *photo)
     {
       const DrInferResult *r = &photo->results[req->active[k]];
       json_builder_begin_object (b);
-      add_string_or_null (b, "model", dr_damage_get_id (req->active[k]));
+      add_string_or_null (b, "model", dr_damage_get_model_name (req->active[k]));
       if (r->done)
         {
           json_builder_set_member_name (b, "area_px");

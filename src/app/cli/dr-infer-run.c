@@ -92,7 +92,7 @@ static void
 write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const float *logits,
                DrInferResult *result)
 {
-  const char *id = dr_damage_get_id (damage);
+  const char *id = dr_damage_get_model_name (damage);
   g_autofree char *name = g_strdup_printf ("%s.%s.png", photo->stem, id);
   g_autofree char *mask_path = g_build_filename (req->out_dir, name, NULL);
   NnError nn_err = { 0 };
@@ -149,7 +149,7 @@ run_job (Worker *w, guint job)
       const NnUnet *model = dr_model_set_get_model (req->models, damage);
       if (nn_unet_run (model, w->ws, slot->input, w->logits, NULL, &nn_err) != NN_OK)
         result->error = g_strdup_printf ("%s: %s model: %s", slot->photo->path,
-                                         dr_damage_get_id (damage), nn_err.message);
+                                         dr_damage_get_model_name (damage), nn_err.message);
       else
         write_outputs (req, slot->photo, damage, w->logits, result);
     }
