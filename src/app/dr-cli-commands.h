@@ -2,3 +2,4 @@
 #pragma once
 
 int dr_cli_help (int argc, char **argv);
+int dr_cli_infer (int argc, char **argv);
