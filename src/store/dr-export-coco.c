@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dr-mask-components.h"
+#include "dr-json.h"
 #include "dr-store-error.h"
 
 /* Path of the COCO file of @split under @dir. */
@@ -204,25 +205,6 @@ fail (GError **error, const char *path, const char *format, ...)
   return FALSE;
 }
 
-/* Reads integer member @name of @obj into *out; FALSE when missing or not a JSON integer. */
-static gboolean
-get_int (JsonObject *obj, const char *name, gint64 *out)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_int (node);
-  return TRUE;
-}
-
-/* Array member @name of @obj, or NULL. */
-static JsonArray *
-get_array (JsonObject *obj, const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 /* Object element @i of @arr, or NULL. */
 static JsonObject *
 get_object_element (JsonArray *arr, guint i)
@@ -235,17 +217,17 @@ get_object_element (JsonArray *arr, guint i)
 static gboolean
 check_categories (JsonObject *root, const char *path, GError **error)
 {
-  JsonArray *cats = get_array (root, "categories");
+  JsonArray *cats = dr_json_member_array (root, "categories");
   if (cats == NULL || json_array_get_length (cats) != DR_N_DAMAGE)
     return fail (error, path, "categories must list the %d damage types", DR_N_DAMAGE);
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
       JsonObject *c = get_object_element (cats, d);
       gint64 id;
-      if (c == NULL || !get_int (c, "id", &id) || id != d + 1
-          || g_strcmp0 (json_object_get_string_member_with_default (c, "name", NULL),
+      if (c == NULL || !dr_json_member_int (c, "id", FALSE, &id) || id != d + 1
+          || g_strcmp0 (dr_json_member_string (c, "name"),
                         dr_export_category_name (d)) != 0
-          || g_strcmp0 (json_object_get_string_member_with_default (c, "supercategory", NULL),
+          || g_strcmp0 (dr_json_member_string (c, "supercategory"),
                         "damage") != 0)
         return fail (error, path, "category %d is not {id %d, %s, damage}", d + 1, d + 1,
                      dr_export_category_name (d));
@@ -261,18 +243,18 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
                   GError **error)
 {
   gint64 crowd, area, v;
-  JsonNode *seg_node = json_object_get_member (ann, "segmentation");
-  JsonObject *seg = seg_node != NULL && JSON_NODE_HOLDS_OBJECT (seg_node)
-                    ? json_node_get_object (seg_node) : NULL;
-  JsonArray *size = seg != NULL ? get_array (seg, "size") : NULL;
+  JsonObject *seg = dr_json_member_object (ann, "segmentation");
+  JsonArray *size = seg != NULL ? dr_json_member_array (seg, "size") : NULL;
   JsonNode *counts = seg != NULL ? json_object_get_member (seg, "counts") : NULL;
-  if (!get_int (ann, "iscrowd", &crowd) || crowd != 0)
+  if (!dr_json_member_int (ann, "iscrowd", FALSE, &crowd) || crowd != 0)
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": iscrowd must be 0", ann_id), NULL;
   if (size == NULL || json_array_get_length (size) != 2 || counts == NULL
       || !JSON_NODE_HOLDS_VALUE (counts) || json_node_get_value_type (counts) != G_TYPE_STRING)
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": segmentation is not "
                  "{size: [h, w], counts: string}", ann_id), NULL;
-  gint64 h = json_array_get_int_element (size, 0), w = json_array_get_int_element (size, 1);
+  gint64 h = -1, w = -1;
+  dr_json_array_int (size, 0, &h);
+  dr_json_array_int (size, 1, &w);
   if (h != item->height || w != item->width)
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": size [%" G_GINT64_FORMAT ", %"
                  G_GINT64_FORMAT "] is not the photo's [%u, %u]", ann_id, h, w, item->height,
@@ -283,10 +265,10 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
   if (rle == NULL)
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": %s", ann_id, local->message),
            NULL;
-  if (!get_int (ann, "area", &area) || area <= 0 || (guint64) area != dr_rle_get_area (rle))
+  if (!dr_json_member_int (ann, "area", FALSE, &area) || area <= 0 || (guint64) area != dr_rle_get_area (rle))
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": area is not the mask's %"
                  G_GUINT64_FORMAT " pixels", ann_id, dr_rle_get_area (rle)), NULL;
-  JsonArray *bbox = get_array (ann, "bbox");
+  JsonArray *bbox = dr_json_member_array (ann, "bbox");
   guint bx, by, bw, bh;
   dr_rle_get_bbox (rle, &bx, &by, &bw, &bh);
   guint want[4] = { bx, by, bw, bh };
@@ -295,10 +277,7 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
                  ann_id), NULL;
   for (guint k = 0; k < 4; k++)
     {
-      JsonNode *n = json_array_get_element (bbox, k);
-      v = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64
-          ? json_node_get_int (n) : -1;
-      if (v != want[k])
+      if (!dr_json_array_int (bbox, k, &v) || v != want[k])
         return fail (error, path, "annotation %" G_GINT64_FORMAT ": bbox is not the tight box "
                      "[%u, %u, %u, %u]", ann_id, bx, by, bw, bh), NULL;
     }
@@ -327,8 +306,8 @@ check_image_masks (const DrExportItem *item, GPtrArray *anns, const char *path, 
         {
           JsonObject *ann = anns->pdata[k];
           gint64 cat, id = 0;
-          get_int (ann, "id", &id);
-          if (!get_int (ann, "category_id", &cat) || cat < 1 || cat > DR_N_DAMAGE)
+          dr_json_member_int (ann, "id", FALSE, &id);
+          if (!dr_json_member_int (ann, "category_id", FALSE, &cat) || cat < 1 || cat > DR_N_DAMAGE)
             return fail (error, path, "annotation %" G_GINT64_FORMAT ": category_id must be "
                          "1–%d", id, DR_N_DAMAGE);
           if (cat != d + 1)
@@ -370,8 +349,8 @@ dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, G
   JsonObject *root = json_node_get_object (root_node);
   if (!check_categories (root, path, error))
     return FALSE;
-  JsonArray *images = get_array (root, "images");
-  JsonArray *anns = get_array (root, "annotations");
+  JsonArray *images = dr_json_member_array (root, "images");
+  JsonArray *anns = dr_json_member_array (root, "annotations");
   if (images == NULL || anns == NULL)
     return fail (error, path, "images and annotations must be lists");
 
@@ -391,15 +370,15 @@ dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, G
     {
       JsonObject *img = get_object_element (images, i);
       gint64 id, w, h;
-      if (img == NULL || !get_int (img, "id", &id) || !get_int (img, "width", &w)
-          || !get_int (img, "height", &h))
+      if (img == NULL || !dr_json_member_int (img, "id", FALSE, &id) || !dr_json_member_int (img, "width", FALSE, &w)
+          || !dr_json_member_int (img, "height", FALSE, &h))
         return fail (error, path, "images[%u] lacks integer id, width or height", i);
       DrExportEntry *e = g_hash_table_lookup (expected, &id);
       if (e == NULL || g_hash_table_contains (seen, &id))
         return fail (error, path, "image id %" G_GINT64_FORMAT " is unexpected or repeated", id);
       g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
       if (w != e->item->width || h != e->item->height
-          || g_strcmp0 (json_object_get_string_member_with_default (img, "file_name", NULL),
+          || g_strcmp0 (dr_json_member_string (img, "file_name"),
                         e->image_name) != 0)
         return fail (error, path, "image %" G_GINT64_FORMAT ": file_name or size differ from "
                      "the project", id);
@@ -413,7 +392,7 @@ dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, G
     {
       JsonObject *ann = get_object_element (anns, i);
       gint64 id, image_id;
-      if (ann == NULL || !get_int (ann, "id", &id) || !get_int (ann, "image_id", &image_id))
+      if (ann == NULL || !dr_json_member_int (ann, "id", FALSE, &id) || !dr_json_member_int (ann, "image_id", FALSE, &image_id))
         return fail (error, path, "annotations[%u] lacks integer id or image_id", i);
       DrExportEntry *e = g_hash_table_lookup (expected, &image_id);
       if (e == NULL || g_hash_table_contains (ann_ids, &id))
