@@ -28,11 +28,13 @@
 #include <gio/gio.h>
 
 #include "dr-damage.h"
+#include "dr-project.h"
 #include "dr-rle.h"
 
 G_BEGIN_DECLS
 
-/* Verdict ids as they appear in exported files. */
+/* Verdict ids as they appear in exported files: the project's own ("unreviewed", "accepted",
+ * "corrected", "rejected", "added", "none" = confirmed no damage of this type). */
 #define DR_EXPORT_VERDICT_UNREVIEWED "unreviewed"
 
 /* One photo to export. All strings and masks are owned by the item. */
@@ -48,6 +50,10 @@ typedef struct {
   DrRle *mask[DR_N_DAMAGE];         /* final mask, or NULL for an empty one */
   char *model_sha256[DR_N_DAMAGE];  /* model that predicted this layer, or NULL */
 } DrExportItem;
+
+/* Loads one item per readable photo of @project, in photo id order (see dr-export-source.c for
+ * which mask and verdict each layer gets). NULL with @error naming the project on failure. */
+GPtrArray *dr_export_load_items (DrProject *project, GError **error);
 
 /* A zeroed item; free with dr_export_item_free. */
 DrExportItem *dr_export_item_new (void);

@@ -112,11 +112,8 @@ warn (GPtrArray *warnings, const char *format, ...)
 
 /* Parses the whole file, then paints annotation by annotation. */
 GPtrArray *
-dr_import_aihub_load (const char *path, GPtrArray *warnings, GError **error)
+dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
 {
-  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
-  if (root == NULL)
-    return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return fail (error, path, "top level is not an object");
   JsonObject *obj = json_node_get_object (root);
@@ -200,4 +197,14 @@ dr_import_aihub_load (const char *path, GPtrArray *warnings, GError **error)
     if (!dr_ground_truth_canvas_finish (canvases->pdata[i], gts->pdata[i], error))
       return NULL;
   return g_steal_pointer (&gts);
+}
+
+/* Bounded JSON load, then the parse above. */
+GPtrArray *
+dr_import_aihub_load (const char *path, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
+  if (root == NULL)
+    return NULL;
+  return dr_import_aihub_parse (root, path, warnings, error);
 }

@@ -26,4 +26,11 @@ GPtrArray *dr_import_aihub_load (const char  *path,
                                  GPtrArray   *warnings,
                                  GError     **error);
 
+/* The same, on a document already loaded with dr_ground_truth_load_json (@path only names the
+ * file in messages). */
+GPtrArray *dr_import_aihub_parse (JsonNode    *root,
+                                 const char  *path,
+                                 GPtrArray   *warnings,
+                                 GError     **error);
+
 G_END_DECLS

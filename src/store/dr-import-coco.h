@@ -21,4 +21,11 @@ GPtrArray *dr_import_coco_load (const char  *path,
                                 GPtrArray   *warnings,
                                 GError     **error);
 
+/* The same, on a document already loaded with dr_ground_truth_load_json (@path only names the
+ * file in messages). */
+GPtrArray *dr_import_coco_parse (JsonNode    *root,
+                                 const char  *path,
+                                 GPtrArray   *warnings,
+                                 GError     **error);
+
 G_END_DECLS

@@ -88,7 +88,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
         {
           item->mask[d] = draw_layer (k, d, item->width, item->height);
           if (k < 5)
-            item->verdict[d] = g_strdup (item->mask[d] == NULL ? "confirmed_none" : "corrected");
+            item->verdict[d] = g_strdup (item->mask[d] == NULL ? "none" : "corrected");
           else if (d == 0)
             item->verdict[d] = g_strdup ("accepted");
           item->model_sha256[d] = g_strdup_printf ("%064x", d + 1);
@@ -363,7 +363,7 @@ test_tamper (Fixture *f, gconstpointer data)
     m[i] = m[i] ? 255 : 0;
   m[5 * item->width + 9] ^= 255;
   g_autofree char *png = g_build_filename (out, "masks", "IMG_0002_crushed.png", NULL);
-  g_assert_true (dr_image_save_grey_png (png, m, item->width, item->height, item->width, NULL));
+  g_assert_true (dr_image_save_grey_png (png, m, (int) item->width, (int) item->height, item->width, NULL));
   g_assert_false (dr_export_verify (f->items, out, &opts, NULL, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, png));
@@ -379,7 +379,7 @@ test_tamper (Fixture *f, gconstpointer data)
   g_autofree guint8 *orig = dr_export_item_decode (item, DR_DAMAGE_CRUSHED);
   for (gsize i = 0; i < (gsize) item->width * item->height; i++)
     m[i] = orig[i] ? 255 : 0;
-  g_assert_true (dr_image_save_grey_png (png, m, item->width, item->height, item->width, NULL));
+  g_assert_true (dr_image_save_grey_png (png, m, (int) item->width, (int) item->height, item->width, NULL));
   g_assert_true (dr_export_verify (f->items, out, &opts, NULL, &error));
   g_autofree char *coco = g_build_filename (out, "annotations", "instances_train.json", NULL);
   g_autofree char *text = slurp (coco);
