@@ -19,7 +19,8 @@ dr_export_png_write (const DrExportEntry *entry, const char *dir, GError **error
       for (gsize i = 0; i < n; i++)
         mask[i] = mask[i] ? 255 : 0;
       g_autofree char *path = g_build_filename (dir, "masks", entry->mask_name[d], NULL);
-      if (!dr_image_save_grey_png (path, mask, item->width, item->height, item->width, error))
+      if (!dr_image_save_grey_png (path, mask, (int) item->width, (int) item->height, item->width,
+                                   error))
         return FALSE;
     }
   return TRUE;
