@@ -9,7 +9,7 @@
 
 #include "dr-evaluate.h"
 #include "dr-export-private.h"
-#include "dr-import.h"
+#include "dr-label-import.h"
 #include "dr-project.h"
 #include "dr-store-error.h"
 #include "dr-test-util.h"
@@ -237,20 +237,20 @@ test_import_and_evaluate (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  DrImportSummary sum;
+  DrLabelImportSummary sum;
   /* Photo 1: scratch [5, 15) × [0, 10), breakage [10, 20) × [0, 10). */
   g_autofree char *a1 = aihub_file (f, "0001.json", "photos/0001.JPG", W, H,
     "{\"id\": 1, \"damage\": \"Scratched\", \"segmentation\": [[[[5,0],[15,0],[15,10],[5,10],[5,0]]]]},"
     "{\"id\": 2, \"damage\": \"Breakage\", \"segmentation\": [[[[10,0],[20,0],[20,10],[10,10],[10,0]]]]}");
-  g_assert_true (dr_import_labels (f->project, a1, warnings, &sum, &error));
+  g_assert_true (dr_label_import_file (f->project, a1, warnings, &sum, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (sum.n_matched, ==, 1);
   g_assert_cmpint (count_gt (f), ==, 4);
-  g_assert_true (dr_import_labels (f->project, a1, warnings, &sum, &error));
+  g_assert_true (dr_label_import_file (f->project, a1, warnings, &sum, &error));
   g_assert_cmpint (count_gt (f), ==, 4);
   /* Photo 5: no damage at all. */
   g_autofree char *a5 = aihub_file (f, "0005.json", "0005.jpg", W, H, "");
-  g_assert_true (dr_import_labels (f->project, a5, warnings, &sum, &error));
+  g_assert_true (dr_label_import_file (f->project, a5, warnings, &sum, &error));
   g_assert_cmpint (count_gt (f), ==, 8);
   /* Photo 3 through COCO: the whole photo is scratched. */
   const char *coco = "{\"images\": [{\"id\": 7, \"width\": 20, \"height\": 10, \"file_name\": \"0003.jpg\"},"
@@ -259,7 +259,7 @@ test_import_and_evaluate (Fixture *f, gconstpointer data)
                      " \"annotations\": [{\"id\": 1, \"image_id\": 7, \"category_id\": 1,"
                      " \"segmentation\": [[0,0,20,0,20,10,0,10]], \"iscrowd\": 0}]}";
   g_autofree char *c3 = dr_test_write_file (f->tmp, "coco.json", coco, strlen (coco));
-  g_assert_true (dr_import_labels (f->project, c3, warnings, &sum, &error));
+  g_assert_true (dr_label_import_file (f->project, c3, warnings, &sum, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (sum.n_images, ==, 2);
   g_assert_cmpuint (sum.n_matched, ==, 1);
@@ -270,7 +270,7 @@ test_import_and_evaluate (Fixture *f, gconstpointer data)
   /* Photo 2 labelled at the wrong size: the whole file is refused. */
   g_autofree char *a2 = aihub_file (f, "0002.json", "0002.jpg", 40, 30,
     "{\"id\": 1, \"damage\": \"Crushed\", \"segmentation\": [[[[1,1],[9,1],[9,9],[1,1]]]]}");
-  g_assert_false (dr_import_labels (f->project, a2, warnings, &sum, &error));
+  g_assert_false (dr_label_import_file (f->project, a2, warnings, &sum, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
   g_assert_true (g_str_has_prefix (error->message, a2));
   g_assert_nonnull (strstr (error->message, "image 0002.jpg is 40 × 30 but the photo rel/0002.jpg is 20 × 10"));

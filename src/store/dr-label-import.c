@@ -1,5 +1,5 @@
-/* dr-import.c — format detection, stem matching and storing of ground truth. */
-#include "dr-import.h"
+/* dr-label-import.c — format detection, stem matching and storing of ground truth. */
+#include "dr-label-import.h"
 
 #include <string.h>
 
@@ -128,8 +128,8 @@ store_all (DrProject *project, GPtrArray *gts, const char *path, const char *sou
 
 /* Loads, detects the format, parses, then stores in one transaction. */
 gboolean
-dr_import_labels (DrProject *project, const char *path, GPtrArray *warnings,
-                  DrImportSummary *summary, GError **error)
+dr_label_import_file (DrProject *project, const char *path, GPtrArray *warnings,
+                  DrLabelImportSummary *summary, GError **error)
 {
   g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
   if (root == NULL)
@@ -151,6 +151,6 @@ dr_import_labels (DrProject *project, const char *path, GPtrArray *warnings,
   if (!dr_project_commit (project, error))
     return FALSE;
   if (summary != NULL)
-    *summary = (DrImportSummary) { gts->len, n_matched };
+    *summary = (DrLabelImportSummary) { gts->len, n_matched };
   return TRUE;
 }

@@ -1,4 +1,4 @@
-/* dr-import.h — ground-truth label files into a project's ground_truth table.
+/* dr-label-import.h — ground-truth label files into a project's ground_truth table.
  *
  * The format is recognised from the content: a top-level `categories` list means standard
  * COCO (dr-import-coco.h), anything else is read as an AI Hub damage label file
@@ -22,14 +22,14 @@ G_BEGIN_DECLS
 typedef struct {
   guint n_images;     /* images described by the file */
   guint n_matched;    /* of those, stored against a photo */
-} DrImportSummary;
+} DrLabelImportSummary;
 
 /* Imports one label file; see above. Warnings are appended to @warnings (owned strings, may be
  * NULL). FALSE with a one-line @error naming the file on a rejected file. */
-gboolean dr_import_labels (DrProject        *project,
+gboolean dr_label_import_file (DrProject        *project,
                            const char       *path,
                            GPtrArray        *warnings,
-                           DrImportSummary  *summary,
+                           DrLabelImportSummary  *summary,
                            GError          **error);
 
 G_END_DECLS
