@@ -67,15 +67,16 @@ fit_scale (DrCanvas *self)
   return MIN ((double) vw / self->img_w, (double) vh / self->img_h);
 }
 
-/* Screen position of the photo's top-left corner, in widget coordinates. */
+/* Screen position of the photo's top-left corner, in widget coordinates, on whole pixels so
+ * that at 100 % every photo pixel is exactly one screen pixel. */
 static void
 get_origin (DrCanvas *self, double *ox, double *oy)
 {
   double vw = gtk_widget_get_width (GTK_WIDGET (self));
   double vh = gtk_widget_get_height (GTK_WIDGET (self));
   double cw = self->img_w * self->scale, ch = self->img_h * self->scale;
-  *ox = cw <= vw ? (vw - cw) / 2 : -gtk_adjustment_get_value (self->hadj);
-  *oy = ch <= vh ? (vh - ch) / 2 : -gtk_adjustment_get_value (self->vadj);
+  *ox = round (cw <= vw ? (vw - cw) / 2 : -gtk_adjustment_get_value (self->hadj));
+  *oy = round (ch <= vh ? (vh - ch) / 2 : -gtk_adjustment_get_value (self->vadj));
 }
 
 /* Sets one adjustment's range to the content extent, keeping value inside it. */
@@ -505,6 +506,14 @@ dr_canvas_set_overlay (DrCanvas *self, guint damage, DrOverlay *overlay)
   g_clear_pointer (&self->overlay[damage], dr_overlay_unref);
   self->overlay[damage] = overlay;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The overlay of one damage type, or NULL. */
+DrOverlay *
+dr_canvas_get_overlay (DrCanvas *self, guint damage)
+{
+  g_return_val_if_fail (DR_IS_CANVAS (self) && damage < DR_N_DAMAGE_TYPES, NULL);
+  return self->overlay[damage];
 }
 
 /* Drops every overlay (e.g. when another photo is shown). */

@@ -20,6 +20,7 @@ GtkWidget  *dr_canvas_new                (void);
 void        dr_canvas_set_photo          (DrCanvas *self, GdkTexture *photo);
 GdkTexture *dr_canvas_get_photo          (DrCanvas *self);
 void        dr_canvas_set_overlay        (DrCanvas *self, guint damage, DrOverlay *overlay);
+DrOverlay  *dr_canvas_get_overlay        (DrCanvas *self, guint damage);
 void        dr_canvas_clear_overlays     (DrCanvas *self);
 
 void        dr_canvas_set_overlay_visible (DrCanvas *self, guint damage, gboolean visible);

@@ -86,6 +86,9 @@ dr_legend_dispose (GObject *object)
 {
   DrLegend *self = DR_LEGEND (object);
   gtk_widget_dispose_template (GTK_WIDGET (self), DR_TYPE_LEGEND);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (dr_legend_parent_class)->dispose (object);
 }

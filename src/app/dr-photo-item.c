@@ -20,7 +20,7 @@ struct _DrPhotoItem
   char *sha256;                             /* hex, or NULL before import */
   char *error;
   int width, height;                        /* oriented size, 0 when unknown */
-  DrPhotoStatus status;
+  DrItemStatus status;
   gint64 area[DR_N_DAMAGE_TYPES];           /* damaged pixels, -1 = no result yet */
   double confidence[DR_N_DAMAGE_TYPES];     /* mean confidence of the mask, 0 … 1 */
   GdkPaintable *thumbnail;
@@ -181,7 +181,7 @@ dr_photo_item_set_size (DrPhotoItem *self, int width, int height)
 }
 
 /* Current review status. */
-DrPhotoStatus
+DrItemStatus
 dr_photo_item_get_status (DrPhotoItem *self)
 {
   return self->status;
@@ -189,9 +189,9 @@ dr_photo_item_get_status (DrPhotoItem *self)
 
 /* Sets the status and notifies rows when it changed. */
 void
-dr_photo_item_set_status (DrPhotoItem *self, DrPhotoStatus status)
+dr_photo_item_set_status (DrPhotoItem *self, DrItemStatus status)
 {
-  g_return_if_fail (status < DR_PHOTO_N_STATUS);
+  g_return_if_fail (status < DR_ITEM_N_STATUS);
   if (self->status == status)
     return;
   self->status = status;
@@ -212,7 +212,7 @@ dr_photo_item_set_error (DrPhotoItem *self, const char *message)
   g_free (self->error);
   self->error = g_strdup (message);
   if (message != NULL)
-    self->status = DR_PHOTO_STATUS_ERROR;
+    self->status = DR_ITEM_STATUS_ERROR;
   emit_changed (self);
 }
 
@@ -316,17 +316,17 @@ dr_photo_item_take_thumbnail_request (DrPhotoItem *self)
 
 /* Translated, human-readable status. */
 const char *
-dr_photo_status_to_string (DrPhotoStatus status)
+dr_item_status_to_string (DrItemStatus status)
 {
   switch (status)
     {
-    case DR_PHOTO_STATUS_NOT_ANALYSED: return _("Not analysed");
-    case DR_PHOTO_STATUS_QUEUED: return _("Queued");
-    case DR_PHOTO_STATUS_ANALYSING: return _("Analysing…");
-    case DR_PHOTO_STATUS_ANALYSED: return _("Analysed");
-    case DR_PHOTO_STATUS_ERROR: return _("Error");
-    case DR_PHOTO_STATUS_REVIEWED: return _("Reviewed");
-    case DR_PHOTO_N_STATUS:
+    case DR_ITEM_STATUS_NOT_ANALYSED: return _("Not analysed");
+    case DR_ITEM_STATUS_QUEUED: return _("Queued");
+    case DR_ITEM_STATUS_ANALYSING: return _("Analysing…");
+    case DR_ITEM_STATUS_ANALYSED: return _("Analysed");
+    case DR_ITEM_STATUS_ERROR: return _("Error");
+    case DR_ITEM_STATUS_REVIEWED: return _("Reviewed");
+    case DR_ITEM_N_STATUS:
     default: return "";
     }
 }

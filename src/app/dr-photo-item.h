@@ -9,14 +9,14 @@ G_BEGIN_DECLS
 
 /* Where a photo stands in the review. */
 typedef enum {
-  DR_PHOTO_STATUS_NOT_ANALYSED,
-  DR_PHOTO_STATUS_QUEUED,
-  DR_PHOTO_STATUS_ANALYSING,
-  DR_PHOTO_STATUS_ANALYSED,
-  DR_PHOTO_STATUS_ERROR,
-  DR_PHOTO_STATUS_REVIEWED,
-  DR_PHOTO_N_STATUS,
-} DrPhotoStatus;
+  DR_ITEM_STATUS_NOT_ANALYSED,
+  DR_ITEM_STATUS_QUEUED,
+  DR_ITEM_STATUS_ANALYSING,
+  DR_ITEM_STATUS_ANALYSED,
+  DR_ITEM_STATUS_ERROR,
+  DR_ITEM_STATUS_REVIEWED,
+  DR_ITEM_N_STATUS,
+} DrItemStatus;
 
 #define DR_TYPE_PHOTO_ITEM (dr_photo_item_get_type ())
 G_DECLARE_FINAL_TYPE (DrPhotoItem, dr_photo_item, DR, PHOTO_ITEM, GObject)
@@ -33,8 +33,8 @@ void          dr_photo_item_set_sha256       (DrPhotoItem *self, const char *sha
 void          dr_photo_item_get_size         (DrPhotoItem *self, int *width, int *height);
 void          dr_photo_item_set_size         (DrPhotoItem *self, int width, int height);
 
-DrPhotoStatus dr_photo_item_get_status       (DrPhotoItem *self);
-void          dr_photo_item_set_status       (DrPhotoItem *self, DrPhotoStatus status);
+DrItemStatus dr_photo_item_get_status       (DrPhotoItem *self);
+void          dr_photo_item_set_status       (DrPhotoItem *self, DrItemStatus status);
 const char   *dr_photo_item_get_error        (DrPhotoItem *self);
 void          dr_photo_item_set_error        (DrPhotoItem *self, const char *message);
 
@@ -51,6 +51,6 @@ GdkPaintable *dr_photo_item_get_thumbnail    (DrPhotoItem *self);
 void          dr_photo_item_set_thumbnail    (DrPhotoItem *self, GdkPaintable *thumbnail);
 gboolean      dr_photo_item_take_thumbnail_request (DrPhotoItem *self);
 
-const char   *dr_photo_status_to_string      (DrPhotoStatus status);
+const char   *dr_item_status_to_string      (DrItemStatus status);
 
 G_END_DECLS

@@ -62,7 +62,7 @@ filter_func (gpointer object, gpointer user_data)
 
   guint status = gtk_drop_down_get_selected (self->status_dropdown);
   if (status > 0 && status != GTK_INVALID_LIST_POSITION &&
-      dr_photo_item_get_status (item) != (DrPhotoStatus) (status - 1))
+      dr_photo_item_get_status (item) != (DrItemStatus) (status - 1))
     return FALSE;
 
   guint damage = gtk_drop_down_get_selected (self->damage_dropdown);
@@ -257,6 +257,9 @@ dr_photo_list_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->items, items_changed_cb, self);
   g_clear_object (&self->items);
   gtk_widget_dispose_template (GTK_WIDGET (self), DR_TYPE_PHOTO_LIST);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->thumbnailer);
   G_OBJECT_CLASS (dr_photo_list_parent_class)->dispose (object);

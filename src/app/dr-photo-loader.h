@@ -13,4 +13,7 @@ GdkTexture *dr_photo_loader_load           (const char *path, GError **error);
 /* A preview whose longer side is at most max_size pixels (decoded at reduced scale). */
 GdkTexture *dr_photo_loader_load_thumbnail (const char *path, int max_size, GError **error);
 
+/* The photo upright as 8-bit RGB without alpha (the models' input), for inference. */
+GdkPixbuf  *dr_photo_loader_load_rgb       (const char *path, GError **error);
+
 G_END_DECLS

@@ -25,17 +25,17 @@ G_DEFINE_FINAL_TYPE (DrPhotoRow, dr_photo_row, GTK_TYPE_WIDGET)
 
 /* Icon that summarises a status at a glance; NULL for "not analysed". */
 static const char *
-status_icon_name (DrPhotoStatus status)
+status_icon_name (DrItemStatus status)
 {
   switch (status)
     {
-    case DR_PHOTO_STATUS_QUEUED: return "content-loading-symbolic";
-    case DR_PHOTO_STATUS_ANALYSING: return "emblem-synchronizing-symbolic";
-    case DR_PHOTO_STATUS_ANALYSED: return "emblem-ok-symbolic";
-    case DR_PHOTO_STATUS_ERROR: return "dialog-warning-symbolic";
-    case DR_PHOTO_STATUS_REVIEWED: return "emblem-default-symbolic";
-    case DR_PHOTO_STATUS_NOT_ANALYSED:
-    case DR_PHOTO_N_STATUS:
+    case DR_ITEM_STATUS_QUEUED: return "content-loading-symbolic";
+    case DR_ITEM_STATUS_ANALYSING: return "emblem-synchronizing-symbolic";
+    case DR_ITEM_STATUS_ANALYSED: return "emblem-ok-symbolic";
+    case DR_ITEM_STATUS_ERROR: return "dialog-warning-symbolic";
+    case DR_ITEM_STATUS_REVIEWED: return "emblem-default-symbolic";
+    case DR_ITEM_STATUS_NOT_ANALYSED:
+    case DR_ITEM_N_STATUS:
     default: return NULL;
     }
 }
@@ -47,13 +47,13 @@ update (DrPhotoRow *self)
   DrPhotoItem *item = self->item;
   if (item == NULL)
     return;
-  DrPhotoStatus status = dr_photo_item_get_status (item);
+  DrItemStatus status = dr_photo_item_get_status (item);
   gtk_label_set_label (self->name_label, dr_photo_item_get_name (item));
 
   const char *claim = dr_photo_item_get_claim (item);
   g_autofree char *detail = claim && *claim
-    ? g_strdup_printf ("%s · %s", claim, dr_photo_status_to_string (status))
-    : g_strdup (dr_photo_status_to_string (status));
+    ? g_strdup_printf ("%s · %s", claim, dr_item_status_to_string (status))
+    : g_strdup (dr_item_status_to_string (status));
   gtk_label_set_label (self->detail_label, detail);
 
   const char *icon = status_icon_name (status);
@@ -97,6 +97,9 @@ dr_photo_row_dispose (GObject *object)
   DrPhotoRow *self = DR_PHOTO_ROW (object);
   dr_photo_row_set_item (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), DR_TYPE_PHOTO_ROW);
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (dr_photo_row_parent_class)->dispose (object);
 }
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dr-inference-queue.h"
 #include "dr-legend.h"
 #include "dr-photo-loader.h"
 #include "dr-photo-scan.h"
@@ -31,6 +32,7 @@ struct _DrWindow
   GtkLabel *zoom_label;
   GtkLabel *photo_error_label;
   DrLegend *legend;
+  GtkWidget *analyse_button;
 
   GSettings *settings;
   GListStore *items;             /* DrPhotoItem, in import order */
@@ -38,7 +40,21 @@ struct _DrWindow
   DrPhotoItem *current;          /* shown on the canvas, or NULL */
   GCancellable *load_cancellable;
   GCancellable *scan_cancellable;
+  gint64 next_id;                /* ids of photos outside a project */
+
+  DrInferenceQueue *queue;       /* NULL: no models, manual review only */
+  GHashTable *overlays;          /* photo id → OverlaySet*, recent photos only */
+  GPtrArray *batch;              /* DrPhotoItem of the running "Analyse All", or NULL */
+  gint64 batch_start_us;
 };
+
+/* The four overlays of one photo, as far as they are known. */
+typedef struct {
+  DrOverlay *ov[DR_N_DAMAGE_TYPES];
+} OverlaySet;
+
+/* How many photos keep their overlays in memory; others are rebuilt when shown again. */
+#define OVERLAY_CACHE_PHOTOS 24
 
 G_DEFINE_FINAL_TYPE (DrWindow, dr_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -90,6 +106,286 @@ show_progress (DrWindow *self, const char *text, double fraction)
     gtk_progress_bar_set_fraction (self->progress_bar, fraction);
 }
 
+/* ---- overlays ---------------------------------------------------------------------- */
+
+static void
+overlay_set_free (gpointer data)
+{
+  OverlaySet *set = data;
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    g_clear_pointer (&set->ov[i], dr_overlay_unref);
+  g_free (set);
+}
+
+/* Remembers photo's overlay of one damage type, evicting other photos' overlays when the
+ * cache is full (never the current photo's). */
+static void
+cache_overlay (DrWindow *self, gint64 photo_id, guint damage, DrOverlay *overlay)
+{
+  OverlaySet *set = g_hash_table_lookup (self->overlays, &photo_id);
+  if (set == NULL)
+    {
+      gint64 current = self->current ? dr_photo_item_get_id (self->current) : -1;
+      GHashTableIter iter;
+      gpointer key;
+      g_hash_table_iter_init (&iter, self->overlays);
+      while (g_hash_table_size (self->overlays) >= OVERLAY_CACHE_PHOTOS &&
+             g_hash_table_iter_next (&iter, &key, NULL))
+        if (*(gint64 *) key != current)
+          g_hash_table_iter_remove (&iter);
+      set = g_new0 (OverlaySet, 1);
+      g_hash_table_insert (self->overlays, g_memdup2 (&photo_id, sizeof photo_id), set);
+    }
+  g_clear_pointer (&set->ov[damage], dr_overlay_unref);
+  set->ov[damage] = dr_overlay_ref (overlay);
+}
+
+/* Puts the cached overlays of the current photo on the canvas. */
+static void
+show_cached_overlays (DrWindow *self)
+{
+  dr_canvas_clear_overlays (self->canvas);
+  if (self->current == NULL)
+    return;
+  gint64 id = dr_photo_item_get_id (self->current);
+  OverlaySet *set = g_hash_table_lookup (self->overlays, &id);
+  for (guint i = 0; set && i < DR_N_DAMAGE_TYPES; i++)
+    if (set->ov[i])
+      dr_canvas_set_overlay (self->canvas, i, set->ov[i]);
+}
+
+/* ---- inference --------------------------------------------------------------------- */
+
+/* Bit set of the damage types that have a model but no result for item. */
+static guint
+missing_results (DrWindow *self, DrPhotoItem *item)
+{
+  guint missing = 0;
+  for (guint i = 0; self->queue && i < DR_N_DAMAGE_TYPES; i++)
+    if (dr_inference_queue_has_model (self->queue, i) && !dr_photo_item_has_result (item, i))
+      missing |= 1u << i;
+  return missing;
+}
+
+/* Queues item's missing results; urgent ones go first. Marks it queued if anything was. */
+static void
+queue_item (DrWindow *self, DrPhotoItem *item, gboolean urgent)
+{
+  if (self->queue == NULL || dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
+    return;
+  guint missing = missing_results (self, item);
+  if (missing == 0)
+    return;
+  if (dr_inference_queue_add (self->queue, dr_photo_item_get_id (item),
+                              dr_photo_item_get_path (item), missing, urgent) > 0 &&
+      dr_photo_item_get_status (item) == DR_ITEM_STATUS_NOT_ANALYSED)
+    dr_photo_item_set_status (item, DR_ITEM_STATUS_QUEUED);
+  else if (urgent)
+    dr_inference_queue_prioritize (self->queue, dr_photo_item_get_id (item));
+}
+
+/* The photo on screen jumps the queue, the two after it (in list order) come next. */
+static void
+queue_around_current (DrWindow *self)
+{
+  if (self->queue == NULL || self->current == NULL)
+    return;
+  GListModel *visible = dr_photo_list_get_visible (self->photo_list);
+  guint n = g_list_model_get_n_items (visible), pos = G_MAXUINT;
+  for (guint i = 0; i < n && pos == G_MAXUINT; i++)
+    {
+      g_autoptr (DrPhotoItem) it = g_list_model_get_item (visible, i);
+      if (it == self->current)
+        pos = i;
+    }
+  for (guint k = 2; pos != G_MAXUINT && k >= 1; k--)
+    if (pos + k < n)
+      {
+        g_autoptr (DrPhotoItem) next = g_list_model_get_item (visible, pos + k);
+        queue_item (self, next, TRUE);
+      }
+  queue_item (self, self->current, TRUE);
+}
+
+/* The item with this id, or NULL (photos are few enough for a scan of the hash table). */
+static DrPhotoItem *
+find_item (DrWindow *self, gint64 id)
+{
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, self->known_paths);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (dr_photo_item_get_id (value) == id)
+      return value;
+  return NULL;
+}
+
+static void
+queue_started_cb (DrInferenceQueue *queue, gint64 photo_id, DrWindow *self)
+{
+  DrPhotoItem *item = find_item (self, photo_id);
+  if (item != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_QUEUED)
+    dr_photo_item_set_status (item, DR_ITEM_STATUS_ANALYSING);
+}
+
+/* One model's result: recorded on the item, cached as an overlay, drawn if on screen. */
+static void
+queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *r, DrWindow *self)
+{
+  DrPhotoItem *item = find_item (self, r->photo_id);
+  if (item == NULL)
+    return;
+  if (r->error != NULL)
+    {
+      dr_photo_item_set_error (item, r->error);
+      return;
+    }
+  dr_photo_item_set_size (item, r->width, r->height);
+  dr_photo_item_set_result (item, r->damage, r->area, r->confidence);
+  if (missing_results (self, item) == 0 && dr_photo_item_get_status (item) != DR_ITEM_STATUS_REVIEWED)
+    dr_photo_item_set_status (item, DR_ITEM_STATUS_ANALYSED);
+  cache_overlay (self, r->photo_id, r->damage, r->overlay);
+  if (item == self->current)
+    {
+      dr_canvas_set_overlay (self->canvas, r->damage, r->overlay);
+      dr_legend_update (self->legend, item, G_LIST_MODEL (self->items));
+    }
+}
+
+/* Progress of "Analyse All": photos finished out of the batch, and a time estimate. */
+static void
+update_batch_progress (DrWindow *self)
+{
+  if (self->batch == NULL)
+    return;
+  guint done = 0;
+  for (guint i = 0; i < self->batch->len; i++)
+    {
+      DrPhotoItem *item = self->batch->pdata[i];
+      if (missing_results (self, item) == 0 ||
+          dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
+        done++;
+    }
+  guint total = self->batch->len;
+  if (done >= total || dr_inference_queue_get_pending (self->queue) == 0)
+    {
+      double secs = (g_get_monotonic_time () - self->batch_start_us) / 1e6;
+      g_autofree char *msg =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Analysed %u photo in %.0f s",
+                                      "Analysed %u photos in %.0f s", total), total, secs);
+      g_clear_pointer (&self->batch, g_ptr_array_unref);
+      show_progress (self, NULL, 0);
+      dr_window_toast (self, msg);
+      return;
+    }
+  g_autofree char *text = NULL;
+  double elapsed = (g_get_monotonic_time () - self->batch_start_us) / 1e6;
+  if (done == 0)
+    text = g_strdup_printf (_("Analysing %u of %u photos…"), done + 1, total);
+  else
+    {
+      double left = elapsed / done * (total - done);
+      text = left >= 90
+        ? g_strdup_printf (_("Analysed %u of %u photos, about %.0f min left"), done, total, left / 60)
+        : g_strdup_printf (_("Analysed %u of %u photos, about %.0f s left"), done, total, left);
+    }
+  show_progress (self, text, (double) done / total);
+}
+
+static void
+queue_batch_done_cb (DrInferenceQueue *queue, DrWindow *self)
+{
+  update_batch_progress (self);
+  dr_photo_list_invalidate (self->photo_list);
+}
+
+/* Queues every photo still missing a result, in the order the list shows them. */
+static void
+analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrWindow *self = user_data;
+  if (self->queue == NULL || self->batch != NULL)
+    return;
+  GListModel *visible = dr_photo_list_get_visible (self->photo_list);
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      if (missing_results (self, item) != 0 &&
+          dr_photo_item_get_status (item) != DR_ITEM_STATUS_ERROR)
+        g_ptr_array_add (batch, g_object_ref (item));
+    }
+  if (batch->len == 0)
+    {
+      dr_window_toast (self, _("Every photo is already analysed"));
+      return;
+    }
+  guint nv = g_list_model_get_n_items (visible);
+  for (guint i = 0; i < nv; i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (visible, i);
+      queue_item (self, item, FALSE);
+    }
+  for (guint i = 0; i < batch->len; i++)
+    queue_item (self, batch->pdata[i], FALSE);
+  self->batch = g_steal_pointer (&batch);
+  self->batch_start_us = g_get_monotonic_time ();
+  update_batch_progress (self);
+}
+
+/* Stops "Analyse All" (and any folder walk); photos without all results go back to "not
+ * analysed", results already stored stay. */
+static void
+cancel_analysis (DrWindow *self)
+{
+  if (self->queue)
+    dr_inference_queue_cancel_all (self->queue);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      DrItemStatus st = dr_photo_item_get_status (item);
+      if (st == DR_ITEM_STATUS_QUEUED || st == DR_ITEM_STATUS_ANALYSING)
+        dr_photo_item_set_status (item, DR_ITEM_STATUS_NOT_ANALYSED);
+    }
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  show_progress (self, NULL, 0);
+}
+
+/* Tells the user, once and without blocking, that there are no models. */
+static void
+update_notice (DrWindow *self)
+{
+  gboolean none = self->queue == NULL;
+  gtk_label_set_label (self->notice_label,
+                       _("No damage models are installed, so photos are not analysed. "
+                         "You can still browse and review them."));
+  gtk_revealer_set_reveal_child (self->notice_revealer, none);
+  gtk_widget_set_visible (GTK_WIDGET (self->analyse_button), !none);
+}
+
+/* See header. */
+void
+dr_window_set_inference_queue (DrWindow *self, DrInferenceQueue *queue)
+{
+  g_return_if_fail (DR_IS_WINDOW (self));
+  if (self->queue)
+    {
+      cancel_analysis (self);
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+    }
+  g_set_object (&self->queue, queue);
+  if (queue)
+    {
+      g_signal_connect (queue, "started", G_CALLBACK (queue_started_cb), self);
+      g_signal_connect (queue, "result", G_CALLBACK (queue_result_cb), self);
+      g_signal_connect (queue, "batch-done", G_CALLBACK (queue_batch_done_cb), self);
+    }
+  update_notice (self);
+  queue_around_current (self);
+}
+
 /* ---- the photo on the canvas ------------------------------------------------------- */
 
 static void
@@ -139,8 +435,9 @@ show_item (DrWindow *self, DrPhotoItem *item)
   g_set_object (&self->current, item);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
-  dr_canvas_clear_overlays (self->canvas);
+  show_cached_overlays (self);
   dr_legend_update (self->legend, item, G_LIST_MODEL (self->items));
+  queue_around_current (self);
   if (item == NULL)
     {
       dr_canvas_set_photo (self->canvas, NULL);
@@ -200,7 +497,7 @@ scan_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           continue;
         }
       g_autofree char *claim = claim_for_path (path);
-      DrPhotoItem *item = dr_photo_item_new (0, path, claim);
+      DrPhotoItem *item = dr_photo_item_new (++self->next_id, path, claim);
       g_hash_table_insert (self->known_paths, g_strdup (path), item);
       g_ptr_array_add (added, item);
     }
@@ -374,6 +671,7 @@ cancel_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   DrWindow *self = user_data;
   if (self->scan_cancellable)
     g_cancellable_cancel (self->scan_cancellable);
+  cancel_analysis (self);
 }
 
 static void
@@ -397,6 +695,7 @@ static const GActionEntry win_entries[] = {
   { "zoom-fit", zoom_fit_activated },
   { "zoom-100", zoom_100_activated },
   { "cancel", cancel_activated },
+  { "analyse-all", analyse_all_activated },
   { "dismiss-notice", dismiss_notice_activated },
 };
 
@@ -443,6 +742,14 @@ dr_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->scan_cancellable);
   g_clear_object (&self->current);
+  if (self->queue)
+    {
+      dr_inference_queue_cancel_all (self->queue);
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      g_clear_object (&self->queue);
+    }
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  g_clear_pointer (&self->overlays, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), DR_TYPE_WINDOW);
   g_clear_pointer (&self->known_paths, g_hash_table_unref);
   g_clear_object (&self->items);
@@ -477,6 +784,7 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrWindow, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, photo_error_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, legend);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, analyse_button);
 }
 
 static void
@@ -486,6 +794,7 @@ dr_window_init (DrWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->items = g_list_store_new (DR_TYPE_PHOTO_ITEM);
   self->known_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->overlays = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, overlay_set_free);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -519,6 +828,7 @@ dr_window_init (DrWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   update_title (self);
+  update_notice (self);
 }
 
 /* Creates a window attached to app. */

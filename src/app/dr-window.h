@@ -5,6 +5,7 @@
 
 #include "dr-application.h"
 #include "dr-canvas.h"
+#include "dr-inference-queue.h"
 #include "dr-photo-list.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,9 @@ void         dr_window_add_files     (DrWindow *self, GFile **files, guint n_fil
 
 /* Shows a short, non-blocking message. */
 void         dr_window_toast         (DrWindow *self, const char *message);
+
+/* Runs analysis with queue's models (NULL: no models; the window says so, calmly). */
+void         dr_window_set_inference_queue (DrWindow *self, DrInferenceQueue *queue);
 
 DrCanvas    *dr_window_get_canvas     (DrWindow *self);
 DrPhotoList *dr_window_get_photo_list (DrWindow *self);
