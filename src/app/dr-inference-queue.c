@@ -14,7 +14,7 @@
 #include <stdatomic.h>
 
 #include "dr-inference-queue.h"
-#include "dr-photo-loader.h"
+#include "dr-image.h"
 #include "dr-rle.h"
 #include "nn-image.h"
 
@@ -176,19 +176,18 @@ static void
 prepare_input (Worker *w, Input *in, const char *path)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GdkPixbuf) pixbuf = dr_photo_loader_load_rgb (path, &error);
-  if (pixbuf == NULL)
+  g_autoptr (DrImage) image = dr_image_load (path, &error);
+  if (image == NULL)
     {
       in->error = g_strdup (error->message);
       return;
     }
-  in->width = gdk_pixbuf_get_width (pixbuf);
-  in->height = gdk_pixbuf_get_height (pixbuf);
+  in->width = image->width;
+  in->height = image->height;
   in->input = g_malloc (sizeof (float) * 3 * NN_UNET_SIZE * NN_UNET_SIZE);
   NnError err;
-  if (nn_preprocess (gdk_pixbuf_read_pixels (pixbuf), in->width, in->height,
-                     gdk_pixbuf_get_rowstride (pixbuf), in->input, w->scratch,
-                     nn_preprocess_scratch_bytes (), &err) != NN_OK)
+  if (nn_preprocess (image->pixels, in->width, in->height, image->stride, in->input,
+                     w->scratch, nn_preprocess_scratch_bytes (), &err) != NN_OK)
     {
       g_autofree char *name = g_filename_display_name (path);
       in->error = g_strdup_printf (_("%s: cannot prepare photo: %s"), name, err.message);
