@@ -2,3 +2,4 @@
 #pragma once
 
 int dr_cli_help (int argc, char **argv);
+int dr_cli_bench (int argc, char **argv);
