@@ -3,6 +3,8 @@
 #include "nn-unet-private.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Returns the float tensor key (with suffix appended, if non-NULL) of exactly numel
  * elements, or NULL after setting err naming the file and key. */
@@ -22,10 +24,29 @@ tensor (const NnStateDict *sd, const char *file, const char *key, const char *su
   return t->data;
 }
 
-/* See nn-unet.h. The state dict is validated by nn_unet_check_state_dict first; each conv
- * then takes its weight and BN tensors by name and folds them (nn_conv_set_params). */
-NnStatus
-nn_unet_from_state_dict (const NnStateDict *sd, const char *name, NnUnet **out, NnError *err)
+/* Releases the data of every float tensor of owned that conv spec s has just consumed, so a
+ * load never holds a full unfolded copy next to the folded model. */
+static void
+release_conv_tensors (NnStateDict *owned, const NnConvSpec *s)
+{
+  for (size_t i = 0; i < owned->count; i++)
+    {
+      NnNamedTensor *t = &owned->tensors[i];
+      const size_t plen = strlen (s->bn_prefix);
+      if (strcmp (t->name, s->weight_key) == 0
+          || (s->bias_key[0] && strcmp (t->name, s->bias_key) == 0)
+          || (plen && strncmp (t->name, s->bn_prefix, plen) == 0 && t->name[plen] == '.'))
+        {
+          free (t->data);
+          t->data = NULL;
+        }
+    }
+}
+
+/* Builds the model from sd (see nn_unet_from_state_dict); when owned is sd itself, each
+ * conv's tensors are released as soon as they are folded. */
+static NnStatus
+build (const NnStateDict *sd, NnStateDict *owned, const char *name, NnUnet **out, NnError *err)
 {
   NnStatus st = nn_unet_check_state_dict (sd, name, err);
   if (st != NN_OK)
@@ -59,20 +80,30 @@ nn_unet_from_state_dict (const NnStateDict *sd, const char *name, NnUnet **out, 
           return NN_ERR_MODEL;
         }
       nn_conv_set_params (&m->conv[i], &p);
+      if (owned != NULL)
+        release_conv_tensors (owned, s);
     }
   *out = m;
   return NN_OK;
 }
 
-/* See nn-unet.h. The state dict is released before returning, so a loaded model costs only
- * its folded weights. */
+/* See nn-unet.h. The state dict is validated by nn_unet_check_state_dict first; each conv
+ * then takes its weight and BN tensors by name and folds them (nn_conv_set_params). */
+NnStatus
+nn_unet_from_state_dict (const NnStateDict *sd, const char *name, NnUnet **out, NnError *err)
+{
+  return build (sd, NULL, name, out, err);
+}
+
+/* See nn-unet.h. The state dict's tensors are released conv by conv while folding, so the
+ * peak memory of a load is about one checkpoint, not a checkpoint plus a model. */
 NnStatus
 nn_unet_load (const char *path, NnUnet **out, NnError *err)
 {
   NnStateDict sd = { 0 };
   NnStatus st = nn_checkpoint_read (path, &sd, err);
   if (st == NN_OK)
-    st = nn_unet_from_state_dict (&sd, path, out, err);
+    st = build (&sd, &sd, path, out, err);
   nn_state_dict_clear (&sd);
   return st;
 }
