@@ -2,4 +2,5 @@
 #pragma once
 
 int dr_cli_help (int argc, char **argv);
+int dr_cli_bench (int argc, char **argv);
 int dr_cli_infer (int argc, char **argv);

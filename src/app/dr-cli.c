@@ -15,6 +15,7 @@ typedef struct {
 } DrCliCommand;
 
 static const DrCliCommand commands[] = {
+  { "bench", dr_cli_bench, N_("Time the four-model forward pass") },
   { "help", dr_cli_help, N_("Show this help") },
   { "infer", dr_cli_infer, N_("Find damage in photos; write masks and a summary") },
 };
