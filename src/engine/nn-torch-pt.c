@@ -133,23 +133,29 @@ check_view (Reader *r, const NnPkObj *t, const Storage *s, const char *name, siz
   return NN_OK;
 }
 
-/* Copies the (possibly strided) view into dst[numel] as f32, in C order. */
+/* Copies the (possibly strided) view into dst[numel] as f32, in C order. check_view has
+ * bounded every reachable element, so the walk stays inside the storage. */
 static void
 gather (const Reader *r, const NnPkObj *t, const Storage *s, size_t numel, float *dst)
 {
+  if (numel == 0)
+    return;
   size_t es = nn_storage_type_size (s->type);
   int ndim = t->u.tensor.ndim;
-  const int64_t *size = t->u.tensor.size, *stride = t->u.tensor.stride;
+  const int64_t *size = t->u.tensor.size;
+  int64_t stride[NN_MAX_DIMS];
   int64_t expect = 1;
   int contiguous = 1;
   for (int k = ndim - 1; k >= 0; k--)
     {
+      /* a dimension of size 1 never moves the position; its stride may be anything */
+      stride[k] = size[k] == 1 ? 0 : t->u.tensor.stride[k];
       if (size[k] != 1 && stride[k] != expect)
         contiguous = 0;
       expect *= size[k];
     }
   const uint8_t *base = s->bytes + (size_t) t->u.tensor.offset * es;
-  if (contiguous || numel == 0)
+  if (contiguous)
     {
       nn_convert_run (s->type, base, numel, r->big_endian, dst);
       return;
@@ -161,10 +167,12 @@ gather (const Reader *r, const NnPkObj *t, const Storage *s, size_t numel, float
       dst[i] = nn_convert_element (s->type, base + (size_t) pos * es, r->big_endian);
       for (int k = ndim - 1; k >= 0; k--)
         {
-          pos += stride[k];
           if (++idx[k] < size[k])
-            break;
-          pos -= stride[k] * size[k];
+            {
+              pos += stride[k];
+              break;
+            }
+          pos -= stride[k] * (size[k] - 1);
           idx[k] = 0;
         }
     }

@@ -98,8 +98,42 @@ def storage_bytes(st):
     return t.view(as_int).numpy().tobytes(), es
 
 
+# torch 2.x signatures, installed into torch._utils so that this torch 1.13 can both pickle
+# and torch.load them: _rebuild_tensor_v2 with its optional 7th argument (metadata) and
+# _rebuild_parameter_with_state.
+_rebuild_tensor_v2_113 = torch._utils._rebuild_tensor_v2
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks,
+                       metadata=None):
+    return _rebuild_tensor_v2_113(storage, storage_offset, size, stride, requires_grad,
+                                  backward_hooks)
+
+
+def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
+    return torch.nn.Parameter(data, requires_grad)
+
+
+for _fn in (_rebuild_tensor_v2, _rebuild_parameter_with_state):
+    _fn.__module__ = 'torch._utils'
+    setattr(torch._utils, _fn.__name__, _fn)
+
+
+def reduce_torch2x(obj):
+    """Tensors and Parameters reduced the way torch 2.x does when metadata/state exist."""
+    if isinstance(obj, torch.nn.Parameter):
+        return (torch._utils._rebuild_parameter_with_state,
+                (obj.data, obj.requires_grad, collections.OrderedDict(), {}))
+    if type(obj) is torch.Tensor:
+        return (torch._utils._rebuild_tensor_v2,
+                (obj.storage(), obj.storage_offset(), tuple(obj.size()), obj.stride(), False,
+                 collections.OrderedDict(), {}))
+    return NotImplemented
+
+
 def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', protocol=2,
-                order='sorted', extra=(), align=64, big_endian=False, descriptors=False):
+                order='sorted', extra=(), align=64, big_endian=False, descriptors=False,
+                torch2x_reduce=False):
     """Pickles obj exactly as torch 1.13's _save does, then writes the zip with zipfile.
 
     key_fn(i, storage) names the i-th storage (default str(i), as torch >= 1.9); order is
@@ -119,6 +153,9 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
                 return ('storage', getattr(torch, o.pickle_storage_type()), key, location,
                         o.size())
             return None
+
+        def reducer_override(self, o):
+            return reduce_torch2x(o) if torch2x_reduce else NotImplemented
 
     buf = io.BytesIO()
     Pickler(buf, protocol=protocol).dump(obj)
@@ -246,6 +283,9 @@ def good_fixtures(sd):
     custom_save(sd, 'torch2x.pt', archive='archive', order='insertion',
                 extra=[('byteorder', b'little')] + TORCH2_EXTRA)
     check_torch_load('torch2x.pt', sd)
+    custom_save(params, 'torch2x-metadata.pt', order='insertion', torch2x_reduce=True,
+                extra=[('byteorder', b'little')] + TORCH2_EXTRA)
+    check_torch_load('torch2x-metadata.pt', sd)
     custom_save(sd, 'unaligned.pt', archive='weights', order='reversed', align=1,
                 extra=[('version', b'3\n')])
     check_torch_load('unaligned.pt', sd)

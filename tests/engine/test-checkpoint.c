@@ -206,6 +206,7 @@ main (int argc, char **argv)
     { "bf16.safetensors", "expect-bf16.bin" },
     { "pointer-keys.pt", "expect-f32.bin" },
     { "torch2x.pt", "expect-f32.bin" },
+    { "torch2x-metadata.pt", "expect-f32.bin" },
     { "unaligned.pt", "expect-f32.bin" },
     { "align4096.pt", "expect-f32.bin" },
     { "descriptors.pt", "expect-f32.bin" },
