@@ -27,7 +27,8 @@ typedef struct {
   int big_endian;
   Storage *slots;        /* open-addressing hash table keyed by key bytes */
   size_t nslots;
-  size_t budget;         /* f32 elements still allowed in the output */
+  size_t budget;         /* f32 elements still allowed in the output: file size + 4096, so
+                            output <= 4x the file even with views re-reading a storage */
 } Reader;
 
 /* FNV-1a of the key bytes. */
@@ -302,7 +303,7 @@ nn_torch_pt_read (const uint8_t *data, size_t size, const char *file, NnStateDic
   NnPickle pk = { 0 };
   NnPkObj *root = NULL;
   Reader r = { .zip = &zip, .file = file,
-               .budget = size > SIZE_MAX / 8 ? SIZE_MAX / 2 : 4 * size + 4096 };
+               .budget = size > SIZE_MAX / 8 ? SIZE_MAX / 8 : size + 4096 };
   const NnZipEntry *pkl = nn_zip_find (&zip, "data.pkl");
   if (nn_zip_find (&zip, "constants.pkl") != NULL || nn_zip_has_record_prefix (&zip, "code/"))
     st = nn_error_set (err, NN_ERR_UNSUPPORTED, "%s: TorchScript archive (torch.jit.save), not "
