@@ -14,9 +14,11 @@ packages=(
   # app
   libgtk-4-dev libadwaita-1-dev
   # desktop integration checks
-  desktop-file-utils appstream libglib2.0-bin
+  desktop-file-utils appstream libglib2.0-bin shared-mime-info python3-yaml
+  # SVG loader for icons (only a Recommends of GTK, so absent with --no-install-recommends)
+  librsvg2-common
   # oracles and GUI tests
-  python3 python3-numpy python3-torch python3-torchvision python3-opencv
+  python3 python3-numpy python3-torch python3-torchvision python3-opencv python3-pil
   xvfb xauth imagemagick dbus-x11 at-spi2-core
 )
 

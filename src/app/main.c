@@ -10,8 +10,11 @@
 int
 main (int argc, char **argv)
 {
+  /* DAMAGE_REVIEW_LOCALEDIR points an uninstalled build at <builddir>/po (see po/meson.build). */
+  const char *localedir = g_getenv ("DAMAGE_REVIEW_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

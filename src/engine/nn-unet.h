@@ -18,6 +18,7 @@
 
 #define NN_UNET_SIZE 256
 #define NN_UNET_CLASSES 2
+#define NN_UNET_STAGES 11 /* stem, layer1..4, decoder.0..4, head: see nn_unet_stage_name */
 
 typedef struct NnUnet NnUnet;
 typedef struct NnWorkspace NnWorkspace;
@@ -40,6 +41,13 @@ NnStatus nn_workspace_new (NnWorkspace **out, NnError *err);
 void nn_workspace_free (NnWorkspace *ws);
 size_t nn_workspace_bytes (const NnWorkspace *ws);
 
+/* Name of timing stage 0 … NN_UNET_STAGES-1 ("stem" = conv1+maxpool, "layer1", …,
+ * "decoder.0", …, "head"); "?" when out of range. */
+const char *nn_unet_stage_name (int stage);
+
+/* Wall-clock seconds each stage took in the last complete nn_unet_run on ws. */
+void nn_workspace_stage_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES]);
+
 /* Runs the forward pass. abort_flag may be NULL; when it becomes non-zero the run stops
  * at the next layer boundary and returns NN_ERR_ABORTED. */
 NnStatus nn_unet_run (const NnUnet *model, NnWorkspace *ws,
@@ -47,5 +55,6 @@ NnStatus nn_unet_run (const NnUnet *model, NnWorkspace *ws,
                       float *logits,        /* [2][256][256] */
                       const atomic_int *abort_flag, NnError *err);
 
-/* Makes BLAS single-threaded for the calling process; call once before starting workers. */
+/* Makes BLAS single-threaded for the whole process (one model per worker thread instead of
+ * threads inside each GEMM); call once before starting workers. */
 void nn_blas_use_single_thread (void);

@@ -1,0 +1,45 @@
+/* nn-conv-ref.c — the naive reference convolution the tests compare every fast path with. */
+#include "nn-conv.h"
+
+#include <stdlib.h>
+
+/* See nn-conv.h: direct definition of a zero-padded cross-correlation, accumulated in
+ * double so its own rounding error is negligible next to fp32 paths. Loops run tap by tap
+ * over a double accumulator plane, with each tap's valid output range computed up front. */
+void
+nn_conv_reference (const float *in, int cin, int h, int w, const float *weight,
+                   const float *bias, int cout, int k, int stride, int pad, float *out)
+{
+  const int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+  double *acc = malloc ((size_t) oh * ow * sizeof (double));
+  if (acc == NULL)
+    abort ();
+  for (int o = 0; o < cout; o++)
+    {
+      for (size_t i = 0; i < (size_t) oh * ow; i++)
+        acc[i] = bias ? bias[o] : 0.0;
+      for (int ci = 0; ci < cin; ci++)
+        for (int ky = 0; ky < k; ky++)
+          for (int kx = 0; kx < k; kx++)
+            {
+              const double wv = weight[((size_t) (o * cin + ci) * k + ky) * k + kx];
+              for (int oy = 0; oy < oh; oy++)
+                {
+                  const int y = oy * stride - pad + ky;
+                  if (y < 0 || y >= h)
+                    continue;
+                  const float *row = in + ((size_t) ci * h + y) * w;
+                  double *arow = acc + (size_t) oy * ow;
+                  for (int ox = 0; ox < ow; ox++)
+                    {
+                      const int x = ox * stride - pad + kx;
+                      if (x >= 0 && x < w)
+                        arow[ox] += wv * row[x];
+                    }
+                }
+            }
+      for (size_t i = 0; i < (size_t) oh * ow; i++)
+        out[(size_t) o * oh * ow + i] = (float) acc[i];
+    }
+  free (acc);
+}

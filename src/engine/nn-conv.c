@@ -1,0 +1,70 @@
+/* nn-conv.c — the im2col + cblas_sgemm convolution driver with fused epilogue (see nn-conv.h). */
+#include "nn-conv.h"
+
+#include <cblas.h>
+
+/* Smallest panel width worth a GEMM call; panels are multiples of this granule. */
+#define NN_PANEL_MIN 64
+#define NN_PANEL_GRANULE 16
+
+/* See nn-conv.h. */
+int
+nn_conv_out_size (const NnConv *c, int in_size)
+{
+  return (in_size + 2 * c->pad - c->k) / c->stride + 1;
+}
+
+/* See nn-conv.h. */
+size_t
+nn_conv_min_scratch (const NnConv *c)
+{
+  return (size_t) (c->cin_a + c->cin_b) * (size_t) (c->k * c->k) * NN_PANEL_MIN;
+}
+
+/* Applies the epilogue to rows [0, m) × columns [0, nb) of out (row stride ldo). */
+static void
+epilogue_panel (float *out, size_t ldo, int m, int nb, const float *bias, NnEpilogue epi)
+{
+  for (int o = 0; o < m; o++)
+    {
+      float *row = out + (size_t) o * ldo;
+      const float b = bias[o];
+      if (epi == NN_EPI_BIAS)
+        for (int i = 0; i < nb; i++)
+          row[i] += b;
+      else
+        for (int i = 0; i < nb; i++)
+          {
+            const float v = row[i] + b;
+            row[i] = v > 0.0f ? v : 0.0f;
+          }
+    }
+}
+
+/* See nn-conv.h. Panels of nb output pixels: gather cols[K][nb] (L2-sized), one sgemm into
+ * the matching column block of out (beta = 1 accumulates onto the residual already there),
+ * then the epilogue on that block while it is cache-hot. */
+void
+nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
+                 float *scratch, size_t scratch_floats)
+{
+  const int oh = nn_conv_out_size (c, in->h), ow = nn_conv_out_size (c, in->w);
+  const int n = oh * ow;
+  const int kdim = (c->cin_a + c->cin_b) * c->k * c->k;
+  size_t nb_fit = scratch_floats / (size_t) kdim;
+  int nb;
+  if (nb_fit >= (size_t) n)
+    nb = n;
+  else
+    nb = (int) (nb_fit - nb_fit % NN_PANEL_GRANULE);
+  const float beta = epi == NN_EPI_ADD_BIAS_RELU ? 1.0f : 0.0f;
+
+  for (int n0 = 0; n0 < n; n0 += nb)
+    {
+      const int len = n - n0 < nb ? n - n0 : nb;
+      nn_im2col_panel (c, in, n0, len, scratch);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->cout, len, kdim, 1.0f,
+                   c->weight, kdim, scratch, len, beta, out + n0, n);
+      epilogue_panel (out + n0, (size_t) n, c->cout, len, c->bias, epi);
+    }
+}

@@ -1,0 +1,67 @@
+/* nn-conv.h — 2-D convolutions of the U-Net (NCHW, batch 1, groups 1, dilation 1).
+ *
+ * The fast path is im2col + cblas_sgemm: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
+ * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized. The input
+ * may come from two sources read as one concatenated tensor, channels of source a first:
+ * source a optionally through a nearest ×2 upsample (index y/2, x/2), then source b at full
+ * size. BN is folded into W and the bias at load; bias, ReLU and the residual add are fused
+ * into the pass that follows each panel's GEMM while that panel is still in cache.
+ */
+#pragma once
+
+#include <stddef.h>
+
+/* What happens to a panel of GEMM output before it leaves the cache. */
+typedef enum {
+  NN_EPI_BIAS,          /* out = conv + bias */
+  NN_EPI_BIAS_RELU,     /* out = max(conv + bias, 0) */
+  NN_EPI_ADD_BIAS_RELU, /* out = max(conv + bias + out, 0): out holds the residual on entry */
+} NnEpilogue;
+
+/* One convolution with BN already folded into weight and bias. */
+typedef struct {
+  int cin_a;      /* channels taken from source a */
+  int cin_b;      /* channels taken from source b (0: single source) */
+  int cout;
+  int k;          /* square kernel size: 1, 3 or 7 */
+  int stride;     /* 1 or 2 */
+  int pad;
+  int upsample_a; /* non-zero: source a is read through a nearest ×2 upsample */
+  float *weight;  /* [cout][(cin_a+cin_b)·k·k], 64-byte aligned */
+  float *bias;    /* [cout] */
+} NnConv;
+
+/* Where a convolution reads its input. h, w are the sizes the kernel sees, i.e. after the
+ * upsample: source a is [cin_a][h/2][w/2] when upsampled, else [cin_a][h][w]; b is
+ * [cin_b][h][w]. */
+typedef struct {
+  const float *a;
+  const float *b;
+  int h, w;
+} NnConvInput;
+
+/* Output height/width of conv c applied to an h×w input. */
+int nn_conv_out_size (const NnConv *c, int in_size);
+
+/* Number of floats of im2col scratch nn_conv_forward needs for c at its smallest panel
+ * width; any larger scratch gives wider panels. */
+size_t nn_conv_min_scratch (const NnConv *c);
+
+/* Computes out[cout][oh][ow] = epilogue(conv(in)). scratch holds scratch_floats floats, at
+ * least nn_conv_min_scratch(c); it is overwritten. out must not overlap the input sources
+ * (it may hold the residual for NN_EPI_ADD_BIAS_RELU). Allocates nothing. */
+void nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
+                      float *scratch, size_t scratch_floats);
+
+/* Gathers the im2col rows of c for output pixels [n0, n0+nb) into cols[K][nb]. Exposed for
+ * the tests of panel boundaries. */
+void nn_im2col_panel (const NnConv *c, const NnConvInput *in, int n0, int nb, float *cols);
+
+/* Reference convolution for tests: plain loops, double accumulation, single source.
+ * in [cin][h][w], weight [cout][cin][k][k], bias [cout] or NULL → out [cout][oh][ow]. */
+void nn_conv_reference (const float *in, int cin, int h, int w, const float *weight,
+                        const float *bias, int cout, int k, int stride, int pad, float *out);
+
+/* Max pool 3×3, stride 2, padding 1 (padding never wins): in [c][h][w] →
+ * out [c][(h-1)/2+1][(w-1)/2+1]. */
+void nn_maxpool3s2 (const float *in, int c, int h, int w, float *out);

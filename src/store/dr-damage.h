@@ -1,0 +1,29 @@
+/* dr-damage.h — the four damage types the models segment, shared by every tier above the engine. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The four damage types, in model order ([DAMAGE][Scratch_0] … [DAMAGE][Breakage_3]).
+ * The numeric values are stored in project files: never renumber them. */
+typedef enum {
+  DR_DAMAGE_SCRATCH = 0,
+  DR_DAMAGE_SEPARATED = 1,
+  DR_DAMAGE_CRUSHED = 2,
+  DR_DAMAGE_BREAKAGE = 3,
+} DrDamage;
+
+#define DR_N_DAMAGE 4
+
+/* TRUE when value is one of the four DrDamage values. */
+#define DR_DAMAGE_IS_VALID(value) ((value) >= 0 && (value) < DR_N_DAMAGE)
+
+/* Stable, untranslated lower-case id of damage ("scratch", "separated", "crushed",
+ * "breakage"), for files, the CLI and logs; NULL for an invalid value. */
+const char *dr_damage_to_string (DrDamage damage);
+
+/* Parses an id written by dr_damage_to_string (case-insensitive); FALSE if it names none. */
+gboolean dr_damage_from_string (const char *string, DrDamage *damage);
+
+G_END_DECLS

@@ -1,0 +1,407 @@
+/* dr-project.c — open, check, configure and migrate a project file; statements; transactions. */
+#include "dr-project.h"
+
+#include <glib/gstdio.h>
+
+#include "dr-schema.h"
+#include "dr-store-error.h"
+
+struct _DrProject {
+  GObject parent_instance;
+  char *path;
+  sqlite3 *db;
+  GHashTable *statements; /* SQL text (owned by the statement) → sqlite3_stmt */
+  int schema_version;
+  guint transaction_depth;
+};
+
+G_DEFINE_FINAL_TYPE (DrProject, dr_project, G_TYPE_OBJECT)
+
+/* Finalizes every cached statement, then closes the connection (which checkpoints the WAL). */
+static void
+dr_project_finalize (GObject *object)
+{
+  DrProject *self = DR_PROJECT (object);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_free (self->path);
+  G_OBJECT_CLASS (dr_project_parent_class)->finalize (object);
+}
+
+/* Class setup: only finalize is needed. */
+static void
+dr_project_class_init (DrProjectClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = dr_project_finalize;
+}
+
+/* Destroy notify of the statement cache: finalizes one statement. */
+static void
+statement_free (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+/* Instance setup: an empty statement cache. */
+static void
+dr_project_init (DrProject *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
+}
+
+/* Maps an SQLite result code to the store's error code. */
+static DrStoreError
+error_code_for (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return DR_STORE_ERROR_CORRUPT;
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return DR_STORE_ERROR_IO;
+    default:
+      return DR_STORE_ERROR_DATABASE;
+    }
+}
+
+/* Builds "PATH: WHAT: sqlite message" with the code chosen by error_code_for. */
+void
+dr_project_set_db_error (DrProject *self, GError **error, const char *what)
+{
+  int rc = sqlite3_extended_errcode (self->db);
+  g_set_error (error, DR_STORE_ERROR, error_code_for (rc), "%s: %s: %s", self->path, what,
+               sqlite3_errmsg (self->db));
+}
+
+/* Microseconds since the epoch from the wall clock. */
+gint64
+dr_project_now (void)
+{
+  return g_get_real_time ();
+}
+
+/* Looks the SQL up in the cache, preparing it (persistent) on first use; always hands back a
+ * reset statement with no bindings. */
+DrStatement *
+dr_project_prepare (DrProject *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt == NULL)
+    {
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
+          != SQLITE_OK)
+        {
+          dr_project_set_db_error (self, error, "preparing a statement");
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      g_hash_table_insert (self->statements, (gpointer) sqlite3_sql (stmt), stmt);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+/* Runs a write statement to the end; any other result than SQLITE_DONE is an error. */
+gboolean
+dr_project_step_done (DrProject *self, DrStatement *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dr_project_set_db_error (self, error, "writing");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Executes SQL without results (no user input is ever part of it). */
+static gboolean
+exec (DrProject *self, const char *sql, const char *what, GError **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      dr_project_set_db_error (self, error, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Depth 0: BEGIN IMMEDIATE takes the write lock at once (waiting up to the busy timeout), so
+ * statements inside never fail on a lock half-way. Deeper: a savepoint named after the depth. */
+gboolean
+dr_project_begin (DrProject *self, GError **error)
+{
+  if (self->transaction_depth == 0)
+    {
+      if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
+        return FALSE;
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("SAVEPOINT dr%u", self->transaction_depth);
+      if (!exec (self, sql, "starting a savepoint", error))
+        return FALSE;
+    }
+  self->transaction_depth++;
+  return TRUE;
+}
+
+/* Depth 1: COMMIT makes everything since begin durable (synchronous=FULL). Deeper: RELEASE.
+ * If COMMIT fails the transaction is rolled back, so the caller's state stays consistent. */
+gboolean
+dr_project_commit (DrProject *self, GError **error)
+{
+  g_return_val_if_fail (self->transaction_depth > 0, FALSE);
+  self->transaction_depth--;
+  if (self->transaction_depth == 0)
+    {
+      if (!exec (self, "COMMIT", "committing", error))
+        {
+          if (!sqlite3_get_autocommit (self->db))
+            sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  g_autofree char *sql = g_strdup_printf ("RELEASE dr%u", self->transaction_depth);
+  return exec (self, sql, "releasing a savepoint", error);
+}
+
+/* Depth 1: ROLLBACK. Deeper: ROLLBACK TO and RELEASE the savepoint, keeping the outer work. */
+void
+dr_project_rollback (DrProject *self)
+{
+  g_return_if_fail (self->transaction_depth > 0);
+  self->transaction_depth--;
+  if (self->transaction_depth == 0)
+    {
+      if (!sqlite3_get_autocommit (self->db))
+        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return;
+    }
+  g_autofree char *sql = g_strdup_printf ("ROLLBACK TO dr%u; RELEASE dr%u",
+                                          self->transaction_depth, self->transaction_depth);
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+}
+
+/* Reads one integer from a single-row PRAGMA or query. */
+static gboolean
+query_int (DrProject *self, const char *sql, gint64 *value, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      dr_project_set_db_error (self, error, "reading the file header");
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  *value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+/* Decides, without writing anything, whether the file may be opened: it must be an SQLite file
+ * that is either empty or ours with a schema version this build knows. */
+static gboolean
+check_identity (DrProject *self, GError **error)
+{
+  gint64 app_id, version, n_objects;
+  g_autoptr (GError) local = NULL;
+  /* These three reads are the first accesses: a non-database fails here (SQLITE_NOTADB). */
+  if (!query_int (self, "PRAGMA application_id", &app_id, &local)
+      || !query_int (self, "PRAGMA user_version", &version, &local)
+      || !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, &local))
+    {
+      int rc = sqlite3_errcode (self->db);
+      if (rc == SQLITE_NOTADB)
+        g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                     "%s: not a Damage Review project (%s)", self->path,
+                     sqlite3_errmsg (self->db));
+      else if (rc == SQLITE_CORRUPT)
+        g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                     "%s: damaged project file (%s)", self->path, sqlite3_errmsg (self->db));
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  gboolean empty = app_id == 0 && version == 0 && n_objects == 0;
+  if (!empty && app_id != DR_SCHEMA_APPLICATION_ID)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_UNSUPPORTED,
+                   "%s: not a Damage Review project (an SQLite database of another application)",
+                   self->path);
+      return FALSE;
+    }
+  if (version > DR_SCHEMA_VERSION)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_UNSUPPORTED,
+                   "%s: written by a newer Damage Review (schema %" G_GINT64_FORMAT
+                   ", this version knows up to %d); left untouched", self->path, version,
+                   DR_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (version < 0)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                   "%s: damaged project file (schema version %" G_GINT64_FORMAT ")", self->path,
+                   version);
+      return FALSE;
+    }
+  self->schema_version = (int) version;
+  return TRUE;
+}
+
+/* Sets the connection options every project relies on and verifies that they took effect:
+ * WAL (readers never block the writer, a crash never corrupts), foreign keys, FULL sync (a
+ * committed stroke survives a power cut, not only a crash — commits are human-paced, so the
+ * extra fsync per commit is affordable). */
+static gboolean
+configure (DrProject *self, GError **error)
+{
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 1);
+  /* "PRAGMA journal_mode" answers with the mode actually in force. */
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_finalize (stmt);
+  if (!wal)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO,
+                   "%s: cannot switch the project to write-ahead logging (%s)", self->path,
+                   sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+  if (!exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", "configuring", error))
+    return FALSE;
+  gint64 fk;
+  if (!query_int (self, "PRAGMA foreign_keys", &fk, error))
+    return FALSE;
+  if (fk != 1)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_DATABASE,
+                   "%s: SQLite refused to enforce foreign keys", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs every migration above the file's version, each in its own IMMEDIATE transaction that
+ * also sets user_version, so an interrupted migration leaves the previous version intact. */
+static gboolean
+migrate (DrProject *self, GError **error)
+{
+  for (int v = self->schema_version + 1; v <= DR_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *what = g_strdup_printf ("migrating to schema %d", v);
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v);
+      if (!dr_project_begin (self, error))
+        return FALSE;
+      if (!exec (self, dr_schema_migration (v), what, error)
+          || !exec (self, set_version, what, error)
+          || !dr_project_commit (self, error))
+        {
+          if (self->transaction_depth > 0)
+            dr_project_rollback (self);
+          return FALSE;
+        }
+      self->schema_version = v;
+    }
+  return TRUE;
+}
+
+/* quick_check catches damaged pages before the user works on the file. It reads the whole file,
+ * which is fine for projects (masks are compressed; a 10 000-photo project is tens of MB). */
+static gboolean
+check_integrity (DrProject *self, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  gboolean ok = rc == SQLITE_ROW
+                && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+  if (!ok)
+    {
+      const char *detail = rc == SQLITE_ROW ? (const char *) sqlite3_column_text (stmt, 0)
+                                            : sqlite3_errmsg (self->db);
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                   "%s: damaged project file (%s)", self->path, detail);
+    }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Opening order matters: identity and version are checked with reads only, before WAL is
+ * switched on, so refused files are never modified. */
+DrProject *
+dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  if (!(flags & DR_PROJECT_OPEN_CREATE) && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: no such project file", path);
+      return NULL;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: is a folder, not a project",
+                   path);
+      return NULL;
+    }
+
+  g_autoptr (DrProject) self = g_object_new (DR_TYPE_PROJECT, NULL);
+  self->path = g_strdup (path);
+  int open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (flags & DR_PROJECT_OPEN_CREATE)
+    open_flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2 (path, &self->db, open_flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, DR_STORE_ERROR, error_code_for (rc), "%s: cannot open (%s)", path,
+                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  if (!check_identity (self, error) || !configure (self, error)
+      || !check_integrity (self, error) || !migrate (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* Borrowed path string. */
+const char *
+dr_project_get_path (DrProject *self)
+{
+  g_return_val_if_fail (DR_IS_PROJECT (self), NULL);
+  return self->path;
+}
+
+/* The version reached by migrate. */
+int
+dr_project_get_schema_version (DrProject *self)
+{
+  g_return_val_if_fail (DR_IS_PROJECT (self), 0);
+  return self->schema_version;
+}
+
+/* Borrowed connection. */
+sqlite3 *
+dr_project_get_db (DrProject *self)
+{
+  g_return_val_if_fail (DR_IS_PROJECT (self), NULL);
+  return self->db;
+}

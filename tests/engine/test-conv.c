@@ -1,0 +1,176 @@
+/* test-conv.c — every convolution variant of the U-Net against the naive reference.
+ *
+ * The fused path reads two sources (upsampled + skip) without materialising them; the
+ * reference gets the explicitly upsampled and concatenated tensor, so the gather is checked
+ * independently. Small scratch sizes force several panels whose width does not divide the
+ * pixel count and which start mid-row.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn-conv.h"
+
+static int failures;
+
+/* Deterministic uniform floats in [lo, hi) (xorshift32). */
+static float
+rnd (unsigned *s, float lo, float hi)
+{
+  *s ^= *s << 13;
+  *s ^= *s >> 17;
+  *s ^= *s << 5;
+  return lo + (hi - lo) * (float) (*s >> 8) / 16777216.0f;
+}
+
+typedef struct {
+  const char *name;
+  int cin_a, cin_b, cout, k, stride, upsample_a;
+  int h, w;              /* input size seen by the kernel (after upsample) */
+  NnEpilogue epi;
+  size_t panel_cols;     /* scratch = K·panel_cols floats (0: whole image in one panel) */
+} Case;
+
+/* Runs one case; prints and counts a failure when max|out-ref| > 1e-5·max|ref|. */
+static void
+run_case (const Case *t, unsigned seed)
+{
+  const int cin = t->cin_a + t->cin_b, k = t->k, pad = k / 2;
+  NnConv c = { .cin_a = t->cin_a, .cin_b = t->cin_b, .cout = t->cout, .k = k,
+               .stride = t->stride, .pad = pad, .upsample_a = t->upsample_a };
+  const int oh = nn_conv_out_size (&c, t->h), ow = nn_conv_out_size (&c, t->w);
+  const int ha = t->upsample_a ? t->h / 2 : t->h, wa = t->upsample_a ? t->w / 2 : t->w;
+  const size_t kdim = (size_t) cin * k * k, n_out = (size_t) t->cout * oh * ow;
+  const size_t plane = (size_t) t->h * t->w;
+
+  float *a = malloc ((size_t) t->cin_a * ha * wa * sizeof (float));
+  float *b = malloc ((size_t) (t->cin_b ? t->cin_b : 1) * plane * sizeof (float));
+  float *full = malloc ((size_t) cin * plane * sizeof (float));
+  c.weight = malloc ((size_t) t->cout * kdim * sizeof (float));
+  c.bias = malloc ((size_t) t->cout * sizeof (float));
+  float *out = malloc (n_out * sizeof (float)), *ref = malloc (n_out * sizeof (float));
+  float *resid = malloc (n_out * sizeof (float));
+  size_t scratch_floats = t->panel_cols ? kdim * t->panel_cols : kdim * (size_t) (oh * ow);
+  if (scratch_floats < nn_conv_min_scratch (&c))
+    {
+      printf ("FAIL %s: test scratch below nn_conv_min_scratch\n", t->name);
+      failures++;
+      scratch_floats = nn_conv_min_scratch (&c);
+    }
+  float *scratch = malloc (scratch_floats * sizeof (float));
+
+  for (size_t i = 0; i < (size_t) t->cin_a * ha * wa; i++)
+    a[i] = rnd (&seed, -1, 1);
+  for (size_t i = 0; i < (size_t) t->cin_b * plane; i++)
+    b[i] = rnd (&seed, -1, 1);
+  for (size_t i = 0; i < (size_t) t->cout * kdim; i++)
+    c.weight[i] = rnd (&seed, -0.5f, 0.5f);
+  for (int i = 0; i < t->cout; i++)
+    c.bias[i] = rnd (&seed, -0.5f, 0.5f);
+  for (size_t i = 0; i < n_out; i++)
+    resid[i] = out[i] = rnd (&seed, -1, 1);
+
+  /* Explicit upsample + concat for the reference. */
+  for (int ci = 0; ci < cin; ci++)
+    for (int y = 0; y < t->h; y++)
+      for (int x = 0; x < t->w; x++)
+        {
+          float v;
+          if (ci < t->cin_a)
+            v = t->upsample_a ? a[((size_t) ci * ha + y / 2) * wa + x / 2]
+                              : a[((size_t) ci * ha + y) * wa + x];
+          else
+            v = b[((size_t) (ci - t->cin_a) * t->h + y) * t->w + x];
+          full[((size_t) ci * t->h + y) * t->w + x] = v;
+        }
+  nn_conv_reference (full, cin, t->h, t->w, c.weight, c.bias, t->cout, k, t->stride, pad, ref);
+  for (size_t i = 0; i < n_out; i++)
+    {
+      if (t->epi == NN_EPI_ADD_BIAS_RELU)
+        ref[i] += resid[i];
+      if (t->epi != NN_EPI_BIAS && ref[i] < 0)
+        ref[i] = 0;
+    }
+
+  NnConvInput in = { .a = a, .b = t->cin_b ? b : NULL, .h = t->h, .w = t->w };
+  nn_conv_forward (&c, &in, out, t->epi, scratch, scratch_floats);
+
+  double max_ref = 0, max_err = 0;
+  for (size_t i = 0; i < n_out; i++)
+    {
+      max_ref = fmax (max_ref, fabs (ref[i]));
+      double e = fabs ((double) out[i] - ref[i]);
+      if (!(e <= max_err))
+        max_err = isnan (e) ? INFINITY : e;
+    }
+  const int ok = max_err <= 1e-5 * max_ref && max_ref > 0;
+  printf ("%s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g\n", ok ? "ok  " : "FAIL",
+          t->name, t->h, t->w, oh, ow, kdim, max_ref, max_err);
+  if (!ok)
+    failures++;
+  free (a); free (b); free (full); free (c.weight); free (c.bias);
+  free (out); free (ref); free (resid); free (scratch);
+}
+
+/* Checks one im2col panel that starts mid-row against the definition. */
+static void
+check_im2col_panel (void)
+{
+  NnConv c = { .cin_a = 2, .cin_b = 1, .cout = 1, .k = 3, .stride = 1, .pad = 1,
+               .upsample_a = 1 };
+  float a[2 * 3 * 4], b[1 * 6 * 8], cols[27 * 10];
+  for (int i = 0; i < 24; i++)
+    a[i] = (float) (i + 1);
+  for (int i = 0; i < 48; i++)
+    b[i] = (float) (100 + i);
+  NnConvInput in = { .a = a, .b = b, .h = 6, .w = 8 };
+  nn_im2col_panel (&c, &in, 5, 10, cols);
+  int bad = 0;
+  for (int ci = 0; ci < 3; ci++)
+    for (int ky = 0; ky < 3; ky++)
+      for (int kx = 0; kx < 3; kx++)
+        for (int j = 0; j < 10; j++)
+          {
+            const int n = 5 + j, oy = n / 8, ox = n % 8, y = oy - 1 + ky, x = ox - 1 + kx;
+            float want = 0;
+            if (y >= 0 && y < 6 && x >= 0 && x < 8)
+              want = ci < 2 ? a[(ci * 3 + y / 2) * 4 + x / 2] : b[y * 8 + x];
+            if (cols[((ci * 3 + ky) * 3 + kx) * 10 + j] != want)
+              bad++;
+          }
+  printf ("%s im2col panel [5,15) of an 8-wide upsampled two-source input\n",
+          bad ? "FAIL" : "ok  ");
+  failures += bad != 0;
+}
+
+/* Runs every case; exit status 0 only when all pass. */
+int
+main (void)
+{
+  static const Case cases[] = {
+    { "stem 7x7 s2 p3", 3, 0, 8, 7, 2, 0, 23, 22, NN_EPI_BIAS_RELU, 64 },
+    { "stem 7x7 s2 p3, one panel", 3, 0, 64, 7, 2, 0, 32, 32, NN_EPI_BIAS_RELU, 0 },
+    { "3x3 s1 p1", 5, 0, 7, 3, 1, 0, 13, 11, NN_EPI_BIAS_RELU, 80 },
+    { "3x3 s1 p1 residual", 6, 0, 6, 3, 1, 0, 12, 17, NN_EPI_ADD_BIAS_RELU, 64 },
+    { "3x3 s1 p1 wide", 64, 0, 64, 3, 1, 0, 16, 16, NN_EPI_ADD_BIAS_RELU, 0 },
+    { "3x3 s2 p1", 4, 0, 6, 3, 2, 0, 15, 14, NN_EPI_BIAS_RELU, 64 },
+    { "3x3 s2 p1 even", 8, 0, 16, 3, 2, 0, 32, 32, NN_EPI_BIAS_RELU, 0 },
+    { "1x1 s2 downsample", 6, 0, 5, 1, 2, 0, 29, 27, NN_EPI_BIAS, 64 },
+    { "1x1 s2 downsample one panel", 16, 0, 32, 1, 2, 0, 16, 16, NN_EPI_BIAS, 0 },
+    { "up2 + skip 3x3 (decoder conv1)", 4, 3, 5, 3, 1, 1, 14, 12, NN_EPI_BIAS_RELU, 64 },
+    { "up2 + skip 3x3, panels 80", 12, 8, 16, 3, 1, 1, 20, 18, NN_EPI_BIAS_RELU, 80 },
+    { "up2 only 3x3 (decoder block 4)", 4, 0, 3, 3, 1, 1, 16, 16, NN_EPI_BIAS_RELU, 0 },
+    { "up2 only 3x3 cout 16", 32, 0, 16, 3, 1, 1, 34, 30, NN_EPI_BIAS_RELU, 96 },
+    { "head 3x3 16->2 bias", 16, 0, 2, 3, 1, 0, 20, 21, NN_EPI_BIAS, 0 },
+    { "head 3x3 16->2 bias, panels", 16, 0, 2, 3, 1, 0, 37, 19, NN_EPI_BIAS, 112 },
+    { "tail 3x3 32->32", 32, 0, 32, 3, 1, 0, 24, 20, NN_EPI_BIAS_RELU, 0 },
+    { "tail 3x3 128->32 (up2+skip)", 64, 64, 32, 3, 1, 1, 16, 16, NN_EPI_BIAS_RELU, 0 },
+  };
+  unsigned seed = 12345;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    run_case (&cases[i], seed + (unsigned) i * 7919u);
+  check_im2col_panel ();
+  printf ("%d failure(s)\n", failures);
+  return failures ? 1 : 0;
+}
