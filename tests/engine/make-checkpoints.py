@@ -131,6 +131,26 @@ def reduce_torch2x(obj):
     return NotImplemented
 
 
+class Unseekable:
+    """A write-only stream: zipfile then writes data descriptors (flag bit 3, CRC and sizes
+    0 in the local headers), as torch's writer does."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def write(self, b):
+        return self.f.write(b)
+
+    def tell(self):
+        return self.f.tell()
+
+    def seek(self, *args):
+        raise OSError('not seekable')
+
+    def flush(self):
+        self.f.flush()
+
+
 def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', protocol=2,
                 order='sorted', extra=(), align=64, big_endian=False, descriptors=False,
                 torch2x_reduce=False):
@@ -173,7 +193,8 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
     if big_endian:
         records.insert(1, ('byteorder', b'big'))
     records += list(extra)
-    with zipfile.ZipFile(path(name), 'w', zipfile.ZIP_STORED) as z:
+    with open(path(name), 'wb') as raw, \
+            zipfile.ZipFile(Unseekable(raw) if descriptors else raw, 'w', zipfile.ZIP_STORED) as z:
         for rec, data in records:
             full = archive + '/' + rec
             info = zipfile.ZipInfo(full, date_time=(2021, 6, 1, 0, 0, 0))
@@ -182,9 +203,8 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
             pad = (-(start + 4)) % align if align > 1 else 0
             if align > 1:
                 info.extra = b'FB' + struct.pack('<H', pad) + b'Z' * pad
-            if descriptors:
-                info.flag_bits |= 0x08
-            z.writestr(info, data)
+            with z.open(info, 'w') as w:
+                w.write(data)
 
 
 TORCH2_EXTRA = [('version', b'3\n'), ('.data/serialization_id', b'1234567890' * 4),
