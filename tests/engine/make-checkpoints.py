@@ -27,12 +27,12 @@ import zipfile
 import numpy as np
 import torch
 
-KEYS, OUT, STAMP = sys.argv[1], sys.argv[2], sys.argv[3]
+OUT = '.'   # set by main(); make-fuzz-seeds.py sets it too
 
 
-def read_keys():
+def read_keys(keys_tsv):
     rows = []
-    with open(KEYS) as f:
+    with open(keys_tsv) as f:
         for line in f:
             if line.startswith('#') or not line.strip():
                 continue
@@ -43,7 +43,7 @@ def read_keys():
     return rows
 
 
-ROWS = read_keys()
+ROWS = []
 
 
 def base_state_dict():
@@ -207,6 +207,39 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
                 w.write(data)
 
 
+def write_zip64(src, dst):
+    """Re-writes the zip src as dst by hand with every classic size/offset field saturated:
+    each central-directory entry carries a ZIP64 extra field (usize, csize, offset) and the
+    end record points to a ZIP64 end record. Record data and local headers are kept."""
+    data = open(src, 'rb').read()
+    with zipfile.ZipFile(src) as z:
+        infos = z.infolist()
+    out, central = bytearray(), bytearray()
+    for info in infos:
+        lh = info.header_offset
+        name_len, extra_len = struct.unpack('<HH', data[lh + 26:lh + 30])
+        start = lh + 30 + name_len + extra_len
+        ofs = len(out)
+        out += data[lh:start] + data[start:start + info.compress_size]
+        if info.flag_bits & 0x08:
+            out += struct.pack('<IIII', 0x08074b50, info.CRC, info.compress_size,
+                               info.file_size)
+        name = info.filename.encode()
+        z64 = struct.pack('<HHQQQ', 1, 24, info.file_size, info.compress_size, ofs)
+        central += struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 45, 45, info.flag_bits, 0,
+                               0, 0x21, info.CRC, 0xFFFFFFFF, 0xFFFFFFFF, len(name), len(z64),
+                               0, 0, 0, 0, 0xFFFFFFFF) + name + z64
+    cd_ofs = len(out)
+    out += central
+    z64_ofs = len(out)
+    out += struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, 45, 45, 0, 0, len(infos), len(infos),
+                       len(central), cd_ofs)
+    out += struct.pack('<IIQI', 0x07064b50, 0, z64_ofs, 1)
+    out += struct.pack('<IHHHHIIH', 0x06054b50, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                       0xFFFFFFFF, 0)
+    open(dst, 'wb').write(out)
+
+
 TORCH2_EXTRA = [('version', b'3\n'), ('.data/serialization_id', b'1234567890' * 4),
                 ('.format_version', b'1'), ('.storage_alignment', b'64')]
 
@@ -331,6 +364,8 @@ def good_fixtures(sd):
     data[eocd + 8:eocd + 20] = b'\xff' * 12
     open(path('zip64.pt'), 'wb').write(data)
     check_torch_load('zip64.pt', sd)
+    write_zip64(path('descriptors.pt'), path('zip64-extra.pt'))
+    check_torch_load('zip64-extra.pt', sd)
 
 
 class Net(torch.nn.Module):
@@ -412,11 +447,14 @@ def bad_fixtures(sd):
 
 
 def main():
+    global OUT
+    keys_tsv, OUT, stamp = sys.argv[1], sys.argv[2], sys.argv[3]
+    ROWS[:] = read_keys(keys_tsv)
     os.makedirs(OUT, exist_ok=True)
     sd = base_state_dict()
     good_fixtures(sd)
     bad_fixtures(sd)
-    with open(STAMP, 'w') as f:
+    with open(stamp, 'w') as f:
         f.write('ok\n')
 
 

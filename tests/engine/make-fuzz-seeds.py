@@ -7,6 +7,7 @@ safetensors file, and bare pickles. Crashing inputs found later are kept beside 
 regression seeds (crash-*), so this script never deletes files.
 """
 import collections
+import importlib.util
 import io
 import json
 import os
@@ -16,7 +17,12 @@ import zipfile
 
 import torch
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fuzz-corpus')
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, 'fuzz-corpus')
+_spec = importlib.util.spec_from_file_location('mk', os.path.join(HERE, 'make-checkpoints.py'))
+mk = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mk)
+mk.OUT = OUT
 
 
 def tiny():
@@ -54,6 +60,15 @@ def main():
     save(collections.OrderedDict((k, torch.nn.Parameter(v) if v.is_floating_point() else v)
                                  for k, v in sd.items()), 'parameters.pt')
     save(sd, 'legacy.pt', _use_new_zipfile_serialization=False)
+    # the torch-version variants of make-checkpoints.py, on the tiny dict
+    params = collections.OrderedDict((k, torch.nn.Parameter(v) if v.is_floating_point() else v)
+                                     for k, v in sd.items())
+    mk.custom_save(params, 'torch2x.pt', order='insertion', torch2x_reduce=True,
+                   extra=[('byteorder', b'little')] + mk.TORCH2_EXTRA)
+    mk.custom_save(sd, 'big-endian.pt', big_endian=True, align=1, extra=mk.TORCH2_EXTRA)
+    mk.custom_save(sd, 'descriptors.pt', descriptors=True, key_fn=lambda i, s: str(9000 + i),
+                   location='cuda:0', extra=[('version', b'3\n')])
+    mk.write_zip64(os.path.join(OUT, 'descriptors.pt'), os.path.join(OUT, 'zip64-extra.pt'))
     # safetensors
     header, blobs, ofs = {'__metadata__': {'format': 'pt'}}, [], 0
     for k, v in sd.items():
@@ -69,11 +84,11 @@ def main():
     with zipfile.ZipFile(os.path.join(OUT, 'containers.pt'), 'w') as z:
         z.writestr('archive/data.pkl',
                    pickle.dumps({'a': [1, 2.5, None, (True, False)], 'b': {'c': 'd' * 3},
-                                 'e': 2 ** 40, 'f': -7, 'g': b'xy'}, protocol=2))
+                                 'e': 2 ** 40, 'f': -7}, protocol=2))
     with zipfile.ZipFile(os.path.join(OUT, 'containers4.pt'), 'w') as z:
         z.writestr('archive/data.pkl',
-                   pickle.dumps({'a': [1, 2.5, None], 'b': {1, 2}, 'c': frozenset([3])},
-                                protocol=4))
+                   pickle.dumps({'a': [1, 2.5, None], 'b': {1, 2}, 'c': frozenset([3]),
+                                 'd': b'xy', 'e': -2 ** 63}, protocol=4))
 
 
 if __name__ == '__main__':

@@ -230,6 +230,7 @@ main (int argc, char **argv)
     { "big-endian.pt", "expect-f32.bin" },
     { "repacked.pt", "expect-f32.bin" },
     { "zip64.pt", "expect-f32.bin" },
+    { "zip64-extra.pt", "expect-f32.bin" },
   };
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
     check_good (good[i].file, good[i].expect);
