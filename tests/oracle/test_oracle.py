@@ -272,6 +272,7 @@ def main():
     ap.add_argument("--installed-models", required=True)
     ap.add_argument("--workdir", required=True)
     a = ap.parse_args()
+    a.binary = os.path.abspath(a.binary)
     torch.set_num_threads(2)
     t0 = time.time()
 
