@@ -54,8 +54,20 @@ rle_wrap (guint32 *counts, gsize n_counts, guint height, guint width)
   return rle;
 }
 
-/* Walks the mask column by column and records the length of every run; the first run is the
- * background one (0 long when pixel (0, 0) is set). */
+/* TRUE when pixel (x, y) of a row-major mask is set. */
+static inline gboolean
+pixel_set (const guint8 *mask, guint width, guint x, guint y)
+{
+  return mask[(gsize) y * width + x] != 0;
+}
+
+/* Encodes without walking down columns (which strides through memory on large photos): the
+ * runs are cut at the column-major indices where the value changes, and those are found row by
+ * row. Pass 1 counts the changes inside each column (pixel (x, y) differs from (x, y - 1)); pass
+ * 2 writes their row numbers into per-column slots, so each column's list comes out sorted.
+ * Walking the columns in order, with the change at each column's top (pixel (x, 0) differs from
+ * the previous pixel in column-major order: (x - 1, height - 1), or background before (0, 0)),
+ * then yields every change in column-major order, and the runs are their differences. */
 DrRle *
 dr_rle_new_from_mask (const guint8 *mask, guint height, guint width, GError **error)
 {
@@ -63,28 +75,59 @@ dr_rle_new_from_mask (const guint8 *mask, guint height, guint width, GError **er
   if (!check_size (height, width, &total, error))
     return NULL;
 
-  g_autoptr (GArray) counts = g_array_sized_new (FALSE, FALSE, sizeof (guint32), 64);
-  guint8 previous = 0;
-  guint32 run = 0;
+  /* Pass 1: changes inside each column, then each column's first slot. */
+  g_autofree guint32 *start = g_new0 (guint32, (gsize) width + 1); /* [width + 1] */
+  for (guint y = 1; y < height; y++)
+    {
+      const guint8 *row = mask + (gsize) y * width;
+      const guint8 *above = row - width;
+      for (guint x = 0; x < width; x++)
+        start[x + 1] += (row[x] != 0) != (above[x] != 0);
+    }
+  for (guint x = 0; x < width; x++)
+    start[x + 1] += start[x];
+
+  /* Pass 2: the row of every change, per column, in increasing row order. */
+  g_autofree guint32 *rows = g_new (guint32, start[width] > 0 ? start[width] : 1);
+  g_autofree guint32 *fill = g_memdup2 (start, (gsize) width * sizeof (guint32)); /* [width] */
+  for (guint y = 1; y < height; y++)
+    {
+      const guint8 *row = mask + (gsize) y * width;
+      const guint8 *above = row - width;
+      for (guint x = 0; x < width; x++)
+        if ((row[x] != 0) != (above[x] != 0))
+          rows[fill[x]++] = y;
+    }
+
+  /* Changes in column-major order → run lengths. */
+  g_autoptr (GArray) counts = g_array_sized_new (FALSE, FALSE, sizeof (guint32),
+                                                 start[width] + 2 * (gsize) width + 1);
+  guint64 previous_change = 0;
+  gboolean previous_value = FALSE; /* the value before pixel (0, 0) is background */
   for (guint x = 0; x < width; x++)
     {
-      const guint8 *p = mask + x;
-      for (guint y = 0; y < height; y++, p += width)
+      guint64 column = (guint64) x * height;
+      gboolean top = pixel_set (mask, width, x, 0);
+      if (top != previous_value)
         {
-          guint8 value = *p != 0;
-          if (value != previous)
-            {
-              g_array_append_val (counts, run);
-              run = 0;
-              previous = value;
-            }
-          run++;
+          guint32 run = (guint32) (column - previous_change);
+          g_array_append_val (counts, run);
+          previous_change = column;
         }
+      for (guint32 i = start[x]; i < start[x + 1]; i++)
+        {
+          guint32 run = (guint32) (column + rows[i] - previous_change);
+          g_array_append_val (counts, run);
+          previous_change = column + rows[i];
+        }
+      previous_value = pixel_set (mask, width, x, height - 1);
     }
-  g_array_append_val (counts, run);
+  guint32 last = (guint32) (total - previous_change);
+  g_array_append_val (counts, last);
 
-  gsize n = counts->len;
-  return rle_wrap ((guint32 *) g_array_free (g_steal_pointer (&counts), FALSE), n, height, width);
+  gsize n_counts = counts->len;
+  return rle_wrap ((guint32 *) g_array_free (g_steal_pointer (&counts), FALSE), n_counts,
+                   height, width);
 }
 
 /* Copies the counts after checking that their sum is exactly height × width. */

@@ -17,4 +17,9 @@ char *dr_test_write_file (const char *dir, const char *name, const void *data, g
 /* The whole content of path (aborts the test if unreadable); *length gets its size. */
 guint8 *dr_test_read_file (const char *path, gsize *length);
 
+/* A valid 8-bit greyscale PNG of width × height whose pixel (x, y) is (x * 7 + y * 13) & 0xff,
+ * built byte by byte (chunks, CRC-32, zlib via GZlibCompressor) so the tests need no codec of
+ * their own. *length gets its size. */
+guint8 *dr_test_png (guint width, guint height, gsize *length);
+
 G_END_DECLS

@@ -1,0 +1,73 @@
+/* dr-revision.h — a reviewer's edits of one layer (photo × damage type), kept forever.
+ *
+ * Every completed edit appends a revision holding the whole mask (COCO RLE at photo resolution)
+ * and moves the layer's head to it, in one transaction. Revisions form a tree through their
+ * parent: undo moves the head to the parent (or to "no revision", meaning the model's
+ * prediction), redo to the newest child of the head. Nothing is ever deleted, so undo history
+ * survives quitting, crashes and reopening. */
+#pragma once
+
+#include "dr-damage.h"
+#include "dr-project.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  DR_REVISION_BRUSH,
+  DR_REVISION_ERASER,
+  DR_REVISION_POLYGON,
+  DR_REVISION_FILL,
+  DR_REVISION_CLEAR,
+  DR_REVISION_RESET,   /* back to the model's prediction */
+  DR_REVISION_IMPORT,  /* taken from a label file */
+} DrRevisionKind;
+
+/* Stable id stored in the file ("brush", "eraser", …). */
+const char *dr_revision_kind_to_string (DrRevisionKind kind);
+
+typedef struct {
+  gint64 id;
+  gint64 photo_id;
+  DrDamage damage;
+  gint64 parent_id;  /* 0 for the first revision of a layer */
+  char *rle;         /* COCO compressed RLE at the photo's width × height */
+  gint64 area;       /* foreground pixels, computed from rle */
+  char *author;
+  gint64 created;    /* µs since the epoch */
+  DrRevisionKind kind;
+} DrRevision;
+
+void dr_revision_free (DrRevision *revision);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrRevision, dr_revision_free)
+
+/* Appends a revision whose parent is the layer's current head and makes it the head, in one
+ * transaction: after success the edit survives a crash; after failure nothing changed. The
+ * RLE must decode to exactly the photo's width × height; author must not be empty. Stores the
+ * new id in *revision_id (may be NULL). */
+gboolean dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damage,
+                             const char *rle, DrRevisionKind kind, const char *author,
+                             gint64 *revision_id, GError **error);
+
+/* The revision the layer shows now; NULL without error when it shows the prediction. */
+DrRevision *dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage damage,
+                                  GError **error);
+
+/* The mask the layer shows now, as COCO RLE: the head revision's, else the current model's
+ * prediction; NULL without error when there is neither (nothing to draw). */
+char *dr_revision_dup_layer_rle (DrProject *project, gint64 photo_id, DrDamage damage,
+                                 GError **error);
+
+/* Moves the head to its parent. *moved is FALSE (and nothing changes) at the bottom. */
+gboolean dr_revision_undo (DrProject *project, gint64 photo_id, DrDamage damage,
+                           gboolean *moved, GError **error);
+
+/* Moves the head to its newest child. *moved is FALSE (and nothing changes) at the top. */
+gboolean dr_revision_redo (DrProject *project, gint64 photo_id, DrDamage damage,
+                           gboolean *moved, GError **error);
+
+/* Whether undo and redo would move the head now. */
+gboolean dr_revision_get_history_state (DrProject *project, gint64 photo_id, DrDamage damage,
+                                        gboolean *can_undo, gboolean *can_redo,
+                                        GError **error);
+
+G_END_DECLS
