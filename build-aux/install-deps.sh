@@ -18,7 +18,7 @@ packages=(
   # SVG loader for icons (only a Recommends of GTK, so absent with --no-install-recommends)
   librsvg2-common
   # oracles and GUI tests
-  python3 python3-numpy python3-torch python3-torchvision python3-opencv
+  python3 python3-numpy python3-torch python3-torchvision python3-opencv python3-pil
   xvfb xauth imagemagick dbus-x11 at-spi2-core
 )
 

@@ -102,27 +102,28 @@ uniform (uint64_t *state, float lo, float hi)
 
 /* See nn-unet-private.h. */
 void
-nn_unet_random_params (uint64_t seed, int idx, const NnConvSpec *spec, NnConvParams *p)
+nn_unet_random_params (uint64_t seed, int idx, const NnConvSpec *spec, float *weight,
+                       float *bn, float *bias)
 {
   uint64_t state = seed * 0x2545F4914F6CDD1Dull + (uint64_t) idx * 0x9E3779B97F4A7C15ull;
   const int fan_in = (spec->cin_a + spec->cin_b) * spec->k * spec->k;
   const float a = sqrtf (6.0f / (float) fan_in);
   const size_t n = (size_t) spec->cout * (size_t) fan_in;
   for (size_t i = 0; i < n; i++)
-    p->weight[i] = uniform (&state, -a, a);
+    weight[i] = uniform (&state, -a, a);
   /* A residual branch's last BN (bn2) is damped so 16 residual adds do not blow up. */
   const int damped = strstr (spec->bn_prefix, ".bn2") != NULL;
   for (int o = 0; o < spec->cout; o++)
     {
-      if (p->gamma != NULL)
+      if (bn != NULL)
         {
-          p->gamma[o] = damped ? uniform (&state, 0.1f, 0.4f) : uniform (&state, 0.5f, 1.5f);
-          p->beta[o] = uniform (&state, -0.2f, 0.2f);
-          p->mean[o] = uniform (&state, -0.2f, 0.2f);
-          p->var[o] = uniform (&state, 0.5f, 2.0f);
+          bn[o] = damped ? uniform (&state, 0.1f, 0.4f) : uniform (&state, 0.5f, 1.5f);
+          bn[spec->cout + o] = uniform (&state, -0.2f, 0.2f);
+          bn[2 * spec->cout + o] = uniform (&state, -0.2f, 0.2f);
+          bn[3 * spec->cout + o] = uniform (&state, 0.5f, 2.0f);
         }
-      if (p->bias != NULL)
-        p->bias[o] = uniform (&state, -0.1f, 0.1f);
+      if (bias != NULL)
+        bias[o] = uniform (&state, -0.1f, 0.1f);
     }
 }
 
@@ -157,15 +158,17 @@ nn_unet_new_random (uint64_t seed, NnUnet **out, NnError *err)
   for (int i = 0; i < NN_UNET_CONVS; i++)
     {
       const int has_bn = specs[i].bn_prefix[0] != '\0';
+      const int c = specs[i].cout;
+      nn_unet_random_params (seed, i, &specs[i], wbuf, has_bn ? vec : NULL,
+                             has_bn ? NULL : vec + 4 * c);
       NnConvParams p = {
         .weight = wbuf,
         .gamma = has_bn ? vec : NULL,
-        .beta = has_bn ? vec + 512 : NULL,
-        .mean = has_bn ? vec + 1024 : NULL,
-        .var = has_bn ? vec + 1536 : NULL,
-        .bias = has_bn ? NULL : vec + 2048,
+        .beta = has_bn ? vec + c : NULL,
+        .mean = has_bn ? vec + 2 * c : NULL,
+        .var = has_bn ? vec + 3 * c : NULL,
+        .bias = has_bn ? NULL : vec + 4 * c,
       };
-      nn_unet_random_params (seed, i, &specs[i], &p);
       nn_conv_set_params (&m->conv[i], &p);
     }
   free (wbuf);

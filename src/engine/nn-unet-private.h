@@ -16,9 +16,9 @@ struct NnUnet {
 
 /* Raw (unfolded) parameters of one conv, as a checkpoint stores them. */
 typedef struct {
-  float *weight;                   /* [cout][cin][k][k] */
-  float *gamma, *beta, *mean, *var; /* [cout] each; NULL for the head */
-  float *bias;                     /* [cout] for the head, else NULL */
+  const float *weight;                         /* [cout][cin][k][k] */
+  const float *gamma, *beta, *mean, *var;      /* [cout] each; NULL for the head */
+  const float *bias;                           /* [cout] for the head, else NULL */
 } NnConvParams;
 
 /* Allocates an empty model (all convs sized from the graph, weights zeroed). */
@@ -28,7 +28,9 @@ NnStatus nn_unet_alloc (NnUnet **out, NnError *err);
  * (computed in double), or W' = W, b' = bias for the head. */
 void nn_conv_set_params (NnConv *conv, const NnConvParams *p);
 
-/* Fills p (buffers sized for spec, caller-owned) with conv idx's deterministic pseudo-random
- * parameters for seed: He-uniform weights, BN statistics away from the identity, bn2 gammas
- * of residual blocks damped so activations stay O(1) through the network. */
-void nn_unet_random_params (uint64_t seed, int idx, const NnConvSpec *spec, NnConvParams *p);
+/* Fills conv idx's deterministic pseudo-random raw parameters for seed into caller-owned
+ * buffers: weight [cout][cin][k][k] (He-uniform); bn [4][cout] = gamma, beta, running mean,
+ * running var (away from the identity; bn2 gammas of residual blocks damped so activations
+ * stay O(1) through the network) when the conv has a BN; bias [cout] for the head. */
+void nn_unet_random_params (uint64_t seed, int idx, const NnConvSpec *spec, float *weight,
+                            float *bn, float *bias);

@@ -8,7 +8,7 @@
 #include <time.h>
 
 /* im2col panel budget: columns per panel are chosen so the panel stays about this size. */
-#define NN_IM2COL_SCRATCH_BYTES (1u << 20)
+#define NN_IM2COL_SCRATCH_BYTES ((size_t) 1 << 20)
 
 /* Activation buffers, with their shapes (batch 1, NCHW floats). Buffers that a stage only
  * reads from an earlier stage stay live until their last reader (the skips f1..f4). */

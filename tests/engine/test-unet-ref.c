@@ -49,21 +49,19 @@ conv_bn (T x, int cout, int k, int stride, int relu)
   const size_t nw = (size_t) cout * x.c * k * k;
   float *w = malloc (nw * sizeof (float)), *v = malloc (5 * (size_t) cout * sizeof (float));
   const int bn = s->bn_prefix[0] != '\0';
-  NnConvParams p = { .weight = w,
-                     .gamma = bn ? v : NULL, .beta = bn ? v + cout : NULL,
-                     .mean = bn ? v + 2 * cout : NULL, .var = bn ? v + 3 * cout : NULL,
-                     .bias = bn ? NULL : v + 4 * cout };
-  nn_unet_random_params (SEED, next_conv, s, &p);
+  nn_unet_random_params (SEED, next_conv, s, w, bn ? v : NULL, bn ? NULL : v + 4 * cout);
+  const float *gamma = v, *beta = v + cout, *mean = v + 2 * cout, *var = v + 3 * cout;
+  const float *bias = bn ? NULL : v + 4 * cout;
   const int pad = k / 2;
   T y = t_new (cout, (x.h + 2 * pad - k) / stride + 1, (x.w + 2 * pad - k) / stride + 1);
-  nn_conv_reference (x.d, x.c, x.h, x.w, w, p.bias, cout, k, stride, pad, y.d);
+  nn_conv_reference (x.d, x.c, x.h, x.w, w, bias, cout, k, stride, pad, y.d);
   const size_t plane = (size_t) y.h * y.w;
   for (int o = 0; o < cout; o++)
     for (size_t i = 0; i < plane; i++)
       {
         double val = y.d[o * plane + i];
         if (bn)
-          val = (val - p.mean[o]) / sqrt ((double) p.var[o] + 1e-5) * p.gamma[o] + p.beta[o];
+          val = (val - mean[o]) / sqrt ((double) var[o] + 1e-5) * gamma[o] + beta[o];
         if (relu && val < 0)
           val = 0;
         y.d[o * plane + i] = (float) val;

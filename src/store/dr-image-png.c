@@ -1,0 +1,197 @@
+/* dr-image-png.c — PNG decoding with libpng, with the transformations of OpenCV 4.6's
+ * PngDecoder for IMREAD_COLOR: 16-bit samples stripped to their high byte, alpha stripped
+ * (never composited), palette expanded to RGB, low-bit grey expanded to 8 bits, grey copied
+ * to R, G and B; orientation from an eXIf chunk before the image data.
+ *
+ * libpng errors longjmp back here; warnings (e.g. about colour profiles) are ignored, as
+ * OpenCV ignores them. A header whose dimensions need more bytes than the file could hold at
+ * deflate's best ratio (1032:1) is refused before anything is allocated.
+ */
+#include "dr-image-private.h"
+
+#include <string.h>
+
+#include <png.h>
+
+#define DEFLATE_MAX_RATIO 1032 /* two 1-bit codes per 258-byte match */
+
+/* Error state and memory source of one libpng read. */
+typedef struct {
+  char message[200];
+  const guint8 *data;
+  gsize len, pos;
+} PngCtx;
+
+/* libpng fatal error: keep the message, jump back. */
+static void
+on_png_error (png_structp png, png_const_charp msg)
+{
+  PngCtx *ctx = png_get_error_ptr (png);
+  g_strlcpy (ctx->message, msg, sizeof ctx->message);
+  png_longjmp (png, 1);
+}
+
+/* libpng warnings are harmless for decoding (OpenCV ignores them too). */
+static void
+on_png_warning (png_structp png, png_const_charp msg)
+{
+}
+
+/* Memory read callback; running out of bytes is a libpng error. */
+static void
+read_mem (png_structp png, png_bytep out, size_t n)
+{
+  PngCtx *ctx = png_get_io_ptr (png);
+  if (n > ctx->len - ctx->pos)
+    png_error (png, "file ends before the image data does");
+  memcpy (out, ctx->data + ctx->pos, n);
+  ctx->pos += n;
+}
+
+/* Bytes of the filtered, uncompressed image the IHDR describes (one filter byte per row). */
+static guint64
+raw_bytes (png_structp png, png_infop info)
+{
+  guint64 w = png_get_image_width (png, info), h = png_get_image_height (png, info);
+  guint64 bits = (guint64) png_get_channels (png, info) * png_get_bit_depth (png, info);
+  return h * (1 + (w * bits + 7) / 8);
+}
+
+/* After png_read_info: bounds, the size-versus-file check and the eXIf orientation. Runs
+ * inside the caller's setjmp scope. */
+static gboolean
+check_header (png_structp png, png_infop info, const char *path, guint64 file_len,
+              int *orientation, GError **error)
+{
+  png_uint_32 w = png_get_image_width (png, info), h = png_get_image_height (png, info);
+  if (!dr_image_check_size (path, w, h, error))
+    return FALSE;
+  guint64 raw = raw_bytes (png, info);
+  if (raw / DEFLATE_MAX_RATIO > file_len)
+    return dr_image_fail (error, DR_STORE_ERROR_CORRUPT, path,
+                          "header claims %ux%u pixels but the file has only %" G_GUINT64_FORMAT
+                          " bytes", w, h, file_len);
+  *orientation = 1;
+  png_uint_32 n = 0;
+  png_bytep exif = NULL;
+  if (png_get_valid (png, info, PNG_INFO_eXIf) && png_get_eXIf_1 (png, info, &n, &exif) && n > 0)
+    *orientation = dr_image_exif_orientation (exif, n);
+  return TRUE;
+}
+
+/* Creates the read structs with our error handlers and no pixel-count limit of libpng's own
+ * (dr_image_check_size is the limit). */
+static gboolean
+create_read (PngCtx *ctx, png_structp *png, png_infop *info)
+{
+  *png = png_create_read_struct (PNG_LIBPNG_VER_STRING, ctx, on_png_error, on_png_warning);
+  if (*png == NULL)
+    return FALSE;
+  *info = png_create_info_struct (*png);
+  if (*info == NULL)
+    {
+      png_destroy_read_struct (png, NULL, NULL);
+      return FALSE;
+    }
+  png_set_user_limits (*png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+  return TRUE;
+}
+
+/* See dr-image-private.h. */
+DrImage *
+dr_image_png_decode (const DrImageBytes *bytes, int *orientation, GError **error)
+{
+  PngCtx ctx = { .data = bytes->data, .len = bytes->len };
+  png_structp png;
+  png_infop info;
+  DrImage *volatile image = NULL;
+  png_bytepp volatile rows = NULL;
+
+  if (!create_read (&ctx, &png, &info))
+    {
+      dr_image_fail (error, DR_STORE_ERROR_IO, bytes->path, "out of memory starting libpng");
+      return NULL;
+    }
+  if (setjmp (png_jmpbuf (png)))
+    {
+      dr_image_fail (error, DR_STORE_ERROR_CORRUPT, bytes->path, "invalid PNG data (%s)",
+                     ctx.message);
+      goto fail;
+    }
+  png_set_read_fn (png, &ctx, read_mem);
+  png_read_info (png, info);
+  if (!check_header (png, info, bytes->path, bytes->len, orientation, error))
+    goto fail;
+
+  int color = png_get_color_type (png, info), depth = png_get_bit_depth (png, info);
+  if (depth == 16)
+    png_set_strip_16 (png);
+  png_set_strip_alpha (png);
+  if (color == PNG_COLOR_TYPE_PALETTE)
+    png_set_palette_to_rgb (png);
+  if ((color & PNG_COLOR_MASK_COLOR) == 0 && depth < 8)
+    png_set_expand_gray_1_2_4_to_8 (png);
+  if ((color & PNG_COLOR_MASK_COLOR) == 0)
+    png_set_gray_to_rgb (png);
+  png_set_interlace_handling (png);
+  png_read_update_info (png, info);
+
+  int w = (int) png_get_image_width (png, info), h = (int) png_get_image_height (png, info);
+  if (png_get_rowbytes (png, info) != (gsize) w * 3)
+    {
+      dr_image_fail (error, DR_STORE_ERROR_UNSUPPORTED, bytes->path,
+                     "unsupported PNG pixel layout (colour type %d, %d bits)", color, depth);
+      goto fail;
+    }
+  image = dr_image_new (bytes->path, w, h, error);
+  if (image == NULL)
+    goto fail;
+  rows = g_new (png_bytep, h);
+  for (int y = 0; y < h; y++)
+    rows[y] = image->pixels + (gsize) y * image->stride;
+  png_read_image (png, rows);
+  png_read_end (png, NULL);
+  png_destroy_read_struct (&png, &info, NULL);
+  g_free (rows);
+  return image;
+
+fail:
+  png_destroy_read_struct (&png, &info, NULL);
+  g_free (rows);
+  dr_image_free (image);
+  return NULL;
+}
+
+/* See dr-image-private.h: png_read_info only, from the open file. */
+gboolean
+dr_image_png_probe (const char *path, FILE *file, int *width, int *height, int *orientation,
+                    GError **error)
+{
+  PngCtx ctx = { 0 };
+  png_structp png;
+  png_infop info;
+  volatile gboolean ok = FALSE;
+
+  if (!create_read (&ctx, &png, &info))
+    return dr_image_fail (error, DR_STORE_ERROR_IO, path, "out of memory starting libpng");
+  if (setjmp (png_jmpbuf (png)))
+    {
+      png_destroy_read_struct (&png, &info, NULL);
+      return dr_image_fail (error, DR_STORE_ERROR_CORRUPT, path, "invalid PNG header (%s)",
+                            ctx.message);
+    }
+  png_init_io (png, file);
+  png_read_info (png, info);
+  long here = ftell (file);
+  guint64 file_len = 0;
+  if (here >= 0 && fseek (file, 0, SEEK_END) == 0 && ftell (file) >= 0)
+    file_len = (guint64) ftell (file);
+  if (check_header (png, info, path, file_len, orientation, error))
+    {
+      *width = (int) png_get_image_width (png, info);
+      *height = (int) png_get_image_height (png, info);
+      ok = TRUE;
+    }
+  png_destroy_read_struct (&png, &info, NULL);
+  return ok;
+}
