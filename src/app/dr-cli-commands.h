@@ -1,4 +1,5 @@
 /* dr-cli-commands.h — one entry point per subcommand; each receives argv[0] = its name. */
 #pragma once
 
+int dr_cli_add (int argc, char **argv);
 int dr_cli_help (int argc, char **argv);

@@ -15,6 +15,7 @@ typedef struct {
 } DrCliCommand;
 
 static const DrCliCommand commands[] = {
+  { "add", dr_cli_add, N_("Add photos to a project (created if needed)") },
   { "help", dr_cli_help, N_("Show this help") },
 };
 
