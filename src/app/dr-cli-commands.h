@@ -3,3 +3,4 @@
 
 int dr_cli_add (int argc, char **argv);
 int dr_cli_help (int argc, char **argv);
+int dr_cli_infer (int argc, char **argv);

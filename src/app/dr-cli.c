@@ -17,6 +17,7 @@ typedef struct {
 static const DrCliCommand commands[] = {
   { "add", dr_cli_add, N_("Add photos to a project (created if needed)") },
   { "help", dr_cli_help, N_("Show this help") },
+  { "infer", dr_cli_infer, N_("Find damage in photos; write masks and a summary") },
 };
 
 /* Prints the usage summary of the binary and every subcommand to stdout; returns 0. */
