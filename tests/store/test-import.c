@@ -1,282 +1,264 @@
-/* test-import.c — adding files and folders: hashes, duplicates, errors, recursion, claims. */
-#include <gio/gio.h>
-#include <glib/gstdio.h>
+/* test-import.c — AI Hub and COCO label files → ground-truth masks, on hand-made files under
+ * tests/store/data that mirror the real structure, and each bad file with its message. */
 #include <string.h>
 
-#include "dr-claim.h"
-#include "dr-import.h"
-#include "dr-photo.h"
+#include "dr-import-aihub.h"
+#include "dr-import-coco.h"
 #include "dr-store-error.h"
-#include "dr-test-util.h"
 
-typedef struct {
-  char *dir;      /* temp folder holding photos/ and the project */
-  char *photos;   /* dir/photos */
-  DrProject *project;
-} Fixture;
-
-/* Writes a generated PNG of the given size to photos/name and returns its path. */
+/* Path of a test data file. */
 static char *
-write_png (Fixture *f, const char *name, guint width, guint height)
+data_path (const char *sub, const char *name)
 {
-  gsize length;
-  g_autofree guint8 *png = dr_test_png (width, height, &length);
-  return dr_test_write_file (f->photos, name, png, length);
+  return g_build_filename (TEST_DATA_DIR, sub, name, NULL);
 }
 
-/* A folder tree with every case the importer distinguishes:
- *   claim-a/a.png            10×8 photo
- *   claim-a/b.PNG            12×9 photo, upper-case extension
- *   claim-a/copy-of-a.png    the same bytes as a.png → duplicate
- *   claim-a/broken.jpg       text under a photo extension → row with an error
- *   claim-a/notes.txt        not a photo → skipped
- *   claim-a/no-extension     PNG bytes without extension → taken by its signature
- *   claim-a/.hidden.png      hidden → ignored
- *   claim-b/nested/deep/d.png  found by recursion, claim "deep" */
-static void
-fixture_set_up (Fixture *f, gconstpointer data)
+/* Decodes a layer (zeros when NULL). */
+static guint8 *
+decode (const DrGroundTruth *gt, DrDamage d)
 {
-  f->dir = dr_test_make_tmpdir ();
-  f->photos = g_build_filename (f->dir, "photos", NULL);
-  g_free (write_png (f, "claim-a/a.png", 10, 8));
-  g_free (write_png (f, "claim-a/b.PNG", 12, 9));
-  g_free (write_png (f, "claim-a/copy-of-a.png", 10, 8));
-  g_free (dr_test_write_file (f->photos, "claim-a/broken.jpg", "not a jpeg at all", 17));
-  g_free (dr_test_write_file (f->photos, "claim-a/notes.txt", "front bumper", 12));
-  g_free (write_png (f, "claim-a/no-extension", 5, 7));
-  g_free (write_png (f, "claim-a/.hidden.png", 3, 3));
-  g_free (write_png (f, "claim-b/nested/deep/d.png", 7, 5));
-  g_autofree char *path = g_build_filename (f->dir, "test.damagereview", NULL);
-  g_autoptr (GError) error = NULL;
-  f->project = dr_project_open (path, DR_PROJECT_OPEN_CREATE, &error);
-  g_assert_no_error (error);
+  guint8 *m = g_malloc0 ((gsize) gt->width * gt->height);
+  if (gt->mask[d] != NULL)
+    dr_rle_to_mask (gt->mask[d], m);
+  return m;
 }
 
-/* Closes the project and removes the temp folder. */
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
+/* The classic even-odd point-in-polygon test (PNPOLY). */
+static gboolean
+pnpoly (const double *xy, gsize n, double tx, double ty)
 {
-  g_clear_object (&f->project);
-  dr_test_rmtree (f->dir);
-  g_free (f->dir);
-  g_free (f->photos);
-}
-
-/* Finds the listed photo whose path ends with suffix, or NULL. */
-static DrPhotoInfo *
-find_photo (GPtrArray *photos, const char *suffix)
-{
-  for (guint i = 0; i < photos->len; i++)
+  gboolean c = FALSE;
+  for (gsize i = 0, j = n - 1; i < n; j = i++)
     {
-      DrPhotoInfo *info = photos->pdata[i];
-      if (g_str_has_suffix (info->path, suffix))
-        return info;
+      double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
+      if (((yi > ty) != (yj > ty)) && (tx < (xj - xi) * (ty - yi) / (yj - yi) + xi))
+        c = !c;
     }
-  return NULL;
+  return c;
 }
 
-/* The lower-case SHA-256 of a file, computed here independently of the importer. */
-static char *
-sha256_of (const char *path)
-{
-  gsize length;
-  g_autofree guint8 *bytes = dr_test_read_file (path, &length);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, length);
-}
+/* Expected layer given as a predicate over pixel (x, y). */
+typedef gboolean (*PixelRule) (int x, int y);
 
-/* Importing the folder finds every photo, recursively, stores hash, size and dimensions,
- * makes one photo of identical bytes, keeps the broken file as an error row, and names claims
- * after folders. */
+/* Asserts layer @d of @gt equals @rule at every pixel and has @area pixels. */
 static void
-test_folder (Fixture *f, gconstpointer data)
+assert_layer (const DrGroundTruth *gt, DrDamage d, PixelRule rule, guint64 area)
 {
-  const char *paths[] = { f->photos, NULL };
-  DrImportStats stats = { 0 };
-  g_autoptr (GError) error = NULL;
-  g_assert_true (dr_import_paths (f->project, paths, NULL, NULL, NULL, NULL, &stats, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (stats.added, ==, 4);      /* a, b, no-extension, d */
-  g_assert_cmpuint (stats.duplicates, ==, 1); /* copy-of-a */
-  g_assert_cmpuint (stats.failed, ==, 1);     /* broken.jpg */
-  g_assert_cmpuint (stats.skipped, ==, 1);    /* notes.txt */
-  g_assert_cmpuint (stats.missing, ==, 0);
-
-  g_autoptr (GPtrArray) photos = dr_photo_list (f->project, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (photos->len, ==, 5);
-
-  DrPhotoInfo *a = find_photo (photos, "/claim-a/a.png");
-  g_assert_nonnull (a);
-  g_autofree char *a_path = g_build_filename (f->photos, "claim-a", "a.png", NULL);
-  g_autofree char *a_sha = sha256_of (a_path);
-  g_assert_cmpstr (a->sha256, ==, a_sha);
-  g_assert_cmpstr (a->path, ==, a_path);
-  g_assert_cmpstr (a->claim, ==, "claim-a");
-  g_assert_cmpint (a->width, ==, 10);
-  g_assert_cmpint (a->height, ==, 8);
-  GStatBuf st;
-  g_assert_cmpint (g_stat (a_path, &st), ==, 0);
-  g_assert_cmpint (a->size, ==, st.st_size);
-  g_assert_null (a->error);
-  g_assert_cmpint (a->status, ==, DR_PHOTO_STATUS_NOT_ANALYSED);
-  g_assert_null (find_photo (photos, "copy-of-a.png"));
-  g_assert_null (find_photo (photos, ".hidden.png"));
-
-  DrPhotoInfo *b = find_photo (photos, "/claim-a/b.PNG");
-  g_assert_nonnull (b);
-  g_assert_cmpint (b->width, ==, 12);
-  g_assert_cmpint (b->height, ==, 9);
-  g_assert_nonnull (find_photo (photos, "/claim-a/no-extension"));
-
-  DrPhotoInfo *d = find_photo (photos, "/claim-b/nested/deep/d.png");
-  g_assert_nonnull (d);
-  g_assert_cmpstr (d->claim, ==, "deep");
-
-  DrPhotoInfo *broken = find_photo (photos, "/claim-a/broken.jpg");
-  g_assert_nonnull (broken);
-  g_assert_cmpint (broken->status, ==, DR_PHOTO_STATUS_ERROR);
-  g_assert_nonnull (broken->error);
-  g_test_message ("broken.jpg: %s", broken->error);
-  g_assert_nonnull (strstr (broken->error, "broken.jpg"));
-  g_assert_null (strchr (broken->error, '\n'));
-  g_assert_nonnull (broken->sha256); /* the bytes were readable */
-  g_assert_cmpint (broken->width, ==, 0);
-
-  /* Running the same import again changes nothing. */
-  DrImportStats again = { 0 };
-  g_assert_true (dr_import_paths (f->project, paths, NULL, NULL, NULL, NULL, &again, &error));
-  g_assert_cmpuint (again.added, ==, 0);
-  g_assert_cmpuint (again.duplicates, ==, 5);
-  g_assert_cmpuint (again.failed, ==, 1); /* broken.jpg is still reported, but not re-added */
-  g_autoptr (GPtrArray) after = dr_photo_list (f->project, &error);
-  g_assert_cmpuint (after->len, ==, 5);
-
-  g_autoptr (GPtrArray) claims = dr_claim_list (f->project, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (claims->len, ==, 2);
-  DrClaimInfo *first = claims->pdata[0];
-  g_assert_cmpstr (first->name, ==, "claim-a");
-  g_assert_cmpuint (first->n_photos, ==, 4);
+  g_autofree guint8 *m = decode (gt, d);
+  guint64 n = 0;
+  for (guint y = 0; y < gt->height; y++)
+    for (guint x = 0; x < gt->width; x++)
+      {
+        gboolean want = rule != NULL && rule ((int) x, (int) y);
+        if ((m[y * gt->width + x] != 0) != want)
+          g_error ("%s layer %d: pixel (%u, %u) is %d", gt->file_name, d, x, y,
+                   m[y * gt->width + x]);
+        n += want;
+      }
+  g_assert_cmpuint (n, ==, area);
 }
 
-/* A file whose bytes cannot be read becomes one row (no hash) with an error naming it; running
- * the import again updates that row instead of adding one; paths that do not exist are reported
- * and make no row. */
-static void
-test_unreadable_and_missing (Fixture *f, gconstpointer data)
+/* 0001_object.json: the rectangle [2, 12) × [3, 9). */
+static gboolean
+rule_scratch_0001 (int x, int y)
 {
-  /* Reading /proc/self/mem from offset 0 fails with EIO for every user, root included. */
-  g_autofree char *missing_path = g_build_filename (f->dir, "no-such.jpg", NULL);
-  const char *paths[] = { "/proc/self/mem", missing_path, NULL };
+  return x >= 2 && x < 12 && y >= 3 && y < 9;
+}
+
+/* 0001_object.json: the rectangle [8, 20) × [5, 15), overlapping the scratch. */
+static gboolean
+rule_breakage_0001 (int x, int y)
+{
+  return x >= 8 && x < 20 && y >= 5 && y < 15;
+}
+
+/* 0001_object.json: the fractional triangle (PNPOLY) plus the "Dented" rectangle [0, 4) × [20, 30). */
+static gboolean
+rule_crushed_0001 (int x, int y)
+{
+  const double tri[] = { 25.5, 2.25, 38.75, 11.5, 27.0, 27.5 };
+  return pnpoly (tri, 3, x + 0.5, y + 0.5) || (x < 4 && y >= 20);
+}
+
+/* images as one object, four classes, overlapping layers, "Dented" counted as Crushed, the
+ * realistic extra fields (repair list, part and level null, vehicle-id category) ignored. */
+static void
+test_aihub_object (void)
+{
+  g_autofree char *path = data_path ("aihub", "0001_object.json");
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
-  for (int round = 0; round < 2; round++)
+  g_autoptr (GPtrArray) gts = dr_import_aihub_load (path, warnings, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gts->len, ==, 1);
+  g_assert_cmpuint (warnings->len, ==, 0);
+  const DrGroundTruth *gt = gts->pdata[0];
+  g_assert_cmpstr (gt->file_name, ==, "0001_object.jpg");
+  g_assert_cmpint (gt->label_id, ==, 8123);
+  g_assert_cmpuint (gt->width, ==, 40);
+  g_assert_cmpuint (gt->height, ==, 30);
+  assert_layer (gt, DR_DAMAGE_SCRATCH, rule_scratch_0001, 60);
+  assert_layer (gt, DR_DAMAGE_SEPARATED, NULL, 0);
+  assert_layer (gt, DR_DAMAGE_BREAKAGE, rule_breakage_0001, 120);
+  g_assert_cmpuint (gt->n_regions[DR_DAMAGE_CRUSHED], ==, 2);
+  guint64 tri = 0;
+  for (int y = 0; y < 30; y++)
+    for (int x = 0; x < 40; x++)
+      tri += rule_crushed_0001 (x, y);
+  assert_layer (gt, DR_DAMAGE_CRUSHED, rule_crushed_0001, tri);
+  g_assert_cmpuint (tri, >, 40 + 100);
+}
+
+/* 0002_list.json image 2: outline [1, 15) × [1, 11) with the hole [5, 9) × [4, 8). */
+static gboolean
+rule_separated_0002 (int x, int y)
+{
+  return x >= 1 && x < 15 && y >= 1 && y < 11 && !(x >= 5 && x < 9 && y >= 4 && y < 8);
+}
+
+/* 0002_list.json image 2: two separate 2 × 2 squares in opposite corners. */
+static gboolean
+rule_scratch_0002 (int x, int y)
+{
+  return (x < 2 && y < 2) || (x >= 14 && y >= 10);
+}
+
+/* images as a list with image_id routing, a ring with a hole, a two-polygon annotation, an
+ * unknown class and an empty segmentation (warnings, not errors). */
+static void
+test_aihub_list (void)
+{
+  g_autofree char *path = data_path ("aihub", "0002_list.json");
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) gts = dr_import_aihub_load (path, warnings, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gts->len, ==, 2);
+  const DrGroundTruth *front = gts->pdata[0], *side = gts->pdata[1];
+  g_assert_cmpstr (front->file_name, ==, "photos/0002_front.JPG");
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    g_assert_null (front->mask[d]);
+  assert_layer (side, DR_DAMAGE_SEPARATED, rule_separated_0002, 140 - 16);
+  assert_layer (side, DR_DAMAGE_SCRATCH, rule_scratch_0002, 8);
+  g_assert_cmpuint (side->n_regions[DR_DAMAGE_SCRATCH], ==, 2);
+  g_assert_cmpuint (warnings->len, ==, 2);
+  g_assert_nonnull (strstr (warnings->pdata[0], "annotation 12: unknown damage class “Rust”"));
+  g_assert_nonnull (strstr (warnings->pdata[1], "annotation 13: no polygon"));
+  g_assert_nonnull (strstr (warnings->pdata[0], path));
+
+  g_autofree char *stem = dr_ground_truth_stem (front->file_name);
+  g_assert_cmpstr (stem, ==, "0002_front");
+  g_autofree char *stem2 = dr_ground_truth_stem ("C:\\labels\\IMG.Final.JSON");
+  g_assert_cmpstr (stem2, ==, "img.final");
+}
+
+/* Each broken AI Hub file is rejected with one line naming the file and the reason. */
+static void
+test_aihub_bad (void)
+{
+  const struct {
+    const char *file;
+    const char *message;
+  } cases[] = {
+    { "not_json.json", "not JSON" },
+    { "top_list.json", "top level is not an object" },
+    { "no_images.json", "no images object or list" },
+    { "two_points.json", "annotation 5: polygon with fewer than 3 points" },
+    { "far_out.json", "annotation 6: point (5000, 9) is far outside the 40 × 30 image" },
+    { "bad_nesting.json", "annotation 7: segmentation is not polygons → rings → [x, y] points" },
+    { "unknown_image.json", "annotation 8: image_id 99 is not in images" },
+    { "bad_size.json", "impossible size" },
+    { "not_numbers.json", "annotation 9: polygon point 0 is not a pair of numbers" },
+    { "wrong_types.json", "an image lacks file_name, width or height" },
+    { "deep.json", "nested deeper than 32 levels" },
+    { "missing.json", "No such file" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      DrImportStats stats = { 0 };
-      g_assert_true (dr_import_paths (f->project, paths, "claim-9", NULL, NULL, NULL, &stats,
-                                      &error));
-      g_assert_no_error (error);
-      g_assert_cmpuint (stats.failed, ==, 1);
-      g_assert_cmpuint (stats.missing, ==, 1);
-      g_assert_cmpuint (stats.added, ==, 0);
-      g_autoptr (GPtrArray) photos = dr_photo_list (f->project, &error);
-      g_assert_cmpuint (photos->len, ==, 1);
-      DrPhotoInfo *info = photos->pdata[0];
-      g_assert_cmpstr (info->path, ==, "/proc/self/mem");
-      g_assert_null (info->sha256);
-      g_assert_cmpstr (info->claim, ==, "claim-9");
-      g_assert_cmpint (info->status, ==, DR_PHOTO_STATUS_ERROR);
-      g_test_message ("%s", info->error);
-      g_assert_true (g_str_has_prefix (info->error, "/proc/self/mem: cannot read"));
+      g_autofree char *path = data_path ("aihub/bad", cases[i].file);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) gts = dr_import_aihub_load (path, NULL, &error);
+      g_assert_null (gts);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      if (strstr (error->message, cases[i].message) == NULL || !g_str_has_prefix (error->message, path)
+          || strchr (error->message, '\n') != NULL)
+        g_error ("%s: got “%s”, want “%s”", cases[i].file, error->message, cases[i].message);
     }
 }
 
-/* Explicit files keep their claim override; renaming a claim works, clashing names do not. */
-static void
-test_claims (Fixture *f, gconstpointer data)
+/* instances.json image 1: "325O2" decodes to (1,0), (1,1), (3,1); [0, 2, 16] to (0,0), (0,1). */
+static gboolean
+rule_crushed_tiny (int x, int y)
 {
-  g_autofree char *a = g_build_filename (f->photos, "claim-a", "a.png", NULL);
-  g_autofree char *d = g_build_filename (f->photos, "claim-b", "nested", "deep", "d.png", NULL);
-  const char *paths[] = { a, NULL };
-  DrImportStats stats = { 0 };
-  g_autoptr (GError) error = NULL;
-  g_assert_true (dr_import_paths (f->project, paths, "Claim 2024-17", NULL, NULL, NULL, &stats,
-                                  &error));
-  const char *paths_d[] = { d, NULL };
-  g_assert_true (dr_import_paths (f->project, paths_d, NULL, NULL, NULL, NULL, &stats, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (stats.added, ==, 2);
-
-  g_autoptr (GPtrArray) claims = dr_claim_list (f->project, &error);
-  g_assert_cmpuint (claims->len, ==, 2);
-  DrClaimInfo *c = claims->pdata[0];
-  g_assert_cmpstr (c->name, ==, "Claim 2024-17");
-  g_assert_true (dr_claim_rename (f->project, c->id, "  Claim 2024-17 (Kim)  ", &error));
-  g_assert_no_error (error);
-  g_assert_false (dr_claim_rename (f->project, c->id, "deep", &error));
-  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "already exists"));
-  g_clear_error (&error);
-  g_assert_false (dr_claim_rename (f->project, c->id, "   ", &error));
-  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED);
-  g_clear_error (&error);
-  g_assert_false (dr_claim_rename (f->project, 999, "x", &error));
-  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-
-  g_autoptr (GPtrArray) photos = dr_photo_list (f->project, &error);
-  DrPhotoInfo *pa = find_photo (photos, "/a.png");
-  g_assert_cmpstr (pa->claim, ==, "Claim 2024-17 (Kim)");
-  g_assert_true (dr_photo_set_claim (f->project, pa->id, "deep", &error));
-  g_assert_no_error (error);
-  g_autoptr (DrPhotoInfo) moved = dr_photo_get (f->project, pa->id, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (moved->claim, ==, "deep");
-  g_assert_null (dr_photo_get (f->project, 12345, &error));
-  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND);
+  return (x <= 1 && y <= 1) || (x == 3 && y == 1);
 }
 
-/* Cancels the import from its progress callback after two files. */
-static void
-cancel_after_two (guint done, guint total, const char *path, DrImportOutcome outcome,
-                  const char *message, gpointer user_data)
+/* instances.json image 2: rectangle [2, 8) × [2, 6) and the triangle (10,1) (12,1) (12,3), whose
+ * hypotenuse x = y + 9 leaves centres (10.5, 1.5), (11.5, 1.5), (11.5, 2.5) inside. */
+static gboolean
+rule_scratch_poly (int x, int y)
 {
-  if (done == 2)
-    g_cancellable_cancel (user_data);
+  return (x >= 2 && x < 8 && y >= 2 && y < 6) || (y == 1 && (x == 10 || x == 11))
+         || (x == 11 && y == 2);
 }
 
-/* An import cancelled half-way keeps what it stored; running it again finishes the job with
- * the same result as an uninterrupted import. */
+/* Compressed and uncompressed RLE (iscrowd ignored), polygons, and a foreign category warned
+ * about and skipped. */
 static void
-test_interrupted (Fixture *f, gconstpointer data)
+test_coco (void)
 {
-  const char *paths[] = { f->photos, NULL };
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  DrImportStats stats = { 0 };
+  g_autofree char *path = data_path ("coco", "instances.json");
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
-  g_assert_false (dr_import_paths (f->project, paths, NULL, cancellable, cancel_after_two,
-                                   cancellable, &stats, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
-  g_autoptr (GPtrArray) partial = dr_photo_list (f->project, &error);
-  g_assert_cmpuint (partial->len, ==, 2);
-
-  DrImportStats rest = { 0 };
-  g_assert_true (dr_import_paths (f->project, paths, NULL, NULL, NULL, NULL, &rest, &error));
+  g_autoptr (GPtrArray) gts = dr_import_coco_load (path, warnings, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (rest.duplicates, ==, 3); /* the two stored earlier + copy-of-a */
-  g_autoptr (GPtrArray) all = dr_photo_list (f->project, &error);
-  g_assert_cmpuint (all->len, ==, 5);
+  g_assert_cmpuint (gts->len, ==, 2);
+  assert_layer (gts->pdata[0], DR_DAMAGE_CRUSHED, rule_crushed_tiny, 5);
+  assert_layer (gts->pdata[0], DR_DAMAGE_SCRATCH, NULL, 0);
+  assert_layer (gts->pdata[1], DR_DAMAGE_SCRATCH, rule_scratch_poly, 27);
+  assert_layer (gts->pdata[1], DR_DAMAGE_CRUSHED, NULL, 0);
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_nonnull (strstr (warnings->pdata[0], "“licence plate” is not a damage type"));
+}
+
+/* Each broken COCO file is rejected with its own one-line message. */
+static void
+test_coco_bad (void)
+{
+  const struct {
+    const char *file;
+    const char *message;
+  } cases[] = {
+    { "rle_sum.json", "annotation 21: " },
+    { "rle_size.json", "annotation 22: RLE size [6, 3] is not the image's [3, 6]" },
+    { "rle_negative.json", "annotation 23: RLE count 1 is not a non-negative integer" },
+    { "two_point_polygon.json", "annotation 24: polygon with fewer than 3 points" },
+    { "no_categories.json", "must be lists: not a COCO file" },
+    { "unknown_category.json", "annotation 25: category_id 7 is not in categories" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = data_path ("coco/bad", cases[i].file);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) gts = dr_import_coco_load (path, NULL, &error);
+      g_assert_null (gts);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      if (strstr (error->message, cases[i].message) == NULL || !g_str_has_prefix (error->message, path)
+          || strchr (error->message, '\n') != NULL)
+        g_error ("%s: got “%s”, want “%s”", cases[i].file, error->message, cases[i].message);
+    }
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(name, func) \
-  g_test_add ("/import/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
-  ADD ("folder", test_folder);
-  ADD ("unreadable-and-missing", test_unreadable_and_missing);
-  ADD ("claims", test_claims);
-  ADD ("interrupted", test_interrupted);
+  g_test_add_func ("/store/import/aihub-object", test_aihub_object);
+  g_test_add_func ("/store/import/aihub-list", test_aihub_list);
+  g_test_add_func ("/store/import/aihub-bad", test_aihub_bad);
+  g_test_add_func ("/store/import/coco", test_coco);
+  g_test_add_func ("/store/import/coco-bad", test_coco_bad);
   return g_test_run ();
 }
