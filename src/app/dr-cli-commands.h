@@ -2,5 +2,6 @@
 #pragma once
 
 int dr_cli_add (int argc, char **argv);
+int dr_cli_analyse (int argc, char **argv);
 int dr_cli_help (int argc, char **argv);
 int dr_cli_infer (int argc, char **argv);
