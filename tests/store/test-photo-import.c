@@ -5,6 +5,7 @@
 
 #include "dr-claim.h"
 #include "dr-import.h"
+#include "dr-import-task.h"
 #include "dr-photo.h"
 #include "dr-store-error.h"
 #include "dr-test-util.h"
@@ -268,6 +269,73 @@ test_interrupted (Fixture *f, gconstpointer data)
   g_assert_cmpuint (all->len, ==, 5);
 }
 
+typedef struct {
+  GMainLoop *loop;
+  guint progress_calls;
+  guint last_done;
+  gboolean in_order;
+  gboolean on_main_thread;
+  gboolean finished;
+  gboolean progress_after_finish;
+  DrImportStats stats;
+  gboolean ok;
+} AsyncState;
+
+/* Progress from the import task: must arrive on the main context, in order, before the end. */
+static void
+async_progress (guint done, guint total, const char *path, DrImportOutcome outcome,
+                const char *message, gpointer user_data)
+{
+  AsyncState *s = user_data;
+  s->progress_calls++;
+  s->on_main_thread &= g_main_context_is_owner (g_main_context_default ());
+  s->in_order &= done == s->last_done + 1 && done <= total;
+  s->last_done = done;
+  s->progress_after_finish |= s->finished;
+}
+
+/* Completion of the import task. */
+static void
+async_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *s = user_data;
+  g_autoptr (GError) error = NULL;
+  s->ok = dr_import_finish (result, &s->stats, &error);
+  g_assert_no_error (error);
+  s->finished = TRUE;
+  g_main_loop_quit (s->loop);
+}
+
+/* The threaded import stores the same as the synchronous one, while the main loop runs, with
+ * progress delivered on the main thread in order and before completion; the main loop's own
+ * connection sees the rows afterwards. */
+static void
+test_async (Fixture *f, gconstpointer data)
+{
+  const char *paths[] = { f->photos, NULL };
+  AsyncState s = { .loop = g_main_loop_new (NULL, FALSE), .in_order = TRUE,
+                   .on_main_thread = TRUE };
+  dr_import_async (dr_project_get_path (f->project), paths, NULL, NULL, async_progress, &s,
+                   async_done, &s);
+  g_main_loop_run (s.loop);
+  /* Let any event that would (wrongly) come after completion arrive. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_main_loop_unref (s.loop);
+  g_assert_true (s.ok);
+  g_assert_cmpuint (s.stats.added, ==, 4);
+  g_assert_cmpuint (s.stats.duplicates, ==, 1);
+  g_assert_cmpuint (s.stats.failed, ==, 1);
+  g_assert_cmpuint (s.progress_calls, ==, 6);
+  g_assert_true (s.in_order);
+  g_assert_true (s.on_main_thread);
+  g_assert_false (s.progress_after_finish);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) photos = dr_photo_list (f->project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (photos->len, ==, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -278,5 +346,6 @@ main (int argc, char **argv)
   ADD ("unreadable-and-missing", test_unreadable_and_missing);
   ADD ("claims", test_claims);
   ADD ("interrupted", test_interrupted);
+  ADD ("async", test_async);
   return g_test_run ();
 }
