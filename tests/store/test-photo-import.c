@@ -2,6 +2,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dr-claim.h"
 #include "dr-import.h"
@@ -168,7 +169,9 @@ test_unreadable_and_missing (Fixture *f, gconstpointer data)
 {
   /* Reading /proc/self/mem from offset 0 fails with EIO for every user, root included. */
   g_autofree char *missing_path = g_build_filename (f->dir, "no-such.jpg", NULL);
-  const char *paths[] = { "/proc/self/mem", missing_path, NULL };
+  g_autofree char *fifo = g_build_filename (f->dir, "pipe.jpg", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0); /* opening it for reading would block */
+  const char *paths[] = { "/proc/self/mem", missing_path, fifo, NULL };
   g_autoptr (GError) error = NULL;
   for (int round = 0; round < 2; round++)
     {
@@ -176,13 +179,16 @@ test_unreadable_and_missing (Fixture *f, gconstpointer data)
       g_assert_true (dr_import_paths (f->project, paths, "claim-9", NULL, NULL, NULL, &stats,
                                       &error));
       g_assert_no_error (error);
-      g_assert_cmpuint (stats.failed, ==, 1);
+      g_assert_cmpuint (stats.failed, ==, 2);
       g_assert_cmpuint (stats.missing, ==, 1);
       g_assert_cmpuint (stats.added, ==, 0);
       g_autoptr (GPtrArray) photos = dr_photo_list (f->project, &error);
-      g_assert_cmpuint (photos->len, ==, 1);
-      DrPhotoInfo *info = photos->pdata[0];
-      g_assert_cmpstr (info->path, ==, "/proc/self/mem");
+      g_assert_cmpuint (photos->len, ==, 2);
+      DrPhotoInfo *pipe = find_photo (photos, "/pipe.jpg");
+      g_assert_nonnull (pipe);
+      g_assert_true (g_str_has_suffix (pipe->error, "pipe.jpg: cannot read (not a regular file)"));
+      DrPhotoInfo *info = find_photo (photos, "/proc/self/mem");
+      g_assert_nonnull (info);
       g_assert_null (info->sha256);
       g_assert_cmpstr (info->claim, ==, "claim-9");
       g_assert_cmpint (info->status, ==, DR_PHOTO_STATUS_ERROR);
