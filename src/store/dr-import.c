@@ -155,7 +155,7 @@ hash_file (const char *path, char **sha256, gint64 *size, GError **error)
   FILE *f = g_fopen (path, "rb");
   if (f == NULL)
     {
-      int saved = errno;
+      saved = errno;
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot read (%s)", path,
                    g_strerror (saved));
       return FALSE;
