@@ -283,8 +283,12 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
     }
   guint8 *mask = g_malloc0 ((gsize) item->width * item->height);
   dr_rle_to_mask (rle, mask);
-  g_autofree guint32 *labels = g_new (guint32, (gsize) item->width * item->height);
-  if (dr_mask_label_components (mask, item->width, item->height, labels) != 1)
+  /* Connectivity is checked on the bbox crop only: everything outside it is background. */
+  g_autofree guint8 *crop = g_malloc ((gsize) bw * bh);
+  g_autofree guint32 *labels = g_new (guint32, (gsize) bw * bh);
+  for (guint y = 0; y < bh; y++)
+    memcpy (crop + (gsize) y * bw, mask + (gsize) (by + y) * item->width + bx, bw);
+  if (dr_mask_label_components (crop, bw, bh, labels) != 1)
     {
       g_free (mask);
       return fail (error, path, "annotation %" G_GINT64_FORMAT ": not one 8-connected "
