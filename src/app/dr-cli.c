@@ -20,6 +20,9 @@ static const DrCliCommand commands[] = {
   { "bench", dr_cli_bench, N_("Time the four-model forward pass") },
   { "help", dr_cli_help, N_("Show this help") },
   { "infer", dr_cli_infer, N_("Find damage in photos; write masks and a summary") },
+  { "export", dr_cli_export, N_("Export reviewed masks as a verified COCO/PNG training set") },
+  { "import", dr_cli_import, N_("Import ground-truth masks from AI Hub or COCO label files") },
+  { "evaluate", dr_cli_evaluate, N_("Score every model against the imported ground truth") },
 };
 
 /* Prints the usage summary of the binary and every subcommand to stdout; returns 0. */
