@@ -145,6 +145,14 @@ dr_review_bar_set_unsaved (DrReviewBar *self, gboolean unsaved, const char *mess
 }
 
 /* See header. */
+gboolean
+dr_review_bar_get_unsaved (DrReviewBar *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_BAR (self), FALSE);
+  return gtk_widget_get_visible (self->unsaved_box);
+}
+
+/* See header. */
 GtkAdjustment *
 dr_review_bar_get_brush_adjustment (DrReviewBar *self)
 {

@@ -37,6 +37,8 @@ void           dr_review_bar_focus_note   (DrReviewBar *self);
 void           dr_review_bar_set_reviewer (DrReviewBar *self, const char *name);
 void           dr_review_bar_set_unsaved  (DrReviewBar *self, gboolean unsaved,
                                            const char *message);
+/* Whether the unsaved-edit warning and its Retry button show. */
+gboolean       dr_review_bar_get_unsaved  (DrReviewBar *self);
 
 /* The brush size the spin button edits (photo px). */
 GtkAdjustment *dr_review_bar_get_brush_adjustment (DrReviewBar *self);
