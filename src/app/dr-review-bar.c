@@ -78,8 +78,8 @@ dr_review_bar_show_review (DrReviewBar *self, const DrReview *review, gboolean e
   g_autofree char *stats = NULL;
   if (review != NULL && review->iou >= 0)
     /* Translators: IoU of prediction and final mask, then pixels added and removed. */
-    stats = g_strdup_printf (_("IoU %.3f · +%" G_GINT64_FORMAT " px · −%" G_GINT64_FORMAT " px"),
-                             review->iou, review->px_added, review->px_removed);
+    stats = g_strdup_printf (_("IoU %.3f · +%lld px · −%lld px"), review->iou,
+                             (long long) review->px_added, (long long) review->px_removed);
   else if (review != NULL && review->verdict != DR_VERDICT_UNREVIEWED)
     stats = g_strdup (_("No prediction to compare"));
   gtk_label_set_label (self->stats_label, stats ? stats : "");
