@@ -300,7 +300,9 @@ static gboolean
 root_key_pressed_cb (GtkEventControllerKey *keys, guint keyval, guint keycode,
                      GdkModifierType state, DrCanvas *self)
 {
-  if (keyval != GDK_KEY_space || !self->pointer_inside || self->photo == NULL)
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+  if (keyval != GDK_KEY_space || !self->pointer_inside || self->photo == NULL ||
+      GTK_IS_EDITABLE (focus))
     return FALSE;
   if (!self->space_held && !self->panning)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");

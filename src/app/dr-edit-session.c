@@ -480,7 +480,7 @@ dr_edit_session_finalize (GObject *object)
 {
   DrEditSession *self = DR_EDIT_SESSION (object);
   if (!g_queue_is_empty (&self->pending))
-    g_warning ("%u edits could not be saved", g_queue_get_length (&self->pending));
+    g_message ("%u edits could not be saved and are dropped", g_queue_get_length (&self->pending));
   g_queue_clear_full (&self->pending, pending_edit_free);
   drop_layer (self);
   g_clear_object (&self->project);

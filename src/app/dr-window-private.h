@@ -51,6 +51,7 @@ struct _DrWindow
   DrEditSession *editor;         /* the layer being edited */
   DrEditTool *tool;
   gint64 note_photo_id;          /* photo the note entry shows */
+  gboolean discard_unsaved;      /* the reviewer chose to close without them */
 };
 
 /* dr-window.c */

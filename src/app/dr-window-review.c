@@ -458,8 +458,9 @@ static const GActionEntry review_entries[] = {
   { "export", export_activated },
 };
 
-/* Keys of the review actions. Single letters act only when no text entry has the focus
- * (shortcuts run after the focused widget had its chance). */
+/* Keys without a modifier, for the review actions and the window's view actions. They act
+ * only when no text entry has the focus: this controller runs after the focused widget had
+ * its chance, unlike application accelerators. */
 static const struct {
   const char *trigger;
   const char *action;
@@ -487,6 +488,20 @@ static const struct {
   { "<Alt>3", "win.edit-layer", "2" },
   { "<Alt>4", "win.edit-layer", "3" },
   { "<Control>m", "win.focus-note", NULL },
+  { "j", "win.next-photo", NULL },
+  { "k", "win.previous-photo", NULL },
+  { "1", "win.overlay-0", NULL },
+  { "KP_1", "win.overlay-0", NULL },
+  { "2", "win.overlay-1", NULL },
+  { "KP_2", "win.overlay-1", NULL },
+  { "3", "win.overlay-2", NULL },
+  { "KP_3", "win.overlay-2", NULL },
+  { "4", "win.overlay-3", NULL },
+  { "KP_4", "win.overlay-3", NULL },
+  { "o", "win.overlay-outline", NULL },
+  { "f", "win.zoom-fit", NULL },
+  { "plus", "win.zoom-in", NULL },
+  { "minus", "win.zoom-out", NULL },
   { "<Control>e", "win.export", NULL },
 };
 
@@ -510,6 +525,40 @@ add_shortcuts (DrWindow *self)
 }
 
 /* ---- life cycle --------------------------------------------------------------------- */
+
+static void
+discard_response_cb (AdwMessageDialog *dialog, const char *response, DrWindow *self)
+{
+  if (!g_str_equal (response, "discard"))
+    return;
+  self->discard_unsaved = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Closing with edits that still cannot be written asks first: they would be lost. */
+static gboolean
+close_request_cb (DrWindow *self)
+{
+  dr_review_bar_flush_note (self->review_bar);
+  if (self->discard_unsaved || !dr_edit_session_has_unsaved (self->editor) ||
+      dr_edit_session_retry (self->editor))
+    return FALSE;
+  GtkWidget *dialog =
+    adw_message_dialog_new (GTK_WINDOW (self), _("Unsaved Edits"),
+                            _("The last edits could not be written to the project file "
+                              "(see the message in the window). If you close now they are lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Window Open"),
+                                    "discard", _("_Close and Lose Them"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
 
 /* See dr-window-private.h: the editor follows the photo on screen, the note and verdict
  * show for it. A note typed for the previous photo is saved first. */
@@ -558,6 +607,7 @@ _dr_window_review_init (DrWindow *self)
   g_signal_connect_object (self->editor, "notify::damage", G_CALLBACK (editor_damage_notify_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->review_bar, "note-changed", G_CALLBACK (note_changed_cb), self, 0);
+  g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
   refresh_review (self);
 }
 
@@ -567,8 +617,9 @@ _dr_window_review_dispose (DrWindow *self)
 {
   if (self->review_bar)
     dr_review_bar_flush_note (self->review_bar);
-  if (self->editor && dr_edit_session_has_unsaved (self->editor))
-    dr_edit_session_retry (self->editor);
+  if (self->editor && dr_edit_session_has_unsaved (self->editor) &&
+      !dr_edit_session_retry (self->editor))
+    g_message ("closing with unsaved edits the reviewer chose to discard");
   g_clear_object (&self->tool);
   g_clear_object (&self->editor);
 }
