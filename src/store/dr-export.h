@@ -101,6 +101,23 @@ gboolean dr_export_run (GPtrArray              *items,
                         DrExportSummary        *summary,
                         GError                **error);
 
+/* dr_export_run in a worker thread, for the GUI. @items is referenced until the export ends.
+ * @progress (may be NULL) runs in the thread-default main context of the caller, at most once
+ * per whole percent; @callback runs there too, and calls dr_export_run_finish. */
+void dr_export_run_async (GPtrArray             *items,
+                          const char            *out_dir,
+                          const DrExportOptions *options,
+                          DrExportProgressFunc   progress,
+                          gpointer               progress_data,
+                          GCancellable          *cancellable,
+                          GAsyncReadyCallback    callback,
+                          gpointer               user_data);
+
+/* The outcome of dr_export_run_async; fills @summary (may be NULL) on success. */
+gboolean dr_export_run_finish (GAsyncResult     *result,
+                               DrExportSummary  *summary,
+                               GError          **error);
+
 /* Re-reads a dataset written by dr_export_run into @dir with the same @items and @options:
  * parses every JSON back, decodes every COCO RLE with the store's decoder and every PNG with
  * libpng, hashes every image, and compares each mask pixel for pixel with the items. Fails
