@@ -18,6 +18,12 @@
  * tight bbox of that component. Photos without any damage (e.g. "confirmed none") are images
  * without annotations: true negatives.
  *
+ * Orientation: masks, width and height are those of the photo after its EXIF orientation,
+ * i.e. what cv2.imread (which the models were trained with) returns; the photo itself is copied
+ * byte for byte. Readers that ignore EXIF orientation (PIL without exif_transpose, torchvision
+ * read_image) must apply it, or masks of rotated phone photos will not line up. Both JSON files
+ * say so in a "mask_orientation" field.
+ *
  * Atomicity: everything is written into a sibling staging directory "OUT.partial-XXXXXX",
  * re-read and compared pixel for pixel with the items (dr_export_verify), and only then renamed
  * to OUT. A failed, cancelled or mismatching export removes the staging directory and leaves no
