@@ -14,7 +14,7 @@
  * photos share a stem (compared case-insensitively), later ones get "-PHOTOID" appended to the
  * stem. DAMAGE is dr_damage_to_string(). COCO category ids are fixed: 1 Scratched,
  * 2 Separated, 3 Crushed, 4 Breakage (supercategory "damage"); image ids are the project's
- * photo ids; one annotation per 8-connected component, compressed RLE, iscrowd 0, area and
+ * photo ids and file_name is NAME, relative to OUT/images; one annotation per 8-connected component, compressed RLE, iscrowd 0, area and
  * tight bbox of that component. Photos without any damage (e.g. "confirmed none") are images
  * without annotations: true negatives.
  *

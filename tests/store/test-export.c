@@ -322,11 +322,12 @@ test_round_trip (Fixture *f, gconstpointer data)
     g_assert_null (strstr (name, ".partial-"));
 }
 
-/* --reviewed-only keeps exactly the five reviewed photos, in COCO and in the manifest. */
+/* --reviewed-only keeps exactly the five reviewed photos, in COCO and in the manifest; missing
+ * parent folders of the output are created. */
 static void
 test_reviewed_only (Fixture *f, gconstpointer data)
 {
-  g_autofree char *out = g_build_filename (f->tmp, "out", NULL);
+  g_autofree char *out = g_build_filename (f->tmp, "new", "nested", "out", NULL);
   DrExportOptions opts = { DR_EXPORT_FORMAT_BOTH, 0.0, 1, TRUE };
   DrExportSummary sum;
   g_autoptr (GError) error = NULL;
