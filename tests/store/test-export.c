@@ -390,11 +390,27 @@ test_tamper (Fixture *f, gconstpointer data)
   g_assert_nonnull (counts);
   char *q = strchr (counts + 9, '"');
   g_assert_nonnull (q);
+  char original = q[1];
   q[1] = q[1] == '1' ? '2' : '1';
   g_assert_true (g_file_set_contents (coco, text, -1, NULL));
   g_assert_false (dr_export_verify (f->items, out, &opts, NULL, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, coco));
+  g_clear_error (&error);
+
+  /* A manifest row whose verdict was edited is caught too (after restoring the COCO file). */
+  q[1] = original;
+  g_assert_true (g_file_set_contents (coco, text, -1, NULL));
+  g_assert_true (dr_export_verify (f->items, out, &opts, NULL, &error));
+  g_autofree char *csv = g_build_filename (out, "manifest.csv", NULL);
+  g_autofree char *rows = slurp (csv);
+  char *verdict = strstr (rows, ",corrected,");
+  g_assert_nonnull (verdict);
+  memcpy (verdict + 1, "confirmed", 9); /* same length, not what the project says */
+  g_assert_true (g_file_set_contents (csv, rows, -1, NULL));
+  g_assert_false (dr_export_verify (f->items, out, &opts, NULL, &error));
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, csv));
 }
 
 /* A failure after writing has started (missing photo), a cancelled export, and an existing
