@@ -54,7 +54,21 @@ def base_state_dict():
             sd[key] = torch.randint(0, 100000, dims, generator=g, dtype=torch.int64)
         else:
             sd[key] = torch.randn(dims, generator=g, dtype=torch.float32)
+    add_metadata(sd)
     return sd
+
+
+def add_metadata(sd):
+    """What Module.state_dict() attaches: _metadata = {module path: {'version': n}}, pickled as
+    the state of a BUILD after the items (n = 2 for BatchNorm, 1 otherwise)."""
+    meta = collections.OrderedDict([('', {'version': 1})])
+    for key in sd:
+        parts = key.split('.')[:-1]
+        for i in range(1, len(parts) + 1):
+            path = '.'.join(parts[:i])
+            is_bn = any(k.startswith(path + '.running_mean') for k in sd)
+            meta.setdefault(path, {'version': 2 if is_bn else 1})
+    sd._metadata = meta
 
 
 def write_expected(sd, name):
