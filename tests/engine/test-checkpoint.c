@@ -191,6 +191,7 @@ check_truncations (void)
   printf ("ok truncations\n");
 }
 
+/* Runs every good and bad fixture and the truncations; exit status 1 on any failure. */
 int
 main (int argc, char **argv)
 {
