@@ -279,6 +279,62 @@ def save_safetensors(sd, name, dtype_map=None):
 
 # ---------------------------------------------------------------------------------------------
 
+class Conv2dReLU(torch.nn.Sequential):
+    """smp 0.2.1 Conv2dReLU with use_batchnorm=True: conv (no bias), BN, ReLU."""
+
+    def __init__(self, cin, cout):
+        super().__init__(torch.nn.Conv2d(cin, cout, 3, padding=1, bias=False),
+                         torch.nn.BatchNorm2d(cout), torch.nn.ReLU(inplace=True))
+
+
+class DecoderBlock(torch.nn.Module):
+    def __init__(self, cin, skip, cout):
+        super().__init__()
+        self.conv1 = Conv2dReLU(cin + skip, cout)
+        self.attention1 = torch.nn.Identity()
+        self.conv2 = Conv2dReLU(cout, cout)
+        self.attention2 = torch.nn.Identity()
+
+
+class Decoder(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.center = torch.nn.Identity()
+        self.blocks = torch.nn.ModuleList(
+            DecoderBlock(i, s, o) for i, s, o in zip([512, 256, 128, 64, 32], [256, 128, 64, 64, 0],
+                                                     [256, 128, 64, 32, 16]))
+
+
+class UnetLike(torch.nn.Module):
+    """The module tree of smp 0.2.1 Unet(resnet34, classes=2) (model-format.md §1), built from
+    torchvision's ResNet-34, so that Module.state_dict() itself writes the fixture."""
+
+    def __init__(self):
+        super().__init__()
+        import torchvision
+        self.encoder = torchvision.models.resnet34()
+        del self.encoder.fc
+        del self.encoder.avgpool
+        self.decoder = Decoder()
+        self.segmentation_head = torch.nn.Sequential(torch.nn.Conv2d(16, 2, 3, padding=1),
+                                                     torch.nn.Identity(), torch.nn.Identity())
+
+
+def module_fixtures(sd):
+    """Fixtures written by Module.state_dict() itself: plain, DataParallel, keep_vars."""
+    model = UnetLike()
+    assert [k for k in model.state_dict()] == [k for k, _, _ in ROWS], 'TSV order differs'
+    model.load_state_dict(sd, strict=True)
+    torch.save(model.state_dict(), path('module-state-dict.pt'))
+    check_torch_load('module-state-dict.pt', sd)
+    torch.save(torch.nn.DataParallel(model).state_dict(), path('dataparallel.pt'))
+    check_torch_load('dataparallel.pt', sd)
+    kv = model.state_dict(keep_vars=True)
+    assert isinstance(kv['encoder.conv1.weight'], torch.nn.Parameter)
+    torch.save(kv, path('keep-vars.pt'))
+    check_torch_load('keep-vars.pt', sd)
+
+
 def good_fixtures(sd):
     f16 = collections.OrderedDict((k, v.half() if v.is_floating_point() else v)
                                   for k, v in sd.items())
@@ -467,6 +523,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     sd = base_state_dict()
     good_fixtures(sd)
+    module_fixtures(sd)
     bad_fixtures(sd)
     with open(stamp, 'w') as f:
         f.write('ok\n')
