@@ -167,12 +167,12 @@ class Unseekable:
 
 def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', protocol=2,
                 order='sorted', extra=(), align=64, big_endian=False, descriptors=False,
-                torch2x_reduce=False):
+                torch2x_reduce=False, first=()):
     """Pickles obj exactly as torch 1.13's _save does, then writes the zip with zipfile.
 
     key_fn(i, storage) names the i-th storage (default str(i), as torch >= 1.9); order is
     'sorted' (torch 1.x), 'insertion' (torch 2.x) or 'reversed'; extra is a list of
-    (record, bytes) written after the storages; align pads each record's data offset to that
+    (record, bytes) written after the storages, first a list written before data.pkl; align pads each record's data offset to that
     multiple with an 'FB' extra field, as torch's writer does (1 = no padding)."""
     storages, id_map = {}, {}
 
@@ -193,7 +193,7 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
 
     buf = io.BytesIO()
     Pickler(buf, protocol=protocol).dump(obj)
-    records = [('data.pkl', buf.getvalue())]
+    records = list(first) + [('data.pkl', buf.getvalue())]
     keys = list(storages)
     if order == 'sorted':
         keys = sorted(keys)
@@ -205,7 +205,7 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
             data = np.frombuffer(data, dtype='<u%d' % es).byteswap().tobytes()
         records.append(('data/' + key, data))
     if big_endian:
-        records.insert(1, ('byteorder', b'big'))
+        records.insert(len(first) + 1, ('byteorder', b'big'))
     records += list(extra)
     with open(path(name), 'wb') as raw, \
             zipfile.ZipFile(Unseekable(raw) if descriptors else raw, 'w', zipfile.ZIP_STORED) as z:
@@ -407,7 +407,9 @@ def good_fixtures(sd):
                 extra=[('byteorder', b'little')] + TORCH2_EXTRA)
     check_torch_load('torch2x.pt', sd)
     custom_save(params, 'torch2x-metadata.pt', order='insertion', torch2x_reduce=True,
-                extra=[('byteorder', b'little')] + TORCH2_EXTRA)
+                first=[('.format_version', b'1'), ('.storage_alignment', b'64')],
+                extra=[('byteorder', b'little'), ('version', b'3\n'),
+                       ('.data/serialization_id', b'0' * 40)])
     check_torch_load('torch2x-metadata.pt', sd)
     custom_save(sd, 'unaligned.pt', archive='weights', order='reversed', align=1,
                 extra=[('version', b'3\n')])
