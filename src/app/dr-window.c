@@ -1,33 +1,400 @@
-/* dr-window.c — the review window, built from ui/dr-window.ui. */
+/* dr-window.c — the review window: empty state, photo list, canvas, legend, progress strip;
+ * which photo the canvas shows; navigation, overlay and zoom actions; drops.
+ *
+ * Decoding the photo on screen runs in a GTask thread whose GCancellable is cancelled as soon
+ * as another photo is chosen, so the main loop only swaps finished textures in. Projects and
+ * imports are in dr-window-project.c, inference in dr-window-analysis.c. */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
-#include "dr-window.h"
-
-struct _DrWindow
-{
-  AdwApplicationWindow parent_instance;
-};
+#include "dr-photo-loader.h"
+#include "dr-window-private.h"
 
 G_DEFINE_FINAL_TYPE (DrWindow, dr_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* The open project's photos, or an empty list. */
+GListModel *
+_dr_window_get_items (DrWindow *self)
+{
+  return self->session ? dr_session_get_items (self->session) : G_LIST_MODEL (self->no_items);
+}
+
+/* Title and subtitle: the project name and its photo count; the empty state without one. */
+void
+_dr_window_update_title (DrWindow *self)
+{
+  guint n = g_list_model_get_n_items (_dr_window_get_items (self));
+  g_autofree char *title = self->session ? dr_session_dup_title (self->session) : NULL;
+  g_autofree char *subtitle = self->session == NULL ? NULL
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
+  adw_window_title_set_title (self->window_title, title ? title : _("Damage Review"));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_stack_set_visible_child_name (self->main_stack, n == 0 ? "empty" : "review");
+}
+
+/* Shows "33 %" etc. beside the zoom buttons. */
+static void
+update_zoom_label (DrWindow *self)
+{
+  g_autofree char *text = g_strdup_printf ("%.0f %%", dr_canvas_get_scale (self->canvas) * 100);
+  gtk_label_set_label (self->zoom_label, text);
+}
+
+static void
+canvas_scale_notify_cb (DrWindow *self)
+{
+  update_zoom_label (self);
+}
+
+/* See header. */
+void
+dr_window_toast (DrWindow *self, const char *message)
+{
+  g_return_if_fail (DR_IS_WINDOW (self));
+  AdwToast *toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Shows (text non-NULL) or hides the progress strip under the header bar; fraction < 0
+ * pulses. */
+void
+_dr_window_show_progress (DrWindow *self, const char *text, double fraction)
+{
+  gboolean show = text != NULL;
+  gtk_revealer_set_reveal_child (self->progress_revealer, show);
+  if (!show)
+    return;
+  gtk_label_set_label (self->progress_label, text);
+  if (fraction < 0)
+    gtk_progress_bar_pulse (self->progress_bar);
+  else
+    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+}
+
+/* ---- the photo on the canvas ------------------------------------------------------- */
+
+static void
+load_photo_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GdkTexture *texture = dr_photo_loader_load (data, &error);
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+/* Main loop: the decoded photo arrives; shown only if it is still the one chosen. */
+static void
+load_photo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DrWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), texture == NULL);
+  if (texture == NULL)
+    {
+      dr_canvas_set_photo (self->canvas, NULL);
+      gtk_label_set_label (self->photo_error_label, error->message);
+      return;
+    }
+  dr_canvas_set_photo (self->canvas, texture);
+}
+
+/* Makes item the photo on the canvas: decoding starts, overlays follow. The previous photo
+ * stays until the new one is decoded, so switching never flashes an empty canvas. */
+void
+_dr_window_show_item (DrWindow *self, DrPhotoItem *item)
+{
+  if (self->current == item)
+    return;
+  g_set_object (&self->current, item);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  _dr_window_show_overlays (self);
+  dr_legend_update (self->legend, item, _dr_window_get_items (self));
+  if (item == NULL)
+    {
+      dr_canvas_set_photo (self->canvas, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), FALSE);
+      return;
+    }
+  const char *error = dr_photo_item_get_error (item);
+  if (error != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
+    {
+      dr_canvas_set_photo (self->canvas, NULL);
+      gtk_label_set_label (self->photo_error_label, error);
+      gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), TRUE);
+      return;
+    }
+  _dr_window_queue_around_current (self);
+  self->load_cancellable = g_cancellable_new ();
+  g_autoptr (GTask) task = g_task_new (NULL, self->load_cancellable, load_photo_done_cb,
+                                       g_object_ref (self));
+  g_task_set_source_tag (task, _dr_window_show_item);
+  g_task_set_task_data (task, g_strdup (dr_photo_item_get_path (item)), g_free);
+  g_task_run_in_thread (task, load_photo_thread);
+}
+
+static void
+selected_item_notify_cb (DrWindow *self)
+{
+  DrPhotoItem *item = dr_photo_list_get_selected (self->photo_list);
+  /* A filter that hides the current photo does not blank the canvas. */
+  if (item != NULL)
+    _dr_window_show_item (self, item);
+}
+
+/* The legend follows results and prices of the photo on screen. */
+static void
+current_changed_cb (DrWindow *self)
+{
+  dr_legend_update (self->legend, self->current, _dr_window_get_items (self));
+}
+
+/* ---- navigation, overlays, zoom ---------------------------------------------------- */
+
+static void
+next_photo_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  dr_photo_list_move_selection (DR_WINDOW (user_data)->photo_list, 1);
+}
+
+static void
+previous_photo_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  dr_photo_list_move_selection (DR_WINDOW (user_data)->photo_list, -1);
+}
+
+/* Shows only damage type i; if it is already shown alone, shows all four again. */
+static void
+solo_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrWindow *self = user_data;
+  int solo = g_variant_get_int32 (param);
+  if (solo < 0 || solo >= DR_N_DAMAGE_TYPES)
+    return;
+  gboolean already = TRUE;
+  for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    already &= dr_canvas_get_overlay_visible (self->canvas, i) == (i == solo);
+  for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("overlay-%d", i);
+      g_action_group_change_action_state (G_ACTION_GROUP (self), name,
+                                          g_variant_new_boolean (already || i == solo));
+    }
+}
+
+/* State change of win.overlay-N: shows or hides that overlay on the canvas. */
+static void
+overlay_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  DrWindow *self = user_data;
+  const char *name = g_action_get_name (G_ACTION (action));
+  guint i = (guint) g_ascii_strtoull (name + strlen ("overlay-"), NULL, 10);
+  g_simple_action_set_state (action, state);
+  dr_canvas_set_overlay_visible (self->canvas, i, g_variant_get_boolean (state));
+}
+
+static void
+zoom_in_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  dr_canvas_zoom_by (DR_WINDOW (user_data)->canvas, 1.25);
+}
+
+static void
+zoom_out_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  dr_canvas_zoom_by (DR_WINDOW (user_data)->canvas, 1 / 1.25);
+}
+
+static void
+zoom_fit_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  dr_canvas_zoom_fit (DR_WINDOW (user_data)->canvas);
+}
+
+static void
+zoom_100_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  dr_canvas_zoom_to (DR_WINDOW (user_data)->canvas, 1.0);
+}
+
+static const GActionEntry win_entries[] = {
+  { "next-photo", next_photo_activated },
+  { "previous-photo", previous_photo_activated },
+  { "overlay-0", NULL, NULL, "true", overlay_change_state },
+  { "overlay-1", NULL, NULL, "true", overlay_change_state },
+  { "overlay-2", NULL, NULL, "true", overlay_change_state },
+  { "overlay-3", NULL, NULL, "true", overlay_change_state },
+  { "solo", solo_activated, "i" },
+  { "zoom-in", zoom_in_activated },
+  { "zoom-out", zoom_out_activated },
+  { "zoom-fit", zoom_fit_activated },
+  { "zoom-100", zoom_100_activated },
+};
+
+/* Shift+1 … Shift+4 solo a damage type. Matched on the key's unshifted symbol, because the
+ * shifted one depends on the keyboard layout. */
+static gboolean
+solo_key_pressed_cb (GtkEventControllerKey *keys, guint keyval, guint keycode,
+                     GdkModifierType state, DrWindow *self)
+{
+  if ((state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK)) != GDK_SHIFT_MASK)
+    return FALSE;
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  guint base = 0;
+  if (!gdk_display_translate_key (display, keycode, 0, 0, &base, NULL, NULL, NULL))
+    return FALSE;
+  if (base < GDK_KEY_1 || base > GDK_KEY_4)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.solo", "i", (int) (base - GDK_KEY_1));
+  return TRUE;
+}
+
+/* Drop of files or folders anywhere on the window: added like "Add Folder…" would. */
+static gboolean
+drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, DrWindow *self)
+{
+  GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+  g_autoptr (GPtrArray) arr = g_ptr_array_new ();
+  for (GSList *l = files; l; l = l->next)
+    g_ptr_array_add (arr, l->data);
+  g_slist_free (files);
+  dr_window_open_files (self, (GFile **) arr->pdata, arr->len);
+  return arr->len > 0;
+}
+
+/* ---- window life cycle ------------------------------------------------------------ */
+
+static gboolean
+dr_window_close_request (GtkWindow *window)
+{
+  DrWindow *self = DR_WINDOW (window);
+  int w, h;
+  gtk_window_get_default_size (window, &w, &h);
+  g_settings_set_int (self->settings, "window-width", w);
+  g_settings_set_int (self->settings, "window-height", h);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  return GTK_WINDOW_CLASS (dr_window_parent_class)->close_request (window);
+}
+
+static void
+dr_window_dispose (GObject *object)
+{
+  DrWindow *self = DR_WINDOW (object);
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  _dr_window_analysis_dispose (self);
+  if (self->current)
+    g_signal_handlers_disconnect_by_data (self->current, self);
+  g_clear_object (&self->current);
+  _dr_window_project_dispose (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DR_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (dr_window_parent_class)->dispose (object);
+}
 
 static void
 dr_window_class_init (DrWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = dr_window_dispose;
+  window_class->close_request = dr_window_close_request;
+
+  g_type_ensure (DR_TYPE_PHOTO_LIST);
+  g_type_ensure (DR_TYPE_CANVAS);
+  g_type_ensure (DR_TYPE_LEGEND);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dr-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, photo_list);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, zoom_label);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, photo_error_label);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, legend);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, analyse_button);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, recent_menu);
 }
 
 static void
 dr_window_init (DrWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (APP_ID);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
+                                   self);
+  g_autoptr (GAction) outline = g_settings_create_action (self->settings, "overlay-outline");
+  g_action_map_add_action (G_ACTION_MAP (self), outline);
+  g_settings_bind (self->settings, "overlay-opacity", self->canvas, "opacity",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "overlay-outline", self->canvas, "outline",
+                   G_SETTINGS_BIND_GET);
+  g_signal_connect_swapped (self->settings, "changed", G_CALLBACK (current_changed_cb), self);
+
+  _dr_window_project_init (self);
+  _dr_window_analysis_init (self);
+
+  g_signal_connect_swapped (self->photo_list, "notify::selected-item",
+                            G_CALLBACK (selected_item_notify_cb), self);
+  g_signal_connect_swapped (self->canvas, "notify::scale", G_CALLBACK (canvas_scale_notify_cb),
+                            self);
+  update_zoom_label (self);
+
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (solo_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  _dr_window_update_title (self);
+  _dr_window_update_notice (self);
 }
 
-/* Creates a window attached to app. */
+/* Creates a window attached to app (may be NULL in tests). */
 DrWindow *
 dr_window_new (DrApplication *app)
 {
   return g_object_new (DR_TYPE_WINDOW, "application", app, NULL);
+}
+
+/* The canvas, for tests and the application. */
+DrCanvas *
+dr_window_get_canvas (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
+  return self->canvas;
+}
+
+/* The photo list, for tests and the application. */
+DrPhotoList *
+dr_window_get_photo_list (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
+  return self->photo_list;
 }

@@ -1,0 +1,39 @@
+/* dr-canvas.h — the photo with its four damage overlays; zoom and pan.
+ *
+ * A GtkScrollable: put it in a GtkScrolledWindow for scroll bars. The photo is one texture
+ * uploaded once per photo; overlays are DrOverlay textures built once per mask change;
+ * toggles, solo, opacity and outline mode only change how they are drawn. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dr-damage-style.h"
+#include "dr-overlay.h"
+
+G_BEGIN_DECLS
+
+#define DR_TYPE_CANVAS (dr_canvas_get_type ())
+G_DECLARE_FINAL_TYPE (DrCanvas, dr_canvas, DR, CANVAS, GtkWidget)
+
+GtkWidget  *dr_canvas_new                (void);
+
+void        dr_canvas_set_photo          (DrCanvas *self, GdkTexture *photo);
+GdkTexture *dr_canvas_get_photo          (DrCanvas *self);
+void        dr_canvas_set_overlay        (DrCanvas *self, guint damage, DrOverlay *overlay);
+DrOverlay  *dr_canvas_get_overlay        (DrCanvas *self, guint damage);
+void        dr_canvas_clear_overlays     (DrCanvas *self);
+
+void        dr_canvas_set_overlay_visible (DrCanvas *self, guint damage, gboolean visible);
+gboolean    dr_canvas_get_overlay_visible (DrCanvas *self, guint damage);
+void        dr_canvas_set_opacity        (DrCanvas *self, double opacity);
+double      dr_canvas_get_opacity        (DrCanvas *self);
+void        dr_canvas_set_outline        (DrCanvas *self, gboolean outline);
+gboolean    dr_canvas_get_outline        (DrCanvas *self);
+
+void        dr_canvas_zoom_fit           (DrCanvas *self);
+void        dr_canvas_zoom_to            (DrCanvas *self, double scale);
+void        dr_canvas_zoom_by            (DrCanvas *self, double factor);
+double      dr_canvas_get_scale          (DrCanvas *self);
+gboolean    dr_canvas_get_fit            (DrCanvas *self);
+
+G_END_DECLS

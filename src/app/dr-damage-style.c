@@ -1,0 +1,57 @@
+/* dr-damage-style.c — names, colours and settings keys of the four damage types. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dr-damage-style.h"
+
+static const char *const names[DR_N_DAMAGE_TYPES] = {
+  N_("Scratch"), N_("Separated"), N_("Crushed"), N_("Breakage"),
+};
+
+static const GdkRGBA colors[DR_N_DAMAGE_TYPES] = {
+  { 0xE6 / 255.f, 0x9F / 255.f, 0x00 / 255.f, 1.f },  /* orange */
+  { 0x56 / 255.f, 0xB4 / 255.f, 0xE9 / 255.f, 1.f },  /* sky blue */
+  { 0x00 / 255.f, 0x9E / 255.f, 0x73 / 255.f, 1.f },  /* bluish green */
+  { 0xCC / 255.f, 0x79 / 255.f, 0xA7 / 255.f, 1.f },  /* reddish purple */
+};
+
+static const char *const css_classes[DR_N_DAMAGE_TYPES] = {
+  "damage-0", "damage-1", "damage-2", "damage-3",
+};
+
+static const char *const price_keys[DR_N_DAMAGE_TYPES] = {
+  "price-scratch", "price-separated", "price-crushed", "price-breakage",
+};
+
+/* Returns the translated name; i must be < DR_N_DAMAGE_TYPES. */
+const char *
+dr_damage_style_name (guint i)
+{
+  g_return_val_if_fail (i < DR_N_DAMAGE_TYPES, "");
+  return _(names[i]);
+}
+
+/* Returns a static colour; i must be < DR_N_DAMAGE_TYPES. */
+const GdkRGBA *
+dr_damage_style_color (guint i)
+{
+  g_return_val_if_fail (i < DR_N_DAMAGE_TYPES, &colors[0]);
+  return &colors[i];
+}
+
+/* Returns a static CSS class name; i must be < DR_N_DAMAGE_TYPES. */
+const char *
+dr_damage_style_css_class (guint i)
+{
+  g_return_val_if_fail (i < DR_N_DAMAGE_TYPES, css_classes[0]);
+  return css_classes[i];
+}
+
+/* Returns a static GSettings key; i must be < DR_N_DAMAGE_TYPES. */
+const char *
+dr_damage_style_price_key (guint i)
+{
+  g_return_val_if_fail (i < DR_N_DAMAGE_TYPES, price_keys[0]);
+  return price_keys[i];
+}

@@ -1,0 +1,24 @@
+/* dr-damage-style.h — how the four damage types look in the app: names, colours, keys. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* The four damage types, in model order (Scratch_0 … Breakage_3). */
+#define DR_N_DAMAGE_TYPES 4
+
+/* Translated display name of damage type i (0 … 3), e.g. "Scratch". */
+const char *dr_damage_style_name (guint i);
+
+/* Overlay colour of damage type i: Okabe–Ito colours chosen to stay distinct under the common
+ * colour-vision deficiencies (orange, sky blue, bluish green, reddish purple). */
+const GdkRGBA *dr_damage_style_color (guint i);
+
+/* CSS class that paints a chip in the colour of damage type i ("damage-0" … "damage-3"). */
+const char *dr_damage_style_css_class (guint i);
+
+/* GSettings key holding the repair price per % of photo area for damage type i. */
+const char *dr_damage_style_price_key (guint i);
+
+G_END_DECLS

@@ -1,0 +1,74 @@
+/* dr-inference-queue.h — runs the damage models on photos in worker threads.
+ *
+ * The queue owns its workers (one per core by default), each with its own engine workspace;
+ * the models are shared read-only. Jobs are (photo, damage type) pairs. A photo is decoded
+ * and resized once and shared by that photo's jobs. Results reach the main loop in batches
+ * through an idle callback, so the caller stores them in the project on the main thread;
+ * results arriving after the queue is gone are dropped. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dr-damage-style.h"
+#include "dr-overlay.h"
+#include "nn-unet.h"
+
+G_BEGIN_DECLS
+
+/* One model's outcome on one photo. Either error is set, or the mask fields are. */
+typedef struct {
+  gint64 photo_id;
+  guint damage;
+  char *model_sha256;        /* the model that made it */
+  int width, height;         /* oriented photo size = mask size */
+  char *rle;                 /* COCO compressed RLE of the mask */
+  gint64 area;               /* damaged pixels */
+  double confidence;         /* mean confidence of the mask, 0.5 … 1 */
+  DrOverlay *overlay;        /* ready-to-draw overlay of the mask */
+  char *error;               /* one line naming the photo and the reason, or NULL */
+} DrInferenceResult;
+
+void dr_inference_result_free (DrInferenceResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrInferenceResult, dr_inference_result_free)
+
+#define DR_TYPE_INFERENCE_QUEUE (dr_inference_queue_get_type ())
+G_DECLARE_FINAL_TYPE (DrInferenceQueue, dr_inference_queue, DR, INFERENCE_QUEUE, GObject)
+
+/* Creates a queue over the models (NULL entries: that type has no model), with each model
+ * file's SHA-256 and path. owner is referenced for the queue's lifetime and must keep the
+ * models alive. n_workers 0 means one per processor. Workspaces are allocated here; on
+ * failure returns NULL and sets error. */
+DrInferenceQueue *dr_inference_queue_new (GObject *owner,
+                                          const NnUnet *const models[DR_N_DAMAGE_TYPES],
+                                          const char *const sha256[DR_N_DAMAGE_TYPES],
+                                          const char *const paths[DR_N_DAMAGE_TYPES],
+                                          guint n_workers, GError **error);
+
+/* Whether damage has a model; the sha256 of that model, or NULL. */
+gboolean    dr_inference_queue_has_model   (DrInferenceQueue *self, guint damage);
+const char *dr_inference_queue_get_sha256  (DrInferenceQueue *self, guint damage);
+const char *dr_inference_queue_get_path    (DrInferenceQueue *self, guint damage);
+guint       dr_inference_queue_get_n_workers (DrInferenceQueue *self);
+
+/* Queues one job per damage type in damages (bit i = type i; types without a model are
+ * skipped) for photo, unless already queued or running. urgent jobs go to the front (the
+ * photo on screen); others to the back. Returns the number of jobs added. */
+guint dr_inference_queue_add (DrInferenceQueue *self, gint64 photo_id, const char *path,
+                              guint damages, gboolean urgent);
+
+/* Moves photo's queued jobs to the front. */
+void  dr_inference_queue_prioritize (DrInferenceQueue *self, gint64 photo_id);
+
+/* Drops every queued job and aborts the running ones (their results are discarded). */
+void  dr_inference_queue_cancel_all (DrInferenceQueue *self);
+
+/* Jobs waiting or running. */
+guint dr_inference_queue_get_pending (DrInferenceQueue *self);
+
+/* Signals (main loop only):
+ *   "started"  (gint64 photo_id)                   a worker began a photo's first job
+ *   "result"   (DrInferenceResult *result)         borrowed for the duration of the emission
+ *   "batch-done"                                   after each batch of results was emitted
+ */
+
+G_END_DECLS

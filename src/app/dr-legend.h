@@ -1,0 +1,21 @@
+/* dr-legend.h — the overlay panel: one row per damage type (toggle, colour, area, estimate),
+ * overlay opacity and outline mode, and the optional repair-cost estimate. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dr-photo-item.h"
+
+G_BEGIN_DECLS
+
+#define DR_TYPE_LEGEND (dr_legend_get_type ())
+G_DECLARE_FINAL_TYPE (DrLegend, dr_legend, DR, LEGEND, GtkWidget)
+
+/* Shows the figures of item (NULL: nothing) and of its claim among all_items. */
+void dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items);
+
+/* Estimated repair cost of one photo from the per-type prices in settings; returns FALSE
+ * when no price is set or the photo has no results. */
+gboolean dr_legend_estimate_photo (GSettings *settings, DrPhotoItem *item, double *cost);
+
+G_END_DECLS

@@ -1,0 +1,26 @@
+/* dr-photo-list.h — the sidebar: the project's photos, filtered, sorted and selectable. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dr-photo-item.h"
+
+G_BEGIN_DECLS
+
+#define DR_TYPE_PHOTO_LIST (dr_photo_list_get_type ())
+G_DECLARE_FINAL_TYPE (DrPhotoList, dr_photo_list, DR, PHOTO_LIST, GtkWidget)
+
+/* Shows items (a GListModel of DrPhotoItem; NULL for none). */
+void         dr_photo_list_set_items      (DrPhotoList *self, GListModel *items);
+/* The selected photo, or NULL. Notifies "selected-item" when it changes. */
+DrPhotoItem *dr_photo_list_get_selected   (DrPhotoList *self);
+/* Selects item if it passes the filters; returns whether it did. */
+gboolean     dr_photo_list_select_item    (DrPhotoList *self, DrPhotoItem *item);
+/* Moves the selection by delta rows (clamped) and scrolls it into view. */
+void         dr_photo_list_move_selection (DrPhotoList *self, int delta);
+/* The items as filtered and sorted on screen (a GListModel of DrPhotoItem). */
+GListModel  *dr_photo_list_get_visible    (DrPhotoList *self);
+/* Re-applies filters and sorting soon; call when statuses or results changed. */
+void         dr_photo_list_invalidate     (DrPhotoList *self);
+
+G_END_DECLS

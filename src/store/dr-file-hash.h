@@ -1,0 +1,12 @@
+/* dr-file-hash.h — content hashes of files, for provenance (models) and identity (photos). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Streams the file at path through SHA-256 in fixed-size chunks (constant memory, any size).
+ * Returns the lower-case hex digest, or NULL with error (DR_STORE_ERROR_IO) naming the file. */
+char *dr_file_sha256 (const char *path, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,411 @@
+/* test-review-window.c — GUI smoke test of the review window under Xvfb.
+ *
+ * Builds a folder of generated photos, opens it in a real DrWindow with four random-weight
+ * U-Nets (the engine's deterministic random models), runs "Analyse All" through the window's
+ * action, waits for every photo to be analysed, then renders the canvas to a texture and
+ * checks the pixels: hiding every overlay gives the bare photo; soloing one damage type
+ * changes exactly the pixels of that type's mask, blended towards that type's colour at the
+ * set opacity and towards no other colour; toggling it off restores the bare photo bit for
+ * bit; outline mode changes fewer pixels than filled mode. Runs with G_DEBUG=fatal-warnings,
+ * so any GTK warning or critical fails it. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "dr-damage-style.h"
+#include "dr-inference-queue.h"
+#include "dr-photo-item.h"
+#include "dr-prediction.h"
+#include "dr-resources.h"
+#include "dr-window.h"
+#include "nn-unet.h"
+
+#define N_PHOTOS 3
+#define PHOTO_W 320
+#define PHOTO_H 240
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until cond holds; fails the test after timeout_s seconds. */
+static void
+wait_for (Condition cond, gpointer data, double timeout_s, const char *what)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Writes N_PHOTOS JPEGs of smooth colour fields with a few bright blobs into dir. */
+static void
+make_photos (const char *dir)
+{
+  for (int k = 0; k < N_PHOTOS; k++)
+    {
+      g_autoptr (GdkPixbuf) pb = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, PHOTO_W, PHOTO_H);
+      guint8 *px = gdk_pixbuf_get_pixels (pb);
+      int stride = gdk_pixbuf_get_rowstride (pb);
+      for (int y = 0; y < PHOTO_H; y++)
+        for (int x = 0; x < PHOTO_W; x++)
+          {
+            double blob = exp (-(pow (x - 80 - 60 * k, 2) + pow (y - 120, 2)) / 900.0);
+            guint8 *p = px + y * stride + x * 3;
+            p[0] = (guint8) CLAMP (60 + 120 * blob + 40 * sin (x / 17.0 + k), 0, 255);
+            p[1] = (guint8) CLAMP (80 + 100 * blob + 30 * cos (y / 13.0), 0, 255);
+            p[2] = (guint8) CLAMP (100 + 60 * sin ((x + y) / 29.0), 0, 255);
+          }
+      g_autofree char *name = g_strdup_printf ("photo-%d.jpg", k);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (GError) error = NULL;
+      g_assert_true (gdk_pixbuf_save (pb, path, "jpeg", &error, "quality", "92", NULL));
+    }
+}
+
+/* Frees the four models attached to the owner object. */
+static void
+free_models (gpointer data)
+{
+  NnUnet **models = data;
+  for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    nn_unet_free (models[i]);
+  g_free (models);
+}
+
+/* A queue over four deterministic random-weight models (seeds 1…4). */
+static DrInferenceQueue *
+make_queue (void)
+{
+  NnUnet **models = g_new0 (NnUnet *, DR_N_DAMAGE_TYPES);
+  const char *sha[DR_N_DAMAGE_TYPES];
+  static char hex[DR_N_DAMAGE_TYPES][65];
+  for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    {
+      NnError err;
+      g_assert_cmpint (nn_unet_new_random (1 + i, &models[i], &err), ==, NN_OK);
+      memset (hex[i], 'a' + i, 64);
+      sha[i] = hex[i];
+    }
+  g_autoptr (GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
+  g_object_set_data_full (owner, "models", models, free_models);
+  g_autoptr (GError) error = NULL;
+  const char *paths[DR_N_DAMAGE_TYPES] = { "random-0.pt", "random-1.pt", "random-2.pt",
+                                           "random-3.pt" };
+  DrInferenceQueue *queue = dr_inference_queue_new (owner, (const NnUnet *const *) models, sha,
+                                                    paths, 2, &error);
+  g_assert_no_error (error);
+  return queue;
+}
+
+typedef struct {
+  DrWindow *window;
+  DrCanvas *canvas;
+  GListModel *visible;
+} Fixture;
+
+static gboolean
+photos_listed (gpointer data)
+{
+  Fixture *f = data;
+  return g_list_model_get_n_items (f->visible) == N_PHOTOS;
+}
+
+static gboolean
+all_analysed (gpointer data)
+{
+  Fixture *f = data;
+  for (guint i = 0; i < g_list_model_get_n_items (f->visible); i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (f->visible, i);
+      if (dr_photo_item_get_status (item) != DR_ITEM_STATUS_ANALYSED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+canvas_ready (gpointer data)
+{
+  Fixture *f = data;
+  DrPhotoItem *item = dr_photo_list_get_selected (dr_window_get_photo_list (f->window));
+  if (dr_canvas_get_photo (f->canvas) == NULL || item == NULL)
+    return FALSE;
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    if (dr_canvas_get_overlay (f->canvas, i) == NULL)
+      return FALSE;
+  return gtk_widget_get_width (GTK_WIDGET (f->canvas)) > 0;
+}
+
+/* Renders the canvas as the screen would show it: w×h RGBA bytes (rows w*4 apart). */
+static guint8 *
+render (Fixture *f, int *w, int *h)
+{
+  GtkWidget *widget = GTK_WIDGET (f->canvas);
+  *w = gtk_widget_get_width (widget);
+  *h = gtk_widget_get_height (widget);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, *w, *h);
+  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autoptr (GdkTexture) texture =
+    gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *w, *h));
+  guint8 *bgra = g_malloc ((gsize) *w * *h * 4);
+  gdk_texture_download (texture, bgra, (gsize) *w * 4);
+  /* cairo ARGB32 (little endian BGRA) → RGBA, opaque everywhere the photo is drawn */
+  for (gsize i = 0; i < (gsize) *w * *h; i++)
+    {
+      guint8 b = bgra[i * 4], r = bgra[i * 4 + 2];
+      bgra[i * 4] = r;
+      bgra[i * 4 + 2] = b;
+    }
+  return bgra;
+}
+
+/* Lets the window process pending state and redraw. */
+static void
+settle (void)
+{
+  for (int i = 0; i < 20; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+static void
+set_visible (Fixture *f, guint damage, gboolean visible)
+{
+  g_autofree char *name = g_strdup_printf ("overlay-%u", damage);
+  g_action_group_change_action_state (G_ACTION_GROUP (f->window), name,
+                                      g_variant_new_boolean (visible));
+  settle ();
+}
+
+/* Compares renders a (bare photo) and b. changed: pixels that differ. blended: of those, the
+ * ones where b is exactly a blended with the colour of `damage` at opacity (±6 per channel).
+ * explained: of those changed, the ones whose change points towards the colour of `damage`
+ * better than towards any other damage type's colour (edge pixels, partly covered after
+ * scaling, still count here). */
+static void
+diff (const guint8 *a, const guint8 *b, int w, int h, guint damage, double opacity,
+      gsize *changed, gsize *blended, gsize *explained)
+{
+  *changed = *blended = *explained = 0;
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      const guint8 *p = a + i * 4, *q = b + i * 4;
+      int d = abs (p[0] - q[0]) + abs (p[1] - q[1]) + abs (p[2] - q[2]);
+      if (d <= 3)
+        continue;
+      (*changed)++;
+      double best = G_MAXDOUBLE;
+      guint best_type = DR_N_DAMAGE_TYPES;
+      for (guint k = 0; k < DR_N_DAMAGE_TYPES; k++)
+        {
+          const GdkRGBA *c = dr_damage_style_color (k);
+          double v[3] = { c->red * 255 - p[0], c->green * 255 - p[1], c->blue * 255 - p[2] };
+          double dq[3] = { q[0] - p[0], q[1] - p[1], q[2] - p[2] };
+          double vv = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+          double t = vv > 0 ? (dq[0] * v[0] + dq[1] * v[1] + dq[2] * v[2]) / vv : 0;
+          double res = 0;
+          for (int ch = 0; ch < 3; ch++)
+            res += (dq[ch] - t * v[ch]) * (dq[ch] - t * v[ch]);
+          if (t > 0 && res < best)
+            {
+              best = res;
+              best_type = k;
+            }
+          if (k == damage && fabs (t - opacity) <= 0.05 && res <= 3 * 36)
+            (*blended)++;
+        }
+      if (best_type == damage)
+        (*explained)++;
+    }
+}
+
+static void
+test_analyse_and_overlays (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "..", "claim-0042", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  make_photos (dir);
+
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  Fixture f = { 0 };
+  f.window = dr_window_new (NULL);
+  f.canvas = dr_window_get_canvas (f.window);
+  f.visible = dr_photo_list_get_visible (dr_window_get_photo_list (f.window));
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (f.window));
+
+  g_autoptr (DrInferenceQueue) queue = make_queue ();
+  dr_window_set_inference_queue (f.window, queue);
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  dr_window_add_files (f.window, &folder, 1);
+  wait_for (photos_listed, &f, 30, "the photos to be listed");
+
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.analyse-all", NULL);
+  wait_for (all_analysed, &f, 600, "every photo to be analysed");
+  wait_for (canvas_ready, &f, 30, "the canvas to show the photo and its overlays");
+  settle ();
+
+  DrPhotoItem *item = dr_photo_list_get_selected (dr_window_get_photo_list (f.window));
+  int pw, ph;
+  dr_photo_item_get_size (item, &pw, &ph);
+  g_assert_cmpint (pw, ==, PHOTO_W);
+  g_assert_cmpint (ph, ==, PHOTO_H);
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.zoom-100", NULL);
+  settle ();
+  g_assert_cmpfloat (dr_canvas_get_scale (f.canvas), ==, 1.0);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f.canvas)), >=, PHOTO_W);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (f.canvas)), >=, PHOTO_H);
+  double opacity = dr_canvas_get_opacity (f.canvas);
+
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    set_visible (&f, i, FALSE);
+  int w, h;
+  g_autofree guint8 *bare = render (&f, &w, &h);
+
+  guint checked = 0;
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    {
+      gint64 area = dr_photo_item_get_area (item, i);
+      g_assert_cmpint (area, ==, dr_overlay_get_area (dr_canvas_get_overlay (f.canvas, i)));
+      gtk_widget_activate_action (GTK_WIDGET (f.window), "win.solo", "i", (int) i);
+      settle ();
+      for (guint j = 0; j < DR_N_DAMAGE_TYPES; j++)
+        g_assert_cmpint (dr_canvas_get_overlay_visible (f.canvas, j), ==, j == i);
+      int w2, h2;
+      g_autofree guint8 *solo = render (&f, &w2, &h2);
+      g_assert_cmpint (w2, ==, w);
+      gsize changed, blended, explained;
+      diff (bare, solo, w, h, i, opacity, &changed, &blended, &explained);
+      g_test_message ("type %u: mask %" G_GINT64_FORMAT " px; render: %zu px changed, %zu "
+                      "blended at the opacity, %zu towards its own colour", i, area, changed,
+                      blended, explained);
+      /* At 100 % on whole pixels, exactly the mask's pixels change… */
+      g_assert_cmpuint (changed, ==, (gsize) area);
+      /* …each one blended with this type's colour at the set opacity, and no other colour. */
+      g_assert_cmpuint (blended, ==, changed);
+      g_assert_cmpuint (explained, ==, changed);
+      if (area == 0)
+        continue;
+
+      if (area > 2000)
+        {
+          g_settings_set_boolean (settings, "overlay-outline", TRUE);
+          settle ();
+          g_autofree guint8 *outline = render (&f, &w2, &h2);
+          gsize changed_outline, blended_outline, explained_outline;
+          diff (bare, outline, w, h, i, opacity, &changed_outline, &blended_outline,
+                &explained_outline);
+          g_assert_cmpuint (changed_outline, >, 0);
+          g_assert_cmpuint (changed_outline, <, changed);
+          g_settings_set_boolean (settings, "overlay-outline", FALSE);
+          settle ();
+        }
+
+      set_visible (&f, i, FALSE);
+      g_autofree guint8 *off = render (&f, &w2, &h2);
+      g_assert_cmpmem (off, (gsize) w * h * 4, bare, (gsize) w * h * 4);
+      checked++;
+    }
+  /* Random weights still give partial masks for most types; insist on real coverage. */
+  g_assert_cmpuint (checked, >=, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.next-photo", NULL);
+  settle ();
+  g_assert_true (dr_photo_list_get_selected (dr_window_get_photo_list (f.window)) != item);
+
+  /* Every result is in the project: one prediction per photo and damage type, by the model
+   * that made it, with the area the window showed. */
+  DrSession *session = dr_window_get_session (f.window);
+  g_assert_nonnull (session);
+  g_autofree char *project_path = g_strdup (dr_session_get_path (session));
+  g_assert_true (g_str_has_prefix (project_path, g_get_user_data_dir ()));
+  gint64 first_id = dr_photo_item_get_id (item);
+  gint64 areas[DR_N_DAMAGE_TYPES];
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    areas[i] = dr_photo_item_get_area (item, i);
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  settle ();
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (DrProject) project = dr_project_open (project_path, DR_PROJECT_OPEN_EXISTING,
+                                                     &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+      {
+        g_autoptr (DrPrediction) p = dr_prediction_get_current (project, first_id, i, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (p);
+        g_assert_cmpint (p->area, ==, areas[i]);
+        g_assert_cmpstr (p->model_sha256, ==, dr_inference_queue_get_sha256 (queue, i));
+      }
+  }
+
+  /* Reopened without models, the project shows the stored overlays at once. */
+  f.window = dr_window_new (NULL);
+  f.canvas = dr_window_get_canvas (f.window);
+  f.visible = dr_photo_list_get_visible (dr_window_get_photo_list (f.window));
+  gtk_window_present (GTK_WINDOW (f.window));
+  g_assert_true (dr_window_open_project (f.window, project_path, FALSE));
+  g_assert_true (photos_listed (&f));
+  g_assert_true (all_analysed (&f));
+  wait_for (canvas_ready, &f, 30, "the reopened project's overlays");
+  item = dr_photo_list_get_selected (dr_window_get_photo_list (f.window));
+  g_assert_cmpint (dr_photo_item_get_id (item), ==, first_id);
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    {
+      g_assert_cmpint (dr_photo_item_get_area (item, i), ==, areas[i]);
+      g_assert_cmpint (dr_overlay_get_area (dr_canvas_get_overlay (f.canvas, i)), ==, areas[i]);
+    }
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  settle ();
+}
+
+/* Deletes a directory tree made by the test. */
+static void
+remove_tree (GFile *dir)
+{
+  g_autoptr (GFileEnumerator) en =
+    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                               NULL, NULL);
+  GFileInfo *info;
+  while (en && (info = g_file_enumerator_next_file (en, NULL, NULL)) != NULL)
+    {
+      g_autoptr (GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        remove_tree (child);
+      else
+        g_file_delete (child, NULL, NULL);
+      g_object_unref (info);
+    }
+  g_file_delete (dir, NULL, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* A private home: projects made for folders go to $XDG_DATA_HOME. */
+  g_autofree char *home = g_dir_make_tmp ("dr-gui-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  dr_register_resource ();
+  g_test_add_func ("/app/review-window/analyse-and-overlays", test_analyse_and_overlays);
+  int status = g_test_run ();
+  g_autoptr (GFile) tree = g_file_new_for_path (home);
+  remove_tree (tree);
+  return status;
+}
