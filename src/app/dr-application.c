@@ -40,7 +40,7 @@ dr_application_open (GApplication *app, GFile **files, int n_files, const char *
 {
   DrWindow *window = get_window (DR_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (window));
-  dr_window_add_files (window, files, (guint) n_files);
+  dr_window_open_files (window, files, (guint) n_files);
 }
 
 static void

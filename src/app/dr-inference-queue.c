@@ -58,6 +58,7 @@ struct _DrInferenceQueue
   GObject *owner;
   const NnUnet *models[DR_N_DAMAGE_TYPES];
   char *sha256[DR_N_DAMAGE_TYPES];
+  char *paths[DR_N_DAMAGE_TYPES];
   GPtrArray *workers;        /* Worker* */
 
   GMutex lock;
@@ -350,7 +351,10 @@ dr_inference_queue_finalize (GObject *object)
   g_hash_table_unref (self->known);
   g_hash_table_unref (self->inputs);
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
-    g_free (self->sha256[i]);
+    {
+      g_free (self->sha256[i]);
+      g_free (self->paths[i]);
+    }
   g_clear_object (&self->owner);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->work_cond);
@@ -391,7 +395,8 @@ dr_inference_queue_init (DrInferenceQueue *self)
 /* See header. */
 DrInferenceQueue *
 dr_inference_queue_new (GObject *owner, const NnUnet *const models[DR_N_DAMAGE_TYPES],
-                        const char *const sha256[DR_N_DAMAGE_TYPES], guint n_workers,
+                        const char *const sha256[DR_N_DAMAGE_TYPES],
+                        const char *const paths[DR_N_DAMAGE_TYPES], guint n_workers,
                         GError **error)
 {
   g_autoptr (DrInferenceQueue) self = g_object_new (DR_TYPE_INFERENCE_QUEUE, NULL);
@@ -400,6 +405,7 @@ dr_inference_queue_new (GObject *owner, const NnUnet *const models[DR_N_DAMAGE_T
     {
       self->models[i] = models[i];
       self->sha256[i] = models[i] ? g_strdup (sha256[i]) : NULL;
+      self->paths[i] = models[i] ? g_strdup (paths[i]) : NULL;
     }
   if (n_workers == 0)
     n_workers = g_get_num_processors ();
@@ -442,6 +448,14 @@ dr_inference_queue_get_sha256 (DrInferenceQueue *self, guint damage)
 {
   g_return_val_if_fail (DR_IS_INFERENCE_QUEUE (self) && damage < DR_N_DAMAGE_TYPES, NULL);
   return self->sha256[damage];
+}
+
+/* See header. */
+const char *
+dr_inference_queue_get_path (DrInferenceQueue *self, guint damage)
+{
+  g_return_val_if_fail (DR_IS_INFERENCE_QUEUE (self) && damage < DR_N_DAMAGE_TYPES, NULL);
+  return self->paths[damage];
 }
 
 /* Number of worker threads. */

@@ -34,17 +34,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrInferenceResult, dr_inference_result_free)
 #define DR_TYPE_INFERENCE_QUEUE (dr_inference_queue_get_type ())
 G_DECLARE_FINAL_TYPE (DrInferenceQueue, dr_inference_queue, DR, INFERENCE_QUEUE, GObject)
 
-/* Creates a queue over the models (NULL entries: that type has no model). owner is
- * referenced for the queue's lifetime and must keep the models alive. n_workers 0 means one
- * per processor. Workspaces are allocated here; on failure returns NULL and sets error. */
+/* Creates a queue over the models (NULL entries: that type has no model), with each model
+ * file's SHA-256 and path. owner is referenced for the queue's lifetime and must keep the
+ * models alive. n_workers 0 means one per processor. Workspaces are allocated here; on
+ * failure returns NULL and sets error. */
 DrInferenceQueue *dr_inference_queue_new (GObject *owner,
                                           const NnUnet *const models[DR_N_DAMAGE_TYPES],
                                           const char *const sha256[DR_N_DAMAGE_TYPES],
+                                          const char *const paths[DR_N_DAMAGE_TYPES],
                                           guint n_workers, GError **error);
 
 /* Whether damage has a model; the sha256 of that model, or NULL. */
 gboolean    dr_inference_queue_has_model   (DrInferenceQueue *self, guint damage);
 const char *dr_inference_queue_get_sha256  (DrInferenceQueue *self, guint damage);
+const char *dr_inference_queue_get_path    (DrInferenceQueue *self, guint damage);
 guint       dr_inference_queue_get_n_workers (DrInferenceQueue *self);
 
 /* Queues one job per damage type in damages (bit i = type i; types without a model are

@@ -7,6 +7,7 @@
 #include "dr-canvas.h"
 #include "dr-inference-queue.h"
 #include "dr-photo-list.h"
+#include "dr-session.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +16,17 @@ G_DECLARE_FINAL_TYPE (DrWindow, dr_window, DR, WINDOW, AdwApplicationWindow)
 
 DrWindow    *dr_window_new           (DrApplication *app);
 
-/* Adds photos and folders (recursively) to the open project, like a drop would. */
+/* Opens the project at path (create: creates it if missing). On failure says why in a toast
+ * and keeps the open project; returns whether it opened. */
+gboolean     dr_window_open_project  (DrWindow *self, const char *path, gboolean create);
+DrSession   *dr_window_get_session   (DrWindow *self);
+
+/* Adds photos and folders (recursively) to the open project; without one, opens the project
+ * of their folder first (see dr_session_path_for_folder). */
 void         dr_window_add_files     (DrWindow *self, GFile **files, guint n_files);
+
+/* What the command line and drops do: project files are opened, photos and folders added. */
+void         dr_window_open_files    (DrWindow *self, GFile **files, guint n_files);
 
 /* Shows a short, non-blocking message. */
 void         dr_window_toast         (DrWindow *self, const char *message);

@@ -265,7 +265,8 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
   if (rle == NULL)
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": %s", ann_id, local->message),
            NULL;
-  if (!dr_json_member_int (ann, "area", FALSE, &area) || area <= 0 || (guint64) area != dr_rle_get_area (rle))
+  if (!dr_json_member_int (ann, "area", FALSE, &area) || area <= 0
+      || (guint64) area != dr_rle_get_area (rle))
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": area is not the mask's %"
                  G_GUINT64_FORMAT " pixels", ann_id, dr_rle_get_area (rle)), NULL;
   JsonArray *bbox = dr_json_member_array (ann, "bbox");
@@ -283,8 +284,12 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
     }
   guint8 *mask = g_malloc0 ((gsize) item->width * item->height);
   dr_rle_to_mask (rle, mask);
-  g_autofree guint32 *labels = g_new (guint32, (gsize) item->width * item->height);
-  if (dr_mask_label_components (mask, item->width, item->height, labels) != 1)
+  /* Connectivity is checked on the bbox crop only: everything outside it is background. */
+  g_autofree guint8 *crop = g_malloc ((gsize) bw * bh);
+  g_autofree guint32 *labels = g_new (guint32, (gsize) bw * bh);
+  for (guint y = 0; y < bh; y++)
+    memcpy (crop + (gsize) y * bw, mask + (gsize) (by + y) * item->width + bx, bw);
+  if (dr_mask_label_components (crop, bw, bh, labels) != 1)
     {
       g_free (mask);
       return fail (error, path, "annotation %" G_GINT64_FORMAT ": not one 8-connected "
@@ -370,7 +375,8 @@ dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, G
     {
       JsonObject *img = get_object_element (images, i);
       gint64 id, w, h;
-      if (img == NULL || !dr_json_member_int (img, "id", FALSE, &id) || !dr_json_member_int (img, "width", FALSE, &w)
+      if (img == NULL || !dr_json_member_int (img, "id", FALSE, &id)
+          || !dr_json_member_int (img, "width", FALSE, &w)
           || !dr_json_member_int (img, "height", FALSE, &h))
         return fail (error, path, "images[%u] lacks integer id, width or height", i);
       DrExportEntry *e = g_hash_table_lookup (expected, &id);
@@ -387,12 +393,14 @@ dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, G
   /* Annotations grouped by image; ids must be unique integers. */
   g_autoptr (GHashTable) by_image = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                                            (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr (GHashTable) ann_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) ann_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                         NULL);
   for (guint i = 0; i < json_array_get_length (anns); i++)
     {
       JsonObject *ann = get_object_element (anns, i);
       gint64 id, image_id;
-      if (ann == NULL || !dr_json_member_int (ann, "id", FALSE, &id) || !dr_json_member_int (ann, "image_id", FALSE, &image_id))
+      if (ann == NULL || !dr_json_member_int (ann, "id", FALSE, &id)
+          || !dr_json_member_int (ann, "image_id", FALSE, &image_id))
         return fail (error, path, "annotations[%u] lacks integer id or image_id", i);
       DrExportEntry *e = g_hash_table_lookup (expected, &image_id);
       if (e == NULL || g_hash_table_contains (ann_ids, &id))

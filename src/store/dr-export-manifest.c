@@ -111,7 +111,8 @@ build_json (GPtrArray *entries, const DrExportOptions *options)
   json_builder_set_member_name (b, "split");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "method");
-  json_builder_add_string_value (b, "claims ranked by sha256(seed:claim), first round(fraction*n) to val");
+  json_builder_add_string_value (b, "claims ranked by sha256(seed:claim), "
+                                    "first round(fraction*n) to val");
   json_builder_set_member_name (b, "val_fraction");
   json_builder_add_double_value (b, options->val_fraction);
   json_builder_set_member_name (b, "seed");

@@ -133,7 +133,8 @@ dr_export_load_items (DrProject *project, GError **error)
   if (photos == NULL)
     return NULL;
   g_autofree char *base = g_path_get_dirname (dr_project_get_path (project));
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_export_item_free);
+  g_autoptr (GPtrArray) items =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_export_item_free);
   int rc;
   while ((rc = sqlite3_step (photos)) == SQLITE_ROW)
     {
@@ -142,7 +143,8 @@ dr_export_load_items (DrProject *project, GError **error)
       item->photo_id = sqlite3_column_int64 (photos, 0);
       item->claim = column_dup (photos, 1);
       const char *path = (const char *) sqlite3_column_text (photos, 2);
-      item->path = g_path_is_absolute (path) ? g_strdup (path) : g_build_filename (base, path, NULL);
+      item->path = g_path_is_absolute (path) ? g_strdup (path)
+                                             : g_build_filename (base, path, NULL);
       item->sha256 = column_dup (photos, 3);
       item->width = (guint) sqlite3_column_int64 (photos, 4);
       item->height = (guint) sqlite3_column_int64 (photos, 5);

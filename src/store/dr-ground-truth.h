@@ -7,7 +7,9 @@
  * Polygons are rasterised with dr_mask_fill_polygon (even-odd at pixel centres); within one
  * polygon the first ring is the outline and later rings are holes, and separate polygons are
  * unioned. Vertex coordinates are pixel positions, x right and y down, (0, 0) the top-left
- * corner of the top-left pixel.
+ * corner of the top-left pixel. pycocotools rasterises polygons differently (rleFrPoly walks the
+ * outline on a 5× grid and rounds), so along a slanted edge its mask and ours may differ by one
+ * pixel; integer-aligned rectangles come out identical.
  *
  * Damage names are matched case-insensitively: "Scratched"/"Scratch", "Separated"/"Seperated",
  * "Crushed", "Breakage"/"Broken", the stray "Dent"/"Dented" as Crushed, and the lower-case ids

@@ -24,7 +24,8 @@ read_image (JsonNode *node, const char *path, GError **error)
   JsonObject *img = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   gint64 w, h, id = 0;
   const char *name = img != NULL ? dr_json_member_string (img, "file_name") : NULL;
-  if (img == NULL || name == NULL || !dr_json_member_int (img, "width", TRUE, &w) || !dr_json_member_int (img, "height", TRUE, &h))
+  if (img == NULL || name == NULL || !dr_json_member_int (img, "width", TRUE, &w)
+      || !dr_json_member_int (img, "height", TRUE, &h))
     return fail (error, path, "an image lacks file_name, width or height");
   if (json_object_has_member (img, "id") && !dr_json_member_int (img, "id", TRUE, &id))
     return fail (error, path, "image %s has a non-integer id", name);
@@ -73,7 +74,8 @@ paint_segmentation (JsonNode *seg, DrDamage damage, DrGroundTruth *gt, DrGroundT
     {
       JsonNode *poly = json_array_get_element (top, p);
       /* Depth 4: each element is a polygon (list of rings); depth 2–3: each element is a ring. */
-      JsonArray *rings = depth == 4 && JSON_NODE_HOLDS_ARRAY (poly) ? json_node_get_array (poly) : NULL;
+      JsonArray *rings = depth == 4 && JSON_NODE_HOLDS_ARRAY (poly)
+                         ? json_node_get_array (poly) : NULL;
       guint n_rings = depth == 4 ? (rings != NULL ? json_array_get_length (rings) : 0) : 1;
       if (depth == 4 && (rings == NULL || n_rings == 0))
         {
@@ -118,7 +120,8 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
     return fail (error, path, "top level is not an object");
   JsonObject *obj = json_node_get_object (root);
 
-  g_autoptr (GPtrArray) gts = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_free);
+  g_autoptr (GPtrArray) gts =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_free);
   JsonNode *images = json_object_get_member (obj, "images");
   if (images != NULL && JSON_NODE_HOLDS_OBJECT (images))
     {
@@ -146,7 +149,8 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
     return fail (error, path, "annotations is not a list");
   JsonArray *anns = json_node_get_array (anns_node);
 
-  g_autoptr (GPtrArray) canvases = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_canvas_free);
+  g_autoptr (GPtrArray) canvases =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_canvas_free);
   for (guint i = 0; i < gts->len; i++)
     g_ptr_array_add (canvases, dr_ground_truth_canvas_new (gts->pdata[i]));
 

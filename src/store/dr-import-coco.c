@@ -85,7 +85,8 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
   if (images == NULL || cats == NULL || anns == NULL)
     return fail (error, path, "images, categories and annotations must be lists: not a COCO file");
 
-  g_autoptr (GPtrArray) gts = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_free);
+  g_autoptr (GPtrArray) gts =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_free);
   g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint i = 0; i < json_array_get_length (images); i++)
     {
@@ -94,7 +95,8 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
       gint64 id, w, h;
       const char *name = img != NULL ? dr_json_member_string (img, "file_name") : NULL;
       if (img == NULL || name == NULL || !dr_json_member_int (img, "id", FALSE, &id)
-          || !dr_json_member_int (img, "width", FALSE, &w) || !dr_json_member_int (img, "height", FALSE, &h))
+          || !dr_json_member_int (img, "width", FALSE, &w)
+          || !dr_json_member_int (img, "height", FALSE, &h))
         return fail (error, path, "images[%u] lacks an integer id, width, height or file_name", i);
       if (w <= 0 || h <= 0 || w > G_MAXINT || h > G_MAXINT)
         return fail (error, path, "image %s has an impossible size", name);
@@ -108,7 +110,8 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
     }
 
   /* Category id → damage (+1, so 0 means "not one of ours"). */
-  g_autoptr (GHashTable) cat_damage = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) cat_damage = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                            g_free, NULL);
   for (guint i = 0; i < json_array_get_length (cats); i++)
     {
       JsonNode *n = json_array_get_element (cats, i);
@@ -122,10 +125,12 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
       if (!ours)
         warn (warnings, "%s: category %" G_GINT64_FORMAT " “%s” is not a damage type, its "
               "annotations are skipped", path, id, name != NULL ? name : "(unnamed)");
-      g_hash_table_insert (cat_damage, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (ours ? d + 1 : 0));
+      g_hash_table_insert (cat_damage, g_memdup2 (&id, sizeof id),
+                           GINT_TO_POINTER (ours ? d + 1 : 0));
     }
 
-  g_autoptr (GPtrArray) canvases = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_canvas_free);
+  g_autoptr (GPtrArray) canvases =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_canvas_free);
   for (guint i = 0; i < gts->len; i++)
     g_ptr_array_add (canvases, dr_ground_truth_canvas_new (gts->pdata[i]));
 
@@ -139,7 +144,8 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
         return fail (error, path, "annotations[%u] is not an object", i);
       dr_json_member_int (ann, "id", FALSE, &ann_id);
       g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path, ann_id);
-      if (!dr_json_member_int (ann, "image_id", FALSE, &image_id) || !dr_json_member_int (ann, "category_id", FALSE, &cat_id))
+      if (!dr_json_member_int (ann, "image_id", FALSE, &image_id)
+          || !dr_json_member_int (ann, "category_id", FALSE, &cat_id))
         return fail (error, where, "lacks an integer image_id or category_id");
       gpointer slot;
       if (!g_hash_table_lookup_extended (by_id, &image_id, NULL, &slot))

@@ -17,6 +17,7 @@
 #include "dr-damage-style.h"
 #include "dr-inference-queue.h"
 #include "dr-photo-item.h"
+#include "dr-prediction.h"
 #include "dr-resources.h"
 #include "dr-window.h"
 #include "nn-unet.h"
@@ -93,8 +94,10 @@ make_queue (void)
   g_autoptr (GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   g_object_set_data_full (owner, "models", models, free_models);
   g_autoptr (GError) error = NULL;
-  DrInferenceQueue *queue = dr_inference_queue_new (owner, (const NnUnet *const *) models, sha, 2,
-                                                    &error);
+  const char *paths[DR_N_DAMAGE_TYPES] = { "random-0.pt", "random-1.pt", "random-2.pt",
+                                           "random-3.pt" };
+  DrInferenceQueue *queue = dr_inference_queue_new (owner, (const NnUnet *const *) models, sha,
+                                                    paths, 2, &error);
   g_assert_no_error (error);
   return queue;
 }
@@ -231,8 +234,8 @@ diff (const guint8 *a, const guint8 *b, int w, int h, guint damage, double opaci
 static void
 test_analyse_and_overlays (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("dr-gui-XXXXXX", NULL);
-  g_assert_nonnull (dir);
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "..", "claim-0042", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   make_photos (dir);
 
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
@@ -322,23 +325,87 @@ test_analyse_and_overlays (void)
   settle ();
   g_assert_true (dr_photo_list_get_selected (dr_window_get_photo_list (f.window)) != item);
 
+  /* Every result is in the project: one prediction per photo and damage type, by the model
+   * that made it, with the area the window showed. */
+  DrSession *session = dr_window_get_session (f.window);
+  g_assert_nonnull (session);
+  g_autofree char *project_path = g_strdup (dr_session_get_path (session));
+  g_assert_true (g_str_has_prefix (project_path, g_get_user_data_dir ()));
+  gint64 first_id = dr_photo_item_get_id (item);
+  gint64 areas[DR_N_DAMAGE_TYPES];
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    areas[i] = dr_photo_item_get_area (item, i);
   gtk_window_destroy (GTK_WINDOW (f.window));
   settle ();
-  for (int k = 0; k < N_PHOTOS; k++)
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (DrProject) project = dr_project_open (project_path, DR_PROJECT_OPEN_EXISTING,
+                                                     &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+      {
+        g_autoptr (DrPrediction) p = dr_prediction_get_current (project, first_id, i, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (p);
+        g_assert_cmpint (p->area, ==, areas[i]);
+        g_assert_cmpstr (p->model_sha256, ==, dr_inference_queue_get_sha256 (queue, i));
+      }
+  }
+
+  /* Reopened without models, the project shows the stored overlays at once. */
+  f.window = dr_window_new (NULL);
+  f.canvas = dr_window_get_canvas (f.window);
+  f.visible = dr_photo_list_get_visible (dr_window_get_photo_list (f.window));
+  gtk_window_present (GTK_WINDOW (f.window));
+  g_assert_true (dr_window_open_project (f.window, project_path, FALSE));
+  g_assert_true (photos_listed (&f));
+  g_assert_true (all_analysed (&f));
+  wait_for (canvas_ready, &f, 30, "the reopened project's overlays");
+  item = dr_photo_list_get_selected (dr_window_get_photo_list (f.window));
+  g_assert_cmpint (dr_photo_item_get_id (item), ==, first_id);
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     {
-      g_autofree char *name = g_strdup_printf ("photo-%d.jpg", k);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
+      g_assert_cmpint (dr_photo_item_get_area (item, i), ==, areas[i]);
+      g_assert_cmpint (dr_overlay_get_area (dr_canvas_get_overlay (f.canvas, i)), ==, areas[i]);
     }
-  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  settle ();
+}
+
+/* Deletes a directory tree made by the test. */
+static void
+remove_tree (GFile *dir)
+{
+  g_autoptr (GFileEnumerator) en =
+    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                               NULL, NULL);
+  GFileInfo *info;
+  while (en && (info = g_file_enumerator_next_file (en, NULL, NULL)) != NULL)
+    {
+      g_autoptr (GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        remove_tree (child);
+      else
+        g_file_delete (child, NULL, NULL);
+      g_object_unref (info);
+    }
+  g_file_delete (dir, NULL, NULL);
 }
 
 int
 main (int argc, char **argv)
 {
+  /* A private home: projects made for folders go to $XDG_DATA_HOME. */
+  g_autofree char *home = g_dir_make_tmp ("dr-gui-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   dr_register_resource ();
   g_test_add_func ("/app/review-window/analyse-and-overlays", test_analyse_and_overlays);
-  return g_test_run ();
+  int status = g_test_run ();
+  g_autoptr (GFile) tree = g_file_new_for_path (home);
+  remove_tree (tree);
+  return status;
 }

@@ -103,12 +103,13 @@ def random_model(seed, calib):
                 m.num_batches_tracked.fill_(int(torch.randint(1, 100000, ())))
         model.eval()
         # Head: logits of both classes within about +-10, and d = l1 - l0 of both signs.
+        # The head is affine, so scaling its weight and bias by s scales the logits by s.
         head = model.segmentation_head[0]
-        scale = 8.0 / float(model(calib).abs().max())
+        logits = model(calib)
+        scale = 8.0 / float(logits.abs().max())
         head.weight *= scale
         head.bias *= scale
-        d = model(calib)
-        d = d[:, 1] - d[:, 0]
+        d = scale * (logits[:, 1] - logits[:, 0])
         shift = float(torch.quantile(d.flatten()[::7], 0.6))  # ~40% of pixels are damage
         head.bias[1] -= shift / 2
         head.bias[0] += shift / 2

@@ -311,6 +311,7 @@ test_import_and_evaluate (Fixture *f, gconstpointer data)
   g_assert_true (isnan (dr_evaluation_precision (&none)));
 }
 
+/* Registers the cases above with GTest and runs them. */
 int
 main (int argc, char **argv)
 {

@@ -452,6 +452,7 @@ test_size_mismatch (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+/* Registers the cases above with GTest and runs them. */
 int
 main (int argc, char **argv)
 {

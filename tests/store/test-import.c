@@ -251,6 +251,7 @@ test_coco_bad (void)
     }
 }
 
+/* Registers the cases above with GTest and runs them. */
 int
 main (int argc, char **argv)
 {

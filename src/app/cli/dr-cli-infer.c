@@ -148,7 +148,7 @@ dr_cli_infer (int argc, char **argv)
     { NULL },
   };
 
-  g_autoptr (GOptionContext) context = g_option_context_new (_("IMAGE… — find damage in photos"));
+  g_autoptr (GOptionContext) context = g_option_context_new (_("— find damage in photos"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,

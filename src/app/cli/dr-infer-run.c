@@ -102,7 +102,7 @@ write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const 
   g_autofree guint8 *mask = g_try_malloc (w * h);
   if (mask == NULL)
     {
-      result->error = g_strdup_printf (_("%s: %s model: out of memory for a %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT " mask"),
+      result->error = g_strdup_printf (_("%s: %s model: out of memory for a %zu×%zu mask"),
                                        photo->path, id, w, h);
       return;
     }

@@ -1,0 +1,69 @@
+/* dr-session.h — the open project as the window sees it: photo items, imports, results.
+ *
+ * Reads happen on the main thread through the session's own connection (WAL lets them run
+ * while something writes). Everything that writes — imports and model results — goes to one
+ * writer thread with a second connection, so hashing a folder of photos or storing a burst
+ * of predictions never blocks the main loop. Notifications come back to the main loop and
+ * are dropped if the session is gone by then. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dr-inference-queue.h"
+#include "dr-photo-item.h"
+#include "dr-project.h"
+
+G_BEGIN_DECLS
+
+#define DR_TYPE_SESSION (dr_session_get_type ())
+G_DECLARE_FINAL_TYPE (DrSession, dr_session, DR, SESSION, GObject)
+
+/* Opens (create: creates if missing) the project at path and lists its photos. */
+DrSession   *dr_session_open          (const char *path, gboolean create, GError **error);
+
+/* The project file for a folder of photos opened without a project: one per folder, in
+ * $XDG_DATA_HOME/damage-review/projects, named after the folder (plus a short hash of its
+ * full path so two folders of the same name never share a project). Photo folders are never
+ * written to. */
+char        *dr_session_path_for_folder (const char *folder);
+
+const char  *dr_session_get_path      (DrSession *self);
+/* The file name without the .damagereview extension. */
+char        *dr_session_dup_title     (DrSession *self);
+DrProject   *dr_session_get_project   (DrSession *self);
+/* The photos: a GListModel of DrPhotoItem, sorted by claim then path. */
+GListModel  *dr_session_get_items     (DrSession *self);
+DrPhotoItem *dr_session_find_item     (DrSession *self, gint64 photo_id);
+DrPhotoItem *dr_session_find_path     (DrSession *self, const char *path);
+
+/* Re-reads every photo's status and areas from the project, updating items in place. */
+gboolean     dr_session_reload        (DrSession *self, GError **error);
+
+/* Adds files and folders (recursively) on the writer thread. Emits "import-progress"
+ * (done, total) and finally "import-finished" (added, duplicates, failed, message-or-NULL),
+ * after the items were reloaded. Another import while one runs is queued after it. */
+void         dr_session_import        (DrSession *self, GFile **files, guint n_files);
+void         dr_session_cancel_import (DrSession *self);
+gboolean     dr_session_is_importing  (DrSession *self);
+
+/* Makes the queue's models the project's current models, so photos without a prediction by
+ * them count as not analysed (a changed model file makes old predictions stale). */
+gboolean     dr_session_register_models (DrSession *self, DrInferenceQueue *queue,
+                                         GError **error);
+
+/* Stores a model result on the writer thread (batched into one transaction per batch). On
+ * failure emits "write-failed" (message); the result stays shown. */
+void         dr_session_store_result  (DrSession *self, const DrInferenceResult *result);
+/* Sends the results stored since the last flush to the writer thread. */
+void         dr_session_flush         (DrSession *self);
+
+/* Builds the overlays of the layers item shows now (a reviewer's revision, else the current
+ * prediction) on a worker thread. The result is a GPtrArray of DR_N_DAMAGE_TYPES DrOverlay*
+ * (NULL where there is no mask). */
+void         dr_session_load_overlays_async  (DrSession *self, DrPhotoItem *item,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray   *dr_session_load_overlays_finish (DrSession *self, GAsyncResult *result,
+                                              GError **error);
+
+G_END_DECLS

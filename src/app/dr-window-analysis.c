@@ -1,0 +1,401 @@
+/* dr-window-analysis.c — the window's side of inference: queueing photos, receiving results,
+ * storing them in the project, overlays on the canvas, "Analyse All" progress and cancel.
+ *
+ * Overlays of recently shown photos are kept (OVERLAY_CACHE_PHOTOS); any other photo's
+ * overlays are rebuilt from the project on a worker thread when it is shown. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dr-window-private.h"
+
+/* How many photos keep their overlays in memory. */
+#define OVERLAY_CACHE_PHOTOS 24
+
+/* The four overlays of one photo, as far as they are known. */
+typedef struct {
+  DrOverlay *ov[DR_N_DAMAGE_TYPES];
+} OverlaySet;
+
+static void
+overlay_set_free (gpointer data)
+{
+  OverlaySet *set = data;
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    g_clear_pointer (&set->ov[i], dr_overlay_unref);
+  g_free (set);
+}
+
+/* Remembers a photo's overlay of one damage type (NULL: no mask), evicting other photos'
+ * overlays when the cache is full (never the current photo's). */
+static void
+cache_overlay (DrWindow *self, gint64 photo_id, guint damage, DrOverlay *overlay)
+{
+  OverlaySet *set = g_hash_table_lookup (self->overlays, &photo_id);
+  if (set == NULL)
+    {
+      gint64 current = self->current ? dr_photo_item_get_id (self->current) : -1;
+      GHashTableIter iter;
+      gpointer key;
+      g_hash_table_iter_init (&iter, self->overlays);
+      while (g_hash_table_size (self->overlays) >= OVERLAY_CACHE_PHOTOS &&
+             g_hash_table_iter_next (&iter, &key, NULL))
+        if (*(gint64 *) key != current)
+          g_hash_table_iter_remove (&iter);
+      set = g_new0 (OverlaySet, 1);
+      g_hash_table_insert (self->overlays, g_memdup2 (&photo_id, sizeof photo_id), set);
+    }
+  g_clear_pointer (&set->ov[damage], dr_overlay_unref);
+  set->ov[damage] = overlay ? dr_overlay_ref (overlay) : NULL;
+}
+
+/* A pending overlay load: the window (a reference) and the photo it is for. */
+typedef struct {
+  DrWindow *self;
+  gint64 id;
+} OverlayLoad;
+
+/* Main loop: the overlays of photo load->id were built; shown if it is still on screen. */
+static void
+overlays_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OverlayLoad *load = user_data;
+  gint64 id = load->id;
+  g_autoptr (DrWindow) self = load->self;
+  g_free (load);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) overlays = dr_session_load_overlays_finish (DR_SESSION (source), result,
+                                                                    &error);
+  if (overlays == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dr_window_toast (self, error->message);
+      return;
+    }
+  if (self->session != DR_SESSION (source))
+    return;
+  for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
+    cache_overlay (self, id, d, overlays->pdata[d]);
+  if (self->current != NULL && dr_photo_item_get_id (self->current) == id)
+    _dr_window_show_overlays (self);
+}
+
+/* Puts the current photo's overlays on the canvas: from the cache, else loaded from the
+ * project in the background (the photo shows at once, its overlays a moment later). */
+void
+_dr_window_show_overlays (DrWindow *self)
+{
+  dr_canvas_clear_overlays (self->canvas);
+  if (self->current == NULL)
+    return;
+  gint64 id = dr_photo_item_get_id (self->current);
+  OverlaySet *set = g_hash_table_lookup (self->overlays, &id);
+  if (set != NULL)
+    {
+      for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+        if (set->ov[i])
+          dr_canvas_set_overlay (self->canvas, i, set->ov[i]);
+      return;
+    }
+  gboolean any = FALSE;
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    any |= dr_photo_item_get_area (self->current, i) > 0;
+  if (!any || self->session == NULL)
+    return;
+  g_cancellable_cancel (self->overlay_cancellable);
+  g_clear_object (&self->overlay_cancellable);
+  self->overlay_cancellable = g_cancellable_new ();
+  OverlayLoad *load = g_new (OverlayLoad, 1);
+  load->self = g_object_ref (self);
+  load->id = id;
+  dr_session_load_overlays_async (self->session, self->current, self->overlay_cancellable,
+                                  overlays_loaded_cb, load);
+}
+
+/* Bit set of the damage types that have a model but no result for item. */
+static guint
+missing_results (DrWindow *self, DrPhotoItem *item)
+{
+  guint missing = 0;
+  for (guint i = 0; self->queue && i < DR_N_DAMAGE_TYPES; i++)
+    if (dr_inference_queue_has_model (self->queue, i) && !dr_photo_item_has_result (item, i))
+      missing |= 1u << i;
+  return missing;
+}
+
+/* Queues item's missing results (urgent: to the front). Marks it queued if anything was. */
+static void
+queue_item (DrWindow *self, DrPhotoItem *item, gboolean urgent)
+{
+  if (self->queue == NULL || dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
+    return;
+  guint missing = missing_results (self, item);
+  if (missing == 0)
+    return;
+  if (dr_inference_queue_add (self->queue, dr_photo_item_get_id (item),
+                              dr_photo_item_get_path (item), missing, urgent) > 0 &&
+      dr_photo_item_get_status (item) == DR_ITEM_STATUS_NOT_ANALYSED)
+    dr_photo_item_set_status (item, DR_ITEM_STATUS_QUEUED);
+  else if (urgent)
+    dr_inference_queue_prioritize (self->queue, dr_photo_item_get_id (item));
+}
+
+/* The photo on screen jumps the queue; the two after it (in list order) come next. */
+void
+_dr_window_queue_around_current (DrWindow *self)
+{
+  if (self->queue == NULL || self->current == NULL)
+    return;
+  GListModel *visible = dr_photo_list_get_visible (self->photo_list);
+  guint n = g_list_model_get_n_items (visible), pos = G_MAXUINT;
+  for (guint i = 0; i < n && pos == G_MAXUINT; i++)
+    {
+      g_autoptr (DrPhotoItem) it = g_list_model_get_item (visible, i);
+      if (it == self->current)
+        pos = i;
+    }
+  for (guint k = 2; pos != G_MAXUINT && k >= 1; k--)
+    if (pos + k < n)
+      {
+        g_autoptr (DrPhotoItem) next = g_list_model_get_item (visible, pos + k);
+        queue_item (self, next, TRUE);
+      }
+  queue_item (self, self->current, TRUE);
+}
+
+static DrPhotoItem *
+find_item (DrWindow *self, gint64 id)
+{
+  return self->session ? dr_session_find_item (self->session, id) : NULL;
+}
+
+static void
+queue_started_cb (DrInferenceQueue *queue, gint64 photo_id, DrWindow *self)
+{
+  DrPhotoItem *item = find_item (self, photo_id);
+  if (item != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_QUEUED)
+    dr_photo_item_set_status (item, DR_ITEM_STATUS_ANALYSING);
+}
+
+/* One model's result: stored in the project, recorded on the item, cached as an overlay and
+ * drawn if its photo is on screen. */
+static void
+queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *r, DrWindow *self)
+{
+  DrPhotoItem *item = find_item (self, r->photo_id);
+  if (item == NULL)
+    return;
+  if (r->error != NULL)
+    {
+      dr_photo_item_set_error (item, r->error);
+      return;
+    }
+  dr_session_store_result (self->session, r);
+  dr_photo_item_set_size (item, r->width, r->height);
+  dr_photo_item_set_result (item, r->damage, r->area, r->confidence);
+  if (missing_results (self, item) == 0 &&
+      dr_photo_item_get_status (item) != DR_ITEM_STATUS_REVIEWED)
+    dr_photo_item_set_status (item, DR_ITEM_STATUS_ANALYSED);
+  cache_overlay (self, r->photo_id, r->damage, r->overlay);
+  if (item == self->current)
+    {
+      dr_canvas_set_overlay (self->canvas, r->damage, r->overlay);
+      dr_legend_update (self->legend, item, _dr_window_get_items (self));
+    }
+}
+
+/* Progress of "Analyse All": photos finished out of the batch, and a time estimate. */
+static void
+update_batch_progress (DrWindow *self)
+{
+  if (self->batch == NULL)
+    return;
+  guint done = 0;
+  for (guint i = 0; i < self->batch->len; i++)
+    {
+      DrPhotoItem *item = self->batch->pdata[i];
+      if (missing_results (self, item) == 0 ||
+          dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
+        done++;
+    }
+  guint total = self->batch->len;
+  double elapsed = (g_get_monotonic_time () - self->batch_start_us) / 1e6;
+  if (done >= total || dr_inference_queue_get_pending (self->queue) == 0)
+    {
+      g_autofree char *msg =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Analysed %u photo in %.0f s",
+                                      "Analysed %u photos in %.0f s", done), done, elapsed);
+      g_clear_pointer (&self->batch, g_ptr_array_unref);
+      _dr_window_show_progress (self, NULL, 0);
+      dr_window_toast (self, msg);
+      return;
+    }
+  g_autofree char *text = NULL;
+  if (done == 0)
+    text = g_strdup_printf (_("Analysing %u photos…"), total);
+  else
+    {
+      double left = elapsed / done * (total - done);
+      text = left >= 90
+        ? g_strdup_printf (_("Analysed %u of %u photos, about %.0f min left"), done, total,
+                           left / 60)
+        : g_strdup_printf (_("Analysed %u of %u photos, about %.0f s left"), done, total, left);
+    }
+  _dr_window_show_progress (self, text, (double) done / total);
+}
+
+static void
+queue_batch_done_cb (DrInferenceQueue *queue, DrWindow *self)
+{
+  if (self->session)
+    dr_session_flush (self->session);
+  update_batch_progress (self);
+  dr_photo_list_invalidate (self->photo_list);
+}
+
+/* Queues every photo still missing a result, in the order the list shows them. */
+static void
+analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrWindow *self = user_data;
+  if (self->queue == NULL || self->batch != NULL)
+    return;
+  GListModel *items = _dr_window_get_items (self);
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (items);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (items, i);
+      if (missing_results (self, item) != 0 &&
+          dr_photo_item_get_status (item) != DR_ITEM_STATUS_ERROR)
+        g_ptr_array_add (batch, g_object_ref (item));
+    }
+  if (batch->len == 0)
+    {
+      dr_window_toast (self, _("Every photo is already analysed"));
+      return;
+    }
+  GListModel *visible = dr_photo_list_get_visible (self->photo_list);
+  guint nv = g_list_model_get_n_items (visible);
+  for (guint i = 0; i < nv; i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (visible, i);
+      queue_item (self, item, FALSE);
+    }
+  for (guint i = 0; i < batch->len; i++)
+    queue_item (self, batch->pdata[i], FALSE);
+  self->batch = g_steal_pointer (&batch);
+  self->batch_start_us = g_get_monotonic_time ();
+  update_batch_progress (self);
+}
+
+/* Stops analysis: queued jobs are dropped, running ones aborted; photos without all results
+ * go back to "not analysed"; results already stored stay. */
+void
+_dr_window_cancel_analysis (DrWindow *self)
+{
+  if (self->queue)
+    dr_inference_queue_cancel_all (self->queue);
+  GListModel *items = _dr_window_get_items (self);
+  guint n = g_list_model_get_n_items (items);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (items, i);
+      DrItemStatus st = dr_photo_item_get_status (item);
+      if (st == DR_ITEM_STATUS_QUEUED || st == DR_ITEM_STATUS_ANALYSING)
+        dr_photo_item_set_status (item, DR_ITEM_STATUS_NOT_ANALYSED);
+    }
+  if (self->batch != NULL)
+    {
+      g_clear_pointer (&self->batch, g_ptr_array_unref);
+      _dr_window_show_progress (self, NULL, 0);
+    }
+}
+
+/* Says, once and without blocking, that there are no models; hides "Analyse All" then. */
+void
+_dr_window_update_notice (DrWindow *self)
+{
+  gboolean none = self->queue == NULL;
+  gtk_label_set_label (self->notice_label,
+                       _("No damage models are installed, so photos are not analysed. "
+                         "You can still browse and review them."));
+  gtk_revealer_set_reveal_child (self->notice_revealer,
+                                 none && self->session != NULL && !self->notice_dismissed);
+  gtk_widget_set_visible (self->analyse_button, !none && self->session != NULL);
+}
+
+/* The open project changed: forget overlays, make the models current in the new project. */
+void
+_dr_window_session_changed (DrWindow *self)
+{
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  g_hash_table_remove_all (self->overlays);
+  if (self->session && self->queue)
+    {
+      g_autoptr (GError) error = NULL;
+      if (!dr_session_register_models (self->session, self->queue, &error))
+        dr_window_toast (self, error->message);
+    }
+  _dr_window_update_notice (self);
+}
+
+/* See header. */
+void
+dr_window_set_inference_queue (DrWindow *self, DrInferenceQueue *queue)
+{
+  g_return_if_fail (DR_IS_WINDOW (self));
+  if (self->queue)
+    {
+      _dr_window_cancel_analysis (self);
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+    }
+  g_set_object (&self->queue, queue);
+  if (queue)
+    {
+      g_signal_connect (queue, "started", G_CALLBACK (queue_started_cb), self);
+      g_signal_connect (queue, "result", G_CALLBACK (queue_result_cb), self);
+      g_signal_connect (queue, "batch-done", G_CALLBACK (queue_batch_done_cb), self);
+    }
+  _dr_window_session_changed (self);
+  _dr_window_queue_around_current (self);
+}
+
+static void
+dismiss_notice_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrWindow *self = user_data;
+  self->notice_dismissed = TRUE;
+  _dr_window_update_notice (self);
+}
+
+static const GActionEntry analysis_entries[] = {
+  { "analyse-all", analyse_all_activated },
+  { "dismiss-notice", dismiss_notice_activated },
+};
+
+/* Adds the analysis actions and state. */
+void
+_dr_window_analysis_init (DrWindow *self)
+{
+  self->overlays = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, overlay_set_free);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), analysis_entries,
+                                   G_N_ELEMENTS (analysis_entries), self);
+}
+
+/* Stops analysis and lets go of the queue. */
+void
+_dr_window_analysis_dispose (DrWindow *self)
+{
+  if (self->queue)
+    {
+      dr_inference_queue_cancel_all (self->queue);
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      g_clear_object (&self->queue);
+    }
+  if (self->overlay_cancellable)
+    g_cancellable_cancel (self->overlay_cancellable);
+  g_clear_object (&self->overlay_cancellable);
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  g_clear_pointer (&self->overlays, g_hash_table_unref);
+}

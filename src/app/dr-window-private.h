@@ -1,0 +1,64 @@
+/* dr-window-private.h — what the window's three source files share: the instance struct and
+ * the functions each part offers the others. dr-window.c: widgets, the photo on the canvas,
+ * navigation and view actions. dr-window-project.c: opening projects and adding photos.
+ * dr-window-analysis.c: the inference queue, overlays and "Analyse All". */
+#pragma once
+
+#include "dr-inference-queue.h"
+#include "dr-legend.h"
+#include "dr-session.h"
+#include "dr-window.h"
+
+struct _DrWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkRevealer *progress_revealer;
+  GtkLabel *progress_label;
+  GtkProgressBar *progress_bar;
+  GtkRevealer *notice_revealer;
+  GtkLabel *notice_label;
+  GtkStack *main_stack;
+  DrPhotoList *photo_list;
+  DrCanvas *canvas;
+  GtkLabel *zoom_label;
+  GtkLabel *photo_error_label;
+  DrLegend *legend;
+  GtkWidget *analyse_button;
+  GMenu *recent_menu;
+
+  GSettings *settings;
+  GListStore *no_items;          /* the empty list shown while no project is open */
+  DrSession *session;            /* the open project, or NULL */
+  DrPhotoItem *current;          /* shown on the canvas, or NULL */
+  GCancellable *load_cancellable;
+  char *select_after_import;     /* path of a photo to show once imported, or NULL */
+
+  DrInferenceQueue *queue;       /* NULL: no models, manual review only */
+  gboolean notice_dismissed;
+  GHashTable *overlays;          /* photo id → OverlaySet*, recent photos only */
+  GCancellable *overlay_cancellable;
+  GPtrArray *batch;              /* DrPhotoItem of the running "Analyse All", or NULL */
+  gint64 batch_start_us;
+};
+
+/* dr-window.c */
+GListModel *_dr_window_get_items      (DrWindow *self);
+void        _dr_window_show_progress  (DrWindow *self, const char *text, double fraction);
+void        _dr_window_update_title   (DrWindow *self);
+void        _dr_window_show_item      (DrWindow *self, DrPhotoItem *item);
+
+/* dr-window-project.c */
+void        _dr_window_project_init    (DrWindow *self);
+void        _dr_window_project_dispose (DrWindow *self);
+
+/* dr-window-analysis.c */
+void        _dr_window_analysis_init      (DrWindow *self);
+void        _dr_window_analysis_dispose   (DrWindow *self);
+void        _dr_window_cancel_analysis    (DrWindow *self);
+void        _dr_window_update_notice      (DrWindow *self);
+void        _dr_window_show_overlays      (DrWindow *self);
+void        _dr_window_queue_around_current (DrWindow *self);
+void        _dr_window_session_changed    (DrWindow *self);

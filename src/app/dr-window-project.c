@@ -1,0 +1,362 @@
+/* dr-window-project.c — opening, creating and remembering projects; adding photos to them.
+ *
+ * A folder or photo given without a project (command line, "Add Folder…" or a drop on the
+ * empty window) opens the folder's own project, dr_session_path_for_folder (), creating it
+ * the first time: the reviewer is never asked where to save, and photo folders are never
+ * written to. Adding photos to an open project adds them to that project. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dr-photo.h"
+#include "dr-window-private.h"
+
+#define MAX_RECENT 8
+
+/* Rebuilds the "Open Recent" submenu from settings, skipping files that no longer exist. */
+static void
+update_recent_menu (DrWindow *self)
+{
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      if (!g_file_test (recent[i], G_FILE_TEST_EXISTS))
+        continue;
+      g_autofree char *base = g_path_get_basename (recent[i]);
+      g_autofree char *label = g_filename_display_name (base);
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+/* Puts path first in the recent list and remembers it as the last project. */
+static void
+remember_project (DrWindow *self, const char *path)
+{
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, path);
+  guint n = 1;
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
+    if (g_strcmp0 (recent[i], path) != 0)
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  g_auto (GStrv) updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-projects", (const char *const *) updated);
+  g_settings_set_string (self->settings, "last-project", path);
+  update_recent_menu (self);
+}
+
+static void
+import_progress_cb (DrSession *session, guint done, guint total, DrWindow *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Adding photos: %u of %u…"), done, total);
+  _dr_window_show_progress (self, text, total ? (double) done / total : -1);
+}
+
+/* An import ended: says what happened in one calm sentence and shows the first photo. */
+static void
+import_finished_cb (DrSession *session, guint added, guint duplicates, guint failed,
+                    const char *message, DrWindow *self)
+{
+  _dr_window_show_progress (self, NULL, 0);
+  _dr_window_update_title (self);
+  g_autofree char *text = NULL;
+  if (message != NULL && added == 0)
+    text = g_strdup (message);
+  else if (added == 0 && duplicates == 0 && failed == 0)
+    text = g_strdup (_("No photos found there"));
+  else if (failed > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Added %u photo; %u could not be read (see the list)",
+                                         "Added %u photos; %u could not be read (see the list)",
+                                         added), added, failed);
+  else if (duplicates > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Added %u photo; %u were already in the project",
+                                         "Added %u photos; %u were already in the project",
+                                         added), added, duplicates);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u photo", "Added %u photos",
+                                         added), added);
+  dr_window_toast (self, text);
+
+  DrPhotoItem *wanted = self->select_after_import
+    ? dr_session_find_path (session, self->select_after_import) : NULL;
+  g_clear_pointer (&self->select_after_import, g_free);
+  if (wanted != NULL)
+    dr_photo_list_select_item (self->photo_list, wanted);
+  else if (self->current == NULL)
+    dr_photo_list_move_selection (self->photo_list, 0);
+}
+
+static void
+write_failed_cb (DrSession *session, const char *message, DrWindow *self)
+{
+  dr_window_toast (self, message);
+}
+
+/* Closes the open project, if any: analysis stops, the canvas empties. */
+static void
+close_session (DrWindow *self)
+{
+  if (self->session == NULL)
+    return;
+  _dr_window_cancel_analysis (self);
+  _dr_window_show_item (self, NULL);
+  g_signal_handlers_disconnect_by_data (self->session, self);
+  dr_photo_list_set_items (self->photo_list, G_LIST_MODEL (self->no_items));
+  g_clear_object (&self->session);
+  _dr_window_show_progress (self, NULL, 0);
+}
+
+/* See header. */
+gboolean
+dr_window_open_project (DrWindow *self, const char *path, gboolean create)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self) && path != NULL, FALSE);
+  if (self->session && g_strcmp0 (dr_session_get_path (self->session), path) == 0)
+    return TRUE;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrSession) session = dr_session_open (path, create, &error);
+  if (session == NULL)
+    {
+      dr_window_toast (self, error->message);
+      return FALSE;
+    }
+  close_session (self);
+  self->session = g_steal_pointer (&session);
+  g_signal_connect (self->session, "import-progress", G_CALLBACK (import_progress_cb), self);
+  g_signal_connect (self->session, "import-finished", G_CALLBACK (import_finished_cb), self);
+  g_signal_connect (self->session, "write-failed", G_CALLBACK (write_failed_cb), self);
+  dr_photo_list_set_items (self->photo_list, dr_session_get_items (self->session));
+  remember_project (self, dr_session_get_path (self->session));
+  _dr_window_session_changed (self);
+  _dr_window_update_title (self);
+  dr_photo_list_move_selection (self->photo_list, 0);
+  return TRUE;
+}
+
+/* See header. */
+DrSession *
+dr_window_get_session (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+/* The folder whose project photos from files belong to without an open project: the first
+ * folder given, else the first photo's folder. */
+static char *
+folder_for_files (GFile **files, guint n_files)
+{
+  for (guint i = 0; i < n_files; i++)
+    if (g_file_query_file_type (files[i], G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+      return g_file_get_path (files[i]);
+  g_autoptr (GFile) parent = n_files > 0 ? g_file_get_parent (files[0]) : NULL;
+  return parent ? g_file_get_path (parent) : NULL;
+}
+
+/* See header. */
+void
+dr_window_add_files (DrWindow *self, GFile **files, guint n_files)
+{
+  g_return_if_fail (DR_IS_WINDOW (self));
+  if (n_files == 0)
+    return;
+  if (self->session == NULL)
+    {
+      g_autofree char *folder = folder_for_files (files, n_files);
+      if (folder == NULL)
+        return;
+      g_autofree char *project = dr_session_path_for_folder (folder);
+      if (!dr_window_open_project (self, project, TRUE))
+        return;
+    }
+  _dr_window_show_progress (self, _("Looking for photos…"), -1);
+  dr_session_import (self->session, files, n_files);
+}
+
+/* See header. Project files are opened; folders and photos are added (to their folder's
+ * project when none is open), and a single photo is shown once it is in. */
+void
+dr_window_open_files (DrWindow *self, GFile **files, guint n_files)
+{
+  g_return_if_fail (DR_IS_WINDOW (self));
+  g_autoptr (GPtrArray) photos = g_ptr_array_new ();
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+      if (path != NULL && g_str_has_suffix (path, DR_PROJECT_EXTENSION))
+        dr_window_open_project (self, path, FALSE);
+      else
+        g_ptr_array_add (photos, files[i]);
+    }
+  if (photos->len == 1 &&
+      g_file_query_file_type (photos->pdata[0], G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR)
+    {
+      g_free (self->select_after_import);
+      self->select_after_import = g_file_get_path (photos->pdata[0]);
+    }
+  dr_window_add_files (self, (GFile **) photos->pdata, photos->len);
+}
+
+/* ---- file choosers ---------------------------------------------------------------- */
+
+static void
+add_chooser_response_cb (GtkNativeDialog *dialog, int response, DrWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GPtrArray) arr = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        g_ptr_array_add (arr, g_list_model_get_item (files, i));
+      dr_window_add_files (self, (GFile **) arr->pdata, arr->len);
+    }
+  g_object_unref (dialog);
+}
+
+/* Opens a native chooser for photos (multi-select) or folders. */
+static void
+choose_photos (DrWindow *self, gboolean folders)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (folders ? _("Add Folder") : _("Add Photos"), GTK_WINDOW (self),
+                                 folders ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                         : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  if (!folders)
+    {
+      g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _("Photos"));
+      gtk_file_filter_add_mime_type (filter, "image/jpeg");
+      gtk_file_filter_add_mime_type (filter, "image/png");
+      gtk_file_filter_add_mime_type (filter, "image/webp");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
+  g_signal_connect (chooser, "response", G_CALLBACK (add_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+add_photos_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  choose_photos (DR_WINDOW (user_data), FALSE);
+}
+
+static void
+add_folder_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  choose_photos (DR_WINDOW (user_data), TRUE);
+}
+
+/* Opens (OPEN) or creates (SAVE) the chosen project. */
+static void
+project_chooser_response_cb (GtkNativeDialog *dialog, int response, DrWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      gboolean create = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) ==
+                        GTK_FILE_CHOOSER_ACTION_SAVE;
+      if (path != NULL && create && !g_str_has_suffix (path, DR_PROJECT_EXTENSION))
+        {
+          char *with_ext = g_strconcat (path, DR_PROJECT_EXTENSION, NULL);
+          g_free (path);
+          path = with_ext;
+        }
+      if (path != NULL)
+        dr_window_open_project (self, path, create);
+    }
+  g_object_unref (dialog);
+}
+
+/* Shows a chooser for a project file: to open (create FALSE) or to create. */
+static void
+choose_project (DrWindow *self, gboolean create)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (create ? _("New Project") : _("Open Project"), GTK_WINDOW (self),
+                                 create ? GTK_FILE_CHOOSER_ACTION_SAVE
+                                        : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 create ? _("_Create") : _("_Open"), _("_Cancel"));
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Damage Review Projects"));
+  gtk_file_filter_add_pattern (filter, "*" DR_PROJECT_EXTENSION);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  if (create)
+    {
+      g_autofree char *name = g_strconcat (_("Untitled"), DR_PROJECT_EXTENSION, NULL);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+    }
+  g_signal_connect (chooser, "response", G_CALLBACK (project_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+new_project_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  choose_project (DR_WINDOW (user_data), TRUE);
+}
+
+static void
+open_project_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  choose_project (DR_WINDOW (user_data), FALSE);
+}
+
+static void
+open_recent_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  dr_window_open_project (DR_WINDOW (user_data), g_variant_get_string (param, NULL), FALSE);
+}
+
+static void
+cancel_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrWindow *self = user_data;
+  if (self->session)
+    dr_session_cancel_import (self->session);
+  _dr_window_cancel_analysis (self);
+}
+
+static const GActionEntry project_entries[] = {
+  { "new-project", new_project_activated },
+  { "open-project", open_project_activated },
+  { "open-recent", open_recent_activated, "s" },
+  { "add-photos", add_photos_activated },
+  { "add-folder", add_folder_activated },
+  { "cancel", cancel_activated },
+};
+
+/* Adds the project actions and the recent-projects menu. */
+void
+_dr_window_project_init (DrWindow *self)
+{
+  self->no_items = g_list_store_new (DR_TYPE_PHOTO_ITEM);
+  dr_photo_list_set_items (self->photo_list, G_LIST_MODEL (self->no_items));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), project_entries,
+                                   G_N_ELEMENTS (project_entries), self);
+  update_recent_menu (self);
+}
+
+/* Closes the project; its writer finishes and stops. */
+void
+_dr_window_project_dispose (DrWindow *self)
+{
+  if (self->session)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_clear_object (&self->session);
+    }
+  g_clear_object (&self->no_items);
+  g_clear_pointer (&self->select_after_import, g_free);
+}
