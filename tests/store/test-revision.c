@@ -157,12 +157,23 @@ test_undo_redo (Fixture *f, gconstpointer data)
   g_assert_true (move (f, FALSE));
   g_assert_true (move (f, TRUE));
   g_assert_cmpint (head_of (f, DR_DAMAGE_SCRATCH), ==, r4);
+  /* History is the path first revision → head: r1, r4 (the r2, r3 branch is not on it). */
+  g_autoptr (GPtrArray) history = dr_revision_list_history (f->project, f->photo,
+                                                            DR_DAMAGE_SCRATCH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpint (((DrRevision *) history->pdata[0])->id, ==, r1);
+  g_assert_cmpint (((DrRevision *) history->pdata[1])->id, ==, r4);
+  g_assert_cmpint (((DrRevision *) history->pdata[1])->area, ==, 1);
 
   /* Down to the prediction and no further; redo goes back to the only first revision. */
   g_assert_true (move (f, FALSE));
   g_assert_true (move (f, FALSE));
   g_assert_cmpint (head_of (f, DR_DAMAGE_SCRATCH), ==, 0);
   g_assert_false (move (f, FALSE));
+  g_autoptr (GPtrArray) none = dr_revision_list_history (f->project, f->photo,
+                                                         DR_DAMAGE_SCRATCH, &error);
+  g_assert_cmpuint (none->len, ==, 0);
   g_assert_true (move (f, TRUE));
   g_assert_cmpint (head_of (f, DR_DAMAGE_SCRATCH), ==, r1);
 
