@@ -15,7 +15,14 @@ typedef struct {
 } DrCliCommand;
 
 static const DrCliCommand commands[] = {
+  { "add", dr_cli_add, N_("Add photos to a project (created if needed)") },
+  { "analyse", dr_cli_analyse, N_("Run the models on a project’s photos and store the results") },
+  { "bench", dr_cli_bench, N_("Time the four-model forward pass") },
   { "help", dr_cli_help, N_("Show this help") },
+  { "infer", dr_cli_infer, N_("Find damage in photos; write masks and a summary") },
+  { "export", dr_cli_export, N_("Export reviewed masks as a verified COCO/PNG training set") },
+  { "import", dr_cli_import, N_("Import ground-truth masks from AI Hub or COCO label files") },
+  { "evaluate", dr_cli_evaluate, N_("Score every model against the imported ground truth") },
 };
 
 /* Prints the usage summary of the binary and every subcommand to stdout; returns 0. */

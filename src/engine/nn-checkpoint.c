@@ -27,24 +27,42 @@ has_legacy_magic (const uint8_t *d, size_t size)
   return 0;
 }
 
-/* Removes prefix from every name when every name carries it; returns 1 if it did. */
+/* True when every name, from byte off on, starts with prefix and continues after it. */
 static int
-strip_common_prefix (NnStateDict *sd, const char *prefix)
+all_have_prefix (const NnStateDict *sd, size_t off, const char *prefix)
 {
   size_t n = strlen (prefix);
-  if (sd->count == 0)
-    return 0;
   for (size_t i = 0; i < sd->count; i++)
-    if (strncmp (sd->tensors[i].name, prefix, n) != 0 || sd->tensors[i].name[n] == '\0')
+    if (strncmp (sd->tensors[i].name + off, prefix, n) != 0
+        || sd->tensors[i].name[off + n] == '\0')
       return 0;
+  return sd->count > 0;
+}
+
+/* Strips `module.` (repeated) and `model.` while every key has one of them. The common
+ * offset is found first so that each pass costs O(keys), then every name moves once. */
+static void
+strip_prefixes (NnStateDict *sd)
+{
+  size_t off = 0;
+  for (;;)
+    {
+      if (all_have_prefix (sd, off, "module."))
+        off += strlen ("module.");
+      else if (all_have_prefix (sd, off, "model."))
+        off += strlen ("model.");
+      else
+        break;
+    }
+  if (off == 0)
+    return;
   for (size_t i = 0; i < sd->count; i++)
     {
       char *name = sd->tensors[i].name;
       size_t len = strlen (name);
-      for (size_t c = 0; c + n <= len; c++)
-        name[c] = name[c + n];
+      for (size_t c = 0; c + off <= len; c++)
+        name[c] = name[c + off];
     }
-  return 1;
 }
 
 /* Orders pointers to tensors by name. */
@@ -59,8 +77,7 @@ name_cmp (const void *a, const void *b)
 static NnStatus
 normalise_names (NnStateDict *sd, const char *name, NnError *err)
 {
-  while (strip_common_prefix (sd, "module.") || strip_common_prefix (sd, "model."))
-    ;
+  strip_prefixes (sd);
   if (sd->count < 2)
     return NN_OK;
   const NnNamedTensor **order = malloc (sd->count * sizeof *order);

@@ -1,10 +1,15 @@
 /* nn-checkpoint.h — read a state dict from a torch.save zip (.pt, torch 1.6 … 2.x) or a
  * .safetensors file, without executing anything from it.
  *
- * The result is a flat list of named tensors, every float tensor widened to contiguous fp32.
- * Integer tensors (num_batches_tracked) are listed with their shape but carry no data.
- * Key prefixes `module.` (repeated) and `model.` (when on every key) are stripped, and a
- * top-level wrapper dict {'state_dict'|'model'|'model_state_dict'|'net': ...} is unwrapped.
+ * The result is a flat list of named tensors, every float tensor (f32/f16/bf16/f64, strided
+ * views, either byte order) widened to contiguous fp32. Integer/bool tensors
+ * (num_batches_tracked) are listed with their shape but carry no data.
+ * Key prefixes `module.` (repeated) and `model.` are stripped while every key has one, and a
+ * top-level wrapper dict {'state_dict'|'model_state_dict'|'model'|'net': ...} is unwrapped
+ * (other wrapper entries such as epoch or optimizer are never read). Duplicate keys are an
+ * error. Zip records are CRC-checked. Legacy (pre-1.6) files, TorchScript archives and
+ * pickled whole modules are refused with a message saying how to re-save them.
+ * To check the result against the U-Net, see nn_unet_check_state_dict (nn-unet-keys.h).
  */
 #pragma once
 

@@ -62,19 +62,36 @@ corrupt (Vm *vm, const char *why)
                        vm->file, vm->what, why, vm->pos);
 }
 
-/* Grows *arr (elements of elem bytes, capacity *cap) to hold at least need elements. */
+/* Makes *arr hold at least need object pointers, doubling the capacity *cap. */
 static int
-grow (void *arr, size_t *cap, size_t need, size_t elem)
+grow_objs (NnPkObj ***arr, size_t *cap, size_t need)
 {
   if (need <= *cap)
     return 1;
   size_t n = *cap ? *cap : 16;
   while (n < need)
     n *= 2;
-  void *p = realloc (*(void **) arr, n * elem);
+  NnPkObj **p = realloc (*arr, n * sizeof *p);
   if (p == NULL)
     return 0;
-  *(void **) arr = p;
+  *arr = p;
+  *cap = n;
+  return 1;
+}
+
+/* Makes the mark stack hold at least need entries. */
+static int
+grow_marks (size_t **arr, size_t *cap, size_t need)
+{
+  if (need <= *cap)
+    return 1;
+  size_t n = *cap ? *cap : 16;
+  while (n < need)
+    n *= 2;
+  size_t *p = realloc (*arr, n * sizeof *p);
+  if (p == NULL)
+    return 0;
+  *arr = p;
   *cap = n;
   return 1;
 }
@@ -83,7 +100,7 @@ grow (void *arr, size_t *cap, size_t need, size_t elem)
 static NnPkObj *
 new_obj (Vm *vm, NnPkKind kind)
 {
-  if (!grow (&vm->pk->objects, &vm->pk->cap, vm->pk->count + 1, sizeof (NnPkObj *)))
+  if (!grow_objs (&vm->pk->objects, &vm->pk->cap, vm->pk->count + 1))
     return NULL;
   NnPkObj *o = calloc (1, sizeof *o);
   if (o == NULL)
@@ -97,7 +114,7 @@ new_obj (Vm *vm, NnPkKind kind)
 static NnStatus
 push (Vm *vm, NnPkObj *o)
 {
-  if (o == NULL || !grow (&vm->stack, &vm->stack_cap, vm->sp + 1, sizeof *vm->stack))
+  if (o == NULL || !grow_objs (&vm->stack, &vm->stack_cap, vm->sp + 1))
     return nn_error_set (vm->err, NN_ERR_NOMEM, "%s: out of memory reading %s", vm->file,
                          vm->what);
   vm->stack[vm->sp++] = o;
@@ -118,7 +135,7 @@ pop (Vm *vm)
 static int
 seq_add (NnPkObj *o, NnPkObj *item)
 {
-  if (!grow (&o->u.seq.items, &o->u.seq.cap, o->u.seq.len + 1, sizeof (NnPkObj *)))
+  if (!grow_objs (&o->u.seq.items, &o->u.seq.cap, o->u.seq.len + 1))
     return 0;
   o->u.seq.items[o->u.seq.len++] = item;
   return 1;
@@ -309,7 +326,7 @@ memo_put (Vm *vm, uint64_t idx)
   if (idx > vm->size)
     return corrupt (vm, "memo index out of range");
   size_t old = vm->memo_cap;
-  if (!grow (&vm->memo, &vm->memo_cap, (size_t) idx + 1, sizeof *vm->memo))
+  if (!grow_objs (&vm->memo, &vm->memo_cap, (size_t) idx + 1))
     return push (vm, NULL);
   memset (vm->memo + old, 0, (vm->memo_cap - old) * sizeof *vm->memo);
   if (vm->memo[idx] == NULL)
@@ -474,7 +491,7 @@ step (Vm *vm, NnPkObj **root, int *done)
       *done = 1;
       return NN_OK;
     case '(': /* MARK */
-      if (!grow (&vm->marks, &vm->marks_cap, vm->nmarks + 1, sizeof *vm->marks))
+      if (!grow_marks (&vm->marks, &vm->marks_cap, vm->nmarks + 1))
         return push (vm, NULL);
       vm->marks[vm->nmarks++] = vm->sp;
       return NN_OK;

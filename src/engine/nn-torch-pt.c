@@ -27,7 +27,8 @@ typedef struct {
   int big_endian;
   Storage *slots;        /* open-addressing hash table keyed by key bytes */
   size_t nslots;
-  size_t budget;         /* f32 elements still allowed in the output */
+  size_t budget;         /* f32 elements still allowed in the output: file size + 4096, so
+                            output <= 4x the file even with views re-reading a storage */
 } Reader;
 
 /* FNV-1a of the key bytes. */
@@ -133,23 +134,29 @@ check_view (Reader *r, const NnPkObj *t, const Storage *s, const char *name, siz
   return NN_OK;
 }
 
-/* Copies the (possibly strided) view into dst[numel] as f32, in C order. */
+/* Copies the (possibly strided) view into dst[numel] as f32, in C order. check_view has
+ * bounded every reachable element, so the walk stays inside the storage. */
 static void
 gather (const Reader *r, const NnPkObj *t, const Storage *s, size_t numel, float *dst)
 {
+  if (numel == 0)
+    return;
   size_t es = nn_storage_type_size (s->type);
   int ndim = t->u.tensor.ndim;
-  const int64_t *size = t->u.tensor.size, *stride = t->u.tensor.stride;
+  const int64_t *size = t->u.tensor.size;
+  int64_t stride[NN_MAX_DIMS];
   int64_t expect = 1;
   int contiguous = 1;
   for (int k = ndim - 1; k >= 0; k--)
     {
+      /* a dimension of size 1 never moves the position; its stride may be anything */
+      stride[k] = size[k] == 1 ? 0 : t->u.tensor.stride[k];
       if (size[k] != 1 && stride[k] != expect)
         contiguous = 0;
       expect *= size[k];
     }
   const uint8_t *base = s->bytes + (size_t) t->u.tensor.offset * es;
-  if (contiguous || numel == 0)
+  if (contiguous)
     {
       nn_convert_run (s->type, base, numel, r->big_endian, dst);
       return;
@@ -161,10 +168,12 @@ gather (const Reader *r, const NnPkObj *t, const Storage *s, size_t numel, float
       dst[i] = nn_convert_element (s->type, base + (size_t) pos * es, r->big_endian);
       for (int k = ndim - 1; k >= 0; k--)
         {
-          pos += stride[k];
           if (++idx[k] < size[k])
-            break;
-          pos -= stride[k] * size[k];
+            {
+              pos += stride[k];
+              break;
+            }
+          pos -= stride[k] * (size[k] - 1);
           idx[k] = 0;
         }
     }
@@ -294,7 +303,7 @@ nn_torch_pt_read (const uint8_t *data, size_t size, const char *file, NnStateDic
   NnPickle pk = { 0 };
   NnPkObj *root = NULL;
   Reader r = { .zip = &zip, .file = file,
-               .budget = size > SIZE_MAX / 8 ? SIZE_MAX / 2 : 4 * size + 4096 };
+               .budget = size > SIZE_MAX / 8 ? SIZE_MAX / 8 : size + 4096 };
   const NnZipEntry *pkl = nn_zip_find (&zip, "data.pkl");
   if (nn_zip_find (&zip, "constants.pkl") != NULL || nn_zip_has_record_prefix (&zip, "code/"))
     st = nn_error_set (err, NN_ERR_UNSUPPORTED, "%s: TorchScript archive (torch.jit.save), not "

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dr-claim.h"
 #include "dr-image.h"
@@ -137,14 +138,24 @@ dr_import_collect (const char *const *paths, GPtrArray *missing, DrImportStats *
   return files;
 }
 
-/* Streams the file through SHA-256 in 256 KiB blocks, refusing files over the size bound. */
+/* Streams the file through SHA-256 in 256 KiB blocks, refusing files over the size bound and
+ * anything but regular files (opening a FIFO or a device could block or never end). */
 static gboolean
 hash_file (const char *path, char **sha256, gint64 *size, GError **error)
 {
+  GStatBuf st;
+  gboolean found = g_stat (path, &st) == 0;
+  int saved = errno;
+  if (!found || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot read (%s)", path,
+                   found ? "not a regular file" : g_strerror (saved));
+      return FALSE;
+    }
   FILE *f = g_fopen (path, "rb");
   if (f == NULL)
     {
-      int saved = errno;
+      saved = errno;
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot read (%s)", path,
                    g_strerror (saved));
       return FALSE;
@@ -161,7 +172,7 @@ hash_file (const char *path, char **sha256, gint64 *size, GError **error)
         break;
     }
   gboolean failed = ferror (f) != 0;
-  int saved = errno;
+  saved = errno;
   fclose (f);
   if (failed)
     {

@@ -27,12 +27,12 @@ import zipfile
 import numpy as np
 import torch
 
-KEYS, OUT, STAMP = sys.argv[1], sys.argv[2], sys.argv[3]
+OUT = '.'   # set by main(); make-fuzz-seeds.py sets it too
 
 
-def read_keys():
+def read_keys(keys_tsv):
     rows = []
-    with open(KEYS) as f:
+    with open(keys_tsv) as f:
         for line in f:
             if line.startswith('#') or not line.strip():
                 continue
@@ -43,7 +43,7 @@ def read_keys():
     return rows
 
 
-ROWS = read_keys()
+ROWS = []
 
 
 def base_state_dict():
@@ -98,8 +98,62 @@ def storage_bytes(st):
     return t.view(as_int).numpy().tobytes(), es
 
 
+# torch 2.x signatures, installed into torch._utils so that this torch 1.13 can both pickle
+# and torch.load them: _rebuild_tensor_v2 with its optional 7th argument (metadata) and
+# _rebuild_parameter_with_state.
+_rebuild_tensor_v2_113 = torch._utils._rebuild_tensor_v2
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks,
+                       metadata=None):
+    return _rebuild_tensor_v2_113(storage, storage_offset, size, stride, requires_grad,
+                                  backward_hooks)
+
+
+def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
+    return torch.nn.Parameter(data, requires_grad)
+
+
+for _fn in (_rebuild_tensor_v2, _rebuild_parameter_with_state):
+    _fn.__module__ = 'torch._utils'
+    setattr(torch._utils, _fn.__name__, _fn)
+
+
+def reduce_torch2x(obj):
+    """Tensors and Parameters reduced the way torch 2.x does when metadata/state exist."""
+    if isinstance(obj, torch.nn.Parameter):
+        return (torch._utils._rebuild_parameter_with_state,
+                (obj.data, obj.requires_grad, collections.OrderedDict(), {}))
+    if type(obj) is torch.Tensor:
+        return (torch._utils._rebuild_tensor_v2,
+                (obj.storage(), obj.storage_offset(), tuple(obj.size()), obj.stride(), False,
+                 collections.OrderedDict(), {}))
+    return NotImplemented
+
+
+class Unseekable:
+    """A write-only stream: zipfile then writes data descriptors (flag bit 3, CRC and sizes
+    0 in the local headers), as torch's writer does."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def write(self, b):
+        return self.f.write(b)
+
+    def tell(self):
+        return self.f.tell()
+
+    def seek(self, *args):
+        raise OSError('not seekable')
+
+    def flush(self):
+        self.f.flush()
+
+
 def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', protocol=2,
-                order='sorted', extra=(), align=64, big_endian=False, descriptors=False):
+                order='sorted', extra=(), align=64, big_endian=False, descriptors=False,
+                torch2x_reduce=False):
     """Pickles obj exactly as torch 1.13's _save does, then writes the zip with zipfile.
 
     key_fn(i, storage) names the i-th storage (default str(i), as torch >= 1.9); order is
@@ -120,6 +174,9 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
                         o.size())
             return None
 
+        def reducer_override(self, o):
+            return reduce_torch2x(o) if torch2x_reduce else NotImplemented
+
     buf = io.BytesIO()
     Pickler(buf, protocol=protocol).dump(obj)
     records = [('data.pkl', buf.getvalue())]
@@ -136,7 +193,8 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
     if big_endian:
         records.insert(1, ('byteorder', b'big'))
     records += list(extra)
-    with zipfile.ZipFile(path(name), 'w', zipfile.ZIP_STORED) as z:
+    with open(path(name), 'wb') as raw, \
+            zipfile.ZipFile(Unseekable(raw) if descriptors else raw, 'w', zipfile.ZIP_STORED) as z:
         for rec, data in records:
             full = archive + '/' + rec
             info = zipfile.ZipInfo(full, date_time=(2021, 6, 1, 0, 0, 0))
@@ -145,9 +203,41 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
             pad = (-(start + 4)) % align if align > 1 else 0
             if align > 1:
                 info.extra = b'FB' + struct.pack('<H', pad) + b'Z' * pad
-            if descriptors:
-                info.flag_bits |= 0x08
-            z.writestr(info, data)
+            with z.open(info, 'w') as w:
+                w.write(data)
+
+
+def write_zip64(src, dst):
+    """Re-writes the zip src as dst by hand with every classic size/offset field saturated:
+    each central-directory entry carries a ZIP64 extra field (usize, csize, offset) and the
+    end record points to a ZIP64 end record. Record data and local headers are kept."""
+    data = open(src, 'rb').read()
+    with zipfile.ZipFile(src) as z:
+        infos = z.infolist()
+    out, central = bytearray(), bytearray()
+    for info in infos:
+        lh = info.header_offset
+        name_len, extra_len = struct.unpack('<HH', data[lh + 26:lh + 30])
+        start = lh + 30 + name_len + extra_len
+        ofs = len(out)
+        out += data[lh:start] + data[start:start + info.compress_size]
+        if info.flag_bits & 0x08:
+            out += struct.pack('<IIII', 0x08074b50, info.CRC, info.compress_size,
+                               info.file_size)
+        name = info.filename.encode()
+        z64 = struct.pack('<HHQQQ', 1, 24, info.file_size, info.compress_size, ofs)
+        central += struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 45, 45, info.flag_bits, 0,
+                               0, 0x21, info.CRC, 0xFFFFFFFF, 0xFFFFFFFF, len(name), len(z64),
+                               0, 0, 0, 0, 0xFFFFFFFF) + name + z64
+    cd_ofs = len(out)
+    out += central
+    z64_ofs = len(out)
+    out += struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, 45, 45, 0, 0, len(infos), len(infos),
+                       len(central), cd_ofs)
+    out += struct.pack('<IIQI', 0x07064b50, 0, z64_ofs, 1)
+    out += struct.pack('<IHHHHIIH', 0x06054b50, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                       0xFFFFFFFF, 0)
+    open(dst, 'wb').write(out)
 
 
 TORCH2_EXTRA = [('version', b'3\n'), ('.data/serialization_id', b'1234567890' * 4),
@@ -246,6 +336,9 @@ def good_fixtures(sd):
     custom_save(sd, 'torch2x.pt', archive='archive', order='insertion',
                 extra=[('byteorder', b'little')] + TORCH2_EXTRA)
     check_torch_load('torch2x.pt', sd)
+    custom_save(params, 'torch2x-metadata.pt', order='insertion', torch2x_reduce=True,
+                extra=[('byteorder', b'little')] + TORCH2_EXTRA)
+    check_torch_load('torch2x-metadata.pt', sd)
     custom_save(sd, 'unaligned.pt', archive='weights', order='reversed', align=1,
                 extra=[('version', b'3\n')])
     check_torch_load('unaligned.pt', sd)
@@ -271,6 +364,8 @@ def good_fixtures(sd):
     data[eocd + 8:eocd + 20] = b'\xff' * 12
     open(path('zip64.pt'), 'wb').write(data)
     check_torch_load('zip64.pt', sd)
+    write_zip64(path('descriptors.pt'), path('zip64-extra.pt'))
+    check_torch_load('zip64-extra.pt', sd)
 
 
 class Net(torch.nn.Module):
@@ -352,11 +447,14 @@ def bad_fixtures(sd):
 
 
 def main():
+    global OUT
+    keys_tsv, OUT, stamp = sys.argv[1], sys.argv[2], sys.argv[3]
+    ROWS[:] = read_keys(keys_tsv)
     os.makedirs(OUT, exist_ok=True)
     sd = base_state_dict()
     good_fixtures(sd)
     bad_fixtures(sd)
-    with open(STAMP, 'w') as f:
+    with open(stamp, 'w') as f:
         f.write('ok\n')
 
 

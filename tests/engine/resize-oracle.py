@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Resize parity oracle: OpenCV 4.6 (Debian python3-opencv) against nn-image.c.
+"""Resize parity oracle: OpenCV 4.6 (Debian python3-opencv) against nn-resize.c and nn-image.c.
 
 Usage: resize-oracle.py TEST_BINARY WORKDIR
 

@@ -1,10 +1,12 @@
-/* test-resize.c — compares nn-image.c with OpenCV 4.6 results written by resize-oracle.py.
+/* test-resize.c — compares nn-resize.c and nn-image.c with OpenCV 4.6 results written by
+ * resize-oracle.py.
  *
  * Usage: test-resize WORKDIR (manifest.txt plus raw arrays). For every u8 case the resize
  * runs twice: packed buffers with internal scratch, and padded strides with caller scratch;
  * both must equal cv2.resize bit for bit (the issue allows 1 grey level, but the model oracle
- * compares logits at 1e-3, so any difference is reported as a failure with its count). Float cases compare nn_logit_diff_upsample with cv2.resize on
- * float32 (relative 1e-5) and nn_mask_from_logits' mask and statistics with numpy's.
+ * compares logits at 1e-3, so any difference is reported as a failure with its count).
+ * Float cases compare nn_logit_diff_upsample with cv2.resize on float32 (relative 1e-5) and
+ * nn_mask_from_logits' mask and statistics with numpy's.
  */
 #include <math.h>
 #include <stdio.h>

@@ -53,7 +53,8 @@ test_decode (gconstpointer data)
   for (int y = 0; y < c->height; y++)
     for (int x = 0; x < c->width * 3; x++)
       {
-        int d = abs (img->pixels[(gsize) y * img->stride + x] - ref[((gsize) y * c->width) * 3 + x]);
+        int got = img->pixels[(gsize) y * img->stride + x];
+        int d = abs (got - ref[(gsize) y * c->width * 3 + x]);
         ndiff += d != 0;
         maxdiff = MAX (maxdiff, d);
       }

@@ -494,6 +494,7 @@ test_large_mask_bbox (void)
   free_mask (&m);
 }
 
+/* Registers the cases above with GTest and runs them. */
 int
 main (int argc, char **argv)
 {

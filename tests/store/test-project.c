@@ -307,6 +307,57 @@ test_transactions (Fixture *f, gconstpointer data)
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_DATABASE);
 }
 
+typedef struct {
+  const char *path;
+  gint64 waited_us;
+  gboolean ok;
+  gint ready;  /* set just before the thread asks for the write lock */
+} Writer;
+
+/* Thread body: its own connection writes one claim while the main thread holds the lock. */
+static gpointer
+second_writer (gpointer data)
+{
+  Writer *w = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) project = dr_project_open (w->path, DR_PROJECT_OPEN_EXISTING, &error);
+  if (project == NULL)
+    return NULL;
+  g_atomic_int_set (&w->ready, 1);
+  gint64 start = g_get_monotonic_time ();
+  w->ok = dr_project_begin (project, &error)
+          && sqlite3_exec (dr_project_get_db (project),
+                           "INSERT INTO claims (name) VALUES ('from-thread')", NULL, NULL,
+                           NULL) == SQLITE_OK
+          && dr_project_commit (project, &error);
+  w->waited_us = g_get_monotonic_time () - start;
+  return NULL;
+}
+
+/* Two connections (the app's main loop and an import thread) share a file: a writer that finds
+ * the write lock taken waits (busy timeout) instead of failing, and both writes land. */
+static void
+test_two_connections (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (dr_project_begin (project, &error));
+  raw_exec (dr_project_get_db (project), "INSERT INTO claims (name) VALUES ('from-main')");
+  Writer w = { .path = f->path };
+  GThread *thread = g_thread_new ("second-writer", second_writer, &w);
+  while (!g_atomic_int_get (&w.ready))
+    g_usleep (1000);
+  /* The thread is now (almost certainly) blocked in BEGIN IMMEDIATE; without the busy timeout
+   * it would fail with SQLITE_BUSY at once. */
+  g_usleep (300 * 1000);
+  g_assert_true (dr_project_commit (project, &error));
+  g_thread_join (thread);
+  g_assert_true (w.ok);
+  g_test_message ("second writer waited %" G_GINT64_FORMAT " ms", w.waited_us / 1000);
+  g_assert_cmpint (raw_int (dr_project_get_db (project), "SELECT count(*) FROM claims"), ==, 2);
+}
+
 /* A project file cut in half is refused as damaged, with its name in the message. */
 static void
 test_truncated (Fixture *f, gconstpointer data)
@@ -354,5 +405,6 @@ main (int argc, char **argv)
   ADD ("schema-invariants", test_schema_invariants);
   ADD ("transactions", test_transactions);
   ADD ("truncated", test_truncated);
+  ADD ("two-connections", test_two_connections);
   return g_test_run ();
 }

@@ -1,0 +1,265 @@
+/* dr-cli-bench.c — `damage-review bench`: times the four-model forward pass and prints the
+ * numbers (never a pass/fail verdict). Four models are spread over N worker threads, each
+ * model on one worker with its own workspace, BLAS single-threaded. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "dr-cli.h"
+#include "dr-cli-commands.h"
+#include "nn-unet.h"
+
+#define N_MODELS 4
+#define N_IN (3 * NN_UNET_SIZE * NN_UNET_SIZE)
+#define N_OUT (NN_UNET_CLASSES * NN_UNET_SIZE * NN_UNET_SIZE)
+
+static const char *const model_files[N_MODELS] = {
+  "[DAMAGE][Scratch_0]Unet.pt",
+  "[DAMAGE][Seperated_1]Unet.pt",
+  "[DAMAGE][Crushed_2]Unet.pt",
+  "[DAMAGE][Breakage_3]Unet.pt",
+};
+
+typedef struct {
+  NnUnet *const *models;
+  NnWorkspace *ws;
+  int first, count;      /* models [first, first+count) run on this worker */
+  const float *input;
+  float *logits;         /* [N_OUT] */
+  double *stage_seconds; /* [N_MODELS][NN_UNET_STAGES] of this pass, this worker's rows */
+  NnStatus status;
+  NnError err;
+} BenchWorker;
+
+/* Worker body: runs its models one after another and records each run's stage times. */
+static gpointer
+bench_worker_run (gpointer data)
+{
+  BenchWorker *w = data;
+  w->status = NN_OK;
+  for (int i = w->first; i < w->first + w->count && w->status == NN_OK; i++)
+    {
+      w->status = nn_unet_run (w->models[i], w->ws, w->input, w->logits, NULL, &w->err);
+      nn_workspace_stage_seconds (w->ws, w->stage_seconds + (gsize) i * NN_UNET_STAGES);
+    }
+  return NULL;
+}
+
+/* Runs one four-model pass on n_workers threads (worker 0 on the calling thread); returns
+ * its wall time in seconds, or a negative value after printing the first error. */
+static double
+bench_pass (BenchWorker *workers, int n_workers)
+{
+  GThread *threads[N_MODELS] = { NULL };
+  gint64 start = g_get_monotonic_time ();
+  for (int t = 1; t < n_workers; t++)
+    threads[t] = g_thread_new ("bench-worker", bench_worker_run, &workers[t]);
+  bench_worker_run (&workers[0]);
+  for (int t = 1; t < n_workers; t++)
+    g_thread_join (threads[t]);
+  double seconds = (double) (g_get_monotonic_time () - start) * 1e-6;
+  for (int t = 0; t < n_workers; t++)
+    if (workers[t].status != NN_OK)
+      {
+        g_printerr ("damage-review: %s\n", workers[t].err.message);
+        return -1.0;
+      }
+  return seconds;
+}
+
+/* qsort comparator for doubles, ascending. */
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Median of values[0..n) (sorts them in place). */
+static double
+median (double *values, int n)
+{
+  qsort (values, (size_t) n, sizeof *values, compare_doubles);
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+/* The CPU's model name from /proc/cpuinfo, or "unknown"; newly allocated. */
+static char *
+cpu_model_name (void)
+{
+  g_autofree char *text = NULL;
+  if (g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
+    {
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      for (char **l = lines; *l; l++)
+        if (g_str_has_prefix (*l, "model name"))
+          {
+            const char *colon = strchr (*l, ':');
+            if (colon)
+              return g_strstrip (g_strdup (colon + 1));
+          }
+    }
+  return g_strdup ("unknown");
+}
+
+/* Loads the four models (random seeds 1-4, or the original file names in dir); on failure
+ * prints one line naming the file and returns FALSE. */
+static gboolean
+load_models (const char *dir, NnUnet *models[N_MODELS])
+{
+  for (int i = 0; i < N_MODELS; i++)
+    {
+      NnError err = { 0 };
+      NnStatus st;
+      if (dir == NULL)
+        st = nn_unet_new_random ((uint64_t) i + 1, &models[i], &err);
+      else
+        {
+          g_autofree char *path = g_build_filename (dir, model_files[i], NULL);
+          st = nn_unet_load (path, &models[i], &err);
+        }
+      if (st != NN_OK)
+        {
+          g_printerr ("damage-review: %s\n", err.message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* `damage-review bench`: see the file comment. Exit 0 after printing, 2 on bad usage or
+ * unusable models, 1 if a forward pass fails. */
+int
+dr_cli_bench (int argc, char **argv)
+{
+  g_autofree char *models_dir = NULL;
+  gboolean random_weights = FALSE;
+  int n_threads = 2, repeat = 10;
+  const GOptionEntry entries[] = {
+    { "models", 0, 0, G_OPTION_ARG_FILENAME, &models_dir,
+      N_("Load the four checkpoints from DIR"), N_("DIR") },
+    { "random-weights", 0, 0, G_OPTION_ARG_NONE, &random_weights,
+      N_("Use four models with pseudo-random weights"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
+      N_("Worker threads, one model at a time each (default 2)"), N_("N") },
+    { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat,
+      N_("Timed four-model passes after one warm-up (default 10)"), N_("N") },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, _("Time the four-model forward pass at 256×256."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_printerr ("damage-review bench: %s\n", error->message);
+      return DR_EXIT_USAGE;
+    }
+  if ((models_dir == NULL) == !random_weights || n_threads < 1 || n_threads > N_MODELS
+      || repeat < 1 || repeat > 10000 || argc > 1)
+    {
+      g_printerr ("damage-review bench: %s\n",
+                  _("give exactly one of --models DIR and --random-weights, --threads 1–4 "
+                    "and --repeat 1–10000"));
+      return DR_EXIT_USAGE;
+    }
+
+  nn_blas_use_single_thread ();
+  NnUnet *models[N_MODELS] = { NULL };
+  NnWorkspace *ws[N_MODELS] = { NULL };
+  float *input = g_new (float, N_IN);
+  float *logits = g_new (float, (gsize) N_OUT * n_threads);
+  double *stage = g_new0 (double, (gsize) repeat * N_MODELS * NN_UNET_STAGES);
+  double *pass = g_new0 (double, repeat);
+  BenchWorker workers[N_MODELS];
+  g_autofree char *cpu = NULL;
+  int status = DR_EXIT_OK;
+
+  /* Deterministic input in [0, 1), like a /255-scaled photo. */
+  guint32 s = 1;
+  for (int i = 0; i < N_IN; i++)
+    {
+      s = s * 1664525u + 1013904223u;
+      input[i] = (float) (s >> 8) / 16777216.0f;
+    }
+
+  if (!load_models (models_dir, models))
+    {
+      status = DR_EXIT_USAGE;
+      goto out;
+    }
+  for (int t = 0; t < n_threads; t++)
+    {
+      NnError err = { 0 };
+      if (nn_workspace_new (&ws[t], &err) != NN_OK)
+        {
+          g_printerr ("damage-review: %s\n", err.message);
+          status = DR_EXIT_FAILED;
+          goto out;
+        }
+      /* Contiguous model ranges: with 2 workers, models 0-1 and 2-3. */
+      workers[t] = (BenchWorker) {
+        .models = models, .ws = ws[t], .input = input,
+        .first = t * N_MODELS / n_threads,
+        .count = (t + 1) * N_MODELS / n_threads - t * N_MODELS / n_threads,
+        .logits = logits + (gsize) t * N_OUT,
+      };
+    }
+
+  for (int r = -1; r < repeat; r++)
+    {
+      double *rows = stage + (gsize) (r < 0 ? 0 : r) * N_MODELS * NN_UNET_STAGES;
+      for (int t = 0; t < n_threads; t++)
+        workers[t].stage_seconds = rows;
+      double sec = bench_pass (workers, n_threads);
+      if (sec < 0)
+        {
+          status = DR_EXIT_FAILED;
+          goto out;
+        }
+      if (r >= 0)
+        pass[r] = sec;
+    }
+
+  cpu = cpu_model_name ();
+  printf (_("CPU: %s (%d online)\n"), cpu, (int) g_get_num_processors ());
+  printf (_("Models: %s\n"), models_dir ? models_dir : _("random weights (seeds 1–4)"));
+  printf (_("Workers: %d, one model at a time each, BLAS single-threaded; workspace %.1f MB "
+            "each\n"), n_threads, (double) nn_workspace_bytes (ws[0]) / 1e6);
+  printf (_("Per-stage time, median over %d model runs (ms):\n"), repeat * N_MODELS);
+  double *col = g_new (double, (gsize) repeat * N_MODELS);
+  double model_total = 0;
+  for (int st = 0; st < NN_UNET_STAGES; st++)
+    {
+      for (int i = 0; i < repeat * N_MODELS; i++)
+        col[i] = stage[(gsize) i * NN_UNET_STAGES + st];
+      double m = median (col, repeat * N_MODELS);
+      model_total += m;
+      printf ("  %-10s %8.2f\n", nn_unet_stage_name (st), m * 1e3);
+    }
+  g_free (col);
+  printf (_("  %-10s %8.2f (sum of stage medians, one model)\n"), _("total"), model_total * 1e3);
+  double best = pass[0];
+  for (int r = 1; r < repeat; r++)
+    best = MIN (best, pass[r]);
+  double med = median (pass, repeat);
+  printf (_("Four-model pass: median %.4f s, min %.4f s over %d runs\n"), med, best, repeat);
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  printf (_("Peak RSS: %.1f MB\n"), (double) ru.ru_maxrss / 1024.0);
+
+out:
+  for (int i = 0; i < N_MODELS; i++)
+    {
+      nn_unet_free (models[i]);
+      nn_workspace_free (ws[i]);
+    }
+  g_free (input);
+  g_free (logits);
+  g_free (stage);
+  g_free (pass);
+  return status;
+}

@@ -1,0 +1,126 @@
+/* dr-cli-export.c — `damage-review export PROJECT --out DIR`: writes the reviewed masks as a
+ * training set (COCO and/or PNG), verifies it by re-reading, and only then puts it in place. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "dr-cli.h"
+#include "dr-cli-commands.h"
+#include "dr-export.h"
+
+/* Redraws a percentage on stderr when it is a terminal. */
+static void
+on_progress (double fraction, gpointer user_data)
+{
+  int *last = user_data;
+  int percent = (int) (fraction * 100.0);
+  if (percent == *last)
+    return;
+  *last = percent;
+  /* TRANSLATORS: progress of `damage-review export`; %d is a percentage. */
+  fprintf (stderr, _("\rExporting and verifying… %3d%%"), percent);
+  if (percent == 100)
+    fputc ('\n', stderr);
+}
+
+/* Parses "coco", "png" or "both". */
+static gboolean
+parse_format (const char *text, DrExportFormat *format)
+{
+  if (g_strcmp0 (text, "coco") == 0)
+    *format = DR_EXPORT_FORMAT_COCO;
+  else if (g_strcmp0 (text, "png") == 0)
+    *format = DR_EXPORT_FORMAT_PNG;
+  else if (g_strcmp0 (text, "both") == 0)
+    *format = DR_EXPORT_FORMAT_BOTH;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Exit codes: 0 exported and verified; 1 the project could not be read or the export failed
+ * (nothing is left at DIR); 2 bad usage. */
+int
+dr_cli_export (int argc, char **argv)
+{
+  g_autofree char *out = NULL, *format_text = NULL;
+  double split = 0.0;
+  gint64 seed = 0;
+  gboolean reviewed_only = FALSE;
+  const GOptionEntry entries[] = {
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+      N_("Write the dataset to this new (or empty) folder"), N_("DIR") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
+      N_("coco, png or both (default both)"), N_("FORMAT") },
+    { "split", 's', 0, G_OPTION_ARG_DOUBLE, &split,
+      N_("Share of claims for the validation set, 0–1 (default 0: all in train)"), N_("F") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      N_("Seed of the claim split (default 0); the same seed gives the same split"), N_("N") },
+    { "reviewed-only", 0, 0, G_OPTION_ARG_NONE, &reviewed_only,
+      N_("Export only photos with a verdict on all four damage types"), NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT"));
+  g_option_context_set_summary (context,
+                                _("Export reviewed masks as COCO instance JSON (RLE) and/or PNG "
+                                  "masks with a manifest, split by claim, verified pixel for "
+                                  "pixel before it is put in place."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "damage-review export: %s\n", error->message);
+      return DR_EXIT_USAGE;
+    }
+  DrExportFormat format = DR_EXPORT_FORMAT_BOTH;
+  if (argc != 2 || out == NULL)
+    {
+      fprintf (stderr, "damage-review export: %s\n", _("expected a project and --out DIR"));
+      return DR_EXIT_USAGE;
+    }
+  if (format_text != NULL && !parse_format (format_text, &format))
+    {
+      fprintf (stderr, "damage-review export: %s\n", _("--format must be coco, png or both"));
+      return DR_EXIT_USAGE;
+    }
+  if (!(split >= 0.0 && split <= 1.0) || seed < 0)
+    {
+      fprintf (stderr, "damage-review export: %s\n",
+               _("--split must be between 0 and 1 and --seed not negative"));
+      return DR_EXIT_USAGE;
+    }
+
+  g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_EXISTING, &error);
+  if (project == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return DR_EXIT_FAILED;
+    }
+  g_autoptr (GPtrArray) items = dr_export_load_items (project, &error);
+  if (items == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return DR_EXIT_FAILED;
+    }
+  DrExportOptions options = { format, split, (guint64) seed, reviewed_only };
+  DrExportSummary summary;
+  int last = -1;
+  gboolean tty = isatty (fileno (stderr));
+  if (!dr_export_run (items, out, &options, tty ? on_progress : NULL, &last, NULL, &summary,
+                      &error))
+    {
+      if (tty && last >= 0 && last < 100)
+        fputc ('\n', stderr);
+      fprintf (stderr, "%s\n", error->message);
+      return DR_EXIT_FAILED;
+    }
+  /* TRANSLATORS: summary of `damage-review export`; counts, then the folder. */
+  printf (_("%u images (%u train, %u val), %u annotations, %u unreviewed left out; verified and "
+            "written to %s\n"),
+          summary.n_images, summary.n_train, summary.n_val, summary.n_annotations,
+          summary.n_skipped, out);
+  return DR_EXIT_OK;
+}

@@ -1,0 +1,430 @@
+/* dr-export-coco.c — COCO instance JSON (compressed RLE, one annotation per 8-connected
+ * component, iscrowd 0) and its re-read check. */
+#include "dr-export-private.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "dr-mask-components.h"
+#include "dr-json.h"
+#include "dr-store-error.h"
+
+/* Path of the COCO file of @split under @dir. */
+static char *
+coco_path (const char *dir, const char *split)
+{
+  g_autofree char *name = g_strdup_printf ("instances_%s.json", split);
+  return g_build_filename (dir, "annotations", name, NULL);
+}
+
+/* Adds "name": string-or-null. */
+static void
+add_nullable_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* The images[] record: COCO's id/width/height/file_name plus claim, sha256, reviewer, and per
+ * category name the verdict and the model SHA-256. */
+static void
+add_image (JsonBuilder *b, const DrExportEntry *e)
+{
+  const DrExportItem *item = e->item;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, item->photo_id);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, item->width);
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, item->height);
+  json_builder_set_member_name (b, "file_name");
+  json_builder_add_string_value (b, e->image_name);
+  add_nullable_string (b, "claim", item->claim);
+  add_nullable_string (b, "sha256", item->sha256);
+  add_nullable_string (b, "reviewer", item->reviewer);
+  json_builder_set_member_name (b, "verdicts");
+  json_builder_begin_object (b);
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      json_builder_set_member_name (b, dr_export_category_name (d));
+      json_builder_add_string_value (b, dr_export_item_verdict (item, d));
+    }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "model_sha256");
+  json_builder_begin_object (b);
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    add_nullable_string (b, dr_export_category_name (d), item->model_sha256[d]);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+/* Appends one annotation per component of every layer of @e; *next_id is the next annotation id. */
+static gboolean
+add_annotations (JsonBuilder *b, const DrExportEntry *e, gint64 *next_id, GError **error)
+{
+  const DrExportItem *item = e->item;
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      if (dr_export_item_area (item, d) == 0)
+        continue;
+      g_autofree guint8 *mask = dr_export_item_decode (item, d);
+      g_autoptr (GPtrArray) parts = dr_mask_split_components (mask, item->width, item->height,
+                                                              error);
+      if (parts == NULL)
+        return FALSE;
+      for (guint k = 0; k < parts->len; k++)
+        {
+          const DrRle *rle = parts->pdata[k];
+          guint x, y, w, h;
+          dr_rle_get_bbox (rle, &x, &y, &w, &h);
+          g_autofree char *counts = dr_rle_to_string (rle);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_int_value (b, (*next_id)++);
+          json_builder_set_member_name (b, "image_id");
+          json_builder_add_int_value (b, item->photo_id);
+          json_builder_set_member_name (b, "category_id");
+          json_builder_add_int_value (b, d + 1);
+          json_builder_set_member_name (b, "segmentation");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "size");
+          json_builder_begin_array (b);
+          json_builder_add_int_value (b, item->height);
+          json_builder_add_int_value (b, item->width);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "counts");
+          json_builder_add_string_value (b, counts);
+          json_builder_end_object (b);
+          json_builder_set_member_name (b, "area");
+          json_builder_add_int_value (b, (gint64) dr_rle_get_area (rle));
+          json_builder_set_member_name (b, "bbox");
+          json_builder_begin_array (b);
+          json_builder_add_int_value (b, x);
+          json_builder_add_int_value (b, y);
+          json_builder_add_int_value (b, w);
+          json_builder_add_int_value (b, h);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "iscrowd");
+          json_builder_add_int_value (b, 0);
+          json_builder_end_object (b);
+        }
+    }
+  return TRUE;
+}
+
+/* Builds the whole document for @split and writes it in one g_file_set_contents call. */
+gboolean
+dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
+                      guint *n_annotations, GError **error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "info");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "description");
+  json_builder_add_string_value (b, "Damage Review export");
+  json_builder_set_member_name (b, "split");
+  json_builder_add_string_value (b, split);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format_iso8601 (now);
+  json_builder_set_member_name (b, "date_created");
+  json_builder_add_string_value (b, date);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "licenses");
+  json_builder_begin_array (b);
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "categories");
+  json_builder_begin_array (b);
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, d + 1);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, dr_export_category_name (d));
+      json_builder_set_member_name (b, "supercategory");
+      json_builder_add_string_value (b, "damage");
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "images");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const DrExportEntry *e = entries->pdata[i];
+      if (strcmp (e->split, split) == 0)
+        add_image (b, e);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "annotations");
+  json_builder_begin_array (b);
+  gint64 next_id = 1;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const DrExportEntry *e = entries->pdata[i];
+      if (strcmp (e->split, split) == 0 && !add_annotations (b, e, &next_id, error))
+        return FALSE;
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  gsize len;
+  g_autofree char *text = json_generator_to_data (gen, &len);
+  g_autofree char *path = coco_path (dir, split);
+  g_autoptr (GError) local = NULL;
+  if (!g_file_set_contents (path, text, (gssize) len, &local))
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: %s", path, local->message);
+      return FALSE;
+    }
+  *n_annotations += (guint) (next_id - 1);
+  return TRUE;
+}
+
+/* Sets a one-line CORRUPT error about @path and returns FALSE. */
+G_GNUC_PRINTF (3, 4)
+static gboolean
+fail (GError **error, const char *path, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: %s", path, reason);
+  return FALSE;
+}
+
+/* Object element @i of @arr, or NULL. */
+static JsonObject *
+get_object_element (JsonArray *arr, guint i)
+{
+  JsonNode *node = json_array_get_element (arr, i);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Checks the categories list is exactly ids 1–4 with our names and supercategory "damage". */
+static gboolean
+check_categories (JsonObject *root, const char *path, GError **error)
+{
+  JsonArray *cats = dr_json_member_array (root, "categories");
+  if (cats == NULL || json_array_get_length (cats) != DR_N_DAMAGE)
+    return fail (error, path, "categories must list the %d damage types", DR_N_DAMAGE);
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      JsonObject *c = get_object_element (cats, d);
+      gint64 id;
+      if (c == NULL || !dr_json_member_int (c, "id", FALSE, &id) || id != d + 1
+          || g_strcmp0 (dr_json_member_string (c, "name"),
+                        dr_export_category_name (d)) != 0
+          || g_strcmp0 (dr_json_member_string (c, "supercategory"),
+                        "damage") != 0)
+        return fail (error, path, "category %d is not {id %d, %s, damage}", d + 1, d + 1,
+                     dr_export_category_name (d));
+    }
+  return TRUE;
+}
+
+/* Decodes one annotation and checks it against COCO's rules and ours: integer ids, size
+ * [h, w], compressed string counts, iscrowd 0, area = pixel count > 0, tight bbox, one
+ * 8-connected component. Returns the decoded mask (width × height) or NULL. */
+static guint8 *
+check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, gint64 ann_id,
+                  GError **error)
+{
+  gint64 crowd, area, v;
+  JsonObject *seg = dr_json_member_object (ann, "segmentation");
+  JsonArray *size = seg != NULL ? dr_json_member_array (seg, "size") : NULL;
+  JsonNode *counts = seg != NULL ? json_object_get_member (seg, "counts") : NULL;
+  if (!dr_json_member_int (ann, "iscrowd", FALSE, &crowd) || crowd != 0)
+    return fail (error, path, "annotation %" G_GINT64_FORMAT ": iscrowd must be 0", ann_id), NULL;
+  if (size == NULL || json_array_get_length (size) != 2 || counts == NULL
+      || !JSON_NODE_HOLDS_VALUE (counts) || json_node_get_value_type (counts) != G_TYPE_STRING)
+    return fail (error, path, "annotation %" G_GINT64_FORMAT ": segmentation is not "
+                 "{size: [h, w], counts: string}", ann_id), NULL;
+  gint64 h = -1, w = -1;
+  dr_json_array_int (size, 0, &h);
+  dr_json_array_int (size, 1, &w);
+  if (h != item->height || w != item->width)
+    return fail (error, path, "annotation %" G_GINT64_FORMAT ": size [%" G_GINT64_FORMAT ", %"
+                 G_GINT64_FORMAT "] is not the photo's [%u, %u]", ann_id, h, w, item->height,
+                 item->width), NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (DrRle) rle = dr_rle_new_from_string (json_node_get_string (counts), item->height,
+                                                  item->width, &local);
+  if (rle == NULL)
+    return fail (error, path, "annotation %" G_GINT64_FORMAT ": %s", ann_id, local->message),
+           NULL;
+  if (!dr_json_member_int (ann, "area", FALSE, &area) || area <= 0
+      || (guint64) area != dr_rle_get_area (rle))
+    return fail (error, path, "annotation %" G_GINT64_FORMAT ": area is not the mask's %"
+                 G_GUINT64_FORMAT " pixels", ann_id, dr_rle_get_area (rle)), NULL;
+  JsonArray *bbox = dr_json_member_array (ann, "bbox");
+  guint bx, by, bw, bh;
+  dr_rle_get_bbox (rle, &bx, &by, &bw, &bh);
+  guint want[4] = { bx, by, bw, bh };
+  if (bbox == NULL || json_array_get_length (bbox) != 4)
+    return fail (error, path, "annotation %" G_GINT64_FORMAT ": bbox is not [x, y, w, h]",
+                 ann_id), NULL;
+  for (guint k = 0; k < 4; k++)
+    {
+      if (!dr_json_array_int (bbox, k, &v) || v != want[k])
+        return fail (error, path, "annotation %" G_GINT64_FORMAT ": bbox is not the tight box "
+                     "[%u, %u, %u, %u]", ann_id, bx, by, bw, bh), NULL;
+    }
+  guint8 *mask = g_malloc0 ((gsize) item->width * item->height);
+  dr_rle_to_mask (rle, mask);
+  /* Connectivity is checked on the bbox crop only: everything outside it is background. */
+  g_autofree guint8 *crop = g_malloc ((gsize) bw * bh);
+  g_autofree guint32 *labels = g_new (guint32, (gsize) bw * bh);
+  for (guint y = 0; y < bh; y++)
+    memcpy (crop + (gsize) y * bw, mask + (gsize) (by + y) * item->width + bx, bw);
+  if (dr_mask_label_components (crop, bw, bh, labels) != 1)
+    {
+      g_free (mask);
+      return fail (error, path, "annotation %" G_GINT64_FORMAT ": not one 8-connected "
+                   "component", ann_id), NULL;
+    }
+  return mask;
+}
+
+/* Checks one image's annotations: their per-category union equals the item's layers exactly and
+ * no two annotations of a category overlap. */
+static gboolean
+check_image_masks (const DrExportItem *item, GPtrArray *anns, const char *path, GError **error)
+{
+  gsize n = (gsize) item->width * item->height;
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      g_autofree guint8 *uni = g_malloc0 (n);
+      for (guint k = 0; anns != NULL && k < anns->len; k++)
+        {
+          JsonObject *ann = anns->pdata[k];
+          gint64 cat, id = 0;
+          dr_json_member_int (ann, "id", FALSE, &id);
+          if (!dr_json_member_int (ann, "category_id", FALSE, &cat) || cat < 1 || cat > DR_N_DAMAGE)
+            return fail (error, path, "annotation %" G_GINT64_FORMAT ": category_id must be "
+                         "1–%d", id, DR_N_DAMAGE);
+          if (cat != d + 1)
+            continue;
+          g_autofree guint8 *m = check_annotation (ann, item, path, id, error);
+          if (m == NULL)
+            return FALSE;
+          for (gsize i = 0; i < n; i++)
+            {
+              if (m[i] && uni[i])
+                return fail (error, path, "annotation %" G_GINT64_FORMAT " overlaps another %s "
+                             "annotation", id, dr_export_category_name (d));
+              uni[i] |= m[i];
+            }
+        }
+      g_autofree guint8 *want = dr_export_item_decode (item, d);
+      for (gsize i = 0; i < n; i++)
+        if ((uni[i] != 0) != (want[i] != 0))
+          return fail (error, path, "image %" G_GINT64_FORMAT ": %s pixel (%zu, %zu) is %d in "
+                       "the annotations but %d in the project", item->photo_id,
+                       dr_export_category_name (d), i % item->width, i / item->width,
+                       uni[i] != 0, want[i] != 0);
+    }
+  return TRUE;
+}
+
+/* Parses the file back with json-glib and checks structure, images and every mask. */
+gboolean
+dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, GError **error)
+{
+  g_autofree char *path = coco_path (dir, split);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
+  if (!json_parser_load_from_file (parser, path, &local))
+    return fail (error, path, "%s", local->message);
+  JsonNode *root_node = json_parser_get_root (parser);
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    return fail (error, path, "top level is not an object");
+  JsonObject *root = json_node_get_object (root_node);
+  if (!check_categories (root, path, error))
+    return FALSE;
+  JsonArray *images = dr_json_member_array (root, "images");
+  JsonArray *anns = dr_json_member_array (root, "annotations");
+  if (images == NULL || anns == NULL)
+    return fail (error, path, "images and annotations must be lists");
+
+  /* Expected images of this split by id. */
+  g_autoptr (GHashTable) expected = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      DrExportEntry *e = entries->pdata[i];
+      if (strcmp (e->split, split) == 0)
+        g_hash_table_insert (expected, (gpointer) &e->item->photo_id, e);
+    }
+  if (json_array_get_length (images) != g_hash_table_size (expected))
+    return fail (error, path, "%u images listed, %u expected", json_array_get_length (images),
+                 g_hash_table_size (expected));
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < json_array_get_length (images); i++)
+    {
+      JsonObject *img = get_object_element (images, i);
+      gint64 id, w, h;
+      if (img == NULL || !dr_json_member_int (img, "id", FALSE, &id)
+          || !dr_json_member_int (img, "width", FALSE, &w)
+          || !dr_json_member_int (img, "height", FALSE, &h))
+        return fail (error, path, "images[%u] lacks integer id, width or height", i);
+      DrExportEntry *e = g_hash_table_lookup (expected, &id);
+      if (e == NULL || g_hash_table_contains (seen, &id))
+        return fail (error, path, "image id %" G_GINT64_FORMAT " is unexpected or repeated", id);
+      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+      if (w != e->item->width || h != e->item->height
+          || g_strcmp0 (dr_json_member_string (img, "file_name"),
+                        e->image_name) != 0)
+        return fail (error, path, "image %" G_GINT64_FORMAT ": file_name or size differ from "
+                     "the project", id);
+    }
+
+  /* Annotations grouped by image; ids must be unique integers. */
+  g_autoptr (GHashTable) by_image = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                           (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) ann_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                         NULL);
+  for (guint i = 0; i < json_array_get_length (anns); i++)
+    {
+      JsonObject *ann = get_object_element (anns, i);
+      gint64 id, image_id;
+      if (ann == NULL || !dr_json_member_int (ann, "id", FALSE, &id)
+          || !dr_json_member_int (ann, "image_id", FALSE, &image_id))
+        return fail (error, path, "annotations[%u] lacks integer id or image_id", i);
+      DrExportEntry *e = g_hash_table_lookup (expected, &image_id);
+      if (e == NULL || g_hash_table_contains (ann_ids, &id))
+        return fail (error, path, "annotation %" G_GINT64_FORMAT ": repeated id or unknown "
+                     "image %" G_GINT64_FORMAT, id, image_id);
+      g_hash_table_add (ann_ids, g_memdup2 (&id, sizeof id));
+      GPtrArray *list = g_hash_table_lookup (by_image, &e->item->photo_id);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (by_image, (gpointer) &e->item->photo_id, list);
+        }
+      g_ptr_array_add (list, ann);
+    }
+
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const DrExportEntry *e = value;
+      if (!check_image_masks (e->item, g_hash_table_lookup (by_image, &e->item->photo_id), path,
+                              error))
+        return FALSE;
+    }
+  return TRUE;
+}

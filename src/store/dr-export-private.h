@@ -1,0 +1,69 @@
+/* dr-export-private.h — the export plan shared by the writers and the verifier. */
+#pragma once
+
+#include "dr-export.h"
+
+G_BEGIN_DECLS
+
+/* One photo as it will appear in the dataset. Strings are owned by the entry; @item is borrowed. */
+typedef struct {
+  const DrExportItem *item;
+  const char *split;                /* "train" or "val" (static) */
+  char *image_name;                 /* file name under images/ */
+  char *mask_name[DR_N_DAMAGE];     /* file name under masks/ */
+} DrExportEntry;
+
+/* Validates @items and decides what is exported where: applies reviewed_only, assigns splits
+ * by claim, picks unique file names. Returns DrExportEntry pointers in item order, or NULL with
+ * @error when an item is inconsistent (mask size differs from the photo size, bad id, …).
+ * *n_skipped receives the number of items left out by reviewed_only. */
+GPtrArray *dr_export_plan (GPtrArray              *items,
+                           const DrExportOptions  *options,
+                           guint                  *n_skipped,
+                           GError                **error);
+
+/* Whether @item has a verdict other than unreviewed on all four layers. */
+gboolean dr_export_item_is_reviewed (const DrExportItem *item);
+
+/* The verdict id of layer @d of @item (never NULL). */
+const char *dr_export_item_verdict (const DrExportItem *item, DrDamage d);
+
+/* Row-major 0/1 mask of layer @d of @item, width × height bytes, newly allocated. */
+guint8 *dr_export_item_decode (const DrExportItem *item, DrDamage d);
+
+/* Foreground pixel count of layer @d of @item. */
+guint64 dr_export_item_area (const DrExportItem *item, DrDamage d);
+
+/* COCO: writes annotations/instances_@split.json under @dir for the entries of that split;
+ * adds the number of annotations written to *n_annotations. */
+gboolean dr_export_coco_write (GPtrArray   *entries,
+                               const char  *split,
+                               const char  *dir,
+                               guint       *n_annotations,
+                               GError     **error);
+
+/* COCO: re-reads annotations/instances_@split.json and checks it against the entries. */
+gboolean dr_export_coco_verify (GPtrArray   *entries,
+                                const char  *split,
+                                const char  *dir,
+                                GError     **error);
+
+/* PNG: writes the four mask PNGs of @entry under @dir/masks. */
+gboolean dr_export_png_write (const DrExportEntry *entry, const char *dir, GError **error);
+
+/* PNG: decodes the four mask PNGs of @entry with libpng and compares them with the item. */
+gboolean dr_export_png_verify (const DrExportEntry *entry, const char *dir, GError **error);
+
+/* Manifest: writes manifest.csv and manifest.json under @dir. */
+gboolean dr_export_manifest_write (GPtrArray             *entries,
+                                   const DrExportOptions *options,
+                                   const char            *dir,
+                                   GError               **error);
+
+/* Manifest: parses both manifests back and checks every row against the entries. */
+gboolean dr_export_manifest_verify (GPtrArray             *entries,
+                                    const DrExportOptions *options,
+                                    const char            *dir,
+                                    GError               **error);
+
+G_END_DECLS

@@ -1,0 +1,166 @@
+/* dr-export-source.c — what a project says should be exported: one DrExportItem per readable
+ * photo.
+ *
+ * Per photo × damage type:
+ *  - verdict: the newest reviews row ("unreviewed" when there is none);
+ *  - mask: empty when that verdict is "rejected" (a false positive) or "none" (confirmed
+ *    absent); otherwise the head revision when the head names one, otherwise the current
+ *    model's prediction, otherwise empty;
+ *  - model SHA-256: the one the newest review recorded, otherwise the current model's when it
+ *    has a prediction for this photo.
+ * The reviewer is the author of the photo's newest review. Photo paths stored relative are
+ * resolved against the project file's folder.
+ */
+#include "dr-export.h"
+
+#include <string.h>
+
+#include "dr-project.h"
+#include "dr-store-error.h"
+
+/* Text column @col of the current row, duplicated (NULL stays NULL). */
+static char *
+column_dup (sqlite3_stmt *stmt, int col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+}
+
+/* Steps a single-row query: TRUE with a row, FALSE with none (error unset) or on error (set). */
+static gboolean
+step_row (DrProject *project, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    dr_project_set_db_error (project, error, "reading the export data");
+  return FALSE;
+}
+
+/* Parses a stored mask string of the photo's size, naming project, photo and layer on error. */
+static DrRle *
+parse_mask (DrProject *project, const DrExportItem *item, DrDamage d, const char *rle,
+            GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  DrRle *mask = dr_rle_new_from_string (rle, item->height, item->width, &local);
+  if (mask == NULL)
+    g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: photo %" G_GINT64_FORMAT
+                 " %s layer: %s", dr_project_get_path (project), item->photo_id,
+                 dr_damage_to_string (d), local->message);
+  return mask;
+}
+
+/* Fills verdict, mask and model of layer @d of @item; records the newest review time. */
+static gboolean
+load_layer (DrProject *project, DrExportItem *item, DrDamage d, gint64 *newest_review,
+            GError **error)
+{
+  /* The newest verdict of this layer. */
+  g_autoptr (DrStatement) rev = dr_project_prepare (project,
+    "SELECT verdict, author, model_sha256, id FROM reviews"
+    " WHERE photo_id = ?1 AND damage = ?2 ORDER BY id DESC LIMIT 1", error);
+  if (rev == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (rev, 1, item->photo_id);
+  sqlite3_bind_int (rev, 2, d);
+  if (step_row (project, rev, error))
+    {
+      item->verdict[d] = column_dup (rev, 0);
+      item->model_sha256[d] = column_dup (rev, 2);
+      gint64 id = sqlite3_column_int64 (rev, 3);
+      if (id > *newest_review)
+        {
+          *newest_review = id;
+          g_free (item->reviewer);
+          item->reviewer = column_dup (rev, 1);
+        }
+    }
+  else if (error != NULL && *error != NULL)
+    return FALSE;
+  const char *verdict = item->verdict[d] != NULL ? item->verdict[d] : "unreviewed";
+
+  /* The current model's prediction (its mask is the fallback, its hash the default model). */
+  g_autoptr (DrStatement) pred = dr_project_prepare (project,
+    "SELECT pr.rle, pr.model_sha256 FROM predictions pr"
+    " JOIN models m ON m.damage = pr.damage AND m.sha256 = pr.model_sha256 AND m.current = 1"
+    " WHERE pr.photo_id = ?1 AND pr.damage = ?2", error);
+  if (pred == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (pred, 1, item->photo_id);
+  sqlite3_bind_int (pred, 2, d);
+  g_autofree char *pred_rle = NULL;
+  if (step_row (project, pred, error))
+    {
+      pred_rle = column_dup (pred, 0);
+      if (item->model_sha256[d] == NULL)
+        item->model_sha256[d] = column_dup (pred, 1);
+    }
+  else if (error != NULL && *error != NULL)
+    return FALSE;
+
+  if (strcmp (verdict, "rejected") == 0 || strcmp (verdict, "none") == 0)
+    return TRUE;
+
+  /* The head revision, when the head names one. */
+  g_autoptr (DrStatement) head = dr_project_prepare (project,
+    "SELECT r.rle FROM heads h JOIN revisions r ON r.id = h.revision_id"
+    " WHERE h.photo_id = ?1 AND h.damage = ?2", error);
+  if (head == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (head, 1, item->photo_id);
+  sqlite3_bind_int (head, 2, d);
+  g_autofree char *head_rle = NULL;
+  if (step_row (project, head, error))
+    head_rle = column_dup (head, 0);
+  else if (error != NULL && *error != NULL)
+    return FALSE;
+
+  const char *rle = head_rle != NULL ? head_rle : pred_rle;
+  if (rle == NULL)
+    return TRUE;
+  item->mask[d] = parse_mask (project, item, d, rle, error);
+  return item->mask[d] != NULL;
+}
+
+/* One item per photo without a read error, in photo id order. */
+GPtrArray *
+dr_export_load_items (DrProject *project, GError **error)
+{
+  g_autoptr (DrStatement) photos = dr_project_prepare (project,
+    "SELECT p.id, c.name, p.path, p.sha256, p.width, p.height FROM photos p"
+    " JOIN claims c ON c.id = p.claim_id WHERE p.error IS NULL ORDER BY p.id", error);
+  if (photos == NULL)
+    return NULL;
+  g_autofree char *base = g_path_get_dirname (dr_project_get_path (project));
+  g_autoptr (GPtrArray) items =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_export_item_free);
+  int rc;
+  while ((rc = sqlite3_step (photos)) == SQLITE_ROW)
+    {
+      DrExportItem *item = dr_export_item_new ();
+      g_ptr_array_add (items, item);
+      item->photo_id = sqlite3_column_int64 (photos, 0);
+      item->claim = column_dup (photos, 1);
+      const char *path = (const char *) sqlite3_column_text (photos, 2);
+      item->path = g_path_is_absolute (path) ? g_strdup (path)
+                                             : g_build_filename (base, path, NULL);
+      item->sha256 = column_dup (photos, 3);
+      item->width = (guint) sqlite3_column_int64 (photos, 4);
+      item->height = (guint) sqlite3_column_int64 (photos, 5);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dr_project_set_db_error (project, error, "reading photos");
+      return NULL;
+    }
+  sqlite3_reset (photos);
+  for (guint i = 0; i < items->len; i++)
+    {
+      gint64 newest = 0;
+      for (int d = 0; d < DR_N_DAMAGE; d++)
+        if (!load_layer (project, items->pdata[i], d, &newest, error))
+          return NULL;
+    }
+  return g_steal_pointer (&items);
+}

@@ -1,0 +1,214 @@
+/* dr-import-aihub.c — AI Hub damage label files → per-damage ground-truth masks. */
+#include "dr-import-aihub.h"
+
+#include "dr-json.h"
+#include "dr-store-error.h"
+
+/* Sets a CORRUPT error "PATH: reason" and returns NULL. */
+G_GNUC_PRINTF (3, 4)
+static gpointer
+fail (GError **error, const char *path, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: %s", path, reason);
+  return NULL;
+}
+
+/* Builds a DrGroundTruth from one `images` object. */
+static DrGroundTruth *
+read_image (JsonNode *node, const char *path, GError **error)
+{
+  JsonObject *img = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  gint64 w, h, id = 0;
+  const char *name = img != NULL ? dr_json_member_string (img, "file_name") : NULL;
+  if (img == NULL || name == NULL || !dr_json_member_int (img, "width", TRUE, &w)
+      || !dr_json_member_int (img, "height", TRUE, &h))
+    return fail (error, path, "an image lacks file_name, width or height");
+  if (json_object_has_member (img, "id") && !dr_json_member_int (img, "id", TRUE, &id))
+    return fail (error, path, "image %s has a non-integer id", name);
+  if (w <= 0 || h <= 0 || w > G_MAXINT || h > G_MAXINT)
+    return fail (error, path, "image %s has an impossible size %" G_GINT64_FORMAT " × %"
+                 G_GINT64_FORMAT, name, w, h);
+  return dr_ground_truth_new (name, id, (guint) w, (guint) h, path, error);
+}
+
+/* Depth of nested lists along first elements: [[[[1, 2]]]] is 4. */
+static int
+first_depth (JsonNode *node)
+{
+  int depth = 0;
+  while (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      depth++;
+      node = json_array_get_length (a) > 0 ? json_array_get_element (a, 0) : NULL;
+    }
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? depth : -1;
+}
+
+/* Paints every polygon of one annotation's segmentation into layer @damage. Returns the number
+ * of polygons (0 when the list is empty) or -1 with @error. */
+static int
+paint_segmentation (JsonNode *seg, DrDamage damage, DrGroundTruth *gt, DrGroundTruthCanvas *canvas,
+                    gsize *budget, const char *where, GError **error)
+{
+  if (seg == NULL || !JSON_NODE_HOLDS_ARRAY (seg))
+    {
+      fail (error, where, "segmentation is not a list");
+      return -1;
+    }
+  JsonArray *top = json_node_get_array (seg);
+  if (json_array_get_length (top) == 0)
+    return 0;
+  int depth = first_depth (seg);
+  if (depth < 2 || depth > 4)
+    {
+      fail (error, where, "segmentation is not polygons → rings → [x, y] points");
+      return -1;
+    }
+  guint n_polys = json_array_get_length (top);
+  for (guint p = 0; p < n_polys; p++)
+    {
+      JsonNode *poly = json_array_get_element (top, p);
+      /* Depth 4: each element is a polygon (list of rings); depth 2–3: each element is a ring. */
+      JsonArray *rings = depth == 4 && JSON_NODE_HOLDS_ARRAY (poly)
+                         ? json_node_get_array (poly) : NULL;
+      guint n_rings = depth == 4 ? (rings != NULL ? json_array_get_length (rings) : 0) : 1;
+      if (depth == 4 && (rings == NULL || n_rings == 0))
+        {
+          fail (error, where, "polygon %u has no ring", p);
+          return -1;
+        }
+      g_autoptr (GPtrArray) xy = g_ptr_array_new_with_free_func (g_free);
+      g_autofree gsize *counts = g_new (gsize, n_rings);
+      for (guint r = 0; r < n_rings; r++)
+        {
+          JsonNode *ring = depth == 4 ? json_array_get_element (rings, r) : poly;
+          double *pts = dr_ground_truth_read_ring (ring, depth >= 3, gt, &counts[r], budget,
+                                                   where, error);
+          if (pts == NULL)
+            return -1;
+          g_ptr_array_add (xy, pts);
+        }
+      dr_ground_truth_canvas_add_polygon (canvas, damage, (const double *const *) xy->pdata,
+                                          counts, n_rings);
+    }
+  return (int) n_polys;
+}
+
+/* Adds a warning line when the caller collects them. */
+G_GNUC_PRINTF (2, 3)
+static void
+warn (GPtrArray *warnings, const char *format, ...)
+{
+  if (warnings == NULL)
+    return;
+  va_list args;
+  va_start (args, format);
+  g_ptr_array_add (warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* Parses the whole file, then paints annotation by annotation. */
+GPtrArray *
+dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return fail (error, path, "top level is not an object");
+  JsonObject *obj = json_node_get_object (root);
+
+  g_autoptr (GPtrArray) gts =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_free);
+  JsonNode *images = json_object_get_member (obj, "images");
+  if (images != NULL && JSON_NODE_HOLDS_OBJECT (images))
+    {
+      DrGroundTruth *gt = read_image (images, path, error);
+      if (gt == NULL)
+        return NULL;
+      g_ptr_array_add (gts, gt);
+    }
+  else if (images != NULL && JSON_NODE_HOLDS_ARRAY (images))
+    {
+      JsonArray *list = json_node_get_array (images);
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          DrGroundTruth *gt = read_image (json_array_get_element (list, i), path, error);
+          if (gt == NULL)
+            return NULL;
+          g_ptr_array_add (gts, gt);
+        }
+    }
+  if (gts->len == 0)
+    return fail (error, path, "no images object or list: not an AI Hub label file");
+
+  JsonNode *anns_node = json_object_get_member (obj, "annotations");
+  if (anns_node == NULL || !JSON_NODE_HOLDS_ARRAY (anns_node))
+    return fail (error, path, "annotations is not a list");
+  JsonArray *anns = json_node_get_array (anns_node);
+
+  g_autoptr (GPtrArray) canvases =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_canvas_free);
+  for (guint i = 0; i < gts->len; i++)
+    g_ptr_array_add (canvases, dr_ground_truth_canvas_new (gts->pdata[i]));
+
+  gsize budget = DR_LABEL_MAX_POINTS;
+  for (guint i = 0; i < json_array_get_length (anns); i++)
+    {
+      JsonNode *an = json_array_get_element (anns, i);
+      if (!JSON_NODE_HOLDS_OBJECT (an))
+        return fail (error, path, "annotations[%u] is not an object", i);
+      JsonObject *ann = json_node_get_object (an);
+      gint64 ann_id = i, image_id;
+      dr_json_member_int (ann, "id", TRUE, &ann_id);
+      g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path, ann_id);
+
+      /* Which image: by image_id when present, the only image otherwise. */
+      guint target = 0;
+      if (dr_json_member_int (ann, "image_id", TRUE, &image_id))
+        {
+          gboolean found = FALSE;
+          for (guint k = 0; k < gts->len && !found; k++)
+            if (((DrGroundTruth *) gts->pdata[k])->label_id == image_id)
+              target = k, found = TRUE;
+          if (!found)
+            return fail (error, where, "image_id %" G_GINT64_FORMAT " is not in images", image_id);
+        }
+      else if (gts->len > 1)
+        return fail (error, where, "no image_id but the file lists %u images", gts->len);
+
+      const char *name = dr_json_member_string (ann, "damage");
+      DrDamage damage;
+      if (!dr_ground_truth_damage_from_name (name, &damage))
+        {
+          warn (warnings, "%s: unknown damage class “%s”, skipped", where,
+                name != NULL ? name : "(none)");
+          continue;
+        }
+      int n = paint_segmentation (json_object_get_member (ann, "segmentation"), damage,
+                                  gts->pdata[target], canvases->pdata[target], &budget, where,
+                                  error);
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        warn (warnings, "%s: no polygon, skipped", where);
+      ((DrGroundTruth *) gts->pdata[target])->n_regions[damage] += (guint) n;
+    }
+
+  for (guint i = 0; i < gts->len; i++)
+    if (!dr_ground_truth_canvas_finish (canvases->pdata[i], gts->pdata[i], error))
+      return NULL;
+  return g_steal_pointer (&gts);
+}
+
+/* Bounded JSON load, then the parse above. */
+GPtrArray *
+dr_import_aihub_load (const char *path, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
+  if (root == NULL)
+    return NULL;
+  return dr_import_aihub_parse (root, path, warnings, error);
+}

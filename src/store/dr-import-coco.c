@@ -1,0 +1,207 @@
+/* dr-import-coco.c — COCO polygons and RLE → per-damage ground-truth masks. */
+#include "dr-import-coco.h"
+
+#include "dr-json.h"
+#include "dr-store-error.h"
+
+/* Sets a CORRUPT error "PREFIX: reason" and returns NULL. */
+G_GNUC_PRINTF (3, 4)
+static gpointer
+fail (GError **error, const char *prefix, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: %s", prefix, reason);
+  return NULL;
+}
+
+/* Decodes an RLE segmentation object of @gt's size (compressed string or integer list). */
+static DrRle *
+read_rle (JsonObject *seg, const DrGroundTruth *gt, const char *where, GError **error)
+{
+  JsonArray *size = dr_json_member_array (seg, "size");
+  JsonNode *counts = json_object_get_member (seg, "counts");
+  if (size == NULL || json_array_get_length (size) != 2 || counts == NULL)
+    return fail (error, where, "RLE segmentation needs size [h, w] and counts");
+  gint64 h = -1, w = -1;
+  dr_json_array_int (size, 0, &h);
+  dr_json_array_int (size, 1, &w);
+  if (h != gt->height || w != gt->width)
+    return fail (error, where, "RLE size [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] is not the "
+                 "image's [%u, %u]", h, w, gt->height, gt->width);
+  g_autoptr (GError) local = NULL;
+  DrRle *rle = NULL;
+  if (JSON_NODE_HOLDS_VALUE (counts) && json_node_get_value_type (counts) == G_TYPE_STRING)
+    rle = dr_rle_new_from_string (json_node_get_string (counts), gt->height, gt->width, &local);
+  else if (JSON_NODE_HOLDS_ARRAY (counts))
+    {
+      JsonArray *list = json_node_get_array (counts);
+      guint n = json_array_get_length (list);
+      if ((guint64) n > (guint64) gt->width * gt->height + 1)
+        return fail (error, where, "more RLE counts than pixels");
+      g_autofree guint32 *c = g_new (guint32, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *e = json_array_get_element (list, i);
+          if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_INT64
+              || json_node_get_int (e) < 0 || json_node_get_int (e) > G_MAXUINT32)
+            return fail (error, where, "RLE count %u is not a non-negative integer", i);
+          c[i] = (guint32) json_node_get_int (e);
+        }
+      rle = dr_rle_new_from_counts (c, n, gt->height, gt->width, &local);
+    }
+  else
+    return fail (error, where, "RLE counts is neither a string nor a list");
+  if (rle == NULL)
+    return fail (error, where, "%s", local->message);
+  return rle;
+}
+
+/* Adds a warning line when the caller collects them. */
+G_GNUC_PRINTF (2, 3)
+static void
+warn (GPtrArray *warnings, const char *format, ...)
+{
+  if (warnings == NULL)
+    return;
+  va_list args;
+  va_start (args, format);
+  g_ptr_array_add (warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* Parses images and categories, then paints each annotation into its image's layer. */
+GPtrArray *
+dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return fail (error, path, "top level is not an object");
+  JsonObject *obj = json_node_get_object (root);
+  JsonArray *images = dr_json_member_array (obj, "images");
+  JsonArray *cats = dr_json_member_array (obj, "categories");
+  JsonArray *anns = dr_json_member_array (obj, "annotations");
+  if (images == NULL || cats == NULL || anns == NULL)
+    return fail (error, path, "images, categories and annotations must be lists: not a COCO file");
+
+  g_autoptr (GPtrArray) gts =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_free);
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < json_array_get_length (images); i++)
+    {
+      JsonNode *n = json_array_get_element (images, i);
+      JsonObject *img = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      gint64 id, w, h;
+      const char *name = img != NULL ? dr_json_member_string (img, "file_name") : NULL;
+      if (img == NULL || name == NULL || !dr_json_member_int (img, "id", FALSE, &id)
+          || !dr_json_member_int (img, "width", FALSE, &w)
+          || !dr_json_member_int (img, "height", FALSE, &h))
+        return fail (error, path, "images[%u] lacks an integer id, width, height or file_name", i);
+      if (w <= 0 || h <= 0 || w > G_MAXINT || h > G_MAXINT)
+        return fail (error, path, "image %s has an impossible size", name);
+      DrGroundTruth *gt = dr_ground_truth_new (name, id, (guint) w, (guint) h, path, error);
+      if (gt == NULL)
+        return NULL;
+      g_ptr_array_add (gts, gt);
+      if (g_hash_table_contains (by_id, &gt->label_id))
+        return fail (error, path, "image id %" G_GINT64_FORMAT " appears twice", id);
+      g_hash_table_insert (by_id, &gt->label_id, GUINT_TO_POINTER (i));
+    }
+
+  /* Category id → damage (+1, so 0 means "not one of ours"). */
+  g_autoptr (GHashTable) cat_damage = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                            g_free, NULL);
+  for (guint i = 0; i < json_array_get_length (cats); i++)
+    {
+      JsonNode *n = json_array_get_element (cats, i);
+      JsonObject *cat = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      gint64 id;
+      if (cat == NULL || !dr_json_member_int (cat, "id", FALSE, &id))
+        return fail (error, path, "categories[%u] lacks an integer id", i);
+      const char *name = dr_json_member_string (cat, "name");
+      DrDamage d;
+      gboolean ours = dr_ground_truth_damage_from_name (name, &d);
+      if (!ours)
+        warn (warnings, "%s: category %" G_GINT64_FORMAT " “%s” is not a damage type, its "
+              "annotations are skipped", path, id, name != NULL ? name : "(unnamed)");
+      g_hash_table_insert (cat_damage, g_memdup2 (&id, sizeof id),
+                           GINT_TO_POINTER (ours ? d + 1 : 0));
+    }
+
+  g_autoptr (GPtrArray) canvases =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_canvas_free);
+  for (guint i = 0; i < gts->len; i++)
+    g_ptr_array_add (canvases, dr_ground_truth_canvas_new (gts->pdata[i]));
+
+  gsize budget = DR_LABEL_MAX_POINTS;
+  for (guint i = 0; i < json_array_get_length (anns); i++)
+    {
+      JsonNode *an = json_array_get_element (anns, i);
+      JsonObject *ann = JSON_NODE_HOLDS_OBJECT (an) ? json_node_get_object (an) : NULL;
+      gint64 ann_id = i, image_id, cat_id;
+      if (ann == NULL)
+        return fail (error, path, "annotations[%u] is not an object", i);
+      dr_json_member_int (ann, "id", FALSE, &ann_id);
+      g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path, ann_id);
+      if (!dr_json_member_int (ann, "image_id", FALSE, &image_id)
+          || !dr_json_member_int (ann, "category_id", FALSE, &cat_id))
+        return fail (error, where, "lacks an integer image_id or category_id");
+      gpointer slot;
+      if (!g_hash_table_lookup_extended (by_id, &image_id, NULL, &slot))
+        return fail (error, where, "image_id %" G_GINT64_FORMAT " is not in images", image_id);
+      gpointer dv;
+      if (!g_hash_table_lookup_extended (cat_damage, &cat_id, NULL, &dv))
+        return fail (error, where, "category_id %" G_GINT64_FORMAT " is not in categories", cat_id);
+      if (GPOINTER_TO_INT (dv) == 0)
+        continue;
+      DrDamage damage = (DrDamage) (GPOINTER_TO_INT (dv) - 1);
+      DrGroundTruth *gt = gts->pdata[GPOINTER_TO_UINT (slot)];
+      DrGroundTruthCanvas *canvas = canvases->pdata[GPOINTER_TO_UINT (slot)];
+
+      JsonNode *seg = json_object_get_member (ann, "segmentation");
+      if (seg != NULL && JSON_NODE_HOLDS_OBJECT (seg))
+        {
+          g_autoptr (DrRle) rle = read_rle (json_node_get_object (seg), gt, where, error);
+          if (rle == NULL)
+            return NULL;
+          dr_ground_truth_canvas_add_rle (canvas, damage, rle);
+          gt->n_regions[damage]++;
+        }
+      else if (seg != NULL && JSON_NODE_HOLDS_ARRAY (seg))
+        {
+          JsonArray *polys = json_node_get_array (seg);
+          if (json_array_get_length (polys) == 0)
+            warn (warnings, "%s: no polygon, skipped", where);
+          for (guint p = 0; p < json_array_get_length (polys); p++)
+            {
+              gsize n;
+              g_autofree double *xy = dr_ground_truth_read_ring (json_array_get_element (polys, p),
+                                                                 FALSE, gt, &n, &budget, where,
+                                                                 error);
+              if (xy == NULL)
+                return NULL;
+              const double *rings[1] = { xy };
+              dr_ground_truth_canvas_add_polygon (canvas, damage, rings, &n, 1);
+              gt->n_regions[damage]++;
+            }
+        }
+      else
+        return fail (error, where, "segmentation is neither polygons nor RLE");
+    }
+
+  for (guint i = 0; i < gts->len; i++)
+    if (!dr_ground_truth_canvas_finish (canvases->pdata[i], gts->pdata[i], error))
+      return NULL;
+  return g_steal_pointer (&gts);
+}
+
+/* Bounded JSON load, then the parse above. */
+GPtrArray *
+dr_import_coco_load (const char *path, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
+  if (root == NULL)
+    return NULL;
+  return dr_import_coco_parse (root, path, warnings, error);
+}

@@ -1,0 +1,156 @@
+/* dr-label-import.c — format detection, stem matching and storing of ground truth. */
+#include "dr-label-import.h"
+
+#include <string.h>
+
+#include "dr-import-aihub.h"
+#include "dr-import-coco.h"
+#include "dr-json.h"
+#include "dr-store-error.h"
+
+typedef struct {
+  gint64 id;
+  char *path;
+  guint width, height;
+} PhotoRef;
+
+/* Frees a PhotoRef. */
+static void
+photo_ref_free (PhotoRef *p)
+{
+  g_free (p->path);
+  g_free (p);
+}
+
+/* Table stem → GPtrArray of PhotoRef for every readable photo. */
+static GHashTable *
+photos_by_stem (DrProject *project, GError **error)
+{
+  g_autoptr (DrStatement) stmt = dr_project_prepare (project,
+    "SELECT id, path, width, height FROM photos WHERE error IS NULL ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  g_autoptr (GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_ptr_array_unref);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PhotoRef *p = g_new0 (PhotoRef, 1);
+      p->id = sqlite3_column_int64 (stmt, 0);
+      p->path = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      p->width = (guint) sqlite3_column_int64 (stmt, 2);
+      p->height = (guint) sqlite3_column_int64 (stmt, 3);
+      char *stem = dr_ground_truth_stem (p->path);
+      GPtrArray *list = g_hash_table_lookup (table, stem);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func ((GDestroyNotify) photo_ref_free);
+          g_hash_table_insert (table, stem, list);
+        }
+      else
+        g_free (stem);
+      g_ptr_array_add (list, p);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dr_project_set_db_error (project, error, "reading photos");
+      return NULL;
+    }
+  return g_steal_pointer (&table);
+}
+
+/* Writes the four layers of @gt for photo @photo_id (empty layers as an all-background RLE). */
+static gboolean
+store_layers (DrProject *project, const DrGroundTruth *gt, gint64 photo_id, const char *source,
+              GError **error)
+{
+  g_autoptr (DrStatement) stmt = dr_project_prepare (project,
+    "INSERT OR REPLACE INTO ground_truth (photo_id, damage, source, rle, area, imported)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    return FALSE;
+  guint32 all = gt->width * gt->height;
+  g_autoptr (DrRle) empty = dr_rle_new_from_counts (&all, 1, gt->height, gt->width, error);
+  if (empty == NULL)
+    return FALSE;
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      const DrRle *mask = gt->mask[d] != NULL ? gt->mask[d] : empty;
+      g_autofree char *rle = dr_rle_to_string (mask);
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, photo_id);
+      sqlite3_bind_int (stmt, 2, d);
+      sqlite3_bind_text (stmt, 3, source, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, rle, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 5, (gint64) dr_rle_get_area (mask));
+      sqlite3_bind_int64 (stmt, 6, dr_project_now ());
+      if (!dr_project_step_done (project, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Matches every image and stores the matched ones inside one transaction. */
+static gboolean
+store_all (DrProject *project, GPtrArray *gts, const char *path, const char *source,
+           GPtrArray *warnings, guint *n_matched, GError **error)
+{
+  g_autoptr (GHashTable) stems = photos_by_stem (project, error);
+  if (stems == NULL)
+    return FALSE;
+  for (guint i = 0; i < gts->len; i++)
+    {
+      const DrGroundTruth *gt = gts->pdata[i];
+      g_autofree char *stem = dr_ground_truth_stem (gt->file_name);
+      GPtrArray *list = g_hash_table_lookup (stems, stem);
+      if (list == NULL || list->len != 1)
+        {
+          if (warnings != NULL)
+            g_ptr_array_add (warnings, g_strdup_printf ("%s: image %s matches %u photos in the "
+                                                        "project, skipped", path, gt->file_name,
+                                                        list != NULL ? list->len : 0));
+          continue;
+        }
+      const PhotoRef *photo = list->pdata[0];
+      if (photo->width != gt->width || photo->height != gt->height)
+        {
+          g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: image %s is %u × %u "
+                       "but the photo %s is %u × %u", path, gt->file_name, gt->width, gt->height,
+                       photo->path, photo->width, photo->height);
+          return FALSE;
+        }
+      if (!store_layers (project, gt, photo->id, source, error))
+        return FALSE;
+      (*n_matched)++;
+    }
+  return TRUE;
+}
+
+/* Loads, detects the format, parses, then stores in one transaction. */
+gboolean
+dr_label_import_file (DrProject *project, const char *path, GPtrArray *warnings,
+                  DrLabelImportSummary *summary, GError **error)
+{
+  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
+  if (root == NULL)
+    return FALSE;
+  gboolean coco = JSON_NODE_HOLDS_OBJECT (root)
+                  && dr_json_member_array (json_node_get_object (root), "categories") != NULL;
+  g_autoptr (GPtrArray) gts = coco ? dr_import_coco_parse (root, path, warnings, error)
+                                   : dr_import_aihub_parse (root, path, warnings, error);
+  if (gts == NULL)
+    return FALSE;
+  guint n_matched = 0;
+  if (!dr_project_begin (project, error))
+    return FALSE;
+  if (!store_all (project, gts, path, coco ? "coco" : "aihub", warnings, &n_matched, error))
+    {
+      dr_project_rollback (project);
+      return FALSE;
+    }
+  if (!dr_project_commit (project, error))
+    return FALSE;
+  if (summary != NULL)
+    *summary = (DrLabelImportSummary) { gts->len, n_matched };
+  return TRUE;
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""End-to-end check of `damage-review export`, `import` and `evaluate` on the project written by
+tests/store/dataset-fixture: exit codes (0 ok, 1 failed job, 2 bad usage), one-line errors that
+name the file, the exported dataset read back by the independent tests/store/coco_check.py, an
+export that refuses to overwrite, and evaluate's numbers worked out by hand.
+
+Usage: check-cli-dataset.py DAMAGE_REVIEW DATASET_FIXTURE COCO_CHECK
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def run(*args):
+    p = subprocess.run(list(args), capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(cond, what):
+    if not cond:
+        print("FAIL:", what)
+        sys.exit(1)
+
+
+def main():
+    binary, fixture, checker = sys.argv[1:4]
+    with tempfile.TemporaryDirectory() as tmp:
+        project = os.path.join(tmp, "cli.damagereview")
+        rc, _, err = run(fixture, project, os.path.join(tmp, "photos"))
+        expect(rc == 0, "fixture: " + err)
+
+        rc, _, err = run(binary, "export", project)
+        expect(rc == 2 and "--out" in err, "missing --out is bad usage (%d, %s)" % (rc, err))
+        out = os.path.join(tmp, "dataset")
+        rc, _, err = run(binary, "export", project, "--out", out, "--format", "tiff")
+        expect(rc == 2, "unknown format is bad usage")
+        rc, _, err = run(binary, "export", os.path.join(tmp, "nope.damagereview"), "--out", out)
+        expect(rc == 1 and "nope.damagereview" in err and err.count("\n") == 1,
+               "missing project is a failed job naming the file: " + err)
+
+        rc, stdout, err = run(binary, "export", project, "--out", out, "--split", "0.5", "--seed", "4")
+        expect(rc == 0, "export: " + err)
+        expect(stdout.startswith("3 images (") and "3 annotations" in stdout, "summary: " + stdout)
+        rc, report, _ = run("/usr/bin/python3", checker, out, "--expect-images", "3",
+                            "--expect-annotations", "3")
+        expect(rc == 0, "coco_check: " + report)
+        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as f:
+            manifest = json.load(f)
+        splits = {}
+        for im in manifest["images"]:
+            splits.setdefault(im["claim"], set()).add(im["split"])
+        expect(all(len(s) == 1 for s in splits.values()), "a claim in two splits: %r" % splits)
+        expect({s for v in splits.values() for s in v} == {"train", "val"}, "both splits used")
+
+        before = sorted(os.listdir(out))
+        rc, _, err = run(binary, "export", project, "--out", out)
+        expect(rc == 1 and "not empty" in err, "export over an existing dataset must fail")
+        expect(sorted(os.listdir(out)) == before, "the existing dataset was touched")
+
+        rc, stdout, _ = run(binary, "export", project, "--out", os.path.join(tmp, "rev"),
+                            "--reviewed-only", "--format", "coco")
+        expect(rc == 0 and stdout.startswith("1 images") and "2 unreviewed left out" in stdout,
+               "reviewed-only: " + stdout)
+
+        # Ground truth for a.png: scratch on [8, 24) x [0, 24). The prediction is [0, 16) x [0, 24):
+        # TP = 8 * 24 = 192, FP = 192, FN = 192 -> IoU 1/3, Dice 1/2, precision 1/2, recall 1/2.
+        label = {
+            "info": {"name": "socar"},
+            "images": {"id": 1, "width": 32, "height": 24, "file_name": "A.jpg"},
+            "annotations": [{"id": 1, "image_id": 1, "category_id": "sc-1", "damage": "Scratched",
+                             "segmentation": [[[[8, 0], [24, 0], [24, 24], [8, 24], [8, 0]]]],
+                             "part": None, "level": None, "repair": []}],
+            "categories": {"id": "sc-1", "supercategory_name": "CityCar"},
+        }
+        labels = os.path.join(tmp, "labels")
+        os.mkdir(labels)
+        with open(os.path.join(labels, "a.json"), "w") as f:
+            json.dump(label, f)
+        bad = os.path.join(labels, "broken.json")
+        with open(bad, "w") as f:
+            f.write('{"images": ')
+        rc, stdout, err = run(binary, "import", project, labels)
+        expect(rc == 1, "a rejected label file makes import exit 1")
+        expect(err.startswith(bad + ": not JSON") and err.count("\n") == 1, "error line: " + err)
+        expect("2 label files read, 1 rejected; 1 of 1" in stdout, "import summary: " + stdout)
+
+        rc, table, err = run(binary, "evaluate", project)
+        expect(rc == 0, "evaluate: " + err)
+        rows = [l.split() for l in table.splitlines()[1:]]
+        expect(len(rows) == 1 and rows[0][0] == "scratch", "one scratch row: " + table)
+        expect(rows[0][-5:] == ["1", "0.333", "0.500", "0.500", "0.500"], "metrics: " + table)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
