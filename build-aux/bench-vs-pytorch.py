@@ -107,8 +107,8 @@ def main():
 
     with open("/proc/cpuinfo") as f:
         cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
-    print("CPU: %s, %d online; threads %d, repeat %d, rounds %d"
-          % (cpu, os.cpu_count(), args.threads, args.repeat, args.rounds))
+    print("CPU: %s, %d online; threads %d, repeat %d, rounds %d; load average before: %.1f"
+          % (cpu, os.cpu_count(), args.threads, args.repeat, args.rounds, os.getloadavg()[0]))
 
     ours, torch_ = [], []
     with tempfile.TemporaryDirectory(prefix="dr-bench-") as d:
@@ -128,6 +128,8 @@ def main():
           "ratio %.2f (lower is better for us)" % (om, tm, om / tm))
     print("Peak RSS with four models loaded: damage-review %.0f MB, PyTorch %.0f MB"
           % (max(o[2] for o in ours), max(t[2] for t in torch_)))
+    print("Load average after: %.1f (other work on the machine slows both sides)"
+          % os.getloadavg()[0])
 
 
 if __name__ == "__main__":

@@ -12,6 +12,11 @@
 
 #include <glib/gi18n.h>
 #include <stdatomic.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "dr-inference-queue.h"
 #include "dr-image.h"
@@ -255,12 +260,23 @@ run_job (Worker *w, const Job *job, const Input *in)
   return r;
 }
 
+/* Lowers the calling thread's scheduling priority, so that with every core busy analysing,
+ * the main loop (and the compositor) still get the CPU the moment they need it. */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+}
+
 /* Worker thread: takes jobs until the queue stops. */
 static gpointer
 worker_main (gpointer data)
 {
   Worker *w = data;
   DrInferenceQueue *self = w->queue;
+  lower_thread_priority ();
   g_mutex_lock (&self->lock);
   for (;;)
     {

@@ -475,6 +475,14 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
     return FALSE;
 
   g_autofree char *clean_out = g_canonicalize_filename (out_dir, NULL);
+  g_autofree char *parent = g_path_get_dirname (clean_out);
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      int e = errno;
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot create: %s", parent,
+                   g_strerror (e));
+      return FALSE;
+    }
   g_autofree char *stage = g_strconcat (clean_out, ".partial-XXXXXX", NULL);
   if (g_mkdtemp_full (stage, 0755) == NULL)
     {
