@@ -4,7 +4,7 @@
  * damage type, verdicts, reviewer, model hashes), loaded from a project by
  * dr_export_load_items() or built by hand in tests. It writes, into a fresh directory OUT:
  *
- *   OUT/images/NAME                      the photo, hard-linked when possible, else copied
+ *   OUT/images/NAME                      the photo, copied byte for byte (never hard-linked)
  *   OUT/annotations/instances_SPLIT.json COCO instances (format COCO), one file per split used
  *   OUT/masks/STEM_DAMAGE.png            8-bit grey, 0/255, photo size (format PNG)
  *   OUT/manifest.csv, OUT/manifest.json  per image: file, claim, split, sha256, size, reviewer,
