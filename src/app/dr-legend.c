@@ -161,8 +161,9 @@ dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
           gtk_label_set_label (self->percent_labels[i], "");
           continue;
         }
-      g_autofree char *px = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " pixel",
-                                                          "%'" G_GINT64_FORMAT " pixels", area), area);
+      g_autofree char *num = g_strdup_printf ("%'" G_GINT64_FORMAT, area);
+      g_autofree char *px = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s pixel", "%s pixels",
+                                                          (gulong) area), num);
       g_autofree char *pct = g_strdup_printf ("%.1f %%", 100.0 * (double) area / ((double) w * h));
       gtk_label_set_label (self->area_labels[i], px);
       gtk_label_set_label (self->percent_labels[i], pct);

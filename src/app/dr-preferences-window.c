@@ -213,7 +213,7 @@ add_price_rows (DrPreferencesWindow *self)
     {
       GtkWidget *row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dr_damage_style_name (d));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Price per 1 % of the photo"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Price per percent of the photo"));
       GtkWidget *spin = gtk_spin_button_new_with_range (0, 1e9, 100);
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 0);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
