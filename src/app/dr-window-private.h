@@ -53,6 +53,7 @@ struct _DrWindow
   DrEditTool *tool;
   gint64 note_photo_id;          /* photo the note entry shows */
   gboolean discard_unsaved;      /* the reviewer chose to close without them */
+  double brush_default;          /* brush size last set for the photo's size */
 };
 
 /* dr-window.c */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "dr-export-dialog.h"
 #include "dr-photo.h"
@@ -572,6 +573,12 @@ _dr_window_review_photo_changed (DrWindow *self)
   if (project == NULL || id <= 0 || !dr_photo_get_size (project, id, &w, &h, NULL))
     w = h = 0;
   dr_edit_session_set_photo (self->editor, project, id, (int) w, (int) h);
+  /* A brush the reviewer has not resized follows the photo: about 1/60 of its short side. */
+  if (w > 0 && dr_edit_tool_get_brush_size (self->tool) == self->brush_default)
+    {
+      self->brush_default = CLAMP (round (MIN (w, h) / 60.0), 4, 200);
+      dr_edit_tool_set_brush_size (self->tool, self->brush_default);
+    }
   self->note_photo_id = w > 0 ? id : 0;
   g_autofree char *note = w > 0 ? dr_review_dup_note (project, id, NULL) : NULL;
   dr_review_bar_set_note (self->review_bar, note);
@@ -584,6 +591,7 @@ _dr_window_review_init (DrWindow *self)
 {
   self->editor = dr_edit_session_new ();
   self->tool = dr_edit_tool_new (self->canvas, self->editor);
+  self->brush_default = dr_edit_tool_get_brush_size (self->tool);
   g_action_map_add_action_entries (G_ACTION_MAP (self), review_entries,
                                    G_N_ELEMENTS (review_entries), self);
   add_shortcuts (self);

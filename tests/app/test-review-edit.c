@@ -332,6 +332,30 @@ test_edit_undo_verdict (void)
     g_assert_cmpint (mask[(gsize) 50 * PHOTO_W + 45], ==, 1);
   }
 
+  /* The note typed for the photo is stored with the reviewer's name. */
+  g_signal_emit_by_name (f.window->review_bar, "note-changed", "dent on the rear door");
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (DrProject) other = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, &error);
+    g_autofree char *note = dr_review_dup_note (other, photo_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (note, ==, "dent on the rear door");
+  }
+
+  /* "Next unreviewed" goes to the layer after Crushed on the same photo (Breakage has no
+   * verdict), then, once that one is confirmed empty, to the first layer of the next photo
+   * in the list (layers before the active one come back only after a full round). */
+  activate (&f, "next-unreviewed", NULL);
+  g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==, photo_id);
+  g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_BREAKAGE);
+  activate (&f, "verdict", g_variant_new_string ("none"));
+  activate (&f, "next-unreviewed", NULL);
+  g_autoptr (DrPhotoItem) second = g_list_model_get_item (
+    dr_photo_list_get_visible (dr_window_get_photo_list (f.window)), 1);
+  g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==,
+                   dr_photo_item_get_id (second));
+  g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_SCRATCH);
+
   gtk_window_destroy (GTK_WINDOW (f.window));
   settle ();
 }
