@@ -1,7 +1,9 @@
 /* nn-conv.h — 2-D convolutions of the U-Net (NCHW, batch 1, groups 1, dilation 1).
  *
- * The fast path is im2col + cblas_sgemm: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
- * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized. The input
+ * The main path is im2col + cblas_sgemm: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
+ * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized; 3×3
+ * stride-1 convs with Cout ≤ 32 (decoder tail, head) use a small direct kernel instead
+ * (nn-conv-direct.c), since a GEMM with M = Cout that small runs poorly. The input
  * may come from two sources read as one concatenated tensor, channels of source a first:
  * source a optionally through a nearest ×2 upsample (index y/2, x/2), then source b at full
  * size. BN is folded into W and the bias at load; bias, ReLU and the residual add are fused

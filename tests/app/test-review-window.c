@@ -1,7 +1,8 @@
 /* test-review-window.c — GUI smoke test of the review window under Xvfb.
  *
  * Builds a folder of generated photos, opens it in a real DrWindow with four random-weight
- * U-Nets (the engine's deterministic random models), runs "Analyse All" through the window's
+ * checkpoints written at test time by PyTorch (tests/app/make-models.py, the oracle tools)
+ * and loaded like the app loads them, runs "Analyse All" through the window's
  * action, waits for every photo to be analysed, then renders the canvas to a texture and
  * checks the pixels: hiding every overlay gives the bare photo; soloing one damage type
  * changes exactly the pixels of that type's mask, blended towards that type's colour at the
@@ -16,6 +17,7 @@
 
 #include "dr-damage-style.h"
 #include "dr-inference-queue.h"
+#include "dr-model-set.h"
 #include "dr-photo-item.h"
 #include "dr-prediction.h"
 #include "dr-resources.h"
@@ -67,37 +69,48 @@ make_photos (const char *dir)
     }
 }
 
-/* Frees the four models attached to the owner object. */
+static char *models_dir;
+
+/* Writes four random-weight checkpoints with the oracle tools (PyTorch) into models_dir. */
 static void
-free_models (gpointer data)
+make_checkpoints (void)
 {
-  NnUnet **models = data;
-  for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
-    nn_unet_free (models[i]);
-  g_free (models);
+  const char *python = g_getenv ("DR_TEST_PYTHON");
+  const char *script = g_getenv ("DR_TEST_MAKE_MODELS");
+  g_assert_nonnull (python);
+  g_assert_nonnull (script);
+  const char *argv[] = { python, script, models_dir, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  g_autofree char *err_out = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               &err_out, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("make-models.py failed: %s", err_out);
 }
 
-/* A queue over four deterministic random-weight models (seeds 1…4). */
+/* A queue over the four checkpoints, located and loaded as the app does (dr-model-set and
+ * the engine's .pt reader), on two workers. */
 static DrInferenceQueue *
 make_queue (void)
 {
-  NnUnet **models = g_new0 (NnUnet *, DR_N_DAMAGE_TYPES);
-  const char *sha[DR_N_DAMAGE_TYPES];
-  static char hex[DR_N_DAMAGE_TYPES][65];
-  for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
+  g_autoptr (DrModelSet) set = dr_model_set_locate (models_dir);
+  const NnUnet *models[DR_N_DAMAGE_TYPES];
+  const char *sha[DR_N_DAMAGE_TYPES], *paths[DR_N_DAMAGE_TYPES];
+  for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
     {
-      NnError err;
-      g_assert_cmpint (nn_unet_new_random (1 + i, &models[i], &err), ==, NN_OK);
-      memset (hex[i], 'a' + i, 64);
-      sha[i] = hex[i];
+      g_autoptr (GError) error = NULL;
+      g_assert_true (dr_model_set_load (set, d, &error));
+      g_assert_no_error (error);
+      models[d] = dr_model_set_get_model (set, d);
+      sha[d] = dr_model_set_get_sha256 (set, d);
+      paths[d] = dr_model_set_get_path (set, d);
+      g_assert_true (g_str_has_prefix (paths[d], models_dir));
     }
-  g_autoptr (GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
-  g_object_set_data_full (owner, "models", models, free_models);
   g_autoptr (GError) error = NULL;
-  const char *paths[DR_N_DAMAGE_TYPES] = { "random-0.pt", "random-1.pt", "random-2.pt",
-                                           "random-3.pt" };
-  DrInferenceQueue *queue = dr_inference_queue_new (owner, (const NnUnet *const *) models, sha,
-                                                    paths, 2, &error);
+  DrInferenceQueue *queue = dr_inference_queue_new (G_OBJECT (set), models, sha, paths, 2,
+                                                    &error);
   g_assert_no_error (error);
   return queue;
 }
@@ -318,7 +331,7 @@ test_analyse_and_overlays (void)
       g_assert_cmpmem (off, (gsize) w * h * 4, bare, (gsize) w * h * 4);
       checked++;
     }
-  /* Random weights still give partial masks for most types; insist on real coverage. */
+  /* The calibrated random weights give partial masks; insist on real coverage. */
   g_assert_cmpuint (checked, >=, 2);
 
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.next-photo", NULL);
@@ -400,12 +413,15 @@ main (int argc, char **argv)
   g_autofree char *home = g_dir_make_tmp ("dr-gui-XXXXXX", NULL);
   g_autofree char *data = g_build_filename (home, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
+  models_dir = g_build_filename (home, "models", NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   dr_register_resource ();
+  make_checkpoints ();
   g_test_add_func ("/app/review-window/analyse-and-overlays", test_analyse_and_overlays);
   int status = g_test_run ();
   g_autoptr (GFile) tree = g_file_new_for_path (home);
   remove_tree (tree);
+  g_free (models_dir);
   return status;
 }

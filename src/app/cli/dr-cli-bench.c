@@ -80,6 +80,16 @@ median (double *values, int n)
   return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+/* User + system CPU seconds used so far by the whole process (all threads). */
+static double
+process_cpu_seconds (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec * 1e-6
+         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec * 1e-6;
+}
+
 /* The CPU's model name from /proc/cpuinfo, or "unknown"; newly allocated. */
 static char *
 cpu_model_name (void)
@@ -216,8 +226,11 @@ dr_cli_bench (int argc, char **argv)
       };
     }
 
+  double cpu_start = 0.0;
   for (int r = -1; r < repeat; r++)
     {
+      if (r == 0)
+        cpu_start = process_cpu_seconds ();
       double *rows = stage + (gsize) (r < 0 ? 0 : r) * N_MODELS * NN_UNET_STAGES;
       for (int t = 0; t < n_threads; t++)
         workers[t].stage_seconds = rows;
@@ -230,6 +243,7 @@ dr_cli_bench (int argc, char **argv)
       if (r >= 0)
         pass[r] = sec;
     }
+  const double cpu_per_pass = (process_cpu_seconds () - cpu_start) / repeat;
 
   cpu = cpu_model_name ();
   printf (_("CPU: %s (%d online)\n"), cpu, (int) g_get_num_processors ());
@@ -258,6 +272,7 @@ dr_cli_bench (int argc, char **argv)
     best = MIN (best, pass[r]);
   double med = median (pass, repeat);
   printf (_("Four-model pass: median %.4f s, min %.4f s over %d runs\n"), med, best, repeat);
+  printf (_("CPU time per four-model pass (all threads): %.4f s\n"), cpu_per_pass);
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
   printf (_("Peak RSS: %.1f MB\n"), (double) ru.ru_maxrss / 1024.0);
