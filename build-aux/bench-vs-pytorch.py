@@ -41,13 +41,16 @@ with torch.no_grad():
     for m in models:
         m(x)
     times = []
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     for _ in range(repeat):
         t = time.perf_counter()
         for m in models:
             m(x)
         times.append(time.perf_counter() - t)
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-print("median %.4f min %.4f rss %.1f" % (statistics.median(times), min(times), rss))
+r1 = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) / repeat
+print("median %.4f min %.4f rss %.1f cpu %.4f"
+      % (statistics.median(times), min(times), r1.ru_maxrss / 1024.0, cpu))
 """
 
 
@@ -69,24 +72,25 @@ def make_checkpoints(directory):
 
 
 def run_ours(binary, directory, threads, repeat):
-    """Runs our bench; returns (median s, min s, peak RSS MB, full output)."""
+    """Runs our bench; returns (median s, min s, peak RSS MB, CPU s per pass, full output)."""
     env = dict(os.environ, LC_ALL="C", LANGUAGE="C", OPENBLAS_NUM_THREADS="1")
     out = subprocess.run([binary, "bench", "--models", directory, "--threads", str(threads),
                           "--repeat", str(repeat)], env=env, check=True,
                          capture_output=True, text=True).stdout
     m = re.search(r"Four-model pass: median ([0-9.]+) s, min ([0-9.]+) s", out)
     r = re.search(r"Peak RSS: ([0-9.]+) MB", out)
-    return float(m.group(1)), float(m.group(2)), float(r.group(1)), out
+    c = re.search(r"CPU time per four-model pass \(all threads\): ([0-9.]+) s", out)
+    return float(m.group(1)), float(m.group(2)), float(r.group(1)), float(c.group(1)), out
 
 
 def run_torch(directory, threads, repeat):
-    """Runs PyTorch in a child process; returns (median s, min s, peak RSS MB)."""
+    """Runs PyTorch in a child process; returns (median s, min s, peak RSS MB, CPU s/pass)."""
     out = subprocess.run(["/usr/bin/python3", "-c", TORCH_CHILD,
                           os.path.join(ROOT, "tests", "oracle"), str(threads), str(repeat)]
                          + [os.path.join(directory, n) for n in NAMES],
                          check=True, capture_output=True, text=True).stdout
-    m = re.search(r"median ([0-9.]+) min ([0-9.]+) rss ([0-9.]+)", out)
-    return float(m.group(1)), float(m.group(2)), float(m.group(3))
+    m = re.search(r"median ([0-9.]+) min ([0-9.]+) rss ([0-9.]+) cpu ([0-9.]+)", out)
+    return float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4))
 
 
 def main():
@@ -107,8 +111,8 @@ def main():
 
     with open("/proc/cpuinfo") as f:
         cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
-    print("CPU: %s, %d online; threads %d, repeat %d, rounds %d"
-          % (cpu, os.cpu_count(), args.threads, args.repeat, args.rounds))
+    print("CPU: %s, %d online; threads %d, repeat %d, rounds %d; load average before: %.1f"
+          % (cpu, os.cpu_count(), args.threads, args.repeat, args.rounds, os.getloadavg()[0]))
 
     ours, torch_ = [], []
     with tempfile.TemporaryDirectory(prefix="dr-bench-") as d:
@@ -118,16 +122,21 @@ def main():
             t = run_torch(d, args.threads, args.repeat)
             ours.append(o)
             torch_.append(t)
-            print("round %d: damage-review median %.4f s (min %.4f), peak RSS %.0f MB | "
-                  "PyTorch median %.4f s (min %.4f), peak RSS %.0f MB"
-                  % (r + 1, o[0], o[1], o[2], t[0], t[1], t[2]))
-        print("\nLast damage-review bench output:\n" + ours[-1][3])
+            print("round %d: damage-review median %.4f s (min %.4f, CPU %.3f s), peak RSS %.0f MB"
+                  " | PyTorch median %.4f s (min %.4f, CPU %.3f s), peak RSS %.0f MB"
+                  % (r + 1, o[0], o[1], o[3], o[2], t[0], t[1], t[3], t[2]))
+        print("\nLast damage-review bench output:\n" + ours[-1][4])
     om = statistics.median(o[0] for o in ours)
     tm = statistics.median(t[0] for t in torch_)
     print("Four-model pass, median over rounds: damage-review %.4f s, PyTorch %.4f s, "
           "ratio %.2f (lower is better for us)" % (om, tm, om / tm))
+    print("CPU time per four-model pass (all threads), median over rounds: damage-review "
+          "%.3f s, PyTorch %.3f s" % (statistics.median(o[3] for o in ours),
+                                      statistics.median(t[3] for t in torch_)))
     print("Peak RSS with four models loaded: damage-review %.0f MB, PyTorch %.0f MB"
           % (max(o[2] for o in ours), max(t[2] for t in torch_)))
+    print("Load average after: %.1f (other work on the machine slows both sides)"
+          % os.getloadavg()[0])
 
 
 if __name__ == "__main__":

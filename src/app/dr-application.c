@@ -285,16 +285,14 @@ static const struct {
   { "win.add-photos", { "<Control>i", NULL } },
   { "win.add-folder", { "<Control><Shift>o", NULL } },
   { "win.analyse-all", { "<Control>r", NULL } },
-  { "win.next-photo", { "j", "Page_Down", NULL } },
-  { "win.previous-photo", { "k", "Page_Up", NULL } },
-  { "win.overlay-0", { "1", "KP_1", NULL } },
-  { "win.overlay-1", { "2", "KP_2", NULL } },
-  { "win.overlay-2", { "3", "KP_3", NULL } },
-  { "win.overlay-3", { "4", "KP_4", NULL } },
-  { "win.overlay-outline", { "o", NULL } },
-  { "win.zoom-in", { "<Control>plus", "<Control>equal", "plus", NULL } },
-  { "win.zoom-out", { "<Control>minus", "minus", NULL } },
-  { "win.zoom-fit", { "<Control>0", "f", NULL } },
+  /* Keys without a modifier (j, k, 1 … 4, o, f, +, −) are window shortcuts that act only
+   * when no text entry takes the key: see dr-window-review.c. Application accels would
+   * fire before the entry and steal letters from notes and search. */
+  { "win.next-photo", { "Page_Down", NULL } },
+  { "win.previous-photo", { "Page_Up", NULL } },
+  { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
+  { "win.zoom-out", { "<Control>minus", NULL } },
+  { "win.zoom-fit", { "<Control>0", NULL } },
   { "win.zoom-100", { "<Control>1", NULL } },
 };
 

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "dr-canvas.h"
+#include "dr-edit-tool.h"
 
 #define MAX_SCALE 32.0
 
@@ -36,6 +37,7 @@ struct _DrCanvas
   double pan_start_h, pan_start_v;  /* adjustment values when a pan began */
   double pinch_start_scale;
   GtkEventController *root_keys;    /* Space tracking on the toplevel, see root() */
+  DrEditTool *editor;               /* mask editing, or NULL */
 };
 
 enum {
@@ -184,6 +186,14 @@ dr_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       DrOverlay *ov = self->overlay[i];
       graphene_rect_t box;
+      if (self->visible[i] && self->editor != NULL)
+        {
+          gtk_snapshot_push_opacity (snapshot, self->opacity);
+          gboolean drawn = dr_edit_tool_snapshot_layer (self->editor, snapshot, i);
+          gtk_snapshot_pop (snapshot);
+          if (drawn)
+            continue;
+        }
       if (!self->visible[i] || ov == NULL || !dr_overlay_get_bounds (ov, &box))
         continue;
       GdkTexture *tex = self->outline ? dr_overlay_get_outline (ov) : dr_overlay_get_fill (ov);
@@ -191,6 +201,8 @@ dr_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       gtk_snapshot_append_texture (snapshot, tex, &box);
       gtk_snapshot_pop (snapshot);
     }
+  if (self->editor != NULL)
+    dr_edit_tool_snapshot_tool (self->editor, snapshot, self->scale);
   gtk_snapshot_restore (snapshot);
   gtk_snapshot_pop (snapshot);
 }
@@ -288,7 +300,9 @@ static gboolean
 root_key_pressed_cb (GtkEventControllerKey *keys, guint keyval, guint keycode,
                      GdkModifierType state, DrCanvas *self)
 {
-  if (keyval != GDK_KEY_space || !self->pointer_inside || self->photo == NULL)
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+  if (keyval != GDK_KEY_space || !self->pointer_inside || self->photo == NULL ||
+      GTK_IS_EDITABLE (focus))
     return FALSE;
   if (!self->space_held && !self->panning)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");
@@ -336,6 +350,7 @@ dr_canvas_dispose (GObject *object)
 {
   DrCanvas *self = DR_CANVAS (object);
   g_clear_object (&self->photo);
+  g_clear_object (&self->editor);
   dr_canvas_clear_overlays (self);
   if (self->hadj)
     g_signal_handlers_disconnect_by_func (self->hadj, adjustment_value_changed_cb, self);
@@ -628,4 +643,32 @@ dr_canvas_get_fit (DrCanvas *self)
 {
   g_return_val_if_fail (DR_IS_CANVAS (self), TRUE);
   return self->fit;
+}
+
+/* See header. The canvas keeps a reference to editor. */
+void
+dr_canvas_set_editor (DrCanvas *self, DrEditTool *editor)
+{
+  g_return_if_fail (DR_IS_CANVAS (self));
+  g_set_object (&self->editor, editor);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* See header. */
+void
+dr_canvas_widget_to_photo (DrCanvas *self, double wx, double wy, double *x, double *y)
+{
+  g_return_if_fail (DR_IS_CANVAS (self));
+  double ox, oy;
+  get_origin (self, &ox, &oy);
+  *x = (wx - ox) / self->scale;
+  *y = (wy - oy) / self->scale;
+}
+
+/* See header. */
+gboolean
+dr_canvas_is_panning (DrCanvas *self)
+{
+  g_return_val_if_fail (DR_IS_CANVAS (self), FALSE);
+  return self->panning || self->space_held;
 }

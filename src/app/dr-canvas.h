@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 #define DR_TYPE_CANVAS (dr_canvas_get_type ())
 G_DECLARE_FINAL_TYPE (DrCanvas, dr_canvas, DR, CANVAS, GtkWidget)
 
+typedef struct _DrEditTool DrEditTool;
+
 GtkWidget  *dr_canvas_new                (void);
 
 void        dr_canvas_set_photo          (DrCanvas *self, GdkTexture *photo);
@@ -35,5 +37,14 @@ void        dr_canvas_zoom_to            (DrCanvas *self, double scale);
 void        dr_canvas_zoom_by            (DrCanvas *self, double factor);
 double      dr_canvas_get_scale          (DrCanvas *self);
 gboolean    dr_canvas_get_fit            (DrCanvas *self);
+
+/* Mask editing (dr-edit-tool.h): the canvas draws the editor's layer instead of its own
+ * overlay where the editor owns it, and the editor's cursor and polygon on top (NULL: none). */
+void        dr_canvas_set_editor         (DrCanvas *self, DrEditTool *editor);
+/* Photo coordinates (photo pixels, fractional) of a point in widget coordinates. */
+void        dr_canvas_widget_to_photo    (DrCanvas *self, double wx, double wy,
+                                          double *x, double *y);
+/* Whether a pan drag is armed (Space held) or running: tools leave the pointer alone. */
+gboolean    dr_canvas_is_panning         (DrCanvas *self);
 
 G_END_DECLS

@@ -5,7 +5,10 @@
 #pragma once
 
 #include "dr-inference-queue.h"
+#include "dr-edit-session.h"
+#include "dr-edit-tool.h"
 #include "dr-legend.h"
+#include "dr-review-bar.h"
 #include "dr-session.h"
 #include "dr-window.h"
 
@@ -43,6 +46,14 @@ struct _DrWindow
   GCancellable *overlay_cancellable;
   GPtrArray *batch;              /* DrPhotoItem of the running "Analyse All", or NULL */
   gint64 batch_start_us;
+
+  /* dr-window-review.c */
+  DrReviewBar *review_bar;
+  DrEditSession *editor;         /* the layer being edited */
+  DrEditTool *tool;
+  gint64 note_photo_id;          /* photo the note entry shows */
+  gboolean discard_unsaved;      /* the reviewer chose to close without them */
+  double brush_default;          /* brush size last set for the photo's size */
 };
 
 /* dr-window.c */
@@ -54,6 +65,11 @@ void        _dr_window_show_item      (DrWindow *self, DrPhotoItem *item);
 /* dr-window-project.c */
 void        _dr_window_project_init    (DrWindow *self);
 void        _dr_window_project_dispose (DrWindow *self);
+
+/* dr-window-review.c */
+void        _dr_window_review_init          (DrWindow *self);
+void        _dr_window_review_dispose       (DrWindow *self);
+void        _dr_window_review_photo_changed (DrWindow *self);
 
 /* dr-window-analysis.c */
 void        _dr_window_analysis_init      (DrWindow *self);

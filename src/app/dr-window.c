@@ -117,6 +117,7 @@ _dr_window_show_item (DrWindow *self, DrPhotoItem *item)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   _dr_window_show_overlays (self);
+  _dr_window_review_photo_changed (self);
   dr_legend_update (self->legend, item, _dr_window_get_items (self));
   if (item == NULL)
     {
@@ -291,6 +292,7 @@ dr_window_dispose (GObject *object)
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  _dr_window_review_dispose (self);
   _dr_window_analysis_dispose (self);
   if (self->current)
     g_signal_handlers_disconnect_by_data (self->current, self);
@@ -314,6 +316,7 @@ dr_window_class_init (DrWindowClass *klass)
   g_type_ensure (DR_TYPE_PHOTO_LIST);
   g_type_ensure (DR_TYPE_CANVAS);
   g_type_ensure (DR_TYPE_LEGEND);
+  g_type_ensure (DR_TYPE_REVIEW_BAR);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DrWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, window_title);
@@ -330,6 +333,7 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrWindow, legend);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, analyse_button);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, recent_menu);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, review_bar);
 }
 
 static void
@@ -356,6 +360,7 @@ dr_window_init (DrWindow *self)
 
   _dr_window_project_init (self);
   _dr_window_analysis_init (self);
+  _dr_window_review_init (self);
 
   g_signal_connect_swapped (self->photo_list, "notify::selected-item",
                             G_CALLBACK (selected_item_notify_cb), self);

@@ -23,6 +23,12 @@ nn_conv_reference (const float *in, int cin, int h, int w, const float *weight,
           for (int kx = 0; kx < k; kx++)
             {
               const double wv = weight[((size_t) (o * cin + ci) * k + ky) * k + kx];
+              /* Output columns whose input column ox·stride - pad + kx lies in [0, w). */
+              int ox_lo = 0, ox_hi = ow;
+              while (ox_lo < ow && ox_lo * stride - pad + kx < 0)
+                ox_lo++;
+              while (ox_hi > ox_lo && (ox_hi - 1) * stride - pad + kx >= w)
+                ox_hi--;
               for (int oy = 0; oy < oh; oy++)
                 {
                   const int y = oy * stride - pad + ky;
@@ -30,12 +36,8 @@ nn_conv_reference (const float *in, int cin, int h, int w, const float *weight,
                     continue;
                   const float *row = in + ((size_t) ci * h + y) * w;
                   double *arow = acc + (size_t) oy * ow;
-                  for (int ox = 0; ox < ow; ox++)
-                    {
-                      const int x = ox * stride - pad + kx;
-                      if (x >= 0 && x < w)
-                        arow[ox] += wv * row[x];
-                    }
+                  for (int ox = ox_lo; ox < ox_hi; ox++)
+                    arow[ox] += wv * row[ox * stride - pad + kx];
                 }
             }
       for (size_t i = 0; i < (size_t) oh * ow; i++)

@@ -48,6 +48,12 @@ void
 nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
                  float *scratch, size_t scratch_floats)
 {
+  if (epi != NN_EPI_ADD_BIAS_RELU && nn_conv_direct_applies (c, in->h, in->w)
+      && scratch_floats >= nn_conv_direct_scratch (c))
+    {
+      nn_conv_direct_forward (c, in, out, epi, scratch);
+      return;
+    }
   const int oh = nn_conv_out_size (c, in->h), ow = nn_conv_out_size (c, in->w);
   const int n = oh * ow;
   const int kdim = (c->cin_a + c->cin_b) * c->k * c->k;

@@ -1,7 +1,9 @@
 /* nn-conv.h — 2-D convolutions of the U-Net (NCHW, batch 1, groups 1, dilation 1).
  *
- * The fast path is im2col + cblas_sgemm: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
- * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized. The input
+ * The main path is im2col + cblas_sgemm: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
+ * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized; 3×3
+ * stride-1 convs with Cout ≤ 32 (decoder tail, head) use a small direct kernel instead
+ * (nn-conv-direct.c), since a GEMM with M = Cout that small runs poorly. The input
  * may come from two sources read as one concatenated tensor, channels of source a first:
  * source a optionally through a nearest ×2 upsample (index y/2, x/2), then source b at full
  * size. BN is folded into W and the bias at load; bias, ReLU and the residual add are fused
@@ -29,7 +31,11 @@ typedef struct {
   int upsample_a; /* non-zero: source a is read through a nearest ×2 upsample */
   float *weight;  /* [cout][(cin_a+cin_b)·k·k], 64-byte aligned */
   float *bias;    /* [cout] */
+  float *wpack;   /* direct-kernel copy of weight (nn_conv_direct_pack), or NULL */
 } NnConv;
+
+/* Largest Cout the direct 3×3 kernel is used for (the decoder tail and the head). */
+#define NN_DIRECT_MAX_COUT 32
 
 /* Where a convolution reads its input. h, w are the sizes the kernel sees, i.e. after the
  * upsample: source a is [cin_a][h/2][w/2] when upsampled, else [cin_a][h][w]; b is
@@ -47,7 +53,9 @@ int nn_conv_out_size (const NnConv *c, int in_size);
  * width; any larger scratch gives wider panels. */
 size_t nn_conv_min_scratch (const NnConv *c);
 
-/* Computes out[cout][oh][ow] = epilogue(conv(in)). scratch holds scratch_floats floats, at
+/* Computes out[cout][oh][ow] = epilogue(conv(in)), with the direct kernel when
+ * nn_conv_direct_applies, epi is not the residual one and scratch_floats reaches
+ * nn_conv_direct_scratch(c); else im2col + sgemm. scratch holds scratch_floats floats, at
  * least nn_conv_min_scratch(c); it is overwritten. out must not overlap the input sources
  * (it may hold the residual for NN_EPI_ADD_BIAS_RELU). Allocates nothing. */
 void nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
@@ -56,6 +64,28 @@ void nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpil
 /* Gathers the im2col rows of c for output pixels [n0, n0+nb) into cols[K][nb]. Exposed for
  * the tests of panel boundaries. */
 void nn_im2col_panel (const NnConv *c, const NnConvInput *in, int n0, int nb, float *cols);
+
+/* True when c's shape suits the direct kernel: 3×3, stride 1, pad 1, cout ≤
+ * NN_DIRECT_MAX_COUT. Such convs get a wpack at load. */
+int nn_conv_direct_eligible (const NnConv *c);
+
+/* True when nn_conv_forward will use the direct kernel for c on an h×w input: eligible,
+ * wpack present, w a multiple of 16 and at most 256. */
+int nn_conv_direct_applies (const NnConv *c, int h, int w);
+
+/* Floats of wpack for an eligible c: ceil(cout/4)·4·cin·9. */
+size_t nn_conv_direct_pack_floats (const NnConv *c);
+
+/* Fills wpack [ceil(cout/4)][cin][3][3][4] from c->weight (zeros past cout). */
+void nn_conv_direct_pack (const NnConv *c, float *wpack);
+
+/* Floats of scratch the direct kernel needs for c (three padded rows per input channel). */
+size_t nn_conv_direct_scratch (const NnConv *c);
+
+/* The direct kernel (NN_EPI_BIAS or NN_EPI_BIAS_RELU only); same output as
+ * nn_conv_forward. scratch holds at least nn_conv_direct_scratch(c) floats. */
+void nn_conv_direct_forward (const NnConv *c, const NnConvInput *in, float *out,
+                             NnEpilogue epi, float *scratch);
 
 /* Reference convolution for tests: plain loops, double accumulation, single source.
  * in [cin][h][w], weight [cout][cin][k][k], bias [cout] or NULL → out [cout][oh][ow]. */

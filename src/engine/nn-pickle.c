@@ -458,7 +458,7 @@ append_items (Vm *vm, size_t base)
   return NN_OK;
 }
 
-/* Base index for SETITEM(S)/APPEND(S): the last mark, or sp - k for the single forms. */
+/* Pops the last mark into *base (the stack height when it was set); 0 if there is none. */
 static int
 mark_base (Vm *vm, size_t *base)
 {

@@ -194,11 +194,11 @@ add_tensor (Reader *r, const NnPkObj *key, const NnPkObj *val, NnStateDict *sd, 
   if (nlen == 0 || nlen > MAX_KEY_LEN || memchr (name, '\0', nlen) != NULL)
     return nn_error_set (err, NN_ERR_FORMAT, "%s: bad state dict key '%.*s'", r->file,
                          shown (nlen), name);
-  const Storage *s;
+  const Storage *s = NULL;
   NnStatus st = get_storage (r, val->u.tensor.storage, &s, err);
   if (st != NN_OK)
     return st;
-  size_t numel;
+  size_t numel = 0;
   st = check_view (r, val, s, name, nlen, &numel, err);
   if (st != NN_OK)
     return st;

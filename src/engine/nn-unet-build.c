@@ -43,6 +43,16 @@ nn_unet_alloc (NnUnet **out, NnError *err)
         }
       memset (c->weight, 0, wf * sizeof (float));
       memset (c->bias, 0, bf * sizeof (float));
+      if (nn_conv_direct_eligible (c))
+        {
+          const size_t pf = nn_conv_direct_pack_floats (c);
+          c->wpack = aligned_alloc (64, (pf + 15) / 16 * 16 * sizeof (float));
+          if (c->wpack == NULL)
+            {
+              nn_unet_free (m);
+              return nn_error_set (err, NN_ERR_NOMEM, "out of memory allocating model weights");
+            }
+        }
     }
   *out = m;
   return NN_OK;
@@ -58,6 +68,7 @@ nn_unet_free (NnUnet *model)
     {
       free (model->conv[i].weight);
       free (model->conv[i].bias);
+      free (model->conv[i].wpack);
     }
   free (model);
 }
@@ -81,6 +92,8 @@ nn_conv_set_params (NnConv *conv, const NnConvParams *p)
         dst[i] = (float) (src[i] * scale);
       conv->bias[o] = (float) shift;
     }
+  if (conv->wpack != NULL)
+    nn_conv_direct_pack (conv, conv->wpack);
 }
 
 /* splitmix64: a fast, well-mixed 64-bit generator; state advances by a fixed odd constant. */

@@ -81,9 +81,12 @@ nn_workspace_new (NnWorkspace **out, NnError *err)
   size_t scratch = NN_IM2COL_SCRATCH_BYTES / sizeof (float);
   for (int i = 0; i < NN_UNET_CONVS; i++)
     {
-      NnConv c = { .cin_a = specs[i].cin_a, .cin_b = specs[i].cin_b, .k = specs[i].k };
+      NnConv c = { .cin_a = specs[i].cin_a, .cin_b = specs[i].cin_b, .cout = specs[i].cout,
+                   .k = specs[i].k, .stride = specs[i].stride, .pad = specs[i].pad };
       if (nn_conv_min_scratch (&c) > scratch)
         scratch = nn_conv_min_scratch (&c);
+      if (nn_conv_direct_eligible (&c) && nn_conv_direct_scratch (&c) > scratch)
+        scratch = nn_conv_direct_scratch (&c);
     }
 
   NnPlanBuffer p[BUF_COUNT];

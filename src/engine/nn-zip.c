@@ -231,7 +231,7 @@ nn_zip_open (NnZip *zip, const void *data, size_t size, const char *file, NnErro
 {
   memset (zip, 0, sizeof *zip);
   const uint8_t *d = data;
-  uint64_t cd_ofs, cd_size, count;
+  uint64_t cd_ofs = 0, cd_size = 0, count = 0;
   NnStatus st = find_directory (d, size, file, &cd_ofs, &cd_size, &count, err);
   if (st != NN_OK)
     return st;

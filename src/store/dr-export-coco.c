@@ -133,6 +133,8 @@ dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
   g_autofree char *date = g_date_time_format_iso8601 (now);
   json_builder_set_member_name (b, "date_created");
   json_builder_add_string_value (b, date);
+  json_builder_set_member_name (b, "mask_orientation");
+  json_builder_add_string_value (b, DR_EXPORT_MASK_ORIENTATION);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "licenses");

@@ -118,6 +118,8 @@ build_json (GPtrArray *entries, const DrExportOptions *options)
   json_builder_set_member_name (b, "seed");
   json_builder_add_int_value (b, (gint64) options->seed);
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "mask_orientation");
+  json_builder_add_string_value (b, DR_EXPORT_MASK_ORIENTATION);
   json_builder_set_member_name (b, "reviewed_only");
   json_builder_add_boolean_value (b, options->reviewed_only);
 

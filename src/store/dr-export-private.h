@@ -5,6 +5,10 @@
 
 G_BEGIN_DECLS
 
+/* The "mask_orientation" note written into both JSON files (see dr-export.h). */
+#define DR_EXPORT_MASK_ORIENTATION \
+  "EXIF orientation applied, as cv2.imread returns the photo; the image file is the original"
+
 /* One photo as it will appear in the dataset. Strings are owned by the entry; @item is borrowed. */
 typedef struct {
   const DrExportItem *item;

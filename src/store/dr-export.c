@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "dr-export-split.h"
+#include "dr-file-hash.h"
 #include "dr-store-error.h"
 
 static const char *const category_names[DR_N_DAMAGE] = {
@@ -234,12 +235,11 @@ dr_export_plan (GPtrArray *items, const DrExportOptions *options, guint *n_skipp
   return entries;
 }
 
-/* Hard-links @src to @dest, or copies it when linking is impossible (other file system, …). */
+/* Copies @src to @dest. Never a hard link: claim photos are evidence, and a training script
+ * that edits the dataset in place must not be able to alter the original. */
 static gboolean
 place_image (const char *src, const char *dest, GError **error)
 {
-  if (link (src, dest) == 0)
-    return TRUE;
   g_autoptr (GFile) fsrc = g_file_new_for_path (src);
   g_autoptr (GFile) fdest = g_file_new_for_path (dest);
   g_autoptr (GError) local = NULL;
@@ -250,35 +250,6 @@ place_image (const char *src, const char *dest, GError **error)
       return FALSE;
     }
   return TRUE;
-}
-
-/* Lower-case hex SHA-256 of a file's bytes, or NULL with @error. */
-static char *
-file_sha256 (const char *path, GError **error)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GError) local = NULL;
-  g_autoptr (GFileInputStream) in = g_file_read (file, NULL, &local);
-  if (in == NULL)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: %s", path, local->message);
-      return NULL;
-    }
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buf = g_malloc (1 << 16);
-  for (;;)
-    {
-      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buf, 1 << 16, NULL, &local);
-      if (n < 0)
-        {
-          g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: %s", path, local->message);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      g_checksum_update (sum, buf, n);
-    }
-  return g_strdup (g_checksum_get_string (sum));
 }
 
 /* Removes the staging directory tree we created (three known levels, nothing else). */
@@ -376,7 +347,7 @@ verify_entries (GPtrArray *entries, const char *dir, const DrExportOptions *opti
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       g_autofree char *image = g_build_filename (dir, "images", e->image_name, NULL);
-      g_autofree char *sha = file_sha256 (image, error);
+      g_autofree char *sha = dr_file_sha256 (image, error);
       if (sha == NULL)
         return FALSE;
       if (e->item->sha256 != NULL && g_ascii_strcasecmp (sha, e->item->sha256) != 0)
@@ -475,6 +446,14 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
     return FALSE;
 
   g_autofree char *clean_out = g_canonicalize_filename (out_dir, NULL);
+  g_autofree char *parent = g_path_get_dirname (clean_out);
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      int e = errno;
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot create: %s", parent,
+                   g_strerror (e));
+      return FALSE;
+    }
   g_autofree char *stage = g_strconcat (clean_out, ".partial-XXXXXX", NULL);
   if (g_mkdtemp_full (stage, 0755) == NULL)
     {

@@ -4,7 +4,7 @@
  * damage type, verdicts, reviewer, model hashes), loaded from a project by
  * dr_export_load_items() or built by hand in tests. It writes, into a fresh directory OUT:
  *
- *   OUT/images/NAME                      the photo, hard-linked when possible, else copied
+ *   OUT/images/NAME                      the photo, copied byte for byte (never hard-linked)
  *   OUT/annotations/instances_SPLIT.json COCO instances (format COCO), one file per split used
  *   OUT/masks/STEM_DAMAGE.png            8-bit grey, 0/255, photo size (format PNG)
  *   OUT/manifest.csv, OUT/manifest.json  per image: file, claim, split, sha256, size, reviewer,
@@ -14,9 +14,15 @@
  * photos share a stem (compared case-insensitively), later ones get "-PHOTOID" appended to the
  * stem. DAMAGE is dr_damage_to_string(). COCO category ids are fixed: 1 Scratched,
  * 2 Separated, 3 Crushed, 4 Breakage (supercategory "damage"); image ids are the project's
- * photo ids; one annotation per 8-connected component, compressed RLE, iscrowd 0, area and
+ * photo ids and file_name is NAME, relative to OUT/images; one annotation per 8-connected component, compressed RLE, iscrowd 0, area and
  * tight bbox of that component. Photos without any damage (e.g. "confirmed none") are images
  * without annotations: true negatives.
+ *
+ * Orientation: masks, width and height are those of the photo after its EXIF orientation,
+ * i.e. what cv2.imread (which the models were trained with) returns; the photo itself is copied
+ * byte for byte. Readers that ignore EXIF orientation (PIL without exif_transpose, torchvision
+ * read_image) must apply it, or masks of rotated phone photos will not line up. Both JSON files
+ * say so in a "mask_orientation" field.
  *
  * Atomicity: everything is written into a sibling staging directory "OUT.partial-XXXXXX",
  * re-read and compared pixel for pixel with the items (dr_export_verify), and only then renamed
@@ -100,6 +106,23 @@ gboolean dr_export_run (GPtrArray              *items,
                         GCancellable           *cancellable,
                         DrExportSummary        *summary,
                         GError                **error);
+
+/* dr_export_run in a worker thread, for the GUI. @items is referenced until the export ends.
+ * @progress (may be NULL) runs in the thread-default main context of the caller, at most once
+ * per whole percent; @callback runs there too, and calls dr_export_run_finish. */
+void dr_export_run_async (GPtrArray             *items,
+                          const char            *out_dir,
+                          const DrExportOptions *options,
+                          DrExportProgressFunc   progress,
+                          gpointer               progress_data,
+                          GCancellable          *cancellable,
+                          GAsyncReadyCallback    callback,
+                          gpointer               user_data);
+
+/* The outcome of dr_export_run_async; fills @summary (may be NULL) on success. */
+gboolean dr_export_run_finish (GAsyncResult     *result,
+                               DrExportSummary  *summary,
+                               GError          **error);
 
 /* Re-reads a dataset written by dr_export_run into @dir with the same @items and @options:
  * parses every JSON back, decodes every COCO RLE with the store's decoder and every PNG with

@@ -28,7 +28,7 @@ G_BEGIN_DECLS
 
 /* Bounds on untrusted label files. */
 #define DR_LABEL_MAX_FILE_BYTES ((gsize) 64 * 1024 * 1024)
-#define DR_LABEL_MAX_POINTS ((gsize) 4 * 1000 * 1000)   /* vertices per file */
+#define DR_LABEL_MAX_POINTS ((gsize) 1000 * 1000)       /* vertices per file */
 #define DR_LABEL_MAX_DEPTH 32                            /* JSON nesting */
 
 typedef struct {

@@ -112,7 +112,7 @@ warn (GPtrArray *warnings, const char *format, ...)
   va_end (args);
 }
 
-/* Parses the whole file, then paints annotation by annotation. */
+/* Parses the images, routes the annotations to them, then paints image by image. */
 GPtrArray *
 dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
 {
@@ -149,12 +149,19 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
     return fail (error, path, "annotations is not a list");
   JsonArray *anns = json_node_get_array (anns_node);
 
-  g_autoptr (GPtrArray) canvases =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_canvas_free);
-  for (guint i = 0; i < gts->len; i++)
-    g_ptr_array_add (canvases, dr_ground_truth_canvas_new (gts->pdata[i]));
-
-  gsize budget = DR_LABEL_MAX_POINTS;
+  /* Route every annotation to its image first, so only one image's layers are in memory at a
+   * time however many images the file lists. */
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint k = 0; k < gts->len; k++)
+    {
+      DrGroundTruth *gt = gts->pdata[k];
+      if (g_hash_table_contains (by_id, &gt->label_id))
+        return fail (error, path, "image id %" G_GINT64_FORMAT " appears twice", gt->label_id);
+      g_hash_table_insert (by_id, &gt->label_id, GUINT_TO_POINTER (k));
+    }
+  g_autoptr (GPtrArray) per_image = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint k = 0; k < gts->len; k++)
+    g_ptr_array_add (per_image, g_array_new (FALSE, FALSE, sizeof (guint)));
   for (guint i = 0; i < json_array_get_length (anns); i++)
     {
       JsonNode *an = json_array_get_element (anns, i);
@@ -163,43 +170,56 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
       JsonObject *ann = json_node_get_object (an);
       gint64 ann_id = i, image_id;
       dr_json_member_int (ann, "id", TRUE, &ann_id);
-      g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path, ann_id);
-
-      /* Which image: by image_id when present, the only image otherwise. */
       guint target = 0;
+      gpointer slot;
       if (dr_json_member_int (ann, "image_id", TRUE, &image_id))
         {
-          gboolean found = FALSE;
-          for (guint k = 0; k < gts->len && !found; k++)
-            if (((DrGroundTruth *) gts->pdata[k])->label_id == image_id)
-              target = k, found = TRUE;
-          if (!found)
-            return fail (error, where, "image_id %" G_GINT64_FORMAT " is not in images", image_id);
+          if (!g_hash_table_lookup_extended (by_id, &image_id, NULL, &slot))
+            return fail (error, path, "annotation %" G_GINT64_FORMAT ": image_id %"
+                         G_GINT64_FORMAT " is not in images", ann_id, image_id);
+          target = GPOINTER_TO_UINT (slot);
         }
       else if (gts->len > 1)
-        return fail (error, where, "no image_id but the file lists %u images", gts->len);
-
-      const char *name = dr_json_member_string (ann, "damage");
-      DrDamage damage;
-      if (!dr_ground_truth_damage_from_name (name, &damage))
-        {
-          warn (warnings, "%s: unknown damage class “%s”, skipped", where,
-                name != NULL ? name : "(none)");
-          continue;
-        }
-      int n = paint_segmentation (json_object_get_member (ann, "segmentation"), damage,
-                                  gts->pdata[target], canvases->pdata[target], &budget, where,
-                                  error);
-      if (n < 0)
-        return NULL;
-      if (n == 0)
-        warn (warnings, "%s: no polygon, skipped", where);
-      ((DrGroundTruth *) gts->pdata[target])->n_regions[damage] += (guint) n;
+        return fail (error, path, "annotation %" G_GINT64_FORMAT ": no image_id but the file "
+                     "lists %u images", ann_id, gts->len);
+      g_array_append_val ((GArray *) per_image->pdata[target], i);
     }
 
-  for (guint i = 0; i < gts->len; i++)
-    if (!dr_ground_truth_canvas_finish (canvases->pdata[i], gts->pdata[i], error))
-      return NULL;
+  gsize budget = DR_LABEL_MAX_POINTS;
+  for (guint k = 0; k < gts->len; k++)
+    {
+      DrGroundTruth *gt = gts->pdata[k];
+      GArray *list = per_image->pdata[k];
+      if (list->len == 0)
+        continue;
+      g_autoptr (DrGroundTruthCanvas) canvas = dr_ground_truth_canvas_new (gt);
+      for (guint j = 0; j < list->len; j++)
+        {
+          guint i = g_array_index (list, guint, j);
+          JsonObject *ann = json_array_get_object_element (anns, i);
+          gint64 ann_id = i;
+          dr_json_member_int (ann, "id", TRUE, &ann_id);
+          g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path,
+                                                    ann_id);
+          const char *name = dr_json_member_string (ann, "damage");
+          DrDamage damage;
+          if (!dr_ground_truth_damage_from_name (name, &damage))
+            {
+              warn (warnings, "%s: unknown damage class “%s”, skipped", where,
+                    name != NULL ? name : "(none)");
+              continue;
+            }
+          int n = paint_segmentation (json_object_get_member (ann, "segmentation"), damage, gt,
+                                      canvas, &budget, where, error);
+          if (n < 0)
+            return NULL;
+          if (n == 0)
+            warn (warnings, "%s: no polygon, skipped", where);
+          gt->n_regions[damage] += (guint) n;
+        }
+      if (!dr_ground_truth_canvas_finish (canvas, gt, error))
+        return NULL;
+    }
   return g_steal_pointer (&gts);
 }
 

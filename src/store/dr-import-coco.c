@@ -72,7 +72,7 @@ warn (GPtrArray *warnings, const char *format, ...)
   va_end (args);
 }
 
-/* Parses images and categories, then paints each annotation into its image's layer. */
+/* Parses images and categories, routes the annotations, then paints image by image. */
 GPtrArray *
 dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
 {
@@ -129,12 +129,11 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
                            GINT_TO_POINTER (ours ? d + 1 : 0));
     }
 
-  g_autoptr (GPtrArray) canvases =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_canvas_free);
-  for (guint i = 0; i < gts->len; i++)
-    g_ptr_array_add (canvases, dr_ground_truth_canvas_new (gts->pdata[i]));
-
-  gsize budget = DR_LABEL_MAX_POINTS;
+  /* Validate and route every annotation first, so only one image's layers are in memory at a
+   * time however many images the file lists. */
+  g_autoptr (GPtrArray) per_image = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint k = 0; k < gts->len; k++)
+    g_ptr_array_add (per_image, g_array_new (FALSE, FALSE, sizeof (guint)));
   for (guint i = 0; i < json_array_get_length (anns); i++)
     {
       JsonNode *an = json_array_get_element (anns, i);
@@ -147,52 +146,67 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
       if (!dr_json_member_int (ann, "image_id", FALSE, &image_id)
           || !dr_json_member_int (ann, "category_id", FALSE, &cat_id))
         return fail (error, where, "lacks an integer image_id or category_id");
-      gpointer slot;
+      gpointer slot, dv;
       if (!g_hash_table_lookup_extended (by_id, &image_id, NULL, &slot))
         return fail (error, where, "image_id %" G_GINT64_FORMAT " is not in images", image_id);
-      gpointer dv;
       if (!g_hash_table_lookup_extended (cat_damage, &cat_id, NULL, &dv))
-        return fail (error, where, "category_id %" G_GINT64_FORMAT " is not in categories", cat_id);
-      if (GPOINTER_TO_INT (dv) == 0)
-        continue;
-      DrDamage damage = (DrDamage) (GPOINTER_TO_INT (dv) - 1);
-      DrGroundTruth *gt = gts->pdata[GPOINTER_TO_UINT (slot)];
-      DrGroundTruthCanvas *canvas = canvases->pdata[GPOINTER_TO_UINT (slot)];
-
-      JsonNode *seg = json_object_get_member (ann, "segmentation");
-      if (seg != NULL && JSON_NODE_HOLDS_OBJECT (seg))
-        {
-          g_autoptr (DrRle) rle = read_rle (json_node_get_object (seg), gt, where, error);
-          if (rle == NULL)
-            return NULL;
-          dr_ground_truth_canvas_add_rle (canvas, damage, rle);
-          gt->n_regions[damage]++;
-        }
-      else if (seg != NULL && JSON_NODE_HOLDS_ARRAY (seg))
-        {
-          JsonArray *polys = json_node_get_array (seg);
-          if (json_array_get_length (polys) == 0)
-            warn (warnings, "%s: no polygon, skipped", where);
-          for (guint p = 0; p < json_array_get_length (polys); p++)
-            {
-              gsize n;
-              g_autofree double *xy = dr_ground_truth_read_ring (json_array_get_element (polys, p),
-                                                                 FALSE, gt, &n, &budget, where,
-                                                                 error);
-              if (xy == NULL)
-                return NULL;
-              const double *rings[1] = { xy };
-              dr_ground_truth_canvas_add_polygon (canvas, damage, rings, &n, 1);
-              gt->n_regions[damage]++;
-            }
-        }
-      else
-        return fail (error, where, "segmentation is neither polygons nor RLE");
+        return fail (error, where, "category_id %" G_GINT64_FORMAT " is not in categories",
+                     cat_id);
+      if (GPOINTER_TO_INT (dv) != 0)
+        g_array_append_val ((GArray *) per_image->pdata[GPOINTER_TO_UINT (slot)], i);
     }
 
-  for (guint i = 0; i < gts->len; i++)
-    if (!dr_ground_truth_canvas_finish (canvases->pdata[i], gts->pdata[i], error))
-      return NULL;
+  gsize budget = DR_LABEL_MAX_POINTS;
+  for (guint k = 0; k < gts->len; k++)
+    {
+      DrGroundTruth *gt = gts->pdata[k];
+      GArray *list = per_image->pdata[k];
+      if (list->len == 0)
+        continue;
+      g_autoptr (DrGroundTruthCanvas) canvas = dr_ground_truth_canvas_new (gt);
+      for (guint j = 0; j < list->len; j++)
+        {
+          JsonObject *ann = json_array_get_object_element (anns, g_array_index (list, guint, j));
+          gint64 ann_id = 0, cat_id = 0;
+          dr_json_member_int (ann, "id", FALSE, &ann_id);
+          dr_json_member_int (ann, "category_id", FALSE, &cat_id);
+          DrDamage damage = (DrDamage) (GPOINTER_TO_INT (g_hash_table_lookup (cat_damage, &cat_id))
+                                        - 1);
+          g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path,
+                                                    ann_id);
+          JsonNode *seg = json_object_get_member (ann, "segmentation");
+          if (seg != NULL && JSON_NODE_HOLDS_OBJECT (seg))
+            {
+              g_autoptr (DrRle) rle = read_rle (json_node_get_object (seg), gt, where, error);
+              if (rle == NULL)
+                return NULL;
+              dr_ground_truth_canvas_add_rle (canvas, damage, rle);
+              gt->n_regions[damage]++;
+            }
+          else if (seg != NULL && JSON_NODE_HOLDS_ARRAY (seg))
+            {
+              JsonArray *polys = json_node_get_array (seg);
+              if (json_array_get_length (polys) == 0)
+                warn (warnings, "%s: no polygon, skipped", where);
+              for (guint p = 0; p < json_array_get_length (polys); p++)
+                {
+                  gsize n;
+                  g_autofree double *xy =
+                    dr_ground_truth_read_ring (json_array_get_element (polys, p), FALSE, gt, &n,
+                                               &budget, where, error);
+                  if (xy == NULL)
+                    return NULL;
+                  const double *rings[1] = { xy };
+                  dr_ground_truth_canvas_add_polygon (canvas, damage, rings, &n, 1);
+                  gt->n_regions[damage]++;
+                }
+            }
+          else
+            return fail (error, where, "segmentation is neither polygons nor RLE");
+        }
+      if (!dr_ground_truth_canvas_finish (canvas, gt, error))
+        return NULL;
+    }
   return g_steal_pointer (&gts);
 }
 

@@ -90,14 +90,55 @@ store_layers (DrProject *project, const DrGroundTruth *gt, gint64 photo_id, cons
   return TRUE;
 }
 
-/* Matches every image and stores the matched ones inside one transaction. */
-static gboolean
-store_all (DrProject *project, GPtrArray *gts, const char *path, const char *source,
-           GPtrArray *warnings, guint *n_matched, GError **error)
+struct _DrLabelImport {
+  DrProject *project;
+  GHashTable *stems;    /* stem → GPtrArray of PhotoRef */
+  gboolean open;        /* a batch transaction is open */
+  guint pending;        /* files in the open batch */
+};
+
+/* Reads the photo names once. */
+DrLabelImport *
+dr_label_import_new (DrProject *project, GError **error)
 {
-  g_autoptr (GHashTable) stems = photos_by_stem (project, error);
+  GHashTable *stems = photos_by_stem (project, error);
   if (stems == NULL)
-    return FALSE;
+    return NULL;
+  DrLabelImport *import = g_new0 (DrLabelImport, 1);
+  import->project = g_object_ref (project);
+  import->stems = stems;
+  return import;
+}
+
+/* Commits the open batch, if any. */
+gboolean
+dr_label_import_finish (DrLabelImport *import, GError **error)
+{
+  if (!import->open)
+    return TRUE;
+  import->open = FALSE;
+  import->pending = 0;
+  return dr_project_commit (import->project, error);
+}
+
+/* Rolls back an unfinished batch and frees the session. */
+void
+dr_label_import_free (DrLabelImport *import)
+{
+  if (import == NULL)
+    return;
+  if (import->open)
+    dr_project_rollback (import->project);
+  g_hash_table_unref (import->stems);
+  g_object_unref (import->project);
+  g_free (import);
+}
+
+/* Matches every image and stores the matched ones (inside the caller's savepoint). */
+static gboolean
+store_all (DrProject *project, GHashTable *stems, GPtrArray *gts, const char *path,
+           const char *source, GPtrArray *warnings, guint *n_matched, GError **error)
+{
   for (guint i = 0; i < gts->len; i++)
     {
       const DrGroundTruth *gt = gts->pdata[i];
@@ -126,10 +167,10 @@ store_all (DrProject *project, GPtrArray *gts, const char *path, const char *sou
   return TRUE;
 }
 
-/* Loads, detects the format, parses, then stores in one transaction. */
+/* Loads, detects the format, parses, then stores inside a savepoint of the current batch. */
 gboolean
-dr_label_import_file (DrProject *project, const char *path, GPtrArray *warnings,
-                  DrLabelImportSummary *summary, GError **error)
+dr_label_import_file (DrLabelImport *import, const char *path, GPtrArray *warnings,
+                      DrLabelImportSummary *summary, GError **error)
 {
   g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
   if (root == NULL)
@@ -140,17 +181,26 @@ dr_label_import_file (DrProject *project, const char *path, GPtrArray *warnings,
                                    : dr_import_aihub_parse (root, path, warnings, error);
   if (gts == NULL)
     return FALSE;
-  guint n_matched = 0;
-  if (!dr_project_begin (project, error))
-    return FALSE;
-  if (!store_all (project, gts, path, coco ? "coco" : "aihub", warnings, &n_matched, error))
+  if (!import->open)
     {
-      dr_project_rollback (project);
+      if (!dr_project_begin (import->project, error))
+        return FALSE;
+      import->open = TRUE;
+    }
+  if (!dr_project_begin (import->project, error))
+    return FALSE;
+  guint n_matched = 0;
+  if (!store_all (import->project, import->stems, gts, path, coco ? "coco" : "aihub", warnings,
+                  &n_matched, error))
+    {
+      dr_project_rollback (import->project);
       return FALSE;
     }
-  if (!dr_project_commit (project, error))
+  if (!dr_project_commit (import->project, error))
     return FALSE;
   if (summary != NULL)
     *summary = (DrLabelImportSummary) { gts->len, n_matched };
+  if (++import->pending >= DR_LABEL_IMPORT_BATCH)
+    return dr_label_import_finish (import, error);
   return TRUE;
 }

@@ -308,14 +308,19 @@ dr_mask_fill_polygon (DrMask *mask, const double *xy, gsize n_points, gboolean o
   return dirty_rect (&box);
 }
 
-/* A pending seed of the flood fill: some pixel of row y at column x may still need filling. */
+/* A pending seed of the flood fill: some pixel of row y at column x may still need filling. It
+ * was found next to the span [pl, pr] of row py (py = -1 for the first seed); that span is
+ * already filled, so it never needs scanning again. */
 typedef struct {
   int x, y;
+  int py, pl, pr;
 } FillSeed;
 
-/* Pushes one seed per run of @state pixels in row @y between columns xl and xr inclusive. */
+/* Pushes one seed per run of @state pixels in row @y between columns xl and xr inclusive; the
+ * seeds remember the span [sl, sr] of row sy they were found from. */
 static void
-push_runs (GArray *stack, const DrMask *mask, int y, int xl, int xr, guint8 state)
+push_runs (GArray *stack, const DrMask *mask, int y, int xl, int xr, guint8 state, int sy,
+           int sl, int sr)
 {
   const guint8 *row = mask->pixels + (gsize) y * (gsize) mask->width;
   gboolean in_run = FALSE;
@@ -324,7 +329,7 @@ push_runs (GArray *stack, const DrMask *mask, int y, int xl, int xr, guint8 stat
       gboolean match = (row[x] != 0) == state;
       if (match && !in_run)
         {
-          FillSeed s = { x, y };
+          FillSeed s = { x, y, sy, sl, sr };
           g_array_append_val (stack, s);
         }
       in_run = match;
@@ -332,7 +337,8 @@ push_runs (GArray *stack, const DrMask *mask, int y, int xl, int xr, guint8 stat
 }
 
 /* Span flood fill: each popped seed is widened to its maximal run in its row, the run is
- * written, and the runs touching it in the rows above and below are pushed. */
+ * written, and the runs touching it in the rows above and below are pushed — except, towards
+ * the row it came from, the part under the already-filled parent span. */
 DrRect
 dr_mask_flood_fill (DrMask *mask, int x, int y, gboolean on)
 {
@@ -347,7 +353,7 @@ dr_mask_flood_fill (DrMask *mask, int x, int y, gboolean on)
     return dirty_rect (&box);
 
   g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (FillSeed));
-  FillSeed seed = { x, y };
+  FillSeed seed = { x, y, -1, 0, -1 };
   g_array_append_val (stack, seed);
   while (stack->len > 0)
     {
@@ -363,10 +369,18 @@ dr_mask_flood_fill (DrMask *mask, int x, int y, gboolean on)
         xr++;
       memset (row + xl, value, (gsize) (xr - xl + 1));
       dirty_add_span (&box, s.y, xl, xr);
-      if (s.y > 0)
-        push_runs (stack, mask, s.y - 1, xl, xr, state);
-      if (s.y + 1 < mask->height)
-        push_runs (stack, mask, s.y + 1, xl, xr, state);
+      for (int ny = s.y - 1; ny <= s.y + 1; ny += 2)
+        {
+          if (ny < 0 || ny >= mask->height)
+            continue;
+          if (ny != s.py)
+            push_runs (stack, mask, ny, xl, xr, state, s.y, xl, xr);
+          else
+            {
+              push_runs (stack, mask, ny, xl, MIN (xr, s.pl - 1), state, s.y, xl, xr);
+              push_runs (stack, mask, ny, MAX (xl, s.pr + 1), xr, state, s.y, xl, xr);
+            }
+        }
     }
   return dirty_rect (&box);
 }

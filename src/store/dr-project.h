@@ -39,7 +39,9 @@ sqlite3 *dr_project_get_db (DrProject *self);
 
 /* A statement owned by the project: prepared once per distinct SQL text and cached until the
  * project is finalized; returned reset with its bindings cleared. Reset it after use (declare it
- * with g_autoptr (DrStatement) to do so at scope exit). NULL and error on SQL errors. */
+ * with g_autoptr (DrStatement) to do so at scope exit). Since the same SQL text always gives the
+ * same statement, a caller must not run code that prepares that text again while stepping it.
+ * NULL and error on SQL errors. */
 typedef sqlite3_stmt DrStatement;
 DrStatement *dr_project_prepare (DrProject *self, const char *sql, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrStatement, sqlite3_reset)

@@ -257,6 +257,51 @@ dr_revision_dup_layer_rle (DrProject *project, gint64 photo_id, DrDamage damage,
   return prediction != NULL ? g_steal_pointer (&prediction->rle) : NULL;
 }
 
+/* Walks parent links up from the head with a recursive query; ids grow along every path, so
+ * ordering by id gives oldest first. */
+GPtrArray *
+dr_revision_list_history (DrProject *project, gint64 photo_id, DrDamage damage, GError **error)
+{
+  /* The head's revision and all its ancestors, newest first (parents have smaller ids). */
+  g_autoptr (DrStatement) stmt = dr_project_prepare (
+    project,
+    "WITH RECURSIVE path (id) AS ("
+    "    SELECT revision_id FROM heads"
+    "      WHERE photo_id = ?1 AND damage = ?2 AND revision_id IS NOT NULL"
+    "  UNION ALL"
+    "    SELECT r.parent_id FROM revisions r JOIN path ON r.id = path.id"
+    "      WHERE r.parent_id IS NOT NULL)"
+    "SELECT r.id, r.parent_id, r.rle, r.area, r.author, r.created, r.kind"
+    "  FROM path JOIN revisions r ON r.id = path.id ORDER BY r.id",
+    error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, photo_id);
+  sqlite3_bind_int (stmt, 2, damage);
+  g_autoptr (GPtrArray) history = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_revision_free);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DrRevision *r = g_new0 (DrRevision, 1);
+      r->id = sqlite3_column_int64 (stmt, 0);
+      r->photo_id = photo_id;
+      r->damage = damage;
+      r->parent_id = sqlite3_column_int64 (stmt, 1);
+      r->rle = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      r->area = sqlite3_column_int64 (stmt, 3);
+      r->author = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      r->created = sqlite3_column_int64 (stmt, 5);
+      r->kind = kind_from_string ((const char *) sqlite3_column_text (stmt, 6));
+      g_ptr_array_add (history, r);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dr_project_set_db_error (project, error, "reading an edit history");
+      return NULL;
+    }
+  return g_steal_pointer (&history);
+}
+
 /* Reads where undo and redo would go: the head's parent and its newest child. */
 static gboolean
 read_targets (DrProject *project, gint64 photo_id, DrDamage damage, gint64 *head,

@@ -57,6 +57,12 @@ DrRevision *dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage 
 char *dr_revision_dup_layer_rle (DrProject *project, gint64 photo_id, DrDamage damage,
                                  GError **error);
 
+/* The undo history of the layer: the revisions from the first one down to the head, oldest
+ * first (a GPtrArray of DrRevision; empty when the layer shows the prediction). Branches left
+ * behind by undo-then-edit are kept in the file but are not on this path. */
+GPtrArray *dr_revision_list_history (DrProject *project, gint64 photo_id, DrDamage damage,
+                                     GError **error);
+
 /* Moves the head to its parent. *moved is FALSE (and nothing changes) at the bottom. */
 gboolean dr_revision_undo (DrProject *project, gint64 photo_id, DrDamage damage,
                            gboolean *moved, GError **error);

@@ -54,7 +54,21 @@ def base_state_dict():
             sd[key] = torch.randint(0, 100000, dims, generator=g, dtype=torch.int64)
         else:
             sd[key] = torch.randn(dims, generator=g, dtype=torch.float32)
+    add_metadata(sd)
     return sd
+
+
+def add_metadata(sd):
+    """What Module.state_dict() attaches: _metadata = {module path: {'version': n}}, pickled as
+    the state of a BUILD after the items (n = 2 for BatchNorm, 1 otherwise)."""
+    meta = collections.OrderedDict([('', {'version': 1})])
+    for key in sd:
+        parts = key.split('.')[:-1]
+        for i in range(1, len(parts) + 1):
+            path = '.'.join(parts[:i])
+            is_bn = any(k.startswith(path + '.running_mean') for k in sd)
+            meta.setdefault(path, {'version': 2 if is_bn else 1})
+    sd._metadata = meta
 
 
 def write_expected(sd, name):
@@ -153,12 +167,12 @@ class Unseekable:
 
 def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', protocol=2,
                 order='sorted', extra=(), align=64, big_endian=False, descriptors=False,
-                torch2x_reduce=False):
+                torch2x_reduce=False, first=()):
     """Pickles obj exactly as torch 1.13's _save does, then writes the zip with zipfile.
 
     key_fn(i, storage) names the i-th storage (default str(i), as torch >= 1.9); order is
     'sorted' (torch 1.x), 'insertion' (torch 2.x) or 'reversed'; extra is a list of
-    (record, bytes) written after the storages; align pads each record's data offset to that
+    (record, bytes) written after the storages, first a list written before data.pkl; align pads each record's data offset to that
     multiple with an 'FB' extra field, as torch's writer does (1 = no padding)."""
     storages, id_map = {}, {}
 
@@ -179,7 +193,7 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
 
     buf = io.BytesIO()
     Pickler(buf, protocol=protocol).dump(obj)
-    records = [('data.pkl', buf.getvalue())]
+    records = list(first) + [('data.pkl', buf.getvalue())]
     keys = list(storages)
     if order == 'sorted':
         keys = sorted(keys)
@@ -191,7 +205,7 @@ def custom_save(obj, name, archive='archive', key_fn=None, location='cpu', proto
             data = np.frombuffer(data, dtype='<u%d' % es).byteswap().tobytes()
         records.append(('data/' + key, data))
     if big_endian:
-        records.insert(1, ('byteorder', b'big'))
+        records.insert(len(first) + 1, ('byteorder', b'big'))
     records += list(extra)
     with open(path(name), 'wb') as raw, \
             zipfile.ZipFile(Unseekable(raw) if descriptors else raw, 'w', zipfile.ZIP_STORED) as z:
@@ -265,6 +279,62 @@ def save_safetensors(sd, name, dtype_map=None):
 
 # ---------------------------------------------------------------------------------------------
 
+class Conv2dReLU(torch.nn.Sequential):
+    """smp 0.2.1 Conv2dReLU with use_batchnorm=True: conv (no bias), BN, ReLU."""
+
+    def __init__(self, cin, cout):
+        super().__init__(torch.nn.Conv2d(cin, cout, 3, padding=1, bias=False),
+                         torch.nn.BatchNorm2d(cout), torch.nn.ReLU(inplace=True))
+
+
+class DecoderBlock(torch.nn.Module):
+    def __init__(self, cin, skip, cout):
+        super().__init__()
+        self.conv1 = Conv2dReLU(cin + skip, cout)
+        self.attention1 = torch.nn.Identity()
+        self.conv2 = Conv2dReLU(cout, cout)
+        self.attention2 = torch.nn.Identity()
+
+
+class Decoder(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.center = torch.nn.Identity()
+        self.blocks = torch.nn.ModuleList(
+            DecoderBlock(i, s, o) for i, s, o in zip([512, 256, 128, 64, 32], [256, 128, 64, 64, 0],
+                                                     [256, 128, 64, 32, 16]))
+
+
+class UnetLike(torch.nn.Module):
+    """The module tree of smp 0.2.1 Unet(resnet34, classes=2) (model-format.md §1), built from
+    torchvision's ResNet-34, so that Module.state_dict() itself writes the fixture."""
+
+    def __init__(self):
+        super().__init__()
+        import torchvision
+        self.encoder = torchvision.models.resnet34()
+        del self.encoder.fc
+        del self.encoder.avgpool
+        self.decoder = Decoder()
+        self.segmentation_head = torch.nn.Sequential(torch.nn.Conv2d(16, 2, 3, padding=1),
+                                                     torch.nn.Identity(), torch.nn.Identity())
+
+
+def module_fixtures(sd):
+    """Fixtures written by Module.state_dict() itself: plain, DataParallel, keep_vars."""
+    model = UnetLike()
+    assert [k for k in model.state_dict()] == [k for k, _, _ in ROWS], 'TSV order differs'
+    model.load_state_dict(sd, strict=True)
+    torch.save(model.state_dict(), path('module-state-dict.pt'))
+    check_torch_load('module-state-dict.pt', sd)
+    torch.save(torch.nn.DataParallel(model).state_dict(), path('dataparallel.pt'))
+    check_torch_load('dataparallel.pt', sd)
+    kv = model.state_dict(keep_vars=True)
+    assert isinstance(kv['encoder.conv1.weight'], torch.nn.Parameter)
+    torch.save(kv, path('keep-vars.pt'))
+    check_torch_load('keep-vars.pt', sd)
+
+
 def good_fixtures(sd):
     f16 = collections.OrderedDict((k, v.half() if v.is_floating_point() else v)
                                   for k, v in sd.items())
@@ -337,7 +407,9 @@ def good_fixtures(sd):
                 extra=[('byteorder', b'little')] + TORCH2_EXTRA)
     check_torch_load('torch2x.pt', sd)
     custom_save(params, 'torch2x-metadata.pt', order='insertion', torch2x_reduce=True,
-                extra=[('byteorder', b'little')] + TORCH2_EXTRA)
+                first=[('.format_version', b'1'), ('.storage_alignment', b'64')],
+                extra=[('byteorder', b'little'), ('version', b'3\n'),
+                       ('.data/serialization_id', b'0' * 40)])
     check_torch_load('torch2x-metadata.pt', sd)
     custom_save(sd, 'unaligned.pt', archive='weights', order='reversed', align=1,
                 extra=[('version', b'3\n')])
@@ -453,6 +525,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     sd = base_state_dict()
     good_fixtures(sd)
+    module_fixtures(sd)
     bad_fixtures(sd)
     with open(stamp, 'w') as f:
         f.write('ok\n')

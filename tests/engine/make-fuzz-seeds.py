@@ -32,6 +32,7 @@ def tiny():
     sd['encoder.bn1.num_batches_tracked'] = torch.tensor(3)
     sd['segmentation_head.0.weight'] = torch.randn(2, 2, 3, 3, generator=g)
     sd['segmentation_head.0.bias'] = torch.randn(2, generator=g)
+    mk.add_metadata(sd)
     return sd
 
 

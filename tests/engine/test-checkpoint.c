@@ -191,6 +191,7 @@ check_truncations (void)
   printf ("ok truncations\n");
 }
 
+/* Runs every good and bad fixture and the truncations; exit status 1 on any failure. */
 int
 main (int argc, char **argv)
 {
@@ -231,6 +232,9 @@ main (int argc, char **argv)
     { "repacked.pt", "expect-f32.bin" },
     { "zip64.pt", "expect-f32.bin" },
     { "zip64-extra.pt", "expect-f32.bin" },
+    { "module-state-dict.pt", "expect-f32.bin" },
+    { "dataparallel.pt", "expect-f32.bin" },
+    { "keep-vars.pt", "expect-f32.bin" },
   };
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
     check_good (good[i].file, good[i].expect);

@@ -30,6 +30,7 @@ typedef struct {
   int h, w;              /* input size seen by the kernel (after upsample) */
   NnEpilogue epi;
   size_t panel_cols;     /* scratch = K·panel_cols floats (0: whole image in one panel) */
+  int direct;            /* pack weights for, and require, the direct kernel */
 } Case;
 
 /* Runs one case; prints and counts a failure when max|out-ref| > 1e-5·max|ref|. */
@@ -58,6 +59,8 @@ run_case (const Case *t, unsigned seed)
       failures++;
       scratch_floats = nn_conv_min_scratch (&c);
     }
+  if (t->direct && scratch_floats < nn_conv_direct_scratch (&c))
+    scratch_floats = nn_conv_direct_scratch (&c);
   float *scratch = malloc (scratch_floats * sizeof (float));
 
   for (size_t i = 0; i < (size_t) t->cin_a * ha * wa; i++)
@@ -93,8 +96,19 @@ run_case (const Case *t, unsigned seed)
         ref[i] = 0;
     }
 
+  if (t->direct)
+    {
+      c.wpack = malloc (nn_conv_direct_pack_floats (&c) * sizeof (float));
+      nn_conv_direct_pack (&c, c.wpack);
+      if (!nn_conv_direct_applies (&c, t->h, t->w))
+        {
+          printf ("FAIL %s: direct kernel not selected\n", t->name);
+          failures++;
+        }
+    }
   NnConvInput in = { .a = a, .b = t->cin_b ? b : NULL, .h = t->h, .w = t->w };
   nn_conv_forward (&c, &in, out, t->epi, scratch, scratch_floats);
+  free (c.wpack);
 
   double max_ref = 0, max_err = 0;
   for (size_t i = 0; i < n_out; i++)
@@ -166,6 +180,12 @@ main (void)
     { "head 3x3 16->2 bias, panels", 16, 0, 2, 3, 1, 0, 37, 19, NN_EPI_BIAS, 112 },
     { "tail 3x3 32->32", 32, 0, 32, 3, 1, 0, 24, 20, NN_EPI_BIAS_RELU, 0 },
     { "tail 3x3 128->32 (up2+skip)", 64, 64, 32, 3, 1, 1, 16, 16, NN_EPI_BIAS_RELU, 0 },
+    { "direct 3x3 32->32", 32, 0, 32, 3, 1, 0, 20, 32, NN_EPI_BIAS_RELU, 0, 1 },
+    { "direct up2+skip 64+64->32", 64, 64, 32, 3, 1, 1, 16, 32, NN_EPI_BIAS_RELU, 0, 1 },
+    { "direct up2 32->16", 32, 0, 16, 3, 1, 1, 18, 48, NN_EPI_BIAS_RELU, 0, 1 },
+    { "direct 3x3 16->16", 16, 0, 16, 3, 1, 0, 9, 64, NN_EPI_BIAS_RELU, 0, 1 },
+    { "direct head 16->2 bias", 16, 0, 2, 3, 1, 0, 21, 16, NN_EPI_BIAS, 0, 1 },
+    { "direct cout 5 (partial block)", 7, 0, 5, 3, 1, 0, 7, 16, NN_EPI_BIAS_RELU, 0, 1 },
   };
   unsigned seed = 12345;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

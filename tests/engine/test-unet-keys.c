@@ -8,8 +8,46 @@
 #include <string.h>
 
 #include "nn-checkpoint.h"
+#include "nn-state-dict.h"
 #include "nn-unet-keys.h"
 
+/* A state dict built from the table itself must pass the check; without its last key it
+ * must fail naming that key. Returns the number of failures. */
+static int
+check_table_accepted (void)
+{
+  NnStateDict sd = { 0 };
+  NnError err = { 0 };
+  int failures = 0;
+  for (int i = 0; i < NN_UNET_NUM_KEYS; i++)
+    {
+      const NnUnetKey *k = &nn_unet_keys[i];
+      size_t numel = 1;
+      for (int d = 0; d < k->ndim; d++)
+        numel *= (size_t) k->shape[d];
+      if (nn_state_dict_add (&sd, k->name, strlen (k->name),
+                             k->is_float ? NN_DTYPE_F32 : NN_DTYPE_INT, k->ndim, k->shape,
+                             numel) == NULL)
+        return 1;
+    }
+  if (nn_unet_check_state_dict (&sd, "table", &err) != NN_OK)
+    {
+      fprintf (stderr, "FAIL: the table itself is refused: %s\n", err.message);
+      failures++;
+    }
+  sd.count--;
+  if (nn_unet_check_state_dict (&sd, "table", &err) != NN_ERR_MODEL
+      || strstr (err.message, "key 'segmentation_head.0.bias' is missing (and 0 more)") == NULL)
+    {
+      fprintf (stderr, "FAIL: dropping the last key gave: %s\n", err.message);
+      failures++;
+    }
+  sd.count++;
+  nn_state_dict_clear (&sd);
+  return failures;
+}
+
+/* Compares the TSV with nn_unet_keys entry by entry; exit status 1 on any difference. */
 int
 main (int argc, char **argv)
 {
@@ -68,5 +106,6 @@ main (int argc, char **argv)
       failures++;
     }
   printf ("%d keys compared\n", n);
+  failures += check_table_accepted ();
   return failures ? 1 : 0;
 }

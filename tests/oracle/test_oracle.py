@@ -268,6 +268,7 @@ def test_missing_and_broken(binary, env, work, dirs, photos, env_dir, xdg_models
 
 
 def main():
+    """Builds the fixtures, runs every check, prints the error figures; 0 when all held."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("--keys", required=True)

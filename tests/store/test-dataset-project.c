@@ -238,19 +238,21 @@ test_import_and_evaluate (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   DrLabelImportSummary sum;
+  g_autoptr (DrLabelImport) import = dr_label_import_new (f->project, &error);
+  g_assert_no_error (error);
   /* Photo 1: scratch [5, 15) × [0, 10), breakage [10, 20) × [0, 10). */
   g_autofree char *a1 = aihub_file (f, "0001.json", "photos/0001.JPG", W, H,
     "{\"id\": 1, \"damage\": \"Scratched\", \"segmentation\": [[[[5,0],[15,0],[15,10],[5,10],[5,0]]]]},"
     "{\"id\": 2, \"damage\": \"Breakage\", \"segmentation\": [[[[10,0],[20,0],[20,10],[10,10],[10,0]]]]}");
-  g_assert_true (dr_label_import_file (f->project, a1, warnings, &sum, &error));
+  g_assert_true (dr_label_import_file (import, a1, warnings, &sum, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (sum.n_matched, ==, 1);
   g_assert_cmpint (count_gt (f), ==, 4);
-  g_assert_true (dr_label_import_file (f->project, a1, warnings, &sum, &error));
+  g_assert_true (dr_label_import_file (import, a1, warnings, &sum, &error));
   g_assert_cmpint (count_gt (f), ==, 4);
   /* Photo 5: no damage at all. */
   g_autofree char *a5 = aihub_file (f, "0005.json", "0005.jpg", W, H, "");
-  g_assert_true (dr_label_import_file (f->project, a5, warnings, &sum, &error));
+  g_assert_true (dr_label_import_file (import, a5, warnings, &sum, &error));
   g_assert_cmpint (count_gt (f), ==, 8);
   /* Photo 3 through COCO: the whole photo is scratched. */
   const char *coco = "{\"images\": [{\"id\": 7, \"width\": 20, \"height\": 10, \"file_name\": \"0003.jpg\"},"
@@ -259,7 +261,7 @@ test_import_and_evaluate (Fixture *f, gconstpointer data)
                      " \"annotations\": [{\"id\": 1, \"image_id\": 7, \"category_id\": 1,"
                      " \"segmentation\": [[0,0,20,0,20,10,0,10]], \"iscrowd\": 0}]}";
   g_autofree char *c3 = dr_test_write_file (f->tmp, "coco.json", coco, strlen (coco));
-  g_assert_true (dr_label_import_file (f->project, c3, warnings, &sum, &error));
+  g_assert_true (dr_label_import_file (import, c3, warnings, &sum, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (sum.n_images, ==, 2);
   g_assert_cmpuint (sum.n_matched, ==, 1);
@@ -270,12 +272,14 @@ test_import_and_evaluate (Fixture *f, gconstpointer data)
   /* Photo 2 labelled at the wrong size: the whole file is refused. */
   g_autofree char *a2 = aihub_file (f, "0002.json", "0002.jpg", 40, 30,
     "{\"id\": 1, \"damage\": \"Crushed\", \"segmentation\": [[[[1,1],[9,1],[9,9],[1,1]]]]}");
-  g_assert_false (dr_label_import_file (f->project, a2, warnings, &sum, &error));
+  g_assert_false (dr_label_import_file (import, a2, warnings, &sum, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
   g_assert_true (g_str_has_prefix (error->message, a2));
   g_assert_nonnull (strstr (error->message, "image 0002.jpg is 40 × 30 but the photo rel/0002.jpg is 20 × 10"));
   g_clear_error (&error);
   g_assert_cmpint (count_gt (f), ==, 12);
+  g_assert_true (dr_label_import_finish (import, &error));
+  g_assert_no_error (error);
 
   /* Hand-worked metrics:
    * Scratch v2 (aihub): photo 1 predicts [0,10)×[0,10) vs truth [5,15)×[0,10): TP 50, FP 50,
@@ -311,6 +315,36 @@ test_import_and_evaluate (Fixture *f, gconstpointer data)
   g_assert_true (isnan (dr_evaluation_precision (&none)));
 }
 
+/* Files are committed in batches: after DR_LABEL_IMPORT_BATCH stored files nothing is pending
+ * (a rejected file in the middle neither counts nor undoes its neighbours), the next file opens
+ * a new batch, and finish commits it. */
+static void
+test_import_batches (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrLabelImport) import = dr_label_import_new (f->project, &error);
+  g_assert_no_error (error);
+  sqlite3 *db = dr_project_get_db (f->project);
+  g_autofree char *good = aihub_file (f, "0001.json", "0001.jpg", W, H, "");
+  g_autofree char *bad = aihub_file (f, "0005.json", "0005.jpg", W + 1, H, "");
+  for (int i = 0; i <= DR_LABEL_IMPORT_BATCH; i++)
+    {
+      const char *path = i == 7 ? bad : good;
+      gboolean ok = dr_label_import_file (import, path, NULL, NULL, &error);
+      g_assert_true (ok == (i != 7));
+      g_clear_error (&error);
+      g_assert_true (!sqlite3_get_autocommit (db) == (i < DR_LABEL_IMPORT_BATCH));
+    }
+  g_assert_true (sqlite3_get_autocommit (db));
+  g_assert_cmpint (count_gt (f), ==, 4);
+  g_assert_true (dr_label_import_file (import, bad, NULL, NULL, &error) == FALSE);
+  g_clear_error (&error);
+  g_assert_true (dr_label_import_file (import, good, NULL, NULL, &error));
+  g_assert_false (sqlite3_get_autocommit (db));
+  g_assert_true (dr_label_import_finish (import, &error));
+  g_assert_true (sqlite3_get_autocommit (db));
+}
+
 /* Registers the cases above with GTest and runs them. */
 int
 main (int argc, char **argv)
@@ -322,5 +356,7 @@ main (int argc, char **argv)
               test_export_project, fixture_tear_down);
   g_test_add ("/store/dataset-project/import-evaluate", Fixture, NULL, fixture_set_up,
               test_import_and_evaluate, fixture_tear_down);
+  g_test_add ("/store/dataset-project/import-batches", Fixture, NULL, fixture_set_up,
+              test_import_batches, fixture_tear_down);
   return g_test_run ();
 }

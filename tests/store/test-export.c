@@ -322,11 +322,12 @@ test_round_trip (Fixture *f, gconstpointer data)
     g_assert_null (strstr (name, ".partial-"));
 }
 
-/* --reviewed-only keeps exactly the five reviewed photos, in COCO and in the manifest. */
+/* --reviewed-only keeps exactly the five reviewed photos, in COCO and in the manifest; missing
+ * parent folders of the output are created. */
 static void
 test_reviewed_only (Fixture *f, gconstpointer data)
 {
-  g_autofree char *out = g_build_filename (f->tmp, "out", NULL);
+  g_autofree char *out = g_build_filename (f->tmp, "new", "nested", "out", NULL);
   DrExportOptions opts = { DR_EXPORT_FORMAT_BOTH, 0.0, 1, TRUE };
   DrExportSummary sum;
   g_autoptr (GError) error = NULL;
@@ -363,7 +364,8 @@ test_tamper (Fixture *f, gconstpointer data)
     m[i] = m[i] ? 255 : 0;
   m[5 * item->width + 9] ^= 255;
   g_autofree char *png = g_build_filename (out, "masks", "IMG_0002_crushed.png", NULL);
-  g_assert_true (dr_image_save_grey_png (png, m, (int) item->width, (int) item->height, item->width, NULL));
+  g_assert_true (dr_image_save_grey_png (png, m, (int) item->width, (int) item->height,
+                                         item->width, NULL));
   g_assert_false (dr_export_verify (f->items, out, &opts, NULL, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, png));
@@ -379,7 +381,8 @@ test_tamper (Fixture *f, gconstpointer data)
   g_autofree guint8 *orig = dr_export_item_decode (item, DR_DAMAGE_CRUSHED);
   for (gsize i = 0; i < (gsize) item->width * item->height; i++)
     m[i] = orig[i] ? 255 : 0;
-  g_assert_true (dr_image_save_grey_png (png, m, (int) item->width, (int) item->height, item->width, NULL));
+  g_assert_true (dr_image_save_grey_png (png, m, (int) item->width, (int) item->height,
+                                         item->width, NULL));
   g_assert_true (dr_export_verify (f->items, out, &opts, NULL, &error));
   g_autofree char *coco = g_build_filename (out, "annotations", "instances_train.json", NULL);
   g_autofree char *text = slurp (coco);
@@ -387,11 +390,27 @@ test_tamper (Fixture *f, gconstpointer data)
   g_assert_nonnull (counts);
   char *q = strchr (counts + 9, '"');
   g_assert_nonnull (q);
+  char original = q[1];
   q[1] = q[1] == '1' ? '2' : '1';
   g_assert_true (g_file_set_contents (coco, text, -1, NULL));
   g_assert_false (dr_export_verify (f->items, out, &opts, NULL, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, coco));
+  g_clear_error (&error);
+
+  /* A manifest row whose verdict was edited is caught too (after restoring the COCO file). */
+  q[1] = original;
+  g_assert_true (g_file_set_contents (coco, text, -1, NULL));
+  g_assert_true (dr_export_verify (f->items, out, &opts, NULL, &error));
+  g_autofree char *csv = g_build_filename (out, "manifest.csv", NULL);
+  g_autofree char *rows = slurp (csv);
+  char *verdict = strstr (rows, ",corrected,");
+  g_assert_nonnull (verdict);
+  memcpy (verdict + 1, "confirmed", 9); /* same length, not what the project says */
+  g_assert_true (g_file_set_contents (csv, rows, -1, NULL));
+  g_assert_false (dr_export_verify (f->items, out, &opts, NULL, &error));
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, csv));
 }
 
 /* A failure after writing has started (missing photo), a cancelled export, and an existing
@@ -452,6 +471,68 @@ test_size_mismatch (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+typedef struct {
+  GMainLoop *loop;
+  GThread *main_thread;
+  GCancellable *cancel;     /* cancelled on the first progress report when set */
+  double last;
+  guint n_progress;
+  gboolean ok;
+  GError *error;
+  DrExportSummary summary;
+} AsyncState;
+
+/* Progress in the main thread, never going backwards; cancels the export when asked to. */
+static void
+async_progress (double fraction, gpointer user_data)
+{
+  AsyncState *st = user_data;
+  g_assert_true (g_thread_self () == st->main_thread);
+  g_assert_cmpfloat (fraction, >=, st->last);
+  st->last = fraction;
+  st->n_progress++;
+  if (st->cancel != NULL)
+    g_cancellable_cancel (st->cancel);
+}
+
+/* Completion in the main thread. */
+static void
+async_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *st = user_data;
+  g_assert_true (g_thread_self () == st->main_thread);
+  st->ok = dr_export_run_finish (result, &st->summary, &st->error);
+  g_main_loop_quit (st->loop);
+}
+
+/* The worker-thread variant: progress and result arrive in the caller's thread; cancelling from
+ * a progress report stops the export and leaves nothing behind. */
+static void
+test_async (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = g_build_filename (f->tmp, "out", NULL);
+  DrExportOptions opts = { DR_EXPORT_FORMAT_BOTH, 0.3, 5, FALSE };
+  AsyncState st = { g_main_loop_new (NULL, FALSE), g_thread_self (), NULL, 0, 0, FALSE, NULL };
+  dr_export_run_async (f->items, out, &opts, async_progress, &st, NULL, async_done, &st);
+  g_main_loop_run (st.loop);
+  g_assert_no_error (st.error);
+  g_assert_true (st.ok);
+  g_assert_cmpuint (st.summary.n_images, ==, 11);
+  g_assert_cmpfloat (st.last, ==, 1.0);
+  g_assert_cmpuint (st.n_progress, >, 5);
+
+  g_autofree char *out2 = g_build_filename (f->tmp, "out2", NULL);
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+  AsyncState st2 = { st.loop, g_thread_self (), cancel, 0, 0, FALSE, NULL };
+  dr_export_run_async (f->items, out2, &opts, async_progress, &st2, cancel, async_done, &st2);
+  g_main_loop_run (st2.loop);
+  g_assert_false (st2.ok);
+  g_assert_error (st2.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&st2.error);
+  g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
+  g_main_loop_unref (st.loop);
+}
+
 /* Registers the cases above with GTest and runs them. */
 int
 main (int argc, char **argv)
@@ -466,6 +547,8 @@ main (int argc, char **argv)
   g_test_add ("/store/export/tamper", Fixture, NULL, fixture_set_up, test_tamper,
               fixture_tear_down);
   g_test_add ("/store/export/atomic", Fixture, NULL, fixture_set_up, test_atomic,
+              fixture_tear_down);
+  g_test_add ("/store/export/async", Fixture, NULL, fixture_set_up, test_async,
               fixture_tear_down);
   g_test_add ("/store/export/size-mismatch", Fixture, NULL, fixture_set_up, test_size_mismatch,
               fixture_tear_down);

@@ -127,6 +127,8 @@ test_bad_file (void)
   g_assert_null (dr_model_set_get_model (set, DR_DAMAGE_BREAKAGE));
 }
 
+/* Points $DAMAGE_REVIEW_MODELS and $XDG_DATA_HOME at fresh temporary directories (before
+ * GLib caches the user data dir), runs the cases, removes what they created. */
 int
 main (int argc, char **argv)
 {

@@ -66,6 +66,7 @@ test_error (void)
   g_assert_nonnull (strstr (error->message, "/nonexistent-dir/x.npy"));
 }
 
+/* Runs the .npy cases. */
 int
 main (int argc, char **argv)
 {

@@ -157,12 +157,23 @@ test_undo_redo (Fixture *f, gconstpointer data)
   g_assert_true (move (f, FALSE));
   g_assert_true (move (f, TRUE));
   g_assert_cmpint (head_of (f, DR_DAMAGE_SCRATCH), ==, r4);
+  /* History is the path first revision → head: r1, r4 (the r2, r3 branch is not on it). */
+  g_autoptr (GPtrArray) history = dr_revision_list_history (f->project, f->photo,
+                                                            DR_DAMAGE_SCRATCH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpint (((DrRevision *) history->pdata[0])->id, ==, r1);
+  g_assert_cmpint (((DrRevision *) history->pdata[1])->id, ==, r4);
+  g_assert_cmpint (((DrRevision *) history->pdata[1])->area, ==, 1);
 
   /* Down to the prediction and no further; redo goes back to the only first revision. */
   g_assert_true (move (f, FALSE));
   g_assert_true (move (f, FALSE));
   g_assert_cmpint (head_of (f, DR_DAMAGE_SCRATCH), ==, 0);
   g_assert_false (move (f, FALSE));
+  g_autoptr (GPtrArray) none = dr_revision_list_history (f->project, f->photo,
+                                                         DR_DAMAGE_SCRATCH, &error);
+  g_assert_cmpuint (none->len, ==, 0);
   g_assert_true (move (f, TRUE));
   g_assert_cmpint (head_of (f, DR_DAMAGE_SCRATCH), ==, r1);
 
@@ -219,6 +230,61 @@ test_refused (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
   sqlite3_finalize (stmt);
+}
+
+/* A write that fails because the disk is full (simulated with max_page_count) reports an IO
+ * error naming the project, leaves history and head exactly as they were, and the same edit
+ * succeeds once space is back. */
+static void
+test_disk_full (Fixture *f, gconstpointer data)
+{
+  gint64 r1 = append_n (f, DR_DAMAGE_SEPARATED, 3);
+  sqlite3 *db = dr_project_get_db (f->project);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  gint64 pages = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  g_autofree char *limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+  g_assert_cmpint (sqlite3_exec (db, limit, NULL, NULL, NULL), ==, SQLITE_OK);
+
+  /* Every other pixel set: the longest RLE a 4×3 mask can have. */
+  int set[W * H];
+  int n = 0;
+  for (int i = 0; i < W * H; i += 2)
+    set[n++] = i;
+  g_autofree char *striped = mask_of (set, n);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = TRUE;
+  /* Keep appending until the file is full (a page may still have room for a few rows). */
+  for (int i = 0; i < 10000 && ok; i++)
+    ok = dr_revision_append (f->project, f->photo, DR_DAMAGE_SEPARATED, striped,
+                             DR_REVISION_BRUSH, "a reviewer with a long name to fill pages",
+                             NULL, &error);
+  g_assert_false (ok);
+  g_test_message ("%s", error->message);
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, f->path));
+  g_clear_error (&error);
+  g_autoptr (DrRevision) head = dr_revision_get_head (f->project, f->photo, DR_DAMAGE_SEPARATED,
+                                                      &error);
+  g_assert_no_error (error);
+  gint64 last_ok = head->id;
+  g_assert_cmpint (last_ok, >=, r1);
+  /* The failed append left no revision behind its head: the head is the newest revision. */
+  sqlite3_prepare_v2 (db, "SELECT max (id) FROM revisions", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, last_ok);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_get_autocommit (db), !=, 0); /* no transaction left open */
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  gint64 again;
+  g_assert_true (dr_revision_append (f->project, f->photo, DR_DAMAGE_SEPARATED, striped,
+                                     DR_REVISION_BRUSH, "kim", &again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (head_of (f, DR_DAMAGE_SEPARATED), ==, again);
 }
 
 /* Verdicts store the judged revision, the model, and IoU / pixels added / removed computed here
@@ -397,6 +463,7 @@ main (int argc, char **argv)
   ADD ("undo-redo", test_undo_redo);
   ADD ("reopen", test_reopen);
   ADD ("refused", test_refused);
+  ADD ("disk-full", test_disk_full);
   ADD ("verdicts", test_verdicts);
   ADD ("notes", test_notes);
   ADD ("sigkill", test_sigkill);

@@ -10,21 +10,15 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-model-set.h"
 #include "nn-unet.h"
 
-#define N_MODELS 4
+#define N_MODELS DR_N_DAMAGE
 #define N_IN (3 * NN_UNET_SIZE * NN_UNET_SIZE)
 #define N_OUT (NN_UNET_CLASSES * NN_UNET_SIZE * NN_UNET_SIZE)
 
-static const char *const model_files[N_MODELS] = {
-  "[DAMAGE][Scratch_0]Unet.pt",
-  "[DAMAGE][Seperated_1]Unet.pt",
-  "[DAMAGE][Crushed_2]Unet.pt",
-  "[DAMAGE][Breakage_3]Unet.pt",
-};
-
 typedef struct {
-  NnUnet *const *models;
+  const NnUnet *const *models;
   NnWorkspace *ws;
   int first, count;      /* models [first, first+count) run on this worker */
   const float *input;
@@ -86,6 +80,16 @@ median (double *values, int n)
   return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+/* User + system CPU seconds used so far by the whole process (all threads). */
+static double
+process_cpu_seconds (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec * 1e-6
+         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec * 1e-6;
+}
+
 /* The CPU's model name from /proc/cpuinfo, or "unknown"; newly allocated. */
 static char *
 cpu_model_name (void)
@@ -105,27 +109,37 @@ cpu_model_name (void)
   return g_strdup ("unknown");
 }
 
-/* Loads the four models (random seeds 1-4, or the original file names in dir); on failure
- * prints one line naming the file and returns FALSE. */
+/* Makes the four models: pseudo-random ones (seeds 1-4) owned in random[], or the four
+ * checkpoints found by the model lookup (models_dir first) loaded into *set. On failure
+ * prints one line naming the file and the reason and returns FALSE. */
 static gboolean
-load_models (const char *dir, NnUnet *models[N_MODELS])
+load_models (gboolean random_weights, const char *models_dir, NnUnet *random[N_MODELS],
+             DrModelSet **set, const NnUnet *models[N_MODELS])
 {
-  for (int i = 0; i < N_MODELS; i++)
+  if (random_weights)
     {
-      NnError err = { 0 };
-      NnStatus st;
-      if (dir == NULL)
-        st = nn_unet_new_random ((uint64_t) i + 1, &models[i], &err);
-      else
+      for (int i = 0; i < N_MODELS; i++)
         {
-          g_autofree char *path = g_build_filename (dir, model_files[i], NULL);
-          st = nn_unet_load (path, &models[i], &err);
+          NnError err = { 0 };
+          if (nn_unet_new_random ((uint64_t) i + 1, &random[i], &err) != NN_OK)
+            {
+              g_printerr ("damage-review: %s\n", err.message);
+              return FALSE;
+            }
+          models[i] = random[i];
         }
-      if (st != NN_OK)
+      return TRUE;
+    }
+  *set = dr_model_set_locate (models_dir);
+  for (DrDamage d = 0; d < DR_N_DAMAGE; d++)
+    {
+      g_autoptr (GError) error = NULL;
+      if (!dr_model_set_load (*set, d, &error))
         {
-          g_printerr ("damage-review: %s\n", err.message);
+          g_printerr ("damage-review: %s\n", error->message);
           return FALSE;
         }
+      models[d] = dr_model_set_get_model (*set, d);
     }
   return TRUE;
 }
@@ -140,7 +154,8 @@ dr_cli_bench (int argc, char **argv)
   int n_threads = 2, repeat = 10;
   const GOptionEntry entries[] = {
     { "models", 0, 0, G_OPTION_ARG_FILENAME, &models_dir,
-      N_("Load the four checkpoints from DIR"), N_("DIR") },
+      N_("Look for the four checkpoints in DIR first (default: the usual model lookup)"),
+      N_("DIR") },
     { "random-weights", 0, 0, G_OPTION_ARG_NONE, &random_weights,
       N_("Use four models with pseudo-random weights"), NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
@@ -158,17 +173,19 @@ dr_cli_bench (int argc, char **argv)
       g_printerr ("damage-review bench: %s\n", error->message);
       return DR_EXIT_USAGE;
     }
-  if ((models_dir == NULL) == !random_weights || n_threads < 1 || n_threads > N_MODELS
+  if ((models_dir != NULL && random_weights) || n_threads < 1 || n_threads > N_MODELS
       || repeat < 1 || repeat > 10000 || argc > 1)
     {
       g_printerr ("damage-review bench: %s\n",
-                  _("give exactly one of --models DIR and --random-weights, --threads 1–4 "
+                  _("give at most one of --models DIR and --random-weights, --threads 1–4 "
                     "and --repeat 1–10000"));
       return DR_EXIT_USAGE;
     }
 
   nn_blas_use_single_thread ();
-  NnUnet *models[N_MODELS] = { NULL };
+  NnUnet *random[N_MODELS] = { NULL };
+  const NnUnet *models[N_MODELS] = { NULL };
+  g_autoptr (DrModelSet) set = NULL;
   NnWorkspace *ws[N_MODELS] = { NULL };
   float *input = g_new (float, N_IN);
   float *logits = g_new (float, (gsize) N_OUT * n_threads);
@@ -186,7 +203,7 @@ dr_cli_bench (int argc, char **argv)
       input[i] = (float) (s >> 8) / 16777216.0f;
     }
 
-  if (!load_models (models_dir, models))
+  if (!load_models (random_weights, models_dir, random, &set, models))
     {
       status = DR_EXIT_USAGE;
       goto out;
@@ -209,8 +226,11 @@ dr_cli_bench (int argc, char **argv)
       };
     }
 
+  double cpu_start = 0.0;
   for (int r = -1; r < repeat; r++)
     {
+      if (r == 0)
+        cpu_start = process_cpu_seconds ();
       double *rows = stage + (gsize) (r < 0 ? 0 : r) * N_MODELS * NN_UNET_STAGES;
       for (int t = 0; t < n_threads; t++)
         workers[t].stage_seconds = rows;
@@ -223,10 +243,15 @@ dr_cli_bench (int argc, char **argv)
       if (r >= 0)
         pass[r] = sec;
     }
+  const double cpu_per_pass = (process_cpu_seconds () - cpu_start) / repeat;
 
   cpu = cpu_model_name ();
   printf (_("CPU: %s (%d online)\n"), cpu, (int) g_get_num_processors ());
-  printf (_("Models: %s\n"), models_dir ? models_dir : _("random weights (seeds 1–4)"));
+  if (set == NULL)
+    printf (_("Models: %s\n"), _("random weights (seeds 1–4)"));
+  else
+    for (DrDamage d = 0; d < DR_N_DAMAGE; d++)
+      printf (_("Model %s: %s\n"), dr_damage_get_model_name (d), dr_model_set_get_path (set, d));
   printf (_("Workers: %d, one model at a time each, BLAS single-threaded; workspace %.1f MB "
             "each\n"), n_threads, (double) nn_workspace_bytes (ws[0]) / 1e6);
   printf (_("Per-stage time, median over %d model runs (ms):\n"), repeat * N_MODELS);
@@ -247,6 +272,7 @@ dr_cli_bench (int argc, char **argv)
     best = MIN (best, pass[r]);
   double med = median (pass, repeat);
   printf (_("Four-model pass: median %.4f s, min %.4f s over %d runs\n"), med, best, repeat);
+  printf (_("CPU time per four-model pass (all threads): %.4f s\n"), cpu_per_pass);
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
   printf (_("Peak RSS: %.1f MB\n"), (double) ru.ru_maxrss / 1024.0);
@@ -254,7 +280,7 @@ dr_cli_bench (int argc, char **argv)
 out:
   for (int i = 0; i < N_MODELS; i++)
     {
-      nn_unet_free (models[i]);
+      nn_unet_free (random[i]);
       nn_workspace_free (ws[i]);
     }
   g_free (input);

@@ -20,8 +20,9 @@ on_progress (double fraction, gpointer user_data)
   if (percent == *last)
     return;
   *last = percent;
+  fputc ('\r', stderr);
   /* TRANSLATORS: progress of `damage-review export`; %d is a percentage. */
-  fprintf (stderr, _("\rExporting and verifying… %3d%%"), percent);
+  fprintf (stderr, _("Exporting and verifying… %3d%%"), percent);
   if (percent == 100)
     fputc ('\n', stderr);
 }

@@ -15,13 +15,13 @@ typedef struct {
 
 /* Imports one label file, printing its warnings and (if rejected) its error on stderr. */
 static void
-import_file (DrProject *project, const char *path, ImportTotals *totals)
+import_file (DrLabelImport *import, const char *path, ImportTotals *totals)
 {
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   DrLabelImportSummary summary = { 0 };
   totals->files++;
-  gboolean ok = dr_label_import_file (project, path, warnings, &summary, &error);
+  gboolean ok = dr_label_import_file (import, path, warnings, &summary, &error);
   for (guint i = 0; i < warnings->len; i++)
     fprintf (stderr, "%s\n", (const char *) warnings->pdata[i]);
   if (!ok)
@@ -43,11 +43,11 @@ compare_names (gconstpointer a, gconstpointer b)
 
 /* Imports @path: a file directly, a folder by walking it (sorted, so runs are repeatable). */
 static void
-import_path (DrProject *project, const char *path, int depth, ImportTotals *totals)
+import_path (DrLabelImport *import, const char *path, int depth, ImportTotals *totals)
 {
   if (!g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      import_file (project, path, totals);
+      import_file (import, path, totals);
       return;
     }
   if (depth > 16)
@@ -70,9 +70,9 @@ import_path (DrProject *project, const char *path, int depth, ImportTotals *tota
     {
       g_autofree char *child = g_build_filename (path, names->pdata[i], NULL);
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        import_path (project, child, depth + 1, totals);
+        import_path (import, child, depth + 1, totals);
       else if (g_str_has_suffix (names->pdata[i], ".json"))
-        import_file (project, child, totals);
+        import_file (import, child, totals);
     }
 }
 
@@ -106,9 +106,20 @@ dr_cli_import (int argc, char **argv)
       fprintf (stderr, "%s\n", error->message);
       return DR_EXIT_FAILED;
     }
+  g_autoptr (DrLabelImport) import = dr_label_import_new (project, &error);
+  if (import == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return DR_EXIT_FAILED;
+    }
   ImportTotals totals = { 0 };
   for (int i = 2; i < argc; i++)
-    import_path (project, argv[i], 0, &totals);
+    import_path (import, argv[i], 0, &totals);
+  if (!dr_label_import_finish (import, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return DR_EXIT_FAILED;
+    }
   /* TRANSLATORS: summary of `damage-review import`; all numbers are counts. */
   printf (_("%u label files read, %u rejected; %u of %u labelled images matched a photo\n"),
           totals.files, totals.rejected, totals.matched, totals.images);

@@ -1,0 +1,575 @@
+/* dr-edit-session.c — see dr-edit-session.h. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "dr-damage-style.h"
+#include "dr-edit-session.h"
+#include "dr-layer-tiles.h"
+#include "dr-overlay.h"
+#include "dr-prediction.h"
+#include "dr-rle.h"
+
+/* An edit whose revision could not be written yet. */
+typedef struct {
+  DrProject *project;
+  gint64 photo_id;
+  DrDamage damage;
+  DrRevisionKind kind;
+  char *rle;
+  char *author;
+} PendingEdit;
+
+struct _DrEditSession
+{
+  GObject parent_instance;
+
+  DrProject *project;        /* NULL: nothing to edit */
+  gint64 photo_id;
+  int width, height;
+  DrDamage damage;
+  char *author;
+
+  guint8 *pixels;            /* [height × width] the active layer, or NULL until loaded */
+  DrMask mask;               /* view of pixels */
+  DrLayerTiles *tiles;       /* drawing of pixels */
+  gboolean owns_layer;       /* pixels changed in this visit: the session draws the layer */
+  gboolean editing;          /* between begin and end */
+  DrRect edit_rect;          /* pixels the current edit may have changed */
+  GQueue pending;            /* PendingEdit*, oldest first */
+  gint64 last_commit_us;
+};
+
+enum { PROP_0, PROP_DAMAGE, PROP_AUTHOR, PROP_UNSAVED, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIG_CHANGED, SIG_COMMITTED, SIG_SAVE_FAILED, SIG_AUTHOR_NEEDED, SIG_LAYER_LEFT,
+       SIG_STATE_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DrEditSession, dr_edit_session, G_TYPE_OBJECT)
+
+static void
+pending_edit_free (gpointer data)
+{
+  PendingEdit *e = data;
+  g_object_unref (e->project);
+  g_free (e->rle);
+  g_free (e->author);
+  g_free (e);
+}
+
+/* The newest unsaved mask of the active layer, or NULL. */
+static const char *
+pending_rle (DrEditSession *self)
+{
+  for (GList *l = self->pending.tail; l; l = l->prev)
+    {
+      PendingEdit *e = l->data;
+      if (e->project == self->project && e->photo_id == self->photo_id && e->damage == self->damage)
+        return e->rle;
+    }
+  return NULL;
+}
+
+/* Forgets the loaded layer (the next edit loads it again). */
+static void
+drop_layer (DrEditSession *self)
+{
+  g_clear_pointer (&self->pixels, g_free);
+  g_clear_pointer (&self->tiles, dr_layer_tiles_free);
+  self->mask = (DrMask) { 0 };
+  self->owns_layer = FALSE;
+  self->editing = FALSE;
+}
+
+/* Loads the active layer: the newest unsaved mask, else what the project shows (head
+ * revision, else current prediction, else empty). */
+static gboolean
+load_layer (DrEditSession *self, GError **error)
+{
+  g_autofree char *stored = NULL;
+  const char *rle = pending_rle (self);
+  if (rle == NULL)
+    {
+      GError *local = NULL;
+      stored = dr_revision_dup_layer_rle (self->project, self->photo_id, self->damage, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+      rle = stored;
+    }
+  g_autofree guint8 *pixels = g_malloc0 ((gsize) self->width * self->height);
+  if (rle != NULL)
+    {
+      g_autoptr (DrRle) decoded = dr_rle_new_from_string (rle, (guint) self->height,
+                                                         (guint) self->width, error);
+      if (decoded == NULL)
+        return FALSE;
+      dr_rle_to_mask (decoded, pixels);
+    }
+  drop_layer (self);
+  self->pixels = g_steal_pointer (&pixels);
+  self->mask = (DrMask) { self->pixels, self->width, self->height };
+  self->tiles = dr_layer_tiles_new (self->width, self->height,
+                                    dr_damage_style_color (self->damage));
+  /* An unsaved mask differs from what the canvas overlay shows. */
+  self->owns_layer = pending_rle (self) != NULL;
+  return TRUE;
+}
+
+/* Writes the unsaved edits, oldest first, stopping at the first failure. */
+static gboolean
+flush_pending (DrEditSession *self, GError **error)
+{
+  PendingEdit *e;
+  gboolean had = !g_queue_is_empty (&self->pending);
+  while ((e = g_queue_peek_head (&self->pending)) != NULL)
+    {
+      if (!dr_revision_append (e->project, e->photo_id, e->damage, e->rle, e->kind, e->author,
+                               NULL, error))
+        return FALSE;
+      g_queue_pop_head (&self->pending);
+      gint64 photo_id = e->photo_id;
+      DrDamage damage = e->damage;
+      gboolean ours = e->project == self->project;
+      pending_edit_free (e);
+      if (ours)
+        g_signal_emit (self, signals[SIG_COMMITTED], 0, photo_id, (int) damage);
+    }
+  if (had)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNSAVED]);
+  return TRUE;
+}
+
+/* Queues the active layer's mask as a revision of kind and tries to write everything. */
+static gboolean
+commit (DrEditSession *self, DrRevisionKind kind)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrRle) rle = dr_rle_new_from_mask (self->pixels, (guint) self->height,
+                                                (guint) self->width, &error);
+  gboolean was_unsaved = !g_queue_is_empty (&self->pending);
+  gint64 t_encoded = g_get_monotonic_time ();
+  if (rle != NULL)
+    {
+      PendingEdit *e = g_new0 (PendingEdit, 1);
+      e->project = g_object_ref (self->project);
+      e->photo_id = self->photo_id;
+      e->damage = self->damage;
+      e->kind = kind;
+      e->rle = dr_rle_to_string (rle);
+      e->author = g_strdup (self->author);
+      g_queue_push_tail (&self->pending, e);
+    }
+  if (rle != NULL && flush_pending (self, &error))
+    {
+      self->last_commit_us = g_get_monotonic_time () - t0;
+      g_debug ("stroke committed in %.1f ms (%d×%d; RLE encoding %.1f ms)",
+               self->last_commit_us / 1000.0, self->width, self->height,
+               (t_encoded - t0) / 1000.0);
+      g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
+      return TRUE;
+    }
+  if (!was_unsaved)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNSAVED]);
+  g_autofree char *msg = g_strdup_printf (_("Could not save the edit — it is kept, unsaved: %s"),
+                                          error->message);
+  g_signal_emit (self, signals[SIG_SAVE_FAILED], 0, msg);
+  g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
+  return FALSE;
+}
+
+/* Hands the drawing of an owned layer back to the canvas, as an overlay of its pixels. */
+static void
+leave_layer (DrEditSession *self, gboolean build_overlay)
+{
+  if (self->owns_layer && self->pixels != NULL && build_overlay)
+    {
+      g_autoptr (DrOverlay) ov = dr_overlay_new (self->pixels, self->width, self->height,
+                                                 dr_damage_style_color (self->damage));
+      g_signal_emit (self, signals[SIG_LAYER_LEFT], 0, self->photo_id, (int) self->damage, ov);
+    }
+  drop_layer (self);
+}
+
+/* See header. */
+void
+dr_edit_session_set_photo (DrEditSession *self, DrProject *project, gint64 photo_id,
+                           int width, int height)
+{
+  g_return_if_fail (DR_IS_EDIT_SESSION (self));
+  if (project == self->project && photo_id == self->photo_id && width == self->width &&
+      height == self->height)
+    return;
+  leave_layer (self, FALSE);
+  DrProject *usable = photo_id > 0 && width > 0 && height > 0 ? project : NULL;
+  g_set_object (&self->project, usable);
+  self->photo_id = self->project ? photo_id : 0;
+  self->width = self->project ? width : 0;
+  self->height = self->project ? height : 0;
+  if (self->project && pending_rle (self) != NULL)
+    load_layer (self, NULL);
+  g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
+}
+
+DrProject *
+dr_edit_session_get_project (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), NULL);
+  return self->project;
+}
+
+gint64
+dr_edit_session_get_photo_id (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), 0);
+  return self->photo_id;
+}
+
+/* The edited photo's size (0 × 0 without one). */
+void
+dr_edit_session_get_size (DrEditSession *self, int *width, int *height)
+{
+  g_return_if_fail (DR_IS_EDIT_SESSION (self));
+  *width = self->width;
+  *height = self->height;
+}
+
+/* See header. The layer left behind is handed back to the canvas as an overlay. */
+void
+dr_edit_session_set_damage (DrEditSession *self, DrDamage damage)
+{
+  g_return_if_fail (DR_IS_EDIT_SESSION (self) && DR_DAMAGE_IS_VALID (damage));
+  if (self->damage == damage)
+    return;
+  leave_layer (self, TRUE);
+  self->damage = damage;
+  if (self->project && pending_rle (self) != NULL)
+    load_layer (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DAMAGE]);
+  g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
+}
+
+DrDamage
+dr_edit_session_get_damage (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), DR_DAMAGE_SCRATCH);
+  return self->damage;
+}
+
+void
+dr_edit_session_set_author (DrEditSession *self, const char *author)
+{
+  g_return_if_fail (DR_IS_EDIT_SESSION (self));
+  if (g_strcmp0 (self->author, author) == 0)
+    return;
+  g_free (self->author);
+  self->author = g_strdup (author);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTHOR]);
+}
+
+const char *
+dr_edit_session_get_author (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), NULL);
+  return self->author;
+}
+
+/* See header. A layer the session does not own yet is re-read, so a prediction that arrived
+ * since it was last loaded is what the edit starts from. */
+gboolean
+dr_edit_session_begin (DrEditSession *self, GError **error)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  if (self->project == NULL || self->editing)
+    return FALSE;
+  if (self->author == NULL || *g_strstrip (self->author) == '\0')
+    {
+      g_signal_emit (self, signals[SIG_AUTHOR_NEEDED], 0);
+      return FALSE;
+    }
+  if (!self->owns_layer && !load_layer (self, error))
+    return FALSE;
+  self->editing = TRUE;
+  self->edit_rect = (DrRect) { 0 };
+  return TRUE;
+}
+
+DrMask *
+dr_edit_session_get_mask (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), NULL);
+  return self->editing ? &self->mask : NULL;
+}
+
+/* See header. The tiles under rect are rebuilt on the next frame, nothing else. */
+void
+dr_edit_session_changed (DrEditSession *self, const DrRect *rect)
+{
+  g_return_if_fail (DR_IS_EDIT_SESSION (self) && self->editing);
+  if (dr_rect_is_empty (rect))
+    return;
+  dr_rect_union (&self->edit_rect, rect);
+  dr_layer_tiles_invalidate (self->tiles, rect);
+  self->owns_layer = TRUE;
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
+}
+
+/* See header. */
+gboolean
+dr_edit_session_end (DrEditSession *self, DrRevisionKind kind)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  if (!self->editing)
+    return TRUE;
+  self->editing = FALSE;
+  if (dr_rect_is_empty (&self->edit_rect))
+    return TRUE;
+  return commit (self, kind);
+}
+
+/* See header. */
+gboolean
+dr_edit_session_clear (DrEditSession *self)
+{
+  if (!dr_edit_session_begin (self, NULL))
+    return FALSE;
+  DrRect r = dr_mask_clear (&self->mask);
+  dr_edit_session_changed (self, &r);
+  return dr_edit_session_end (self, DR_REVISION_CLEAR);
+}
+
+/* See header. */
+gboolean
+dr_edit_session_reset (DrEditSession *self)
+{
+  g_autoptr (GError) error = NULL;
+  if (!dr_edit_session_begin (self, &error))
+    {
+      if (error)
+        g_signal_emit (self, signals[SIG_SAVE_FAILED], 0, error->message);
+      return FALSE;
+    }
+  g_autoptr (DrPrediction) pred = dr_prediction_get_current (self->project, self->photo_id,
+                                                              self->damage, &error);
+  g_autoptr (DrRle) rle = NULL;
+  if (pred != NULL)
+    rle = dr_rle_new_from_string (pred->rle, (guint) self->height, (guint) self->width, &error);
+  if (error != NULL)
+    {
+      self->editing = FALSE;
+      g_signal_emit (self, signals[SIG_SAVE_FAILED], 0, error->message);
+      return FALSE;
+    }
+  if (rle != NULL)
+    dr_rle_to_mask (rle, self->pixels);
+  else
+    memset (self->pixels, 0, (gsize) self->width * self->height);
+  DrRect all = { 0, 0, self->width, self->height };
+  dr_edit_session_changed (self, &all);
+  return dr_edit_session_end (self, DR_REVISION_RESET);
+}
+
+/* Moves the head one way; reloads the layer from the project when it moved. */
+static gboolean
+move_head (DrEditSession *self, gboolean undo, gboolean *moved, GError **error)
+{
+  gboolean m = FALSE;
+  if (moved)
+    *moved = FALSE;
+  if (self->project == NULL || self->editing)
+    return TRUE;
+  if (!g_queue_is_empty (&self->pending) && !flush_pending (self, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("There are unsaved edits: save them (Retry) before undoing"));
+      return FALSE;
+    }
+  if (!(undo ? dr_revision_undo : dr_revision_redo) (self->project, self->photo_id,
+                                                     self->damage, &m, error))
+    return FALSE;
+  if (m)
+    {
+      if (!load_layer (self, error))
+        return FALSE;
+      self->owns_layer = TRUE;
+      g_signal_emit (self, signals[SIG_COMMITTED], 0, self->photo_id, (int) self->damage);
+      g_signal_emit (self, signals[SIG_CHANGED], 0);
+    }
+  g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
+  if (moved)
+    *moved = m;
+  return TRUE;
+}
+
+gboolean
+dr_edit_session_undo (DrEditSession *self, gboolean *moved, GError **error)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  return move_head (self, TRUE, moved, error);
+}
+
+gboolean
+dr_edit_session_redo (DrEditSession *self, gboolean *moved, GError **error)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  return move_head (self, FALSE, moved, error);
+}
+
+/* Whether undo / redo of the active layer would do something now (FALSE on errors). */
+void
+dr_edit_session_get_history (DrEditSession *self, gboolean *can_undo, gboolean *can_redo)
+{
+  g_return_if_fail (DR_IS_EDIT_SESSION (self));
+  *can_undo = *can_redo = FALSE;
+  if (self->project != NULL &&
+      !dr_revision_get_history_state (self->project, self->photo_id, self->damage, can_undo,
+                                      can_redo, NULL))
+    *can_undo = *can_redo = FALSE;
+}
+
+gboolean
+dr_edit_session_has_unsaved (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  return !g_queue_is_empty (&self->pending);
+}
+
+/* See header. Emits "save-failed" again when the write still fails. */
+gboolean
+dr_edit_session_retry (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  g_autoptr (GError) error = NULL;
+  if (flush_pending (self, &error))
+    {
+      g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
+      return TRUE;
+    }
+  g_autofree char *msg = g_strdup_printf (_("Could not save the edit — it is kept, unsaved: %s"),
+                                          error->message);
+  g_signal_emit (self, signals[SIG_SAVE_FAILED], 0, msg);
+  return FALSE;
+}
+
+gint64
+dr_edit_session_get_last_commit_us (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), 0);
+  return self->last_commit_us;
+}
+
+/* See header. */
+gboolean
+dr_edit_session_snapshot_layer (DrEditSession *self, GtkSnapshot *snapshot, guint damage)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  if (damage != (guint) self->damage || !self->owns_layer || self->pixels == NULL)
+    return FALSE;
+  dr_layer_tiles_snapshot (self->tiles, self->pixels, snapshot);
+  return TRUE;
+}
+
+static void
+dr_edit_session_finalize (GObject *object)
+{
+  DrEditSession *self = DR_EDIT_SESSION (object);
+  if (!g_queue_is_empty (&self->pending))
+    g_message ("%u edits could not be saved and are dropped", g_queue_get_length (&self->pending));
+  g_queue_clear_full (&self->pending, pending_edit_free);
+  drop_layer (self);
+  g_clear_object (&self->project);
+  g_free (self->author);
+  G_OBJECT_CLASS (dr_edit_session_parent_class)->finalize (object);
+}
+
+static void
+dr_edit_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  DrEditSession *self = DR_EDIT_SESSION (object);
+  switch (prop_id)
+    {
+    case PROP_DAMAGE: g_value_set_int (value, self->damage); break;
+    case PROP_AUTHOR: g_value_set_string (value, self->author); break;
+    case PROP_UNSAVED: g_value_set_boolean (value, !g_queue_is_empty (&self->pending)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dr_edit_session_set_property (GObject *object, guint prop_id, const GValue *value,
+                              GParamSpec *pspec)
+{
+  DrEditSession *self = DR_EDIT_SESSION (object);
+  switch (prop_id)
+    {
+    case PROP_DAMAGE: dr_edit_session_set_damage (self, g_value_get_int (value)); break;
+    case PROP_AUTHOR: dr_edit_session_set_author (self, g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dr_edit_session_class_init (DrEditSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->finalize = dr_edit_session_finalize;
+  object_class->get_property = dr_edit_session_get_property;
+  object_class->set_property = dr_edit_session_set_property;
+
+  properties[PROP_DAMAGE] =
+    g_param_spec_int ("damage", NULL, NULL, 0, DR_N_DAMAGE - 1, 0,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUTHOR] =
+    g_param_spec_string ("author", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNSAVED] =
+    g_param_spec_boolean ("unsaved", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Pixels of the drawn layer changed: redraw. */
+  signals[SIG_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (photo_id, damage): a revision was written or the head moved; stored overlays are stale. */
+  signals[SIG_COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                         2, G_TYPE_INT64, G_TYPE_INT);
+  /* (message): a write failed; the edit is kept unsaved. */
+  signals[SIG_SAVE_FAILED] = g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                           1, G_TYPE_STRING);
+  /* An edit was refused because nobody is named as author. */
+  signals[SIG_AUTHOR_NEEDED] = g_signal_new ("author-needed", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 0);
+  /* (photo_id, damage, overlay): the session stops drawing a layer it changed; overlay shows
+   * its pixels as they are. */
+  signals[SIG_LAYER_LEFT] = g_signal_new ("layer-left", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                          3, G_TYPE_INT64, G_TYPE_INT, DR_TYPE_OVERLAY);
+  /* Photo, layer, history or unsaved state changed: refresh what shows them. */
+  signals[SIG_STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 0);
+}
+
+static void
+dr_edit_session_init (DrEditSession *self)
+{
+  g_queue_init (&self->pending);
+}
+
+/* A session editing nothing until a photo is set. */
+DrEditSession *
+dr_edit_session_new (void)
+{
+  return g_object_new (DR_TYPE_EDIT_SESSION, NULL);
+}

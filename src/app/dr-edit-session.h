@@ -1,0 +1,81 @@
+/* dr-edit-session.h — the layer a reviewer is editing: one photo × damage type as a bitmap.
+ *
+ * The session holds the active layer at photo resolution while it is edited. An edit is
+ * begin → pixel changes (through the DrMask view, reporting dirty rectangles) → end; end
+ * encodes the mask as COCO RLE and appends it as one revision in one transaction. A write
+ * that fails (read-only file, disk full) keeps the edit in memory, marked unsaved, and it is
+ * retried, in order, before the next write or on dr_edit_session_retry(); loading that layer
+ * again shows the unsaved mask, never the older stored one. Undo and redo move the layer's
+ * head in the project, so history survives quitting.
+ *
+ * Drawing: once the session has changed a layer it draws that layer itself (tiles rebuilt
+ * only where pixels changed); otherwise the canvas keeps drawing its own overlay. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dr-damage.h"
+#include "dr-mask-edit.h"
+#include "dr-project.h"
+#include "dr-revision.h"
+
+G_BEGIN_DECLS
+
+#define DR_TYPE_EDIT_SESSION (dr_edit_session_get_type ())
+G_DECLARE_FINAL_TYPE (DrEditSession, dr_edit_session, DR, EDIT_SESSION, GObject)
+
+DrEditSession *dr_edit_session_new          (void);
+
+/* Which photo of which project is edited (project NULL or photo_id 0: nothing). The size is
+ * the photo's oriented size, as stored. Keeps the active damage type. */
+void           dr_edit_session_set_photo    (DrEditSession *self, DrProject *project,
+                                             gint64 photo_id, int width, int height);
+DrProject     *dr_edit_session_get_project  (DrEditSession *self);
+gint64         dr_edit_session_get_photo_id (DrEditSession *self);
+void           dr_edit_session_get_size     (DrEditSession *self, int *width, int *height);
+
+/* The damage type whose layer edits change (property "damage"). */
+void           dr_edit_session_set_damage   (DrEditSession *self, DrDamage damage);
+DrDamage       dr_edit_session_get_damage   (DrEditSession *self);
+
+/* Who edits (property "author"); recorded with every revision. */
+void           dr_edit_session_set_author   (DrEditSession *self, const char *author);
+const char    *dr_edit_session_get_author   (DrEditSession *self);
+
+/* Starts an edit of the active layer, loading it if needed. FALSE (and nothing started) when
+ * there is no photo, when the layer cannot be read (error set), or when nobody is named as
+ * author: then "author-needed" is emitted and error is left unset. */
+gboolean       dr_edit_session_begin        (DrEditSession *self, GError **error);
+/* The active layer's bitmap during an edit (NULL outside one). Change it with dr-mask-edit
+ * and report each change with dr_edit_session_changed. */
+DrMask        *dr_edit_session_get_mask     (DrEditSession *self);
+void           dr_edit_session_changed      (DrEditSession *self, const DrRect *rect);
+/* Ends the edit: when any pixel changed, appends one revision of kind (see header comment
+ * for failures). Returns FALSE only when the edit stays unsaved. */
+gboolean       dr_edit_session_end          (DrEditSession *self, DrRevisionKind kind);
+
+/* One-step edits of the active layer, each one revision: switch every pixel off; go back to
+ * the current model's prediction (empty without one). */
+gboolean       dr_edit_session_clear        (DrEditSession *self);
+gboolean       dr_edit_session_reset        (DrEditSession *self);
+
+/* Undo / redo of the active layer through the project. *moved tells whether the head moved.
+ * Refused with an error while edits are unsaved. */
+gboolean       dr_edit_session_undo         (DrEditSession *self, gboolean *moved, GError **error);
+gboolean       dr_edit_session_redo         (DrEditSession *self, gboolean *moved, GError **error);
+void           dr_edit_session_get_history  (DrEditSession *self, gboolean *can_undo,
+                                             gboolean *can_redo);
+
+/* Unsaved edits (property "unsaved"), and a new attempt to write them. */
+gboolean       dr_edit_session_has_unsaved  (DrEditSession *self);
+gboolean       dr_edit_session_retry        (DrEditSession *self);
+
+/* Microseconds the last successful end took to encode and write its revision. */
+gint64         dr_edit_session_get_last_commit_us (DrEditSession *self);
+
+/* Draws layer damage of the current photo if the session owns its pixels (it changed them);
+ * returns FALSE when the caller should draw its own overlay instead. */
+gboolean       dr_edit_session_snapshot_layer (DrEditSession *self, GtkSnapshot *snapshot,
+                                               guint damage);
+
+G_END_DECLS

@@ -1,0 +1,328 @@
+/* dr-export-dialog.c — see dr-export-dialog.h.
+ *
+ * The items are loaded from the project on the main thread (the project is not
+ * thread-safe); writing, re-reading and comparing run in a GTask thread. Progress comes back
+ * through the main context. Closing the dialog during an export cancels it; the store then
+ * removes its staging folder, so nothing half-written is left behind. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "dr-export-dialog.h"
+#include "dr-export.h"
+
+struct _DrExportDialog
+{
+  AdwWindow parent_instance;
+
+  GtkWidget *cancel_button;
+  GtkWidget *export_button;
+  GtkWidget *options_group;
+  AdwActionRow *folder_row;
+  AdwComboRow *format_row;
+  GtkSpinButton *split_spin;
+  GtkSpinButton *seed_spin;
+  GtkSwitch *reviewed_switch;
+  GtkProgressBar *progress_bar;
+  GtkLabel *result_label;
+
+  DrProject *project;
+  GFile *folder;
+  GCancellable *cancellable;   /* set while an export runs */
+  gboolean close_when_done;
+};
+
+G_DEFINE_FINAL_TYPE (DrExportDialog, dr_export_dialog, ADW_TYPE_WINDOW)
+
+/* What the worker thread needs; owned by the task. */
+typedef struct {
+  GPtrArray *items;
+  char *out_dir;
+  DrExportOptions options;
+  DrExportSummary summary;
+  DrExportDialog *dialog;      /* for progress; a reference held by the task's source */
+} ExportJob;
+
+static void
+export_job_free (gpointer data)
+{
+  ExportJob *job = data;
+  g_ptr_array_unref (job->items);
+  g_free (job->out_dir);
+  g_free (job);
+}
+
+typedef struct {
+  DrExportDialog *dialog;
+  double fraction;
+} Progress;
+
+static gboolean
+progress_idle (gpointer data)
+{
+  Progress *p = data;
+  if (p->dialog->cancellable != NULL)
+    gtk_progress_bar_set_fraction (p->dialog->progress_bar, p->fraction);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_free (gpointer data)
+{
+  Progress *p = data;
+  g_object_unref (p->dialog);
+  g_free (p);
+}
+
+/* Worker thread: reports progress through the main context. */
+static void
+progress_cb (double fraction, gpointer user_data)
+{
+  ExportJob *job = user_data;
+  Progress *p = g_new (Progress, 1);
+  p->dialog = g_object_ref (job->dialog);
+  p->fraction = fraction;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, progress_idle, p, progress_free);
+}
+
+static void
+export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ExportJob *job = data;
+  GError *error = NULL;
+  if (dr_export_run (job->items, job->out_dir, &job->options, progress_cb, job, cancellable,
+                     &job->summary, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Main loop: the export finished, failed or was cancelled. */
+static void
+export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  DrExportDialog *self = DR_EXPORT_DIALOG (source);
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_clear_object (&self->cancellable);
+  gtk_widget_set_sensitive (self->options_group, TRUE);
+  gtk_widget_set_sensitive (self->export_button, TRUE);
+  gtk_button_set_label (GTK_BUTTON (self->cancel_button), _("_Close"));
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
+  if (self->close_when_done)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+  if (ok)
+    {
+      g_autofree char *text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Exported %u image (%u train, %u validation, %u annotations) to %s, verified pixel for pixel.",
+                                      "Exported %u images (%u train, %u validation, %u annotations) to %s, verified pixel for pixel.",
+                                      job->summary.n_images),
+                         job->summary.n_images, job->summary.n_train, job->summary.n_val,
+                         job->summary.n_annotations, job->out_dir);
+      g_autofree char *skipped = job->summary.n_skipped == 0 ? g_strdup (text)
+        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %u unreviewed photo left out.",
+                                        "%s %u unreviewed photos left out.",
+                                        job->summary.n_skipped), text, job->summary.n_skipped);
+      gtk_label_set_label (self->result_label, skipped);
+      gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "success");
+      gtk_progress_bar_set_fraction (self->progress_bar, 1);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      gtk_label_set_label (self->result_label, _("Export cancelled; nothing was written."));
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Export failed, nothing was kept: %s"),
+                                               error->message);
+      gtk_label_set_label (self->result_label, text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+    }
+}
+
+/* The folder to write: the chosen one if it is empty, else a new dated folder inside it. */
+static char *
+output_dir (DrExportDialog *self)
+{
+  g_autofree char *path = g_file_get_path (self->folder);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  if (dir != NULL && g_dir_read_name (dir) == NULL)
+    return g_steal_pointer (&path);
+  g_autofree char *base = g_path_get_basename (dr_project_get_path (self->project));
+  char *dot = strrchr (base, '.');
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *name = g_strdup_printf ("%s-dataset-%s", base, stamp);
+  return g_build_filename (path, name, NULL);
+}
+
+/* Starts the export with the options on screen. */
+static void
+export_clicked_cb (DrExportDialog *self)
+{
+  if (self->cancellable != NULL)
+    return;
+  if (self->folder == NULL)
+    {
+      gtk_label_set_label (self->result_label, _("Choose a folder first."));
+      gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = dr_export_load_items (self->project, &error);
+  if (items == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Export failed, nothing was kept: %s"),
+                                               error->message);
+      gtk_label_set_label (self->result_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+      return;
+    }
+  static const DrExportFormat formats[] = {
+    DR_EXPORT_FORMAT_BOTH, DR_EXPORT_FORMAT_COCO, DR_EXPORT_FORMAT_PNG,
+  };
+  ExportJob *job = g_new0 (ExportJob, 1);
+  job->items = g_steal_pointer (&items);
+  job->out_dir = output_dir (self);
+  guint fmt = adw_combo_row_get_selected (self->format_row);
+  job->options.formats = formats[MIN (fmt, G_N_ELEMENTS (formats) - 1)];
+  job->options.val_fraction = gtk_spin_button_get_value (self->split_spin);
+  job->options.seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
+  job->options.reviewed_only = gtk_switch_get_active (self->reviewed_switch);
+  job->dialog = self;
+
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_set_sensitive (self->options_group, FALSE);
+  gtk_widget_set_sensitive (self->export_button, FALSE);
+  gtk_button_set_label (GTK_BUTTON (self->cancel_button), _("_Cancel"));
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, export_done_cb, NULL);
+  g_task_set_source_tag (task, export_clicked_cb);
+  g_task_set_task_data (task, job, export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+/* Cancel while exporting; Close otherwise. */
+static void
+cancel_clicked_cb (DrExportDialog *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  else
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Closing during an export cancels it and closes once the worker has cleaned up. */
+static gboolean
+dr_export_dialog_close_request (GtkWindow *window)
+{
+  DrExportDialog *self = DR_EXPORT_DIALOG (window);
+  if (self->cancellable == NULL)
+    return GTK_WINDOW_CLASS (dr_export_dialog_parent_class)->close_request (window);
+  self->close_when_done = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  return TRUE;
+}
+
+/* See header. */
+void
+dr_export_dialog_set_folder (DrExportDialog *self, GFile *folder)
+{
+  g_return_if_fail (DR_IS_EXPORT_DIALOG (self));
+  g_set_object (&self->folder, folder);
+  g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
+  adw_action_row_set_subtitle (self->folder_row, path ? path : _("None chosen"));
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser, int response, DrExportDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      dr_export_dialog_set_folder (self, folder);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+choose_folder_cb (DrExportDialog *self)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Export To Folder"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"),
+                                 _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+dr_export_dialog_dispose (GObject *object)
+{
+  DrExportDialog *self = DR_EXPORT_DIALOG (object);
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->project);
+  g_clear_object (&self->folder);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DR_TYPE_EXPORT_DIALOG);
+  G_OBJECT_CLASS (dr_export_dialog_parent_class)->dispose (object);
+}
+
+static void
+dr_export_dialog_class_init (DrExportDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  object_class->dispose = dr_export_dialog_dispose;
+  window_class->close_request = dr_export_dialog_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/dr-export-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, export_button);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, options_group);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, format_row);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, split_spin);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, reviewed_switch);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, DrExportDialog, result_label);
+  gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
+}
+
+static void
+dr_export_dialog_init (DrExportDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (export_clicked_cb), self);
+  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+}
+
+/* See header. */
+DrExportDialog *
+dr_export_dialog_present (GtkWindow *parent, DrProject *project)
+{
+  g_return_val_if_fail (DR_IS_PROJECT (project), NULL);
+  DrExportDialog *self = g_object_new (DR_TYPE_EXPORT_DIALOG, "transient-for", parent, NULL);
+  self->project = g_object_ref (project);
+  gtk_window_present (GTK_WINDOW (self));
+  return self;
+}
