@@ -13,7 +13,7 @@ struct _DrPhotoRow
   gulong changed_id, thumb_id;
 
   GtkWidget *box;
-  GtkPicture *thumbnail;
+  GtkImage *thumbnail;
   GtkLabel *name_label;
   GtkLabel *detail_label;
   GtkImage *status_icon;
@@ -75,8 +75,11 @@ update (DrPhotoRow *self)
 static void
 update_thumbnail (DrPhotoRow *self)
 {
-  gtk_picture_set_paintable (self->thumbnail, self->item ? dr_photo_item_get_thumbnail (self->item)
-                                                         : NULL);
+  GdkPaintable *paintable = self->item ? dr_photo_item_get_thumbnail (self->item) : NULL;
+  if (paintable != NULL)
+    gtk_image_set_from_paintable (self->thumbnail, paintable);
+  else
+    gtk_image_set_from_icon_name (self->thumbnail, "image-x-generic-symbolic");
 }
 
 static void
