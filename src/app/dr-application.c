@@ -1,46 +1,241 @@
-/* dr-application.c — application life cycle, app-wide actions and keyboard accelerators.
+/* dr-application.c — application life cycle, app-wide actions and accelerators, and the
+ * damage models.
  *
  * One window. Light and dark styles follow the system through AdwStyleManager's default
- * colour scheme; nothing here overrides it. */
+ * colour scheme; nothing here overrides it. Models are located and loaded on a worker
+ * thread at start-up (the window is usable meanwhile); one inference queue over them is
+ * shared with the window. With no model the window says so and works as a manual tool. */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "dr-application.h"
+#include "dr-model-set.h"
+#include "dr-preferences-window.h"
 #include "dr-resources.h"
 #include "dr-window.h"
+
+typedef struct {
+  DrModelState state;
+  char *path;
+  char *sha256;
+  char *message;
+} ModelInfo;
 
 struct _DrApplication
 {
   AdwApplication parent_instance;
+
+  DrModelSet *models;
+  ModelInfo info[DR_N_DAMAGE_TYPES];
+  DrInferenceQueue *queue;
+  GCancellable *load_cancellable;
 };
+
+enum { SIGNAL_MODELS_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DrApplication, dr_application, ADW_TYPE_APPLICATION)
 
-/* The window, created on first use. */
+static void
+clear_info (ModelInfo *info)
+{
+  g_clear_pointer (&info->path, g_free);
+  g_clear_pointer (&info->sha256, g_free);
+  g_clear_pointer (&info->message, g_free);
+}
+
+/* ---- models ------------------------------------------------------------------------ */
+
+typedef struct {
+  DrModelSet *set;
+  ModelInfo info[DR_N_DAMAGE_TYPES];
+} LoadResult;
+
+static void
+load_result_free (gpointer data)
+{
+  LoadResult *r = data;
+  g_clear_object (&r->set);
+  for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
+    clear_info (&r->info[d]);
+  g_free (r);
+}
+
+/* Worker thread: locates and loads the four models, recording each one's state. */
+static void
+load_models_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  LoadResult *r = g_new0 (LoadResult, 1);
+  r->set = dr_model_set_locate (NULL);
+  for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
+    {
+      g_autoptr (GError) error = NULL;
+      const char *path = dr_model_set_get_path (r->set, d);
+      r->info[d].path = g_strdup (path);
+      if (path == NULL)
+        {
+          r->info[d].state = DR_MODEL_STATE_MISSING;
+          r->info[d].message = dr_model_set_describe_missing (r->set, d);
+        }
+      else if (!dr_model_set_load (r->set, d, &error))
+        {
+          r->info[d].state = DR_MODEL_STATE_INVALID;
+          r->info[d].message = g_strdup (error->message);
+        }
+      else
+        {
+          r->info[d].state = DR_MODEL_STATE_LOADED;
+          r->info[d].sha256 = g_strdup (dr_model_set_get_sha256 (r->set, d));
+        }
+    }
+  g_task_return_pointer (task, r, load_result_free);
+}
+
+/* Hands the queue (or NULL) to every window. */
+static void
+give_queue_to_windows (DrApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (DR_IS_WINDOW (l->data))
+      dr_window_set_inference_queue (l->data, self->queue);
+}
+
+/* Main loop: models are loaded; builds the queue over those that loaded. */
+static void
+load_models_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  DrApplication *self = DR_APPLICATION (source);
+  g_autoptr (GError) error = NULL;
+  LoadResult *r = g_task_propagate_pointer (G_TASK (result), &error);
+  if (r == NULL)
+    return;
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    {
+      load_result_free (r);
+      return;
+    }
+  g_clear_object (&self->load_cancellable);
+  const NnUnet *models[DR_N_DAMAGE_TYPES];
+  const char *shas[DR_N_DAMAGE_TYPES], *paths[DR_N_DAMAGE_TYPES];
+  gboolean any = FALSE;
+  for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
+    {
+      clear_info (&self->info[d]);
+      self->info[d] = r->info[d];
+      memset (&r->info[d], 0, sizeof r->info[d]);
+      models[d] = dr_model_set_get_model (r->set, d);
+      shas[d] = self->info[d].sha256;
+      paths[d] = self->info[d].path;
+      any |= models[d] != NULL;
+    }
+  g_set_object (&self->models, r->set);
+  g_clear_object (&self->queue);
+  if (any)
+    {
+      self->queue = dr_inference_queue_new (G_OBJECT (self->models), models, shas, paths, 0,
+                                            &error);
+      if (self->queue == NULL)
+        g_warning ("%s", error->message);
+    }
+  load_result_free (r);
+  give_queue_to_windows (self);
+  g_signal_emit (self, signals[SIGNAL_MODELS_CHANGED], 0);
+}
+
+/* See header. */
+void
+dr_application_reload_models (DrApplication *self)
+{
+  g_return_if_fail (DR_IS_APPLICATION (self));
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
+  g_set_object (&self->load_cancellable, g_cancellable_new ());
+  g_object_unref (self->load_cancellable);
+  for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
+    self->info[d].state = DR_MODEL_STATE_LOADING;
+  g_autoptr (GTask) task = g_task_new (self, self->load_cancellable, load_models_done_cb, NULL);
+  g_task_set_source_tag (task, dr_application_reload_models);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, load_models_thread);
+  g_signal_emit (self, signals[SIGNAL_MODELS_CHANGED], 0);
+}
+
+/* See header. */
+DrModelState
+dr_application_get_model (DrApplication *self, guint damage, const char **path,
+                          const char **sha256, const char **message)
+{
+  g_return_val_if_fail (DR_IS_APPLICATION (self) && damage < DR_N_DAMAGE_TYPES,
+                        DR_MODEL_STATE_MISSING);
+  const ModelInfo *info = &self->info[damage];
+  if (path)
+    *path = info->path;
+  if (sha256)
+    *sha256 = info->sha256;
+  if (message)
+    *message = info->message;
+  return info->state;
+}
+
+/* See header. */
+char *
+dr_application_dup_user_models_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "damage-review", "models", NULL);
+}
+
+/* ---- windows and actions ---------------------------------------------------------- */
+
+/* The window, created on first use with the current models. */
 static DrWindow *
-get_window (DrApplication *self)
+get_window (DrApplication *self, gboolean *created)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  *created = window == NULL;
   if (window == NULL)
-    window = GTK_WINDOW (dr_window_new (self));
+    {
+      window = GTK_WINDOW (dr_window_new (self));
+      dr_window_set_inference_queue (DR_WINDOW (window), self->queue);
+    }
   return DR_WINDOW (window);
 }
 
-/* Presents the existing window, or creates the first one. */
+/* Presents the window; a new one reopens the last project if it still exists. */
 static void
 dr_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (get_window (DR_APPLICATION (app))));
+  gboolean created;
+  DrWindow *window = get_window (DR_APPLICATION (app), &created);
+  if (created)
+    {
+      g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+      g_autofree char *last = g_settings_get_string (settings, "last-project");
+      if (*last && g_file_test (last, G_FILE_TEST_EXISTS))
+        dr_window_open_project (window, last, FALSE);
+    }
+  gtk_window_present (GTK_WINDOW (window));
 }
 
-/* Opens the window on the given photos and folders. */
+/* Opens the window on the given photos, folders or projects. */
 static void
 dr_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {
-  DrWindow *window = get_window (DR_APPLICATION (app));
+  gboolean created;
+  DrWindow *window = get_window (DR_APPLICATION (app), &created);
   gtk_window_present (GTK_WINDOW (window));
   dr_window_open_files (window, files, (guint) n_files);
+}
+
+static void
+preferences_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *prefs = GTK_WINDOW (dr_preferences_window_new (self));
+  gtk_window_set_transient_for (prefs, parent);
+  gtk_window_present (prefs);
 }
 
 static void
@@ -66,12 +261,14 @@ static void
 quit_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
-  GList *windows = gtk_application_get_windows (app);
+  GList *windows = g_list_copy (gtk_application_get_windows (app));
   for (GList *l = windows; l; l = l->next)
     gtk_window_close (l->data);
+  g_list_free (windows);
 }
 
 static const GActionEntry app_entries[] = {
+  { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
 };
@@ -82,8 +279,12 @@ static const struct {
   const char *accels[4];
 } accels[] = {
   { "app.quit", { "<Control>q", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
+  { "win.new-project", { "<Control>n", NULL } },
+  { "win.open-project", { "<Control>o", NULL } },
   { "win.add-photos", { "<Control>i", NULL } },
   { "win.add-folder", { "<Control><Shift>o", NULL } },
+<<<<<<< HEAD
   /* Keys without a modifier (j, k, 1 … 4, o, f, +, −) are window shortcuts that act only
    * when no text entry takes the key: see dr-window-review.c. Application accels would
    * fire before the entry and steal letters from notes and search. */
@@ -92,6 +293,19 @@ static const struct {
   { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
   { "win.zoom-out", { "<Control>minus", NULL } },
   { "win.zoom-fit", { "<Control>0", NULL } },
+=======
+  { "win.analyse-all", { "<Control>r", NULL } },
+  { "win.next-photo", { "j", "Page_Down", NULL } },
+  { "win.previous-photo", { "k", "Page_Up", NULL } },
+  { "win.overlay-0", { "1", "KP_1", NULL } },
+  { "win.overlay-1", { "2", "KP_2", NULL } },
+  { "win.overlay-2", { "3", "KP_3", NULL } },
+  { "win.overlay-3", { "4", "KP_4", NULL } },
+  { "win.overlay-outline", { "o", NULL } },
+  { "win.zoom-in", { "<Control>plus", "<Control>equal", "plus", NULL } },
+  { "win.zoom-out", { "<Control>minus", "minus", NULL } },
+  { "win.zoom-fit", { "<Control>0", "f", NULL } },
+>>>>>>> app
   { "win.zoom-100", { "<Control>1", NULL } },
 };
 
@@ -104,15 +318,44 @@ dr_application_startup (GApplication *app)
   for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
                                            accels[i].accels);
+  dr_application_reload_models (DR_APPLICATION (app));
+}
+
+static void
+dr_application_shutdown (GApplication *app)
+{
+  DrApplication *self = DR_APPLICATION (app);
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
+  G_APPLICATION_CLASS (dr_application_parent_class)->shutdown (app);
+}
+
+static void
+dr_application_finalize (GObject *object)
+{
+  DrApplication *self = DR_APPLICATION (object);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->models);
+  g_clear_object (&self->load_cancellable);
+  for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
+    clear_info (&self->info[d]);
+  G_OBJECT_CLASS (dr_application_parent_class)->finalize (object);
 }
 
 static void
 dr_application_class_init (DrApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  object_class->finalize = dr_application_finalize;
   app_class->startup = dr_application_startup;
+  app_class->shutdown = dr_application_shutdown;
   app_class->activate = dr_application_activate;
   app_class->open = dr_application_open;
+
+  signals[SIGNAL_MODELS_CHANGED] =
+    g_signal_new ("models-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
 }
 
 static void

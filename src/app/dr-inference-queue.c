@@ -28,6 +28,7 @@ typedef struct {
   char *path;
   guint damage;
   guint generation;
+  guint priority;            /* higher runs first; FIFO among equals */
 } Job;
 
 typedef struct {
@@ -482,10 +483,23 @@ dr_inference_queue_get_n_workers (DrInferenceQueue *self)
   return self->workers->len;
 }
 
+/* Lock held: inserts job behind every job of at least its priority. */
+static void
+insert_job_locked (DrInferenceQueue *self, Job *job)
+{
+  GList *l = self->jobs.head;
+  while (l != NULL && ((Job *) l->data)->priority >= job->priority)
+    l = l->next;
+  if (l == NULL)
+    g_queue_push_tail (&self->jobs, job);
+  else
+    g_queue_insert_before (&self->jobs, l, job);
+}
+
 /* See header. */
 guint
 dr_inference_queue_add (DrInferenceQueue *self, gint64 photo_id, const char *path,
-                        guint damages, gboolean urgent)
+                        guint damages, guint priority)
 {
   g_return_val_if_fail (DR_IS_INFERENCE_QUEUE (self) && path != NULL, 0);
   guint added = 0;
@@ -509,10 +523,8 @@ dr_inference_queue_add (DrInferenceQueue *self, gint64 photo_id, const char *pat
       job->path = g_strdup (path);
       job->damage = d;
       job->generation = self->generation;
-      if (urgent)
-        g_queue_push_head (&self->jobs, job);
-      else
-        g_queue_push_tail (&self->jobs, job);
+      job->priority = priority;
+      insert_job_locked (self, job);
       added++;
     }
   if (added > 0)
@@ -523,7 +535,7 @@ dr_inference_queue_add (DrInferenceQueue *self, gint64 photo_id, const char *pat
 
 /* See header. */
 void
-dr_inference_queue_prioritize (DrInferenceQueue *self, gint64 photo_id)
+dr_inference_queue_prioritize (DrInferenceQueue *self, gint64 photo_id, guint priority)
 {
   g_return_if_fail (DR_IS_INFERENCE_QUEUE (self));
   g_mutex_lock (&self->lock);
@@ -540,8 +552,11 @@ dr_inference_queue_prioritize (DrInferenceQueue *self, gint64 photo_id)
       l = next;
     }
   Job *job;
-  while ((job = g_queue_pop_tail (&mine)) != NULL)
-    g_queue_push_head (&self->jobs, job);
+  while ((job = g_queue_pop_head (&mine)) != NULL)
+    {
+      job->priority = priority;
+      insert_job_locked (self, job);
+    }
   g_mutex_unlock (&self->lock);
 }
 

@@ -51,13 +51,14 @@ const char *dr_inference_queue_get_path    (DrInferenceQueue *self, guint damage
 guint       dr_inference_queue_get_n_workers (DrInferenceQueue *self);
 
 /* Queues one job per damage type in damages (bit i = type i; types without a model are
- * skipped) for photo, unless already queued or running. urgent jobs go to the front (the
- * photo on screen); others to the back. Returns the number of jobs added. */
+ * skipped) for photo, unless already queued or running. Jobs run in decreasing priority,
+ * first come first served among equals (0 for "Analyse All", higher for the photo on screen
+ * and the ones after it). Returns the number of jobs added. */
 guint dr_inference_queue_add (DrInferenceQueue *self, gint64 photo_id, const char *path,
-                              guint damages, gboolean urgent);
+                              guint damages, guint priority);
 
-/* Moves photo's queued jobs to the front. */
-void  dr_inference_queue_prioritize (DrInferenceQueue *self, gint64 photo_id);
+/* Gives photo's queued jobs a new priority. */
+void  dr_inference_queue_prioritize (DrInferenceQueue *self, gint64 photo_id, guint priority);
 
 /* Drops every queued job and aborts the running ones (their results are discarded). */
 void  dr_inference_queue_cancel_all (DrInferenceQueue *self);

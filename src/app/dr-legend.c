@@ -161,11 +161,17 @@ dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
           gtk_label_set_label (self->percent_labels[i], "");
           continue;
         }
+<<<<<<< HEAD
       /* The count is formatted first: gettext cannot see through G_GINT64_FORMAT. */
       g_autofree char *count = g_strdup_printf ("%'" G_GINT64_FORMAT, area);
       g_autofree char *px = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s pixel", "%s pixels",
                                                           (gulong) MIN (area, G_MAXLONG)),
                                              count);
+=======
+      g_autofree char *num = g_strdup_printf ("%'" G_GINT64_FORMAT, area);
+      g_autofree char *px = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s pixel", "%s pixels",
+                                                          (gulong) area), num);
+>>>>>>> app
       g_autofree char *pct = g_strdup_printf ("%.1f %%", 100.0 * (double) area / ((double) w * h));
       gtk_label_set_label (self->area_labels[i], px);
       gtk_label_set_label (self->percent_labels[i], pct);

@@ -130,8 +130,11 @@ dr_photo_row_init (DrPhotoRow *self)
       GtkWidget *chip = gtk_label_new (dr_damage_style_name (i));
       gtk_widget_add_css_class (chip, "damage-chip");
       gtk_widget_add_css_class (chip, dr_damage_style_css_class (i));
-      gtk_box_append (GTK_BOX (self->chip_box), chip);
-      self->chips[i] = chip;
+      gtk_flow_box_append (GTK_FLOW_BOX (self->chip_box), chip);
+      GtkWidget *child = gtk_widget_get_parent (chip);
+      gtk_widget_set_can_focus (child, FALSE);
+      gtk_widget_set_halign (child, GTK_ALIGN_START);
+      self->chips[i] = child;
     }
 }
 

@@ -123,9 +123,9 @@ missing_results (DrWindow *self, DrPhotoItem *item)
   return missing;
 }
 
-/* Queues item's missing results (urgent: to the front). Marks it queued if anything was. */
+/* Queues item's missing results at priority. Marks it queued if anything was. */
 static void
-queue_item (DrWindow *self, DrPhotoItem *item, gboolean urgent)
+queue_item (DrWindow *self, DrPhotoItem *item, guint priority)
 {
   if (self->queue == NULL || dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
     return;
@@ -133,19 +133,22 @@ queue_item (DrWindow *self, DrPhotoItem *item, gboolean urgent)
   if (missing == 0)
     return;
   if (dr_inference_queue_add (self->queue, dr_photo_item_get_id (item),
-                              dr_photo_item_get_path (item), missing, urgent) > 0 &&
+                              dr_photo_item_get_path (item), missing, priority) > 0 &&
       dr_photo_item_get_status (item) == DR_ITEM_STATUS_NOT_ANALYSED)
     dr_photo_item_set_status (item, DR_ITEM_STATUS_QUEUED);
-  else if (urgent)
-    dr_inference_queue_prioritize (self->queue, dr_photo_item_get_id (item));
+  else if (priority > 0)
+    dr_inference_queue_prioritize (self->queue, dr_photo_item_get_id (item), priority);
 }
 
-/* The photo on screen jumps the queue; the two after it (in list order) come next. */
+/* The photo on screen jumps the queue; the two after it (in list order) come next. Each
+ * call outranks the previous one, so the newest photo on screen always goes first. */
 void
 _dr_window_queue_around_current (DrWindow *self)
 {
   if (self->queue == NULL || self->current == NULL)
     return;
+  self->urgency += 3;
+  queue_item (self, self->current, self->urgency + 2);
   GListModel *visible = dr_photo_list_get_visible (self->photo_list);
   guint n = g_list_model_get_n_items (visible), pos = G_MAXUINT;
   for (guint i = 0; i < n && pos == G_MAXUINT; i++)
@@ -154,13 +157,11 @@ _dr_window_queue_around_current (DrWindow *self)
       if (it == self->current)
         pos = i;
     }
-  for (guint k = 2; pos != G_MAXUINT && k >= 1; k--)
-    if (pos + k < n)
-      {
-        g_autoptr (DrPhotoItem) next = g_list_model_get_item (visible, pos + k);
-        queue_item (self, next, TRUE);
-      }
-  queue_item (self, self->current, TRUE);
+  for (guint k = 1; pos != G_MAXUINT && k <= 2 && pos + k < n; k++)
+    {
+      g_autoptr (DrPhotoItem) next = g_list_model_get_item (visible, pos + k);
+      queue_item (self, next, self->urgency + 2 - k);
+    }
 }
 
 static DrPhotoItem *
@@ -280,10 +281,10 @@ analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_dat
   for (guint i = 0; i < nv; i++)
     {
       g_autoptr (DrPhotoItem) item = g_list_model_get_item (visible, i);
-      queue_item (self, item, FALSE);
+      queue_item (self, item, 0);
     }
   for (guint i = 0; i < batch->len; i++)
-    queue_item (self, batch->pdata[i], FALSE);
+    queue_item (self, batch->pdata[i], 0);
   self->batch = g_steal_pointer (&batch);
   self->batch_start_us = g_get_monotonic_time ();
   update_batch_progress (self);

@@ -41,6 +41,7 @@ struct _DrWindow
 
   DrInferenceQueue *queue;       /* NULL: no models, manual review only */
   gboolean notice_dismissed;
+  guint urgency;                 /* grows with each photo shown: newest goes first */
   GHashTable *overlays;          /* photo id → OverlaySet*, recent photos only */
   GCancellable *overlay_cancellable;
   GPtrArray *batch;              /* DrPhotoItem of the running "Analyse All", or NULL */
