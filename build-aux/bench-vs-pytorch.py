@@ -125,11 +125,16 @@ def main():
             print("round %d: damage-review median %.4f s (min %.4f, CPU %.3f s), peak RSS %.0f MB"
                   " | PyTorch median %.4f s (min %.4f, CPU %.3f s), peak RSS %.0f MB"
                   % (r + 1, o[0], o[1], o[3], o[2], t[0], t[1], t[3], t[2]))
+            print("round %d: ratio %.2f" % (r + 1, o[0] / t[0]))
         print("\nLast damage-review bench output:\n" + ours[-1][4])
     om = statistics.median(o[0] for o in ours)
     tm = statistics.median(t[0] for t in torch_)
     print("Four-model pass, median over rounds: damage-review %.4f s, PyTorch %.4f s, "
           "ratio %.2f (lower is better for us)" % (om, tm, om / tm))
+    ob = min(o[0] for o in ours)
+    tb = min(t[0] for t in torch_)
+    print("Four-model pass, quietest round of each side: damage-review %.4f s, PyTorch %.4f s, "
+          "ratio %.2f (a disturbed round inflates the medians above)" % (ob, tb, ob / tb))
     print("CPU time per four-model pass (all threads), median over rounds: damage-review "
           "%.3f s, PyTorch %.3f s" % (statistics.median(o[3] for o in ours),
                                       statistics.median(t[3] for t in torch_)))
