@@ -144,9 +144,10 @@ compare_strings (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Rebuilds the claim filter's choices from the items, keeping the chosen claim. */
+/* Rebuilds the claim filter's choices from the items, keeping the chosen claim (followed to
+ * its new name when renamed_from, if not NULL, became renamed_to). */
 static void
-update_claims (DrPhotoList *self)
+update_claims (DrPhotoList *self, const char *renamed_from, const char *renamed_to)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
@@ -168,6 +169,11 @@ update_claims (DrPhotoList *self)
     return;
 
   g_autofree char *chosen = g_strdup (selected_claim (self));
+  if (renamed_from != NULL && g_strcmp0 (chosen, renamed_from) == 0)
+    {
+      g_free (chosen);
+      chosen = g_strdup (renamed_to);
+    }
   g_ptr_array_add (names, NULL);
   g_autoptr (GPtrArray) all = g_ptr_array_new ();
   g_ptr_array_add (all, (gpointer) _("All Claims"));
@@ -185,7 +191,7 @@ update_claims (DrPhotoList *self)
 static void
 items_changed_cb (GListModel *model, guint pos, guint removed, guint added, DrPhotoList *self)
 {
-  update_claims (self);
+  update_claims (self, NULL, NULL);
   update_count (self);
 }
 
@@ -359,7 +365,7 @@ dr_photo_list_set_items (DrPhotoList *self, GListModel *items)
   gtk_filter_list_model_set_model (self->filtered, items);
   if (items)
     g_signal_connect (items, "items-changed", G_CALLBACK (items_changed_cb), self);
-  update_claims (self);
+  update_claims (self, NULL, NULL);
   update_count (self);
 }
 
@@ -429,4 +435,13 @@ dr_photo_list_invalidate (DrPhotoList *self)
   g_return_if_fail (DR_IS_PHOTO_LIST (self));
   if (self->invalidate_id == 0)
     self->invalidate_id = g_timeout_add (400, invalidate_cb, self);
+}
+
+/* See header. */
+void
+dr_photo_list_claim_renamed (DrPhotoList *self, const char *old_name, const char *new_name)
+{
+  g_return_if_fail (DR_IS_PHOTO_LIST (self));
+  update_claims (self, old_name, new_name);
+  filters_changed_cb (self);
 }

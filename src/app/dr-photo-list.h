@@ -22,5 +22,9 @@ void         dr_photo_list_move_selection (DrPhotoList *self, int delta);
 GListModel  *dr_photo_list_get_visible    (DrPhotoList *self);
 /* Re-applies filters and sorting soon; call when statuses or results changed. */
 void         dr_photo_list_invalidate     (DrPhotoList *self);
+/* The items' claim old_name is now called new_name (items already updated): rebuilds the
+ * claim filter, keeping that claim chosen if it was, and re-filters at once. */
+void         dr_photo_list_claim_renamed  (DrPhotoList *self, const char *old_name,
+                                           const char *new_name);
 
 G_END_DECLS

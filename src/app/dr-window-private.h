@@ -1,7 +1,8 @@
 /* dr-window-private.h — what the window's three source files share: the instance struct and
  * the functions each part offers the others. dr-window.c: widgets, the photo on the canvas,
  * navigation and view actions. dr-window-project.c: opening projects and adding photos.
- * dr-window-analysis.c: the inference queue, overlays and "Analyse All". */
+ * dr-window-analysis.c: the inference queue, overlays and "Analyse All".
+ * dr-window-claims.c: renaming claims. */
 #pragma once
 
 #include "dr-inference-queue.h"
@@ -70,6 +71,14 @@ void        _dr_window_project_dispose (DrWindow *self);
 void        _dr_window_review_init          (DrWindow *self);
 void        _dr_window_review_dispose       (DrWindow *self);
 void        _dr_window_review_photo_changed (DrWindow *self);
+
+/* dr-window-claims.c */
+void        _dr_window_claims_init          (DrWindow *self);
+/* Renames the claim called old_name to new_name in the open project and refreshes the
+ * list rows, the claim filter and the legend, keeping the photo shown and its view. Fails
+ * with the store's message, e.g. when another claim already has that name. */
+gboolean    _dr_window_rename_claim         (DrWindow *self, const char *old_name,
+                                             const char *new_name, GError **error);
 
 /* dr-window-analysis.c */
 void        _dr_window_analysis_init      (DrWindow *self);

@@ -298,6 +298,9 @@ dr_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->current, self);
   g_clear_object (&self->current);
   _dr_window_project_dispose (self);
+  /* self->settings may outlive the window (others can hold it): no handler of ours may. */
+  if (self->settings)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DR_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (dr_window_parent_class)->dispose (object);
@@ -361,6 +364,7 @@ dr_window_init (DrWindow *self)
   _dr_window_project_init (self);
   _dr_window_analysis_init (self);
   _dr_window_review_init (self);
+  _dr_window_claims_init (self);
 
   g_signal_connect_swapped (self->photo_list, "notify::selected-item",
                             G_CALLBACK (selected_item_notify_cb), self);

@@ -7,14 +7,16 @@
  * checks the pixels: hiding every overlay gives the bare photo; soloing one damage type
  * changes exactly the pixels of that type's mask, blended towards that type's colour at the
  * set opacity and towards no other colour; toggling it off restores the bare photo bit for
- * bit; outline mode changes fewer pixels than filled mode. Runs with G_DEBUG=fatal-warnings,
- * so any GTK warning or critical fails it. */
+ * bit; outline mode changes fewer pixels than filled mode. Also renames a claim through the
+ * window's action and dialog. Runs with G_DEBUG=fatal-warnings, so any GTK warning or
+ * critical fails it. */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "dr-claim.h"
 #include "dr-damage-style.h"
 #include "dr-inference-queue.h"
 #include "dr-model-set.h"
@@ -386,6 +388,166 @@ test_analyse_and_overlays (void)
   settle ();
 }
 
+/* Whether the window lists N_PHOTOS + 1 photos (the rename test's two claims). */
+static gboolean
+both_claims_listed (gpointer data)
+{
+  Fixture *f = data;
+  return g_list_model_get_n_items (f->visible) == N_PHOTOS + 1;
+}
+
+/* Whether the canvas shows a photo. */
+static gboolean
+photo_shown (gpointer data)
+{
+  Fixture *f = data;
+  return dr_canvas_get_photo (f->canvas) != NULL;
+}
+
+/* The first GtkDropDown under root whose choices include name, or NULL. */
+static GtkDropDown *
+find_dropdown_with (GtkWidget *root, const char *name)
+{
+  if (GTK_IS_DROP_DOWN (root) && GTK_IS_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (root))))
+    {
+      GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (root)));
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+        if (g_strcmp0 (gtk_string_list_get_string (list, i), name) == 0)
+          return GTK_DROP_DOWN (root);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkDropDown *found = find_dropdown_with (c, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The string the drop-down has chosen. */
+static const char *
+chosen_string (GtkDropDown *dropdown)
+{
+  return gtk_string_object_get_string (GTK_STRING_OBJECT (gtk_drop_down_get_selected_item (dropdown)));
+}
+
+/* Opens "Rename Claim…", checks the entry shows expected_current, types name and confirms. */
+static void
+rename_through_dialog (DrWindow *window, const char *expected_current, const char *name)
+{
+  g_autoptr (GList) before = gtk_window_list_toplevels ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.rename-claim", NULL);
+  settle ();
+  AdwMessageDialog *dialog = NULL;
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && g_list_find (before, l->data) == NULL)
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, expected_current);
+  gtk_editable_set_text (entry, name);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rename"));
+  adw_message_dialog_response (dialog, "rename");
+  settle ();
+}
+
+/* Whether the project has a claim called name. */
+static gboolean
+has_claim (DrWindow *window, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) claims = dr_claim_list (dr_session_get_project (dr_window_get_session (window)),
+                                                &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < claims->len; i++)
+    if (g_str_equal (((DrClaimInfo *) claims->pdata[i])->name, name))
+      return TRUE;
+  return FALSE;
+}
+
+/* "Rename Claim…" renames the shown photo's claim in the store; the rows, the claim filter
+ * (still showing that claim) follow, the same photo stays selected at its zoom. A name
+ * another claim has is refused and changes nothing. */
+static void
+test_rename_claim (void)
+{
+  g_autofree char *a = g_build_filename (g_get_user_data_dir (), "..", "rename", "claim-a", NULL);
+  g_autofree char *b = g_build_filename (g_get_user_data_dir (), "..", "rename", "claim-b", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (a, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (b, 0700), ==, 0);
+  make_photos (a);
+  {
+    g_autoptr (GdkPixbuf) pb = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, PHOTO_W, PHOTO_H);
+    gdk_pixbuf_fill (pb, 0x336699ff);
+    g_autofree char *path = g_build_filename (b, "other.jpg", NULL);
+    g_autoptr (GError) error = NULL;
+    g_assert_true (gdk_pixbuf_save (pb, path, "jpeg", &error, NULL));
+  }
+
+  Fixture f = { 0 };
+  f.window = dr_window_new (NULL);
+  f.canvas = dr_window_get_canvas (f.window);
+  DrPhotoList *list = dr_window_get_photo_list (f.window);
+  f.visible = dr_photo_list_get_visible (list);
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (f.window));
+  g_autoptr (GFile) fa = g_file_new_for_path (a);
+  g_autoptr (GFile) fb = g_file_new_for_path (b);
+  GFile *folders[] = { fa, fb };
+  dr_window_add_files (f.window, folders, 2);
+  wait_for (both_claims_listed, &f, 30, "the photos of both claims to be listed");
+
+  DrPhotoItem *item = NULL;
+  for (guint i = 0; item == NULL && i < g_list_model_get_n_items (f.visible); i++)
+    {
+      g_autoptr (DrPhotoItem) it = g_list_model_get_item (f.visible, i);
+      if (g_strcmp0 (dr_photo_item_get_claim (it), "claim-a") == 0)
+        item = it;
+    }
+  g_assert_nonnull (item);
+  /* GTK 4.8's list view asserts when asked to scroll before it laid out new rows. */
+  settle ();
+  g_assert_true (dr_photo_list_select_item (list, item));
+  wait_for (photo_shown, &f, 30, "the photo on the canvas");
+  gtk_widget_activate_action (GTK_WIDGET (f.window), "win.zoom-100", NULL);
+  settle ();
+  g_assert_cmpfloat (dr_canvas_get_scale (f.canvas), ==, 1.0);
+  gpointer photo = dr_canvas_get_photo (f.canvas);
+
+  GtkDropDown *claims = find_dropdown_with (GTK_WIDGET (list), "claim-a");
+  g_assert_nonnull (claims);
+  GtkStringList *names = GTK_STRING_LIST (gtk_drop_down_get_model (claims));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (names)); i++)
+    if (g_str_equal (gtk_string_list_get_string (names, i), "claim-a"))
+      gtk_drop_down_set_selected (claims, i);
+  settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (f.visible), ==, N_PHOTOS);
+
+  rename_through_dialog (f.window, "claim-a", "  Claim 42 ");
+  g_assert_true (has_claim (f.window, "Claim 42"));
+  g_assert_false (has_claim (f.window, "claim-a"));
+  g_assert_cmpstr (dr_photo_item_get_claim (item), ==, "Claim 42");
+  g_assert_cmpstr (chosen_string (claims), ==, "Claim 42");
+  g_assert_null (find_dropdown_with (GTK_WIDGET (list), "claim-a"));
+  g_assert_cmpuint (g_list_model_get_n_items (f.visible), ==, N_PHOTOS);
+  g_assert_true (dr_photo_list_get_selected (list) == item);
+  g_assert_true (dr_canvas_get_photo (f.canvas) == photo);
+  g_assert_cmpfloat (dr_canvas_get_scale (f.canvas), ==, 1.0);
+
+  /* claim-b exists: refused, nothing changes. */
+  rename_through_dialog (f.window, "Claim 42", "claim-b");
+  g_assert_true (has_claim (f.window, "Claim 42"));
+  g_assert_true (has_claim (f.window, "claim-b"));
+  g_assert_cmpstr (dr_photo_item_get_claim (item), ==, "Claim 42");
+  g_assert_cmpstr (chosen_string (claims), ==, "Claim 42");
+  g_assert_cmpuint (g_list_model_get_n_items (f.visible), ==, N_PHOTOS);
+  g_assert_true (dr_photo_list_get_selected (list) == item);
+
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  settle ();
+}
+
 /* Deletes a directory tree made by the test. */
 static void
 remove_tree (GFile *dir)
@@ -419,6 +581,7 @@ main (int argc, char **argv)
   dr_register_resource ();
   make_checkpoints ();
   g_test_add_func ("/app/review-window/analyse-and-overlays", test_analyse_and_overlays);
+  g_test_add_func ("/app/review-window/rename-claim", test_rename_claim);
   int status = g_test_run ();
   g_autoptr (GFile) tree = g_file_new_for_path (home);
   remove_tree (tree);
