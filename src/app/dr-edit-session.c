@@ -6,20 +6,11 @@
 
 #include "dr-damage-style.h"
 #include "dr-edit-session.h"
+#include "dr-edit-writer.h"
 #include "dr-layer-tiles.h"
 #include "dr-overlay.h"
 #include "dr-prediction.h"
 #include "dr-rle.h"
-
-/* An edit whose revision could not be written yet. */
-typedef struct {
-  DrProject *project;
-  gint64 photo_id;
-  DrDamage damage;
-  DrRevisionKind kind;
-  char *rle;
-  char *author;
-} PendingEdit;
 
 struct _DrEditSession
 {
@@ -37,7 +28,7 @@ struct _DrEditSession
   gboolean owns_layer;       /* pixels changed in this visit: the session draws the layer */
   gboolean editing;          /* between begin and end */
   DrRect edit_rect;          /* pixels the current edit may have changed */
-  GQueue pending;            /* PendingEdit*, oldest first */
+  DrEditWriter *writer;      /* finished edits on their way to the project file */
   gint64 last_commit_us;
 };
 
@@ -50,27 +41,11 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DrEditSession, dr_edit_session, G_TYPE_OBJECT)
 
-static void
-pending_edit_free (gpointer data)
+/* Whether the active layer has an edit not yet written (it differs from the stored one). */
+static gboolean
+has_queued_layer (DrEditSession *self)
 {
-  PendingEdit *e = data;
-  g_object_unref (e->project);
-  g_free (e->rle);
-  g_free (e->author);
-  g_free (e);
-}
-
-/* The newest unsaved mask of the active layer, or NULL. */
-static const char *
-pending_rle (DrEditSession *self)
-{
-  for (GList *l = self->pending.tail; l; l = l->prev)
-    {
-      PendingEdit *e = l->data;
-      if (e->project == self->project && e->photo_id == self->photo_id && e->damage == self->damage)
-        return e->rle;
-    }
-  return NULL;
+  return dr_edit_writer_has_layer (self->writer, self->project, self->photo_id, self->damage);
 }
 
 /* Forgets the loaded layer (the next edit loads it again). */
@@ -84,104 +59,73 @@ drop_layer (DrEditSession *self)
   self->editing = FALSE;
 }
 
-/* Loads the active layer: the newest unsaved mask, else what the project shows (head
+/* Loads the active layer: the newest edit not yet written, else what the project shows (head
  * revision, else current prediction, else empty). */
 static gboolean
 load_layer (DrEditSession *self, GError **error)
 {
-  g_autofree char *stored = NULL;
-  const char *rle = pending_rle (self);
-  if (rle == NULL)
+  g_autofree guint8 *pixels = g_malloc0 ((gsize) self->width * self->height);
+  GError *local = NULL;
+  if (!dr_edit_writer_read_layer (self->writer, self->project, self->photo_id, self->damage,
+                                  pixels, self->width, self->height, &local))
     {
-      GError *local = NULL;
-      stored = dr_revision_dup_layer_rle (self->project, self->photo_id, self->damage, &local);
+      g_autofree char *stored = NULL;
+      if (local == NULL)
+        stored = dr_revision_dup_layer_rle (self->project, self->photo_id, self->damage, &local);
       if (local != NULL)
         {
           g_propagate_error (error, local);
           return FALSE;
         }
-      rle = stored;
-    }
-  g_autofree guint8 *pixels = g_malloc0 ((gsize) self->width * self->height);
-  if (rle != NULL)
-    {
-      g_autoptr (DrRle) decoded = dr_rle_new_from_string (rle, (guint) self->height,
-                                                         (guint) self->width, error);
-      if (decoded == NULL)
-        return FALSE;
-      dr_rle_to_mask (decoded, pixels);
+      if (stored != NULL)
+        {
+          g_autoptr (DrRle) decoded = dr_rle_new_from_string (stored, (guint) self->height,
+                                                             (guint) self->width, error);
+          if (decoded == NULL)
+            return FALSE;
+          dr_rle_to_mask (decoded, pixels);
+        }
     }
   drop_layer (self);
   self->pixels = g_steal_pointer (&pixels);
   self->mask = (DrMask) { self->pixels, self->width, self->height };
   self->tiles = dr_layer_tiles_new (self->width, self->height,
                                     dr_damage_style_color (self->damage));
-  /* An unsaved mask differs from what the canvas overlay shows. */
-  self->owns_layer = pending_rle (self) != NULL;
+  /* A mask not yet written differs from what the canvas overlay shows. */
+  self->owns_layer = has_queued_layer (self);
   return TRUE;
 }
 
-/* Writes the unsaved edits, oldest first, stopping at the first failure. */
-static gboolean
-flush_pending (DrEditSession *self, GError **error)
-{
-  PendingEdit *e;
-  gboolean had = !g_queue_is_empty (&self->pending);
-  while ((e = g_queue_peek_head (&self->pending)) != NULL)
-    {
-      if (!dr_revision_append (e->project, e->photo_id, e->damage, e->rle, e->kind, e->author,
-                               NULL, error))
-        return FALSE;
-      g_queue_pop_head (&self->pending);
-      gint64 photo_id = e->photo_id;
-      DrDamage damage = e->damage;
-      gboolean ours = e->project == self->project;
-      pending_edit_free (e);
-      if (ours)
-        g_signal_emit (self, signals[SIG_COMMITTED], 0, photo_id, (int) damage);
-    }
-  if (had)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNSAVED]);
-  return TRUE;
-}
-
-/* Queues the active layer's mask as a revision of kind and tries to write everything. */
-static gboolean
+/* Queues the active layer's mask as a revision of kind; the writer stores it off this thread.
+ * Costs this thread one copy of the mask. */
+static void
 commit (DrEditSession *self, DrRevisionKind kind)
 {
   gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DrRle) rle = dr_rle_new_from_mask (self->pixels, (guint) self->height,
-                                                (guint) self->width, &error);
-  gboolean was_unsaved = !g_queue_is_empty (&self->pending);
-  gint64 t_encoded = g_get_monotonic_time ();
-  if (rle != NULL)
-    {
-      PendingEdit *e = g_new0 (PendingEdit, 1);
-      e->project = g_object_ref (self->project);
-      e->photo_id = self->photo_id;
-      e->damage = self->damage;
-      e->kind = kind;
-      e->rle = dr_rle_to_string (rle);
-      e->author = g_strdup (self->author);
-      g_queue_push_tail (&self->pending, e);
-    }
-  if (rle != NULL && flush_pending (self, &error))
-    {
-      self->last_commit_us = g_get_monotonic_time () - t0;
-      g_debug ("stroke committed in %.1f ms (%d×%d; RLE encoding %.1f ms)",
-               self->last_commit_us / 1000.0, self->width, self->height,
-               (t_encoded - t0) / 1000.0);
-      g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
-      return TRUE;
-    }
-  if (!was_unsaved)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNSAVED]);
-  g_autofree char *msg = g_strdup_printf (_("Could not save the edit — it is kept, unsaved: %s"),
-                                          error->message);
-  g_signal_emit (self, signals[SIG_SAVE_FAILED], 0, msg);
+  dr_edit_writer_push (self->writer, self->project, self->photo_id, self->damage, self->width,
+                       self->height, self->pixels, kind, self->author);
+  self->last_commit_us = g_get_monotonic_time () - t0;
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
-  return FALSE;
+}
+
+/* Writer: a revision was stored; listeners of that project learn it. */
+static void
+writer_written_cb (DrEditWriter *writer, DrProject *project, gint64 photo_id, int damage,
+                   DrEditSession *self)
+{
+  if (project == self->project)
+    g_signal_emit (self, signals[SIG_COMMITTED], 0, photo_id, damage);
+  if (dr_edit_writer_get_n_queued (writer) == 0)
+    g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
+}
+
+/* Writer: a write failed; the edit is kept and shown as unsaved. */
+static void
+writer_failed_cb (DrEditWriter *writer, const char *message, DrEditSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNSAVED]);
+  g_signal_emit (self, signals[SIG_SAVE_FAILED], 0, message);
+  g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
 }
 
 /* Hands the drawing of an owned layer back to the canvas, as an overlay of its pixels. */
@@ -212,7 +156,7 @@ dr_edit_session_set_photo (DrEditSession *self, DrProject *project, gint64 photo
   self->photo_id = self->project ? photo_id : 0;
   self->width = self->project ? width : 0;
   self->height = self->project ? height : 0;
-  if (self->project && pending_rle (self) != NULL)
+  if (self->project && has_queued_layer (self))
     load_layer (self, NULL);
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
   g_signal_emit (self, signals[SIG_CHANGED], 0);
@@ -250,7 +194,7 @@ dr_edit_session_set_damage (DrEditSession *self, DrDamage damage)
     return;
   leave_layer (self, TRUE);
   self->damage = damage;
-  if (self->project && pending_rle (self) != NULL)
+  if (self->project && has_queued_layer (self))
     load_layer (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DAMAGE]);
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
@@ -323,16 +267,15 @@ dr_edit_session_changed (DrEditSession *self, const DrRect *rect)
 }
 
 /* See header. */
-gboolean
+void
 dr_edit_session_end (DrEditSession *self, DrRevisionKind kind)
 {
-  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  g_return_if_fail (DR_IS_EDIT_SESSION (self));
   if (!self->editing)
-    return TRUE;
+    return;
   self->editing = FALSE;
-  if (dr_rect_is_empty (&self->edit_rect))
-    return TRUE;
-  return commit (self, kind);
+  if (!dr_rect_is_empty (&self->edit_rect))
+    commit (self, kind);
 }
 
 /* See header. */
@@ -343,7 +286,8 @@ dr_edit_session_clear (DrEditSession *self)
     return FALSE;
   DrRect r = dr_mask_clear (&self->mask);
   dr_edit_session_changed (self, &r);
-  return dr_edit_session_end (self, DR_REVISION_CLEAR);
+  dr_edit_session_end (self, DR_REVISION_CLEAR);
+  return TRUE;
 }
 
 /* See header. */
@@ -374,7 +318,8 @@ dr_edit_session_reset (DrEditSession *self)
     memset (self->pixels, 0, (gsize) self->width * self->height);
   DrRect all = { 0, 0, self->width, self->height };
   dr_edit_session_changed (self, &all);
-  return dr_edit_session_end (self, DR_REVISION_RESET);
+  dr_edit_session_end (self, DR_REVISION_RESET);
+  return TRUE;
 }
 
 /* Moves the head one way; reloads the layer from the project when it moved. */
@@ -386,7 +331,7 @@ move_head (DrEditSession *self, gboolean undo, gboolean *moved, GError **error)
     *moved = FALSE;
   if (self->project == NULL || self->editing)
     return TRUE;
-  if (!g_queue_is_empty (&self->pending) && !flush_pending (self, NULL))
+  if (!dr_edit_writer_sync (self->writer, NULL))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                            _("There are unsaved edits: save them (Retry) before undoing"));
@@ -439,24 +384,37 @@ gboolean
 dr_edit_session_has_unsaved (DrEditSession *self)
 {
   g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
-  return !g_queue_is_empty (&self->pending);
+  return dr_edit_writer_is_stalled (self->writer);
 }
 
-/* See header. Emits "save-failed" again when the write still fails. */
 gboolean
-dr_edit_session_retry (DrEditSession *self)
+dr_edit_session_is_writing (DrEditSession *self)
 {
   g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  return dr_edit_writer_get_n_queued (self->writer) > 0 &&
+         !dr_edit_writer_is_stalled (self->writer);
+}
+
+/* See header. Emits "save-failed" when a write still fails. */
+gboolean
+dr_edit_session_save (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  if (dr_edit_writer_get_n_queued (self->writer) == 0)
+    return TRUE;
+  gboolean was_unsaved = dr_edit_writer_is_stalled (self->writer);
   g_autoptr (GError) error = NULL;
-  if (flush_pending (self, &error))
+  gboolean saved = dr_edit_writer_sync (self->writer, &error);
+  if (was_unsaved != dr_edit_writer_is_stalled (self->writer))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNSAVED]);
+  if (!saved)
     {
-      g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
-      return TRUE;
+      g_autofree char *msg =
+        g_strdup_printf (_("Could not save the edit — it is kept, unsaved: %s"), error->message);
+      g_signal_emit (self, signals[SIG_SAVE_FAILED], 0, msg);
     }
-  g_autofree char *msg = g_strdup_printf (_("Could not save the edit — it is kept, unsaved: %s"),
-                                          error->message);
-  g_signal_emit (self, signals[SIG_SAVE_FAILED], 0, msg);
-  return FALSE;
+  g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
+  return saved;
 }
 
 gint64
@@ -464,6 +422,13 @@ dr_edit_session_get_last_commit_us (DrEditSession *self)
 {
   g_return_val_if_fail (DR_IS_EDIT_SESSION (self), 0);
   return self->last_commit_us;
+}
+
+double
+dr_edit_session_get_last_write_ms (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), 0);
+  return dr_edit_writer_get_last_latency_ms (self->writer);
 }
 
 /* See header. */
@@ -481,9 +446,8 @@ static void
 dr_edit_session_finalize (GObject *object)
 {
   DrEditSession *self = DR_EDIT_SESSION (object);
-  if (!g_queue_is_empty (&self->pending))
-    g_message ("%u edits could not be saved and are dropped", g_queue_get_length (&self->pending));
-  g_queue_clear_full (&self->pending, pending_edit_free);
+  g_signal_handlers_disconnect_by_data (self->writer, self);
+  g_clear_object (&self->writer);
   drop_layer (self);
   g_clear_object (&self->project);
   g_free (self->author);
@@ -498,7 +462,7 @@ dr_edit_session_get_property (GObject *object, guint prop_id, GValue *value, GPa
     {
     case PROP_DAMAGE: g_value_set_int (value, self->damage); break;
     case PROP_AUTHOR: g_value_set_string (value, self->author); break;
-    case PROP_UNSAVED: g_value_set_boolean (value, !g_queue_is_empty (&self->pending)); break;
+    case PROP_UNSAVED: g_value_set_boolean (value, dr_edit_writer_is_stalled (self->writer)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -564,7 +528,9 @@ dr_edit_session_class_init (DrEditSessionClass *klass)
 static void
 dr_edit_session_init (DrEditSession *self)
 {
-  g_queue_init (&self->pending);
+  self->writer = dr_edit_writer_new ();
+  g_signal_connect (self->writer, "written", G_CALLBACK (writer_written_cb), self);
+  g_signal_connect (self->writer, "failed", G_CALLBACK (writer_failed_cb), self);
 }
 
 /* A session editing nothing until a photo is set. */

@@ -2,11 +2,12 @@
  *
  * The session holds the active layer at photo resolution while it is edited. An edit is
  * begin → pixel changes (through the DrMask view, reporting dirty rectangles) → end; end
- * encodes the mask as COCO RLE and appends it as one revision in one transaction. A write
- * that fails (read-only file, disk full) keeps the edit in memory, marked unsaved, and it is
- * retried, in order, before the next write or on dr_edit_session_retry(); loading that layer
- * again shows the unsaved mask, never the older stored one. Undo and redo move the layer's
- * head in the project, so history survives quitting.
+ * hands a copy of the mask to a DrEditWriter, which encodes it as COCO RLE and appends it as
+ * one revision in one transaction on a worker thread, in order, and "committed" follows once
+ * it is stored. A write that fails (read-only file, disk full) keeps that edit and every later
+ * one in memory, marked unsaved, until dr_edit_session_save() writes them; loading that layer
+ * again shows the newest queued mask, never the older stored one. Undo and redo move the
+ * layer's head in the project, so history survives quitting.
  *
  * Drawing: once the session has changed a layer it draws that layer itself (tiles rebuilt
  * only where pixels changed); otherwise the canvas keeps drawing its own overlay. */
@@ -50,12 +51,12 @@ gboolean       dr_edit_session_begin        (DrEditSession *self, GError **error
  * and report each change with dr_edit_session_changed. */
 DrMask        *dr_edit_session_get_mask     (DrEditSession *self);
 void           dr_edit_session_changed      (DrEditSession *self, const DrRect *rect);
-/* Ends the edit: when any pixel changed, appends one revision of kind (see header comment
- * for failures). Returns FALSE only when the edit stays unsaved. */
-gboolean       dr_edit_session_end          (DrEditSession *self, DrRevisionKind kind);
+/* Ends the edit: when any pixel changed, queues one revision of kind to be written (see the
+ * header comment for failures). */
+void           dr_edit_session_end          (DrEditSession *self, DrRevisionKind kind);
 
 /* One-step edits of the active layer, each one revision: switch every pixel off; go back to
- * the current model's prediction (empty without one). */
+ * the current model's prediction (empty without one). FALSE when the edit could not begin. */
 gboolean       dr_edit_session_clear        (DrEditSession *self);
 gboolean       dr_edit_session_reset        (DrEditSession *self);
 
@@ -66,12 +67,18 @@ gboolean       dr_edit_session_redo         (DrEditSession *self, gboolean *move
 void           dr_edit_session_get_history  (DrEditSession *self, gboolean *can_undo,
                                              gboolean *can_redo);
 
-/* Unsaved edits (property "unsaved"), and a new attempt to write them. */
+/* Edits whose write failed and wait for dr_edit_session_save() (property "unsaved"). */
 gboolean       dr_edit_session_has_unsaved  (DrEditSession *self);
-gboolean       dr_edit_session_retry        (DrEditSession *self);
+/* Edits queued and being written in the background (not failed). */
+gboolean       dr_edit_session_is_writing   (DrEditSession *self);
+/* Writes every edit not stored yet, on this thread, after waiting for the one being written.
+ * TRUE when all are stored; otherwise emits "save-failed" and they stay, unsaved. */
+gboolean       dr_edit_session_save         (DrEditSession *self);
 
-/* Microseconds the last successful end took to encode and write its revision. */
+/* Microseconds the last end blocked the caller (copying the mask and queueing it). */
 gint64         dr_edit_session_get_last_commit_us (DrEditSession *self);
+/* Milliseconds from the last stored edit being queued to its revision being stored. */
+double         dr_edit_session_get_last_write_ms  (DrEditSession *self);
 
 /* Draws layer damage of the current photo if the session owns its pixels (it changed them);
  * returns FALSE when the caller should draw its own overlay instead. */

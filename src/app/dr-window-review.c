@@ -278,7 +278,7 @@ static void
 retry_save_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrWindow *self = user_data;
-  if (dr_edit_session_retry (self->editor))
+  if (dr_edit_session_save (self->editor))
     dr_window_toast (self, _("Saved"));
   refresh_review (self);
 }
@@ -296,7 +296,7 @@ apply_verdict (DrWindow *self, DrVerdict verdict)
   DrDamage d = dr_edit_session_get_damage (self->editor);
   if (project == NULL)
     return;
-  if (dr_edit_session_has_unsaved (self->editor) && !dr_edit_session_retry (self->editor))
+  if (!dr_edit_session_save (self->editor))
     return;
   g_autoptr (GError) error = NULL;
   gboolean pred_nonempty, final_empty;
@@ -436,7 +436,7 @@ export_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
       dr_window_toast (self, _("Open a project to export it"));
       return;
     }
-  if (dr_edit_session_has_unsaved (self->editor) && !dr_edit_session_retry (self->editor))
+  if (!dr_edit_session_save (self->editor))
     return;
   dr_export_dialog_present (GTK_WINDOW (self), project);
 }
@@ -541,8 +541,7 @@ static gboolean
 close_request_cb (DrWindow *self)
 {
   dr_review_bar_flush_note (self->review_bar);
-  if (self->discard_unsaved || !dr_edit_session_has_unsaved (self->editor) ||
-      dr_edit_session_retry (self->editor))
+  if (self->discard_unsaved || dr_edit_session_save (self->editor))
     return FALSE;
   GtkWidget *dialog =
     adw_message_dialog_new (GTK_WINDOW (self), _("Unsaved Edits"),
@@ -625,8 +624,7 @@ _dr_window_review_dispose (DrWindow *self)
 {
   if (self->review_bar)
     dr_review_bar_flush_note (self->review_bar);
-  if (self->editor && dr_edit_session_has_unsaved (self->editor) &&
-      !dr_edit_session_retry (self->editor))
+  if (self->editor && !dr_edit_session_save (self->editor))
     g_message ("closing with unsaved edits the reviewer chose to discard");
   g_clear_object (&self->tool);
   g_clear_object (&self->editor);

@@ -150,7 +150,15 @@ activate (Fixture *f, const char *action, GVariant *param)
   settle ();
 }
 
-/* One brush stroke through the tool's pointer API. */
+/* TRUE once the editor's background writer has nothing left to write (or has stalled). */
+static gboolean
+writes_finished (gpointer data)
+{
+  Fixture *f = data;
+  return !dr_edit_session_is_writing (f->window->editor);
+}
+
+/* One brush stroke through the tool's pointer API; returns once its write is finished. */
 static void
 stroke (Fixture *f, double x0, double y0, double x1, double y1)
 {
@@ -159,6 +167,7 @@ stroke (Fixture *f, double x0, double y0, double x1, double y1)
   dr_edit_tool_drag (tool, (x0 + x1) / 2, (y0 + y1) / 2);
   dr_edit_tool_drag (tool, x1, y1);
   dr_edit_tool_release (tool, x1, y1);
+  wait_for (writes_finished, f, 30, "the stroke to be written");
   settle ();
 }
 
@@ -220,8 +229,9 @@ test_edit_undo_verdict (void)
   double scale_before = dr_canvas_get_scale (f.window->canvas);
 
   stroke (&f, 100.5, 60.5, 200.5, 60.5);
-  g_test_message ("stroke commit on %d×%d: %.2f ms", PHOTO_W, PHOTO_H,
-                  dr_edit_session_get_last_commit_us (f.window->editor) / 1000.0);
+  g_test_message ("stroke on %d×%d: main thread %.2f ms, stored after %.2f ms", PHOTO_W,
+                  PHOTO_H, dr_edit_session_get_last_commit_us (f.window->editor) / 1000.0,
+                  dr_edit_session_get_last_write_ms (f.window->editor));
   g_assert_false (dr_edit_session_has_unsaved (f.window->editor));
   /* Switching tool and layer did not touch the zoom. */
   g_assert_cmpfloat (dr_canvas_get_scale (f.window->canvas), ==, scale_before);
