@@ -279,6 +279,17 @@ dr_edit_session_end (DrEditSession *self, DrRevisionKind kind)
 }
 
 /* See header. */
+void
+dr_edit_session_forget_layer (DrEditSession *self)
+{
+  g_return_if_fail (DR_IS_EDIT_SESSION (self));
+  if (self->editing || self->pixels == NULL || has_queued_layer (self))
+    return;
+  drop_layer (self);
+  g_signal_emit (self, signals[SIG_CHANGED], 0);
+}
+
+/* See header. */
 gboolean
 dr_edit_session_clear (DrEditSession *self)
 {

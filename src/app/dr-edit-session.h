@@ -55,6 +55,11 @@ void           dr_edit_session_changed      (DrEditSession *self, const DrRect *
  * header comment for failures). */
 void           dr_edit_session_end          (DrEditSession *self, DrRevisionKind kind);
 
+/* Drops the loaded active layer (unless it is being edited or has edits still to write), so
+ * what the project shows is drawn and the next edit starts from it — after a verdict changed
+ * what the layer shows. */
+void           dr_edit_session_forget_layer (DrEditSession *self);
+
 /* One-step edits of the active layer, each one revision: switch every pixel off; go back to
  * the current model's prediction (empty without one). FALSE when the edit could not begin. */
 gboolean       dr_edit_session_clear        (DrEditSession *self);

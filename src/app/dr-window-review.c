@@ -283,6 +283,21 @@ retry_save_activated (GSimpleAction *action, GVariant *param, gpointer user_data
   refresh_review (self);
 }
 
+/* The verdict on layer d of photo id changed whether the layer is empty: the canvas follows
+ * (rejected / none hide the mask at once; withdrawing them loads it from the project). */
+static void
+show_verdict_layer (DrWindow *self, gint64 id, DrDamage d, DrVerdict verdict)
+{
+  g_hash_table_remove (self->overlays, &id);
+  dr_edit_session_forget_layer (self->editor);
+  if (self->current == NULL || dr_photo_item_get_id (self->current) != id)
+    return;
+  if (dr_verdict_empties_layer (verdict))
+    dr_canvas_set_overlay (self->canvas, d, NULL);
+  else
+    _dr_window_show_overlays (self);
+}
+
 static const char *const verdict_ids[] = {
   "unreviewed", "accepted", "corrected", "rejected", "added", "none",
 };
@@ -306,6 +321,8 @@ apply_verdict (DrWindow *self, DrVerdict verdict)
       verdict = DR_VERDICT_CORRECTED;
       dr_window_toast (self, _("The mask was edited, so it is recorded as corrected"));
     }
+  g_autoptr (DrReview) before = dr_review_get_current (project, id, d, NULL);
+  gboolean emptied_before = before != NULL && dr_verdict_empties_layer (before->verdict);
   g_autofree char *author = dup_reviewer (self);
   if (!dr_review_set_verdict (project, id, d, verdict, author, NULL, &error))
     {
@@ -314,6 +331,8 @@ apply_verdict (DrWindow *self, DrVerdict verdict)
       return;
     }
   reload_items (self);
+  if (emptied_before != dr_verdict_empties_layer (verdict))
+    show_verdict_layer (self, id, d, verdict);
   refresh_review (self);
 }
 

@@ -179,11 +179,14 @@ read_layers (DrProject *project, gint64 photo_id, GHashTable *by_id, GError **er
       return FALSE;
     }
 
-  /* The newest verdict of each layer (SQLite returns the bare columns of the max(id) row). */
+  /* The newest verdict of each layer (SQLite returns the bare columns of the max(id) row),
+   * and whether it was given on the layer's current head. */
   g_autoptr (DrStatement) reviews = dr_project_prepare (
     project,
-    "SELECT photo_id, damage, verdict, max (id) FROM reviews"
-    "  WHERE ?1 IS NULL OR photo_id = ?1 GROUP BY photo_id, damage",
+    "SELECT rv.photo_id, rv.damage, rv.verdict, max (rv.id),"
+    "       rv.revision_id IS h.revision_id"
+    "  FROM reviews rv LEFT JOIN heads h ON h.photo_id = rv.photo_id AND h.damage = rv.damage"
+    "  WHERE ?1 IS NULL OR rv.photo_id = ?1 GROUP BY rv.photo_id, rv.damage",
     error);
   if (reviews == NULL)
     return FALSE;
@@ -195,8 +198,13 @@ read_layers (DrProject *project, gint64 photo_id, GHashTable *by_id, GError **er
       int d = sqlite3_column_int (reviews, 1);
       if (info == NULL || !DR_DAMAGE_IS_VALID (d))
         continue;
-      if (g_strcmp0 ((const char *) sqlite3_column_text (reviews, 2), "unreviewed") != 0)
+      const char *verdict = (const char *) sqlite3_column_text (reviews, 2);
+      if (g_strcmp0 (verdict, "unreviewed") != 0)
         info->reviewed |= 1u << d;
+      /* As dr_revision_dup_layer_rle: such a verdict on the current head empties the layer. */
+      if ((g_strcmp0 (verdict, "rejected") == 0 || g_strcmp0 (verdict, "none") == 0) &&
+          sqlite3_column_int (reviews, 4))
+        info->area[d] = 0;
     }
   if (rc != SQLITE_DONE)
     {

@@ -31,8 +31,9 @@ typedef struct {
   guint8 predicted;      /* bit d: the current model of damage d has a prediction */
   guint8 edited;         /* bit d: damage d shows a reviewer's revision (a head is set) */
   guint8 reviewed;       /* bit d: damage d has a verdict other than "unreviewed" */
-  gint64 area[DR_N_DAMAGE];       /* px of the mask shown: head revision, else current
-                                   * prediction; -1 when there is neither */
+  gint64 area[DR_N_DAMAGE];       /* px of the mask shown: 0 after a rejected / none
+                                   * verdict on the current head, else the head revision's,
+                                   * else the current prediction's; -1 when there is neither */
   double confidence[DR_N_DAMAGE]; /* mean confidence of the current prediction; -1 if none */
 } DrPhotoInfo;
 

@@ -25,6 +25,12 @@ dr_verdict_to_string (DrVerdict verdict)
   return verdict_ids[verdict];
 }
 
+gboolean
+dr_verdict_empties_layer (DrVerdict verdict)
+{
+  return verdict == DR_VERDICT_REJECTED || verdict == DR_VERDICT_NONE;
+}
+
 /* Parses a stored verdict id; unknown ids (impossible under the CHECK) read as unreviewed. */
 static DrVerdict
 verdict_from_string (const char *id)
@@ -46,7 +52,8 @@ dr_review_free (DrReview *review)
   g_free (review);
 }
 
-/* Fills the comparison fields of review from the current prediction and the head. */
+/* Fills the comparison fields of review from the current prediction and the final mask: the
+ * head's, else the prediction, and empty when the verdict empties the layer. */
 static gboolean
 measure (DrProject *project, DrReview *review, GError **error)
 {
@@ -77,9 +84,14 @@ measure (DrProject *project, DrReview *review, GError **error)
   g_autoptr (DrRle) predicted = dr_rle_new_from_string (prediction->rle, height, width, error);
   if (predicted == NULL)
     return FALSE;
-  g_autoptr (DrRle) final = head != NULL
-                              ? dr_rle_new_from_string (head->rle, height, width, error)
-                              : dr_rle_copy (predicted);
+  g_autoptr (DrRle) final = NULL;
+  guint32 all_background = height * width;   /* photos are at most 100 MP */
+  if (dr_verdict_empties_layer (review->verdict))
+    final = dr_rle_new_from_counts (&all_background, 1, height, width, error);
+  else if (head != NULL)
+    final = dr_rle_new_from_string (head->rle, height, width, error);
+  else
+    final = dr_rle_copy (predicted);
   if (final == NULL)
     return FALSE;
   guint64 both, only_predicted, only_final;

@@ -23,6 +23,10 @@ typedef enum {
  * "none"); NULL when out of range. */
 const char *dr_verdict_to_string (DrVerdict verdict);
 
+/* TRUE for "rejected" and "none": the reviewer says the layer has no such damage, so its
+ * final mask is empty whatever the prediction or the edits before the verdict held. */
+gboolean dr_verdict_empties_layer (DrVerdict verdict);
+
 typedef struct {
   gint64 id;
   gint64 photo_id;

@@ -3,6 +3,7 @@
 
 #include "dr-photo.h"
 #include "dr-prediction.h"
+#include "dr-review.h"
 #include "dr-rle.h"
 #include "dr-store-error.h"
 
@@ -245,11 +246,18 @@ dr_revision_dup_layer_rle (DrProject *project, gint64 photo_id, DrDamage damage,
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (DrRevision) head = dr_revision_get_head (project, photo_id, damage, &local);
+  g_autoptr (DrReview) review = local ? NULL : dr_review_get_current (project, photo_id, damage,
+                                                                      &local);
   if (local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
+  /* A rejected / none verdict given on the current head empties the layer; an edit made
+   * after the verdict moved the head and is shown. */
+  if (review != NULL && dr_verdict_empties_layer (review->verdict) &&
+      review->revision_id == (head != NULL ? head->id : 0))
+    return NULL;
   if (head != NULL)
     return g_steal_pointer (&head->rle);
   g_autoptr (DrPrediction) prediction = dr_prediction_get_current (project, photo_id, damage,

@@ -52,8 +52,9 @@ gboolean dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damag
 DrRevision *dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage damage,
                                   GError **error);
 
-/* The mask the layer shows now, as COCO RLE: the head revision's, else the current model's
- * prediction; NULL without error when there is neither (nothing to draw). */
+/* The mask the layer shows now, as COCO RLE: nothing when its newest verdict is "rejected" or
+ * "none" and was given on the current head; else the head revision's, else the current
+ * model's prediction; NULL without error when it shows nothing (nothing to draw). */
 char *dr_revision_dup_layer_rle (DrProject *project, gint64 photo_id, DrDamage damage,
                                  GError **error);
 

@@ -301,7 +301,9 @@ test_edit_undo_verdict (void)
     g_assert_cmpuint (area, ==, expected_area);
   }
 
-  /* The reject key records "rejected" by the reviewer, with the same numbers. */
+  /* The reject key records "rejected" by the reviewer. A false positive's final mask is
+   * empty (as the export writes it): IoU 0, every predicted pixel removed, the layer shows
+   * nothing, on the canvas and in the photo's areas. */
   activate (&f, "verdict", g_variant_new_string ("rejected"));
   {
     g_autoptr (GError) error = NULL;
@@ -310,8 +312,18 @@ test_edit_undo_verdict (void)
     g_assert_nonnull (review);
     g_assert_cmpint (review->verdict, ==, DR_VERDICT_REJECTED);
     g_assert_cmpstr (review->author, ==, REVIEWER);
-    g_assert_cmpint (review->px_added, ==, (gint64) stroke_only);
+    g_assert_cmpint (review->px_added, ==, 0);
+    g_assert_cmpint (review->px_removed, ==, (PRED_X1 - PRED_X0) * (PRED_Y1 - PRED_Y0));
+    g_assert_cmpfloat (review->iou, ==, 0.0);
+    g_assert_null (dr_revision_dup_layer_rle (other, photo_id, DR_DAMAGE_CRUSHED, &error));
+    g_assert_no_error (error);
   }
+  g_assert_null (dr_canvas_get_overlay (f.window->canvas, DR_DAMAGE_CRUSHED));
+  g_assert_cmpint (dr_photo_item_get_area (item, DR_DAMAGE_CRUSHED), ==, 0);
+
+  /* Withdrawing the verdict shows the edited mask again. */
+  activate (&f, "verdict", g_variant_new_string ("unreviewed"));
+  g_assert_cmpint (dr_photo_item_get_area (item, DR_DAMAGE_CRUSHED), ==, (gint64) expected_area);
 
   /* A failed write: another connection holds the write lock past the busy timeout. The
    * stroke stays in memory, unsaved, and is written by Retry once the lock is gone. */

@@ -375,6 +375,70 @@ test_verdicts (Fixture *f, gconstpointer data)
   g_assert_nonnull (error);
 }
 
+/* A rejected verdict empties the layer it was given on: IoU 0 against the prediction, every
+ * predicted pixel removed, nothing shown, area 0; an edit made afterwards is shown again, and
+ * so is the prediction once the verdict is withdrawn. Prediction = pixels {0…5} (6 px). */
+static void
+test_rejected_empties (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  static const int predicted[] = { 0, 1, 2, 3, 4, 5 };
+  static const int later[] = { 9, 10 };
+  g_autofree char *p = mask_of (predicted, 6);
+  g_autofree char *edit = mask_of (later, 2);
+  g_assert_true (dr_prediction_set_current_model (f->project, DR_DAMAGE_CRUSHED, SHA_A, "/m",
+                                                  "m", &error));
+  g_assert_true (dr_prediction_store (f->project, f->photo, DR_DAMAGE_CRUSHED, SHA_A, p, 0.9,
+                                      &error));
+  g_autoptr (DrReview) rejected = NULL;
+  g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_CRUSHED,
+                                        DR_VERDICT_REJECTED, "kim", &rejected, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (rejected->iou, ==, 0.0);
+  g_assert_cmpint (rejected->px_removed, ==, 6);
+  g_assert_cmpint (rejected->px_added, ==, 0);
+  g_autofree char *shown = dr_revision_dup_layer_rle (f->project, f->photo, DR_DAMAGE_CRUSHED,
+                                                      &error);
+  g_assert_no_error (error);
+  g_assert_null (shown);
+  {
+    g_autoptr (DrPhotoInfo) info = dr_photo_get (f->project, f->photo, &error);
+    g_assert_cmpint (info->area[DR_DAMAGE_CRUSHED], ==, 0);
+  }
+
+  /* An edit after the verdict moves the head: it is what the layer shows. */
+  g_assert_true (dr_revision_append (f->project, f->photo, DR_DAMAGE_CRUSHED, edit,
+                                     DR_REVISION_BRUSH, "kim", NULL, &error));
+  g_autofree char *shown_edit = dr_revision_dup_layer_rle (f->project, f->photo,
+                                                           DR_DAMAGE_CRUSHED, &error);
+  g_assert_cmpstr (shown_edit, ==, edit);
+  {
+    g_autoptr (DrPhotoInfo) info = dr_photo_get (f->project, f->photo, &error);
+    g_assert_cmpint (info->area[DR_DAMAGE_CRUSHED], ==, 2);
+  }
+
+  /* "none" on that head empties it again; undo back to the prediction shows the prediction
+   * (the verdict was given on another head), as does withdrawing the verdict. */
+  g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_CRUSHED,
+                                        DR_VERDICT_NONE, "kim", NULL, &error));
+  g_autofree char *none = dr_revision_dup_layer_rle (f->project, f->photo, DR_DAMAGE_CRUSHED,
+                                                     &error);
+  g_assert_null (none);
+  gboolean moved = FALSE;
+  g_assert_true (dr_revision_undo (f->project, f->photo, DR_DAMAGE_CRUSHED, &moved, &error));
+  g_assert_true (moved);
+  g_autofree char *after_undo = dr_revision_dup_layer_rle (f->project, f->photo,
+                                                           DR_DAMAGE_CRUSHED, &error);
+  g_assert_cmpstr (after_undo, ==, p);
+  g_assert_true (dr_revision_redo (f->project, f->photo, DR_DAMAGE_CRUSHED, &moved, &error));
+  g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_CRUSHED,
+                                        DR_VERDICT_UNREVIEWED, "kim", NULL, &error));
+  g_autofree char *withdrawn = dr_revision_dup_layer_rle (f->project, f->photo,
+                                                          DR_DAMAGE_CRUSHED, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (withdrawn, ==, edit);
+}
+
 /* The newest note is the photo's note; an empty one clears it. */
 static void
 test_notes (Fixture *f, gconstpointer data)
@@ -465,6 +529,7 @@ main (int argc, char **argv)
   ADD ("refused", test_refused);
   ADD ("disk-full", test_disk_full);
   ADD ("verdicts", test_verdicts);
+  ADD ("rejected-empties", test_rejected_empties);
   ADD ("notes", test_notes);
   ADD ("sigkill", test_sigkill);
   return g_test_run ();
