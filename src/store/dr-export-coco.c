@@ -1,5 +1,12 @@
 /* dr-export-coco.c — COCO instance JSON (compressed RLE, one annotation per 8-connected
- * component, iscrowd 0) and its re-read check. */
+ * component, iscrowd 0) and its re-read check, in two layouts:
+ *
+ *  - standard: annotations/instances_SPLIT.json, every image of the split, category ids 1–4;
+ *  - the original training code's (the AI Hub car-damage tutorial's main.py and Datasets):
+ *    datainfo/damage_NAME_train.json per damage type NAME (the train images that have that
+ *    damage, with all their annotations) and datainfo/damage_val.json (every val image), with
+ *    category_id the 0-based index of Scratched, Separated, Crushed, Breakage, which is what
+ *    its training loop compares with the label it trains. Its img_base_path is OUT/images. */
 #include "dr-export-private.h"
 
 #include <json-glib/json-glib.h>
@@ -9,12 +16,52 @@
 #include "dr-json.h"
 #include "dr-store-error.h"
 
-/* Path of the COCO file of @split under @dir. */
+/* One COCO document: which images of which split, with which category id for damage 0. */
+typedef struct {
+  const char *split;
+  int only_damage;      /* -1: every image of the split; else only images with that damage */
+  int category_base;    /* category_id of damage d is d + category_base */
+} Document;
+
+/* Path of the document under @dir. */
 static char *
-coco_path (const char *dir, const char *split)
+document_path (const char *dir, const Document *doc)
 {
-  g_autofree char *name = g_strdup_printf ("instances_%s.json", split);
-  return g_build_filename (dir, "annotations", name, NULL);
+  g_autofree char *name = NULL;
+  if (doc->category_base == 1)
+    {
+      name = g_strdup_printf ("instances_%s.json", doc->split);
+      return g_build_filename (dir, "annotations", name, NULL);
+    }
+  if (doc->only_damage >= 0)
+    name = g_strdup_printf ("damage_%s_%s.json", dr_export_category_name (doc->only_damage),
+                            doc->split);
+  else
+    name = g_strdup_printf ("damage_%s.json", doc->split);
+  return g_build_filename (dir, "datainfo", name, NULL);
+}
+
+/* Whether entry @e belongs in @doc. */
+static gboolean
+document_has (const Document *doc, const DrExportEntry *e)
+{
+  return strcmp (e->split, doc->split) == 0
+         && (doc->only_damage < 0 || dr_export_item_area (e->item, doc->only_damage) > 0);
+}
+
+/* Every document written for @split: the standard one, then the training code's (one per
+ * damage type for train, one for any other split). Returns how many were stored in docs[]. */
+static guint
+documents_of_split (const char *split, Document docs[1 + DR_N_DAMAGE])
+{
+  guint n = 0;
+  docs[n++] = (Document) { split, -1, 1 };
+  if (strcmp (split, "train") != 0)
+    docs[n++] = (Document) { split, -1, 0 };
+  else
+    for (int d = 0; d < DR_N_DAMAGE; d++)
+      docs[n++] = (Document) { split, d, 0 };
+  return n;
 }
 
 /* Adds "name": string-or-null. */
@@ -64,7 +111,8 @@ add_image (JsonBuilder *b, const DrExportEntry *e)
 
 /* Appends one annotation per component of every layer of @e; *next_id is the next annotation id. */
 static gboolean
-add_annotations (JsonBuilder *b, const DrExportEntry *e, gint64 *next_id, GError **error)
+add_annotations (JsonBuilder *b, const DrExportEntry *e, int category_base, gint64 *next_id,
+                 GError **error)
 {
   const DrExportItem *item = e->item;
   for (int d = 0; d < DR_N_DAMAGE; d++)
@@ -88,7 +136,7 @@ add_annotations (JsonBuilder *b, const DrExportEntry *e, gint64 *next_id, GError
           json_builder_set_member_name (b, "image_id");
           json_builder_add_int_value (b, item->photo_id);
           json_builder_set_member_name (b, "category_id");
-          json_builder_add_int_value (b, d + 1);
+          json_builder_add_int_value (b, d + category_base);
           json_builder_set_member_name (b, "segmentation");
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "size");
@@ -116,10 +164,10 @@ add_annotations (JsonBuilder *b, const DrExportEntry *e, gint64 *next_id, GError
   return TRUE;
 }
 
-/* Builds the whole document for @split and writes it in one g_file_set_contents call. */
-gboolean
-dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
-                      guint *n_annotations, GError **error)
+/* Builds the whole document and writes it in one g_file_set_contents call. */
+static gboolean
+write_document (GPtrArray *entries, const Document *doc, const char *dir,
+                guint *n_annotations, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -128,7 +176,7 @@ dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
   json_builder_set_member_name (b, "description");
   json_builder_add_string_value (b, "Damage Review export");
   json_builder_set_member_name (b, "split");
-  json_builder_add_string_value (b, split);
+  json_builder_add_string_value (b, doc->split);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *date = g_date_time_format_iso8601 (now);
   json_builder_set_member_name (b, "date_created");
@@ -161,7 +209,7 @@ dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
   for (guint i = 0; i < entries->len; i++)
     {
       const DrExportEntry *e = entries->pdata[i];
-      if (strcmp (e->split, split) == 0)
+      if (document_has (doc, e))
         add_image (b, e);
     }
   json_builder_end_array (b);
@@ -172,7 +220,7 @@ dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
   for (guint i = 0; i < entries->len; i++)
     {
       const DrExportEntry *e = entries->pdata[i];
-      if (strcmp (e->split, split) == 0 && !add_annotations (b, e, &next_id, error))
+      if (document_has (doc, e) && !add_annotations (b, e, doc->category_base, &next_id, error))
         return FALSE;
     }
   json_builder_end_array (b);
@@ -183,14 +231,32 @@ dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
   json_generator_set_root (gen, root);
   gsize len;
   g_autofree char *text = json_generator_to_data (gen, &len);
-  g_autofree char *path = coco_path (dir, split);
+  g_autofree char *path = document_path (dir, doc);
   g_autoptr (GError) local = NULL;
   if (!g_file_set_contents (path, text, (gssize) len, &local))
     {
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: %s", path, local->message);
       return FALSE;
     }
-  *n_annotations += (guint) (next_id - 1);
+  *n_annotations = (guint) (next_id - 1);
+  return TRUE;
+}
+
+/* See dr-export-private.h. Only the standard document's annotations are counted. */
+gboolean
+dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
+                      guint *n_annotations, GError **error)
+{
+  Document docs[1 + DR_N_DAMAGE];
+  guint n_docs = documents_of_split (split, docs);
+  for (guint k = 0; k < n_docs; k++)
+    {
+      guint n = 0;
+      if (!write_document (entries, &docs[k], dir, &n, error))
+        return FALSE;
+      if (k == 0)
+        *n_annotations += n;
+    }
   return TRUE;
 }
 
@@ -303,7 +369,8 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
 /* Checks one image's annotations: their per-category union equals the item's layers exactly and
  * no two annotations of a category overlap. */
 static gboolean
-check_image_masks (const DrExportItem *item, GPtrArray *anns, const char *path, GError **error)
+check_image_masks (const DrExportItem *item, GPtrArray *anns, int category_base,
+                   const char *path, GError **error)
 {
   gsize n = (gsize) item->width * item->height;
   for (int d = 0; d < DR_N_DAMAGE; d++)
@@ -314,10 +381,11 @@ check_image_masks (const DrExportItem *item, GPtrArray *anns, const char *path, 
           JsonObject *ann = anns->pdata[k];
           gint64 cat, id = 0;
           dr_json_member_int (ann, "id", FALSE, &id);
-          if (!dr_json_member_int (ann, "category_id", FALSE, &cat) || cat < 1 || cat > DR_N_DAMAGE)
+          if (!dr_json_member_int (ann, "category_id", FALSE, &cat) || cat < category_base
+              || cat >= DR_N_DAMAGE + category_base)
             return fail (error, path, "annotation %" G_GINT64_FORMAT ": category_id must be "
-                         "1–%d", id, DR_N_DAMAGE);
-          if (cat != d + 1)
+                         "%d–%d", id, category_base, DR_N_DAMAGE - 1 + category_base);
+          if (cat != d + category_base)
             continue;
           g_autofree guint8 *m = check_annotation (ann, item, path, id, error);
           if (m == NULL)
@@ -341,11 +409,11 @@ check_image_masks (const DrExportItem *item, GPtrArray *anns, const char *path, 
   return TRUE;
 }
 
-/* Parses the file back with json-glib and checks structure, images and every mask. */
-gboolean
-dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, GError **error)
+/* Parses the document back with json-glib and checks structure, images and every mask. */
+static gboolean
+verify_document (GPtrArray *entries, const Document *doc, const char *dir, GError **error)
 {
-  g_autofree char *path = coco_path (dir, split);
+  g_autofree char *path = document_path (dir, doc);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local = NULL;
   if (!json_parser_load_from_file (parser, path, &local))
@@ -361,12 +429,12 @@ dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, G
   if (images == NULL || anns == NULL)
     return fail (error, path, "images and annotations must be lists");
 
-  /* Expected images of this split by id. */
+  /* Expected images of this document by id. */
   g_autoptr (GHashTable) expected = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint i = 0; i < entries->len; i++)
     {
       DrExportEntry *e = entries->pdata[i];
-      if (strcmp (e->split, split) == 0)
+      if (document_has (doc, e))
         g_hash_table_insert (expected, (gpointer) &e->item->photo_id, e);
     }
   if (json_array_get_length (images) != g_hash_table_size (expected))
@@ -424,9 +492,21 @@ dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, G
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       const DrExportEntry *e = value;
-      if (!check_image_masks (e->item, g_hash_table_lookup (by_image, &e->item->photo_id), path,
-                              error))
+      if (!check_image_masks (e->item, g_hash_table_lookup (by_image, &e->item->photo_id),
+                              doc->category_base, path, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+/* See dr-export-private.h. */
+gboolean
+dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, GError **error)
+{
+  Document docs[1 + DR_N_DAMAGE];
+  guint n_docs = documents_of_split (split, docs);
+  for (guint k = 0; k < n_docs; k++)
+    if (!verify_document (entries, &docs[k], dir, error))
+      return FALSE;
   return TRUE;
 }

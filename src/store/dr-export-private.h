@@ -38,15 +38,17 @@ guint8 *dr_export_item_decode (const DrExportItem *item, DrDamage d);
 /* Foreground pixel count of layer @d of @item. */
 guint64 dr_export_item_area (const DrExportItem *item, DrDamage d);
 
-/* COCO: writes annotations/instances_@split.json under @dir for the entries of that split;
- * adds the number of annotations written to *n_annotations. */
+/* COCO: writes annotations/instances_@split.json under @dir for the entries of that split, and
+ * the original training code's files of that split under @dir/datainfo (see dr-export-coco.c);
+ * adds the number of annotations of the standard file to *n_annotations. */
 gboolean dr_export_coco_write (GPtrArray   *entries,
                                const char  *split,
                                const char  *dir,
                                guint       *n_annotations,
                                GError     **error);
 
-/* COCO: re-reads annotations/instances_@split.json and checks it against the entries. */
+/* COCO: re-reads every file dr_export_coco_write wrote for @split and checks it against the
+ * entries. */
 gboolean dr_export_coco_verify (GPtrArray   *entries,
                                 const char  *split,
                                 const char  *dir,

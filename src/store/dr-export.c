@@ -411,7 +411,7 @@ write_entries (GPtrArray *entries, const char *stage, const DrExportOptions *opt
   *n_annotations = 0;
   if (options->formats & DR_EXPORT_FORMAT_COCO)
     {
-      if (!make_subdir (stage, "annotations", error))
+      if (!make_subdir (stage, "annotations", error) || !make_subdir (stage, "datainfo", error))
         return FALSE;
       g_autoptr (GPtrArray) splits = splits_used (entries);
       for (guint s = 0; s < splits->len; s++)

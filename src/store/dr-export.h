@@ -6,6 +6,8 @@
  *
  *   OUT/images/NAME                      the photo, copied byte for byte (never hard-linked)
  *   OUT/annotations/instances_SPLIT.json COCO instances (format COCO), one file per split used
+ *   OUT/datainfo/damage_NAME_train.json  the same annotations in the layout the original
+ *   OUT/datainfo/damage_val.json         training code reads (format COCO; see dr-export-coco.c)
  *   OUT/masks/STEM_DAMAGE.png            8-bit grey, 0/255, photo size (format PNG)
  *   OUT/manifest.csv, OUT/manifest.json  per image: file, claim, split, sha256, size, reviewer,
  *                                        per damage verdict, mask file, area, model sha256

@@ -12,6 +12,13 @@ lists, size [h, w], counts a str, iscrowd 0, categories 1-4), area == decoded pi
 == tight box, and that the per-category union of decoded annotations equals the PNG mask of that
 photo read by OpenCV. Checks manifest.csv against the PNGs, and that no claim is in two splits.
 
+Then reads datainfo/ the way the original training code (the AI Hub car-damage tutorial's
+main.py, Trainer and Datasets) does: for label i of ["Scratched", "Separated", "Crushed",
+"Breakage"] it opens datainfo/damage_<label>_train.json (and damage_val.json), needs an "info"
+object (its Datasets prints coco.info()), opens images/<file_name>, and builds the target as the
+union of the annotations whose category_id == i. That target must equal the PNG mask of that
+damage type, and each train file must hold exactly the train photos that have that damage.
+
 Usage: coco_check.py EXPORT_DIR [--expect-images N] [--expect-annotations N]
 Prints one line per problem and exits 1 if there is any; prints a summary and exits 0 otherwise.
 """
@@ -86,6 +93,58 @@ def self_test():
     assert m.tolist() == [[0, 0], [1, 0], [1, 0]], m.tolist()
     print("self-test ok")
     return 0
+
+
+LABELS = ["Scratched", "Separated", "Crushed", "Breakage"]  # the training code's label order
+
+
+def check_training_layout(root, rows, problems):
+    """Reads datainfo/ as the original training code does; see the module docstring."""
+    import cv2
+
+    splits = sorted({r["split"] for r in rows.values()})
+    for split in splits:
+        names = (["damage_%s_train.json" % n for n in LABELS] if split == "train"
+                 else ["damage_%s.json" % split])
+        for k, name in enumerate(names):
+            path = os.path.join(root, "datainfo", name)
+            if not os.path.isfile(path):
+                problems.append("%s missing" % path)
+                continue
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+            if not isinstance(doc.get("info"), dict):
+                problems.append("%s: no info object (COCO.info() needs one)" % path)
+            want = {f for f, r in rows.items() if r["split"] == split
+                    and (split != "train" or int(r[list(DAMAGE_IDS.values())[k] + "_area"]) > 0)}
+            got = {im["file_name"] for im in doc["images"]}
+            if got != want:
+                problems.append("%s: images %s, expected %s" % (path, sorted(got), sorted(want)))
+            for im in doc["images"]:
+                if not os.path.isfile(os.path.join(root, "images", im["file_name"])):
+                    problems.append("%s: images/%s missing" % (path, im["file_name"]))
+                anns = [a for a in doc["annotations"] if a["image_id"] == im["id"]]
+                for a in anns:
+                    if a["category_id"] not in range(len(LABELS)):
+                        problems.append("%s: annotation %r category_id %r is not a label index"
+                                        % (path, a["id"], a["category_id"]))
+                row = rows.get(im["file_name"])
+                if row is None:
+                    continue
+                for label in range(len(LABELS)):
+                    target = np.zeros((im["height"], im["width"]), np.uint8)
+                    for a in anns:
+                        if a["category_id"] == label:
+                            seg = a["segmentation"]
+                            target |= mask_from_counts(counts_from_string(seg["counts"]),
+                                                       seg["size"][0], seg["size"][1])
+                    mask_file = row[DAMAGE_IDS[label + 1] + "_mask"]
+                    if not mask_file:
+                        continue
+                    png = cv2.imread(os.path.join(root, mask_file), cv2.IMREAD_UNCHANGED)
+                    if png is None or not np.array_equal(png == 255, target == 1):
+                        problems.append("%s: label %d target of %s differs from %s"
+                                        % (path, label, im["file_name"], mask_file))
 
 
 def main():
@@ -195,6 +254,10 @@ def main():
                 if not np.array_equal(png == 255, union == 1):
                     problems.append("%s: differs from the COCO annotations at %d pixels"
                                     % (row[did + "_mask"], int(((png == 255) != (union == 1)).sum())))
+    manifest = os.path.join(root, "manifest.csv")
+    if os.path.exists(manifest):
+        with open(manifest, newline="", encoding="utf-8") as f:
+            check_training_layout(root, {r["file"]: r for r in csv.DictReader(f)}, problems)
     if expect_images is not None and n_images != expect_images:
         problems.append("%d images, expected %d" % (n_images, expect_images))
     if expect_anns is not None and n_anns != expect_anns:
