@@ -1,5 +1,6 @@
 /* dr-review-bar.c — see dr-review-bar.h. Signal "note-changed" (text) is emitted when the
- * reviewer finishes editing the note (Enter, or focus leaving the entry). */
+ * reviewer finishes editing the note (Enter, or focus leaving the entry); Enter and Escape
+ * (which drops the unsaved typing) give the keyboard back to the window. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -118,10 +119,41 @@ dr_review_bar_flush_note (DrReviewBar *self)
   g_signal_emit (self, signals[SIG_NOTE_CHANGED], 0, self->note);
 }
 
+/* Focus leaving the note: it is saved. */
+static void
+note_leave_cb (DrReviewBar *self)
+{
+  dr_review_bar_flush_note (self);
+}
+
+/* Hands the keyboard back to the window, so the review keys (J, K, A, …) act again instead
+ * of typing into the note. */
+static void
+leave_note (DrReviewBar *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (root != NULL)
+    gtk_root_set_focus (root, NULL);
+}
+
+/* Enter: saves the note and gives the keys back to the window. */
 static void
 note_activate_cb (DrReviewBar *self)
 {
   dr_review_bar_flush_note (self);
+  leave_note (self);
+}
+
+/* Escape in the note: drops what was typed since the last save and gives the keys back. */
+static gboolean
+note_key_pressed_cb (GtkEventControllerKey *keys, guint keyval, guint keycode,
+                     GdkModifierType state, DrReviewBar *self)
+{
+  if (keyval != GDK_KEY_Escape)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->note_entry), self->note);
+  leave_note (self);
+  return TRUE;
 }
 
 /* See header. */
@@ -265,8 +297,12 @@ dr_review_bar_init (DrReviewBar *self)
                             G_CALLBACK (layer_selected_cb), self);
   g_signal_connect_swapped (self->note_entry, "activate", G_CALLBACK (note_activate_cb), self);
   GtkEventController *focus = gtk_event_controller_focus_new ();
-  g_signal_connect_swapped (focus, "leave", G_CALLBACK (note_activate_cb), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (note_leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->note_entry), focus);
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (note_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->note_entry), keys);
   self->note = g_strdup ("");
   g_signal_connect_swapped (self->brush_adjustment, "value-changed",
                             G_CALLBACK (brush_size_changed_cb), self);

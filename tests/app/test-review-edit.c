@@ -363,6 +363,21 @@ test_edit_undo_verdict (void)
     g_assert_no_error (error);
     g_assert_cmpstr (note, ==, "dent on the rear door");
   }
+  /* Typed into the entry (Ctrl+M, then Enter): stored, and the keyboard goes back to the
+   * window so the review keys act again instead of typing into the note. */
+  activate (&f, "focus-note", NULL);
+  GtkWidget *typing = gtk_root_get_focus (GTK_ROOT (f.window));
+  g_assert_true (GTK_IS_EDITABLE (typing));
+  gtk_editable_set_text (GTK_EDITABLE (typing), "scratch on the bumper too");
+  g_signal_emit_by_name (typing, "activate");
+  settle ();
+  g_assert_null (gtk_root_get_focus (GTK_ROOT (f.window)));
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (DrProject) other = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, &error);
+    g_autofree char *note = dr_review_dup_note (other, photo_id, &error);
+    g_assert_cmpstr (note, ==, "scratch on the bumper too");
+  }
 
   /* "Next unreviewed" goes to the layer after Crushed on the same photo (Breakage has no
    * verdict), then, once that one is confirmed empty, to the first layer of the next photo
