@@ -109,27 +109,79 @@ add_image (JsonBuilder *b, const DrExportEntry *e)
   json_builder_end_object (b);
 }
 
+/* One annotation's content: a connected component of one layer. */
+typedef struct {
+  char *counts;              /* compressed RLE string */
+  guint64 area;
+  guint bbox[4];             /* x, y, w, h */
+} Part;
+
+static void
+part_free (gpointer data)
+{
+  Part *part = data;
+  g_free (part->counts);
+  g_free (part);
+}
+
+/* The annotations of entry @e: [DR_N_DAMAGE] arrays of Part*, one per 8-connected component
+ * of each layer; split once and shared by every document the entry is written to. */
+typedef struct {
+  GPtrArray *layer[DR_N_DAMAGE];
+} EntryParts;
+
+static void
+entry_parts_free (gpointer data)
+{
+  EntryParts *ep = data;
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    g_clear_pointer (&ep->layer[d], g_ptr_array_unref);
+  g_free (ep);
+}
+
+/* Splits every layer of @e into its components; NULL and @error on failure. */
+static EntryParts *
+split_entry (const DrExportEntry *e, GError **error)
+{
+  const DrExportItem *item = e->item;
+  EntryParts *ep = g_new0 (EntryParts, 1);
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      ep->layer[d] = g_ptr_array_new_with_free_func (part_free);
+      if (dr_export_item_area (item, d) == 0)
+        continue;
+      g_autofree guint8 *mask = dr_export_item_decode (item, d);
+      g_autoptr (GPtrArray) rles = dr_mask_split_components (mask, item->width, item->height,
+                                                             error);
+      if (rles == NULL)
+        {
+          entry_parts_free (ep);
+          return NULL;
+        }
+      for (guint k = 0; k < rles->len; k++)
+        {
+          const DrRle *rle = rles->pdata[k];
+          Part *part = g_new0 (Part, 1);
+          part->counts = dr_rle_to_string (rle);
+          part->area = dr_rle_get_area (rle);
+          dr_rle_get_bbox (rle, &part->bbox[0], &part->bbox[1], &part->bbox[2], &part->bbox[3]);
+          g_ptr_array_add (ep->layer[d], part);
+        }
+    }
+  return ep;
+}
+
 /* Appends one annotation per component of every layer of @e; *next_id is the next annotation id. */
-static gboolean
-add_annotations (JsonBuilder *b, const DrExportEntry *e, int category_base, gint64 *next_id,
-                 GError **error)
+static void
+add_annotations (JsonBuilder *b, const DrExportEntry *e, const EntryParts *ep,
+                 int category_base, gint64 *next_id)
 {
   const DrExportItem *item = e->item;
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
-      if (dr_export_item_area (item, d) == 0)
-        continue;
-      g_autofree guint8 *mask = dr_export_item_decode (item, d);
-      g_autoptr (GPtrArray) parts = dr_mask_split_components (mask, item->width, item->height,
-                                                              error);
-      if (parts == NULL)
-        return FALSE;
-      for (guint k = 0; k < parts->len; k++)
+      for (guint k = 0; k < ep->layer[d]->len; k++)
         {
-          const DrRle *rle = parts->pdata[k];
-          guint x, y, w, h;
-          dr_rle_get_bbox (rle, &x, &y, &w, &h);
-          g_autofree char *counts = dr_rle_to_string (rle);
+          const Part *part = ep->layer[d]->pdata[k];
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "id");
           json_builder_add_int_value (b, (*next_id)++);
@@ -145,28 +197,26 @@ add_annotations (JsonBuilder *b, const DrExportEntry *e, int category_base, gint
           json_builder_add_int_value (b, item->width);
           json_builder_end_array (b);
           json_builder_set_member_name (b, "counts");
-          json_builder_add_string_value (b, counts);
+          json_builder_add_string_value (b, part->counts);
           json_builder_end_object (b);
           json_builder_set_member_name (b, "area");
-          json_builder_add_int_value (b, (gint64) dr_rle_get_area (rle));
+          json_builder_add_int_value (b, (gint64) part->area);
           json_builder_set_member_name (b, "bbox");
           json_builder_begin_array (b);
-          json_builder_add_int_value (b, x);
-          json_builder_add_int_value (b, y);
-          json_builder_add_int_value (b, w);
-          json_builder_add_int_value (b, h);
+          for (int k2 = 0; k2 < 4; k2++)
+            json_builder_add_int_value (b, part->bbox[k2]);
           json_builder_end_array (b);
           json_builder_set_member_name (b, "iscrowd");
           json_builder_add_int_value (b, 0);
           json_builder_end_object (b);
         }
     }
-  return TRUE;
 }
 
-/* Builds the whole document and writes it in one g_file_set_contents call. */
+/* Builds the whole document and writes it in one g_file_set_contents call. @parts holds the
+ * EntryParts of every entry of the split, by entry. */
 static gboolean
-write_document (GPtrArray *entries, const Document *doc, const char *dir,
+write_document (GPtrArray *entries, GHashTable *parts, const Document *doc, const char *dir,
                 guint *n_annotations, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -220,8 +270,8 @@ write_document (GPtrArray *entries, const Document *doc, const char *dir,
   for (guint i = 0; i < entries->len; i++)
     {
       const DrExportEntry *e = entries->pdata[i];
-      if (document_has (doc, e) && !add_annotations (b, e, doc->category_base, &next_id, error))
-        return FALSE;
+      if (document_has (doc, e))
+        add_annotations (b, e, g_hash_table_lookup (parts, e), doc->category_base, &next_id);
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
@@ -247,12 +297,23 @@ gboolean
 dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
                       guint *n_annotations, GError **error)
 {
+  g_autoptr (GHashTable) parts = g_hash_table_new_full (NULL, NULL, NULL, entry_parts_free);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const DrExportEntry *e = entries->pdata[i];
+      if (strcmp (e->split, split) != 0)
+        continue;
+      EntryParts *ep = split_entry (e, error);
+      if (ep == NULL)
+        return FALSE;
+      g_hash_table_insert (parts, (gpointer) e, ep);
+    }
   Document docs[1 + DR_N_DAMAGE];
   guint n_docs = documents_of_split (split, docs);
   for (guint k = 0; k < n_docs; k++)
     {
       guint n = 0;
-      if (!write_document (entries, &docs[k], dir, &n, error))
+      if (!write_document (entries, parts, &docs[k], dir, &n, error))
         return FALSE;
       if (k == 0)
         *n_annotations += n;
@@ -303,12 +364,43 @@ check_categories (JsonObject *root, const char *path, GError **error)
   return TRUE;
 }
 
+/* Sets to 1 every foreground pixel of @rle (column-major runs over a mask of the photo's size)
+ * that lies in the window [@x0, @x0 + @ww) × [@y0, @y0 + @wh); @dst is that window, row-major,
+ * @ww bytes a row. Returns FALSE when one of those pixels was set already. Costs the number of
+ * runs plus the number of foreground pixels, whatever the photo's size. */
+static gboolean
+paint_runs (const DrRle *rle, guint8 *dst, guint x0, guint y0, guint ww, guint wh)
+{
+  gsize n;
+  const guint32 *counts = dr_rle_get_counts (rle, &n);
+  guint h = dr_rle_get_height (rle);
+  guint64 p = 0;
+  gboolean clean = TRUE;
+  for (gsize i = 0; i < n; p += counts[i], i++)
+    {
+      if (i % 2 == 0)
+        continue;
+      for (guint64 q = p; q < p + counts[i]; q++)
+        {
+          guint x = (guint) (q / h), y = (guint) (q % h);
+          if (x < x0 || x - x0 >= ww || y < y0 || y - y0 >= wh)
+            continue;
+          guint8 *px = dst + (gsize) (y - y0) * ww + (x - x0);
+          clean &= *px == 0;
+          *px = 1;
+        }
+    }
+  return clean;
+}
+
 /* Decodes one annotation and checks it against COCO's rules and ours: integer ids, size
  * [h, w], compressed string counts, iscrowd 0, area = pixel count > 0, tight bbox, one
- * 8-connected component. Returns the decoded mask (width × height) or NULL. */
-static guint8 *
-check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, gint64 ann_id,
-                  GError **error)
+ * 8-connected component. Returns the parsed mask, owned by @decoded, or NULL. @decoded maps
+ * "PHOTO-ID:COUNTS" to masks already decoded and found to be one component, so a string that
+ * several documents repeat is decoded once (every other check still runs on each copy). */
+static const DrRle *
+check_annotation (JsonObject *ann, const DrExportItem *item, GHashTable *decoded,
+                  const char *path, gint64 ann_id, GError **error)
 {
   gint64 crowd, area, v;
   JsonObject *seg = dr_json_member_object (ann, "segmentation");
@@ -327,19 +419,24 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": size [%" G_GINT64_FORMAT ", %"
                  G_GINT64_FORMAT "] is not the photo's [%u, %u]", ann_id, h, w, item->height,
                  item->width), NULL;
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", item->photo_id,
+                                          json_node_get_string (counts));
+  const DrRle *known = g_hash_table_lookup (decoded, key);
   g_autoptr (GError) local = NULL;
-  g_autoptr (DrRle) rle = dr_rle_new_from_string (json_node_get_string (counts), item->height,
-                                                  item->width, &local);
-  if (rle == NULL)
+  g_autoptr (DrRle) rle = known ? NULL : dr_rle_new_from_string (json_node_get_string (counts),
+                                                                 item->height, item->width,
+                                                                 &local);
+  if (known == NULL && rle == NULL)
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": %s", ann_id, local->message),
            NULL;
+  const DrRle *mask = known ? known : rle;
   if (!dr_json_member_int (ann, "area", FALSE, &area) || area <= 0
-      || (guint64) area != dr_rle_get_area (rle))
+      || (guint64) area != dr_rle_get_area (mask))
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": area is not the mask's %"
-                 G_GUINT64_FORMAT " pixels", ann_id, dr_rle_get_area (rle)), NULL;
+                 G_GUINT64_FORMAT " pixels", ann_id, dr_rle_get_area (mask)), NULL;
   JsonArray *bbox = dr_json_member_array (ann, "bbox");
   guint bx, by, bw, bh;
-  dr_rle_get_bbox (rle, &bx, &by, &bw, &bh);
+  dr_rle_get_bbox (mask, &bx, &by, &bw, &bh);
   guint want[4] = { bx, by, bw, bh };
   if (bbox == NULL || json_array_get_length (bbox) != 4)
     return fail (error, path, "annotation %" G_GINT64_FORMAT ": bbox is not [x, y, w, h]",
@@ -350,27 +447,24 @@ check_annotation (JsonObject *ann, const DrExportItem *item, const char *path, g
         return fail (error, path, "annotation %" G_GINT64_FORMAT ": bbox is not the tight box "
                      "[%u, %u, %u, %u]", ann_id, bx, by, bw, bh), NULL;
     }
-  guint8 *mask = g_malloc0 ((gsize) item->width * item->height);
-  dr_rle_to_mask (rle, mask);
+  if (known != NULL)
+    return known;
   /* Connectivity is checked on the bbox crop only: everything outside it is background. */
-  g_autofree guint8 *crop = g_malloc ((gsize) bw * bh);
+  g_autofree guint8 *crop = g_malloc0 ((gsize) bw * bh);
   g_autofree guint32 *labels = g_new (guint32, (gsize) bw * bh);
-  for (guint y = 0; y < bh; y++)
-    memcpy (crop + (gsize) y * bw, mask + (gsize) (by + y) * item->width + bx, bw);
+  paint_runs (rle, crop, bx, by, bw, bh);
   if (dr_mask_label_components (crop, bw, bh, labels) != 1)
-    {
-      g_free (mask);
-      return fail (error, path, "annotation %" G_GINT64_FORMAT ": not one 8-connected "
-                   "component", ann_id), NULL;
-    }
-  return mask;
+    return fail (error, path, "annotation %" G_GINT64_FORMAT ": not one 8-connected "
+                 "component", ann_id), NULL;
+  g_hash_table_insert (decoded, g_steal_pointer (&key), rle);
+  return g_steal_pointer (&rle);
 }
 
 /* Checks one image's annotations: their per-category union equals the item's layers exactly and
  * no two annotations of a category overlap. */
 static gboolean
 check_image_masks (const DrExportItem *item, GPtrArray *anns, int category_base,
-                   const char *path, GError **error)
+                   GHashTable *decoded, const char *path, GError **error)
 {
   gsize n = (gsize) item->width * item->height;
   for (int d = 0; d < DR_N_DAMAGE; d++)
@@ -387,16 +481,12 @@ check_image_masks (const DrExportItem *item, GPtrArray *anns, int category_base,
                          "%d–%d", id, category_base, DR_N_DAMAGE - 1 + category_base);
           if (cat != d + category_base)
             continue;
-          g_autofree guint8 *m = check_annotation (ann, item, path, id, error);
+          const DrRle *m = check_annotation (ann, item, decoded, path, id, error);
           if (m == NULL)
             return FALSE;
-          for (gsize i = 0; i < n; i++)
-            {
-              if (m[i] && uni[i])
-                return fail (error, path, "annotation %" G_GINT64_FORMAT " overlaps another %s "
-                             "annotation", id, dr_export_category_name (d));
-              uni[i] |= m[i];
-            }
+          if (!paint_runs (m, uni, 0, 0, item->width, item->height))
+            return fail (error, path, "annotation %" G_GINT64_FORMAT " overlaps another %s "
+                         "annotation", id, dr_export_category_name (d));
         }
       g_autofree guint8 *want = dr_export_item_decode (item, d);
       for (gsize i = 0; i < n; i++)
@@ -411,7 +501,8 @@ check_image_masks (const DrExportItem *item, GPtrArray *anns, int category_base,
 
 /* Parses the document back with json-glib and checks structure, images and every mask. */
 static gboolean
-verify_document (GPtrArray *entries, const Document *doc, const char *dir, GError **error)
+verify_document (GPtrArray *entries, const Document *doc, const char *dir, GHashTable *decoded,
+                 GError **error)
 {
   g_autofree char *path = document_path (dir, doc);
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -493,7 +584,7 @@ verify_document (GPtrArray *entries, const Document *doc, const char *dir, GErro
     {
       const DrExportEntry *e = value;
       if (!check_image_masks (e->item, g_hash_table_lookup (by_image, &e->item->photo_id),
-                              doc->category_base, path, error))
+                              doc->category_base, decoded, path, error))
         return FALSE;
     }
   return TRUE;
@@ -503,10 +594,12 @@ verify_document (GPtrArray *entries, const Document *doc, const char *dir, GErro
 gboolean
 dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, GError **error)
 {
+  g_autoptr (GHashTable) decoded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) dr_rle_free);
   Document docs[1 + DR_N_DAMAGE];
   guint n_docs = documents_of_split (split, docs);
   for (guint k = 0; k < n_docs; k++)
-    if (!verify_document (entries, &docs[k], dir, error))
+    if (!verify_document (entries, &docs[k], dir, decoded, error))
       return FALSE;
   return TRUE;
 }
