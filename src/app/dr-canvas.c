@@ -81,6 +81,59 @@ get_origin (DrCanvas *self, double *ox, double *oy)
   *oy = round (ch <= vh ? (vh - ch) / 2 : -gtk_adjustment_get_value (self->vadj));
 }
 
+/* Key of the cairo surface that dr_canvas_texture_new attaches to its textures. */
+static GQuark
+surface_quark (void)
+{
+  return g_quark_from_static_string ("dr-canvas-surface");
+}
+
+/* Whether the window draws with GSK's cairo renderer (software rendering). */
+static gboolean
+renders_with_cairo (DrCanvas *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native ? gtk_native_get_renderer (native) : NULL;
+  return renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+}
+
+/* Appends texture stretched over bounds (photo coordinates). Under the cairo renderer a
+ * texture made by dr_canvas_texture_new is painted from its own memory into a cairo node
+ * covering only the part of bounds inside the viewport, so each frame blits finished pixels;
+ * otherwise it is a texture node. */
+static void
+append_texture (DrCanvas *self, GtkSnapshot *snapshot, GdkTexture *texture,
+                const graphene_rect_t *bounds)
+{
+  cairo_surface_t *surface = g_object_get_qdata (G_OBJECT (texture), surface_quark ());
+  if (surface == NULL || !renders_with_cairo (self))
+    {
+      gtk_snapshot_append_texture (snapshot, texture, bounds);
+      return;
+    }
+  double ox, oy;
+  get_origin (self, &ox, &oy);
+  graphene_rect_t view, part;
+  graphene_rect_init (&view, (float) (-ox / self->scale), (float) (-oy / self->scale),
+                      (float) (gtk_widget_get_width (GTK_WIDGET (self)) / self->scale),
+                      (float) (gtk_widget_get_height (GTK_WIDGET (self)) / self->scale));
+  if (!graphene_rect_intersection (bounds, &view, &part))
+    return;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &part);
+  cairo_pattern_t *pattern = cairo_pattern_create_for_surface (surface);
+  cairo_matrix_t matrix;
+  cairo_matrix_init_scale (&matrix, gdk_texture_get_width (texture) / bounds->size.width,
+                           gdk_texture_get_height (texture) / bounds->size.height);
+  cairo_matrix_translate (&matrix, -bounds->origin.x, -bounds->origin.y);
+  cairo_pattern_set_matrix (pattern, &matrix);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_set_source (cr, pattern);
+  cairo_pattern_destroy (pattern);
+  cairo_rectangle (cr, part.origin.x, part.origin.y, part.size.width, part.size.height);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
 /* Sets one adjustment's range to the content extent, keeping value inside it. */
 static void
 configure_adjustment (GtkAdjustment *adj, double content, double viewport, double value)
@@ -180,8 +233,8 @@ dr_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) ox, (float) oy));
   gtk_snapshot_scale (snapshot, (float) self->scale, (float) self->scale);
-  gtk_snapshot_append_texture (snapshot, self->photo,
-                               &GRAPHENE_RECT_INIT (0, 0, self->img_w, self->img_h));
+  append_texture (self, snapshot, self->photo,
+                  &GRAPHENE_RECT_INIT (0, 0, self->img_w, self->img_h));
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     {
       DrOverlay *ov = self->overlay[i];
@@ -198,7 +251,7 @@ dr_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         continue;
       GdkTexture *tex = self->outline ? dr_overlay_get_outline (ov) : dr_overlay_get_fill (ov);
       gtk_snapshot_push_opacity (snapshot, self->opacity);
-      gtk_snapshot_append_texture (snapshot, tex, &box);
+      append_texture (self, snapshot, tex, &box);
       gtk_snapshot_pop (snapshot);
     }
   if (self->editor != NULL)
@@ -471,6 +524,30 @@ dr_canvas_init (DrCanvas *self)
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Photo with damage overlays"), -1);
+}
+
+static void
+unref_bytes (void *data)
+{
+  g_bytes_unref (data);
+}
+
+/* See header. The cairo surface shares the texture's pixels and keeps them alive. */
+GdkTexture *
+dr_canvas_texture_new (int width, int height, GBytes *pixels, gsize stride)
+{
+  static const cairo_user_data_key_t bytes_key;
+  g_return_val_if_fail (width > 0 && height > 0 && pixels != NULL, NULL);
+  g_return_val_if_fail (stride >= (gsize) width * 4 && stride % 4 == 0, NULL);
+  GdkTexture *texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, pixels,
+                                                stride);
+  cairo_surface_t *surface =
+    cairo_image_surface_create_for_data ((guchar *) g_bytes_get_data (pixels, NULL),
+                                         CAIRO_FORMAT_ARGB32, width, height, (int) stride);
+  cairo_surface_set_user_data (surface, &bytes_key, g_bytes_ref (pixels), unref_bytes);
+  g_object_set_qdata_full (G_OBJECT (texture), surface_quark (), surface,
+                           (GDestroyNotify) cairo_surface_destroy);
+  return texture;
 }
 
 /* Creates an empty canvas showing the whole photo once one is set. */

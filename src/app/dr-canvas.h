@@ -2,7 +2,9 @@
  *
  * A GtkScrollable: put it in a GtkScrolledWindow for scroll bars. The photo is one texture
  * uploaded once per photo; overlays are DrOverlay textures built once per mask change;
- * toggles, solo, opacity and outline mode only change how they are drawn. */
+ * toggles, solo, opacity and outline mode only change how they are drawn. Under the cairo
+ * (software) renderer, textures from dr_canvas_texture_new are drawn from their own memory
+ * instead, since GTK 4.8 would convert them pixel by pixel on every frame. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -18,6 +20,12 @@ G_DECLARE_FINAL_TYPE (DrCanvas, dr_canvas, DR, CANVAS, GtkWidget)
 typedef struct _DrEditTool DrEditTool;
 
 GtkWidget  *dr_canvas_new                (void);
+
+/* Wraps width×height pixels in GDK_MEMORY_DEFAULT layout (cairo's ARGB32, premultiplied),
+ * stride bytes per row (a multiple of 4), as a texture the canvas can also paint straight
+ * from memory. GTK 4.8's software (cairo) renderer otherwise converts every texture pixel
+ * by pixel through floats on every frame it draws it. Thread-safe. */
+GdkTexture *dr_canvas_texture_new        (int width, int height, GBytes *pixels, gsize stride);
 
 void        dr_canvas_set_photo          (DrCanvas *self, GdkTexture *photo);
 GdkTexture *dr_canvas_get_photo          (DrCanvas *self);

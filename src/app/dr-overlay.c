@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "dr-canvas.h"
 #include "dr-overlay.h"
 
 struct _DrOverlay
@@ -42,25 +43,22 @@ erode_box (const guint8 *bits, int bw, int bh, int r, guint8 *out)
       }
 }
 
-/* Makes a premultiplied RGBA texture of a bw×bh selection bitmap in colour (opaque where set). */
+/* Makes a texture of a bw×bh selection bitmap in colour (opaque where set, transparent
+ * elsewhere) that the canvas paints without per-frame conversion (dr_canvas_texture_new). */
 static GdkTexture *
 texture_from_bits (const guint8 *bits, int bw, int bh, const GdkRGBA *color)
 {
   gsize stride = (gsize) bw * 4;
-  guint8 *px = g_malloc0 (stride * bh);
-  guint8 r = (guint8) (color->red * 255.f + .5f);
-  guint8 g = (guint8) (color->green * 255.f + .5f);
-  guint8 b = (guint8) (color->blue * 255.f + .5f);
+  guint32 *px = g_malloc0 (stride * bh);
+  guint32 r = (guint8) (color->red * 255.f + .5f);
+  guint32 g = (guint8) (color->green * 255.f + .5f);
+  guint32 b = (guint8) (color->blue * 255.f + .5f);
+  guint32 opaque = 0xff000000u | r << 16 | g << 8 | b;
   for (gsize i = 0; i < (gsize) bw * bh; i++)
     if (bits[i])
-      {
-        px[i * 4 + 0] = r;
-        px[i * 4 + 1] = g;
-        px[i * 4 + 2] = b;
-        px[i * 4 + 3] = 255;
-      }
+      px[i] = opaque;
   g_autoptr (GBytes) bytes = g_bytes_new_take (px, stride * bh);
-  return gdk_memory_texture_new (bw, bh, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED, bytes, stride);
+  return dr_canvas_texture_new (bw, bh, bytes, stride);
 }
 
 /* See header. The outline band is about 1/300 of the short photo side thick (at least one

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dr-image.h"
 #include "dr-photo-loader.h"
 #include "dr-window-private.h"
 
@@ -76,11 +77,39 @@ _dr_window_show_progress (DrWindow *self, const char *text, double fraction)
 
 /* ---- the photo on the canvas ------------------------------------------------------- */
 
+/* Worker thread: the photo decoded as the models see it (dr_image_load), as a texture the
+ * canvas paints without per-frame conversion under the software renderer
+ * (dr_canvas_texture_new). Falls back to the loader's RGB texture when the larger buffer
+ * cannot be allocated. */
+static GdkTexture *
+load_native_texture (const char *path, GError **error)
+{
+  g_autoptr (DrImage) image = dr_image_load (path, error);
+  if (image == NULL)
+    return NULL;
+  gsize stride = (gsize) image->width * 4;
+  guint32 *px = g_try_malloc (stride * image->height);
+  if (px == NULL)
+    {
+      g_clear_pointer (&image, dr_image_free);
+      return dr_photo_loader_load (path, error);
+    }
+  for (int y = 0; y < image->height; y++)
+    {
+      const guint8 *src = image->pixels + (gsize) y * image->stride;
+      guint32 *dst = px + (gsize) y * image->width;
+      for (int x = 0; x < image->width; x++, src += 3)
+        dst[x] = 0xff000000u | (guint32) src[0] << 16 | (guint32) src[1] << 8 | src[2];
+    }
+  g_autoptr (GBytes) bytes = g_bytes_new_take (px, stride * image->height);
+  return dr_canvas_texture_new (image->width, image->height, bytes, stride);
+}
+
 static void
 load_photo_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
-  GdkTexture *texture = dr_photo_loader_load (data, &error);
+  GdkTexture *texture = load_native_texture (data, &error);
   if (texture == NULL)
     g_task_return_error (task, error);
   else
