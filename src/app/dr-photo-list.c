@@ -234,10 +234,16 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, DrPhotoL
   dr_thumbnailer_request (self->thumbnailer, item);
 }
 
+/* Unbinding tells the thumbnailer the row is gone, so a thumbnail not started yet for a row
+ * scrolled past is never made. */
 static void
 unbind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, DrPhotoList *self)
 {
-  dr_photo_row_set_item (DR_PHOTO_ROW (gtk_list_item_get_child (list_item)), NULL);
+  DrPhotoRow *row = DR_PHOTO_ROW (gtk_list_item_get_child (list_item));
+  DrPhotoItem *item = dr_photo_row_get_item (row);
+  if (item != NULL && self->thumbnailer != NULL)
+    dr_thumbnailer_release (self->thumbnailer, item);
+  dr_photo_row_set_item (row, NULL);
 }
 
 /* Timer: one filter + sort pass for all result changes of the last moments. */
