@@ -81,12 +81,6 @@ get_origin (DrCanvas *self, double *ox, double *oy)
   *oy = round (ch <= vh ? (vh - ch) / 2 : -gtk_adjustment_get_value (self->vadj));
 }
 
-/* Key of the cairo surface that dr_canvas_texture_new attaches to its textures. */
-static GQuark
-surface_quark (void)
-{
-  return g_quark_from_static_string ("dr-canvas-surface");
-}
 
 /* Whether the window draws with GSK's cairo renderer (software rendering). */
 static gboolean
@@ -97,15 +91,53 @@ renders_with_cairo (DrCanvas *self)
   return renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
 }
 
-/* Appends texture stretched over bounds (photo coordinates). Under the cairo renderer a
- * texture made by dr_canvas_texture_new is painted from its own memory into a cairo node
- * covering only the part of bounds inside the viewport, so each frame blits finished pixels;
- * otherwise it is a texture node. */
-static void
-append_texture (DrCanvas *self, GtkSnapshot *snapshot, GdkTexture *texture,
-                const graphene_rect_t *bounds)
+/* Key of the level-@level reduction of a texture's cairo surface (level 0: the surface). */
+static GQuark
+level_quark (int level)
 {
-  cairo_surface_t *surface = g_object_get_qdata (G_OBJECT (texture), surface_quark ());
+  static const char *const names[] = {
+    "dr-canvas-surface", "dr-canvas-level-1", "dr-canvas-level-2", "dr-canvas-level-3",
+    "dr-canvas-level-4", "dr-canvas-level-5", "dr-canvas-level-6",
+  };
+  return g_quark_from_static_string (names[level]);
+}
+
+/* Deepest reduction: 1/64 of each side. */
+#define MAX_LEVEL 6
+
+/* The texture's cairo surface reduced 2^level times in each side (box-filtered by cairo),
+ * made on first use and kept with the texture. */
+static cairo_surface_t *
+reduced_surface (GdkTexture *texture, cairo_surface_t *full, int level)
+{
+  cairo_surface_t *surface = g_object_get_qdata (G_OBJECT (texture), level_quark (level));
+  if (surface != NULL)
+    return surface;
+  int w = MAX (1, gdk_texture_get_width (texture) >> level);
+  int h = MAX (1, gdk_texture_get_height (texture) >> level);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+  cairo_scale (cr, (double) w / gdk_texture_get_width (texture),
+               (double) h / gdk_texture_get_height (texture));
+  cairo_set_source_surface (cr, full, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_object_set_qdata_full (G_OBJECT (texture), level_quark (level), surface,
+                           (GDestroyNotify) cairo_surface_destroy);
+  return surface;
+}
+
+/* See header. Under the cairo renderer a texture made by dr_canvas_texture_new is painted
+ * from its own memory into a cairo node covering only the part of bounds inside the viewport,
+ * so each frame blits finished pixels; otherwise it is a texture node. Zoomed out below 50 %,
+ * it is painted from a copy reduced by a power of two (made once), so a frame resamples about
+ * as many pixels as it shows rather than the whole 12 MP photo. */
+void
+dr_canvas_append_texture (DrCanvas *self, GtkSnapshot *snapshot, GdkTexture *texture,
+                          const graphene_rect_t *bounds)
+{
+  cairo_surface_t *surface = g_object_get_qdata (G_OBJECT (texture), level_quark (0));
   if (surface == NULL || !renders_with_cairo (self))
     {
       gtk_snapshot_append_texture (snapshot, texture, bounds);
@@ -119,11 +151,18 @@ append_texture (DrCanvas *self, GtkSnapshot *snapshot, GdkTexture *texture,
                       (float) (gtk_widget_get_height (GTK_WIDGET (self)) / self->scale));
   if (!graphene_rect_intersection (bounds, &view, &part))
     return;
+  double on_screen = self->scale * bounds->size.width / gdk_texture_get_width (texture);
+  int level = 0;
+  while (level < MAX_LEVEL && on_screen * (1 << (level + 1)) <= 1.0)
+    level++;
+  if (level > 0)
+    surface = reduced_surface (texture, surface, level);
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &part);
   cairo_pattern_t *pattern = cairo_pattern_create_for_surface (surface);
   cairo_matrix_t matrix;
-  cairo_matrix_init_scale (&matrix, gdk_texture_get_width (texture) / bounds->size.width,
-                           gdk_texture_get_height (texture) / bounds->size.height);
+  cairo_matrix_init_scale (&matrix,
+                           cairo_image_surface_get_width (surface) / bounds->size.width,
+                           cairo_image_surface_get_height (surface) / bounds->size.height);
   cairo_matrix_translate (&matrix, -bounds->origin.x, -bounds->origin.y);
   cairo_pattern_set_matrix (pattern, &matrix);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
@@ -233,8 +272,8 @@ dr_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) ox, (float) oy));
   gtk_snapshot_scale (snapshot, (float) self->scale, (float) self->scale);
-  append_texture (self, snapshot, self->photo,
-                  &GRAPHENE_RECT_INIT (0, 0, self->img_w, self->img_h));
+  dr_canvas_append_texture (self, snapshot, self->photo,
+                            &GRAPHENE_RECT_INIT (0, 0, self->img_w, self->img_h));
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     {
       DrOverlay *ov = self->overlay[i];
@@ -251,7 +290,7 @@ dr_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         continue;
       GdkTexture *tex = self->outline ? dr_overlay_get_outline (ov) : dr_overlay_get_fill (ov);
       gtk_snapshot_push_opacity (snapshot, self->opacity);
-      append_texture (self, snapshot, tex, &box);
+      dr_canvas_append_texture (self, snapshot, tex, &box);
       gtk_snapshot_pop (snapshot);
     }
   if (self->editor != NULL)
@@ -545,7 +584,7 @@ dr_canvas_texture_new (int width, int height, GBytes *pixels, gsize stride)
     cairo_image_surface_create_for_data ((guchar *) g_bytes_get_data (pixels, NULL),
                                          CAIRO_FORMAT_ARGB32, width, height, (int) stride);
   cairo_surface_set_user_data (surface, &bytes_key, g_bytes_ref (pixels), unref_bytes);
-  g_object_set_qdata_full (G_OBJECT (texture), surface_quark (), surface,
+  g_object_set_qdata_full (G_OBJECT (texture), level_quark (0), surface,
                            (GDestroyNotify) cairo_surface_destroy);
   return texture;
 }

@@ -27,6 +27,12 @@ GtkWidget  *dr_canvas_new                (void);
  * by pixel through floats on every frame it draws it. Thread-safe. */
 GdkTexture *dr_canvas_texture_new        (int width, int height, GBytes *pixels, gsize stride);
 
+/* Inside the canvas's snapshot, in photo coordinates: appends texture stretched over bounds,
+ * painted straight from memory under the cairo renderer when it comes from
+ * dr_canvas_texture_new. For layers drawn on the canvas by others (the edited mask). */
+void        dr_canvas_append_texture     (DrCanvas *self, GtkSnapshot *snapshot,
+                                          GdkTexture *texture, const graphene_rect_t *bounds);
+
 void        dr_canvas_set_photo          (DrCanvas *self, GdkTexture *photo);
 GdkTexture *dr_canvas_get_photo          (DrCanvas *self);
 void        dr_canvas_set_overlay        (DrCanvas *self, guint damage, DrOverlay *overlay);

@@ -444,12 +444,13 @@ dr_edit_session_get_last_write_ms (DrEditSession *self)
 
 /* See header. */
 gboolean
-dr_edit_session_snapshot_layer (DrEditSession *self, GtkSnapshot *snapshot, guint damage)
+dr_edit_session_snapshot_layer (DrEditSession *self, DrCanvas *canvas, GtkSnapshot *snapshot,
+                                guint damage)
 {
   g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
   if (damage != (guint) self->damage || !self->owns_layer || self->pixels == NULL)
     return FALSE;
-  dr_layer_tiles_snapshot (self->tiles, self->pixels, snapshot);
+  dr_layer_tiles_snapshot (self->tiles, self->pixels, canvas, snapshot);
   return TRUE;
 }
 

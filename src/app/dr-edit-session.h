@@ -15,6 +15,7 @@
 
 #include <gtk/gtk.h>
 
+#include "dr-canvas.h"
 #include "dr-damage.h"
 #include "dr-mask-edit.h"
 #include "dr-project.h"
@@ -87,7 +88,7 @@ double         dr_edit_session_get_last_write_ms  (DrEditSession *self);
 
 /* Draws layer damage of the current photo if the session owns its pixels (it changed them);
  * returns FALSE when the caller should draw its own overlay instead. */
-gboolean       dr_edit_session_snapshot_layer (DrEditSession *self, GtkSnapshot *snapshot,
-                                               guint damage);
+gboolean       dr_edit_session_snapshot_layer (DrEditSession *self, DrCanvas *canvas,
+                                               GtkSnapshot *snapshot, guint damage);
 
 G_END_DECLS

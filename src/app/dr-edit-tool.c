@@ -316,7 +316,8 @@ gboolean
 dr_edit_tool_snapshot_layer (DrEditTool *self, GtkSnapshot *snapshot, guint damage)
 {
   g_return_val_if_fail (DR_IS_EDIT_TOOL (self), FALSE);
-  return dr_edit_session_snapshot_layer (self->session, snapshot, damage);
+  return self->canvas != NULL &&
+         dr_edit_session_snapshot_layer (self->session, self->canvas, snapshot, damage);
 }
 
 /* A circle outline of radius r (photo px) at (x, y), dark then light so it shows on any

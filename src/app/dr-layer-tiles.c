@@ -1,15 +1,13 @@
 /* dr-layer-tiles.c — see dr-layer-tiles.h. */
 #include "config.h"
 
-#include <string.h>
-
 #include "dr-layer-tiles.h"
 
 struct _DrLayerTiles
 {
   int width, height;
   int cols, rows;
-  guint8 rgba[4];            /* premultiplied, opaque colour of a set pixel */
+  guint32 argb;              /* opaque colour of a set pixel, cairo's native ARGB32 */
   GdkTexture **texture;      /* [rows × cols], NULL for an empty tile */
   gboolean *stale;           /* [rows × cols] */
 };
@@ -24,10 +22,9 @@ dr_layer_tiles_new (int width, int height, const GdkRGBA *color)
   self->height = height;
   self->cols = (width + DR_LAYER_TILE - 1) / DR_LAYER_TILE;
   self->rows = (height + DR_LAYER_TILE - 1) / DR_LAYER_TILE;
-  self->rgba[0] = (guint8) (color->red * 255.f + .5f);
-  self->rgba[1] = (guint8) (color->green * 255.f + .5f);
-  self->rgba[2] = (guint8) (color->blue * 255.f + .5f);
-  self->rgba[3] = 255;
+  self->argb = 0xff000000u | (guint32) (guint8) (color->red * 255.f + .5f) << 16
+               | (guint32) (guint8) (color->green * 255.f + .5f) << 8
+               | (guint8) (color->blue * 255.f + .5f);
   self->texture = g_new0 (GdkTexture *, (gsize) self->cols * self->rows);
   self->stale = g_new (gboolean, (gsize) self->cols * self->rows);
   dr_layer_tiles_invalidate (self, NULL);
@@ -68,14 +65,14 @@ dr_layer_tiles_invalidate (DrLayerTiles *self, const DrRect *rect)
       self->stale[(gsize) r * self->cols + c] = TRUE;
 }
 
-/* Builds the texture of tile (c, r) from mask; NULL when no pixel of it is set. */
+/* Builds the texture of tile (c, r) from mask, in the canvas's paint-from-memory layout
+ * (dr_canvas_texture_new); NULL when no pixel of it is set. */
 static GdkTexture *
 build_tile (DrLayerTiles *self, const guint8 *mask, int c, int r)
 {
   int x0 = c * DR_LAYER_TILE, y0 = r * DR_LAYER_TILE;
   int tw = MIN (DR_LAYER_TILE, self->width - x0), th = MIN (DR_LAYER_TILE, self->height - y0);
-  gsize stride = (gsize) tw * 4;
-  guint8 *px = NULL;
+  guint32 *px = NULL;   /* [th × tw] */
   for (int y = 0; y < th; y++)
     {
       const guint8 *row = mask + (gsize) (y0 + y) * self->width + x0;
@@ -83,19 +80,21 @@ build_tile (DrLayerTiles *self, const guint8 *mask, int c, int r)
         if (row[x])
           {
             if (px == NULL)
-              px = g_malloc0 (stride * th);
-            memcpy (px + y * stride + (gsize) x * 4, self->rgba, 4);
+              px = g_new0 (guint32, (gsize) tw * th);
+            px[(gsize) y * tw + x] = self->argb;
           }
     }
   if (px == NULL)
     return NULL;
+  gsize stride = (gsize) tw * 4;
   g_autoptr (GBytes) bytes = g_bytes_new_take (px, stride * th);
-  return gdk_memory_texture_new (tw, th, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED, bytes, stride);
+  return dr_canvas_texture_new (tw, th, bytes, stride);
 }
 
 /* See header. */
 guint
-dr_layer_tiles_snapshot (DrLayerTiles *self, const guint8 *mask, GtkSnapshot *snapshot)
+dr_layer_tiles_snapshot (DrLayerTiles *self, const guint8 *mask, DrCanvas *canvas,
+                         GtkSnapshot *snapshot)
 {
   guint rebuilt = 0;
   for (int r = 0; r < self->rows; r++)
@@ -111,10 +110,10 @@ dr_layer_tiles_snapshot (DrLayerTiles *self, const guint8 *mask, GtkSnapshot *sn
           }
         GdkTexture *tex = self->texture[i];
         if (tex != NULL)
-          gtk_snapshot_append_texture (snapshot, tex,
-                                       &GRAPHENE_RECT_INIT (c * DR_LAYER_TILE, r * DR_LAYER_TILE,
-                                                            gdk_texture_get_width (tex),
-                                                            gdk_texture_get_height (tex)));
+          dr_canvas_append_texture (canvas, snapshot, tex,
+                                    &GRAPHENE_RECT_INIT (c * DR_LAYER_TILE, r * DR_LAYER_TILE,
+                                                         gdk_texture_get_width (tex),
+                                                         gdk_texture_get_height (tex)));
       }
   return rebuilt;
 }

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "dr-canvas.h"
 #include "dr-mask-edit.h"
 
 G_BEGIN_DECLS
@@ -26,10 +27,10 @@ void          dr_layer_tiles_free       (DrLayerTiles *tiles);
 void          dr_layer_tiles_invalidate (DrLayerTiles *tiles, const DrRect *rect);
 
 /* Rebuilds the stale tiles from mask (width × height bytes, row-major, non-zero = set) and
- * appends every non-empty tile to snapshot in photo coordinates. Returns the number of tiles
- * rebuilt (for tests and measurements). */
+ * appends every non-empty tile through canvas (dr_canvas_append_texture) to snapshot in
+ * photo coordinates. Returns the number of tiles rebuilt (for tests and measurements). */
 guint         dr_layer_tiles_snapshot   (DrLayerTiles *tiles, const guint8 *mask,
-                                         GtkSnapshot *snapshot);
+                                         DrCanvas *canvas, GtkSnapshot *snapshot);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrLayerTiles, dr_layer_tiles_free)
 
