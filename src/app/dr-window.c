@@ -201,7 +201,8 @@ previous_photo_activated (GSimpleAction *action, GVariant *param, gpointer user_
   dr_photo_list_move_selection (DR_WINDOW (user_data)->photo_list, -1);
 }
 
-/* Shows only damage type i; if it is already shown alone, shows all four again. */
+/* Shows only damage type i and makes it the layer that edits and verdicts apply to (the
+ * reviewer is looking at it alone); if it is already shown alone, shows all four again. */
 static void
 solo_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
@@ -212,6 +213,8 @@ solo_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   gboolean already = TRUE;
   for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
     already &= dr_canvas_get_overlay_visible (self->canvas, i) == (i == solo);
+  if (!already)
+    dr_edit_session_set_damage (self->editor, solo);
   for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
     {
       g_autofree char *name = g_strdup_printf ("overlay-%d", i);

@@ -23,7 +23,7 @@
 #include "dr-photo-item.h"
 #include "dr-prediction.h"
 #include "dr-resources.h"
-#include "dr-window.h"
+#include "dr-window-private.h"
 #include "nn-unet.h"
 
 #define N_PHOTOS 3
@@ -298,6 +298,8 @@ test_analyse_and_overlays (void)
       settle ();
       for (guint j = 0; j < DR_N_DAMAGE_TYPES; j++)
         g_assert_cmpint (dr_canvas_get_overlay_visible (f.canvas, j), ==, j == i);
+      /* The type looked at alone is the one verdicts and edits apply to. */
+      g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, i);
       int w2, h2;
       g_autofree guint8 *solo = render (&f, &w2, &h2);
       g_assert_cmpint (w2, ==, w);
