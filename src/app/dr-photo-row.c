@@ -60,8 +60,8 @@ update (DrPhotoRow *self)
   gtk_image_set_from_icon_name (self->status_icon, icon);
   gtk_widget_set_visible (GTK_WIDGET (self->status_icon), icon != NULL);
   /* Setting a tooltip costs an X round trip in GTK 4.8 even when nothing changes. */
-  g_autofree char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (self));
-  if (g_strcmp0 (tooltip, dr_photo_item_get_error (item)) != 0)
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self)),
+                 dr_photo_item_get_error (item)) != 0)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), dr_photo_item_get_error (item));
 
   gboolean any = FALSE;
