@@ -157,7 +157,13 @@ dr_canvas_append_texture (DrCanvas *self, GtkSnapshot *snapshot, GdkTexture *tex
     level++;
   if (level > 0)
     surface = reduced_surface (texture, surface, level);
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &part);
+  /* The cairo node is made in device units, the photo-to-device scale applied inside it. */
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_scale (snapshot, (float) (1 / self->scale), (float) (1 / self->scale));
+  graphene_rect_t device;
+  graphene_rect_scale (&part, (float) self->scale, (float) self->scale, &device);
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &device);
+  cairo_scale (cr, self->scale, self->scale);
   cairo_pattern_t *pattern = cairo_pattern_create_for_surface (surface);
   cairo_matrix_t matrix;
   cairo_matrix_init_scale (&matrix,
@@ -171,6 +177,7 @@ dr_canvas_append_texture (DrCanvas *self, GtkSnapshot *snapshot, GdkTexture *tex
   cairo_rectangle (cr, part.origin.x, part.origin.y, part.size.width, part.size.height);
   cairo_fill (cr);
   cairo_destroy (cr);
+  gtk_snapshot_restore (snapshot);
 }
 
 /* Sets one adjustment's range to the content extent, keeping value inside it. */

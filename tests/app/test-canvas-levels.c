@@ -106,11 +106,54 @@ test_reduced_levels (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Zoomed in (133 % and 200 %), every pixel of the canvas shows the photo: no part of the
+ * viewport is left unpainted. The photo is one colour, so any pixel that is not is a gap. */
+static void
+test_zoomed_in (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *canvas = dr_canvas_new ();
+  gtk_widget_set_size_request (canvas, 300, 225);
+  gtk_window_set_child (GTK_WINDOW (window), canvas);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 225);
+  gtk_window_present (GTK_WINDOW (window));
+  const int pw = 800, ph = 600;
+  guint32 *photo = g_new (guint32, (gsize) pw * ph);
+  for (gsize i = 0; i < (gsize) pw * ph; i++)
+    photo[i] = 0xff20c040u;
+  g_autoptr (GBytes) bytes = g_bytes_new_take (photo, (gsize) pw * ph * 4);
+  g_autoptr (GdkTexture) texture = dr_canvas_texture_new (pw, ph, bytes, pw * 4);
+  dr_canvas_set_photo (DR_CANVAS (canvas), texture);
+  static const double zooms[] = { 4.0 / 3.0, 2.0, 1.0 };
+  for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+    {
+      gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+      while (gtk_widget_get_width (canvas) != 300 || !gtk_widget_get_mapped (canvas))
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, end);
+          g_main_context_iteration (NULL, FALSE);
+        }
+      dr_canvas_zoom_to (DR_CANVAS (canvas), zooms[z]);
+      gint64 settle = g_get_monotonic_time () + 200000;
+      while (g_get_monotonic_time () < settle)
+        g_main_context_iteration (NULL, FALSE);
+      int w, h;
+      g_autofree guint32 *px = render (canvas, &w, &h);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          if (px[(gsize) y * w + x] != 0xff20c040u)
+            g_error ("at %.0f %%, pixel (%d, %d) is %08x, not the photo's ff20c040",
+                     zooms[z] * 100, x, y, px[(gsize) y * w + x]);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/canvas/reduced-levels", test_reduced_levels);
+  g_test_add_func ("/canvas/zoomed-in", test_zoomed_in);
   return g_test_run ();
 }
