@@ -73,30 +73,41 @@ refresh_review (DrWindow *self)
   dr_review_bar_set_unsaved (self->review_bar, dr_edit_session_has_unsaved (self->editor), NULL);
 }
 
-/* After an edit of (photo, d): sets "corrected" or "added" when the mask now differs from
- * the prediction, withdraws an automatic one when it matches again; a "rejected" or "none"
- * verdict stays while the mask is empty. Returns whether the verdict changed. */
+/* After an edit, undo or redo of (photo, d), the verdict follows the mask the layer shows:
+ * when a verdict was given on that very mask before (undo or redo back to it), that one comes
+ * back; otherwise "corrected" or "added" when the mask differs from the prediction, an
+ * automatic one withdrawn when it matches again, and a "rejected" or "none" verdict kept while
+ * the mask is empty. A kept verdict whose row was measured on another mask is recorded again,
+ * so its IoU and pixel counts describe the mask as it is. Returns whether a row was written. */
 static gboolean
 auto_verdict (DrWindow *self, DrProject *project, gint64 photo_id, DrDamage d)
 {
   g_autoptr (GError) error = NULL;
   gboolean pred_nonempty = FALSE, final_empty = TRUE;
   gboolean differs = layer_differs (project, photo_id, d, &pred_nonempty, &final_empty, &error);
+  g_autoptr (DrRevision) head = error ? NULL : dr_revision_get_head (project, photo_id, d,
+                                                                      &error);
+  gint64 head_id = head != NULL ? head->id : 0;
+  g_autoptr (DrReview) cur = error ? NULL : dr_review_get_current (project, photo_id, d, &error);
+  g_autoptr (DrReview) earlier = error ? NULL : dr_review_get_on_revision (project, photo_id,
+                                                                           d, head_id, &error);
   if (error != NULL)
     {
       dr_window_toast (self, error->message);
       return FALSE;
     }
-  g_autoptr (DrReview) cur = dr_review_get_current (project, photo_id, d, NULL);
   DrVerdict have = cur ? cur->verdict : DR_VERDICT_UNREVIEWED, want = have;
-  if (!differs)
+  if (earlier != NULL)
+    want = earlier->verdict;
+  else if (!differs)
     {
       if (have == DR_VERDICT_CORRECTED || have == DR_VERDICT_ADDED)
         want = DR_VERDICT_UNREVIEWED;
     }
   else if (!(final_empty && (have == DR_VERDICT_REJECTED || have == DR_VERDICT_NONE)))
     want = pred_nonempty ? DR_VERDICT_CORRECTED : DR_VERDICT_ADDED;
-  if (want == have)
+  gboolean measured_here = cur == NULL || cur->revision_id == head_id;
+  if (want == have && (measured_here || want == DR_VERDICT_UNREVIEWED))
     return FALSE;
   g_autofree char *author = dup_reviewer (self);
   if (!dr_review_set_verdict (project, photo_id, d, want, author, NULL, &error))

@@ -172,20 +172,13 @@ dr_review_set_verdict (DrProject *project, gint64 photo_id, DrDamage damage, DrV
   return TRUE;
 }
 
-/* Reads the newest row of the layer. */
-DrReview *
-dr_review_get_current (DrProject *project, gint64 photo_id, DrDamage damage, GError **error)
+/* Steps @stmt (selecting id, verdict, revision_id, model_sha256, author, created, iou,
+ * px_added, px_removed) to its first row and returns it as a review of (photo_id, damage);
+ * NULL without error when there is none. */
+static DrReview *
+read_review (DrProject *project, DrStatement *stmt, gint64 photo_id, DrDamage damage,
+             GError **error)
 {
-  /* The newest verdict of the layer (ids grow with time). */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "SELECT id, verdict, revision_id, model_sha256, author, created, iou, px_added, px_removed"
-    "  FROM reviews WHERE photo_id = ?1 AND damage = ?2 ORDER BY id DESC LIMIT 1",
-    error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
   int rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
@@ -207,6 +200,44 @@ dr_review_get_current (DrProject *project, gint64 photo_id, DrDamage damage, GEr
   r->px_added = measured ? sqlite3_column_int64 (stmt, 7) : -1;
   r->px_removed = measured ? sqlite3_column_int64 (stmt, 8) : -1;
   return r;
+}
+
+/* Reads the newest row of the layer. */
+DrReview *
+dr_review_get_current (DrProject *project, gint64 photo_id, DrDamage damage, GError **error)
+{
+  /* The newest verdict of the layer (ids grow with time). */
+  g_autoptr (DrStatement) stmt = dr_project_prepare (
+    project,
+    "SELECT id, verdict, revision_id, model_sha256, author, created, iou, px_added, px_removed"
+    "  FROM reviews WHERE photo_id = ?1 AND damage = ?2 ORDER BY id DESC LIMIT 1",
+    error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, photo_id);
+  sqlite3_bind_int (stmt, 2, damage);
+  return read_review (project, stmt, photo_id, damage, error);
+}
+
+/* Reads the newest row of the layer given on @revision_id (0: on the prediction). */
+DrReview *
+dr_review_get_on_revision (DrProject *project, gint64 photo_id, DrDamage damage,
+                           gint64 revision_id, GError **error)
+{
+  /* The newest verdict given while the layer's head was @revision_id (NULL: no revision). */
+  g_autoptr (DrStatement) stmt = dr_project_prepare (
+    project,
+    "SELECT id, verdict, revision_id, model_sha256, author, created, iou, px_added, px_removed"
+    "  FROM reviews WHERE photo_id = ?1 AND damage = ?2 AND revision_id IS ?3"
+    "  ORDER BY id DESC LIMIT 1",
+    error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, photo_id);
+  sqlite3_bind_int (stmt, 2, damage);
+  if (revision_id > 0)
+    sqlite3_bind_int64 (stmt, 3, revision_id);
+  return read_review (project, stmt, photo_id, damage, error);
 }
 
 /* One insert, atomic by itself. */

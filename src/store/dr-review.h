@@ -57,6 +57,12 @@ gboolean dr_review_set_verdict (DrProject *project, gint64 photo_id, DrDamage da
 DrReview *dr_review_get_current (DrProject *project, gint64 photo_id, DrDamage damage,
                                  GError **error);
 
+/* The newest verdict given while the layer showed revision @revision_id (0: no revision, the
+ * prediction); NULL without error when none was. Undo and redo use it to bring back the
+ * verdict that went with the mask they return to. */
+DrReview *dr_review_get_on_revision (DrProject *project, gint64 photo_id, DrDamage damage,
+                                     gint64 revision_id, GError **error);
+
 /* Appends a note on a photo (an empty text clears it: the newest note is the photo's note). */
 gboolean dr_review_add_note (DrProject *project, gint64 photo_id, const char *text,
                              const char *author, GError **error);

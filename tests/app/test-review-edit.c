@@ -393,6 +393,53 @@ test_edit_undo_verdict (void)
                    dr_photo_item_get_id (second));
   g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_SCRATCH);
 
+  /* Second photo, Scratch, with the same rectangle predicted: "corrected" given by hand on
+   * the prediction, then a stroke, then undo and redo. The verdict stays "corrected"
+   * throughout (undo brings back the one given on the prediction, not "unreviewed"), and each
+   * row's numbers describe the mask shown when it was written: the stroke's pixels added
+   * after the stroke, nothing after the undo. */
+  gint64 second_id = dr_photo_item_get_id (second);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (DrProject) other = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, &error);
+    g_autofree guint8 *pred = g_malloc0 ((gsize) PHOTO_W * PHOTO_H);
+    for (int y = 0; y < PHOTO_H; y++)
+      for (int x = 0; x < PHOTO_W; x++)
+        pred[(gsize) y * PHOTO_W + x] = (guint8) in_prediction (x, y);
+    g_autoptr (DrRle) rle = dr_rle_new_from_mask (pred, PHOTO_H, PHOTO_W, &error);
+    g_autofree char *rle_str = dr_rle_to_string (rle);
+    const char *sha = "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    g_assert_true (dr_prediction_set_current_model (other, DR_DAMAGE_SCRATCH, sha, "/s.pt",
+                                                    "scratch", &error));
+    g_assert_true (dr_prediction_store (other, second_id, DR_DAMAGE_SCRATCH, sha, rle_str, 0.9,
+                                        &error));
+    g_assert_no_error (error);
+  }
+  activate (&f, "verdict", g_variant_new_string ("corrected"));
+  activate (&f, "tool", g_variant_new_string ("brush"));
+  stroke (&f, 100.5, 60.5, 200.5, 60.5);
+  static const struct { const char *action; gint64 added; } steps[] = {
+    { NULL, -1 }, { "undo", 0 }, { "redo", -1 },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (steps); k++)
+    {
+      if (steps[k].action != NULL)
+        activate (&f, steps[k].action, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (DrProject) other = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, &error);
+      g_autoptr (DrReview) review = dr_review_get_current (other, second_id, DR_DAMAGE_SCRATCH,
+                                                           &error);
+      g_autoptr (DrRevision) head = dr_revision_get_head (other, second_id, DR_DAMAGE_SCRATCH,
+                                                          &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (review);
+      g_assert_cmpint (review->verdict, ==, DR_VERDICT_CORRECTED);
+      g_assert_cmpint (review->revision_id, ==, head ? head->id : 0);
+      g_assert_cmpint (review->px_added, ==, steps[k].added < 0 ? (gint64) stroke_only
+                                                                 : steps[k].added);
+      g_assert_cmpint (review->px_removed, ==, 0);
+    }
+
   gtk_window_destroy (GTK_WINDOW (f.window));
   settle ();
 }
