@@ -2,8 +2,9 @@
  *
  * The items are loaded from the project on the main thread (the project is not
  * thread-safe); writing, re-reading and comparing run in a GTask thread. Progress comes back
- * through the main context. Closing the dialog during an export cancels it; the store then
- * removes its staging folder, so nothing half-written is left behind. */
+ * through the main context. Cancel, Escape or closing the dialog during an export cancel it at
+ * once on screen ("Cancelling…") and in the store, which then removes its staging folder, so
+ * nothing half-written is left behind. Escape closes the dialog when no export runs. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -39,6 +40,7 @@ G_DEFINE_FINAL_TYPE (DrExportDialog, dr_export_dialog, ADW_TYPE_WINDOW)
 typedef struct {
   GPtrArray *items;
   char *out_dir;
+  gboolean in_new_folder;      /* out_dir is a new folder inside the chosen, non-empty one */
   DrExportOptions options;
   DrExportSummary summary;
   DrExportDialog *dialog;      /* for progress; a reference held by the task's source */
@@ -58,11 +60,13 @@ typedef struct {
   double fraction;
 } Progress;
 
+/* Main loop: shows the fraction unless the export has ended or is being cancelled. */
 static gboolean
 progress_idle (gpointer data)
 {
   Progress *p = data;
-  if (p->dialog->cancellable != NULL)
+  GCancellable *cancellable = p->dialog->cancellable;
+  if (cancellable != NULL && !g_cancellable_is_cancelled (cancellable))
     gtk_progress_bar_set_fraction (p->dialog->progress_bar, p->fraction);
   return G_SOURCE_REMOVE;
 }
@@ -98,6 +102,78 @@ export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
     g_task_return_error (task, error);
 }
 
+/* Shows @text under the options, styled with @css_class ("success", "warning", "error") or
+ * plainly when it is NULL; the style of an earlier message is dropped. */
+static void
+show_message (DrExportDialog *self, const char *text, const char *css_class)
+{
+  GtkWidget *label = GTK_WIDGET (self->result_label);
+  gtk_widget_remove_css_class (label, "error");
+  gtk_widget_remove_css_class (label, "warning");
+  gtk_widget_remove_css_class (label, "success");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_label_set_label (self->result_label, text);
+  gtk_widget_set_visible (label, TRUE);
+}
+
+/* Hides the message and the progress of an earlier attempt, so that nothing stale stays on
+ * screen once the options change. */
+static void
+clear_result (DrExportDialog *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+}
+
+/* The success message: counts, the full path written to (saying so when it is a new folder
+ * inside the chosen one), photos left out, and why validation is empty when a share was asked
+ * for and the split by claim could not honour it. Sets *warn when that last part is present. */
+static char *
+success_text (const ExportJob *job, gboolean *warn)
+{
+  const DrExportSummary *sum = &job->summary;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                             "Exported %u image (%u train, %u validation, "
+                                             "%u annotations), verified pixel for pixel.",
+                                             "Exported %u images (%u train, %u validation, "
+                                             "%u annotations), verified pixel for pixel.",
+                                             sum->n_images),
+                          sum->n_images, sum->n_train, sum->n_val, sum->n_annotations);
+  g_string_append_c (text, '\n');
+  if (job->in_new_folder)
+    g_string_append_printf (text, _("The chosen folder was not empty, so the dataset was "
+                                    "written to a new folder inside it: %s"), job->out_dir);
+  else
+    g_string_append_printf (text, _("Written to %s"), job->out_dir);
+  if (sum->n_skipped > 0)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u unreviewed photo left out.",
+                                                 "%u unreviewed photos left out.",
+                                                 sum->n_skipped), sum->n_skipped);
+    }
+  *warn = job->options.val_fraction > 0.0 && sum->n_images > 0 && sum->n_val == 0;
+  if (*warn)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "No photo went to validation although the "
+                                                 "validation share is %.2f: photos are split by "
+                                                 "claim so that no claim is in both sets, and "
+                                                 "these photos belong to only %u claim.",
+                                                 "No photo went to validation although the "
+                                                 "validation share is %.2f: photos are split by "
+                                                 "claim so that no claim is in both sets, and "
+                                                 "these photos belong to only %u claims.",
+                                                 sum->n_claims),
+                              job->options.val_fraction, sum->n_claims);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* Main loop: the export finished, failed or was cancelled. */
 static void
 export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -107,57 +183,48 @@ export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
   g_clear_object (&self->cancellable);
-  gtk_widget_set_sensitive (self->options_group, TRUE);
-  gtk_widget_set_sensitive (self->export_button, TRUE);
-  gtk_button_set_label (GTK_BUTTON (self->cancel_button), _("_Close"));
-  gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
   if (self->close_when_done)
     {
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
+  gtk_widget_set_sensitive (self->options_group, TRUE);
+  gtk_widget_set_sensitive (self->export_button, TRUE);
+  gtk_widget_set_sensitive (self->cancel_button, TRUE);
+  gtk_button_set_label (GTK_BUTTON (self->cancel_button), _("_Close"));
+  gtk_progress_bar_set_text (self->progress_bar, NULL);
   if (ok)
     {
-      g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "Exported %u image (%u train, %u validation, %u annotations) to %s, verified pixel for pixel.",
-                                      "Exported %u images (%u train, %u validation, %u annotations) to %s, verified pixel for pixel.",
-                                      job->summary.n_images),
-                         job->summary.n_images, job->summary.n_train, job->summary.n_val,
-                         job->summary.n_annotations, job->out_dir);
-      g_autofree char *skipped = job->summary.n_skipped == 0 ? g_strdup (text)
-        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %u unreviewed photo left out.",
-                                        "%s %u unreviewed photos left out.",
-                                        job->summary.n_skipped), text, job->summary.n_skipped);
-      gtk_label_set_label (self->result_label, skipped);
-      gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "success");
+      gboolean warn = FALSE;
+      g_autofree char *text = success_text (job, &warn);
+      show_message (self, text, warn ? "warning" : "success");
       gtk_progress_bar_set_fraction (self->progress_bar, 1);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      gtk_label_set_label (self->result_label, _("Export cancelled; nothing was written."));
+      show_message (self, _("Export cancelled; nothing was written."), NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
     }
   else
     {
       g_autofree char *text = g_strdup_printf (_("Export failed, nothing was kept: %s"),
                                                error->message);
-      gtk_label_set_label (self->result_label, text);
-      gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "error");
+      show_message (self, text, "error");
       gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
     }
 }
 
-/* The folder to write: the chosen one if it is empty, else a new dated folder inside it. */
+/* The folder to write: the chosen one if it is empty or no longer exists, else a new dated
+ * folder inside it that does not exist yet (*in_new_folder is then TRUE). */
 static char *
-output_dir (DrExportDialog *self)
+output_dir (DrExportDialog *self, gboolean *in_new_folder)
 {
   g_autofree char *path = g_file_get_path (self->folder);
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL && g_dir_read_name (dir) == NULL)
+  *in_new_folder = FALSE;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) || (dir != NULL && g_dir_read_name (dir) == NULL))
     return g_steal_pointer (&path);
+  *in_new_folder = TRUE;
   g_autofree char *base = g_path_get_basename (dr_project_get_path (self->project));
   char *dot = strrchr (base, '.');
   if (dot != NULL && dot != base)
@@ -165,19 +232,38 @@ output_dir (DrExportDialog *self)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *name = g_strdup_printf ("%s-dataset-%s", base, stamp);
-  return g_build_filename (path, name, NULL);
+  char *out = g_build_filename (path, name, NULL);
+  /* A second export within the same second gets "-2", "-3", … rather than failing. */
+  for (guint n = 2; g_file_test (out, G_FILE_TEST_EXISTS); n++)
+    {
+      g_free (out);
+      g_autofree char *numbered = g_strdup_printf ("%s-%u", name, n);
+      out = g_build_filename (path, numbered, NULL);
+    }
+  return out;
 }
 
-/* Starts the export with the options on screen. */
+/* Whether any of @items (DrExportItem *) has a verdict on all four damage types. */
+static gboolean
+any_reviewed (GPtrArray *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (dr_export_item_is_reviewed (items->pdata[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Starts the export with the options on screen; instead explains, and writes nothing, when no
+ * folder is chosen or "Reviewed Photos Only" would leave an empty dataset. */
 static void
 export_clicked_cb (DrExportDialog *self)
 {
   if (self->cancellable != NULL)
     return;
+  clear_result (self);
   if (self->folder == NULL)
     {
-      gtk_label_set_label (self->result_label, _("Choose a folder first."));
-      gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+      show_message (self, _("Choose a folder first."), NULL);
       return;
     }
   g_autoptr (GError) error = NULL;
@@ -186,8 +272,16 @@ export_clicked_cb (DrExportDialog *self)
     {
       g_autofree char *text = g_strdup_printf (_("Export failed, nothing was kept: %s"),
                                                error->message);
-      gtk_label_set_label (self->result_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+      show_message (self, text, "error");
+      return;
+    }
+  gboolean reviewed_only = gtk_switch_get_active (self->reviewed_switch);
+  if (reviewed_only && !any_reviewed (items))
+    {
+      show_message (self, _("No photo in this project has a verdict on all four damage types "
+                            "yet, so with “Reviewed Photos Only” on the dataset would be empty. "
+                            "Nothing was written. Review some photos first, or turn “Reviewed "
+                            "Photos Only” off to export the masks as they are."), NULL);
       return;
     }
   static const DrExportFormat formats[] = {
@@ -195,19 +289,19 @@ export_clicked_cb (DrExportDialog *self)
   };
   ExportJob *job = g_new0 (ExportJob, 1);
   job->items = g_steal_pointer (&items);
-  job->out_dir = output_dir (self);
+  job->out_dir = output_dir (self, &job->in_new_folder);
   guint fmt = adw_combo_row_get_selected (self->format_row);
   job->options.formats = formats[MIN (fmt, G_N_ELEMENTS (formats) - 1)];
   job->options.val_fraction = gtk_spin_button_get_value (self->split_spin);
   job->options.seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
-  job->options.reviewed_only = gtk_switch_get_active (self->reviewed_switch);
+  job->options.reviewed_only = reviewed_only;
   job->dialog = self;
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (self->options_group, FALSE);
   gtk_widget_set_sensitive (self->export_button, FALSE);
   gtk_button_set_label (GTK_BUTTON (self->cancel_button), _("_Cancel"));
-  gtk_widget_set_visible (GTK_WIDGET (self->result_label), FALSE);
+  gtk_progress_bar_set_text (self->progress_bar, NULL);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
 
@@ -217,14 +311,36 @@ export_clicked_cb (DrExportDialog *self)
   g_task_run_in_thread (task, export_thread);
 }
 
+/* Cancels the running export and says so at once: the progress bar reads "Cancelling…" and
+ * Cancel is disabled until the worker has removed what it wrote (export_done_cb). */
+static void
+cancel_export (DrExportDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_set_sensitive (self->cancel_button, FALSE);
+  gtk_progress_bar_set_text (self->progress_bar, _("Cancelling…"));
+}
+
 /* Cancel while exporting; Close otherwise. */
 static void
 cancel_clicked_cb (DrExportDialog *self)
 {
   if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+    cancel_export (self);
   else
     gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Escape: the Cancel button while exporting; closes the dialog otherwise. */
+static gboolean
+escape_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  DrExportDialog *self = DR_EXPORT_DIALOG (widget);
+  if (self->cancellable != NULL)
+    cancel_export (self);
+  else
+    gtk_window_close (GTK_WINDOW (self));
+  return TRUE;
 }
 
 /* Closing during an export cancels it and closes once the worker has cleaned up. */
@@ -235,11 +351,12 @@ dr_export_dialog_close_request (GtkWindow *window)
   if (self->cancellable == NULL)
     return GTK_WINDOW_CLASS (dr_export_dialog_parent_class)->close_request (window);
   self->close_when_done = TRUE;
-  g_cancellable_cancel (self->cancellable);
+  cancel_export (self);
   return TRUE;
 }
 
-/* See header. */
+/* See header. A message left from an earlier attempt (e.g. "Choose a folder first.") goes away
+ * as soon as a folder is chosen, unless an export is running. */
 void
 dr_export_dialog_set_folder (DrExportDialog *self, GFile *folder)
 {
@@ -247,8 +364,11 @@ dr_export_dialog_set_folder (DrExportDialog *self, GFile *folder)
   g_set_object (&self->folder, folder);
   g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
   adw_action_row_set_subtitle (self->folder_row, path ? path : _("None chosen"));
+  if (self->cancellable == NULL)
+    clear_result (self);
 }
 
+/* The folder chooser closed: takes the folder when one was selected, then frees the chooser. */
 static void
 chooser_response_cb (GtkNativeDialog *chooser, int response, DrExportDialog *self)
 {
@@ -260,6 +380,7 @@ chooser_response_cb (GtkNativeDialog *chooser, int response, DrExportDialog *sel
   g_object_unref (chooser);
 }
 
+/* "Choose…": asks for the output folder in a modal native chooser. */
 static void
 choose_folder_cb (DrExportDialog *self)
 {
@@ -306,6 +427,7 @@ dr_export_dialog_class_init (DrExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrExportDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, DrExportDialog, result_label);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
 }
 
 static void

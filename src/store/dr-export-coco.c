@@ -75,8 +75,8 @@ add_nullable_string (JsonBuilder *b, const char *name, const char *value)
     json_builder_add_null_value (b);
 }
 
-/* The images[] record: COCO's id/width/height/file_name plus claim, sha256, reviewer, and per
- * category name the verdict and the model SHA-256. */
+/* The images[] record: COCO's id/width/height/file_name plus claim, sha256, reviewer, the
+ * photo's note (string or null), and per category name the verdict and the model SHA-256. */
 static void
 add_image (JsonBuilder *b, const DrExportEntry *e)
 {
@@ -93,6 +93,7 @@ add_image (JsonBuilder *b, const DrExportEntry *e)
   add_nullable_string (b, "claim", item->claim);
   add_nullable_string (b, "sha256", item->sha256);
   add_nullable_string (b, "reviewer", item->reviewer);
+  add_nullable_string (b, "note", item->note);
   json_builder_set_member_name (b, "verdicts");
   json_builder_begin_object (b);
   for (int d = 0; d < DR_N_DAMAGE; d++)
@@ -292,10 +293,11 @@ write_document (GPtrArray *entries, GHashTable *parts, const Document *doc, cons
   return TRUE;
 }
 
-/* See dr-export-private.h. Only the standard document's annotations are counted. */
+/* See dr-export-private.h. Only the standard document's annotations are counted. Splitting
+ * the masks into components is the slow part, so the cancellable is checked per image there. */
 gboolean
 dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
-                      guint *n_annotations, GError **error)
+                      GCancellable *cancellable, guint *n_annotations, GError **error)
 {
   g_autoptr (GHashTable) parts = g_hash_table_new_full (NULL, NULL, NULL, entry_parts_free);
   for (guint i = 0; i < entries->len; i++)
@@ -303,6 +305,8 @@ dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
       const DrExportEntry *e = entries->pdata[i];
       if (strcmp (e->split, split) != 0)
         continue;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       EntryParts *ep = split_entry (e, error);
       if (ep == NULL)
         return FALSE;
@@ -313,6 +317,8 @@ dr_export_coco_write (GPtrArray *entries, const char *split, const char *dir,
   for (guint k = 0; k < n_docs; k++)
     {
       guint n = 0;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       if (!write_document (entries, parts, &docs[k], dir, &n, error))
         return FALSE;
       if (k == 0)
@@ -499,10 +505,25 @@ check_image_masks (const DrExportItem *item, GPtrArray *anns, int category_base,
   return TRUE;
 }
 
-/* Parses the document back with json-glib and checks structure, images and every mask. */
+/* Whether member @name of @obj is the string @want, or null when @want is NULL; FALSE when the
+ * member is missing or of another type. */
+static gboolean
+member_is_nullable_string (JsonObject *obj, const char *name, const char *want)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  if (node == NULL)
+    return FALSE;
+  if (want == NULL)
+    return JSON_NODE_HOLDS_NULL (node);
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         && strcmp (json_node_get_string (node), want) == 0;
+}
+
+/* Parses the document back with json-glib and checks structure, images (size, file name and
+ * note) and every mask; @cancellable is checked before each image's masks are compared. */
 static gboolean
 verify_document (GPtrArray *entries, const Document *doc, const char *dir, GHashTable *decoded,
-                 GError **error)
+                 GCancellable *cancellable, GError **error)
 {
   g_autofree char *path = document_path (dir, doc);
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -549,6 +570,9 @@ verify_document (GPtrArray *entries, const Document *doc, const char *dir, GHash
                         e->image_name) != 0)
         return fail (error, path, "image %" G_GINT64_FORMAT ": file_name or size differ from "
                      "the project", id);
+      if (!member_is_nullable_string (img, "note", e->item->note))
+        return fail (error, path, "image %" G_GINT64_FORMAT ": note differs from the project",
+                     id);
     }
 
   /* Annotations grouped by image; ids must be unique integers. */
@@ -583,6 +607,8 @@ verify_document (GPtrArray *entries, const Document *doc, const char *dir, GHash
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       const DrExportEntry *e = value;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       if (!check_image_masks (e->item, g_hash_table_lookup (by_image, &e->item->photo_id),
                               doc->category_base, decoded, path, error))
         return FALSE;
@@ -592,14 +618,15 @@ verify_document (GPtrArray *entries, const Document *doc, const char *dir, GHash
 
 /* See dr-export-private.h. */
 gboolean
-dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir, GError **error)
+dr_export_coco_verify (GPtrArray *entries, const char *split, const char *dir,
+                       GCancellable *cancellable, GError **error)
 {
   g_autoptr (GHashTable) decoded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                           (GDestroyNotify) dr_rle_free);
   Document docs[1 + DR_N_DAMAGE];
   guint n_docs = documents_of_split (split, docs);
   for (guint k = 0; k < n_docs; k++)
-    if (!verify_document (entries, &docs[k], dir, decoded, error))
+    if (!verify_document (entries, &docs[k], dir, decoded, cancellable, error))
       return FALSE;
   return TRUE;
 }

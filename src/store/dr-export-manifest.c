@@ -3,8 +3,11 @@
  *
  * CSV columns: file, claim, split, sha256, width, height, reviewer, then for each damage id
  * (scratch, separated, crushed, breakage): <id>_verdict, <id>_mask, <id>_area,
- * <id>_model_sha256. RFC 4180 quoting; empty field for a missing value; <id>_mask is empty
- * when PNG masks were not exported.
+ * <id>_model_sha256, and last the photo's note (last so that readers of the earlier columns
+ * by position keep working). RFC 4180 quoting (a note may hold commas, quotes and line breaks);
+ * empty field for a missing value; <id>_mask is empty when PNG masks were not exported.
+ *
+ * manifest.json has the same per image, with "note" a string or null.
  */
 #include "dr-export-private.h"
 
@@ -46,6 +49,7 @@ csv_header (void)
       const char *id = dr_damage_to_string (d);
       g_string_append_printf (row, ",%s_verdict,%s_mask,%s_area,%s_model_sha256", id, id, id, id);
     }
+  g_string_append (row, ",note");
   return g_string_free (row, FALSE);
 }
 
@@ -69,6 +73,8 @@ entry_fields (const DrExportEntry *e, gboolean png)
       g_ptr_array_add (f, g_strdup_printf ("%" G_GUINT64_FORMAT, dr_export_item_area (item, d)));
       g_ptr_array_add (f, g_strdup (item->model_sha256[d]));
     }
+  /* CSV reads an empty field back as missing, so an empty note is written as none. */
+  g_ptr_array_add (f, item->note != NULL && item->note[0] != '\0' ? g_strdup (item->note) : NULL);
   return f;
 }
 
@@ -141,6 +147,7 @@ build_json (GPtrArray *entries, const DrExportOptions *options)
       json_builder_set_member_name (b, "height");
       json_builder_add_int_value (b, item->height);
       add_nullable (b, "reviewer", item->reviewer);
+      add_nullable (b, "note", item->note);
       json_builder_set_member_name (b, "damages");
       json_builder_begin_object (b);
       for (int d = 0; d < DR_N_DAMAGE; d++)

@@ -26,9 +26,6 @@ GPtrArray *dr_export_plan (GPtrArray              *items,
                            guint                  *n_skipped,
                            GError                **error);
 
-/* Whether @item has a verdict other than unreviewed on all four layers. */
-gboolean dr_export_item_is_reviewed (const DrExportItem *item);
-
 /* The verdict id of layer @d of @item (never NULL). */
 const char *dr_export_item_verdict (const DrExportItem *item, DrDamage d);
 
@@ -40,19 +37,22 @@ guint64 dr_export_item_area (const DrExportItem *item, DrDamage d);
 
 /* COCO: writes annotations/instances_@split.json under @dir for the entries of that split, and
  * the original training code's files of that split under @dir/datainfo (see dr-export-coco.c);
- * adds the number of annotations of the standard file to *n_annotations. */
-gboolean dr_export_coco_write (GPtrArray   *entries,
-                               const char  *split,
-                               const char  *dir,
-                               guint       *n_annotations,
-                               GError     **error);
+ * adds the number of annotations of the standard file to *n_annotations. Checks @cancellable
+ * (may be NULL) before each image's masks are split into components. */
+gboolean dr_export_coco_write (GPtrArray     *entries,
+                               const char    *split,
+                               const char    *dir,
+                               GCancellable  *cancellable,
+                               guint         *n_annotations,
+                               GError       **error);
 
 /* COCO: re-reads every file dr_export_coco_write wrote for @split and checks it against the
- * entries. */
-gboolean dr_export_coco_verify (GPtrArray   *entries,
-                                const char  *split,
-                                const char  *dir,
-                                GError     **error);
+ * entries. Checks @cancellable (may be NULL) before each image's masks are compared. */
+gboolean dr_export_coco_verify (GPtrArray     *entries,
+                                const char    *split,
+                                const char    *dir,
+                                GCancellable  *cancellable,
+                                GError       **error);
 
 /* PNG: writes the four mask PNGs of @entry under @dir/masks. */
 gboolean dr_export_png_write (const DrExportEntry *entry, const char *dir, GError **error);

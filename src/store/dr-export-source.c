@@ -8,14 +8,16 @@
  *    model's prediction, otherwise empty;
  *  - model SHA-256: the one the newest review recorded, otherwise the current model's when it
  *    has a prediction for this photo.
- * The reviewer is the author of the photo's newest review. Photo paths stored relative are
- * resolved against the project file's folder.
+ * The reviewer is the author of the photo's newest review; the note is the photo's newest note
+ * (dr_review_dup_note). Photo paths stored relative are resolved against the project file's
+ * folder.
  */
 #include "dr-export.h"
 
 #include <string.h>
 
 #include "dr-project.h"
+#include "dr-review.h"
 #include "dr-store-error.h"
 
 /* Text column @col of the current row, duplicated (NULL stays NULL). */
@@ -157,10 +159,18 @@ dr_export_load_items (DrProject *project, GError **error)
   sqlite3_reset (photos);
   for (guint i = 0; i < items->len; i++)
     {
+      DrExportItem *item = items->pdata[i];
       gint64 newest = 0;
       for (int d = 0; d < DR_N_DAMAGE; d++)
-        if (!load_layer (project, items->pdata[i], d, &newest, error))
+        if (!load_layer (project, item, d, &newest, error))
           return NULL;
+      g_autoptr (GError) local = NULL;
+      item->note = dr_review_dup_note (project, item->photo_id, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
     }
   return g_steal_pointer (&items);
 }

@@ -45,6 +45,7 @@ dr_export_item_free (DrExportItem *item)
       dr_rle_free (item->mask[d]);
       g_free (item->model_sha256[d]);
     }
+  g_free (item->note);
   g_free (item);
 }
 
@@ -365,7 +366,7 @@ verify_entries (GPtrArray *entries, const char *dir, const DrExportOptions *opti
     {
       g_autoptr (GPtrArray) splits = splits_used (entries);
       for (guint s = 0; s < splits->len; s++)
-        if (!dr_export_coco_verify (entries, splits->pdata[s], dir, error))
+        if (!dr_export_coco_verify (entries, splits->pdata[s], dir, cancellable, error))
           return FALSE;
     }
   if (!dr_export_manifest_verify (entries, options, dir, error))
@@ -415,12 +416,9 @@ write_entries (GPtrArray *entries, const char *stage, const DrExportOptions *opt
         return FALSE;
       g_autoptr (GPtrArray) splits = splits_used (entries);
       for (guint s = 0; s < splits->len; s++)
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return FALSE;
-          if (!dr_export_coco_write (entries, splits->pdata[s], stage, n_annotations, error))
-            return FALSE;
-        }
+        if (!dr_export_coco_write (entries, splits->pdata[s], stage, cancellable, n_annotations,
+                                   error))
+          return FALSE;
     }
   if (!dr_export_manifest_write (entries, options, stage, error))
     return FALSE;
@@ -464,10 +462,13 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
     }
 
   guint n_annotations = 0;
+  /* The last cancellation check comes right before the rename: a cancel that arrives while the
+   * export is being verified still leaves nothing at @out_dir. */
   gboolean ok = write_entries (entries, stage, options, progress, user_data, cancellable,
                                &n_annotations, error)
                 && verify_entries (entries, stage, options, progress, user_data, 0.5,
-                                   cancellable, error);
+                                   cancellable, error)
+                && !g_cancellable_set_error_if_cancelled (cancellable, error);
   if (ok && g_rename (stage, clean_out) != 0)
     {
       int e = errno;
@@ -482,7 +483,9 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
     }
   if (summary != NULL)
     {
-      *summary = (DrExportSummary) { entries->len, 0, 0, n_annotations, skipped };
+      *summary = (DrExportSummary) { entries->len, 0, 0, n_annotations, skipped, 0 };
+      g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
       for (guint i = 0; i < entries->len; i++)
         {
           const DrExportEntry *e = entries->pdata[i];
@@ -490,7 +493,9 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
             summary->n_val++;
           else
             summary->n_train++;
+          g_hash_table_add (groups, group_key (e->item));
         }
+      summary->n_claims = g_hash_table_size (groups);
     }
   return TRUE;
 }

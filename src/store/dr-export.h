@@ -10,7 +10,8 @@
  *   OUT/datainfo/damage_val.json         training code reads (format COCO; see dr-export-coco.c)
  *   OUT/masks/STEM_DAMAGE.png            8-bit grey, 0/255, photo size (format PNG)
  *   OUT/manifest.csv, OUT/manifest.json  per image: file, claim, split, sha256, size, reviewer,
- *                                        per damage verdict, mask file, area, model sha256
+ *                                        per damage verdict, mask file, area, model sha256, and
+ *                                        the photo's note (also in each COCO images[] record)
  *
  * NAME is the photo's base name (characters unsafe in file names replaced by '_'); when two
  * photos share a stem (compared case-insensitively), later ones get "-PHOTOID" appended to the
@@ -57,6 +58,7 @@ typedef struct {
   char *verdict[DR_N_DAMAGE];       /* verdict id; NULL means DR_EXPORT_VERDICT_UNREVIEWED */
   DrRle *mask[DR_N_DAMAGE];         /* final mask, or NULL for an empty one */
   char *model_sha256[DR_N_DAMAGE];  /* model that predicted this layer, or NULL */
+  char *note;                       /* the photo's note (UTF-8), or NULL when it has none */
 } DrExportItem;
 
 /* Loads one item per readable photo of @project, in photo id order (see dr-export-source.c for
@@ -68,6 +70,10 @@ DrExportItem *dr_export_item_new (void);
 
 /* Frees @item and everything it owns; NULL is allowed. */
 void dr_export_item_free (DrExportItem *item);
+
+/* Whether @item has a verdict other than unreviewed on all four layers, i.e. whether
+ * reviewed_only keeps it. */
+gboolean dr_export_item_is_reviewed (const DrExportItem *item);
 
 typedef enum {
   DR_EXPORT_FORMAT_COCO = 1 << 0,
@@ -88,6 +94,8 @@ typedef struct {
   guint n_val;
   guint n_annotations;
   guint n_skipped;         /* left out by reviewed_only */
+  guint n_claims;          /* split groups among the exported photos: distinct claims, a photo
+                            * without a claim counting as its own group */
 } DrExportSummary;
 
 /* Called from the exporting thread with the fraction done in [0, 1]. */
@@ -98,8 +106,10 @@ const char *dr_export_category_name (DrDamage damage);
 
 /* Writes the dataset for @items (DrExportItem *) into @out_dir as described above, verifies it,
  * and renames it into place. On failure nothing is left at @out_dir and @error names the file
- * and the reason. @progress, @cancellable and @summary may be NULL. Blocking: run it in a
- * worker thread from the GUI. */
+ * and the reason. @progress, @cancellable and @summary may be NULL. @cancellable is checked
+ * between photos and between images inside the COCO write and re-read, so a cancel is noticed
+ * within about one photo's work; a cancelled export fails with G_IO_ERROR_CANCELLED and leaves
+ * nothing at @out_dir. Blocking: run it in a worker thread from the GUI. */
 gboolean dr_export_run (GPtrArray              *items,
                         const char             *out_dir,
                         const DrExportOptions  *options,

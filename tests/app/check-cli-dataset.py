@@ -1,16 +1,23 @@
 #!/usr/bin/python3
 """End-to-end check of `damage-review export`, `import` and `evaluate` on the project written by
 tests/store/dataset-fixture: exit codes (0 ok, 1 failed job, 2 bad usage), one-line errors that
-name the file, the exported dataset read back by the independent tests/store/coco_check.py, an
-export that refuses to overwrite, and evaluate's numbers worked out by hand.
+name the file, the exported dataset read back by the independent tests/store/coco_check.py, the
+photos' notes in manifest.json, manifest.csv (last column) and the COCO images, the warning when
+a validation share was asked for but the split by claim left validation empty, an export that
+refuses to overwrite, and evaluate's numbers worked out by hand.
 
 Usage: check-cli-dataset.py DAMAGE_REVIEW DATASET_FIXTURE COCO_CHECK
 """
+import csv
 import json
 import os
 import subprocess
 import sys
 import tempfile
+
+
+# The note dataset-fixture.c writes on a.png; b.png's note was cleared, c.png never had one.
+FIXTURE_NOTES = {"a.png": '앞 범퍼, "긁힘" 재확인\nsecond line', "b.png": None, "c.png": None}
 
 
 def run(*args):
@@ -53,16 +60,42 @@ def main():
             splits.setdefault(im["claim"], set()).add(im["split"])
         expect(all(len(s) == 1 for s in splits.values()), "a claim in two splits: %r" % splits)
         expect({s for v in splits.values() for s in v} == {"train", "val"}, "both splits used")
+        expect("warning" not in err, "no split warning when both splits are used: " + err)
+
+        notes = {im["file"]: im["note"] for im in manifest["images"]}
+        expect(notes == FIXTURE_NOTES, "manifest.json notes: %r" % notes)
+        with open(os.path.join(out, "manifest.csv"), newline="", encoding="utf-8") as f:
+            table = list(csv.reader(f))
+        expect(table[0][-1] == "note", "note is the last manifest.csv column: %r" % table[0])
+        csv_notes = {row[0]: row[-1] or None for row in table[1:]}
+        expect(csv_notes == FIXTURE_NOTES, "manifest.csv notes: %r" % csv_notes)
+        coco_notes = {}
+        for split in ("train", "val"):
+            with open(os.path.join(out, "annotations", "instances_%s.json" % split),
+                      encoding="utf-8") as f:
+                coco_notes.update({im["file_name"]: im["note"] for im in json.load(f)["images"]})
+        expect(coco_notes == FIXTURE_NOTES, "COCO image notes: %r" % coco_notes)
 
         before = sorted(os.listdir(out))
         rc, _, err = run(binary, "export", project, "--out", out)
         expect(rc == 1 and "not empty" in err, "export over an existing dataset must fail")
         expect(sorted(os.listdir(out)) == before, "the existing dataset was touched")
 
-        rc, stdout, _ = run(binary, "export", project, "--out", os.path.join(tmp, "rev"),
-                            "--reviewed-only", "--format", "coco")
+        rc, stdout, err = run(binary, "export", project, "--out", os.path.join(tmp, "rev"),
+                              "--reviewed-only", "--format", "coco")
         expect(rc == 0 and stdout.startswith("1 images") and "2 unreviewed left out" in stdout,
                "reviewed-only: " + stdout)
+        expect("warning" not in err, "no split warning without --split: " + err)
+
+        # One photo, so one claim: a validation share cannot be honoured and stderr says why,
+        # on a second line; the summary line on stdout keeps its format.
+        rc, stdout, err = run(binary, "export", project, "--out", os.path.join(tmp, "rev2"),
+                              "--reviewed-only", "--format", "coco", "--split", "0.2")
+        expect(rc == 0 and stdout.startswith("1 images (1 train, 0 val), ")
+               and stdout.count("\n") == 1, "split summary: " + stdout)
+        warning = [l for l in err.splitlines() if l.startswith("warning: ")]
+        expect(len(warning) == 1 and "0.2" in warning[0] and "claim" in warning[0],
+               "empty validation warning: " + err)
 
         # Ground truth for a.png: scratch on [8, 24) x [0, 24). The prediction is [0, 16) x [0, 24):
         # TP = 8 * 24 = 192, FP = 192, FN = 192 -> IoU 1/3, Dice 1/2, precision 1/2, recall 1/2.

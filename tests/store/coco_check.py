@@ -10,7 +10,9 @@ the mask flattened column-major; size is [height, width].
 Checks, for every annotations/instances_*.json: the structure pycocotools expects (integer ids,
 lists, size [h, w], counts a str, iscrowd 0, categories 1-4), area == decoded pixel count, bbox
 == tight box, and that the per-category union of decoded annotations equals the PNG mask of that
-photo read by OpenCV. Checks manifest.csv against the PNGs, and that no claim is in two splits.
+photo read by OpenCV. Checks manifest.csv against the PNGs, that no claim is in two splits, and
+that every COCO image's "note" (a string or null) is the note of that photo in manifest.csv (its
+last column, "note"; empty means none) and in manifest.json.
 
 Then reads datainfo/ the way the original training code (the AI Hub car-damage tutorial's
 main.py, Trainer and Datasets) does: for label i of ["Scratched", "Separated", "Crushed",
@@ -231,11 +233,24 @@ def main():
         if os.path.exists(manifest):
             with open(manifest, newline="", encoding="utf-8") as f:
                 rows = {r["file"]: r for r in csv.DictReader(f)}
+        json_notes = {}
+        manifest_json = os.path.join(root, "manifest.json")
+        if os.path.exists(manifest_json):
+            with open(manifest_json, encoding="utf-8") as f:
+                json_notes = {m["file"]: m.get("note", "missing") for m in json.load(f)["images"]}
         for im in doc["images"]:
             row = rows.get(im["file_name"])
             if row is None:
                 problems.append("manifest.csv has no row for %s" % im["file_name"])
                 continue
+            note = im.get("note", "missing")
+            if note is not None and not isinstance(note, str):
+                problems.append("%s: image %r note %r is not a string or null" % (path, im["id"], note))
+            elif (note or "") != row.get("note"):
+                problems.append("manifest.csv: %s note %r != COCO %r" % (im["file_name"], row.get("note"), note))
+            elif json_notes and json_notes.get(im["file_name"]) != note:
+                problems.append("manifest.json: %s note %r != COCO %r"
+                                % (im["file_name"], json_notes.get(im["file_name"]), note))
             if row["split"] != split:
                 problems.append("manifest.csv: %s split %s but in %s json" % (im["file_name"], row["split"], split))
             for cat, did in DAMAGE_IDS.items():

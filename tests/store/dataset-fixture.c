@@ -5,16 +5,22 @@
  * Three 32 × 24 grey PNG photos a.png, b.png, c.png in claims "north" (a, b) and "south" (c).
  * The current Scratch model predicts the rectangle [0, 16) × [0, 24) on every photo (384 px);
  * a.png's scratch layer is accepted, every other layer of a.png is reviewed "none"; b and c
- * are unreviewed. Prints nothing; exit 0 on success. */
+ * are unreviewed. a.png has the note FIXTURE_NOTE (a comma, quotes, a line break and Hangul, to
+ * exercise CSV quoting); b.png had a note that was then cleared; c.png never had one. Prints
+ * nothing; exit 0 on success. */
 #include <stdio.h>
 #include <string.h>
 
 #include "dr-image.h"
 #include "dr-project.h"
+#include "dr-review.h"
 #include "dr-rle.h"
 
 #define W 32
 #define H 24
+
+/* tests/app/check-cli-dataset.py expects exactly this text back from the export. */
+#define FIXTURE_NOTE "앞 범퍼, \"긁힘\" 재확인\nsecond line"
 
 /* Writes one photo and returns the SHA-256 of its file. */
 static char *
@@ -71,5 +77,9 @@ main (int argc, char **argv)
   char *msg = NULL;
   if (sqlite3_exec (dr_project_get_db (project), sql, NULL, NULL, &msg) != SQLITE_OK)
     g_error ("%s", msg);
+  if (!dr_review_add_note (project, 1, FIXTURE_NOTE, "kim", &error)
+      || !dr_review_add_note (project, 2, "temporary", "kim", &error)
+      || !dr_review_add_note (project, 2, "", "kim", &error))
+    g_error ("%s", error->message);
   return 0;
 }

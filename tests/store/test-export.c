@@ -1,7 +1,9 @@
 /* test-export.c — COCO/PNG export from in-memory items: round trip through an independent
- * Python decoder (coco_check.py), split by claim, reviewed-only, tamper detection, atomicity,
- * and 8-connected components against a naive BFS. */
+ * Python decoder (coco_check.py), split by claim, reviewed-only, notes, tamper detection,
+ * atomicity, cancellation inside the COCO loops, and 8-connected components against a naive
+ * BFS. */
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "dr-export-private.h"
@@ -63,7 +65,8 @@ draw_layer (int k, int d, guint w, guint h)
 }
 
 /* Eleven photos in six claims (one photo without a claim), two sizes including odd ones, two
- * photos sharing a file name in different folders, five fully reviewed. */
+ * photos sharing a file name in different folders, five fully reviewed; every third photo has a
+ * note with a comma, quotes and a line break, photo 4 an empty one. */
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
@@ -84,6 +87,10 @@ fixture_set_up (Fixture *f, gconstpointer data)
       item->width = k % 2 ? 33 : 40;
       item->height = k % 2 ? 17 : 30;
       item->reviewer = k < 5 ? g_strdup ("kim") : NULL;
+      if (k % 3 == 0)
+        item->note = g_strdup_printf ("Note %d, \"rear\" bumper\nsecond line", k);
+      else if (k == 4)
+        item->note = g_strdup ("");
       for (int d = 0; d < DR_N_DAMAGE; d++)
         {
           item->mask[d] = draw_layer (k, d, item->width, item->height);
@@ -297,6 +304,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpuint (sum.n_train + sum.n_val, ==, 11);
   g_assert_cmpuint (sum.n_val, >, 0);
   g_assert_cmpuint (sum.n_annotations, ==, expected_annotations (f->items, FALSE));
+  g_assert_cmpuint (sum.n_claims, ==, 7); /* six claims and the photo without one */
 
   g_autofree char *output = NULL;
   int rc = run_checker (out, 11, sum.n_annotations, &output);
@@ -336,6 +344,7 @@ test_reviewed_only (Fixture *f, gconstpointer data)
   g_assert_cmpuint (sum.n_images, ==, 5);
   g_assert_cmpuint (sum.n_skipped, ==, 6);
   g_assert_cmpuint (sum.n_val, ==, 0);
+  g_assert_cmpuint (sum.n_claims, ==, 5);
   g_autofree char *output = NULL;
   g_assert_cmpint (run_checker (out, 5, expected_annotations (f->items, TRUE), &output), ==, 0);
   g_autofree char *val = g_build_filename (out, "annotations", "instances_val.json", NULL);
@@ -454,6 +463,105 @@ test_atomic (Fixture *f, gconstpointer data)
   g_assert_cmpstr (kept, ==, "mine");
 }
 
+/* The note of image @id in the parsed manifest.json or COCO document @path ("note" member of
+ * its images[] record); asserts the record and the member exist. NULL for a JSON null. */
+static char *
+json_image_note (const char *path, gint64 id)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  JsonArray *images = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                    "images");
+  for (guint i = 0; i < json_array_get_length (images); i++)
+    {
+      JsonObject *im = json_array_get_object_element (images, i);
+      if (json_object_get_int_member (im, "id") != id)
+        continue;
+      g_assert_true (json_object_has_member (im, "note"));
+      return g_strdup (json_object_get_string_member_with_default (im, "note", NULL));
+    }
+  g_assert_not_reached ();
+}
+
+/* Notes come out in manifest.json, manifest.csv (last column, quoted) and the COCO images; an
+ * edited note in either file is caught by the verifier. */
+static void
+test_notes (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = g_build_filename (f->tmp, "out", NULL);
+  DrExportOptions opts = { DR_EXPORT_FORMAT_COCO, 0.0, 3, FALSE };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (dr_export_run (f->items, out, &opts, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *mjson = g_build_filename (out, "manifest.json", NULL);
+  g_autofree char *coco = g_build_filename (out, "annotations", "instances_train.json", NULL);
+  g_autofree char *n0 = json_image_note (mjson, 100);
+  g_autofree char *n1 = json_image_note (mjson, 101);
+  g_autofree char *c3 = json_image_note (coco, 103);
+  g_assert_cmpstr (n0, ==, "Note 0, \"rear\" bumper\nsecond line");
+  g_assert_null (n1);
+  g_assert_cmpstr (c3, ==, "Note 3, \"rear\" bumper\nsecond line");
+
+  g_autofree char *csv = g_build_filename (out, "manifest.csv", NULL);
+  g_autofree char *rows = slurp (csv);
+  g_assert_nonnull (strstr (rows, "_model_sha256,note\r\n"));
+  g_assert_nonnull (strstr (rows, ",\"Note 6, \"\"rear\"\" bumper\nsecond line\"\r\n"));
+
+  /* One letter of a note changed in the COCO file, then (restored) in the CSV manifest. */
+  g_autofree char *text = slurp (coco);
+  char *note = strstr (text, "Note 3");
+  g_assert_nonnull (note);
+  note[0] = 'n';
+  g_assert_true (g_file_set_contents (coco, text, -1, NULL));
+  g_assert_false (dr_export_verify (f->items, out, &opts, NULL, &error));
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "note differs"));
+  g_clear_error (&error);
+  note[0] = 'N';
+  g_assert_true (g_file_set_contents (coco, text, -1, NULL));
+  g_assert_true (dr_export_verify (f->items, out, &opts, NULL, &error));
+  g_assert_no_error (error);
+  note = strstr (rows, "Note 6");
+  g_assert_nonnull (note);
+  note[0] = 'n';
+  g_assert_true (g_file_set_contents (csv, rows, -1, NULL));
+  g_assert_false (dr_export_verify (f->items, out, &opts, NULL, &error));
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, csv));
+}
+
+/* The COCO writer and verifier stop at a cancelled cancellable inside their loops over images,
+ * with G_IO_ERROR_CANCELLED, before writing any COCO file. */
+static void
+test_cancel_coco (Fixture *f, gconstpointer data)
+{
+  DrExportOptions opts = { DR_EXPORT_FORMAT_COCO, 0.0, 3, FALSE };
+  guint skipped, n = 0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = dr_export_plan (f->items, &opts, &skipped, &error);
+  g_assert_no_error (error);
+  g_autofree char *ann = g_build_filename (f->tmp, "annotations", NULL);
+  g_autofree char *info = g_build_filename (f->tmp, "datainfo", NULL);
+  g_assert_cmpint (g_mkdir (ann, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (info, 0755), ==, 0);
+
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+  g_cancellable_cancel (cancel);
+  g_assert_false (dr_export_coco_write (entries, "train", f->tmp, cancel, &n, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_autofree char *coco = g_build_filename (ann, "instances_train.json", NULL);
+  g_assert_false (g_file_test (coco, G_FILE_TEST_EXISTS));
+
+  g_assert_true (dr_export_coco_write (entries, "train", f->tmp, NULL, &n, &error));
+  g_assert_no_error (error);
+  g_assert_true (dr_export_coco_verify (entries, "train", f->tmp, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (dr_export_coco_verify (entries, "train", f->tmp, cancel, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* A mask whose size differs from the photo's is refused before anything is written. */
 static void
 test_size_mismatch (Fixture *f, gconstpointer data)
@@ -551,6 +659,10 @@ main (int argc, char **argv)
   g_test_add ("/store/export/async", Fixture, NULL, fixture_set_up, test_async,
               fixture_tear_down);
   g_test_add ("/store/export/size-mismatch", Fixture, NULL, fixture_set_up, test_size_mismatch,
+              fixture_tear_down);
+  g_test_add ("/store/export/notes", Fixture, NULL, fixture_set_up, test_notes,
+              fixture_tear_down);
+  g_test_add ("/store/export/cancel-coco", Fixture, NULL, fixture_set_up, test_cancel_coco,
               fixture_tear_down);
   return g_test_run ();
 }

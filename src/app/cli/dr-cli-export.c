@@ -123,5 +123,18 @@ dr_cli_export (int argc, char **argv)
             "written to %s\n"),
           summary.n_images, summary.n_train, summary.n_val, summary.n_annotations,
           summary.n_skipped, out);
+  if (split > 0.0 && summary.n_images > 0 && summary.n_val == 0)
+    {
+      /* TRANSLATORS: second line of `damage-review export`, after "warning: "; %g is the
+       * --split value, %u the number of claims the exported photos belong to. */
+      g_autofree char *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+        "--split %g was asked for but no photo is in the validation set: photos are split by "
+        "claim so that no claim is in both sets, and the exported photos belong to only %u "
+        "claim",
+        "--split %g was asked for but no photo is in the validation set: photos are split by "
+        "claim so that no claim is in both sets, and the exported photos belong to only %u "
+        "claims", summary.n_claims), split, summary.n_claims);
+      fprintf (stderr, "warning: %s\n", why);
+    }
   return DR_EXIT_OK;
 }
