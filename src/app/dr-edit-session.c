@@ -96,8 +96,8 @@ load_layer (DrEditSession *self, GError **error)
   return TRUE;
 }
 
-/* Queues the active layer's mask as a revision of kind; the writer stores it off this thread.
- * Costs this thread one copy of the mask. */
+/* Queues the active layer's mask as a revision of kind; the writer stores it once the frame
+ * is drawn. Costs this call one copy of the mask. */
 static void
 commit (DrEditSession *self, DrRevisionKind kind)
 {

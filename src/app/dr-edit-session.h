@@ -3,7 +3,7 @@
  * The session holds the active layer at photo resolution while it is edited. An edit is
  * begin → pixel changes (through the DrMask view, reporting dirty rectangles) → end; end
  * hands a copy of the mask to a DrEditWriter, which encodes it as COCO RLE and appends it as
- * one revision in one transaction on a worker thread, in order, and "committed" follows once
+ * one revision in one transaction right after the frame, in order, and "committed" follows once
  * it is stored. A write that fails (read-only file, disk full) keeps that edit and every later
  * one in memory, marked unsaved, until dr_edit_session_save() writes them; loading that layer
  * again shows the newest queued mask, never the older stored one. Undo and redo move the
@@ -75,9 +75,9 @@ void           dr_edit_session_get_history  (DrEditSession *self, gboolean *can_
 
 /* Edits whose write failed and wait for dr_edit_session_save() (property "unsaved"). */
 gboolean       dr_edit_session_has_unsaved  (DrEditSession *self);
-/* Edits queued and being written in the background (not failed). */
+/* Edits queued and about to be written (not failed). */
 gboolean       dr_edit_session_is_writing   (DrEditSession *self);
-/* Writes every edit not stored yet, on this thread, after waiting for the one being written.
+/* Writes every edit not stored yet, now.
  * TRUE when all are stored; otherwise emits "save-failed" and they stay, unsaved. */
 gboolean       dr_edit_session_save         (DrEditSession *self);
 

@@ -1,15 +1,15 @@
-/* dr-edit-writer.h — writes finished edits as revisions, in order, off the main thread.
+/* dr-edit-writer.h — writes finished edits as revisions, in order, after the frame.
  *
- * Each finished edit is queued with a copy of its mask. One edit at a time goes to a worker
- * thread, which encodes it as COCO RLE and appends it as one revision in one transaction
- * through its own connection to the project file; the next edit is sent only once that one
- * is written, so revisions are stored in the order they were made. A write that fails stops
- * the queue: that edit and every later one stay in memory, "stalled", until
- * dr_edit_writer_sync() writes them. Nothing queued is ever dropped except when the writer
- * is finalized with edits that could not be written (logged).
+ * Each finished edit is queued with a copy of its mask. An idle callback on the main loop
+ * encodes the oldest as COCO RLE and appends it as one revision in one transaction through
+ * the project's connection, then the next, so revisions are stored in the order they were
+ * made and the frame showing the finished stroke is drawn first. A write that fails stops the
+ * queue: that edit and every later one stay in memory, "stalled", until dr_edit_writer_sync()
+ * writes them. Nothing queued is ever dropped except when the writer is disposed with edits
+ * that could not be written (logged).
  *
- * Signals (main loop): "written" (project, photo_id, damage) after each revision is stored;
- * "failed" (message) when a write failed and the queue stalled. */
+ * Signals: "written" (project, photo_id, damage) after each revision is stored; "failed"
+ * (message) when a write from the idle callback failed and the queue stalled. */
 #pragma once
 
 #include <gio/gio.h>
@@ -47,9 +47,8 @@ guint         dr_edit_writer_get_n_queued (DrEditWriter *self);
 /* TRUE after a write failed, until dr_edit_writer_sync() has written everything. */
 gboolean      dr_edit_writer_is_stalled   (DrEditWriter *self);
 
-/* Waits for the edit being written, then writes every queued edit on the calling (main)
- * thread through its project's own connection, in order. TRUE when nothing is left
- * unwritten; FALSE (error set, queue stalled) at the first edit that still fails. */
+/* Writes every queued edit now, in order. TRUE when nothing is left unwritten; FALSE (error
+ * set, queue stalled) at the first edit that still fails. */
 gboolean      dr_edit_writer_sync         (DrEditWriter *self, GError **error);
 
 /* Milliseconds the last revision written took from being queued to being stored. */

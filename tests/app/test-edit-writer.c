@@ -1,4 +1,4 @@
-/* test-edit-writer.c — DrEditWriter stores edits in order, off the main thread, and never
+/* test-edit-writer.c — DrEditWriter stores edits in order, after the frame, and never
  * drops one when a write fails.
  *
  * A project with one 64×48 photo row. (1) Twelve different masks are pushed back to back,
