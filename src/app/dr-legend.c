@@ -18,7 +18,9 @@ struct _DrLegend
   GtkWidget *estimate_box;
   GtkLabel *photo_estimate_label;
   GtkLabel *claim_estimate_label;
+  GtkLabel *name_labels[DR_N_DAMAGE_TYPES];
   GtkLabel *area_labels[DR_N_DAMAGE_TYPES];
+  GtkLabel *verdict_labels[DR_N_DAMAGE_TYPES];
   GtkLabel *percent_labels[DR_N_DAMAGE_TYPES];
   GSettings *settings;
 };
@@ -51,6 +53,11 @@ make_row (DrLegend *self, guint i)
   gtk_widget_add_css_class (area, "caption");
   gtk_widget_add_css_class (area, "dim-label");
   gtk_box_append (GTK_BOX (names), area);
+  GtkWidget *verdict = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (verdict), 0);
+  gtk_widget_add_css_class (verdict, "caption");
+  gtk_widget_set_visible (verdict, FALSE);
+  gtk_box_append (GTK_BOX (names), verdict);
   gtk_box_append (GTK_BOX (box), names);
 
   GtkWidget *percent = gtk_label_new (NULL);
@@ -64,13 +71,49 @@ make_row (DrLegend *self, guint i)
   gtk_box_append (GTK_BOX (box), keycap);
 
   gtk_check_button_set_child (GTK_CHECK_BUTTON (check), box);
+  self->name_labels[i] = GTK_LABEL (name);
   self->area_labels[i] = GTK_LABEL (area);
+  self->verdict_labels[i] = GTK_LABEL (verdict);
   self->percent_labels[i] = GTK_LABEL (percent);
 
   GtkWidget *row = gtk_list_box_row_new ();
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), check);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   return row;
+}
+
+/* See header. */
+void
+dr_legend_show_review (DrLegend *self, int active, const DrVerdict *verdicts)
+{
+  g_return_if_fail (DR_IS_LEGEND (self));
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    {
+      if ((int) i == active)
+        gtk_widget_add_css_class (GTK_WIDGET (self->name_labels[i]), "heading");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->name_labels[i]), "heading");
+      DrVerdict v = verdicts ? verdicts[i] : DR_VERDICT_UNREVIEWED;
+      gtk_label_set_label (self->verdict_labels[i], dr_legend_verdict_label (v));
+      gtk_widget_set_visible (GTK_WIDGET (self->verdict_labels[i]), v != DR_VERDICT_UNREVIEWED);
+    }
+}
+
+/* See header. */
+const char *
+dr_legend_verdict_label (DrVerdict verdict)
+{
+  switch (verdict)
+    {
+    /* Translators: short verdicts under a damage type in the side panel. */
+    case DR_VERDICT_ACCEPTED: return _("✓ Accepted");
+    case DR_VERDICT_CORRECTED: return _("✓ Corrected");
+    case DR_VERDICT_REJECTED: return _("✓ Rejected (not damage)");
+    case DR_VERDICT_ADDED: return _("✓ Added (model missed it)");
+    case DR_VERDICT_NONE: return _("✓ None here");
+    case DR_VERDICT_UNREVIEWED:
+    default: return "";
+    }
 }
 
 /* Formats an amount with locale digit grouping and the configured currency. */

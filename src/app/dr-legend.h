@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "dr-photo-item.h"
+#include "dr-review.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,13 @@ G_DECLARE_FINAL_TYPE (DrLegend, dr_legend, DR, LEGEND, GtkWidget)
 
 /* Shows the figures of item (NULL: nothing) and of its claim among all_items. */
 void dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items);
+
+/* Marks the damage type whose layer edits and verdicts apply to (-1: none) and shows each
+ * type's verdict under it (verdicts: DR_N_DAMAGE_TYPES of them, or NULL for none). */
+void dr_legend_show_review (DrLegend *self, int active, const DrVerdict *verdicts);
+
+/* The short text the panel shows for a verdict ("" for unreviewed). */
+const char *dr_legend_verdict_label (DrVerdict verdict);
 
 /* Estimated repair cost of one photo from the per-type prices in settings; returns FALSE
  * when no price is set or the photo has no results. */

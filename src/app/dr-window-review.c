@@ -71,6 +71,13 @@ refresh_review (DrWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "undo")), can_undo);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "redo")), can_redo);
   dr_review_bar_set_unsaved (self->review_bar, dr_edit_session_has_unsaved (self->editor), NULL);
+  DrVerdict verdicts[DR_N_DAMAGE];
+  for (DrDamage k = 0; k < DR_N_DAMAGE; k++)
+    {
+      g_autoptr (DrReview) r = project ? dr_review_get_current (project, id, k, NULL) : NULL;
+      verdicts[k] = r ? r->verdict : DR_VERDICT_UNREVIEWED;
+    }
+  dr_legend_show_review (self->legend, project ? (int) d : -1, verdicts);
 }
 
 /* After an edit, undo or redo of (photo, d), the verdict follows the mask the layer shows:
@@ -324,6 +331,10 @@ apply_verdict (DrWindow *self, DrVerdict verdict)
     return;
   if (!dr_edit_session_save (self->editor))
     return;
+  /* The layer judged is shown, so a verdict never goes to a mask the reviewer cannot see. */
+  g_autofree char *overlay = g_strdup_printf ("overlay-%d", d);
+  g_action_group_change_action_state (G_ACTION_GROUP (self), overlay,
+                                      g_variant_new_boolean (TRUE));
   g_autoptr (GError) error = NULL;
   gboolean pred_nonempty, final_empty;
   gboolean differs = layer_differs (project, id, d, &pred_nonempty, &final_empty, &error);
