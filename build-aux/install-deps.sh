@@ -11,8 +11,8 @@ packages=(
   # store: images, database, JSON
   libglib2.0-dev libsqlite3-dev sqlite3 libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
   libjson-glib-dev
-  # app
-  libgtk-4-dev libadwaita-1-dev
+  # app; a Hangul font so the Korean translation (the original users') is readable
+  libgtk-4-dev libadwaita-1-dev fonts-nanum
   # desktop integration checks
   desktop-file-utils appstream libglib2.0-bin shared-mime-info python3-yaml
   # SVG loader for icons (only a Recommends of GTK, so absent with --no-install-recommends)
