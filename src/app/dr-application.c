@@ -33,6 +33,12 @@ struct _DrApplication
   GCancellable *load_cancellable;
 };
 
+/* How long quitting waits for the inference workers to stop. */
+#define QUIT_WAIT_US (100 * G_TIME_SPAN_MILLISECOND)
+
+/* A queue whose workers had not stopped when the application quit (see shutdown). */
+static DrInferenceQueue *still_stopping;
+
 enum { SIGNAL_MODELS_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
@@ -308,12 +314,18 @@ dr_application_startup (GApplication *app)
   dr_application_reload_models (DR_APPLICATION (app));
 }
 
+/* Stops the inference workers without making quitting wait for one that is finishing a step
+ * the engine cannot interrupt (a 12 MP photo's overlay takes about a second): such a queue
+ * is kept, still referenced, until the process exits, so nothing it uses is freed under it.
+ * Results were stored by the window's session, which has been closed by now. */
 static void
 dr_application_shutdown (GApplication *app)
 {
   DrApplication *self = DR_APPLICATION (app);
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
+  if (self->queue != NULL && !dr_inference_queue_stop (self->queue, QUIT_WAIT_US))
+    still_stopping = g_steal_pointer (&self->queue);
   G_APPLICATION_CLASS (dr_application_parent_class)->shutdown (app);
 }
 

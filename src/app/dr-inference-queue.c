@@ -24,6 +24,7 @@
 
 #include "dr-inference-queue.h"
 #include "dr-image.h"
+#include "dr-photo.h"
 #include "dr-rle.h"
 #include "nn-image.h"
 
@@ -41,6 +42,7 @@ typedef struct {
   float *input;              /* [3][256][256] network input, NULL on error */
   int width, height;
   char *error;
+  gboolean unreadable;       /* error says the bytes cannot be decoded (not a passing IO error) */
 } Input;
 
 typedef struct {
@@ -74,6 +76,8 @@ struct _DrInferenceQueue
   GMutex lock;
   GCond work_cond;           /* a job was queued, or stopping */
   GCond ready_cond;          /* an Input became ready */
+  GCond exit_cond;           /* a worker left its loop */
+  guint n_running;           /* workers that have not left their loop */
   GQueue jobs;               /* Job*, head runs next */
   GHashTable *known;         /* job key (photo_id * 4 + damage) of queued/running jobs */
   GHashTable *inputs;        /* photo_id → Input* */
@@ -191,6 +195,7 @@ prepare_input (Worker *w, Input *in, const char *path)
   if (image == NULL)
     {
       in->error = g_strdup (error->message);
+      in->unreadable = dr_photo_error_is_permanent (error);
       return;
     }
   in->width = image->width;
@@ -206,8 +211,17 @@ prepare_input (Worker *w, Input *in, const char *path)
     }
 }
 
+/* Whether the worker's job was aborted (cancel_all, or the queue is going away). */
+static gboolean
+aborted (Worker *w)
+{
+  return atomic_load (&w->abort) != 0;
+}
+
 /* Runs one model on a prepared input: logits → mask at photo size → RLE, stats, overlay.
- * Returns NULL when aborted. */
+ * Returns NULL when aborted: the engine checks the flag between layers, and this function
+ * between the stages after it, each of which takes a good part of a second on a 12 MP
+ * photo (an aborted result would be dropped on delivery anyway). */
 static DrInferenceResult *
 run_job (Worker *w, const Job *job, const Input *in)
 {
@@ -221,13 +235,14 @@ run_job (Worker *w, const Job *job, const Input *in)
   if (in->error != NULL)
     {
       r->error = g_strdup (in->error);
+      r->unreadable = in->unreadable;
       return r;
     }
 
   NnError err;
   NnStatus st = nn_unet_run (self->models[job->damage], w->ws, in->input, w->logits,
                              &w->abort, &err);
-  if (st == NN_ERR_ABORTED)
+  if (st == NN_ERR_ABORTED || aborted (w))
     {
       dr_inference_result_free (r);
       return NULL;
@@ -250,6 +265,11 @@ run_job (Worker *w, const Job *job, const Input *in)
                                   mask ? err.message : _("out of memory"));
       return r;
     }
+  if (aborted (w))
+    {
+      dr_inference_result_free (r);
+      return NULL;
+    }
   g_autoptr (GError) error = NULL;
   g_autoptr (DrRle) rle = dr_rle_new_from_mask (mask, (guint) in->height, (guint) in->width,
                                                 &error);
@@ -257,6 +277,11 @@ run_job (Worker *w, const Job *job, const Input *in)
     {
       r->error = g_strdup_printf ("%s: %s", name, error->message);
       return r;
+    }
+  if (aborted (w))
+    {
+      dr_inference_result_free (r);
+      return NULL;
     }
   r->rle = dr_rle_to_string (rle);
   r->area = stats.area_px;
@@ -328,7 +353,7 @@ worker_main (gpointer data)
           g_mutex_unlock (&self->lock);
         }
 
-      DrInferenceResult *result = run_job (w, job, in);
+      DrInferenceResult *result = aborted (w) ? NULL : run_job (w, job, in);
 
       g_mutex_lock (&self->lock);
       if (result != NULL)
@@ -342,6 +367,8 @@ worker_main (gpointer data)
       release_job_locked (self, job);
       job_free (job);
     }
+  self->n_running--;
+  g_cond_broadcast (&self->exit_cond);
   g_mutex_unlock (&self->lock);
   return NULL;
 }
@@ -360,12 +387,7 @@ static void
 dr_inference_queue_finalize (GObject *object)
 {
   DrInferenceQueue *self = DR_INFERENCE_QUEUE (object);
-  g_mutex_lock (&self->lock);
-  self->stopping = TRUE;
-  for (guint i = 0; i < self->workers->len; i++)
-    atomic_store (&((Worker *) self->workers->pdata[i])->abort, 1);
-  g_cond_broadcast (&self->work_cond);
-  g_mutex_unlock (&self->lock);
+  dr_inference_queue_stop (self, -1);
   for (guint i = 0; i < self->workers->len; i++)
     {
       Worker *w = self->workers->pdata[i];
@@ -387,6 +409,7 @@ dr_inference_queue_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->work_cond);
   g_cond_clear (&self->ready_cond);
+  g_cond_clear (&self->exit_cond);
   G_OBJECT_CLASS (dr_inference_queue_parent_class)->finalize (object);
 }
 
@@ -413,6 +436,7 @@ dr_inference_queue_init (DrInferenceQueue *self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->work_cond);
   g_cond_init (&self->ready_cond);
+  g_cond_init (&self->exit_cond);
   g_queue_init (&self->jobs);
   g_queue_init (&self->done);
   self->known = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -457,6 +481,9 @@ dr_inference_queue_new (GObject *owner, const NnUnet *const models[DR_N_DAMAGE_T
     {
       Worker *w = self->workers->pdata[i];
       g_autofree char *name = g_strdup_printf ("dr-infer-%u", i);
+      g_mutex_lock (&self->lock);
+      self->n_running++;
+      g_mutex_unlock (&self->lock);
       w->thread = g_thread_new (name, worker_main, w);
     }
   return g_steal_pointer (&self);
@@ -587,6 +614,29 @@ dr_inference_queue_cancel_all (DrInferenceQueue *self)
     atomic_store (&((Worker *) self->workers->pdata[i])->abort, 1);
   self->generation++;
   g_mutex_unlock (&self->lock);
+}
+
+/* See header. */
+gboolean
+dr_inference_queue_stop (DrInferenceQueue *self, gint64 timeout_us)
+{
+  g_return_val_if_fail (DR_IS_INFERENCE_QUEUE (self), FALSE);
+  gint64 deadline = g_get_monotonic_time () + MAX (timeout_us, 0);
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  for (guint i = 0; i < self->workers->len; i++)
+    atomic_store (&((Worker *) self->workers->pdata[i])->abort, 1);
+  g_cond_broadcast (&self->work_cond);
+  while (self->n_running > 0)
+    {
+      if (timeout_us < 0)
+        g_cond_wait (&self->exit_cond, &self->lock);
+      else if (!g_cond_wait_until (&self->exit_cond, &self->lock, deadline))
+        break;
+    }
+  gboolean stopped = self->n_running == 0;
+  g_mutex_unlock (&self->lock);
+  return stopped;
 }
 
 /* See header. */

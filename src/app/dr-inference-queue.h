@@ -26,6 +26,7 @@ typedef struct {
   double confidence;         /* mean confidence of the mask, 0.5 … 1 */
   DrOverlay *overlay;        /* ready-to-draw overlay of the mask */
   char *error;               /* one line naming the photo and the reason, or NULL */
+  gboolean unreadable;       /* with error: the photo's bytes cannot be decoded, ever */
 } DrInferenceResult;
 
 void dr_inference_result_free (DrInferenceResult *result);
@@ -62,6 +63,13 @@ void  dr_inference_queue_prioritize (DrInferenceQueue *self, gint64 photo_id, gu
 
 /* Drops every queued job and aborts the running ones (their results are discarded). */
 void  dr_inference_queue_cancel_all (DrInferenceQueue *self);
+
+/* Stops the queue for good: drops every job, aborts the running ones and waits up to
+ * timeout_us (< 0: as long as it takes) for every worker to leave. FALSE when some worker is
+ * still finishing a step the engine cannot interrupt (decoding, mask, overlay) — it touches
+ * nothing outside the queue, so a process about to exit need not wait for it, but the
+ * queue must then be kept alive (never finalized). Finalizing a queue stops it first. */
+gboolean dr_inference_queue_stop (DrInferenceQueue *self, gint64 timeout_us);
 
 /* Jobs waiting or running. */
 guint dr_inference_queue_get_pending (DrInferenceQueue *self);

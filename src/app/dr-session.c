@@ -21,7 +21,7 @@
 #include "dr-session.h"
 #include "dr-store-error.h"
 
-typedef enum { OP_IMPORT, OP_PREDICTIONS, OP_STOP } OpKind;
+typedef enum { OP_IMPORT, OP_PREDICTIONS, OP_PHOTO_ERROR, OP_STOP } OpKind;
 
 typedef struct {
   gint64 photo_id;
@@ -36,14 +36,19 @@ typedef struct {
   GStrv paths;                 /* OP_IMPORT */
   GCancellable *cancellable;   /* OP_IMPORT */
   GPtrArray *rows;             /* OP_PREDICTIONS: PredictionRow* */
+  gint64 photo_id;             /* OP_PHOTO_ERROR */
+  char *message;               /* OP_PHOTO_ERROR */
 } Op;
 
-typedef enum { REPORT_PROGRESS, REPORT_IMPORTED, REPORT_WRITE_FAILED } ReportKind;
+typedef enum {
+  REPORT_PROGRESS, REPORT_IMPORTED, REPORT_WRITE_FAILED, REPORT_PHOTO_ERROR_STORED
+} ReportKind;
 
 typedef struct {
   GWeakRef session;
   ReportKind kind;
   guint done, total;
+  gint64 photo_id;
   DrImportStats stats;
   char *message;
 } Report;
@@ -65,7 +70,13 @@ struct _DrSession
   guint imports_running;
 };
 
-enum { SIGNAL_IMPORT_PROGRESS, SIGNAL_IMPORT_FINISHED, SIGNAL_WRITE_FAILED, N_SIGNALS };
+enum {
+  SIGNAL_IMPORT_PROGRESS,
+  SIGNAL_IMPORT_FINISHED,
+  SIGNAL_WRITE_FAILED,
+  SIGNAL_PHOTO_ERROR_STORED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DrSession, dr_session, G_TYPE_OBJECT)
@@ -85,6 +96,7 @@ op_free (Op *op)
   g_strfreev (op->paths);
   g_clear_object (&op->cancellable);
   g_clear_pointer (&op->rows, g_ptr_array_unref);
+  g_free (op->message);
   g_free (op);
 }
 
@@ -193,6 +205,9 @@ report_cb (gpointer data)
     case REPORT_WRITE_FAILED:
       g_signal_emit (self, signals[SIGNAL_WRITE_FAILED], 0, report->message);
       break;
+    case REPORT_PHOTO_ERROR_STORED:
+      g_signal_emit (self, signals[SIGNAL_PHOTO_ERROR_STORED], 0, report->photo_id);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -283,6 +298,24 @@ failed:
   }
 }
 
+/* Writer thread: records that a photo cannot be decoded; reports success or the failure. */
+static void
+run_photo_error (DrSession *self, DrProject *project, Op *op)
+{
+  g_autoptr (GError) error = NULL;
+  Report *report = g_new0 (Report, 1);
+  report->photo_id = op->photo_id;
+  if (dr_photo_set_error (project, op->photo_id, op->message, &error))
+    report->kind = REPORT_PHOTO_ERROR_STORED;
+  else
+    {
+      report->kind = REPORT_WRITE_FAILED;
+      report->message = g_strdup_printf (_("The photo’s error could not be saved: %s"),
+                                         error->message);
+    }
+  post_report (self, report);
+}
+
 /* Writer thread main: opens its own connection and runs operations until OP_STOP. */
 static gpointer
 writer_main (gpointer data)
@@ -306,6 +339,8 @@ writer_main (gpointer data)
         run_import (self, project, op);
       else if (kind == OP_PREDICTIONS)
         run_predictions (self, project, op);
+      else if (kind == OP_PHOTO_ERROR)
+        run_photo_error (self, project, op);
       op_free (op);
       if (kind == OP_STOP)
         break;
@@ -365,6 +400,9 @@ dr_session_class_init (DrSessionClass *klass)
   signals[SIGNAL_WRITE_FAILED] =
     g_signal_new ("write-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_PHOTO_ERROR_STORED] =
+    g_signal_new ("photo-error-stored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -560,6 +598,22 @@ dr_session_flush (DrSession *self)
   op->kind = OP_PREDICTIONS;
   op->rows = g_steal_pointer (&self->pending_rows);
   self->pending_rows = g_ptr_array_new_with_free_func (prediction_row_free);
+  g_async_queue_push (self->ops, op);
+}
+
+/* See header. */
+void
+dr_session_store_photo_error (DrSession *self, gint64 photo_id, const char *message)
+{
+  g_return_if_fail (DR_IS_SESSION (self) && message != NULL);
+  DrPhotoItem *item = dr_session_find_item (self, photo_id);
+  if (item == NULL)
+    return;
+  dr_photo_item_set_error (item, message);
+  Op *op = g_new0 (Op, 1);
+  op->kind = OP_PHOTO_ERROR;
+  op->photo_id = photo_id;
+  op->message = g_strdup (message);
   g_async_queue_push (self->ops, op);
 }
 

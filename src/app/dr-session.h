@@ -57,6 +57,13 @@ void         dr_session_store_result  (DrSession *self, const DrInferenceResult 
 /* Sends the results stored since the last flush to the writer thread. */
 void         dr_session_flush         (DrSession *self);
 
+/* Records that the photo's file cannot be decoded (its bytes are damaged, though its header
+ * passed at import): its item becomes an error row with message at once, and the project
+ * gets the error on the writer thread. Emits "photo-error-stored" (photo_id) once the
+ * project has it, or "write-failed" (message). */
+void         dr_session_store_photo_error (DrSession *self, gint64 photo_id,
+                                           const char *message);
+
 /* Builds the overlays of the layers item shows now (a reviewer's revision, else the current
  * prediction) on a worker thread. The result is a GPtrArray of DR_N_DAMAGE_TYPES DrOverlay*
  * (NULL where there is no mask). */

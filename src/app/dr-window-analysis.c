@@ -188,7 +188,13 @@ queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *r, DrWindow *self)
     return;
   if (r->error != NULL)
     {
-      dr_photo_item_set_error (item, r->error);
+      /* Every job of a photo that failed to decode reports the same error: record it once. */
+      if (dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
+        return;
+      if (r->unreadable)
+        dr_session_store_photo_error (self->session, r->photo_id, r->error);
+      else
+        dr_photo_item_set_error (item, r->error);
       return;
     }
   dr_session_store_result (self->session, r);
@@ -205,27 +211,58 @@ queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *r, DrWindow *self)
     }
 }
 
+/* Counts the photos of the running "Analyse All" that are finished: *done those with every
+ * result or an error, *failed those with an error. */
+static void
+count_batch (DrWindow *self, guint *done, guint *failed)
+{
+  *done = *failed = 0;
+  for (guint i = 0; self->batch != NULL && i < self->batch->len; i++)
+    {
+      DrPhotoItem *item = self->batch->pdata[i];
+      if (dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
+        (*failed)++;
+      else if (missing_results (self, item) == 0)
+        (*done)++;
+    }
+  *done += *failed;
+}
+
+/* The summary of a finished "Analyse All": photos analysed, the time, and how many could not
+ * be read (those are never counted as analysed). */
+static char *
+batch_summary (guint analysed, guint failed, double elapsed)
+{
+  if (failed == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Analysed %u photo in %.0f s",
+                                         "Analysed %u photos in %.0f s", analysed),
+                            analysed, elapsed);
+  if (analysed == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u photo could not be read (see the list)",
+                                         "%u photos could not be read (see the list)", failed),
+                            failed);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Analysed %u photo in %.0f s; %u could not be read "
+                                       "(see the list)",
+                                       "Analysed %u photos in %.0f s; %u could not be read "
+                                       "(see the list)", analysed),
+                          analysed, elapsed, failed);
+}
+
 /* Progress of "Analyse All": photos finished out of the batch, and a time estimate. */
 static void
 update_batch_progress (DrWindow *self)
 {
   if (self->batch == NULL)
     return;
-  guint done = 0;
-  for (guint i = 0; i < self->batch->len; i++)
-    {
-      DrPhotoItem *item = self->batch->pdata[i];
-      if (missing_results (self, item) == 0 ||
-          dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
-        done++;
-    }
+  guint done, failed;
+  count_batch (self, &done, &failed);
   guint total = self->batch->len;
   double elapsed = (g_get_monotonic_time () - self->batch_start_us) / 1e6;
   if (done >= total || dr_inference_queue_get_pending (self->queue) == 0)
     {
-      g_autofree char *msg =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Analysed %u photo in %.0f s",
-                                      "Analysed %u photos in %.0f s", done), done, elapsed);
+      g_autofree char *msg = batch_summary (done - failed, failed, elapsed);
       g_clear_pointer (&self->batch, g_ptr_array_unref);
       _dr_window_show_progress (self, NULL, 0);
       dr_window_toast (self, msg);
@@ -288,13 +325,27 @@ analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_dat
   self->batch = g_steal_pointer (&batch);
   self->batch_start_us = g_get_monotonic_time ();
   update_batch_progress (self);
+  _dr_window_release_header_focus (self);
 }
 
 /* Stops analysis: queued jobs are dropped, running ones aborted; photos without all results
- * go back to "not analysed"; results already stored stay. */
+ * go back to "not analysed"; results already stored stay. With announce, a running "Analyse
+ * All" ends with a toast saying how far it got. */
 void
-_dr_window_cancel_analysis (DrWindow *self)
+_dr_window_cancel_analysis (DrWindow *self, gboolean announce)
 {
+  if (announce && self->batch != NULL)
+    {
+      guint done, failed;
+      count_batch (self, &done, &failed);
+      g_autofree char *msg =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Analysis cancelled: %u of %u photo analysed",
+                                      "Analysis cancelled: %u of %u photos analysed",
+                                      self->batch->len),
+                         done - failed, self->batch->len);
+      dr_window_toast (self, msg);
+    }
   if (self->queue)
     dr_inference_queue_cancel_all (self->queue);
   GListModel *items = _dr_window_get_items (self);
@@ -313,17 +364,41 @@ _dr_window_cancel_analysis (DrWindow *self)
     }
 }
 
-/* Says, once and without blocking, that there are no models; hides "Analyse All" then. */
+/* Whether the application is still loading the models (never in a window without one). */
+static gboolean
+models_loading (DrWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  if (!DR_IS_APPLICATION (app))
+    return FALSE;
+  for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
+    if (dr_application_get_model (DR_APPLICATION (app), d, NULL, NULL, NULL) ==
+        DR_MODEL_STATE_LOADING)
+      return TRUE;
+  return FALSE;
+}
+
+/* Says, once and without blocking, that there are no models, and hides "Analyse All" then;
+ * only after loading found none. While the models load, "Analyse All" is shown but disabled,
+ * so nothing moves when they arrive. */
 void
 _dr_window_update_notice (DrWindow *self)
 {
-  gboolean none = self->queue == NULL;
+  gboolean loading = self->queue == NULL && models_loading (self);
+  gboolean none = self->queue == NULL && !loading;
   gtk_label_set_label (self->notice_label,
                        _("No damage models are installed, so photos are not analysed. "
                          "You can still browse and review them."));
   gtk_revealer_set_reveal_child (self->notice_revealer,
                                  none && self->session != NULL && !self->notice_dismissed);
   gtk_widget_set_visible (self->analyse_button, !none && self->session != NULL);
+  gtk_widget_set_tooltip_text (self->analyse_button,
+                               loading ? _("The damage models are still loading")
+                                       : _("Run the damage models on every photo not "
+                                           "analysed yet"));
+  GAction *analyse = g_action_map_lookup_action (G_ACTION_MAP (self), "analyse-all");
+  if (analyse != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (analyse), !loading);
 }
 
 /* The open project changed: forget overlays, make the models current in the new project. */
@@ -348,7 +423,7 @@ dr_window_set_inference_queue (DrWindow *self, DrInferenceQueue *queue)
   g_return_if_fail (DR_IS_WINDOW (self));
   if (self->queue)
     {
-      _dr_window_cancel_analysis (self);
+      _dr_window_cancel_analysis (self, FALSE);
       g_signal_handlers_disconnect_by_data (self->queue, self);
     }
   g_set_object (&self->queue, queue);

@@ -19,6 +19,7 @@ struct _DrWindow
 
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
+  GtkWidget *header_bar;
   GtkRevealer *progress_revealer;
   GtkLabel *progress_label;
   GtkProgressBar *progress_bar;
@@ -62,6 +63,11 @@ GListModel *_dr_window_get_items      (DrWindow *self);
 void        _dr_window_show_progress  (DrWindow *self, const char *text, double fraction);
 void        _dr_window_update_title   (DrWindow *self);
 void        _dr_window_show_item      (DrWindow *self, DrPhotoItem *item);
+/* Takes the keyboard focus from a header button (Enter would press it), leaving it where
+ * it is anywhere else; Tab still reaches every button. */
+void        _dr_window_release_header_focus (DrWindow *self);
+/* The project now records photo_id as undecodable; refreshes what shows it. */
+void        _dr_window_photo_error_stored (DrWindow *self, gint64 photo_id);
 
 /* dr-window-project.c */
 void        _dr_window_project_init    (DrWindow *self);
@@ -83,7 +89,7 @@ gboolean    _dr_window_rename_claim         (DrWindow *self, const char *old_nam
 /* dr-window-analysis.c */
 void        _dr_window_analysis_init      (DrWindow *self);
 void        _dr_window_analysis_dispose   (DrWindow *self);
-void        _dr_window_cancel_analysis    (DrWindow *self);
+void        _dr_window_cancel_analysis    (DrWindow *self, gboolean announce);
 void        _dr_window_update_notice      (DrWindow *self);
 void        _dr_window_show_overlays      (DrWindow *self);
 void        _dr_window_queue_around_current (DrWindow *self);

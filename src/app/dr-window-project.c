@@ -101,13 +101,19 @@ write_failed_cb (DrSession *session, const char *message, DrWindow *self)
   dr_window_toast (self, message);
 }
 
+static void
+photo_error_stored_cb (DrSession *session, gint64 photo_id, DrWindow *self)
+{
+  _dr_window_photo_error_stored (self, photo_id);
+}
+
 /* Closes the open project, if any: analysis stops, the canvas empties. */
 static void
 close_session (DrWindow *self)
 {
   if (self->session == NULL)
     return;
-  _dr_window_cancel_analysis (self);
+  _dr_window_cancel_analysis (self, FALSE);
   _dr_window_show_item (self, NULL);
   g_signal_handlers_disconnect_by_data (self->session, self);
   dr_photo_list_set_items (self->photo_list, G_LIST_MODEL (self->no_items));
@@ -134,6 +140,8 @@ dr_window_open_project (DrWindow *self, const char *path, gboolean create)
   g_signal_connect (self->session, "import-progress", G_CALLBACK (import_progress_cb), self);
   g_signal_connect (self->session, "import-finished", G_CALLBACK (import_finished_cb), self);
   g_signal_connect (self->session, "write-failed", G_CALLBACK (write_failed_cb), self);
+  g_signal_connect (self->session, "photo-error-stored", G_CALLBACK (photo_error_stored_cb),
+                    self);
   dr_photo_list_set_items (self->photo_list, dr_session_get_items (self->session));
   remember_project (self, dr_session_get_path (self->session));
   _dr_window_session_changed (self);
@@ -325,7 +333,7 @@ cancel_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   DrWindow *self = user_data;
   if (self->session)
     dr_session_cancel_import (self->session);
-  _dr_window_cancel_analysis (self);
+  _dr_window_cancel_analysis (self, TRUE);
 }
 
 static const GActionEntry project_entries[] = {

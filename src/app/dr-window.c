@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dr-image.h"
+#include "dr-photo.h"
 #include "dr-photo-loader.h"
 #include "dr-window-private.h"
 
@@ -116,7 +117,17 @@ load_photo_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
     g_task_return_pointer (task, texture, g_object_unref);
 }
 
-/* Main loop: the decoded photo arrives; shown only if it is still the one chosen. */
+/* Empties the canvas and shows message in its place. */
+static void
+show_photo_error (DrWindow *self, const char *message)
+{
+  dr_canvas_set_photo (self->canvas, NULL);
+  gtk_label_set_label (self->photo_error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), TRUE);
+}
+
+/* Main loop: the decoded photo arrives; shown only if it is still the one chosen. A photo
+ * whose bytes cannot be decoded becomes an error row in the project. */
 static void
 load_photo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -125,14 +136,34 @@ load_photo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
-  gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), texture == NULL);
   if (texture == NULL)
     {
-      dr_canvas_set_photo (self->canvas, NULL);
-      gtk_label_set_label (self->photo_error_label, error->message);
+      show_photo_error (self, error->message);
+      if (dr_photo_error_is_permanent (error) && self->session != NULL &&
+          self->current != NULL &&
+          dr_photo_item_get_status (self->current) != DR_ITEM_STATUS_ERROR)
+        dr_session_store_photo_error (self->session, dr_photo_item_get_id (self->current),
+                                      error->message);
       return;
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), FALSE);
   dr_canvas_set_photo (self->canvas, texture);
+}
+
+/* See dr-window-private.h: the canvas shows the error, the review bar no longer offers
+ * verdicts (the project has no size for the photo any more). */
+void
+_dr_window_photo_error_stored (DrWindow *self, gint64 photo_id)
+{
+  dr_photo_list_invalidate (self->photo_list);
+  if (self->current == NULL || dr_photo_item_get_id (self->current) != photo_id)
+    return;
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  show_photo_error (self, dr_photo_item_get_error (self->current));
+  _dr_window_show_overlays (self);
+  _dr_window_review_photo_changed (self);
+  dr_legend_update (self->legend, self->current, _dr_window_get_items (self));
 }
 
 /* Makes item the photo on the canvas: decoding starts, overlays follow. The previous photo
@@ -157,9 +188,7 @@ _dr_window_show_item (DrWindow *self, DrPhotoItem *item)
   const char *error = dr_photo_item_get_error (item);
   if (error != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
     {
-      dr_canvas_set_photo (self->canvas, NULL);
-      gtk_label_set_label (self->photo_error_label, error);
-      gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), TRUE);
+      show_photo_error (self, error);
       return;
     }
   _dr_window_queue_around_current (self);
@@ -305,6 +334,24 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, DrWindo
 
 /* ---- window life cycle ------------------------------------------------------------ */
 
+/* See dr-window-private.h. */
+void
+_dr_window_release_header_focus (DrWindow *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  if (focus != NULL && gtk_widget_is_ancestor (focus, self->header_bar))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+}
+
+/* GTK focuses the first focusable widget when a window without a focus is shown: "Add
+ * Folder…" in the header, where Enter would open a chooser. Nothing has the focus instead. */
+static void
+dr_window_show (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (dr_window_parent_class)->show (widget);
+  _dr_window_release_header_focus (DR_WINDOW (widget));
+}
+
 static gboolean
 dr_window_close_request (GtkWindow *window)
 {
@@ -347,6 +394,7 @@ dr_window_class_init (DrWindowClass *klass)
 
   object_class->dispose = dr_window_dispose;
   window_class->close_request = dr_window_close_request;
+  widget_class->show = dr_window_show;
 
   g_type_ensure (DR_TYPE_PHOTO_LIST);
   g_type_ensure (DR_TYPE_CANVAS);
@@ -355,6 +403,7 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DrWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_bar);

@@ -345,3 +345,37 @@ dr_photo_set_claim (DrProject *project, gint64 photo_id, const char *claim_name,
     }
   return dr_project_commit (project, error);
 }
+
+/* One UPDATE of the error column; NOT_FOUND when no row has that id. */
+gboolean
+dr_photo_set_error (DrProject *project, gint64 photo_id, const char *message, GError **error)
+{
+  g_return_val_if_fail (message != NULL, FALSE);
+  /* Sets exactly this photo's error and nothing else. */
+  g_autoptr (DrStatement) stmt = dr_project_prepare (
+    project, "UPDATE photos SET error = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, message, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, photo_id);
+  if (!dr_project_step_done (project, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (dr_project_get_db (project)) == 0)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
+                   "%s: no photo with id %" G_GINT64_FORMAT, dr_project_get_path (project),
+                   photo_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* CORRUPT, UNSUPPORTED and TOO_LARGE describe the bytes; everything else may be transient. */
+gboolean
+dr_photo_error_is_permanent (const GError *error)
+{
+  return error != NULL &&
+         (g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT) ||
+          g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_UNSUPPORTED) ||
+          g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_TOO_LARGE));
+}

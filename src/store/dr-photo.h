@@ -56,4 +56,16 @@ gboolean dr_photo_get_size (DrProject *project, gint64 photo_id, guint *width, g
 gboolean dr_photo_set_claim (DrProject *project, gint64 photo_id, const char *claim_name,
                              GError **error);
 
+/* Records that a photo's file cannot be decoded (found after import: a header that probes
+ * fine over damaged data): message, one line, becomes the photo's error, so it is listed as
+ * an error row from now on. Nothing else about the row changes. DR_STORE_ERROR_NOT_FOUND if
+ * there is no such id. */
+gboolean dr_photo_set_error (DrProject *project, gint64 photo_id, const char *message,
+                             GError **error);
+
+/* Whether a decoding error (from dr_image_load) is about the file's bytes, so those bytes
+ * will never decode (corrupt, unsupported or too large), rather than about reaching the file
+ * (missing, unreadable), which may pass. */
+gboolean dr_photo_error_is_permanent (const GError *error);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "dr-claim.h"
+#include "dr-image.h"
 #include "dr-import.h"
 #include "dr-import-task.h"
 #include "dr-photo.h"
@@ -342,6 +343,70 @@ test_async (Fixture *f, gconstpointer data)
   g_assert_cmpuint (photos->len, ==, 5);
 }
 
+/* A photo whose header probes fine but whose data end early is added at import; once its
+ * decode fails, dr_photo_set_error makes it an error row with that message, and nothing else
+ * about the row changes; re-importing the bytes reports them as failed. */
+static void
+test_set_error (Fixture *f, gconstpointer data)
+{
+  gsize length;
+  g_autofree guint8 *png = dr_test_png (64, 48, &length);
+  g_autofree char *path = dr_test_write_file (f->photos, "claim-t/truncated.png", png,
+                                              length / 2);
+  const char *paths[] = { path, NULL };
+  DrImportStats stats = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (dr_import_paths (f->project, paths, NULL, NULL, NULL, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.added, ==, 1);
+  g_autoptr (GPtrArray) photos = dr_photo_list (f->project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (photos->len, ==, 1);
+  const DrPhotoInfo *before = photos->pdata[0];
+  g_assert_null (before->error);
+  g_assert_cmpint (before->status, ==, DR_PHOTO_STATUS_NOT_ANALYSED);
+
+  g_autoptr (DrImage) image = dr_image_load (path, &error);
+  g_assert_null (image);
+  g_assert_true (dr_photo_error_is_permanent (error));
+  g_autofree char *message = g_strdup (error->message);
+  g_clear_error (&error);
+  g_assert_true (dr_photo_set_error (f->project, before->id, message, &error));
+  g_assert_no_error (error);
+
+  g_autoptr (DrPhotoInfo) after = dr_photo_get (f->project, before->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after->error, ==, message);
+  g_assert_cmpint (after->status, ==, DR_PHOTO_STATUS_ERROR);
+  g_assert_cmpint (after->claim_id, ==, before->claim_id);
+  g_assert_cmpstr (after->claim, ==, before->claim);
+  g_assert_cmpstr (after->path, ==, before->path);
+  g_assert_cmpstr (after->sha256, ==, before->sha256);
+  g_assert_cmpint (after->size, ==, before->size);
+  g_assert_cmpint (after->width, ==, before->width);
+  g_assert_cmpint (after->height, ==, before->height);
+  g_assert_cmpint (after->added, ==, before->added);
+  guint w, h;
+  g_assert_false (dr_photo_get_size (f->project, before->id, &w, &h, &error));
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  DrImportStats again = { 0 };
+  g_assert_true (dr_import_paths (f->project, paths, NULL, NULL, NULL, NULL, &again, &error));
+  g_assert_cmpuint (again.added, ==, 0);
+  g_assert_cmpuint (again.failed, ==, 1);
+
+  g_assert_false (dr_photo_set_error (f->project, before->id + 1000, "x", &error));
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A file that cannot be reached is not a fact about its bytes. */
+  g_autoptr (DrImage) gone = dr_image_load ("/nonexistent/photo.jpg", &error);
+  g_assert_null (gone);
+  g_assert_false (dr_photo_error_is_permanent (error));
+  g_assert_false (dr_photo_error_is_permanent (NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -353,5 +418,6 @@ main (int argc, char **argv)
   ADD ("claims", test_claims);
   ADD ("interrupted", test_interrupted);
   ADD ("async", test_async);
+  ADD ("set-error", test_set_error);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "dr-analyse-pool.h"
 
 #include "dr-image.h"
+#include "dr-photo.h"
 #include "dr-rle.h"
 #include "nn-image.h"
 
@@ -103,7 +104,12 @@ run_job (Worker *w, guint index)
   g_autoptr (DrImage) image = dr_image_load (job->path, &error);
   if (image == NULL)
     {
-      push (pool, index, -1, NULL, 0, g_strdup (error->message));
+      DrAnalyseResult *r = g_new0 (DrAnalyseResult, 1);
+      r->job = index;
+      r->damage = -1;
+      r->error = g_strdup (error->message);
+      r->unreadable = dr_photo_error_is_permanent (error);
+      g_async_queue_push (pool->results, r);
       return;
     }
   NnError nn_err = { 0 };

@@ -29,6 +29,7 @@ typedef struct {
   char *rle;          /* COCO RLE at the photo's oriented resolution, or NULL on failure */
   double confidence;  /* mean confidence of the mask */
   char *error;        /* one line naming the file and the reason, or NULL */
+  gboolean unreadable; /* photo-level failure because the photo's bytes cannot be decoded */
 } DrAnalyseResult;
 
 void dr_analyse_result_free (DrAnalyseResult *result);

@@ -4,7 +4,9 @@
  * Work already done is skipped: a photo is queued for a model only when the project has no
  * prediction from that exact model file (by SHA-256), so a changed model file re-queues
  * everything and an interrupted run continues where it stopped. Results are stored one per
- * transaction from this thread as they arrive; Ctrl-C stops the workers between network layers
+ * transaction from this thread as they arrive. A photo that turns out not to decode (its
+ * header passed at import, its data are damaged) is recorded with its error, counted as
+ * failed, and skipped by later runs like any photo stored with an error. Ctrl-C stops the workers between network layers
  * and keeps everything stored so far (a second Ctrl-C ends the process at once, which is still
  * safe: every stored result is its own transaction). */
 #include "config.h"
@@ -192,6 +194,7 @@ dr_cli_analyse (int argc, char **argv)
   gboolean tty = isatty (fileno (stderr));
   guint n_jobs = jobs->len;
   g_autofree guint *left = g_new0 (guint, MAX (n_jobs, 1)); /* results still due per photo */
+  g_autofree gboolean *had_error = g_new0 (gboolean, MAX (n_jobs, 1)); /* per photo */
   for (guint i = 0; i < n_jobs; i++)
     left[i] = count_bits (((DrAnalyseJob *) jobs->pdata[i])->todo);
 
@@ -201,7 +204,7 @@ dr_cli_analyse (int argc, char **argv)
   sigaction (SIGINT, &action, &previous);
 
   gint64 started = g_get_monotonic_time ();
-  guint done = 0, stored = 0, failed = 0;
+  guint finished = 0, done = 0, stored = 0, failed = 0;
   gboolean project_failed = FALSE;
   if (tty && n_jobs > 0)
     draw_progress (0, n_jobs, started);
@@ -218,6 +221,14 @@ dr_cli_analyse (int argc, char **argv)
             fputs ("\r\033[K", stderr);
           fprintf (stderr, "%s\n", result->error);
           failed++;
+          had_error[result->job] = TRUE;
+          if (result->unreadable && !project_failed &&
+              !dr_photo_set_error (project, job->photo_id, result->error, &error))
+            {
+              fprintf (stderr, "%s\n", error->message);
+              project_failed = TRUE;
+              atomic_store (&interrupted, 1);
+            }
         }
       else if (!project_failed)
         {
@@ -237,9 +248,10 @@ dr_cli_analyse (int argc, char **argv)
       left[result->job] -= MIN (finished_now, left[result->job]);
       if (left[result->job] == 0 && finished_now > 0)
         {
-          done++;
+          finished++;
+          done += !had_error[result->job];
           if (tty)
-            draw_progress (done, n_jobs, started);
+            draw_progress (finished, n_jobs, started);
         }
     }
   dr_analyse_pool_free (pool);
