@@ -121,6 +121,38 @@ close_session (DrWindow *self)
   _dr_window_show_progress (self, NULL, 0);
 }
 
+/* The photo to show once a just-opened project's list has drawn its rows. */
+typedef struct {
+  DrWindow *window;
+  char *path;                /* NULL: the first photo */
+} FirstPhoto;
+
+static void
+first_photo_free (gpointer data)
+{
+  FirstPhoto *first = data;
+  g_object_unref (first->window);
+  g_free (first->path);
+  g_free (first);
+}
+
+/* Idle after opening a project: shows the photo that was on screen when the same project was
+ * last closed, so a reviewer who quit goes on where they stopped; otherwise (or when that
+ * photo is gone) the first photo, unless one is shown already. */
+static gboolean
+show_first_photo_cb (gpointer data)
+{
+  FirstPhoto *first = data;
+  DrWindow *self = first->window;
+  DrPhotoItem *item = self->session && first->path
+                        ? dr_session_find_path (self->session, first->path) : NULL;
+  if (item != NULL && dr_photo_list_select_item (self->photo_list, item))
+    return G_SOURCE_REMOVE;
+  if (self->session != NULL && self->current == NULL)
+    dr_photo_list_move_selection (self->photo_list, 0);
+  return G_SOURCE_REMOVE;
+}
+
 /* See header. */
 gboolean
 dr_window_open_project (DrWindow *self, const char *path, gboolean create)
@@ -142,11 +174,17 @@ dr_window_open_project (DrWindow *self, const char *path, gboolean create)
   g_signal_connect (self->session, "write-failed", G_CALLBACK (write_failed_cb), self);
   g_signal_connect (self->session, "photo-error-stored", G_CALLBACK (photo_error_stored_cb),
                     self);
+  FirstPhoto *first = g_new0 (FirstPhoto, 1);
+  first->window = g_object_ref (self);
+  g_autofree char *last_project = g_settings_get_string (self->settings, "last-project");
+  if (g_strcmp0 (last_project, dr_session_get_path (self->session)) == 0)
+    first->path = g_settings_get_string (self->settings, "last-photo");
   dr_photo_list_set_items (self->photo_list, dr_session_get_items (self->session));
   remember_project (self, dr_session_get_path (self->session));
   _dr_window_session_changed (self);
   _dr_window_update_title (self);
-  dr_photo_list_move_selection (self->photo_list, 0);
+  /* After the list has drawn its rows (selecting into rows not drawn yet can abort GTK 4.8). */
+  g_idle_add_full (G_PRIORITY_LOW, show_first_photo_cb, first, first_photo_free);
   return TRUE;
 }
 

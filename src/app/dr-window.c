@@ -185,6 +185,7 @@ _dr_window_show_item (DrWindow *self, DrPhotoItem *item)
       gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), FALSE);
       return;
     }
+  g_settings_set_string (self->settings, "last-photo", dr_photo_item_get_path (item));
   const char *error = dr_photo_item_get_error (item);
   if (error != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
     {

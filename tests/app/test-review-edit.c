@@ -454,6 +454,18 @@ test_edit_undo_verdict (void)
       g_assert_cmpint (review->px_removed, ==, 0);
     }
 
+  /* Closed and opened again, the project shows the photo the reviewer was on, not the
+   * first one. */
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  settle ();
+  f.window = dr_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (f.window));
+  g_assert_true (dr_window_open_project (f.window, path, FALSE));
+  settle ();
+  g_assert_nonnull (f.window->current);
+  g_assert_cmpint (dr_photo_item_get_id (f.window->current), ==, second_id);
+
   gtk_window_destroy (GTK_WINDOW (f.window));
   settle ();
 }
