@@ -51,15 +51,24 @@ assert_rgb (const guint32 *px, int w, int x, int y, int r, int g, int b)
     g_error ("pixel (%d, %d) is (%d, %d, %d), expected (%d, %d, %d)", x, y, pr, pg, pb, r, g, b);
 }
 
+/* A new window holding only a 300 × 225 canvas, shown; returns the canvas. */
+static GtkWidget *
+present_canvas (GtkWidget **window)
+{
+  *window = gtk_window_new ();
+  GtkWidget *canvas = dr_canvas_new ();
+  gtk_widget_set_size_request (canvas, 300, 225);
+  gtk_window_set_child (GTK_WINDOW (*window), canvas);
+  gtk_window_set_default_size (GTK_WINDOW (*window), 300, 225);
+  gtk_window_present (GTK_WINDOW (*window));
+  return canvas;
+}
+
 static void
 test_reduced_levels (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *canvas = dr_canvas_new ();
-  gtk_widget_set_size_request (canvas, 300, 225);
-  gtk_window_set_child (GTK_WINDOW (window), canvas);
-  gtk_window_set_default_size (GTK_WINDOW (window), 300, 225);
-  gtk_window_present (GTK_WINDOW (window));
+  GtkWidget *window;
+  GtkWidget *canvas = present_canvas (&window);
 
   guint32 *photo = g_new (guint32, (gsize) PW * PH);
   for (gsize i = 0; i < (gsize) PW * PH; i++)
@@ -111,12 +120,8 @@ test_reduced_levels (void)
 static void
 test_zoomed_in (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *canvas = dr_canvas_new ();
-  gtk_widget_set_size_request (canvas, 300, 225);
-  gtk_window_set_child (GTK_WINDOW (window), canvas);
-  gtk_window_set_default_size (GTK_WINDOW (window), 300, 225);
-  gtk_window_present (GTK_WINDOW (window));
+  GtkWidget *window;
+  GtkWidget *canvas = present_canvas (&window);
   const int pw = 800, ph = 600;
   guint32 *photo = g_new (guint32, (gsize) pw * ph);
   for (gsize i = 0; i < (gsize) pw * ph; i++)
