@@ -3,8 +3,9 @@
  *
  * Per photo × damage type:
  *  - verdict: the newest reviews row ("unreviewed" when there is none);
- *  - mask: empty when that verdict is "rejected" (a false positive) or "none" (confirmed
- *    absent); otherwise the head revision when the head names one, otherwise the current
+ *  - mask: what the layer shows in the window (dr_revision_dup_layer_rle): empty after a
+ *    "rejected" (false positive) or "none" (confirmed absent) verdict given on the current
+ *    head; otherwise the head revision when the head names one, otherwise the current
  *    model's prediction, otherwise empty;
  *  - model SHA-256: the one the newest review recorded, otherwise the current model's when it
  *    has a prediction for this photo.
@@ -14,10 +15,10 @@
  */
 #include "dr-export.h"
 
-#include <string.h>
-
+#include "dr-prediction.h"
 #include "dr-project.h"
 #include "dr-review.h"
+#include "dr-revision.h"
 #include "dr-store-error.h"
 
 /* Text column @col of the current row, duplicated (NULL stays NULL). */
@@ -80,45 +81,23 @@ load_layer (DrProject *project, DrExportItem *item, DrDamage d, gint64 *newest_r
     }
   else if (error != NULL && *error != NULL)
     return FALSE;
-  const char *verdict = item->verdict[d] != NULL ? item->verdict[d] : "unreviewed";
 
-  /* The current model's prediction (its mask is the fallback, its hash the default model). */
-  g_autoptr (DrStatement) pred = dr_project_prepare (project,
-    "SELECT pr.rle, pr.model_sha256 FROM predictions pr"
-    " JOIN models m ON m.damage = pr.damage AND m.sha256 = pr.model_sha256 AND m.current = 1"
-    " WHERE pr.photo_id = ?1 AND pr.damage = ?2", error);
-  if (pred == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (pred, 1, item->photo_id);
-  sqlite3_bind_int (pred, 2, d);
-  g_autofree char *pred_rle = NULL;
-  if (step_row (project, pred, error))
+  /* The current model's hash is the default model of the layer. */
+  GError *local = NULL;
+  if (item->model_sha256[d] == NULL)
     {
-      pred_rle = column_dup (pred, 0);
-      if (item->model_sha256[d] == NULL)
-        item->model_sha256[d] = column_dup (pred, 1);
+      g_autoptr (DrPrediction) pred = dr_prediction_get_current (project, item->photo_id, d,
+                                                                  &local);
+      if (pred != NULL)
+        item->model_sha256[d] = g_steal_pointer (&pred->model_sha256);
     }
-  else if (error != NULL && *error != NULL)
-    return FALSE;
-
-  if (strcmp (verdict, "rejected") == 0 || strcmp (verdict, "none") == 0)
-    return TRUE;
-
-  /* The head revision, when the head names one. */
-  g_autoptr (DrStatement) head = dr_project_prepare (project,
-    "SELECT r.rle FROM heads h JOIN revisions r ON r.id = h.revision_id"
-    " WHERE h.photo_id = ?1 AND h.damage = ?2", error);
-  if (head == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (head, 1, item->photo_id);
-  sqlite3_bind_int (head, 2, d);
-  g_autofree char *head_rle = NULL;
-  if (step_row (project, head, error))
-    head_rle = column_dup (head, 0);
-  else if (error != NULL && *error != NULL)
-    return FALSE;
-
-  const char *rle = head_rle != NULL ? head_rle : pred_rle;
+  g_autofree char *rle = local ? NULL : dr_revision_dup_layer_rle (project, item->photo_id, d,
+                                                                   &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
   if (rle == NULL)
     return TRUE;
   item->mask[d] = parse_mask (project, item, d, rle, error);

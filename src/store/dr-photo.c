@@ -2,6 +2,7 @@
 #include "dr-photo.h"
 
 #include "dr-claim.h"
+#include "dr-review.h"
 #include "dr-store-error.h"
 
 static const char *const status_ids[] = {
@@ -198,12 +199,11 @@ read_layers (DrProject *project, gint64 photo_id, GHashTable *by_id, GError **er
       int d = sqlite3_column_int (reviews, 1);
       if (info == NULL || !DR_DAMAGE_IS_VALID (d))
         continue;
-      const char *verdict = (const char *) sqlite3_column_text (reviews, 2);
-      if (g_strcmp0 (verdict, "unreviewed") != 0)
+      DrVerdict verdict = dr_verdict_from_string ((const char *) sqlite3_column_text (reviews, 2));
+      if (verdict != DR_VERDICT_UNREVIEWED)
         info->reviewed |= 1u << d;
       /* As dr_revision_dup_layer_rle: such a verdict on the current head empties the layer. */
-      if ((g_strcmp0 (verdict, "rejected") == 0 || g_strcmp0 (verdict, "none") == 0) &&
-          sqlite3_column_int (reviews, 4))
+      if (dr_verdict_empties_layer (verdict) && sqlite3_column_int (reviews, 4))
         info->area[d] = 0;
     }
   if (rc != SQLITE_DONE)

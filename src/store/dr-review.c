@@ -32,8 +32,8 @@ dr_verdict_empties_layer (DrVerdict verdict)
 }
 
 /* Parses a stored verdict id; unknown ids (impossible under the CHECK) read as unreviewed. */
-static DrVerdict
-verdict_from_string (const char *id)
+DrVerdict
+dr_verdict_from_string (const char *id)
 {
   for (guint i = 0; i < G_N_ELEMENTS (verdict_ids); i++)
     if (g_strcmp0 (id, verdict_ids[i]) == 0)
@@ -190,7 +190,7 @@ read_review (DrProject *project, DrStatement *stmt, gint64 photo_id, DrDamage da
   r->id = sqlite3_column_int64 (stmt, 0);
   r->photo_id = photo_id;
   r->damage = damage;
-  r->verdict = verdict_from_string ((const char *) sqlite3_column_text (stmt, 1));
+  r->verdict = dr_verdict_from_string ((const char *) sqlite3_column_text (stmt, 1));
   r->revision_id = sqlite3_column_int64 (stmt, 2);
   r->model_sha256 = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
   r->author = g_strdup ((const char *) sqlite3_column_text (stmt, 4));

@@ -23,6 +23,9 @@ typedef enum {
  * "none"); NULL when out of range. */
 const char *dr_verdict_to_string (DrVerdict verdict);
 
+/* The verdict of a stored id; unknown ids and NULL read as DR_VERDICT_UNREVIEWED. */
+DrVerdict dr_verdict_from_string (const char *id);
+
 /* TRUE for "rejected" and "none": the reviewer says the layer has no such damage, so its
  * final mask is empty whatever the prediction or the edits before the verdict held. */
 gboolean dr_verdict_empties_layer (DrVerdict verdict);
