@@ -82,6 +82,23 @@ make_row (DrLegend *self, guint i)
   return row;
 }
 
+/* The short text the panel shows for a verdict ("" for unreviewed). */
+static const char *
+verdict_label (DrVerdict verdict)
+{
+  switch (verdict)
+    {
+    /* Translators: short verdicts under a damage type in the side panel. */
+    case DR_VERDICT_ACCEPTED: return _("✓ Accepted");
+    case DR_VERDICT_CORRECTED: return _("✓ Corrected");
+    case DR_VERDICT_REJECTED: return _("✓ Rejected (not damage)");
+    case DR_VERDICT_ADDED: return _("✓ Added (model missed it)");
+    case DR_VERDICT_NONE: return _("✓ None here");
+    case DR_VERDICT_UNREVIEWED:
+    default: return "";
+    }
+}
+
 /* See header. */
 void
 dr_legend_show_review (DrLegend *self, int active, const DrVerdict *verdicts)
@@ -94,25 +111,8 @@ dr_legend_show_review (DrLegend *self, int active, const DrVerdict *verdicts)
       else
         gtk_widget_remove_css_class (GTK_WIDGET (self->name_labels[i]), "heading");
       DrVerdict v = verdicts ? verdicts[i] : DR_VERDICT_UNREVIEWED;
-      gtk_label_set_label (self->verdict_labels[i], dr_legend_verdict_label (v));
+      gtk_label_set_label (self->verdict_labels[i], verdict_label (v));
       gtk_widget_set_visible (GTK_WIDGET (self->verdict_labels[i]), v != DR_VERDICT_UNREVIEWED);
-    }
-}
-
-/* See header. */
-const char *
-dr_legend_verdict_label (DrVerdict verdict)
-{
-  switch (verdict)
-    {
-    /* Translators: short verdicts under a damage type in the side panel. */
-    case DR_VERDICT_ACCEPTED: return _("✓ Accepted");
-    case DR_VERDICT_CORRECTED: return _("✓ Corrected");
-    case DR_VERDICT_REJECTED: return _("✓ Rejected (not damage)");
-    case DR_VERDICT_ADDED: return _("✓ Added (model missed it)");
-    case DR_VERDICT_NONE: return _("✓ None here");
-    case DR_VERDICT_UNREVIEWED:
-    default: return "";
     }
 }
 

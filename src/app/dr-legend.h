@@ -19,9 +19,6 @@ void dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
  * type's verdict under it (verdicts: DR_N_DAMAGE_TYPES of them, or NULL for none). */
 void dr_legend_show_review (DrLegend *self, int active, const DrVerdict *verdicts);
 
-/* The short text the panel shows for a verdict ("" for unreviewed). */
-const char *dr_legend_verdict_label (DrVerdict verdict);
-
 /* Estimated repair cost of one photo from the per-type prices in settings; returns FALSE
  * when no price is set or the photo has no results. */
 gboolean dr_legend_estimate_photo (GSettings *settings, DrPhotoItem *item, double *cost);
