@@ -316,8 +316,8 @@ draw_estimate (DrReportPage *page, double y, const ClaimTotals *t)
   const double ws[] = { w * 0.27, w * 0.25, w * 0.19, w * 0.24 };
   const PangoAlignment al[] = { PANGO_ALIGN_LEFT, PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT,
                                 PANGO_ALIGN_RIGHT };
-  const char *head[] = { _("Damage type"), _("Price per % of photo area"),
-                         _("Σ % of photo area"), _("Estimate") };
+  const char *head[] = { _("Damage type"), _("Price per percent of photo area"),
+                         _("Sum of percent of photo area"), _("Estimate") };
   y += draw_row (page, y, FONT " Bold 8.5", head, xs, ws, al, 4, -1);
   double total = 0;
   for (int d = 0; d < DR_N_DAMAGE; d++)
@@ -507,7 +507,7 @@ dr_report_draw_photo (DrReportPage *page, const DrReportClaim *claim, guint inde
   const double ws[] = { w * 0.16, w * 0.13, w * 0.10, w * 0.31, w * 0.26 };
   const PangoAlignment al[] = { PANGO_ALIGN_LEFT, PANGO_ALIGN_RIGHT, PANGO_ALIGN_RIGHT,
                                 PANGO_ALIGN_LEFT, PANGO_ALIGN_LEFT };
-  const char *head[] = { _("Damage type"), _("Area (px)"), _("% of photo"), _("Status"),
+  const char *head[] = { _("Damage type"), _("Area (px)"), _("Of photo"), _("Status"),
                          _("Verdict by, on") };
   y += draw_row (page, y, FONT " Bold 8.5", head, xs, ws, al, 5, -1);
   draw_rule (page, y - 2, RULE, 0.5);
