@@ -92,6 +92,9 @@ dr_report_write_async (const char *project_path, const char *out_pdf,
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, dr_report_write_async);
   g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
+  /* The outcome is what the worker did: a cancel that comes after the file was put in place
+   * must not be reported as "nothing written". */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, report_thread);
 }
 
