@@ -9,6 +9,8 @@ tests/store/report-fixture, read back with poppler, which we did not write:
 - pdftoppm: on the rendered page of front.png, the photo is found by its grey, and each drawn
   mask's box is tinted with its damage colour at the centre while everything farther than a
   few pixels from every drawn mask (the rejected layer's box included) stays photo grey;
+- EXIF orientation: a JPEG stored 200 x 100 (left half red, right half blue) with orientation
+  6 is drawn as the window shows it, 100 x 200 with red above blue (PIL writes the file);
 - the same report with LANGUAGE=ko: Korean headings and verdicts come back from pdftotext;
 - bad input: an unknown claim and an unreadable project fail with one line naming the file and
   leave no PDF behind.
@@ -138,6 +140,40 @@ def check_overlay(pdf, page, tmp):
     expect(outside > 1000, "too few pixels sampled outside the masks: %d" % outside)
 
 
+def colour_box(w, h, rows, want, tol=60):
+    """Bounding box (x0, y0, x1, y1) of the pixels within tol of colour want."""
+    pts = [(x, y) for y in range(h) for x in range(w)
+           if all(abs(a - b) <= tol for a, b in zip(rows[y][x], want))]
+    expect(pts, "no pixel of colour %s on the page" % (want,))
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs) + 1, max(ys) + 1
+
+
+def check_orientation(binary, project, tmp, env):
+    """Adds a JPEG with EXIF orientation 6 as its own claim and checks its page."""
+    from PIL import Image
+    img = Image.new("RGB", (200, 100), (0, 0, 220))
+    img.paste((220, 0, 0), (0, 0, 100, 100))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    folder = os.path.join(tmp, "CLM-ORIENT")
+    os.makedirs(folder)
+    path = os.path.join(folder, "turned.jpg")
+    img.save(path, quality=95, exif=exif.tobytes())
+    rc, _, err = run(binary, "add", project, path, env=env)
+    expect(rc == 0, "add turned.jpg: " + err)
+    pdf = os.path.join(tmp, "turned.pdf")
+    rc, _, err = run(binary, "report", project, "--claim", "CLM-ORIENT", "--out", pdf, env=env)
+    expect(rc == 0, "report on turned.jpg: " + err)
+    w, h, rows = render(pdf, 2, 50, os.path.join(tmp, "turned"))
+    red = colour_box(w, h, rows, (220, 0, 0))
+    blue = colour_box(w, h, rows, (0, 0, 220))
+    expect(red[3] <= blue[1] + 2 and abs(red[0] - blue[0]) <= 2 and abs(red[2] - blue[2]) <= 2,
+           "EXIF orientation 6 not applied: red %s, blue %s (red must sit above blue)"
+           % (red, blue))
+    expect(abs((red[2] - red[0]) - (red[3] - red[1])) <= 3, "halves are not square: %s" % (red,))
+
+
 def main():
     binary, fixture, localedir = sys.argv[1:4]
     with tempfile.TemporaryDirectory() as tmp:
@@ -197,6 +233,8 @@ def main():
         expect(pages == (1 + 2) + (1 + 1), "all claims: %d pages, expected 5" % pages)
         expect(size == (612.0, 792.0), "not US Letter: %s" % (size,))
         expect("side.png" in pdf_text(pdf_all), "side.png missing from the report of all claims")
+
+        check_orientation(binary, project, tmp, english)
 
         # Korean.
         pdf_ko = os.path.join(tmp, "ko.pdf")

@@ -29,6 +29,7 @@ typedef struct {
   DrReportSummary summary;
 } Run;
 
+/* Records a progress report: where it ran and whether pages came in order. */
 static void
 progress_cb (guint done, guint total, gpointer user_data)
 {
@@ -39,6 +40,7 @@ progress_cb (guint done, guint total, gpointer user_data)
   run->calls++;
 }
 
+/* Records the outcome and where it was delivered; ends the loop. */
 static void
 done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -92,6 +94,7 @@ count_partial (const char *dir)
   return n;
 }
 
+/* Removes a temporary test directory. */
 static void
 rm_rf (const char *dir)
 {
@@ -99,6 +102,7 @@ rm_rf (const char *dir)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+/* A whole report of one claim through the async API. */
 static void
 test_async (void)
 {
@@ -125,6 +129,7 @@ test_async (void)
   rm_rf (dir);
 }
 
+/* A cancelled report keeps the earlier file and leaves no partial one. */
 static void
 test_cancel (void)
 {
@@ -148,6 +153,7 @@ test_cancel (void)
   rm_rf (dir);
 }
 
+/* A vanished photo and an unknown claim: one-line errors, nothing written. */
 static void
 test_missing_photo (void)
 {
