@@ -15,6 +15,10 @@
 #define BLACK 0x000000
 #define RULE 0xBBBBBB
 
+/* Longest side of the masks drawn over a photo: the overlay needs less detail than the
+ * photo, and noisy masks would otherwise dominate the file size. */
+#define MASK_MAX_SIDE 500
+
 /* Sets the cairo source to 0xRRGGBB at @alpha. */
 static void
 set_rgb (cairo_t *cr, guint32 rgb, double alpha)
@@ -465,18 +469,26 @@ draw_picture (DrReportPage *page, const DrReportPhoto *photo, cairo_surface_t *s
   double scale = MIN (bw / sw, bh / sh);
   double dw = sw * scale, dh = sh * scale, dx = x + (bw - dw) / 2;
   cairo_t *cr = page->cr;
-  cairo_surface_t *overlay = dr_report_overlay_surface (photo->item->mask, sw, sh);
   cairo_save (cr);
   cairo_translate (cr, dx, y);
   cairo_scale (cr, scale, scale);
   cairo_set_source_surface (cr, surface, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
   cairo_paint (cr);
-  cairo_set_source_surface (cr, overlay, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_paint (cr);
+  /* Masks at most MASK_MAX_SIDE pixels long, stretched over the photo. */
+  double mask_scale = MIN (1.0, (double) MASK_MAX_SIDE / MAX (sw, sh));
+  int mw = MAX (1, (int) (sw * mask_scale + 0.5)), mh = MAX (1, (int) (sh * mask_scale + 0.5));
+  cairo_scale (cr, (double) sw / mw, (double) sh / mh);
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      if (photo->item->mask[d] == NULL)
+        continue;
+      cairo_surface_t *mask = dr_report_mask_surface (photo->item->mask[d], mw, mh);
+      set_rgb (cr, dr_damage_get_rgb ((DrDamage) d), 1.0);
+      cairo_mask_surface (cr, mask, 0, 0);
+      cairo_surface_destroy (mask);
+    }
   cairo_restore (cr);
-  cairo_surface_destroy (overlay);
   cairo_rectangle (cr, dx, y, dw, dh);
   set_rgb (cr, GREY, 1.0);
   cairo_set_line_width (cr, 0.5);

@@ -1,6 +1,7 @@
 /* dr-report-image.c — the pictures of a claim report: the downscaled photo with its JPEG
  * encoding attached (so cairo's PDF surface embeds the JPEG instead of raw pixels) and the
- * overlay of the final masks at the same size. */
+ * alpha masks of the final masks at the same size, which the page fills with the damage
+ * colours (one grey soft mask per layer compresses far better than a colour overlay). */
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,67 +96,48 @@ dr_report_photo_surface (const char *path, int max_side, int quality, GError **e
   return surface;
 }
 
-/* Premultiplied ARGB32 pixel of colour @rgb at opacity @alpha, composited OVER @below. */
-static guint32
-over (guint32 below, guint32 rgb, double alpha)
-{
-  guint32 a = (guint32) (alpha * 255.0 + 0.5);
-  guint32 r = ((rgb >> 16) & 0xff) * a / 255, g = ((rgb >> 8) & 0xff) * a / 255,
-          b = (rgb & 0xff) * a / 255;
-  guint32 inv = 255 - a;
-  guint32 ba = below >> 24, br = (below >> 16) & 0xff, bg = (below >> 8) & 0xff,
-          bb = below & 0xff;
-  return ((a + ba * inv / 255) << 24) | ((r + br * inv / 255) << 16)
-         | ((g + bg * inv / 255) << 8) | (b + bb * inv / 255);
-}
-
 /* The outline is OUTLINE_PX overlay pixels wide. */
 #define OUTLINE_PX 2
 
-/* See header. Each overlay pixel takes the mask value at its centre (nearest neighbour); an
- * inside pixel with an outside pixel within OUTLINE_PX along a row or column is outline. */
+/* See header. Each pixel takes the mask value at its centre (nearest neighbour); an inside
+ * pixel with an outside pixel within OUTLINE_PX along its row or column is outline. */
 cairo_surface_t *
-dr_report_overlay_surface (DrRle *const *masks, int width, int height)
+dr_report_mask_surface (const DrRle *mask, int width, int height)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, width, height);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     return surface;
   cairo_surface_flush (surface);
   guint8 *data = cairo_image_surface_get_data (surface);
   int stride = cairo_image_surface_get_stride (surface);
+  guint mw = dr_rle_get_width (mask), mh = dr_rle_get_height (mask);
+  g_autofree guint8 *full = g_malloc ((gsize) mw * mh);
   g_autofree guint8 *small = g_malloc ((gsize) width * height);
-  for (int d = 0; d < DR_N_DAMAGE; d++)
+  dr_rle_to_mask (mask, full);
+  for (int y = 0; y < height; y++)
     {
-      if (masks[d] == NULL)
-        continue;
-      guint mw = dr_rle_get_width (masks[d]), mh = dr_rle_get_height (masks[d]);
-      g_autofree guint8 *full = g_malloc ((gsize) mw * mh);
-      dr_rle_to_mask (masks[d], full);
-      for (int y = 0; y < height; y++)
+      gsize sy = MIN ((gsize) ((y + 0.5) * mh / height), mh - 1);
+      for (int x = 0; x < width; x++)
         {
-          gsize sy = MIN ((gsize) ((y + 0.5) * mh / height), mh - 1);
-          for (int x = 0; x < width; x++)
-            {
-              gsize sx = MIN ((gsize) ((x + 0.5) * mw / width), mw - 1);
-              small[(gsize) y * width + x] = full[sy * mw + sx];
-            }
+          gsize sx = MIN ((gsize) ((x + 0.5) * mw / width), mw - 1);
+          small[(gsize) y * width + x] = full[sy * mw + sx];
         }
-      guint32 rgb = dr_damage_get_rgb ((DrDamage) d);
-      for (int y = 0; y < height; y++)
+    }
+  guint8 fill = (guint8) (DR_REPORT_FILL_ALPHA * 255.0 + 0.5);
+  for (int y = 0; y < height; y++)
+    {
+      guint8 *row = data + (gsize) y * stride;
+      const guint8 *in = small + (gsize) y * width;
+      for (int x = 0; x < width; x++)
         {
-          guint32 *row = (guint32 *) (gpointer) (data + (gsize) y * stride);
-          for (int x = 0; x < width; x++)
-            {
-              if (!small[(gsize) y * width + x])
-                continue;
-              gboolean edge = FALSE;
-              for (int k = 1; k <= OUTLINE_PX && !edge; k++)
-                edge = x - k < 0 || x + k >= width || y - k < 0 || y + k >= height
-                       || !small[(gsize) y * width + x - k] || !small[(gsize) y * width + x + k]
-                       || !small[(gsize) (y - k) * width + x]
-                       || !small[(gsize) (y + k) * width + x];
-              row[x] = over (row[x], rgb, edge ? 1.0 : DR_REPORT_FILL_ALPHA);
-            }
+          if (!in[x])
+            continue;
+          gboolean edge = FALSE;
+          for (int k = 1; k <= OUTLINE_PX && !edge; k++)
+            edge = x - k < 0 || x + k >= width || y - k < 0 || y + k >= height
+                   || !in[x - k] || !in[x + k] || !in[x - (gsize) k * width]
+                   || !in[x + (gsize) k * width];
+          row[x] = edge ? 255 : fill;
         }
     }
   cairo_surface_mark_dirty (surface);

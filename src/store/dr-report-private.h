@@ -50,10 +50,9 @@ cairo_surface_t *dr_report_photo_surface (const char *path, int max_side, int qu
 /* Opacity of a mask's fill in the overlay and the legend; outlines are opaque. */
 #define DR_REPORT_FILL_ALPHA 0.38
 
-/* An ARGB32 surface of @width × @height (the photo surface's size) holding the non-NULL
- * masks of @masks (each at the photo's full resolution), each drawn in its damage colour:
- * filled semi-transparent, its outline opaque. */
-cairo_surface_t *dr_report_overlay_surface (DrRle *const *masks, int width, int height);
+/* An A8 surface of @width × @height (the photo surface's size) of @mask (at the photo's full
+ * resolution): DR_REPORT_FILL_ALPHA inside, opaque on its outline, transparent outside. */
+cairo_surface_t *dr_report_mask_surface (const DrRle *mask, int width, int height);
 
 /* What every page shares. */
 typedef struct {
