@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "dr-model-set.h"
 #include "dr-report-private.h"
@@ -199,11 +200,29 @@ draw_fields (DrReportPage *page, double y, const char *const *pairs, int mono)
   return y - y0;
 }
 
-/* Formats an amount of money with the options' currency. */
+/* @n with its digits grouped by threes with commas ("7,282,443"), as insurers' forms and
+ * both English and Korean write amounts. */
+static char *
+format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  gsize len = strlen (digits);
+  GString *out = g_string_sized_new (len + len / 3);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Formats an amount of money, rounded to a whole unit, with the options' currency. */
 static char *
 format_money (const DrReportOptions *options, double amount)
 {
-  return g_strdup_printf ("%.0f %s", amount, options->currency ? options->currency : "");
+  g_autofree char *count = format_count ((guint64) MAX (amount + 0.5, 0));
+  return g_strdup_printf ("%s %s", count, options->currency ? options->currency : "");
 }
 
 /* Per damage type over the claim: photos affected, area, summed % of photo, reviewed masks. */
@@ -211,6 +230,7 @@ typedef struct {
   guint affected[DR_N_DAMAGE];
   guint64 area[DR_N_DAMAGE];
   double percent_sum[DR_N_DAMAGE];   /* Σ over photos of 100 × area / photo pixels */
+  double percent_unreviewed[DR_N_DAMAGE]; /* the part of percent_sum without a verdict */
   guint with_mask[DR_N_DAMAGE];
   guint reviewed_masks[DR_N_DAMAGE];
   guint64 pixels;                    /* Σ photo pixels */
@@ -243,7 +263,10 @@ claim_totals (const DrReportClaim *claim, ClaimTotals *t)
             {
               t->affected[d]++;
               t->area[d] += area;
-              t->percent_sum[d] += pixels ? 100.0 * (double) area / (double) pixels : 0;
+              double percent = pixels ? 100.0 * (double) area / (double) pixels : 0;
+              t->percent_sum[d] += percent;
+              if (!is_reviewed)
+                t->percent_unreviewed[d] += percent;
             }
           if (area > 0 || is_reviewed)
             {
@@ -323,11 +346,12 @@ draw_estimate (DrReportPage *page, double y, const ClaimTotals *t)
   const char *head[] = { _("Damage type"), _("Price per percent of photo area"),
                          _("Sum of percent of photo area"), _("Estimate") };
   y += draw_row (page, y, FONT " Bold 8.5", head, xs, ws, al, 4, -1);
-  double total = 0;
+  double total = 0, unreviewed = 0;
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
       double cost = o->prices[d] * t->percent_sum[d];
       total += cost;
+      unreviewed += o->prices[d] * t->percent_unreviewed[d];
       g_autofree char *price = o->prices[d] > 0 ? format_money (o, o->prices[d])
                                                 : g_strdup (_("not priced"));
       g_autofree char *percent = g_strdup_printf ("%.2f", t->percent_sum[d]);
@@ -340,6 +364,16 @@ draw_estimate (DrReportPage *page, double y, const ClaimTotals *t)
   g_autofree char *sum = format_money (o, total);
   const char *cells[] = { _("Total estimate"), "", "", sum };
   y += draw_row (page, y, FONT " Bold 9", cells, xs, ws, al, 4, -1);
+  if (unreviewed > 0)
+    {
+      g_autofree char *part = format_money (o, unreviewed);
+      /* TRANSLATORS: claim report, under the repair-cost estimate; %s is an amount. */
+      g_autofree char *line = g_strdup_printf (_("Of this total, %s comes from model "
+                                                 "predictions that no reviewer has checked."),
+                                               part);
+      y += draw_text (page, FONT " Bold 8.5", line, page->margin, y + 2, w, PANGO_ALIGN_LEFT,
+                      BLACK) + 2;
+    }
   y += draw_text (page, FONT " Italic 8",
                   _("This is an estimate, not a repair quote: for each photo and damage type, "
                     "the price per percent of photo area times the percent of the photo the "
@@ -400,7 +434,7 @@ dr_report_draw_summary (DrReportPage *page, const DrReportClaim *claim)
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
       g_autofree char *affected = g_strdup_printf ("%u", t.affected[d]);
-      g_autofree char *area = g_strdup_printf ("%" G_GUINT64_FORMAT, t.area[d]);
+      g_autofree char *area = format_count (t.area[d]);
       g_autofree char *share = g_strdup_printf ("%.2f %%", t.pixels ? 100.0 * (double) t.area[d]
                                                                       / (double) t.pixels : 0);
       /* TRANSLATORS: claim report: reviewed masks of all masks of one damage type. */
@@ -527,7 +561,7 @@ dr_report_draw_photo (DrReportPage *page, const DrReportClaim *claim, guint inde
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
       guint64 area = dr_report_photo_area (photo, d);
-      g_autofree char *area_text = g_strdup_printf ("%" G_GUINT64_FORMAT, area);
+      g_autofree char *area_text = format_count (area);
       g_autofree char *percent = g_strdup_printf ("%.2f %%", pixels ? 100.0 * (double) area
                                                                     / (double) pixels : 0);
       g_autofree char *status = layer_status (photo, d);

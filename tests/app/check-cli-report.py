@@ -11,11 +11,13 @@ tests/store/report-fixture, read back with poppler, which we did not write:
   few pixels from every drawn mask (the rejected layer's box included) stays photo grey;
 - EXIF orientation: a JPEG stored 200 x 100 (left half red, right half blue) with orientation
   6 is drawn as the window shows it, 100 x 200 with red above blue (PIL writes the file);
+- with repair prices set through `gsettings` (keyfile backend): the estimate per type and in
+  total, and the part of it that comes from unreviewed predictions, worked out here;
 - the same report with LANGUAGE=ko: Korean headings and verdicts come back from pdftotext;
 - bad input: an unknown claim and an unreadable project fail with one line naming the file and
   leave no PDF behind.
 
-Usage: check-cli-report.py DAMAGE_REVIEW REPORT_FIXTURE LOCALEDIR
+Usage: check-cli-report.py DAMAGE_REVIEW REPORT_FIXTURE LOCALEDIR SCHEMA_DIR
 """
 import hashlib
 import os
@@ -174,8 +176,36 @@ def check_orientation(binary, project, tmp, env):
     expect(abs((red[2] - red[0]) - (red[3] - red[1])) <= 3, "halves are not square: %s" % (red,))
 
 
+def check_estimate(binary, project, tmp, env, schema_dir):
+    """Prices per percent of photo area set with gsettings; the estimate worked out here."""
+    env = dict(env, GSETTINGS_BACKEND="keyfile", GSETTINGS_SCHEMA_DIR=schema_dir,
+               XDG_CONFIG_HOME=os.path.join(tmp, "config"))
+    prices = {"scratch": 1000, "crushed": 2000, "breakage": 500}
+    for name, price in prices.items():
+        rc, _, err = run("gsettings", "set", "io.github.damagereview.DamageReview",
+                         "price-" + name, str(price), env=env)
+        expect(rc == 0, "gsettings: " + err)
+    pdf = os.path.join(tmp, "priced.pdf")
+    rc, _, err = run(binary, "report", project, "--claim", CLAIM_A, "--out", pdf, env=env)
+    expect(rc == 0, "priced report: " + err)
+    text = re.sub(r"\s+", " ", pdf_text(pdf, 1, 1))
+    pixels = PHOTO_W * PHOTO_H
+    percent = {"scratch": 100.0 * (area(FRONT["scratch"][0]) + area((50, 200, 50, 150))) / pixels,
+               "crushed": 100.0 * area(FRONT["crushed"][0]) / pixels,
+               "breakage": 100.0 * area(FRONT["breakage"][0]) / pixels}
+    cost = {k: prices[k] * percent[k] for k in prices}
+    for k in prices:
+        expect(f"{round(cost[k]):,} KRW" in text, "estimate of %s: %r not in %r"
+               % (k, f"{round(cost[k]):,} KRW", text))
+    total = f"{round(sum(cost.values())):,} KRW"
+    expect("Total estimate " + total in text, "total estimate %s missing" % total)
+    # Only front.png's breakage layer has no verdict.
+    expect(f"Of this total, {round(cost['breakage']):,} KRW comes from model predictions" in text,
+           "the unreviewed part of the estimate is missing")
+
+
 def main():
-    binary, fixture, localedir = sys.argv[1:4]
+    binary, fixture, localedir, schema_dir = sys.argv[1:5]
     with tempfile.TemporaryDirectory() as tmp:
         project = os.path.join(tmp, "claims.damagereview")
         photos = os.path.join(tmp, "photos")
@@ -212,15 +242,16 @@ def main():
         expect("front.png" in front and "rear.png" in rear, "photo pages out of order")
         for name, (box, drawn) in FRONT.items():
             a = area(box) if drawn else 0
-            row = "%d %.2f %%" % (a, 100.0 * a / (PHOTO_W * PHOTO_H))
+            row = "%s %.2f %%" % (f"{a:,}", 100.0 * a / (PHOTO_W * PHOTO_H))
             expect(row in front, "front.png page lacks %s area %r" % (name, row))
         rear_scratch = area((50, 200, 50, 150))
-        expect("%d %.2f %%" % (rear_scratch, 100.0 * rear_scratch / (PHOTO_W * PHOTO_H)) in rear,
+        expect("%s %.2f %%" % (f"{rear_scratch:,}", 100.0 * rear_scratch / (PHOTO_W * PHOTO_H))
+               in rear,
                "rear.png page lacks the corrected scratch area")
         # Summary: scratch total over both photos, and photos affected.
         total = area(FRONT["scratch"][0]) + rear_scratch
         summary = re.sub(r"\s+", " ", pdf_text(pdf, 1, 1))
-        expect("Scratch 2 %d %.2f %%" % (total, 100.0 * total / (2 * PHOTO_W * PHOTO_H))
+        expect("Scratch 2 %s %.2f %%" % (f"{total:,}", 100.0 * total / (2 * PHOTO_W * PHOTO_H))
                in summary, "summary lacks the scratch totals: " + summary)
         check_overlay(pdf, 2, tmp)
 
@@ -235,6 +266,7 @@ def main():
         expect("side.png" in pdf_text(pdf_all), "side.png missing from the report of all claims")
 
         check_orientation(binary, project, tmp, english)
+        check_estimate(binary, project, tmp, english, schema_dir)
 
         # Korean.
         pdf_ko = os.path.join(tmp, "ko.pdf")
