@@ -81,9 +81,10 @@ report_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (ok)
     {
       g_autofree char *path = g_file_get_path (self->written);
-      /* TRANSLATORS: result of the claim report: pages, claims, then the file. */
-      g_autofree char *text = g_strdup_printf (_("%u pages on %u claims written to %s"),
-                                               summary.n_pages, summary.n_claims, path);
+      /* TRANSLATORS: result of the claim report: the file, then its page count (always
+       * at least 2). */
+      g_autofree char *text = g_strdup_printf (_("Report written to %s: %u pages"), path,
+                                               summary.n_pages);
       show_message (self, text, "success");
       gtk_widget_set_visible (self->open_button, TRUE);
     }
@@ -246,7 +247,7 @@ dr_report_dialog_init (DrReportDialog *self)
   self->checks = g_ptr_array_new ();
   self->claim_names = g_ptr_array_new_with_free_func (g_free);
   gtk_window_set_title (GTK_WINDOW (self), _("Export Claim Report"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 460, 520);
+  gtk_window_set_default_size (GTK_WINDOW (self), 460, 440);
 
   GtkWidget *header = adw_header_bar_new ();
   adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);

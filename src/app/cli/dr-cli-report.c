@@ -91,8 +91,8 @@ dr_cli_report (int argc, char **argv)
       fprintf (stderr, "%s\n", error->message);
       return DR_EXIT_FAILED;
     }
-  /* TRANSLATORS: result of `damage-review report`: claims, photos, pages, then the file. */
-  printf (_("%u claims, %u photos, %u pages written to %s\n"), summary.n_claims,
-          summary.n_photos, summary.n_pages, out);
+  /* TRANSLATORS: result of `damage-review report`: the file, then its page count (always
+   * at least 2). */
+  printf (_("Report written to %s: %u pages\n"), out, summary.n_pages);
   return DR_EXIT_OK;
 }
