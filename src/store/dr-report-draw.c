@@ -546,8 +546,12 @@ dr_report_draw_photo (DrReportPage *page, const DrReportClaim *claim, guint inde
   g_autofree char *title = g_strdup_printf (_("Photo %u of %u: %s"), index + 1,
                                             claim->photos->len, name);
   y += draw_text (page, FONT " Bold 13", title, page->margin, y, w, PANGO_ALIGN_LEFT, BLACK) + 8;
-  if (surface != NULL)
-    y += draw_picture (page, photo, surface, page->margin, y, w, page->height * 0.42) + 10;
+  y += draw_picture (page, photo, surface, page->margin, y, w, page->height * 0.42) + 3;
+  y += draw_text (page, FONT " Italic 7.5",
+                  _("The final masks are drawn over the photo, outlined and semi-transparent, "
+                    "in the colours of the table below; an empty layer (no damage found, or "
+                    "rejected) is not drawn."),
+                  page->margin, y, w, PANGO_ALIGN_LEFT, GREY) + 8;
 
   const double xs[] = { 0, w * 0.17, w * 0.31, w * 0.42, w * 0.74 };
   const double ws[] = { w * 0.16, w * 0.13, w * 0.10, w * 0.31, w * 0.26 };

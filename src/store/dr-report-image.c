@@ -89,6 +89,7 @@ dr_report_photo_surface (const char *path, int max_side, int quality, GError **e
     }
   cairo_surface_mark_dirty (surface);
 
+  /* Should the encoder run out of memory, cairo stores the pixels losslessly instead. */
   unsigned char *jpeg = NULL;
   unsigned long jpeg_len = 0;
   if (encode_jpeg (image, quality, &jpeg, &jpeg_len))

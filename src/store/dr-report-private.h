@@ -69,8 +69,8 @@ typedef struct {
 /* Draws the summary page of @claim (without showing the page). */
 void dr_report_draw_summary (DrReportPage *page, const DrReportClaim *claim);
 
-/* Draws the page of photo @index of @claim around @photo_surface (without showing it);
- * @photo_surface may be NULL only in the impossible case that decoding failed earlier. */
+/* Draws the page of photo @index of @claim around @photo_surface (from
+ * dr_report_photo_surface), without showing the page. */
 void dr_report_draw_photo (DrReportPage *page, const DrReportClaim *claim, guint index,
                            cairo_surface_t *photo_surface);
 
