@@ -9,10 +9,10 @@
  *  - a photo file that went missing fails with one line naming that file, leaving nothing;
  *  - an unknown claim fails with one line naming the project and the claim. */
 #include <glib/gstdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "dr-report.h"
+#include "dr-test-util.h"
 
 static const char *fixture_path;
 
@@ -69,8 +69,7 @@ static char *
 make_fixture (char **project)
 {
   g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("test-report-XXXXXX", &error);
-  g_assert_no_error (error);
+  char *dir = dr_test_make_tmpdir ();
   *project = g_build_filename (dir, "p.damagereview", NULL);
   g_autofree char *photos = g_build_filename (dir, "photos", NULL);
   const char *argv[] = { fixture_path, *project, photos, NULL };
@@ -92,14 +91,6 @@ count_partial (const char *dir)
   while ((name = g_dir_read_name (d)) != NULL)
     n += strstr (name, ".partial-") != NULL;
   return n;
-}
-
-/* Removes a temporary test directory. */
-static void
-rm_rf (const char *dir)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (cmd), ==, 0);
 }
 
 /* A whole report of one claim through the async API. */
@@ -126,7 +117,7 @@ test_async (void)
   g_assert_true (len > 1000 && memcmp (pdf, "%PDF-", 5) == 0);
   g_assert_nonnull (g_strstr_len (pdf + len - 64, 64, "%%EOF"));
   g_assert_cmpuint (count_partial (dir), ==, 0);
-  rm_rf (dir);
+  dr_test_rmtree (dir);
 }
 
 /* A cancelled report keeps the earlier file and leaves no partial one. */
@@ -150,7 +141,7 @@ test_cancel (void)
   g_assert_cmpuint (count_partial (dir), ==, 0);
   g_clear_error (&run.error);
   g_object_unref (run.cancellable);
-  rm_rf (dir);
+  dr_test_rmtree (dir);
 }
 
 /* A vanished photo and an unknown claim: one-line errors, nothing written. */
@@ -180,7 +171,7 @@ test_missing_photo (void)
   g_assert_nonnull (strstr (unknown.error->message, "no such claim"));
   g_assert_cmpuint (unknown.calls, ==, 0);
   g_clear_error (&unknown.error);
-  rm_rf (dir);
+  dr_test_rmtree (dir);
 }
 
 int
