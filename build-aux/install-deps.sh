@@ -19,7 +19,7 @@ packages=(
   librsvg2-common
   # oracles and GUI tests
   python3 python3-numpy python3-torch python3-torchvision python3-opencv python3-pil
-  xvfb xauth imagemagick dbus-x11 at-spi2-core
+  xvfb xauth imagemagick dbus-x11 at-spi2-core poppler-utils
 )
 
 missing=()

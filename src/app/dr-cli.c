@@ -23,6 +23,7 @@ static const DrCliCommand commands[] = {
   { "export", dr_cli_export, N_("Export reviewed masks as a verified COCO/PNG training set") },
   { "import", dr_cli_import, N_("Import ground-truth masks from AI Hub or COCO label files") },
   { "evaluate", dr_cli_evaluate, N_("Score every model against the imported ground truth") },
+  { "report", dr_cli_report, N_("Write a claim report (PDF) for the adjuster's file") },
 };
 
 /* Prints the usage summary of the binary and every subcommand to stdout; returns 0. */

@@ -4,17 +4,12 @@
 #include <glib/gi18n.h>
 
 #include "dr-damage-style.h"
+#include "dr-damage.h"
 
 static const char *const names[DR_N_DAMAGE_TYPES] = {
   N_("Scratch"), N_("Separated"), N_("Crushed"), N_("Breakage"),
 };
 
-static const GdkRGBA colors[DR_N_DAMAGE_TYPES] = {
-  { 0xE6 / 255.f, 0x9F / 255.f, 0x00 / 255.f, 1.f },  /* orange */
-  { 0x56 / 255.f, 0xB4 / 255.f, 0xE9 / 255.f, 1.f },  /* sky blue */
-  { 0x00 / 255.f, 0x9E / 255.f, 0x73 / 255.f, 1.f },  /* bluish green */
-  { 0xCC / 255.f, 0x79 / 255.f, 0xA7 / 255.f, 1.f },  /* reddish purple */
-};
 
 static const char *const css_classes[DR_N_DAMAGE_TYPES] = {
   "damage-0", "damage-1", "damage-2", "damage-3",
@@ -32,10 +27,23 @@ dr_damage_style_name (guint i)
   return _(names[i]);
 }
 
-/* Returns a static colour; i must be < DR_N_DAMAGE_TYPES. */
+/* Returns a static colour, converted once from the store's table; i must be
+ * < DR_N_DAMAGE_TYPES. */
 const GdkRGBA *
 dr_damage_style_color (guint i)
 {
+  static GdkRGBA colors[DR_N_DAMAGE_TYPES];
+  static gsize converted = 0;
+  if (g_once_init_enter (&converted))
+    {
+      for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
+        {
+          guint32 rgb = dr_damage_get_rgb ((DrDamage) d);
+          colors[d] = (GdkRGBA) { ((rgb >> 16) & 0xff) / 255.f, ((rgb >> 8) & 0xff) / 255.f,
+                                  (rgb & 0xff) / 255.f, 1.f };
+        }
+      g_once_init_leave (&converted, 1);
+    }
   g_return_val_if_fail (i < DR_N_DAMAGE_TYPES, &colors[0]);
   return &colors[i];
 }

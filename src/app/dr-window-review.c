@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "dr-export-dialog.h"
+#include "dr-report-dialog.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 #include "dr-reviewer-dialog.h"
@@ -482,6 +483,24 @@ export_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   dr_export_dialog_present (GTK_WINDOW (self), project);
 }
 
+/* "Export Claim Report…": for the shown photo's claim (every claim when none is shown), once
+ * the layer being edited is saved, since the report reads the project file. */
+static void
+report_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrWindow *self = user_data;
+  DrProject *project = project_of (self);
+  if (project == NULL)
+    {
+      dr_window_toast (self, _("Open a project to report on it"));
+      return;
+    }
+  if (!dr_edit_session_save (self->editor))
+    return;
+  dr_report_dialog_present (GTK_WINDOW (self), project,
+                            self->current ? dr_photo_item_get_claim (self->current) : NULL);
+}
+
 static const GActionEntry review_entries[] = {
   { "tool", NULL, "s", "'none'", tool_change_state },
   { "subtract", NULL, NULL, "false", subtract_change_state },
@@ -498,6 +517,7 @@ static const GActionEntry review_entries[] = {
   { "focus-note", focus_note_activated },
   { "reviewer-name", reviewer_name_activated },
   { "export", export_activated },
+  { "export-report", report_activated },
 };
 
 /* Keys without a modifier, for the review actions and the window's view actions. They act

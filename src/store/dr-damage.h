@@ -26,4 +26,8 @@ const char *dr_damage_to_string (DrDamage damage);
 /* Parses an id written by dr_damage_to_string (case-insensitive); FALSE if it names none. */
 gboolean dr_damage_from_string (const char *string, DrDamage *damage);
 
+/* The overlay colour of damage as 0xRRGGBB, shared by the window and the claim report so
+ * that a type looks the same on screen and on paper. */
+guint32 dr_damage_get_rgb (DrDamage damage);
+
 G_END_DECLS
