@@ -25,6 +25,8 @@
 typedef enum { EDIT_QUEUED, EDIT_WRITING, EDIT_WRITTEN, EDIT_FAILED } EditState;
 
 typedef struct {
+  DrEditWriterCall call;     /* not NULL: a call run by dr_edit_writer_run, not an edit */
+  gpointer call_data;
   DrProject *project;        /* the owner's connection: identity only, never used here */
   char *path;                /* its file, which the writer thread opens */
   gint64 photo_id;
@@ -66,7 +68,7 @@ G_DEFINE_FINAL_TYPE (DrEditWriter, dr_edit_writer, G_TYPE_OBJECT)
 static void
 edit_free (Edit *e)
 {
-  g_object_unref (e->project);
+  g_clear_object (&e->project);
   g_free (e->path);
   g_free (e->author);
   g_free (e->pixels);
@@ -79,17 +81,28 @@ edit_free (Edit *e)
 
 static gboolean deliver_cb (gpointer data);
 
-/* Lock held: the oldest edit still to be written, or NULL. */
+/* Lock held: the oldest edit or call still to be run, or NULL; only calls while halted. */
 static Edit *
 first_queued_locked (DrEditWriter *self)
 {
   for (GList *l = self->queue.head; l; l = l->next)
     {
       Edit *e = l->data;
-      if (e->state == EDIT_QUEUED)
+      if (e->state == EDIT_QUEUED && (!self->halted || e->call != NULL))
         return e;
     }
   return NULL;
+}
+
+/* Writer thread: makes *project a connection of this thread to path. */
+static gboolean
+connect_to (DrProject **project, const char *path, GError **error)
+{
+  if (*project != NULL && g_strcmp0 (dr_project_get_path (*project), path) != 0)
+    g_clear_object (project);
+  if (*project == NULL)
+    *project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, error);
+  return *project != NULL;
 }
 
 /* Writer thread: encodes (once) and appends e through the thread's own connection *project,
@@ -107,11 +120,7 @@ write_edit (DrProject **project, Edit *e, GError **error)
       e->rle = dr_rle_to_string (rle);
     }
   gint64 t1 = g_get_monotonic_time ();
-  if (*project != NULL && g_strcmp0 (dr_project_get_path (*project), e->path) != 0)
-    g_clear_object (project);
-  if (*project == NULL)
-    *project = dr_project_open (e->path, DR_PROJECT_OPEN_EXISTING, error);
-  if (*project == NULL
+  if (!connect_to (project, e->path, error)
       || !dr_revision_append (*project, e->photo_id, e->damage, e->rle, e->kind, e->author,
                               NULL, error))
     {
@@ -145,22 +154,24 @@ writer_main (gpointer data)
   for (;;)
     {
       Edit *e = NULL;
-      while (!self->stopping && (self->halted || (e = first_queued_locked (self)) == NULL))
+      while (!self->stopping && (e = first_queued_locked (self)) == NULL)
         g_cond_wait (&self->cond, &self->lock);
       if (self->stopping)
         break;
       e->state = EDIT_WRITING;
       g_mutex_unlock (&self->lock);
       GError *error = NULL;
-      gboolean ok = write_edit (&project, e, &error);
+      gboolean ok = e->call != NULL
+                    ? connect_to (&project, e->path, &error)
+                      && e->call (project, e->call_data, &error)
+                    : write_edit (&project, e, &error);
       g_mutex_lock (&self->lock);
       e->state = ok ? EDIT_WRITTEN : EDIT_FAILED;
-      if (!ok)
-        {
-          e->error = error;
-          self->halted = TRUE;
-        }
-      post_deliver_locked (self);
+      e->error = error;
+      if (!ok && e->call == NULL)
+        self->halted = TRUE;
+      if (e->call == NULL)
+        post_deliver_locked (self);
       g_cond_broadcast (&self->cond);
     }
   g_mutex_unlock (&self->lock);
@@ -219,6 +230,14 @@ deliver_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Lock held: starts the writer thread if it is not running. */
+static void
+ensure_thread (DrEditWriter *self)
+{
+  if (self->thread == NULL)
+    self->thread = g_thread_new ("dr-edit-writer", writer_main, self);
+}
+
 /* See header. */
 void
 dr_edit_writer_push (DrEditWriter *self, DrProject *project, gint64 photo_id, DrDamage damage,
@@ -240,10 +259,43 @@ dr_edit_writer_push (DrEditWriter *self, DrProject *project, gint64 photo_id, Dr
   e->queued_at = g_get_monotonic_time ();
   g_mutex_lock (&self->lock);
   g_queue_push_tail (&self->queue, e);
+  ensure_thread (self);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  if (self->thread == NULL)
-    self->thread = g_thread_new ("dr-edit-writer", writer_main, self);
+}
+
+/* See header. The call goes into the queue before the first edit still waiting; this thread
+ * blocks until the writer thread has run it, then takes it out (deliver never sees it: it
+ * runs on this thread). */
+gboolean
+dr_edit_writer_run (DrEditWriter *self, DrProject *project, DrEditWriterCall call,
+                    gpointer data, GError **error)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project), FALSE);
+  g_return_val_if_fail (call != NULL, FALSE);
+  Edit *e = g_new0 (Edit, 1);
+  e->call = call;
+  e->call_data = data;
+  e->path = g_strdup (dr_project_get_path (project));
+  g_mutex_lock (&self->lock);
+  GList *waiting = self->queue.head;
+  while (waiting != NULL && ((Edit *) waiting->data)->state != EDIT_QUEUED)
+    waiting = waiting->next;
+  if (waiting != NULL)
+    g_queue_insert_before (&self->queue, waiting, e);
+  else
+    g_queue_push_tail (&self->queue, e);
+  ensure_thread (self);
+  g_cond_broadcast (&self->cond);
+  while (e->state != EDIT_WRITTEN && e->state != EDIT_FAILED)
+    g_cond_wait (&self->cond, &self->lock);
+  g_queue_remove (&self->queue, e);
+  g_mutex_unlock (&self->lock);
+  gboolean ok = e->state == EDIT_WRITTEN;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&e->error));
+  edit_free (e);
+  return ok;
 }
 
 /* The newest queued edit of the layer, or NULL (the owner alone changes the list). */

@@ -56,6 +56,19 @@ gboolean      dr_edit_writer_is_stalled   (DrEditWriter *self);
  * unwritten; FALSE (error set, queue stalled) at the first edit that still fails. */
 gboolean      dr_edit_writer_sync         (DrEditWriter *self, GError **error);
 
+/* A write run on the writer thread: project is the writer's own connection to the file. */
+typedef gboolean (*DrEditWriterCall) (DrProject *project, gpointer data, GError **error);
+
+/* Runs call (writer's connection to project's file, data, error) on the writer thread as soon
+ * as the write in progress, if any, has ended — before edits still waiting, so the caller
+ * waits for one write at most (call dr_edit_writer_sync() first when it must follow them) —
+ * and returns its result. This is how the owner thread writes anything else (verdicts,
+ * notes, undo, renames): it never writes through its own connection. A failing call does not
+ * stall the queue, and a stalled queue does not hold calls back. */
+gboolean      dr_edit_writer_run          (DrEditWriter *self, DrProject *project,
+                                           DrEditWriterCall call, gpointer data,
+                                           GError **error);
+
 /* Milliseconds the last revision written took from being queued to being stored. */
 double        dr_edit_writer_get_last_latency_ms (DrEditWriter *self);
 
