@@ -557,11 +557,12 @@ dr_session_is_importing (DrSession *self)
   return self->imports_running > 0;
 }
 
-/* See header. */
-gboolean
-dr_session_register_models (DrSession *self, DrInferenceQueue *queue, GError **error)
+/* Writer thread: records the queue's models (data) as current, through the writer's
+ * connection. The queue's strings are immutable while it exists; the caller waits. */
+static gboolean
+register_models_write (DrProject *project, gpointer data, GError **error)
 {
-  g_return_val_if_fail (DR_IS_SESSION (self) && DR_IS_INFERENCE_QUEUE (queue), FALSE);
+  DrInferenceQueue *queue = data;
   for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
     {
       const char *sha = dr_inference_queue_get_sha256 (queue, d);
@@ -569,9 +570,21 @@ dr_session_register_models (DrSession *self, DrInferenceQueue *queue, GError **e
         continue;
       const char *path = dr_inference_queue_get_path (queue, d);
       g_autofree char *name = g_path_get_basename (path);
-      if (!dr_prediction_set_current_model (self->project, d, sha, path, name, error))
+      if (!dr_prediction_set_current_model (project, d, sha, path, name, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+/* See header. */
+gboolean
+dr_session_register_models (DrSession *self, DrInferenceQueue *queue, DrEditWriter *writer,
+                            GError **error)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self) && DR_IS_INFERENCE_QUEUE (queue), FALSE);
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (writer), FALSE);
+  if (!dr_edit_writer_run (writer, self->project, register_models_write, queue, error))
+    return FALSE;
   return dr_session_reload (self, error);
 }
 

@@ -233,8 +233,6 @@ test_reports_on_owner_thread (void)
   g_autoptr (DrInferenceQueue) queue = dr_inference_queue_new (owner, models, shas, model_paths,
                                                                2, &error);
   g_assert_no_error (error);
-  g_assert_true (dr_session_register_models (session, queue, &error));
-  g_assert_no_error (error);
   g_signal_connect (queue, "started", G_CALLBACK (queue_started_cb), &s);
   g_signal_connect (queue, "result", G_CALLBACK (queue_result_cb), &s);
   g_signal_connect (queue, "batch-done", G_CALLBACK (queue_batch_done_cb), &s);
@@ -243,6 +241,8 @@ test_reports_on_owner_thread (void)
   g_assert_no_error (error);
 
   g_autoptr (DrEditWriter) writer = dr_edit_writer_new ();
+  g_assert_true (dr_session_register_models (session, queue, writer, &error));
+  g_assert_no_error (error);
   g_signal_connect (writer, "written", G_CALLBACK (stroke_written_cb), &s);
   g_signal_connect (writer, "failed", G_CALLBACK (stroke_failed_cb), &s);
 
