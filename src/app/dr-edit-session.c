@@ -169,6 +169,13 @@ dr_edit_session_get_project (DrEditSession *self)
   return self->project;
 }
 
+DrEditWriter *
+dr_edit_session_get_writer (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), NULL);
+  return self->writer;
+}
+
 gint64
 dr_edit_session_get_photo_id (DrEditSession *self)
 {
@@ -333,11 +340,27 @@ dr_edit_session_reset (DrEditSession *self)
   return TRUE;
 }
 
-/* Moves the head one way; reloads the layer from the project when it moved. */
+typedef struct {
+  gint64 photo_id;
+  DrDamage damage;
+  gboolean undo;
+  gboolean moved;
+} MoveHead;
+
+/* Writer thread: moves the layer's head one way through the writer's connection. */
+static gboolean
+move_head_write (DrProject *project, gpointer data, GError **error)
+{
+  MoveHead *m = data;
+  return (m->undo ? dr_revision_undo : dr_revision_redo) (project, m->photo_id, m->damage,
+                                                         &m->moved, error);
+}
+
+/* Moves the head one way (on the writer thread, after every edit is stored); reloads the
+ * layer from the project when it moved. */
 static gboolean
 move_head (DrEditSession *self, gboolean undo, gboolean *moved, GError **error)
 {
-  gboolean m = FALSE;
   if (moved)
     *moved = FALSE;
   if (self->project == NULL || self->editing)
@@ -348,9 +371,10 @@ move_head (DrEditSession *self, gboolean undo, gboolean *moved, GError **error)
                            _("There are unsaved edits: save them (Retry) before undoing"));
       return FALSE;
     }
-  if (!(undo ? dr_revision_undo : dr_revision_redo) (self->project, self->photo_id,
-                                                     self->damage, &m, error))
+  MoveHead move = { self->photo_id, self->damage, undo, FALSE };
+  if (!dr_edit_writer_run (self->writer, self->project, move_head_write, &move, error))
     return FALSE;
+  gboolean m = move.moved;
   if (m)
     {
       if (!load_layer (self, error))

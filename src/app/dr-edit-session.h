@@ -17,6 +17,7 @@
 
 #include "dr-canvas.h"
 #include "dr-damage.h"
+#include "dr-edit-writer.h"
 #include "dr-mask-edit.h"
 #include "dr-project.h"
 #include "dr-revision.h"
@@ -33,6 +34,9 @@ DrEditSession *dr_edit_session_new          (void);
 void           dr_edit_session_set_photo    (DrEditSession *self, DrProject *project,
                                              gint64 photo_id, int width, int height);
 DrProject     *dr_edit_session_get_project  (DrEditSession *self);
+/* The writer that stores this session's edits; every other write of the window goes through
+ * dr_edit_writer_run() on it, after the edits made before it. */
+DrEditWriter  *dr_edit_session_get_writer   (DrEditSession *self);
 gint64         dr_edit_session_get_photo_id (DrEditSession *self);
 void           dr_edit_session_get_size     (DrEditSession *self, int *width, int *height);
 

@@ -1,15 +1,18 @@
-/* dr-edit-writer.h — writes finished edits as revisions, in order, after the frame.
+/* dr-edit-writer.h — writes finished edits as revisions, in order, on its own thread.
  *
- * Each finished edit is queued with a copy of its mask. An idle callback on the main loop
- * encodes the oldest as COCO RLE and appends it as one revision in one transaction through
- * the project's connection, then the next, so revisions are stored in the order they were
- * made and the frame showing the finished stroke is drawn first. A write that fails stops the
- * queue: that edit and every later one stay in memory, "stalled", until dr_edit_writer_sync()
- * writes them. Nothing queued is ever dropped except when the writer is disposed with edits
- * that could not be written (logged).
+ * Each finished edit is queued with a copy of its mask. A writer thread, started at the first
+ * push, encodes the oldest as COCO RLE and appends it as one revision in one transaction
+ * through its own connection to the project file (opened on that thread, used only there),
+ * then the next, so revisions are stored in the order they were made and the thread that
+ * pushes only copies the mask. A write that fails stops the queue: that edit and every later
+ * one stay in memory, "stalled", until dr_edit_writer_sync() writes them. Nothing queued is
+ * ever dropped except when the writer is disposed with edits that could not be written
+ * (logged).
  *
- * Signals: "written" (project, photo_id, damage) after each revision is stored; "failed"
- * (message) when a write from the idle callback failed and the queue stalled. */
+ * Signals, emitted on the thread that created the writer (posted to its context, dr-post.h):
+ * "written" (project, photo_id, damage) after each revision is committed (durable: the project
+ * runs synchronous=FULL); "failed" (message) once when a write failed and the queue stalled.
+ * Every function below is for that same thread. */
 #pragma once
 
 #include <gio/gio.h>
@@ -26,8 +29,9 @@ G_DECLARE_FINAL_TYPE (DrEditWriter, dr_edit_writer, DR, EDIT_WRITER, GObject)
 DrEditWriter *dr_edit_writer_new          (void);
 
 /* Queues pixels ([height × width], nonzero = on; copied) as the next revision of the layer
- * (project, photo_id, damage), of kind, by author, and starts writing it if nothing is
- * being written and the queue is not stalled. */
+ * (project, photo_id, damage), of kind, by author; the writer thread stores it after the
+ * edits before it unless the queue is stalled. project is the caller's connection: it names
+ * the file and the layer and is handed back by "written"; the writer never uses it. */
 void          dr_edit_writer_push         (DrEditWriter *self, DrProject *project,
                                            gint64 photo_id, DrDamage damage, int width,
                                            int height, const guint8 *pixels,
@@ -47,9 +51,23 @@ guint         dr_edit_writer_get_n_queued (DrEditWriter *self);
 /* TRUE after a write failed, until dr_edit_writer_sync() has written everything. */
 gboolean      dr_edit_writer_is_stalled   (DrEditWriter *self);
 
-/* Writes every queued edit now, in order. TRUE when nothing is left unwritten; FALSE (error
- * set, queue stalled) at the first edit that still fails. */
+/* Writes every queued edit now, in order: lifts a stall, waits (blocking) for the writer
+ * thread and emits "written" for each edit stored before returning. TRUE when nothing is left
+ * unwritten; FALSE (error set, queue stalled) at the first edit that still fails. */
 gboolean      dr_edit_writer_sync         (DrEditWriter *self, GError **error);
+
+/* A write run on the writer thread: project is the writer's own connection to the file. */
+typedef gboolean (*DrEditWriterCall) (DrProject *project, gpointer data, GError **error);
+
+/* Runs call (writer's connection to project's file, data, error) on the writer thread as soon
+ * as the write in progress, if any, has ended — before edits still waiting, so the caller
+ * waits for one write at most (call dr_edit_writer_sync() first when it must follow them) —
+ * and returns its result. This is how the owner thread writes anything else (verdicts,
+ * notes, undo, renames): it never writes through its own connection. A failing call does not
+ * stall the queue, and a stalled queue does not hold calls back. */
+gboolean      dr_edit_writer_run          (DrEditWriter *self, DrProject *project,
+                                           DrEditWriterCall call, gpointer data,
+                                           GError **error);
 
 /* Milliseconds the last revision written took from being queued to being stored. */
 double        dr_edit_writer_get_last_latency_ms (DrEditWriter *self);

@@ -1,8 +1,8 @@
 /* dr-export-dialog.c — see dr-export-dialog.h.
  *
  * The items are loaded from the project on the main thread (the project is not
- * thread-safe); writing, re-reading and comparing run in a GTask thread. Progress comes back
- * through the main context. Cancel, Escape or closing the dialog during an export cancel it at
+ * thread-safe); writing, re-reading and comparing run in a GTask thread. Progress is posted
+ * to the dialog's own context (dr_post), so it runs on the dialog's thread. Cancel, Escape or closing the dialog during an export cancel it at
  * once on screen ("Cancelling…") and in the store, which then removes its staging folder, so
  * nothing half-written is left behind. Escape closes the dialog when no export runs. */
 #include "config.h"
@@ -12,6 +12,7 @@
 
 #include "dr-export-dialog.h"
 #include "dr-export.h"
+#include "dr-post.h"
 
 struct _DrExportDialog
 {
@@ -44,6 +45,7 @@ typedef struct {
   DrExportOptions options;
   DrExportSummary summary;
   DrExportDialog *dialog;      /* for progress; a reference held by the task's source */
+  GMainContext *context;       /* the dialog's thread's, where progress is shown */
 } ExportJob;
 
 static void
@@ -52,6 +54,7 @@ export_job_free (gpointer data)
   ExportJob *job = data;
   g_ptr_array_unref (job->items);
   g_free (job->out_dir);
+  g_main_context_unref (job->context);
   g_free (job);
 }
 
@@ -79,7 +82,7 @@ progress_free (gpointer data)
   g_free (p);
 }
 
-/* Worker thread: reports progress through the main context. */
+/* Worker thread: posts progress to the dialog's context. */
 static void
 progress_cb (double fraction, gpointer user_data)
 {
@@ -87,7 +90,7 @@ progress_cb (double fraction, gpointer user_data)
   Progress *p = g_new (Progress, 1);
   p->dialog = g_object_ref (job->dialog);
   p->fraction = fraction;
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, progress_idle, p, progress_free);
+  dr_post (job->context, G_PRIORITY_DEFAULT, progress_idle, p, progress_free);
 }
 
 static void
@@ -296,6 +299,7 @@ export_clicked_cb (DrExportDialog *self)
   job->options.seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
   job->options.reviewed_only = reviewed_only;
   job->dialog = self;
+  job->context = g_main_context_ref_thread_default ();
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (self->options_group, FALSE);

@@ -25,6 +25,7 @@
 #include "dr-inference-queue.h"
 #include "dr-image.h"
 #include "dr-photo.h"
+#include "dr-post.h"
 #include "dr-rle.h"
 #include "nn-image.h"
 
@@ -84,7 +85,8 @@ struct _DrInferenceQueue
   guint generation;
   gboolean stopping;
   GQueue done;               /* Item*, finished, not yet delivered */
-  guint idle_id;
+  guint idle_id;             /* the posted deliver_cb in context, or 0 */
+  GMainContext *context;     /* the creating thread's: signals are emitted there */
 };
 
 enum { SIGNAL_STARTED, SIGNAL_RESULT, SIGNAL_BATCH_DONE, N_SIGNALS };
@@ -175,14 +177,14 @@ deliver_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Lock held: queues an item for the main loop, scheduling one idle callback. Results run
+/* Lock held: queues an item for the queue's context, posting one deliver_cb there. Results run
  * at idle priority, below redraws, so a burst of results never delays a frame. */
 static void
 post_locked (DrInferenceQueue *self, Item *item)
 {
   g_queue_push_tail (&self->done, item);
   if (self->idle_id == 0)
-    self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, deliver_cb, self, NULL);
+    self->idle_id = dr_post (self->context, G_PRIORITY_DEFAULT_IDLE, deliver_cb, self, NULL);
 }
 
 /* Decodes the photo upright and makes the network input; fills in (outside the lock: only
@@ -395,7 +397,8 @@ dr_inference_queue_finalize (GObject *object)
         g_thread_join (w->thread);
     }
   g_ptr_array_unref (self->workers);
-  g_clear_handle_id (&self->idle_id, g_source_remove);
+  dr_post_cancel (self->context, &self->idle_id);
+  g_main_context_unref (self->context);
   g_queue_clear_full (&self->done, item_free);
   g_queue_clear_full (&self->jobs, (GDestroyNotify) job_free);
   g_hash_table_unref (self->known);
@@ -439,6 +442,7 @@ dr_inference_queue_init (DrInferenceQueue *self)
   g_cond_init (&self->exit_cond);
   g_queue_init (&self->jobs);
   g_queue_init (&self->done);
+  self->context = g_main_context_ref_thread_default ();
   self->known = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->inputs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, input_free);
   self->workers = g_ptr_array_new_with_free_func (worker_free);

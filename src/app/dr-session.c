@@ -2,7 +2,9 @@
  *
  * Writer operations are queued on a GAsyncQueue and run in order on the writer thread, which
  * owns its own DrProject connection (opened there, used only there). Each operation reports
- * back with g_main_context_invoke on the main context, carrying a GWeakRef to the session:
+ * back by posting a source to the context the session was created in (dr_post), so reports
+ * run on the session's thread whether its loop runs or is stepped by hand; each carries a
+ * GWeakRef to the session:
  * a report for a session that has been closed meanwhile is dropped. Closing the session
  * cancels a running import, lets the writer finish what it holds and joins it, so nothing
  * is written after the window let go of the project. */
@@ -15,6 +17,7 @@
 #include "dr-image.h"
 #include "dr-import.h"
 #include "dr-photo.h"
+#include "dr-post.h"
 #include "dr-prediction.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
@@ -214,13 +217,12 @@ report_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Writer thread: hands a report to the main loop. */
+/* Writer thread: posts a report to the session's context (never runs it here). */
 static void
 post_report (DrSession *self, Report *report)
 {
   g_weak_ref_init (&report->session, self);
-  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT_IDLE, report_cb, report,
-                              report_free);
+  dr_post (self->main_context, G_PRIORITY_DEFAULT_IDLE, report_cb, report, report_free);
 }
 
 /* Writer thread: collect, hash/probe and store each file; progress at most every 100 ms. */
@@ -555,11 +557,12 @@ dr_session_is_importing (DrSession *self)
   return self->imports_running > 0;
 }
 
-/* See header. */
-gboolean
-dr_session_register_models (DrSession *self, DrInferenceQueue *queue, GError **error)
+/* Writer thread: records the queue's models (data) as current, through the writer's
+ * connection. The queue's strings are immutable while it exists; the caller waits. */
+static gboolean
+register_models_write (DrProject *project, gpointer data, GError **error)
 {
-  g_return_val_if_fail (DR_IS_SESSION (self) && DR_IS_INFERENCE_QUEUE (queue), FALSE);
+  DrInferenceQueue *queue = data;
   for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
     {
       const char *sha = dr_inference_queue_get_sha256 (queue, d);
@@ -567,9 +570,21 @@ dr_session_register_models (DrSession *self, DrInferenceQueue *queue, GError **e
         continue;
       const char *path = dr_inference_queue_get_path (queue, d);
       g_autofree char *name = g_path_get_basename (path);
-      if (!dr_prediction_set_current_model (self->project, d, sha, path, name, error))
+      if (!dr_prediction_set_current_model (project, d, sha, path, name, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+/* See header. */
+gboolean
+dr_session_register_models (DrSession *self, DrInferenceQueue *queue, DrEditWriter *writer,
+                            GError **error)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self) && DR_IS_INFERENCE_QUEUE (queue), FALSE);
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (writer), FALSE);
+  if (!dr_edit_writer_run (writer, self->project, register_models_write, queue, error))
+    return FALSE;
   return dr_session_reload (self, error);
 }
 

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "dr-edit-writer.h"
 #include "dr-inference-queue.h"
 #include "dr-photo-item.h"
 #include "dr-project.h"
@@ -47,9 +48,11 @@ void         dr_session_cancel_import (DrSession *self);
 gboolean     dr_session_is_importing  (DrSession *self);
 
 /* Makes the queue's models the project's current models, so photos without a prediction by
- * them count as not analysed (a changed model file makes old predictions stale). */
+ * them count as not analysed (a changed model file makes old predictions stale). The rows are
+ * written on writer's thread (dr_edit_writer_run: the main connection only reads), then the
+ * items are reloaded. */
 gboolean     dr_session_register_models (DrSession *self, DrInferenceQueue *queue,
-                                         GError **error);
+                                         DrEditWriter *writer, GError **error);
 
 /* Stores a model result on the writer thread (batched into one transaction per batch). On
  * failure emits "write-failed" (message); the result stays shown. */

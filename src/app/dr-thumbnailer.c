@@ -18,6 +18,7 @@
 #include "dr-photo-loader.h"
 #include "dr-thumbnail-cache.h"
 #include "dr-thumbnailer.h"
+#include "dr-post.h"
 
 struct _DrThumbnailer
 {
@@ -31,7 +32,8 @@ struct _DrThumbnailer
 
   GMutex lock;          /* guards done and idle_id */
   GQueue done;          /* Job*, finished by workers, not yet delivered */
-  guint idle_id;
+  guint idle_id;        /* the posted deliver_cb in context, or 0 */
+  GMainContext *context; /* the creating thread's: items are updated there */
 };
 
 typedef struct {
@@ -135,7 +137,7 @@ job_run (gpointer data, gpointer user_data)
   g_mutex_lock (&self->lock);
   g_queue_push_tail (&self->done, job);
   if (self->idle_id == 0)
-    self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, deliver_cb, self, NULL);
+    self->idle_id = dr_post (self->context, G_PRIORITY_DEFAULT_IDLE, deliver_cb, self, NULL);
   g_mutex_unlock (&self->lock);
 }
 
@@ -168,7 +170,8 @@ dr_thumbnailer_finalize (GObject *object)
 {
   DrThumbnailer *self = DR_THUMBNAILER (object);
   g_thread_pool_free (self->pool, TRUE, TRUE);
-  g_clear_handle_id (&self->idle_id, g_source_remove);
+  dr_post_cancel (self->context, &self->idle_id);
+  g_main_context_unref (self->context);
   g_hash_table_remove_all (self->pending); /* borrowed jobs, freed with done or the pool */
   g_queue_clear_full (&self->done, job_free);
   g_queue_clear_full (&self->lru, g_object_unref);
@@ -188,6 +191,7 @@ static void
 dr_thumbnailer_init (DrThumbnailer *self)
 {
   g_mutex_init (&self->lock);
+  self->context = g_main_context_ref_thread_default ();
   g_queue_init (&self->lru);
   g_queue_init (&self->done);
   self->shown = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);

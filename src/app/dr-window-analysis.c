@@ -410,7 +410,8 @@ _dr_window_session_changed (DrWindow *self)
   if (self->session && self->queue)
     {
       g_autoptr (GError) error = NULL;
-      if (!dr_session_register_models (self->session, self->queue, &error))
+      if (!dr_session_register_models (self->session, self->queue,
+                                       dr_edit_session_get_writer (self->editor), &error))
         dr_window_toast (self, error->message);
     }
   _dr_window_update_notice (self);

@@ -31,7 +31,20 @@ lookup_claim (DrProject *project, const char *name, gint64 *id, GError **error)
   return NULL;
 }
 
-/* See dr-window-private.h. */
+typedef struct {
+  gint64 id;
+  const char *name;
+} ClaimRename;
+
+/* Writer thread: renames the claim through the writer's own connection. */
+static gboolean
+rename_write (DrProject *project, gpointer data, GError **error)
+{
+  ClaimRename *r = data;
+  return dr_claim_rename (project, r->id, r->name, error);
+}
+
+/* See dr-window-private.h. The rename is written on the editor's writer thread. */
 gboolean
 _dr_window_rename_claim (DrWindow *self, const char *old_name, const char *new_name,
                          GError **error)
@@ -40,7 +53,10 @@ _dr_window_rename_claim (DrWindow *self, const char *old_name, const char *new_n
   DrProject *project = dr_session_get_project (self->session);
   gint64 id = 0;
   g_autofree char *found = lookup_claim (project, old_name, &id, error);
-  if (found == NULL || !dr_claim_rename (project, id, new_name, error))
+  ClaimRename rename = { id, new_name };
+  if (found == NULL
+      || !dr_edit_writer_run (dr_edit_session_get_writer (self->editor), project, rename_write,
+                              &rename, error))
     return FALSE;
   g_autofree char *stored = lookup_claim (project, NULL, &id, error);
   if (stored == NULL)

@@ -81,6 +81,33 @@ refresh_review (DrWindow *self)
   dr_legend_show_review (self->legend, project ? (int) d : -1, verdicts);
 }
 
+typedef struct {
+  gint64 photo_id;
+  DrDamage damage;
+  DrVerdict verdict;
+  const char *author;
+} VerdictWrite;
+
+/* Writer thread: records a verdict through the writer's own connection. */
+static gboolean
+verdict_write (DrProject *project, gpointer data, GError **error)
+{
+  VerdictWrite *v = data;
+  return dr_review_set_verdict (project, v->photo_id, v->damage, v->verdict, v->author, NULL,
+                                error);
+}
+
+/* Records a verdict on the editor's writer thread (after the edits made before it); the main
+ * thread's connection only reads. */
+static gboolean
+set_verdict (DrWindow *self, DrProject *project, gint64 photo_id, DrDamage d,
+             DrVerdict verdict, const char *author, GError **error)
+{
+  VerdictWrite v = { photo_id, d, verdict, author };
+  return dr_edit_writer_run (dr_edit_session_get_writer (self->editor), project, verdict_write,
+                             &v, error);
+}
+
 /* After an edit, undo or redo of (photo, d), the verdict follows the mask the layer shows:
  * when a verdict was given on that very mask before (undo or redo back to it), that one comes
  * back; otherwise "corrected" or "added" when the mask differs from the prediction, an
@@ -118,7 +145,7 @@ auto_verdict (DrWindow *self, DrProject *project, gint64 photo_id, DrDamage d)
   if (want == have && (measured_here || want == DR_VERDICT_UNREVIEWED))
     return FALSE;
   g_autofree char *author = dup_reviewer (self);
-  if (!dr_review_set_verdict (project, photo_id, d, want, author, NULL, &error))
+  if (!set_verdict (self, project, photo_id, d, want, author, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Could not save the verdict: %s"), error->message);
       dr_window_toast (self, msg);
@@ -195,6 +222,21 @@ reviewer_changed_cb (DrWindow *self)
   dr_review_bar_set_reviewer (self->review_bar, name);
 }
 
+typedef struct {
+  gint64 photo_id;
+  const char *text;
+  const char *author;
+} NoteWrite;
+
+/* Writer thread: records a note through the writer's own connection. */
+static gboolean
+note_write (DrProject *project, gpointer data, GError **error)
+{
+  NoteWrite *n = data;
+  return dr_review_add_note (project, n->photo_id, n->text, n->author, error);
+}
+
+/* The note's text changed: recorded on the editor's writer thread. */
 static void
 note_changed_cb (DrReviewBar *bar, const char *text, DrWindow *self)
 {
@@ -203,8 +245,9 @@ note_changed_cb (DrReviewBar *bar, const char *text, DrWindow *self)
     return;
   g_autofree char *author = dup_reviewer (self);
   g_autoptr (GError) error = NULL;
-  if (!dr_review_add_note (project, self->note_photo_id, text, *author ? author : _("unknown"),
-                           &error))
+  NoteWrite note = { self->note_photo_id, text, *author ? author : _("unknown") };
+  if (!dr_edit_writer_run (dr_edit_session_get_writer (self->editor), project, note_write,
+                           &note, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Could not save the note: %s"), error->message);
       dr_window_toast (self, msg);
@@ -347,7 +390,7 @@ apply_verdict (DrWindow *self, DrVerdict verdict)
   g_autoptr (DrReview) before = dr_review_get_current (project, id, d, NULL);
   gboolean emptied_before = before != NULL && dr_verdict_empties_layer (before->verdict);
   g_autofree char *author = dup_reviewer (self);
-  if (!dr_review_set_verdict (project, id, d, verdict, author, NULL, &error))
+  if (!set_verdict (self, project, id, d, verdict, author, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Could not save the verdict: %s"), error->message);
       dr_window_toast (self, msg);

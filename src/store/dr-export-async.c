@@ -1,6 +1,7 @@
 /* dr-export-async.c — dr_export_run on a worker thread with progress marshalled back to the
  * caller's main context. */
 #include "dr-export.h"
+#include "dr-post.h"
 
 typedef struct {
   GPtrArray *items;
@@ -38,7 +39,8 @@ progress_dispatch (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Worker-side progress: forwards whole-percent changes to the caller's context. */
+/* Worker-side progress: posts whole-percent changes to the caller's context, where they run
+ * in order and before the completion callback (same priority, attached earlier). */
 static void
 worker_progress (double fraction, gpointer user_data)
 {
@@ -49,7 +51,7 @@ worker_progress (double fraction, gpointer user_data)
   job->last_percent = percent;
   ProgressCall *call = g_new (ProgressCall, 1);
   *call = (ProgressCall) { job->progress, job->progress_data, fraction };
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, progress_dispatch, call, g_free);
+  dr_post (job->context, G_PRIORITY_DEFAULT, progress_dispatch, call, g_free);
 }
 
 /* The worker: the blocking export. */

@@ -1,5 +1,6 @@
 /* dr-import-task.c — dr_import_paths in a worker thread, progress marshalled back. */
 #include "dr-import-task.h"
+#include "dr-post.h"
 
 typedef struct {
   char *project_path;
@@ -48,9 +49,9 @@ deliver_progress (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs in the worker: copies the event and queues it on the caller's context. Events are
- * dispatched in the order queued, and all before the task's own completion callback, which is
- * queued later on the same context. */
+/* Runs in the worker: copies the event and posts it to the caller's context (never runs it
+ * here). Events are dispatched in the order posted, and all before the task's own completion
+ * callback, which GTask attaches later to the same context at the same priority. */
 static void
 forward_progress (guint done, guint total, const char *path, DrImportOutcome outcome,
                   const char *message, gpointer user_data)
@@ -63,8 +64,8 @@ forward_progress (guint done, guint total, const char *path, DrImportOutcome out
   e->path = g_strdup (path);
   e->outcome = outcome;
   e->message = g_strdup (message);
-  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, deliver_progress, e,
-                              (GDestroyNotify) progress_event_free);
+  dr_post (data->context, G_PRIORITY_DEFAULT, deliver_progress, e,
+           (GDestroyNotify) progress_event_free);
 }
 
 /* Worker thread: own connection, then the ordinary synchronous import. */

@@ -13,6 +13,7 @@ struct _DrProject {
   GHashTable *statements; /* SQL text (owned by the statement) → sqlite3_stmt */
   int schema_version;
   guint transaction_depth;
+  GThread *owner;           /* the thread that opened the connection; the only one using it */
 };
 
 G_DEFINE_FINAL_TYPE (DrProject, dr_project, G_TYPE_OBJECT)
@@ -26,6 +27,8 @@ dr_project_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_free (self->path);
+  /* Held so that no later thread can get the same GThread address and pass check_owner. */
+  g_clear_pointer (&self->owner, g_thread_unref);
   G_OBJECT_CLASS (dr_project_parent_class)->finalize (object);
 }
 
@@ -79,6 +82,30 @@ dr_project_set_db_error (DrProject *self, GError **error, const char *what)
                sqlite3_errmsg (self->db));
 }
 
+/* Guards every entry point that touches the connection: from the owner thread TRUE; from any
+ * other a g_critical naming both threads and the file (fatal under G_DEBUG=fatal-warnings, as
+ * in the tests), error set, FALSE — so a misplaced caller fails at once instead of racing the
+ * owner inside SQLite (the connection is opened SQLITE_OPEN_NOMUTEX). */
+static gboolean
+check_owner (DrProject *self, const char *func, GError **error)
+{
+  if (G_LIKELY (self->owner == g_thread_self ()))
+    return TRUE;
+  g_critical ("%s: %s called on thread %p, but the project was opened on thread %p",
+              self->path, func, (void *) g_thread_self (), (void *) self->owner);
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_DATABASE,
+               "%s: used from a thread that did not open it", self->path);
+  return FALSE;
+}
+
+/* See header. */
+gboolean
+dr_project_is_owner (DrProject *self)
+{
+  g_return_val_if_fail (DR_IS_PROJECT (self), FALSE);
+  return self->owner == g_thread_self ();
+}
+
 /* Microseconds since the epoch from the wall clock. */
 gint64
 dr_project_now (void)
@@ -91,6 +118,8 @@ dr_project_now (void)
 DrStatement *
 dr_project_prepare (DrProject *self, const char *sql, GError **error)
 {
+  if (!check_owner (self, "dr_project_prepare", error))
+    return NULL;
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   if (stmt == NULL)
     {
@@ -112,6 +141,8 @@ dr_project_prepare (DrProject *self, const char *sql, GError **error)
 gboolean
 dr_project_step_done (DrProject *self, DrStatement *stmt, GError **error)
 {
+  if (!check_owner (self, "dr_project_step_done", error))
+    return FALSE;
   int rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -140,6 +171,8 @@ exec (DrProject *self, const char *sql, const char *what, GError **error)
 gboolean
 dr_project_begin (DrProject *self, GError **error)
 {
+  if (!check_owner (self, "dr_project_begin", error))
+    return FALSE;
   if (self->transaction_depth == 0)
     {
       if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
@@ -161,6 +194,8 @@ gboolean
 dr_project_commit (DrProject *self, GError **error)
 {
   g_return_val_if_fail (self->transaction_depth > 0, FALSE);
+  if (!check_owner (self, "dr_project_commit", error))
+    return FALSE;
   self->transaction_depth--;
   if (self->transaction_depth == 0)
     {
@@ -181,6 +216,8 @@ void
 dr_project_rollback (DrProject *self)
 {
   g_return_if_fail (self->transaction_depth > 0);
+  if (!check_owner (self, "dr_project_rollback", NULL))
+    return;
   self->transaction_depth--;
   if (self->transaction_depth == 0)
     {
@@ -366,6 +403,7 @@ dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error)
 
   g_autoptr (DrProject) self = g_object_new (DR_TYPE_PROJECT, NULL);
   self->path = g_strdup (path);
+  self->owner = g_thread_ref (g_thread_self ());
   int open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (flags & DR_PROJECT_OPEN_CREATE)
     open_flags |= SQLITE_OPEN_CREATE;
@@ -403,5 +441,6 @@ sqlite3 *
 dr_project_get_db (DrProject *self)
 {
   g_return_val_if_fail (DR_IS_PROJECT (self), NULL);
+  check_owner (self, "dr_project_get_db", NULL);
   return self->db;
 }

@@ -1,8 +1,10 @@
 /* dr-project.h — a Damage Review project: one SQLite file (*.damagereview).
  *
  * A DrProject owns one connection (WAL, foreign keys on, synchronous=FULL, 5 s busy timeout)
- * and a cache of prepared statements. It is not thread-safe: use it from one thread (the app's
- * main loop); workers hand results back to that thread. */
+ * and a cache of prepared statements. It belongs to the thread that opened it: every call
+ * below from another thread is refused with a g_critical (fatal in the tests) and an error,
+ * before SQLite is touched. A worker that writes opens its own DrProject on its own thread
+ * and hands results back to the owner's context (dr-post.h). */
 #pragma once
 
 #include <gio/gio.h>
@@ -34,7 +36,9 @@ const char *dr_project_get_path (DrProject *self);
 /* The schema version of the open file (always DR_SCHEMA_VERSION after a successful open). */
 int dr_project_get_schema_version (DrProject *self);
 
-/* The connection, for the store's own modules (dr-photo, dr-prediction, …). */
+/* The connection, for the store's own modules (dr-photo, dr-prediction, …). Called from a
+ * thread other than the opener's it logs a g_critical (and still returns the connection, so
+ * the critical is the one symptom). */
 sqlite3 *dr_project_get_db (DrProject *self);
 
 /* A statement owned by the project: prepared once per distinct SQL text and cached until the
@@ -59,6 +63,9 @@ void dr_project_rollback (DrProject *self);
 /* Sets error from the connection's last SQLite error, as "PATH: WHAT: MESSAGE", choosing the
  * DrStoreError code from the SQLite result (disk full / read-only → IO, corrupt → CORRUPT). */
 void dr_project_set_db_error (DrProject *self, GError **error, const char *what);
+
+/* Whether the calling thread is the one that opened the project. */
+gboolean dr_project_is_owner (DrProject *self);
 
 /* Current time as stored in the project: microseconds since the Unix epoch, UTC. */
 gint64 dr_project_now (void);

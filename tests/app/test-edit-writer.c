@@ -8,7 +8,10 @@
  * busy timeout while three more masks are pushed: the writer stalls with all three still
  * queued, "failed" is emitted once, nothing of them is in the file, and the newest queued
  * mask is what dr_edit_writer_read_layer() gives. Once the lock is gone, sync writes all
- * three, in order. (3) Pixels changed by the caller after a push do not reach the file. No
+ * three, in order. (3) Pixels changed by the caller after a push do not reach the file.
+ * (4) While stalled, dr_edit_writer_run() still runs a call (here a read, which WAL allows
+ * beside the other connection's lock) on the writer thread through that thread's connection,
+ * ahead of the stalled edits; a failing call returns its error and changes nothing. No
  * display is needed. */
 #include "config.h"
 
@@ -110,6 +113,33 @@ wait_until (gboolean (*cond) (gpointer), gpointer data)
     }
 }
 
+typedef struct {
+  GThread *caller;
+  gint64 revisions;          /* what the call saw */
+  gboolean fail;
+} Call;
+
+/* Runs on the writer thread: counts the layer's revisions through the writer's connection. */
+static gboolean
+count_call (DrProject *project, gpointer data, GError **error)
+{
+  Call *c = data;
+  g_assert_true (g_thread_self () != c->caller);
+  g_assert_true (dr_project_is_owner (project));
+  if (c->fail)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "refused on purpose");
+      return FALSE;
+    }
+  g_autoptr (DrStatement) stmt = dr_project_prepare (
+    project, "SELECT count(*) FROM revisions WHERE photo_id = ?1", error);
+  g_assert_nonnull (stmt);
+  sqlite3_bind_int (stmt, 1, PHOTO);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  c->revisions = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
 static gboolean
 idle_or_stalled (gpointer data)
 {
@@ -185,6 +215,17 @@ test_order_and_stall (void)
   g_assert_no_error (error);
   make_mask (want, 14);
   g_assert_cmpmem (newest, sizeof newest, want, sizeof want);
+  /* (4) Calls are not held back by the stall. */
+  Call call = { g_thread_self (), -1, FALSE };
+  g_assert_true (dr_edit_writer_run (writer, project, count_call, &call, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (call.revisions, ==, 12);
+  Call failing = { g_thread_self (), -1, TRUE };
+  g_assert_false (dr_edit_writer_run (writer, project, count_call, &failing, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_true (dr_edit_writer_is_stalled (writer));
+  g_assert_cmpuint (dr_edit_writer_get_n_queued (writer), ==, 3);
   /* Still stalled while the lock is held: sync fails and keeps everything. */
   g_assert_false (dr_edit_writer_sync (writer, &error));
   g_assert_nonnull (error);
