@@ -11,7 +11,7 @@ so no earlier `meson install` into /usr/local is seen, a new empty HOME):
   2. `LANGUAGE=ko LANG=C.UTF-8 bash build-aux/run.sh` must show the window titled in Korean
      ("손상 검토", from po/ko.po), with the same stderr rule.
 
-Output is TAP; exit 77 (skip) when git, Xvfb, xdotool or dbus-run-session is missing or
+Output is TAP; the test is reported as skipped when git, Xvfb, xdotool or dbus-run-session is missing or
 SOURCE_ROOT is not a git checkout. With $DR_FRESH_RUN_SHOTS set, screenshots of both windows
 are written there (fresh-run-en.png, fresh-run-ko.png). The release build reuses the caller's
 ccache directory, so only the first run compiles everything.
@@ -32,8 +32,10 @@ GLIB_PROBLEM = re.compile(r"(WARNING|CRITICAL|ERROR) \*\*|Trace/breakpoint|Segme
 
 
 def skip(reason):
+    """Reports the whole test as skipped the TAP way (meson counts a TAP exit status != 0 as an
+    error, so the status stays 0)."""
     print(f"1..0 # SKIP {reason}")
-    sys.exit(77)
+    sys.exit(0)
 
 
 def start_xvfb():
@@ -138,6 +140,8 @@ def run_window(n, what, clone, env, display, title, other_title, log_prefix, sho
 
 def main():
     source, workdir = sys.argv[1:3]
+    if os.environ.get("DR_GUI_TESTS", "1") == "0":
+        skip("GUI tests are turned off (-Dgui_tests=false)")
     for tool in ("git", "Xvfb", "xdotool", "dbus-run-session"):
         if shutil.which(tool) is None:
             skip(f"{tool} is not installed")
