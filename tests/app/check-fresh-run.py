@@ -92,7 +92,8 @@ def run_window(n, what, clone, env, display, title, other_title, log_prefix, sho
                                 cwd=clone, env=env, stdout=out, stderr=err,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
     problem = None
-    deadline = time.monotonic() + BUILD_TIMEOUT
+    started = time.monotonic()
+    deadline = started + BUILD_TIMEOUT
     try:
         while True:
             if proc.poll() is not None:
@@ -108,6 +109,7 @@ def run_window(n, what, clone, env, display, title, other_title, log_prefix, sho
                 break
             time.sleep(0.5)
         if problem is None:
+            print(f"# {what}: window after {time.monotonic() - started:.1f} s")
             time.sleep(STAY_UP)
             if proc.poll() is not None:
                 problem = f"the app exited with {proc.returncode} within {STAY_UP} s"
