@@ -22,8 +22,8 @@ settings_schema_found (void)
     return TRUE;
   /* TRANSLATORS: %s is the settings schema id, e.g. io.github.damagereview.DamageReview. */
   g_printerr (_("damage-review: the settings schema %s is not installed; start the app with "
-                "“bash build-aux/run.sh”, or after “meson install”, or uninstalled with "
-                "“meson devenv -C BUILDDIR damage-review”\n"),
+                "'bash build-aux/run.sh', or after 'meson install', or uninstalled with "
+                "'meson devenv -C BUILDDIR damage-review'\n"),
               APP_ID);
   return FALSE;
 }
