@@ -1,26 +1,49 @@
 #!/usr/bin/env bash
-# Installs everything Damage Review needs to build, run and test on Debian 12.
-# Idempotent: re-running only installs what is missing.
+# Installs what Damage Review needs on Debian 12. Idempotent: re-running only installs what
+# is missing.
+#   install-deps.sh run   what building, installing into a prefix and running the app need
+#                         (build-aux/run.sh)
+#   install-deps.sh test  that plus the test suite's oracles and tools (build-aux/test.sh)
 set -euo pipefail
 
-packages=(
+run_packages=(
   # build
-  build-essential meson ninja-build pkg-config gettext clang libclang-rt-14-dev
+  build-essential meson ninja-build pkg-config gettext
   # engine
   libopenblas-dev
   # store: images, database, JSON
-  libglib2.0-dev libsqlite3-dev sqlite3 libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
+  libglib2.0-dev libsqlite3-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
   libjson-glib-dev
   # app; a Hangul font so the Korean translation (the original users') is readable
   libgtk-4-dev libadwaita-1-dev fonts-nanum
-  # desktop integration checks
-  desktop-file-utils appstream libglib2.0-bin shared-mime-info python3-yaml
+  # install steps of the schema, icons, desktop entry and MIME type (gnome.post_install)
+  libglib2.0-bin gtk-update-icon-cache desktop-file-utils shared-mime-info
   # SVG loader for icons (only a Recommends of GTK, so absent with --no-install-recommends)
   librsvg2-common
-  # oracles and GUI tests
-  python3 python3-numpy python3-torch python3-torchvision python3-opencv python3-pil
-  xvfb xauth imagemagick dbus-x11 at-spi2-core poppler-utils
 )
+
+test_packages=(
+  # AddressSanitizer/UBSan runtime and the fuzzers
+  clang libclang-rt-14-dev
+  # database oracle
+  sqlite3
+  # desktop integration checks
+  appstream python3-yaml
+  # PyTorch/OpenCV oracles
+  python3 python3-numpy python3-torch python3-torchvision python3-opencv python3-pil
+  # GUI tests: virtual display, input, screenshots, session bus
+  xvfb xauth xdotool imagemagick dbus-daemon dbus-x11 at-spi2-core
+  # the fresh-clone run test: a clone of the repository, a cached release build
+  git ccache
+  # claim report checks: pdftotext, pdftoppm, pdfinfo
+  poppler-utils
+)
+
+case "${1:-test}" in
+  run) packages=("${run_packages[@]}") ;;
+  test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: install-deps.sh [run|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,11 +1,32 @@
 /* main.c — entry point: a subcommand runs headless, anything else opens the window. */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 
 #include "dr-application.h"
 #include "dr-cli.h"
+
+/* TRUE when the app's settings schema can be found; otherwise prints one line saying what is
+ * missing and how to run the app, so the window never aborts in g_settings_new(). */
+static gboolean
+settings_schema_found (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    return TRUE;
+  /* TRANSLATORS: %s is the settings schema id, e.g. io.github.damagereview.DamageReview. */
+  g_printerr (_("damage-review: the settings schema %s is not installed; start the app with "
+                "'bash build-aux/run.sh', or after 'meson install', or uninstalled with "
+                "'meson devenv -C BUILDDIR damage-review'\n"),
+              APP_ID);
+  return FALSE;
+}
 
 int
 main (int argc, char **argv)
@@ -21,6 +42,9 @@ main (int argc, char **argv)
   int status;
   if (dr_cli_try_run (argc, argv, &status))
     return status;
+
+  if (!settings_schema_found ())
+    return 1;
 
   g_autoptr (DrApplication) app = dr_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -235,35 +235,40 @@ test_schema_invariants (Fixture *f, gconstpointer data)
                 "  VALUES (2, 1, 'b', printf ('%064d', 2), 10, 4, 3, 0);"
                 "INSERT INTO revisions (id, photo_id, damage, rle, area, author, created, kind)"
                 "  VALUES (1, 1, 0, '<0', 0, 'kim', 0, 'brush');");
-  static const char *const refused[] = {
+  /* Each statement must be refused by the rule its comment names (extended result code), not
+   * by just any error: an SQL typo would fail too. */
+  static const struct { const char *sql; int code; } refused[] = {
     /* unknown claim */
-    "INSERT INTO photos (claim_id, path, sha256, width, height, added)"
-    "  VALUES (9, 'x', printf ('%064d', 3), 1, 1, 0)",
+    { "INSERT INTO photos (claim_id, path, sha256, width, height, added)"
+      "  VALUES (9, 'x', printf ('%064d', 3), 1, 1, 0)", SQLITE_CONSTRAINT_FOREIGNKEY },
     /* the same bytes twice */
-    "INSERT INTO photos (claim_id, path, sha256, width, height, added)"
-    "  VALUES (1, 'y', printf ('%064d', 1), 1, 1, 0)",
+    { "INSERT INTO photos (claim_id, path, sha256, width, height, added)"
+      "  VALUES (1, 'y', printf ('%064d', 1), 1, 1, 0)", SQLITE_CONSTRAINT_UNIQUE },
     /* no error, yet no dimensions */
-    "INSERT INTO photos (claim_id, path, sha256, added) VALUES (1, 'z', printf ('%064d', 4), 0)",
+    { "INSERT INTO photos (claim_id, path, sha256, added) VALUES (1, 'z', printf ('%064d', 4), 0)",
+      SQLITE_CONSTRAINT_CHECK },
     /* damage out of range */
-    "INSERT INTO revisions (photo_id, damage, rle, area, author, created, kind)"
-    "  VALUES (1, 4, '<0', 0, 'kim', 0, 'brush')",
+    { "INSERT INTO revisions (photo_id, damage, rle, area, author, created, kind)"
+      "  VALUES (1, 4, '<0', 0, 'kim', 0, 'brush')", SQLITE_CONSTRAINT_CHECK },
     /* parent from another photo */
-    "INSERT INTO revisions (photo_id, damage, parent_id, rle, area, author, created, kind)"
-    "  VALUES (2, 0, 1, '<0', 0, 'kim', 0, 'brush')",
+    { "INSERT INTO revisions (photo_id, damage, parent_id, rle, area, author, created, kind)"
+      "  VALUES (2, 0, 1, '<0', 0, 'kim', 0, 'brush')", SQLITE_CONSTRAINT_TRIGGER },
     /* append-only */
-    "UPDATE revisions SET author = 'lee'",
-    "DELETE FROM revisions",
+    { "UPDATE revisions SET author = 'lee'", SQLITE_CONSTRAINT_TRIGGER },
+    { "DELETE FROM revisions", SQLITE_CONSTRAINT_TRIGGER },
     /* head naming a revision of another layer */
-    "INSERT INTO heads (photo_id, damage, revision_id) VALUES (1, 1, 1)",
+    { "INSERT INTO heads (photo_id, damage, revision_id) VALUES (1, 1, 1)",
+      SQLITE_CONSTRAINT_TRIGGER },
     /* photo with revisions cannot go */
-    "DELETE FROM photos WHERE id = 1",
+    { "DELETE FROM photos WHERE id = 1", SQLITE_CONSTRAINT_FOREIGNKEY },
     /* prediction from an unregistered model */
-    "INSERT INTO predictions VALUES (1, 0, printf ('%064d', 7), '<0', 0, 0.5, 0)",
+    { "INSERT INTO predictions VALUES (1, 0, printf ('%064d', 7), '<0', 0, 0.5, 0)",
+      SQLITE_CONSTRAINT_FOREIGNKEY },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
     {
-      g_test_message ("refused #%" G_GSIZE_FORMAT, i);
-      g_assert_cmpint (sqlite3_exec (db, refused[i], NULL, NULL, NULL), !=, SQLITE_OK);
+      g_test_message ("refused #%" G_GSIZE_FORMAT ": %s", i, refused[i].sql);
+      g_assert_cmpint (sqlite3_exec (db, refused[i].sql, NULL, NULL, NULL), ==, refused[i].code);
     }
   g_assert_cmpint (raw_int (db, "SELECT count(*) FROM revisions"), ==, 1);
   g_assert_cmpint (raw_int (db, "SELECT count(*) FROM photos"), ==, 2);
@@ -309,12 +314,16 @@ test_transactions (Fixture *f, gconstpointer data)
 
 typedef struct {
   const char *path;
-  gint64 waited_us;
+  int busy_timeout_ms;
+  gint64 asked_us;  /* monotonic time just before BEGIN IMMEDIATE */
+  gint64 done_us;   /* monotonic time when BEGIN IMMEDIATE returned */
   gboolean ok;
-  gint ready;  /* set just before the thread asks for the write lock */
+  int begin_code;   /* extended result code of BEGIN IMMEDIATE when it failed */
+  gint ready;       /* set just before the thread asks for the write lock */
 } Writer;
 
-/* Thread body: its own connection writes one claim while the main thread holds the lock. */
+/* Thread body: its own connection (opened, used and closed on this thread) writes one claim
+ * while the main thread may hold the write lock. */
 static gpointer
 second_writer (gpointer data)
 {
@@ -323,39 +332,79 @@ second_writer (gpointer data)
   g_autoptr (DrProject) project = dr_project_open (w->path, DR_PROJECT_OPEN_EXISTING, &error);
   if (project == NULL)
     return NULL;
+  sqlite3 *db = dr_project_get_db (project);
+  sqlite3_busy_timeout (db, w->busy_timeout_ms);
   g_atomic_int_set (&w->ready, 1);
-  gint64 start = g_get_monotonic_time ();
-  w->ok = dr_project_begin (project, &error)
-          && sqlite3_exec (dr_project_get_db (project),
-                           "INSERT INTO claims (name) VALUES ('from-thread')", NULL, NULL,
-                           NULL) == SQLITE_OK
+  w->asked_us = g_get_monotonic_time ();
+  gboolean begun = dr_project_begin (project, &error);
+  w->done_us = g_get_monotonic_time ();
+  if (!begun)
+    {
+      w->begin_code = sqlite3_extended_errcode (db);
+      return NULL;
+    }
+  w->ok = sqlite3_exec (db, "INSERT INTO claims (name) VALUES ('from-thread')", NULL, NULL,
+                        NULL) == SQLITE_OK
           && dr_project_commit (project, &error);
-  w->waited_us = g_get_monotonic_time () - start;
   return NULL;
 }
 
+/* Starts the second writer with the given busy timeout while this connection holds the write
+ * lock, keeps the lock hold_ms after the writer asked for it, then commits; returns the
+ * monotonic time just before the commit released the lock. */
+static gint64
+race_second_writer (DrProject *project, Writer *w, int hold_ms)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (dr_project_begin (project, &error));
+  raw_exec (dr_project_get_db (project), "INSERT INTO claims (name) VALUES ('from-main')");
+  GThread *thread = g_thread_new ("second-writer", second_writer, w);
+  while (!g_atomic_int_get (&w->ready))
+    g_usleep (1000);
+  g_usleep ((gulong) hold_ms * 1000);
+  gint64 released = g_get_monotonic_time ();
+  g_assert_true (dr_project_commit (project, &error));
+  g_thread_join (thread);
+  return released;
+}
+
 /* Two connections (the app's main loop and an import thread) share a file: a writer that finds
- * the write lock taken waits (busy timeout) instead of failing, and both writes land. */
+ * the write lock taken waits (busy timeout) instead of failing: it asked while the lock was
+ * held, got it only after the other commit released it, and both writes land. */
 static void
 test_two_connections (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  g_assert_true (dr_project_begin (project, &error));
-  raw_exec (dr_project_get_db (project), "INSERT INTO claims (name) VALUES ('from-main')");
-  Writer w = { .path = f->path };
-  GThread *thread = g_thread_new ("second-writer", second_writer, &w);
-  while (!g_atomic_int_get (&w.ready))
-    g_usleep (1000);
-  /* The thread is now (almost certainly) blocked in BEGIN IMMEDIATE; without the busy timeout
-   * it would fail with SQLITE_BUSY at once. */
-  g_usleep (300 * 1000);
-  g_assert_true (dr_project_commit (project, &error));
-  g_thread_join (thread);
+  Writer w = { .path = f->path, .busy_timeout_ms = 5000 };
+  gint64 released = race_second_writer (project, &w, 200);
+  g_test_message ("second writer waited %" G_GINT64_FORMAT " ms", (w.done_us - w.asked_us) / 1000);
+  g_assert_cmpint (w.begin_code, ==, SQLITE_OK);
   g_assert_true (w.ok);
-  g_test_message ("second writer waited %" G_GINT64_FORMAT " ms", w.waited_us / 1000);
+  g_assert_cmpint (w.asked_us, <, released);
+  g_assert_cmpint (w.done_us, >=, released);
   g_assert_cmpint (raw_int (dr_project_get_db (project), "SELECT count(*) FROM claims"), ==, 2);
+}
+
+/* A writer whose busy timeout runs out while the lock is held is refused with SQLITE_BUSY
+ * (not any other error), after waiting about its timeout, and writes nothing. */
+static void
+test_lock_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  Writer w = { .path = f->path, .busy_timeout_ms = 100 };
+  race_second_writer (project, &w, 600);
+  gint64 waited_ms = (w.done_us - w.asked_us) / 1000;
+  g_test_message ("refused writer waited %" G_GINT64_FORMAT " ms", waited_ms);
+  g_assert_false (w.ok);
+  g_assert_cmpint (w.begin_code, ==, SQLITE_BUSY);
+  g_assert_cmpint (waited_ms, >=, 90);
+  g_autofree char *names = raw_text (dr_project_get_db (project),
+                                     "SELECT group_concat (name) FROM claims");
+  g_assert_cmpstr (names, ==, "from-main");
 }
 
 /* A project file cut in half is refused as damaged, with its name in the message. */
@@ -406,5 +455,6 @@ main (int argc, char **argv)
   ADD ("transactions", test_transactions);
   ADD ("truncated", test_truncated);
   ADD ("two-connections", test_two_connections);
+  ADD ("lock-refused", test_lock_refused);
   return g_test_run ();
 }
