@@ -45,22 +45,29 @@ make_row (DrLegend *self, guint i)
 
   GtkWidget *names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_hexpand (names, TRUE);
+  /* Every text in the panel ellipsizes, wraps or has a fixed width, so the panel never
+   * widens with what it shows (that would shrink the canvas and move the photo). */
   GtkWidget *name = gtk_label_new (dr_damage_style_name (i));
   gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (names), name);
   GtkWidget *area = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (area), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (area), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (area, "caption");
   gtk_widget_add_css_class (area, "dim-label");
   gtk_box_append (GTK_BOX (names), area);
   GtkWidget *verdict = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (verdict), 0);
+  gtk_label_set_wrap (GTK_LABEL (verdict), TRUE);
   gtk_widget_add_css_class (verdict, "caption");
   gtk_widget_set_visible (verdict, FALSE);
   gtk_box_append (GTK_BOX (names), verdict);
   gtk_box_append (GTK_BOX (box), names);
 
   GtkWidget *percent = gtk_label_new (NULL);
+  gtk_label_set_width_chars (GTK_LABEL (percent), 7);
+  gtk_label_set_xalign (GTK_LABEL (percent), 1);
   gtk_widget_add_css_class (percent, "numeric");
   gtk_box_append (GTK_BOX (box), percent);
 
