@@ -28,6 +28,38 @@ dup_reviewer (DrWindow *self)
   return g_strstrip (g_steal_pointer (&name));
 }
 
+/* Shows the read-only banner exactly while the project's connection cannot write. */
+void
+_dr_window_update_read_only (DrWindow *self)
+{
+  DrProject *project = project_of (self);
+  gtk_revealer_set_reveal_child (self->read_only_revealer,
+                                 project != NULL && dr_project_is_read_only (project));
+}
+
+/* One plain-language toast for a failed write, and only one while it shows (a reviewer who
+ * keeps painting on a read-only file is not buried in toasts); the store's own wording,
+ * naming the file and SQLite's reason, goes to the log. */
+static void
+toast_write_failure (DrWindow *self, const char *detail)
+{
+  if (detail != NULL)
+    g_message ("%s", detail);
+  _dr_window_update_read_only (self);
+  if (self->failure_toast != NULL)
+    return;
+  DrProject *project = project_of (self);
+  const char *text =
+    project != NULL && dr_project_is_read_only (project)
+      ? _("The project file is read-only: your changes are kept, unsaved. Make the file "
+          "writable, then press Retry.")
+      : _("Your changes could not be saved and are kept, unsaved. Press Retry to try again.");
+  self->failure_toast = adw_toast_new (text);
+  adw_toast_set_timeout (self->failure_toast, 6);
+  g_object_add_weak_pointer (G_OBJECT (self->failure_toast), (gpointer *) &self->failure_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->failure_toast);
+}
+
 /* Whether the active layer's mask now differs from the prediction, and whether the
  * prediction has any pixel. Masks are compared run by run (no decoding). */
 static gboolean
@@ -119,8 +151,7 @@ auto_verdict (DrWindow *self, DrProject *project, gint64 photo_id, DrDamage d)
   g_autofree char *author = dup_reviewer (self);
   if (!dr_review_set_verdict (project, photo_id, d, want, author, NULL, &error))
     {
-      g_autofree char *msg = g_strdup_printf (_("Could not save the verdict: %s"), error->message);
-      dr_window_toast (self, msg);
+      toast_write_failure (self, error->message);
       return FALSE;
     }
   return TRUE;
@@ -159,11 +190,12 @@ editor_layer_left_cb (DrEditSession *editor, gint64 photo_id, int damage, DrOver
     dr_canvas_set_overlay (self->canvas, damage, overlay);
 }
 
+/* The bar marks the edit unsaved (its tooltip keeps the detail); one plain toast says why. */
 static void
 editor_save_failed_cb (DrEditSession *editor, const char *message, DrWindow *self)
 {
   dr_review_bar_set_unsaved (self->review_bar, TRUE, message);
-  dr_window_toast (self, message);
+  toast_write_failure (self, message);
 }
 
 static void
@@ -204,10 +236,7 @@ note_changed_cb (DrReviewBar *bar, const char *text, DrWindow *self)
   g_autoptr (GError) error = NULL;
   if (!dr_review_add_note (project, self->note_photo_id, text, *author ? author : _("unknown"),
                            &error))
-    {
-      g_autofree char *msg = g_strdup_printf (_("Could not save the note: %s"), error->message);
-      dr_window_toast (self, msg);
-    }
+    toast_write_failure (self, error->message);
 }
 
 /* ---- actions ------------------------------------------------------------------------ */
@@ -292,12 +321,23 @@ edit_layer_activated (GSimpleAction *action, GVariant *param, gpointer user_data
     dr_edit_session_set_damage (DR_WINDOW (user_data)->editor, d);
 }
 
+/* Writes the unsaved edits; an empty transaction first lets a read-only connection reopen
+ * read-write when the file has become writable (see dr_project_begin). */
 static void
 retry_save_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrWindow *self = user_data;
+  DrProject *project = project_of (self);
+  if (project != NULL && dr_project_is_read_only (project) && dr_project_begin (project, NULL))
+    dr_project_rollback (project);
   if (dr_edit_session_save (self->editor))
-    dr_window_toast (self, _("Saved"));
+    {
+      if (project != NULL && dr_project_is_read_only (project))
+        toast_write_failure (self, NULL);
+      else
+        dr_window_toast (self, _("Saved"));
+    }
+  _dr_window_update_read_only (self);
   refresh_review (self);
 }
 
@@ -348,8 +388,7 @@ apply_verdict (DrWindow *self, DrVerdict verdict)
   g_autofree char *author = dup_reviewer (self);
   if (!dr_review_set_verdict (project, id, d, verdict, author, NULL, &error))
     {
-      g_autofree char *msg = g_strdup_printf (_("Could not save the verdict: %s"), error->message);
-      dr_window_toast (self, msg);
+      toast_write_failure (self, error->message);
       return;
     }
   reload_items (self);
@@ -669,4 +708,8 @@ _dr_window_review_dispose (DrWindow *self)
     g_message ("closing with unsaved edits the reviewer chose to discard");
   g_clear_object (&self->tool);
   g_clear_object (&self->editor);
+  if (self->failure_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->failure_toast),
+                                  (gpointer *) &self->failure_toast);
+  self->failure_toast = NULL;
 }

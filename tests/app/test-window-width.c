@@ -2,9 +2,9 @@
  *
  * Opens a project with two photos in a real DrWindow at 1280 px under Xvfb and gives ten
  * verdicts on different layers (the longest verdict names included), shows long toasts, paints
- * a stroke and undoes and redoes it. After each step the window, the canvas and the canvas's
+ * a stroke and undoes and redoes it, and makes a write fail and retries it. After each step the window, the canvas and the canvas's
  * fit zoom must be exactly what they were before the first verdict: anything that grows with
- * its text (verdict labels, IoU numbers, toasts) would widen the window and move the photo
+ * its text (verdict labels, IoU numbers, toasts, the unsaved mark) would widen the window and move the photo
  * under the pointer. Runs with G_DEBUG=fatal-warnings. */
 #include "config.h"
 
@@ -172,6 +172,23 @@ test_width_constant (void)
   check_still (w, &before, "undo");
   activate (w, "redo", NULL);
   check_still (w, &before, "redo");
+
+  /* A write that fails (another connection holds the write lock past the 5 s busy timeout)
+   * shows "Unsaved edit" with Retry and a toast; Retry saves once the lock is gone. */
+  sqlite3 *locker = NULL;
+  g_assert_cmpint (sqlite3_open (path, &locker), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (locker, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  dr_edit_tool_press (w->tool, 30.5, 150.5, 0);
+  dr_edit_tool_drag (w->tool, 200.5, 180.5);
+  dr_edit_tool_release (w->tool, 200.5, 180.5);
+  wait_for (writes_finished, w, 30, "the stroke's write to fail");
+  g_assert_true (dr_edit_session_has_unsaved (w->editor));
+  check_still (w, &before, "a failed write (unsaved, Retry)");
+  g_assert_cmpint (sqlite3_exec (locker, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (locker);
+  activate (w, "retry-save", NULL);
+  g_assert_false (dr_edit_session_has_unsaved (w->editor));
+  check_still (w, &before, "retry");
 
   gtk_window_destroy (GTK_WINDOW (w));
   settle ();
