@@ -66,8 +66,6 @@ make_row (DrLegend *self, guint i)
   gtk_box_append (GTK_BOX (box), names);
 
   GtkWidget *percent = gtk_label_new (NULL);
-  gtk_label_set_width_chars (GTK_LABEL (percent), 7);
-  gtk_label_set_xalign (GTK_LABEL (percent), 1);
   gtk_widget_add_css_class (percent, "numeric");
   gtk_box_append (GTK_BOX (box), percent);
 
@@ -207,7 +205,11 @@ dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
       gint64 area = item ? dr_photo_item_get_area (item, i) : -1;
       if (area < 0 || w <= 0 || h <= 0)
         {
-          gtk_label_set_label (self->area_labels[i], item ? _("Not analysed") : "");
+          /* A photo that cannot be read is never analysed: the canvas says why, the rows
+           * stay empty instead of claiming "Not analysed". */
+          gboolean unreadable = item != NULL && dr_photo_item_get_error (item) != NULL;
+          gtk_label_set_label (self->area_labels[i],
+                               item && !unreadable ? _("Not analysed") : "");
           gtk_label_set_label (self->percent_labels[i], "");
           continue;
         }
