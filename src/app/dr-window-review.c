@@ -652,6 +652,10 @@ _dr_window_review_photo_changed (DrWindow *self)
   if (project == NULL || id <= 0 || !dr_photo_get_size (project, id, &w, &h, NULL))
     w = h = 0;
   dr_edit_session_set_photo (self->editor, project, id, (int) w, (int) h);
+  /* Fill is a one-click tool: it does not stay armed for the next photo. */
+  if (dr_edit_tool_get_kind (self->tool) == DR_TOOL_FILL)
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "tool",
+                                        g_variant_new_string ("none"));
   /* A brush the reviewer has not resized follows the photo: about 1/60 of its short side. */
   if (w > 0 && dr_edit_tool_get_brush_size (self->tool) == self->brush_default)
     {
@@ -670,6 +674,7 @@ _dr_window_review_init (DrWindow *self)
 {
   self->editor = dr_edit_session_new ();
   self->tool = dr_edit_tool_new (self->canvas, self->editor);
+  g_signal_connect_swapped (self->tool, "refused", G_CALLBACK (dr_window_toast), self);
   self->brush_default = dr_edit_tool_get_brush_size (self->tool);
   g_action_map_add_action_entries (G_ACTION_MAP (self), review_entries,
                                    G_N_ELEMENTS (review_entries), self);

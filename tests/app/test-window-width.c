@@ -2,7 +2,8 @@
  *
  * Opens a project with two photos in a real DrWindow at 1280 px under Xvfb and gives ten
  * verdicts on different layers (the longest verdict names included), shows long toasts, paints
- * a stroke and undoes and redoes it, and makes a write fail and retries it. After each step the window, the canvas and the canvas's
+ * a stroke and undoes and redoes it, makes a write fail and retries it, and clicks Fill where
+ * no outline encloses the spot (refused: nothing stored; Fill disarms on the next photo). After each step the window, the canvas and the canvas's
  * fit zoom must be exactly what they were before the first verdict: anything that grows with
  * its text (verdict labels, IoU numbers, toasts, the unsaved mark) would widen the window and move the photo
  * under the pointer. Runs with G_DEBUG=fatal-warnings. */
@@ -66,6 +67,22 @@ photos_imported (gpointer data)
   DrWindow *w = data;
   return w->session != NULL && g_list_model_get_n_items (dr_session_get_items (w->session)) == 2
          && !dr_session_is_importing (w->session);
+}
+
+/* Revisions stored in the project, read through a connection of its own. */
+static gint64
+count_revisions (const char *path)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM revisions", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  gint64 n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
 }
 
 static gboolean
@@ -189,6 +206,21 @@ test_width_constant (void)
   activate (w, "retry-save", NULL);
   g_assert_false (dr_edit_session_has_unsaved (w->editor));
   check_still (w, &before, "retry");
+
+  /* Fill clicked where no outline encloses the spot would flood the whole photo: refused,
+   * nothing stored, and the refusal's toast moves nothing. Fill then disarms on the next
+   * photo. */
+  gint64 n_before = count_revisions (path);
+  activate (w, "tool", g_variant_new_string ("fill"));
+  dr_edit_tool_press (w->tool, 300.5, 5.5, 0);
+  dr_edit_tool_release (w->tool, 300.5, 5.5);
+  wait_for (writes_finished, w, 30, "nothing to be written");
+  check_still (w, &before, "a refused fill");
+  g_assert_cmpint (count_revisions (path), ==, n_before);
+  g_assert_cmpint (dr_edit_tool_get_kind (w->tool), ==, DR_TOOL_FILL);
+  g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), first));
+  settle ();
+  g_assert_cmpint (dr_edit_tool_get_kind (w->tool), ==, DR_TOOL_NONE);
 
   gtk_window_destroy (GTK_WINDOW (w));
   settle ();
