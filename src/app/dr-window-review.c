@@ -239,6 +239,18 @@ note_changed_cb (DrReviewBar *bar, const char *text, DrWindow *self)
     toast_write_failure (self, error->message);
 }
 
+/* A size other than the automatic one was chosen ([, ] or the size field): remembered. */
+static void
+brush_size_notify_cb (DrWindow *self)
+{
+  double size = dr_edit_tool_get_brush_size (self->tool);
+  if (size != self->brush_default)
+    {
+      self->brush_default = 0;
+      g_settings_set_double (self->settings, "brush-size", size);
+    }
+}
+
 /* ---- actions ------------------------------------------------------------------------ */
 
 static void
@@ -675,7 +687,6 @@ _dr_window_review_init (DrWindow *self)
   self->editor = dr_edit_session_new ();
   self->tool = dr_edit_tool_new (self->canvas, self->editor);
   g_signal_connect_swapped (self->tool, "refused", G_CALLBACK (dr_window_toast), self);
-  self->brush_default = dr_edit_tool_get_brush_size (self->tool);
   g_action_map_add_action_entries (G_ACTION_MAP (self), review_entries,
                                    G_N_ELEMENTS (review_entries), self);
   add_shortcuts (self);
@@ -689,6 +700,14 @@ _dr_window_review_init (DrWindow *self)
   g_object_bind_property (dr_review_bar_get_brush_adjustment (self->review_bar), "value",
                           self->tool, "brush-size",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  /* A size the reviewer chose holds for every photo and across restarts; until then the
+   * brush follows each photo's size (brush_default, see _dr_window_review_photo_changed). */
+  double chosen = g_settings_get_double (self->settings, "brush-size");
+  if (chosen > 0)
+    dr_edit_tool_set_brush_size (self->tool, chosen);
+  self->brush_default = chosen > 0 ? 0 : dr_edit_tool_get_brush_size (self->tool);
+  g_signal_connect_swapped (self->tool, "notify::brush-size", G_CALLBACK (brush_size_notify_cb),
+                            self);
   g_signal_connect_object (self->editor, "committed", G_CALLBACK (editor_committed_cb), self, 0);
   g_signal_connect_object (self->editor, "layer-left", G_CALLBACK (editor_layer_left_cb), self, 0);
   g_signal_connect_object (self->editor, "save-failed", G_CALLBACK (editor_save_failed_cb), self, 0);

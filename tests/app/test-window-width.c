@@ -3,7 +3,8 @@
  * Opens a project with two photos in a real DrWindow at 1280 px under Xvfb and gives ten
  * verdicts on different layers (the longest verdict names included), shows long toasts, paints
  * a stroke and undoes and redoes it, makes a write fail and retries it, and clicks Fill where
- * no outline encloses the spot (refused: nothing stored; Fill disarms on the next photo). After each step the window, the canvas and the canvas's
+ * no outline encloses the spot (refused: nothing stored; Fill disarms on the next photo). The
+ * brush size chosen holds on the next photo and after a restart. After each step the window, the canvas and the canvas's
  * fit zoom must be exactly what they were before the first verdict: anything that grows with
  * its text (verdict labels, IoU numbers, toasts, the unsaved mark) would widen the window and move the photo
  * under the pointer. Runs with G_DEBUG=fatal-warnings. */
@@ -221,7 +222,17 @@ test_width_constant (void)
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), first));
   settle ();
   g_assert_cmpint (dr_edit_tool_get_kind (w->tool), ==, DR_TOOL_NONE);
+  /* The brush size chosen above holds on the other photo ... */
+  g_assert_cmpfloat (dr_edit_tool_get_brush_size (w->tool), ==, 12);
+  gtk_window_destroy (GTK_WINDOW (w));
+  settle ();
 
+  /* ... and after a restart. */
+  w = dr_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (w));
+  g_assert_true (dr_window_open_project (w, path, FALSE));
+  settle ();
+  g_assert_cmpfloat (dr_edit_tool_get_brush_size (w->tool), ==, 12);
   gtk_window_destroy (GTK_WINDOW (w));
   settle ();
 }
