@@ -41,12 +41,50 @@ dr_cli_help (int argc, char **argv)
   return DR_EXIT_OK;
 }
 
-/* Looks argv[1] up in the command table; runs it with argv shifted by one. */
+/* Whether arg looks like a mistyped command rather than a file to open: a bare word of
+ * lower-case letters and dashes that names nothing on disk. */
+static gboolean
+looks_like_command (const char *arg)
+{
+  if (arg[0] == '\0' || arg[0] == '-' || g_file_test (arg, G_FILE_TEST_EXISTS))
+    return FALSE;
+  for (const char *p = arg; *p; p++)
+    if (!g_ascii_islower (*p) && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether a window could be shown: some display is named in the environment. */
+static gboolean
+have_display (void)
+{
+  const char *backend = g_getenv ("GDK_BACKEND");
+  return (backend != NULL && strstr (backend, "broadway") != NULL)
+         || (g_getenv ("DISPLAY") && *g_getenv ("DISPLAY"))
+         || (g_getenv ("WAYLAND_DISPLAY") && *g_getenv ("WAYLAND_DISPLAY"));
+}
+
+/* Without a display, says so in full and sets *status to 1 (TRUE); otherwise FALSE. */
+static gboolean
+dr_cli_refuse_without_display (int *status)
+{
+  if (have_display ())
+    return FALSE;
+  fprintf (stderr, "%s\n", _("damage-review: no display to show the window on (neither DISPLAY "
+                              "nor WAYLAND_DISPLAY is set); the commands in “damage-review "
+                              "--help” work without one"));
+  *status = DR_EXIT_FAILED;
+  return TRUE;
+}
+
+/* Looks argv[1] up in the command table and runs it with argv shifted by one. A mistyped
+ * command is refused (exit 2) instead of being opened as a file; without any display the
+ * window is not attempted (exit 1, saying what works instead). FALSE: open the window. */
 gboolean
 dr_cli_try_run (int argc, char **argv, int *status)
 {
   if (argc < 2)
-    return FALSE;
+    return dr_cli_refuse_without_display (status);
   const char *arg = argv[1];
   if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)
     {
@@ -65,5 +103,12 @@ dr_cli_try_run (int argc, char **argv, int *status)
         *status = commands[i].run (argc - 1, argv + 1);
         return TRUE;
       }
-  return FALSE;
+  if (looks_like_command (arg))
+    {
+      fprintf (stderr, _("damage-review: unknown command “%s” (and no such file); "
+                         "“damage-review --help” lists the commands\n"), arg);
+      *status = DR_EXIT_USAGE;
+      return TRUE;
+    }
+  return dr_cli_refuse_without_display (status);
 }

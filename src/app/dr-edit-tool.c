@@ -1,6 +1,8 @@
 /* dr-edit-tool.c — see dr-edit-tool.h. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "dr-edit-tool.h"
@@ -32,6 +34,9 @@ struct _DrEditTool
 enum { PROP_0, PROP_KIND, PROP_BRUSH_SIZE, PROP_SUBTRACT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+enum { SIG_REFUSED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (DrEditTool, dr_edit_tool, G_TYPE_OBJECT)
 
 static const char *const kind_names[] = { "none", "brush", "eraser", "polygon", "fill" };
@@ -54,6 +59,20 @@ dr_tool_kind_from_string (const char *string, DrToolKind *kind)
         return TRUE;
       }
   return FALSE;
+}
+
+/* Whether filling from (x, y) would reach all four borders of the photo: the click is outside
+ * any closed outline and would flood the whole photo (tried on a copy; the mask is untouched). */
+static gboolean
+fill_leaks_everywhere (const DrMask *mask, int x, int y, gboolean on)
+{
+  if (x < 0 || y < 0 || x >= mask->width || y >= mask->height)
+    return FALSE;
+  gsize n = (gsize) mask->width * mask->height;
+  g_autofree guint8 *copy = g_memdup2 (mask->pixels, n);
+  DrMask trial = { copy, mask->width, mask->height };
+  DrRect r = dr_mask_flood_fill (&trial, x, y, on);
+  return r.x == 0 && r.y == 0 && r.width == mask->width && r.height == mask->height;
 }
 
 static void
@@ -143,6 +162,15 @@ dr_edit_tool_press (DrEditTool *self, double x, double y, GdkModifierType state)
         if (!dr_edit_session_begin (self->session, NULL))
           return;
         gboolean on = self->subtract == inverts (state);
+        if (fill_leaks_everywhere (dr_edit_session_get_mask (self->session), (int) floor (x),
+                                   (int) floor (y), on))
+          {
+            dr_edit_session_end (self->session, DR_REVISION_FILL);
+            g_signal_emit (self, signals[SIG_REFUSED], 0,
+                           _("Fill works inside a closed outline: this spot is not enclosed, "
+                             "so the whole photo would be filled. Draw the outline first."));
+            return;
+          }
         DrRect r = dr_mask_flood_fill (dr_edit_session_get_mask (self->session),
                                        (int) floor (x), (int) floor (y), on);
         dr_edit_session_changed (self->session, &r);
@@ -520,6 +548,9 @@ dr_edit_tool_class_init (DrEditToolClass *klass)
     g_param_spec_boolean ("subtract", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* (message): a click was refused, with a sentence saying why (fill outside an outline). */
+  signals[SIG_REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

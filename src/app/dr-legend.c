@@ -45,16 +45,21 @@ make_row (DrLegend *self, guint i)
 
   GtkWidget *names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_hexpand (names, TRUE);
+  /* Every text in the panel ellipsizes, wraps or has a fixed width, so the panel never
+   * widens with what it shows (that would shrink the canvas and move the photo). */
   GtkWidget *name = gtk_label_new (dr_damage_style_name (i));
   gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (names), name);
   GtkWidget *area = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (area), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (area), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (area, "caption");
   gtk_widget_add_css_class (area, "dim-label");
   gtk_box_append (GTK_BOX (names), area);
   GtkWidget *verdict = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (verdict), 0);
+  gtk_label_set_wrap (GTK_LABEL (verdict), TRUE);
   gtk_widget_add_css_class (verdict, "caption");
   gtk_widget_set_visible (verdict, FALSE);
   gtk_box_append (GTK_BOX (names), verdict);
@@ -200,7 +205,11 @@ dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
       gint64 area = item ? dr_photo_item_get_area (item, i) : -1;
       if (area < 0 || w <= 0 || h <= 0)
         {
-          gtk_label_set_label (self->area_labels[i], item ? _("Not analysed") : "");
+          /* A photo that cannot be read is never analysed: the canvas says why, the rows
+           * stay empty instead of claiming "Not analysed". */
+          gboolean unreadable = item != NULL && dr_photo_item_get_error (item) != NULL;
+          gtk_label_set_label (self->area_labels[i],
+                               item && !unreadable ? _("Not analysed") : "");
           gtk_label_set_label (self->percent_labels[i], "");
           continue;
         }

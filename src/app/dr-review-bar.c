@@ -78,8 +78,10 @@ dr_review_bar_show_review (DrReviewBar *self, const DrReview *review, gboolean e
 
   g_autofree char *stats = NULL;
   if (review != NULL && review->iou >= 0)
-    /* Translators: IoU of prediction and final mask, then pixels added and removed. */
-    stats = g_strdup_printf (_("IoU %.3f · +%lld px · −%lld px"), review->iou,
+    /* Translators: IoU of prediction and final mask, then pixels added and removed (counts
+     * grouped by the locale's thousands separator); use the same word for pixels as the side
+     * panel does. */
+    stats = g_strdup_printf (_("IoU %.3f · +%'lld px · −%'lld px"), review->iou,
                              (long long) review->px_added, (long long) review->px_removed);
   else if (review != NULL && review->verdict != DR_VERDICT_UNREVIEWED)
     stats = g_strdup (_("No prediction to compare"));

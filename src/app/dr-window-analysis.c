@@ -415,6 +415,7 @@ _dr_window_session_changed (DrWindow *self)
         dr_window_toast (self, error->message);
     }
   _dr_window_update_notice (self);
+  _dr_window_update_read_only (self);
 }
 
 /* See header. */

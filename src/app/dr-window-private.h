@@ -25,6 +25,7 @@ struct _DrWindow
   GtkProgressBar *progress_bar;
   GtkRevealer *notice_revealer;
   GtkLabel *notice_label;
+  GtkRevealer *read_only_revealer;
   GtkStack *main_stack;
   DrPhotoList *photo_list;
   DrCanvas *canvas;
@@ -56,6 +57,7 @@ struct _DrWindow
   gint64 note_photo_id;          /* photo the note entry shows */
   gboolean discard_unsaved;      /* the reviewer chose to close without them */
   double brush_default;          /* brush size last set for the photo's size */
+  AdwToast *failure_toast;       /* the write-failure toast while it shows (weak), or NULL */
 };
 
 /* dr-window.c */
@@ -77,6 +79,7 @@ void        _dr_window_project_dispose (DrWindow *self);
 void        _dr_window_review_init          (DrWindow *self);
 void        _dr_window_review_dispose       (DrWindow *self);
 void        _dr_window_review_photo_changed (DrWindow *self);
+void        _dr_window_update_read_only     (DrWindow *self);
 
 /* dr-window-claims.c */
 void        _dr_window_claims_init          (DrWindow *self);

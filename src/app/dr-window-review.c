@@ -29,6 +29,38 @@ dup_reviewer (DrWindow *self)
   return g_strstrip (g_steal_pointer (&name));
 }
 
+/* Shows the read-only banner exactly while the project's connection cannot write. */
+void
+_dr_window_update_read_only (DrWindow *self)
+{
+  DrProject *project = project_of (self);
+  gtk_revealer_set_reveal_child (self->read_only_revealer,
+                                 project != NULL && dr_project_is_read_only (project));
+}
+
+/* One plain-language toast for a failed write, and only one while it shows (a reviewer who
+ * keeps painting on a read-only file is not buried in toasts); the store's own wording,
+ * naming the file and SQLite's reason, goes to the log. */
+static void
+toast_write_failure (DrWindow *self, const char *detail)
+{
+  if (detail != NULL)
+    g_message ("%s", detail);
+  _dr_window_update_read_only (self);
+  if (self->failure_toast != NULL)
+    return;
+  DrProject *project = project_of (self);
+  const char *text =
+    project != NULL && dr_project_is_read_only (project)
+      ? _("The project file is read-only: your changes are kept, unsaved. Make the file "
+          "writable, then press Retry.")
+      : _("Your changes could not be saved and are kept, unsaved. Press Retry to try again.");
+  self->failure_toast = adw_toast_new (text);
+  adw_toast_set_timeout (self->failure_toast, 6);
+  g_object_add_weak_pointer (G_OBJECT (self->failure_toast), (gpointer *) &self->failure_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->failure_toast);
+}
+
 /* Whether the active layer's mask now differs from the prediction, and whether the
  * prediction has any pixel. Masks are compared run by run (no decoding). */
 static gboolean
@@ -147,8 +179,7 @@ auto_verdict (DrWindow *self, DrProject *project, gint64 photo_id, DrDamage d)
   g_autofree char *author = dup_reviewer (self);
   if (!set_verdict (self, project, photo_id, d, want, author, &error))
     {
-      g_autofree char *msg = g_strdup_printf (_("Could not save the verdict: %s"), error->message);
-      dr_window_toast (self, msg);
+      toast_write_failure (self, error->message);
       return FALSE;
     }
   return TRUE;
@@ -187,11 +218,12 @@ editor_layer_left_cb (DrEditSession *editor, gint64 photo_id, int damage, DrOver
     dr_canvas_set_overlay (self->canvas, damage, overlay);
 }
 
+/* The bar marks the edit unsaved (its tooltip keeps the detail); one plain toast says why. */
 static void
 editor_save_failed_cb (DrEditSession *editor, const char *message, DrWindow *self)
 {
   dr_review_bar_set_unsaved (self->review_bar, TRUE, message);
-  dr_window_toast (self, message);
+  toast_write_failure (self, message);
 }
 
 static void
@@ -248,9 +280,18 @@ note_changed_cb (DrReviewBar *bar, const char *text, DrWindow *self)
   NoteWrite note = { self->note_photo_id, text, *author ? author : _("unknown") };
   if (!dr_edit_writer_run (dr_edit_session_get_writer (self->editor), project, note_write,
                            &note, &error))
+    toast_write_failure (self, error->message);
+}
+
+/* A size other than the automatic one was chosen ([, ] or the size field): remembered. */
+static void
+brush_size_notify_cb (DrWindow *self)
+{
+  double size = dr_edit_tool_get_brush_size (self->tool);
+  if (size != self->brush_default)
     {
-      g_autofree char *msg = g_strdup_printf (_("Could not save the note: %s"), error->message);
-      dr_window_toast (self, msg);
+      self->brush_default = 0;
+      g_settings_set_double (self->settings, "brush-size", size);
     }
 }
 
@@ -336,12 +377,23 @@ edit_layer_activated (GSimpleAction *action, GVariant *param, gpointer user_data
     dr_edit_session_set_damage (DR_WINDOW (user_data)->editor, d);
 }
 
+/* Writes the unsaved edits; an empty transaction first lets a read-only connection reopen
+ * read-write when the file has become writable (see dr_project_begin). */
 static void
 retry_save_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrWindow *self = user_data;
+  DrProject *project = project_of (self);
+  if (project != NULL && dr_project_is_read_only (project) && dr_project_begin (project, NULL))
+    dr_project_rollback (project);
   if (dr_edit_session_save (self->editor))
-    dr_window_toast (self, _("Saved"));
+    {
+      if (project != NULL && dr_project_is_read_only (project))
+        toast_write_failure (self, NULL);
+      else
+        dr_window_toast (self, _("Saved"));
+    }
+  _dr_window_update_read_only (self);
   refresh_review (self);
 }
 
@@ -392,8 +444,7 @@ apply_verdict (DrWindow *self, DrVerdict verdict)
   g_autofree char *author = dup_reviewer (self);
   if (!set_verdict (self, project, id, d, verdict, author, &error))
     {
-      g_autofree char *msg = g_strdup_printf (_("Could not save the verdict: %s"), error->message);
-      dr_window_toast (self, msg);
+      toast_write_failure (self, error->message);
       return;
     }
   reload_items (self);
@@ -676,6 +727,10 @@ _dr_window_review_photo_changed (DrWindow *self)
   if (project == NULL || id <= 0 || !dr_photo_get_size (project, id, &w, &h, NULL))
     w = h = 0;
   dr_edit_session_set_photo (self->editor, project, id, (int) w, (int) h);
+  /* Fill is a one-click tool: it does not stay armed for the next photo. */
+  if (dr_edit_tool_get_kind (self->tool) == DR_TOOL_FILL)
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "tool",
+                                        g_variant_new_string ("none"));
   /* A brush the reviewer has not resized follows the photo: about 1/60 of its short side. */
   if (w > 0 && dr_edit_tool_get_brush_size (self->tool) == self->brush_default)
     {
@@ -694,7 +749,7 @@ _dr_window_review_init (DrWindow *self)
 {
   self->editor = dr_edit_session_new ();
   self->tool = dr_edit_tool_new (self->canvas, self->editor);
-  self->brush_default = dr_edit_tool_get_brush_size (self->tool);
+  g_signal_connect_swapped (self->tool, "refused", G_CALLBACK (dr_window_toast), self);
   g_action_map_add_action_entries (G_ACTION_MAP (self), review_entries,
                                    G_N_ELEMENTS (review_entries), self);
   add_shortcuts (self);
@@ -708,6 +763,14 @@ _dr_window_review_init (DrWindow *self)
   g_object_bind_property (dr_review_bar_get_brush_adjustment (self->review_bar), "value",
                           self->tool, "brush-size",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  /* A size the reviewer chose holds for every photo and across restarts; until then the
+   * brush follows each photo's size (brush_default, see _dr_window_review_photo_changed). */
+  double chosen = g_settings_get_double (self->settings, "brush-size");
+  if (chosen > 0)
+    dr_edit_tool_set_brush_size (self->tool, chosen);
+  self->brush_default = chosen > 0 ? 0 : dr_edit_tool_get_brush_size (self->tool);
+  g_signal_connect_swapped (self->tool, "notify::brush-size", G_CALLBACK (brush_size_notify_cb),
+                            self);
   g_signal_connect_object (self->editor, "committed", G_CALLBACK (editor_committed_cb), self, 0);
   g_signal_connect_object (self->editor, "layer-left", G_CALLBACK (editor_layer_left_cb), self, 0);
   g_signal_connect_object (self->editor, "save-failed", G_CALLBACK (editor_save_failed_cb), self, 0);
@@ -732,4 +795,8 @@ _dr_window_review_dispose (DrWindow *self)
     g_message ("closing with unsaved edits the reviewer chose to discard");
   g_clear_object (&self->tool);
   g_clear_object (&self->editor);
+  if (self->failure_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->failure_toast),
+                                  (gpointer *) &self->failure_toast);
+  self->failure_toast = NULL;
 }

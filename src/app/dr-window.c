@@ -34,6 +34,11 @@ _dr_window_update_title (DrWindow *self)
   adw_window_title_set_title (self->window_title, title ? title : _("Damage Review"));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_stack_set_visible_child_name (self->main_stack, n == 0 ? "empty" : "review");
+  /* Toasts rise above the review bar, never over the verdict buttons (style.css). */
+  if (n == 0)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->toast_overlay), "reviewing");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->toast_overlay), "reviewing");
 }
 
 /* Shows "33 %" etc. beside the zoom buttons. */
@@ -410,6 +415,7 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, read_only_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, photo_list);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, canvas);

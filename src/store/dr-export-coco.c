@@ -6,7 +6,8 @@
  *    datainfo/damage_NAME_train.json per damage type NAME (the train images that have that
  *    damage, with all their annotations) and datainfo/damage_val.json (every val image), with
  *    category_id the 0-based index of Scratched, Separated, Crushed, Breakage, which is what
- *    its training loop compares with the label it trains. Its img_base_path is OUT/images. */
+ *    its training loop compares with the label it trains, and categories listing those same
+ *    ids 0–3, so each file is self-consistent COCO. Its img_base_path is OUT/images. */
 #include "dr-export-private.h"
 
 #include <json-glib/json-glib.h>
@@ -246,7 +247,7 @@ write_document (GPtrArray *entries, GHashTable *parts, const Document *doc, cons
     {
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, d + 1);
+      json_builder_add_int_value (b, d + doc->category_base);
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, dr_export_category_name (d));
       json_builder_set_member_name (b, "supercategory");
@@ -348,9 +349,10 @@ get_object_element (JsonArray *arr, guint i)
   return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
-/* Checks the categories list is exactly ids 1–4 with our names and supercategory "damage". */
+/* Checks the categories list is exactly ids base … base + 3 (the ids the annotations use, so
+ * every file is self-consistent COCO) with our names and supercategory "damage". */
 static gboolean
-check_categories (JsonObject *root, const char *path, GError **error)
+check_categories (JsonObject *root, int base, const char *path, GError **error)
 {
   JsonArray *cats = dr_json_member_array (root, "categories");
   if (cats == NULL || json_array_get_length (cats) != DR_N_DAMAGE)
@@ -359,12 +361,12 @@ check_categories (JsonObject *root, const char *path, GError **error)
     {
       JsonObject *c = get_object_element (cats, d);
       gint64 id;
-      if (c == NULL || !dr_json_member_int (c, "id", FALSE, &id) || id != d + 1
+      if (c == NULL || !dr_json_member_int (c, "id", FALSE, &id) || id != d + base
           || g_strcmp0 (dr_json_member_string (c, "name"),
                         dr_export_category_name (d)) != 0
           || g_strcmp0 (dr_json_member_string (c, "supercategory"),
                         "damage") != 0)
-        return fail (error, path, "category %d is not {id %d, %s, damage}", d + 1, d + 1,
+        return fail (error, path, "category %d is not {id %d, %s, damage}", d + 1, d + base,
                      dr_export_category_name (d));
     }
   return TRUE;
@@ -534,7 +536,7 @@ verify_document (GPtrArray *entries, const Document *doc, const char *dir, GHash
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     return fail (error, path, "top level is not an object");
   JsonObject *root = json_node_get_object (root_node);
-  if (!check_categories (root, path, error))
+  if (!check_categories (root, doc->category_base, path, error))
     return FALSE;
   JsonArray *images = dr_json_member_array (root, "images");
   JsonArray *anns = dr_json_member_array (root, "annotations");

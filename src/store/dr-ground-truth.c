@@ -149,6 +149,17 @@ dr_ground_truth_load_json (const char *path, GError **error)
                    path, DR_LABEL_MAX_FILE_BYTES >> 20);
       return NULL;
     }
+  /* Label files are a JSON object or array: anything else (a photo given by mistake) is named
+   * as what it is, before the depth scan could misread its bytes as brackets. */
+  gsize start = len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+  while (start < len && g_ascii_isspace (text[start]))
+    start++;
+  if (start == len || (text[start] != '{' && text[start] != '['))
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                   "%s: not a JSON file (a label file starts with { or [)", path);
+      return NULL;
+    }
   if (json_depth (text, len, DR_LABEL_MAX_DEPTH) > DR_LABEL_MAX_DEPTH)
     {
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,

@@ -2,6 +2,8 @@
 #include "dr-project.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dr-schema.h"
 #include "dr-store-error.h"
@@ -166,8 +168,12 @@ exec (DrProject *self, const char *sql, const char *what, GError **error)
   return TRUE;
 }
 
+static gboolean reopen_if_writable (DrProject *self, GError **error);
+
 /* Depth 0: BEGIN IMMEDIATE takes the write lock at once (waiting up to the busy timeout), so
- * statements inside never fail on a lock half-way. Deeper: a savepoint named after the depth. */
+ * statements inside never fail on a lock half-way; a connection opened read-only is first
+ * reopened read-write if the file has become writable. Deeper: a savepoint named after the
+ * depth. */
 gboolean
 dr_project_begin (DrProject *self, GError **error)
 {
@@ -175,6 +181,8 @@ dr_project_begin (DrProject *self, GError **error)
     return FALSE;
   if (self->transaction_depth == 0)
     {
+      if (!reopen_if_writable (self, error))
+        return FALSE;
       if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
         return FALSE;
     }
@@ -383,6 +391,73 @@ check_integrity (DrProject *self, GError **error)
   return ok;
 }
 
+/* SQLite gives a project's -wal and -shm files the mode of the project file, so a session on a
+ * read-only (0444) project leaves a read-only -shm behind, and every later read-write session
+ * fails with "attempt to write a readonly database". Makes the owner's own side files
+ * owner-writable again (they hold no data of their own); files of other users are left alone. */
+static void
+repair_side_files (const char *path)
+{
+  static const char *const suffixes[] = { "-shm", "-wal" };
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (path, suffixes[i], NULL);
+      GStatBuf st;
+      if (g_lstat (side, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid ()
+          && (st.st_mode & S_IWUSR) == 0)
+        g_chmod (side, (st.st_mode & 07777) | S_IWUSR);
+    }
+}
+
+/* Opens the connection and checks and sets up the file; leaves self->db NULL on failure. */
+static gboolean
+open_connection (DrProject *self, int open_flags, GError **error)
+{
+  repair_side_files (self->path);
+  int rc = sqlite3_open_v2 (self->path, &self->db, open_flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, DR_STORE_ERROR, error_code_for (rc), "%s: cannot open (%s)",
+                   self->path,
+                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      g_clear_pointer (&self->db, sqlite3_close);
+      return FALSE;
+    }
+  gboolean ok = check_identity (self, error) && configure (self, error)
+                && check_integrity (self, error) && migrate (self, error);
+  /* A read-only session has just created the -shm file with the project's 0444 mode. */
+  repair_side_files (self->path);
+  if (!ok)
+    {
+      g_hash_table_remove_all (self->statements);
+      g_clear_pointer (&self->db, sqlite3_close);
+    }
+  return ok;
+}
+
+/* SQLite opens a file it may not write read-only; once the file is writable again (chmod), a
+ * new read-write connection replaces that one, so Retry works in the same session. Keeps the
+ * read-only connection (the write then fails as before) when the new one cannot be opened. */
+static gboolean
+reopen_if_writable (DrProject *self, GError **error)
+{
+  if (!dr_project_is_read_only (self) || g_access (self->path, W_OK) != 0)
+    return TRUE;
+  sqlite3 *old = g_steal_pointer (&self->db);
+  g_autoptr (GHashTable) old_statements = g_steal_pointer (&self->statements);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
+  if (open_connection (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, error))
+    {
+      g_clear_pointer (&old_statements, g_hash_table_unref);
+      sqlite3_close (old);
+      return TRUE;
+    }
+  g_hash_table_unref (self->statements);
+  self->statements = g_steal_pointer (&old_statements);
+  self->db = old;
+  return FALSE;
+}
+
 /* Opening order matters: identity and version are checked with reads only, before WAL is
  * switched on, so refused files are never modified. */
 DrProject *
@@ -407,17 +482,17 @@ dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error)
   int open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (flags & DR_PROJECT_OPEN_CREATE)
     open_flags |= SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2 (path, &self->db, open_flags, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, DR_STORE_ERROR, error_code_for (rc), "%s: cannot open (%s)", path,
-                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
-      return NULL;
-    }
-  if (!check_identity (self, error) || !configure (self, error)
-      || !check_integrity (self, error) || !migrate (self, error))
+  if (!open_connection (self, open_flags, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/* SQLite's own answer: the file could not be opened for writing. */
+gboolean
+dr_project_is_read_only (DrProject *self)
+{
+  g_return_val_if_fail (DR_IS_PROJECT (self), TRUE);
+  return self->db == NULL || sqlite3_db_readonly (self->db, "main") == 1;
 }
 
 /* Borrowed path string. */

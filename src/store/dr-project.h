@@ -30,6 +30,11 @@ typedef enum {
  * modified in any way), _DATABASE (anything else SQLite reports). */
 DrProject *dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error);
 
+/* TRUE when the connection is read-only (the file was not writable when it was opened, or
+ * when it was last reopened). The first write after the file became writable again reopens
+ * the connection read-write (see dr_project_begin). */
+gboolean dr_project_is_read_only (DrProject *self);
+
 /* The file the project was opened from. */
 const char *dr_project_get_path (DrProject *self);
 
@@ -53,7 +58,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrStatement, sqlite3_reset)
 /* Steps stmt to completion of a write; TRUE on SQLITE_DONE, otherwise sets error. */
 gboolean dr_project_step_done (DrProject *self, DrStatement *stmt, GError **error);
 
-/* Transactions. Begin opens BEGIN IMMEDIATE (so a write never fails half-way for a lock), or a
+/* Transactions. Outside any transaction, begin first reopens a read-only connection
+ * read-write when the file has become writable. Begin opens BEGIN IMMEDIATE (so a write never fails half-way for a lock), or a
  * savepoint when one is already open. Commit commits (or releases the savepoint); rollback
  * undoes everything since the matching begin. Every begin needs exactly one commit or rollback. */
 gboolean dr_project_begin (DrProject *self, GError **error);

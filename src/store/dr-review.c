@@ -240,7 +240,8 @@ dr_review_get_on_revision (DrProject *project, gint64 photo_id, DrDamage damage,
   return read_review (project, stmt, photo_id, damage, error);
 }
 
-/* One insert, atomic by itself. */
+/* One insert in its own transaction (which also lets a connection that was read-only reopen
+ * read-write once the file is writable). */
 gboolean
 dr_review_add_note (DrProject *project, gint64 photo_id, const char *text, const char *author,
                     GError **error)
@@ -251,17 +252,27 @@ dr_review_add_note (DrProject *project, gint64 photo_id, const char *text, const
                    "a note needs UTF-8 text and an author");
       return FALSE;
     }
+  if (!dr_project_begin (project, error))
+    return FALSE;
   /* A new note row; the foreign key refuses unknown photos. */
   g_autoptr (DrStatement) stmt = dr_project_prepare (
     project, "INSERT INTO notes (photo_id, text, author, created) VALUES (?1, ?2, ?3, ?4)",
     error);
   if (stmt == NULL)
-    return FALSE;
+    {
+      dr_project_rollback (project);
+      return FALSE;
+    }
   sqlite3_bind_int64 (stmt, 1, photo_id);
   sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 4, dr_project_now ());
-  return dr_project_step_done (project, stmt, error);
+  if (!dr_project_step_done (project, stmt, error))
+    {
+      dr_project_rollback (project);
+      return FALSE;
+    }
+  return dr_project_commit (project, error);
 }
 
 /* Reads the newest note; an empty one means "cleared". */

@@ -4,13 +4,17 @@ tests/store/dataset-fixture: exit codes (0 ok, 1 failed job, 2 bad usage), one-l
 name the file, the exported dataset read back by the independent tests/store/coco_check.py, the
 photos' notes in manifest.json, manifest.csv (last column) and the COCO images, the warning when
 a validation share was asked for but the split by claim left validation empty, an export that
-refuses to overwrite, and evaluate's numbers worked out by hand.
+refuses to overwrite, our own import of the exported datainfo files, the refusals of a photo
+as label file, of labels matching no photo, of --reviewed-only with nothing reviewed, of a
+mistyped command and of opening a window without a display, and evaluate's numbers worked out
+by hand.
 
 Usage: check-cli-dataset.py DAMAGE_REVIEW DATASET_FIXTURE COCO_CHECK
 """
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,8 +24,8 @@ import tempfile
 FIXTURE_NOTES = {"a.png": '앞 범퍼, "긁힘" 재확인\nsecond line', "b.png": None, "c.png": None}
 
 
-def run(*args):
-    p = subprocess.run(list(args), capture_output=True, text=True)
+def run(*args, env=None):
+    p = subprocess.run(list(args), capture_output=True, text=True, env=env)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -76,6 +80,21 @@ def main():
                 coco_notes.update({im["file_name"]: im["note"] for im in json.load(f)["images"]})
         expect(coco_notes == FIXTURE_NOTES, "COCO image notes: %r" % coco_notes)
 
+        # Each datainfo file is self-consistent COCO: our own import reads it back (into a
+        # copy of the project, so the ground truth evaluated below stays the hand-made one).
+        copy = os.path.join(tmp, "copy.damagereview")
+        shutil.copy(project, copy)
+        datainfo = os.path.join(out, "datainfo")
+        n_files = n_images = 0
+        for name in os.listdir(datainfo):
+            with open(os.path.join(datainfo, name), encoding="utf-8") as f:
+                n_images += len(json.load(f)["images"])
+            n_files += 1
+        rc, stdout, err = run(binary, "import", copy, datainfo)
+        expect(rc == 0 and n_files == 5 and n_images > 0 and "%d label files read, 0 rejected; "
+               "%d of %d labelled images matched" % (n_files, n_images, n_images) in stdout,
+               "import of our own datainfo: %d %s %s" % (rc, stdout, err))
+
         before = sorted(os.listdir(out))
         rc, _, err = run(binary, "export", project, "--out", out)
         expect(rc == 1 and "not empty" in err, "export over an existing dataset must fail")
@@ -118,6 +137,37 @@ def main():
         expect(rc == 1, "a rejected label file makes import exit 1")
         expect(err.startswith(bad + ": not JSON") and err.count("\n") == 1, "error line: " + err)
         expect("2 label files read, 1 rejected; 1 of 1" in stdout, "import summary: " + stdout)
+
+        # A photo given as a label file is named as what it is, in one line.
+        photo = os.path.join(tmp, "photos", "a.png")
+        rc, _, err = run(binary, "import", copy, photo)
+        expect(rc == 1 and err == photo + ": not a JSON file (a label file starts with { or [)\n",
+               "a photo as label file: " + err)
+        # Labels of which no image matches a photo: nothing imported is a failure.
+        nomatch = os.path.join(tmp, "nomatch.json")
+        with open(nomatch, "w") as f:
+            json.dump({"images": [{"id": 1, "file_name": "zz.jpg", "width": 4, "height": 4}],
+                       "annotations": [], "categories": [{"id": 1, "name": "Scratched"}]}, f)
+        rc, _, err = run(binary, "import", copy, nomatch)
+        expect(rc == 1 and "no labelled image matched a photo" in err, "0 matched: " + err)
+
+        # --reviewed-only with nothing reviewed refuses and writes nothing, like the dialog.
+        fresh = os.path.join(tmp, "fresh.damagereview")
+        rc, _, err = run(binary, "add", fresh, photo)
+        expect(rc == 0, "add: " + err)
+        empty_out = os.path.join(tmp, "empty")
+        rc, _, err = run(binary, "export", fresh, "--out", empty_out, "--reviewed-only")
+        expect(rc == 1 and "no photo is reviewed" in err and err.count("\n") == 1
+               and not os.path.exists(empty_out), "reviewed-only, none reviewed: " + err)
+
+        # A mistyped command is refused as one (exit 2), not opened as a file in a window.
+        rc, _, err = run(binary, "exprot", project)
+        expect(rc == 2 and "unknown command" in err and "exprot" in err
+               and err.count("\n") == 1, "mistyped command: %d %s" % (rc, err))
+        # Without any display the window is not attempted, and stderr says what works.
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        rc, _, err = run(binary, project, env=env)
+        expect(rc == 1 and "no display" in err and "--help" in err, "no display: " + err)
 
         rc, table, err = run(binary, "evaluate", project)
         expect(rc == 0, "evaluate: " + err)

@@ -117,6 +117,11 @@ def check_training_layout(root, rows, problems):
                 doc = json.load(f)
             if not isinstance(doc.get("info"), dict):
                 problems.append("%s: no info object (COCO.info() needs one)" % path)
+            # COCO: every annotation's category_id is one of the file's own categories.
+            cats = {c.get("id"): c.get("name") for c in doc.get("categories", [])}
+            if cats != dict(enumerate(LABELS)):
+                problems.append("%s: categories %r are not the label indices 0-3 the "
+                                "annotations use" % (path, cats))
             want = {f for f, r in rows.items() if r["split"] == split
                     and (split != "train" or int(r[list(DAMAGE_IDS.values())[k] + "_area"]) > 0)}
             got = {im["file_name"] for im in doc["images"]}

@@ -106,6 +106,16 @@ dr_cli_export (int argc, char **argv)
       fprintf (stderr, "%s\n", error->message);
       return DR_EXIT_FAILED;
     }
+  /* As the dialog: --reviewed-only with nothing reviewed would write an empty dataset. */
+  guint n_reviewed = 0;
+  for (guint i = 0; i < items->len; i++)
+    n_reviewed += dr_export_item_is_reviewed (items->pdata[i]);
+  if (reviewed_only && n_reviewed == 0)
+    {
+      fprintf (stderr, _("%s: no photo is reviewed yet (a verdict on all four damage types), so "
+                         "--reviewed-only would export nothing; nothing was written\n"), argv[1]);
+      return DR_EXIT_FAILED;
+    }
   DrExportOptions options = { format, split, (guint64) seed, reviewed_only };
   DrExportSummary summary;
   int last = -1;

@@ -76,8 +76,9 @@ import_path (DrLabelImport *import, const char *path, int depth, ImportTotals *t
     }
 }
 
-/* Exit codes: 0 every file imported; 1 the project could not be opened or some file was
- * rejected (the others are still imported); 2 bad usage. */
+/* Exit codes: 0 every file imported; 1 the project could not be opened, some file was
+ * rejected (the others are still imported), or no label file or no matching image was found;
+ * 2 bad usage. */
 int
 dr_cli_import (int argc, char **argv)
 {
@@ -123,5 +124,13 @@ dr_cli_import (int argc, char **argv)
   /* TRANSLATORS: summary of `damage-review import`; all numbers are counts. */
   printf (_("%u label files read, %u rejected; %u of %u labelled images matched a photo\n"),
           totals.files, totals.rejected, totals.matched, totals.images);
+  if (totals.files == 0 || (totals.rejected == 0 && totals.matched == 0))
+    {
+      fprintf (stderr, "%s\n", totals.files == 0
+                                  ? _("damage-review import: no label file (*.json) was found")
+                                  : _("damage-review import: no labelled image matched a photo "
+                                      "of the project (images are matched by file name stem)"));
+      return DR_EXIT_FAILED;
+    }
   return totals.rejected > 0 ? DR_EXIT_FAILED : DR_EXIT_OK;
 }
