@@ -377,15 +377,15 @@ edit_layer_activated (GSimpleAction *action, GVariant *param, gpointer user_data
     dr_edit_session_set_damage (DR_WINDOW (user_data)->editor, d);
 }
 
-/* Writes the unsaved edits; an empty transaction first lets a read-only connection reopen
- * read-write when the file has become writable (see dr_project_begin). */
+/* Writes the unsaved edits (the edit writer's connection reopens read-write by itself once
+ * the file is writable); the window's reading connection is refreshed too, for the banner. */
 static void
 retry_save_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrWindow *self = user_data;
   DrProject *project = project_of (self);
-  if (project != NULL && dr_project_is_read_only (project) && dr_project_begin (project, NULL))
-    dr_project_rollback (project);
+  if (project != NULL)
+    dr_project_reopen_if_writable (project, NULL);
   if (dr_edit_session_save (self->editor))
     {
       if (project != NULL && dr_project_is_read_only (project))

@@ -168,8 +168,6 @@ exec (DrProject *self, const char *sql, const char *what, GError **error)
   return TRUE;
 }
 
-static gboolean reopen_if_writable (DrProject *self, GError **error);
-
 /* Depth 0: BEGIN IMMEDIATE takes the write lock at once (waiting up to the busy timeout), so
  * statements inside never fail on a lock half-way; a connection opened read-only is first
  * reopened read-write if the file has become writable. Deeper: a savepoint named after the
@@ -181,7 +179,7 @@ dr_project_begin (DrProject *self, GError **error)
     return FALSE;
   if (self->transaction_depth == 0)
     {
-      if (!reopen_if_writable (self, error))
+      if (!dr_project_reopen_if_writable (self, error))
         return FALSE;
       if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
         return FALSE;
@@ -437,10 +435,13 @@ open_connection (DrProject *self, int open_flags, GError **error)
 
 /* SQLite opens a file it may not write read-only; once the file is writable again (chmod), a
  * new read-write connection replaces that one, so Retry works in the same session. Keeps the
- * read-only connection (the write then fails as before) when the new one cannot be opened. */
-static gboolean
-reopen_if_writable (DrProject *self, GError **error)
+ * read-only connection (the write then fails as before) when the new one cannot be opened.
+ * Writes nothing: a reading connection can use it to learn that the file is writable again. */
+gboolean
+dr_project_reopen_if_writable (DrProject *self, GError **error)
 {
+  if (!check_owner (self, "dr_project_reopen_if_writable", error))
+    return FALSE;
   if (!dr_project_is_read_only (self) || g_access (self->path, W_OK) != 0)
     return TRUE;
   sqlite3 *old = g_steal_pointer (&self->db);

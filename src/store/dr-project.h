@@ -35,6 +35,11 @@ DrProject *dr_project_open (const char *path, DrProjectOpenFlags flags, GError *
  * the connection read-write (see dr_project_begin). */
 gboolean dr_project_is_read_only (DrProject *self);
 
+/* A read-only connection whose file has become writable is replaced by a read-write one;
+ * otherwise nothing changes. Writes nothing, so the main thread's reading connection may
+ * call it to learn that Retry can succeed. FALSE with error only when reopening failed. */
+gboolean dr_project_reopen_if_writable (DrProject *self, GError **error);
+
 /* The file the project was opened from. */
 const char *dr_project_get_path (DrProject *self);
 
