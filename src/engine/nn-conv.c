@@ -3,6 +3,8 @@
 
 #include <cblas.h>
 
+#include "nn-gemm.h"
+
 /* Smallest panel width worth a GEMM call; panels are multiples of this granule. */
 #define NN_PANEL_MIN 64
 #define NN_PANEL_GRANULE 16
@@ -18,7 +20,9 @@ nn_conv_out_size (const NnConv *c, int in_size)
 size_t
 nn_conv_min_scratch (const NnConv *c)
 {
-  return (size_t) (c->cin_a + c->cin_b) * (size_t) (c->k * c->k) * NN_PANEL_MIN;
+  const size_t blas = (size_t) (c->cin_a + c->cin_b) * (size_t) (c->k * c->k) * NN_PANEL_MIN;
+  const size_t packed = nn_gemm_min_scratch (c);
+  return blas > packed ? blas : packed;
 }
 
 /* Applies the epilogue to rows [0, m) × columns [0, nb) of out (row stride ldo). */
@@ -52,6 +56,12 @@ nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue 
       && scratch_floats >= nn_conv_direct_scratch (c))
     {
       nn_conv_direct_forward (c, in, out, epi, scratch);
+      return;
+    }
+  const NnGemmPath path = nn_gemm_path ();
+  if (path != NN_GEMM_BLAS && c->apack != NULL)
+    {
+      nn_gemm_conv (path, c, in, out, epi, scratch, scratch_floats);
       return;
     }
   const int oh = nn_conv_out_size (c, in->h), ow = nn_conv_out_size (c, in->w);

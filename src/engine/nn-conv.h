@@ -1,7 +1,8 @@
 /* nn-conv.h — 2-D convolutions of the U-Net (NCHW, batch 1, groups 1, dilation 1).
  *
- * The main path is im2col + cblas_sgemm: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
- * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized; 3×3
+ * The main path is im2col + GEMM: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
+ * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized, the GEMM
+ * being the engine's packed micro-kernels or cblas_sgemm (nn-gemm.h); 3×3
  * stride-1 convs with Cout ≤ 32 (decoder tail, head) use a small direct kernel instead
  * (nn-conv-direct.c), since a GEMM with M = Cout that small runs poorly. The input
  * may come from two sources read as one concatenated tensor, channels of source a first:
@@ -32,6 +33,7 @@ typedef struct {
   float *weight;  /* [cout][(cin_a+cin_b)·k·k], 64-byte aligned */
   float *bias;    /* [cout] */
   float *wpack;   /* direct-kernel copy of weight (nn_conv_direct_pack), or NULL */
+  float *apack;   /* packed-GEMM copy of weight (nn_gemm_pack_a), or NULL: BLAS path only */
 } NnConv;
 
 /* Largest Cout the direct 3×3 kernel is used for (the decoder tail and the head). */
@@ -55,7 +57,8 @@ size_t nn_conv_min_scratch (const NnConv *c);
 
 /* Computes out[cout][oh][ow] = epilogue(conv(in)), with the direct kernel when
  * nn_conv_direct_applies, epi is not the residual one and scratch_floats reaches
- * nn_conv_direct_scratch(c); else im2col + sgemm. scratch holds scratch_floats floats, at
+ * nn_conv_direct_scratch(c); else through the GEMM seam (nn-gemm.h): the packed
+ * micro-kernels of nn_gemm_path() when c->apack is set, else im2col + cblas_sgemm. scratch holds scratch_floats floats, at
  * least nn_conv_min_scratch(c); it is overwritten. out must not overlap the input sources
  * (it may hold the residual for NN_EPI_ADD_BIAS_RELU). Allocates nothing. */
 void nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,

@@ -1,4 +1,5 @@
 /* nn-unet-build.c — allocation, BN folding and random construction of NnUnet models. */
+#include "nn-gemm.h"
 #include "nn-unet-private.h"
 
 #include <math.h>
@@ -53,6 +54,17 @@ nn_unet_alloc (NnUnet **out, NnError *err)
               return nn_error_set (err, NN_ERR_NOMEM, "out of memory allocating model weights");
             }
         }
+      if (nn_gemm_path_available (NN_GEMM_AVX2))
+        {
+          const size_t af = nn_gemm_pack_a_floats (c);
+          c->apack = aligned_alloc (64, (af + 15) / 16 * 16 * sizeof (float));
+          if (c->apack == NULL)
+            {
+              nn_unet_free (m);
+              return nn_error_set (err, NN_ERR_NOMEM, "out of memory allocating model weights");
+            }
+          memset (c->apack, 0, af * sizeof (float));
+        }
     }
   *out = m;
   return NN_OK;
@@ -69,6 +81,7 @@ nn_unet_free (NnUnet *model)
       free (model->conv[i].weight);
       free (model->conv[i].bias);
       free (model->conv[i].wpack);
+      free (model->conv[i].apack);
     }
   free (model);
 }
@@ -94,6 +107,8 @@ nn_conv_set_params (NnConv *conv, const NnConvParams *p)
     }
   if (conv->wpack != NULL)
     nn_conv_direct_pack (conv, conv->wpack);
+  if (conv->apack != NULL)
+    nn_gemm_pack_a (conv, conv->apack);
 }
 
 /* splitmix64: a fast, well-mixed 64-bit generator; state advances by a fixed odd constant. */
