@@ -21,6 +21,18 @@ typedef enum {
   NN_EPI_ADD_BIAS_RELU, /* out = max(conv + bias + out, 0): out holds the residual on entry */
 } NnEpilogue;
 
+/* Which kernel computed a convolution (nn_conv_forward's result). */
+typedef enum {
+  NN_KERNEL_DIRECT,  /* the direct 3×3 kernel of nn-conv-direct.c */
+  NN_KERNEL_BLAS,    /* im2col + cblas_sgemm */
+  NN_KERNEL_AVX2,    /* im2col-packed GEMM, AVX2+FMA micro-kernel */
+  NN_KERNEL_AVX512,  /* im2col-packed GEMM, AVX-512 micro-kernel */
+  NN_KERNELS
+} NnKernel;
+
+/* Short name of a kernel ("direct", "blas", "avx2", "avx512"); "?" out of range. */
+const char *nn_kernel_name (NnKernel k);
+
 /* One convolution with BN already folded into weight and bias. */
 typedef struct {
   int cin_a;      /* channels taken from source a */
@@ -60,8 +72,9 @@ size_t nn_conv_min_scratch (const NnConv *c);
  * nn_conv_direct_scratch(c); else through the GEMM seam (nn-gemm.h): the packed
  * micro-kernels of nn_gemm_path() when c->apack is set, else im2col + cblas_sgemm. scratch holds scratch_floats floats, at
  * least nn_conv_min_scratch(c); it is overwritten. out must not overlap the input sources
- * (it may hold the residual for NN_EPI_ADD_BIAS_RELU). Allocates nothing. */
-void nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
+ * (it may hold the residual for NN_EPI_ADD_BIAS_RELU). Allocates nothing. Returns the
+ * kernel that ran. */
+NnKernel nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
                       float *scratch, size_t scratch_floats);
 
 /* Gathers the im2col rows of c for output pixels [n0, n0+nb) into cols[K][nb]. Exposed for

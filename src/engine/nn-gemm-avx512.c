@@ -66,8 +66,10 @@ nn_gemm_tile_avx512 (int kc, const float *a, const float *b, float *c, size_t ld
         }
       if (flags & NN_TILE_RELU)
         {
-          lo = _mm512_max_ps (lo, _mm512_setzero_ps ());
-          hi = _mm512_max_ps (hi, _mm512_setzero_ps ());
+          /* Keep lanes > 0 (a compare and a zero-masked move: gcc 12's _mm512_max_ps
+           * header trips -Wuninitialized). */
+          lo = _mm512_maskz_mov_ps (_mm512_cmp_ps_mask (lo, _mm512_setzero_ps (), _CMP_GT_OQ), lo);
+          hi = _mm512_maskz_mov_ps (_mm512_cmp_ps_mask (hi, _mm512_setzero_ps (), _CMP_GT_OQ), hi);
         }
       _mm512_mask_storeu_ps (c + (size_t) i * ldc, m0, lo);
       _mm512_mask_storeu_ps (c + (size_t) i * ldc + 16, m1, hi);

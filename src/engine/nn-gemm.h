@@ -44,6 +44,10 @@ int nn_gemm_force_path (NnGemmPath p);
 /* "blas", "avx2" or "avx512"; "?" out of range. */
 const char *nn_gemm_path_name (NnGemmPath p);
 
+/* Measured fp32 FMA peak of the calling core with path p's vector width, GFLOP/s (best of
+ * short bursts); 0 for NN_GEMM_BLAS or a path the CPU cannot run. */
+double nn_fma_peak_gflops (NnGemmPath p);
+
 /* Floats of apack for c: ceil(cout/8)·8·K. */
 size_t nn_gemm_pack_a_floats (const NnConv *c);
 
