@@ -61,10 +61,10 @@ nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue 
                  float *scratch, size_t scratch_floats)
 {
   const NnGemmPath path = nn_gemm_path ();
-  /* The AVX-512 GEMM beats the (AVX2) direct kernel from Cout 32 up (measured: 32→32 @128²
-   * 110 vs 84 GFLOP/s, 128→32 @128² 100 vs 82); at Cout 16 they tie and the head's Cout 2
-   * wastes most of an 8-row tile, so the direct kernel keeps those. */
-  const int direct_ok = !(path == NN_GEMM_AVX512 && c->apack != NULL && c->cout > 16);
+  /* The AVX-512 implicit GEMM beats the (AVX2) direct kernel on every tail layer, the head
+   * included (measured, one core: 32→16 @256² 160 vs 79 GFLOP/s, 16→2 @256² 0.90 vs
+   * 1.22 ms), so the direct kernel only serves the other paths. */
+  const int direct_ok = !(path == NN_GEMM_AVX512 && c->apack != NULL);
   if (direct_ok && epi != NN_EPI_ADD_BIAS_RELU && nn_conv_direct_applies (c, in->h, in->w)
       && scratch_floats >= nn_conv_direct_scratch (c))
     {

@@ -95,6 +95,11 @@ size_t nn_conv_direct_pack_floats (const NnConv *c);
 /* Fills wpack [ceil(cout/4)][cin][3][3][4] from c->weight (zeros past cout). */
 void nn_conv_direct_pack (const NnConv *c, float *wpack);
 
+/* Copies input row y of channel ci of c's (two-source, maybe upsampled) input into
+ * dst[0 .. w+1] with dst[x+1] = input column x and zeros at both ends (and for rows outside
+ * the image). */
+void nn_conv_padded_row (const NnConv *c, const NnConvInput *in, int ci, int y, float *dst);
+
 /* Floats of scratch the direct kernel needs for c (three padded rows per input channel). */
 size_t nn_conv_direct_scratch (const NnConv *c);
 

@@ -75,3 +75,56 @@ nn_gemm_tile_avx512 (int kc, const float *a, const float *b, float *c, size_t ld
       _mm512_mask_storeu_ps (c + (size_t) i * ldc + 16, m1, hi);
     }
 }
+
+/* See nn-gemm.h. */
+NN_AVX512 void
+nn_gemm_tile_avx512_implicit (int kdim, const float *a, const float *base, size_t hi_off,
+                              const int *koff, float *c, size_t ldc, int rows, const float *bias,
+                              unsigned flags)
+{
+  __m512 acc[NN_GEMM_MR][2];
+#pragma GCC unroll 8
+  for (int i = 0; i < NN_GEMM_MR; i++)
+    {
+      if ((flags & NN_TILE_LOAD_C) && i < rows)
+        {
+          acc[i][0] = _mm512_loadu_ps (c + (size_t) i * ldc);
+          acc[i][1] = _mm512_loadu_ps (c + (size_t) i * ldc + 16);
+        }
+      else
+        acc[i][0] = acc[i][1] = _mm512_setzero_ps ();
+    }
+  for (int k = 0; k < kdim; k++)
+    {
+      const float *b = base + koff[k];
+      const __m512 b0 = _mm512_loadu_ps (b), b1 = _mm512_loadu_ps (b + hi_off);
+#pragma GCC unroll 8
+      for (int i = 0; i < NN_GEMM_MR; i++)
+        {
+          const __m512 ai = _mm512_set1_ps (a[i]);
+          acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
+          acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
+        }
+      a += NN_GEMM_MR;
+    }
+#pragma GCC unroll 8
+  for (int i = 0; i < NN_GEMM_MR; i++)
+    {
+      if (i >= rows)
+        break;
+      __m512 lo = acc[i][0], hi = acc[i][1];
+      if (flags & NN_TILE_BIAS)
+        {
+          const __m512 bi = _mm512_set1_ps (bias[i]);
+          lo = _mm512_add_ps (lo, bi);
+          hi = _mm512_add_ps (hi, bi);
+        }
+      if (flags & NN_TILE_RELU)
+        {
+          lo = _mm512_maskz_mov_ps (_mm512_cmp_ps_mask (lo, _mm512_setzero_ps (), _CMP_GT_OQ), lo);
+          hi = _mm512_maskz_mov_ps (_mm512_cmp_ps_mask (hi, _mm512_setzero_ps (), _CMP_GT_OQ), hi);
+        }
+      _mm512_storeu_ps (c + (size_t) i * ldc, lo);
+      _mm512_storeu_ps (c + (size_t) i * ldc + 16, hi);
+    }
+}

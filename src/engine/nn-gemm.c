@@ -13,6 +13,7 @@
 #include "nn-gemm.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 #define NC_MAX 384 /* pixels per packed block: a multiple of both NR (24, 32) */
 
@@ -74,6 +75,16 @@ nn_gemm_path_name (NnGemmPath p)
   return p >= 0 && p < NN_GEMM_PATHS ? names[p] : "?";
 }
 
+/* See nn-gemm.h. */
+int
+nn_gemm_force_path_by_name (const char *name)
+{
+  for (NnGemmPath p = 0; p < NN_GEMM_PATHS; p++)
+    if (name != NULL && strcmp (name, nn_gemm_path_name (p)) == 0)
+      return nn_gemm_force_path (p);
+  return 0;
+}
+
 /* K of c: input channels × taps. */
 static size_t
 conv_k (const NnConv *c)
@@ -119,6 +130,69 @@ nn_gemm_min_scratch (const NnConv *c)
   return (size_t) block_kc (conv_k (c)) * NN_GEMM_NR_MAX;
 }
 
+#define IMPLICIT_W 32     /* pixels per implicit tile: one whole 8×32 register tile */
+#define IMPLICIT_MAX_K 6912 /* the largest K of the U-Net (decoder block 0) */
+
+/* True when the implicit AVX-512 GEMM computes c on an h×w input: 3×3, stride 1, pad 1,
+ * w a multiple of 32 (or w = 16 with h even: a tile is then two rows), K small enough for
+ * the offset table, and a band of the smallest height (one output row, two when w = 16)
+ * fits the scratch. */
+static int
+implicit_applies (const NnConv *c, int h, int w, size_t scratch_floats)
+{
+  const size_t cin = (size_t) (c->cin_a + c->cin_b);
+  const int two_rows = w == IMPLICIT_W / 2;
+  return c->k == 3 && c->stride == 1 && c->pad == 1
+         && (w % IMPLICIT_W == 0 || (two_rows && h % 2 == 0)) && cin * 9 <= IMPLICIT_MAX_K
+         && cin * (size_t) (two_rows ? 4 : 3) * (size_t) (w + 2) <= scratch_floats;
+}
+
+/* The implicit GEMM: bands of output rows; per band the input rows it needs are copied
+ * once, zero-padded, into scratch [cin][band+2][w+2] (through the two-source / upsample
+ * view), and every 8×32 tile reads its B rows straight from there at koff[k]. */
+static void
+implicit_conv (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
+               float *scratch, size_t scratch_floats)
+{
+  const int h = in->h, w = in->w, cin = c->cin_a + c->cin_b, kdim = cin * 9;
+  const size_t row = (size_t) w + 2, n = (size_t) h * (size_t) w;
+  const int two_rows = w == IMPLICIT_W / 2;
+  int band = (int) (scratch_floats / ((size_t) cin * row)) - 2;
+  if (band > h)
+    band = h;
+  if (two_rows)
+    band -= band % 2;
+  const size_t chan = (size_t) (band + 2) * row;
+  int koff[IMPLICIT_MAX_K];
+  for (int k = 0; k < kdim; k++)
+    koff[k] = (int) ((size_t) (k / 9) * chan + (size_t) (k / 3 % 3) * row + (size_t) (k % 3));
+  unsigned flags = NN_TILE_BIAS | (epi != NN_EPI_BIAS ? NN_TILE_RELU : 0)
+                   | (epi == NN_EPI_ADD_BIAS_RELU ? NN_TILE_LOAD_C : 0);
+  const int panels_m = (c->cout + NN_GEMM_MR - 1) / NN_GEMM_MR;
+  for (int y0 = 0; y0 < h; y0 += band)
+    {
+      const int rows_out = h - y0 < band ? h - y0 : band;
+      for (int ci = 0; ci < cin; ci++)
+        for (int r = 0; r < rows_out + 2; r++)
+          nn_conv_padded_row (c, in, ci, y0 - 1 + r, scratch + (size_t) ci * chan + (size_t) r * row);
+      for (int oy = 0; oy < rows_out; oy += two_rows ? 2 : 1)
+        for (int x0 = 0; x0 < w; x0 += IMPLICIT_W)
+          {
+            const float *base = scratch + (size_t) oy * row + (size_t) x0;
+            float *cpix = out + (size_t) (y0 + oy) * (size_t) w + (size_t) x0;
+            for (int mp = 0; mp < panels_m; mp++)
+              {
+                const int rows = c->cout - mp * NN_GEMM_MR < NN_GEMM_MR
+                                   ? c->cout - mp * NN_GEMM_MR : NN_GEMM_MR;
+                nn_gemm_tile_avx512_implicit (kdim, c->apack + (size_t) mp * (size_t) kdim
+                                                               * NN_GEMM_MR,
+                                              base, two_rows ? row : 16, koff, cpix + (size_t) mp * NN_GEMM_MR * n, n,
+                                              rows, c->bias + mp * NN_GEMM_MR, flags);
+              }
+          }
+    }
+}
+
 typedef void (*TileFn) (int kc, const float *a, const float *b, float *c, size_t ldc,
                         int rows, int cols, const float *bias, unsigned flags);
 
@@ -127,6 +201,11 @@ void
 nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
               NnEpilogue epi, float *scratch, size_t scratch_floats)
 {
+  if (p == NN_GEMM_AVX512 && implicit_applies (c, in->h, in->w, scratch_floats))
+    {
+      implicit_conv (c, in, out, epi, scratch, scratch_floats);
+      return;
+    }
   const TileFn tile = p == NN_GEMM_AVX512 ? nn_gemm_tile_avx512 : nn_gemm_tile_avx2;
   const int nr = p == NN_GEMM_AVX512 ? 32 : 24;
   const int oh = nn_conv_out_size (c, in->h), ow = nn_conv_out_size (c, in->w);

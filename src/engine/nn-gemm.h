@@ -8,7 +8,8 @@
  * (zeros past cout). Per output-pixel block, im2col writes straight into the micro-kernel's
  * panel layout bpack[ceil(nc/NR)][kc][NR] (K blocked by at most NN_GEMM_KC) in the caller's
  * scratch, and bias, ReLU and the residual add are applied while each tile is still in
- * registers. The path is chosen once per process from CPUID (__builtin_cpu_supports); only
+ * registers. With AVX-512, 3×3 stride-1 convs on rows a multiple of 32 wide (or
+ * 16 wide, a tile then spanning two rows) skip im2col altogether (implicit GEMM over a zero-padded band of input rows). The path is chosen once per process from CPUID (__builtin_cpu_supports); only
  * tests and the benchmark override it, through nn_gemm_force_path.
  */
 #pragma once
@@ -43,6 +44,10 @@ int nn_gemm_force_path (NnGemmPath p);
 
 /* "blas", "avx2" or "avx512"; "?" out of range. */
 const char *nn_gemm_path_name (NnGemmPath p);
+
+/* For tests and the benchmark: forces the path named `name` (as nn_gemm_path_name spells
+ * it); returns 0, changing nothing, for an unknown name or a path this CPU cannot run. */
+int nn_gemm_force_path_by_name (const char *name);
 
 /* Measured fp32 FMA peak of the calling core with path p's vector width, GFLOP/s (best of
  * short bursts); 0 for NN_GEMM_BLAS or a path the CPU cannot run. */
@@ -80,6 +85,13 @@ enum {
  * written. a is an apack panel (stride 8), b a bpack panel (stride 32). */
 void nn_gemm_tile_avx512 (int kc, const float *a, const float *b, float *c, size_t ldc,
                           int rows, int cols, const float *bias, unsigned flags);
+
+/* Implicit-GEMM variant for 3×3 stride-1 convs: the same 8×32 tile over all kdim rows,
+ * reading B row k as the 16 floats at base + koff[k] and the 16 at base + hi_off + koff[k]
+ * of a zero-padded input band (no im2col); all 32 columns of C are in bounds. */
+void nn_gemm_tile_avx512_implicit (int kdim, const float *a, const float *base, size_t hi_off,
+                                   const int *koff, float *c, size_t ldc, int rows,
+                                   const float *bias, unsigned flags);
 
 /* Same for 8×24 tiles with AVX2+FMA (two 4×24 register blocks; b stride 24). */
 void nn_gemm_tile_avx2 (int kc, const float *a, const float *b, float *c, size_t ldc,

@@ -287,6 +287,11 @@ main (void)
     { "direct 3x3 16->16", 16, 0, 16, 3, 1, 0, 9, 64, NN_EPI_BIAS_RELU, 0, 1 },
     { "direct head 16->2 bias", 16, 0, 2, 3, 1, 0, 21, 16, NN_EPI_BIAS, 0, 1 },
     { "direct cout 5 (partial block)", 7, 0, 5, 3, 1, 0, 7, 16, NN_EPI_BIAS_RELU, 0, 1 },
+    /* Shapes of the AVX-512 implicit GEMM (rows 32k or 16 wide), in several input bands. */
+    { "implicit w32 residual, bands", 24, 0, 20, 3, 1, 0, 37, 32, NN_EPI_ADD_BIAS_RELU, 64 },
+    { "implicit w16 two-row up2+skip, bands", 8, 8, 12, 3, 1, 1, 40, 16, NN_EPI_BIAS_RELU, 64 },
+    { "implicit w64 head cout 2, bands", 16, 0, 2, 3, 1, 0, 9, 64, NN_EPI_BIAS, 64 },
+    { "implicit w16 K 6912 (decoder 0)", 512, 256, 9, 3, 1, 1, 16, 16, NN_EPI_BIAS_RELU, 0 },
   };
   unsigned seed = 12345;
   int paths = 0;

@@ -146,16 +146,6 @@ load_models (gboolean random_weights, const char *models_dir, NnUnet *random[N_M
   return TRUE;
 }
 
-/* The GEMM path named by name ("blas", "avx2", "avx512"), or -1. */
-static int
-parse_gemm_path (const char *name)
-{
-  for (NnGemmPath p = 0; p < NN_GEMM_PATHS; p++)
-    if (g_strcmp0 (name, nn_gemm_path_name (p)) == 0)
-      return (int) p;
-  return -1;
-}
-
 /* The names of the kernels in bit set `kernels` (bit k: NnKernel k), joined by '+'. */
 static char *
 kernel_names (unsigned kernels)
@@ -208,11 +198,10 @@ dr_cli_bench (int argc, char **argv)
       return DR_EXIT_USAGE;
     }
 
-  if (kernels != NULL && (parse_gemm_path (kernels) < 0
-                          || !nn_gemm_force_path ((NnGemmPath) parse_gemm_path (kernels))))
+  if (kernels != NULL && !nn_gemm_force_path_by_name (kernels))
     {
-      g_printerr (_("damage-review bench: --kernels %s is not one this CPU can run "
-                    "(blas, avx2, avx512)\n"), kernels);
+      g_printerr ("damage-review bench: ");
+      g_printerr (_("--kernels %s is not one this CPU can run (blas, avx2, avx512)\n"), kernels);
       return DR_EXIT_USAGE;
     }
   nn_blas_use_single_thread ();
