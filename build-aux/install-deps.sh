@@ -20,6 +20,8 @@ packages=(
   # oracles and GUI tests
   python3 python3-numpy python3-torch python3-torchvision python3-opencv python3-pil
   xvfb xauth imagemagick dbus-x11 at-spi2-core
+  # benchmark peer: build-aux/bench-vs-pytorch.py installs onnxruntime-node with npm
+  nodejs npm
 )
 
 missing=()
