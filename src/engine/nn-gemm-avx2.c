@@ -86,3 +86,61 @@ nn_gemm_tile_avx2 (int kc, const float *a, const float *b, float *c, size_t ldc,
         memcpy (cr + (size_t) i * ldc, tile[i], (size_t) cols * sizeof (float));
     }
 }
+
+/* See nn-gemm.h: two 4-row blocks of 16 pixels (8 ymm accumulators each) over all kdim rows;
+ * B row k is the 16 floats at base + koff[k]. */
+NN_AVX2 void
+nn_gemm_tile_avx2_implicit (int kdim, const float *a, const float *base, const int *koff,
+                            float *c, size_t ldc, int rows, const float *bias, unsigned flags)
+{
+  for (int r0 = 0; r0 < rows; r0 += HALF)
+    {
+      const int nr = rows - r0 < HALF ? rows - r0 : HALF;
+      const float *ap = a + r0;
+      __m256 acc[HALF][2];
+#pragma GCC unroll 4
+      for (int i = 0; i < HALF; i++)
+        {
+          if ((flags & NN_TILE_LOAD_C) && i < nr)
+            {
+              acc[i][0] = _mm256_loadu_ps (c + (size_t) (r0 + i) * ldc);
+              acc[i][1] = _mm256_loadu_ps (c + (size_t) (r0 + i) * ldc + 8);
+            }
+          else
+            acc[i][0] = acc[i][1] = _mm256_setzero_ps ();
+        }
+      for (int k = 0; k < kdim; k++)
+        {
+          const float *b = base + koff[k];
+          const __m256 b0 = _mm256_loadu_ps (b), b1 = _mm256_loadu_ps (b + 8);
+#pragma GCC unroll 4
+          for (int i = 0; i < HALF; i++)
+            {
+              const __m256 ai = _mm256_broadcast_ss (ap + i);
+              acc[i][0] = _mm256_fmadd_ps (ai, b0, acc[i][0]);
+              acc[i][1] = _mm256_fmadd_ps (ai, b1, acc[i][1]);
+            }
+          ap += NN_GEMM_MR;
+        }
+#pragma GCC unroll 4
+      for (int i = 0; i < HALF; i++)
+        {
+          if (i >= nr)
+            break;
+          __m256 lo = acc[i][0], hi = acc[i][1];
+          if (flags & NN_TILE_BIAS)
+            {
+              const __m256 bi = _mm256_set1_ps (bias[r0 + i]);
+              lo = _mm256_add_ps (lo, bi);
+              hi = _mm256_add_ps (hi, bi);
+            }
+          if (flags & NN_TILE_RELU)
+            {
+              lo = _mm256_max_ps (lo, _mm256_setzero_ps ());
+              hi = _mm256_max_ps (hi, _mm256_setzero_ps ());
+            }
+          _mm256_storeu_ps (c + (size_t) (r0 + i) * ldc, lo);
+          _mm256_storeu_ps (c + (size_t) (r0 + i) * ldc + 8, hi);
+        }
+    }
+}

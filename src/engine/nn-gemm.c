@@ -130,33 +130,36 @@ nn_gemm_min_scratch (const NnConv *c)
   return (size_t) block_kc (conv_k (c)) * NN_GEMM_NR_MAX;
 }
 
-#define IMPLICIT_W 32     /* pixels per implicit tile: one whole 8×32 register tile */
+#define IMPLICIT_W 32     /* pixels per AVX-512 implicit tile: one whole 8×32 register tile */
+#define IMPLICIT_W_AVX2 16
 #define IMPLICIT_MAX_K 6912 /* the largest K of the U-Net (decoder block 0) */
 
-/* True when the implicit AVX-512 GEMM computes c on an h×w input: 3×3, stride 1, pad 1,
- * w a multiple of 32 (or w = 16 with h even: a tile is then two rows), K small enough for
- * the offset table, and a band of the smallest height (one output row, two when w = 16)
- * fits the scratch. */
+/* True when the implicit GEMM of path p computes c on an h×w input: 3×3, stride 1, pad 1,
+ * w a multiple of the tile width (AVX-512: 32, or w = 16 with h even, a tile then being
+ * two rows; AVX2: 16), K small enough for the offset table, and a band of the smallest
+ * height (one output row, two for two-row tiles) fits the scratch. */
 static int
-implicit_applies (const NnConv *c, int h, int w, size_t scratch_floats)
+implicit_applies (NnGemmPath p, const NnConv *c, int h, int w, size_t scratch_floats)
 {
   const size_t cin = (size_t) (c->cin_a + c->cin_b);
-  const int two_rows = w == IMPLICIT_W / 2;
+  const int two_rows = p == NN_GEMM_AVX512 && w == IMPLICIT_W / 2;
+  const int tile_w = p == NN_GEMM_AVX512 ? IMPLICIT_W : IMPLICIT_W_AVX2;
   return c->k == 3 && c->stride == 1 && c->pad == 1
-         && (w % IMPLICIT_W == 0 || (two_rows && h % 2 == 0)) && cin * 9 <= IMPLICIT_MAX_K
+         && (w % tile_w == 0 || (two_rows && h % 2 == 0)) && cin * 9 <= IMPLICIT_MAX_K
          && cin * (size_t) (two_rows ? 4 : 3) * (size_t) (w + 2) <= scratch_floats;
 }
 
 /* The implicit GEMM: bands of output rows; per band the input rows it needs are copied
  * once, zero-padded, into scratch [cin][band+2][w+2] (through the two-source / upsample
- * view), and every 8×32 tile reads its B rows straight from there at koff[k]. */
+ * view), and every register tile reads its B rows straight from there at koff[k]. */
 static void
-implicit_conv (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
+implicit_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
                float *scratch, size_t scratch_floats)
 {
   const int h = in->h, w = in->w, cin = c->cin_a + c->cin_b, kdim = cin * 9;
   const size_t row = (size_t) w + 2, n = (size_t) h * (size_t) w;
-  const int two_rows = w == IMPLICIT_W / 2;
+  const int two_rows = p == NN_GEMM_AVX512 && w == IMPLICIT_W / 2;
+  const int tile_w = p == NN_GEMM_AVX512 ? IMPLICIT_W : IMPLICIT_W_AVX2;
   int band = (int) (scratch_floats / ((size_t) cin * row)) - 2;
   if (band > h)
     band = h;
@@ -176,7 +179,7 @@ implicit_conv (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue ep
         for (int r = 0; r < rows_out + 2; r++)
           nn_conv_padded_row (c, in, ci, y0 - 1 + r, scratch + (size_t) ci * chan + (size_t) r * row);
       for (int oy = 0; oy < rows_out; oy += two_rows ? 2 : 1)
-        for (int x0 = 0; x0 < w; x0 += IMPLICIT_W)
+        for (int x0 = 0; x0 < w; x0 += tile_w)
           {
             const float *base = scratch + (size_t) oy * row + (size_t) x0;
             float *cpix = out + (size_t) (y0 + oy) * (size_t) w + (size_t) x0;
@@ -184,10 +187,14 @@ implicit_conv (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue ep
               {
                 const int rows = c->cout - mp * NN_GEMM_MR < NN_GEMM_MR
                                    ? c->cout - mp * NN_GEMM_MR : NN_GEMM_MR;
-                nn_gemm_tile_avx512_implicit (kdim, c->apack + (size_t) mp * (size_t) kdim
-                                                               * NN_GEMM_MR,
-                                              base, two_rows ? row : 16, koff, cpix + (size_t) mp * NN_GEMM_MR * n, n,
-                                              rows, c->bias + mp * NN_GEMM_MR, flags);
+                const float *ap = c->apack + (size_t) mp * (size_t) kdim * NN_GEMM_MR;
+                float *cp = cpix + (size_t) mp * NN_GEMM_MR * n;
+                if (p == NN_GEMM_AVX512)
+                  nn_gemm_tile_avx512_implicit (kdim, ap, base, two_rows ? row : 16, koff, cp, n,
+                                                rows, c->bias + mp * NN_GEMM_MR, flags);
+                else
+                  nn_gemm_tile_avx2_implicit (kdim, ap, base, koff, cp, n, rows,
+                                              c->bias + mp * NN_GEMM_MR, flags);
               }
           }
     }
@@ -201,9 +208,9 @@ void
 nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
               NnEpilogue epi, float *scratch, size_t scratch_floats)
 {
-  if (p == NN_GEMM_AVX512 && implicit_applies (c, in->h, in->w, scratch_floats))
+  if (implicit_applies (p, c, in->h, in->w, scratch_floats))
     {
-      implicit_conv (c, in, out, epi, scratch, scratch_floats);
+      implicit_conv (p, c, in, out, epi, scratch, scratch_floats);
       return;
     }
   const TileFn tile = p == NN_GEMM_AVX512 ? nn_gemm_tile_avx512 : nn_gemm_tile_avx2;

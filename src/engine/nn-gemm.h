@@ -8,8 +8,8 @@
  * (zeros past cout). Per output-pixel block, im2col writes straight into the micro-kernel's
  * panel layout bpack[ceil(nc/NR)][kc][NR] (K blocked by at most NN_GEMM_KC) in the caller's
  * scratch, and bias, ReLU and the residual add are applied while each tile is still in
- * registers. With AVX-512, 3×3 stride-1 convs on rows a multiple of 32 wide (or
- * 16 wide, a tile then spanning two rows) skip im2col altogether (implicit GEMM over a zero-padded band of input rows). The path is chosen once per process from CPUID (__builtin_cpu_supports); only
+ * registers. 3×3 stride-1 convs skip im2col altogether on rows a multiple of the
+ * tile width (AVX-512: 32, or 16 with a tile spanning two rows; AVX2: 16) (implicit GEMM over a zero-padded band of input rows). The path is chosen once per process from CPUID (__builtin_cpu_supports); only
  * tests and the benchmark override it, through nn_gemm_force_path.
  */
 #pragma once
@@ -92,6 +92,12 @@ void nn_gemm_tile_avx512 (int kc, const float *a, const float *b, float *c, size
 void nn_gemm_tile_avx512_implicit (int kdim, const float *a, const float *base, size_t hi_off,
                                    const int *koff, float *c, size_t ldc, int rows,
                                    const float *bias, unsigned flags);
+
+/* The AVX2 implicit variant: an 8×16 tile (two 4×16 register blocks), B row k being the 16
+ * floats at base + koff[k]; all 16 columns of C are in bounds. */
+void nn_gemm_tile_avx2_implicit (int kdim, const float *a, const float *base, const int *koff,
+                                 float *c, size_t ldc, int rows, const float *bias,
+                                 unsigned flags);
 
 /* Same for 8×24 tiles with AVX2+FMA (two 4×24 register blocks; b stride 24). */
 void nn_gemm_tile_avx2 (int kc, const float *a, const float *b, float *c, size_t ldc,
