@@ -91,8 +91,15 @@ nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue 
     {
       const int len = n - n0 < nb ? n - n0 : nb;
       nn_im2col_panel (c, in, n0, len, scratch);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->cout, len, kdim, 1.0f,
-                   c->weight, kdim, scratch, len, beta, out + n0, n);
+      if (c->weight != NULL)
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, c->cout, len, kdim, 1.0f,
+                     c->weight, kdim, scratch, len, beta, out + n0, n);
+      else /* only packed weights: one call per 8-channel panel, apack[mp] being W^T rows */
+        for (int m0 = 0; m0 < c->cout; m0 += NN_GEMM_MR)
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                       c->cout - m0 < NN_GEMM_MR ? c->cout - m0 : NN_GEMM_MR, len, kdim, 1.0f,
+                       c->apack + (size_t) m0 * (size_t) kdim, NN_GEMM_MR, scratch, len, beta,
+                       out + (size_t) m0 * (size_t) n + n0, n);
       epilogue_panel (out + n0, (size_t) n, c->cout, len, c->bias, epi);
     }
   return NN_KERNEL_BLAS;

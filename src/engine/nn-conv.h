@@ -42,7 +42,8 @@ typedef struct {
   int stride;     /* 1 or 2 */
   int pad;
   int upsample_a; /* non-zero: source a is read through a nearest ×2 upsample */
-  float *weight;  /* [cout][(cin_a+cin_b)·k·k], 64-byte aligned */
+  float *weight;  /* [cout][(cin_a+cin_b)·k·k], 64-byte aligned; NULL when apack alone holds
+                   * the weights (models loaded on CPUs with a packed path) */
   float *bias;    /* [cout] */
   float *wpack;   /* direct-kernel copy of weight (nn_conv_direct_pack), or NULL */
   float *apack;   /* packed-GEMM copy of weight (nn_gemm_pack_a), or NULL: BLAS path only */

@@ -37,10 +37,11 @@ typedef struct {
   int direct;            /* pack weights for, and require, the direct kernel */
 } Case;
 
-/* Runs one case on GEMM path `path`; prints and counts a failure when
+/* Runs one case on GEMM path `path` (packed_only: the conv has apack and no plain weight,
+ * as models loaded on CPUs with a packed path); prints and counts a failure when
  * max|out-ref| > 1e-5·max|ref|. */
 static void
-run_case (const Case *t, unsigned seed, NnGemmPath path)
+run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
 {
   const int cin = t->cin_a + t->cin_b, k = t->k, pad = k / 2;
   NnConv c = { .cin_a = t->cin_a, .cin_b = t->cin_b, .cout = t->cout, .k = k,
@@ -111,11 +112,14 @@ run_case (const Case *t, unsigned seed, NnGemmPath path)
           failures++;
         }
     }
-  if (path != NN_GEMM_BLAS)
+  if (path != NN_GEMM_BLAS || packed_only)
     {
       c.apack = malloc (nn_gemm_pack_a_floats (&c) * sizeof (float));
       nn_gemm_pack_a (&c, c.apack);
     }
+  float *weight = c.weight;
+  if (packed_only)
+    c.weight = NULL;
   if (!nn_gemm_force_path (path))
     {
       printf ("FAIL %s: path %s not available\n", t->name, nn_gemm_path_name (path));
@@ -123,6 +127,7 @@ run_case (const Case *t, unsigned seed, NnGemmPath path)
     }
   NnConvInput in = { .a = a, .b = t->cin_b ? b : NULL, .h = t->h, .w = t->w };
   nn_conv_forward (&c, &in, out, t->epi, scratch, scratch_floats);
+  c.weight = weight;
   free (c.wpack);
   free (c.apack);
 
@@ -135,8 +140,9 @@ run_case (const Case *t, unsigned seed, NnGemmPath path)
         max_err = isnan (e) ? INFINITY : e;
     }
   const int ok = max_err <= 1e-5 * max_ref && max_ref > 0;
-  printf ("%s %-6s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g\n",
-          ok ? "ok  " : "FAIL", nn_gemm_path_name (path), t->name, t->h, t->w, oh, ow, kdim,
+  printf ("%s %-6s%s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g\n",
+          ok ? "ok  " : "FAIL", nn_gemm_path_name (path), packed_only ? " (packed weights)" : "",
+          t->name, t->h, t->w, oh, ow, kdim,
           max_ref, max_err);
   if (!ok)
     failures++;
@@ -255,7 +261,7 @@ random_cases (NnGemmPath path, int count, unsigned seed)
       snprintf (name, sizeof name, "random #%d %d+%d->%d k%d s%d%s", i, t.cin_a, t.cin_b, t.cout,
                 t.k, t.stride, t.upsample_a ? " up2" : "");
       t.name = name;
-      run_case (&t, seed + (unsigned) i * 31u, path);
+      run_case (&t, seed + (unsigned) i * 31u, path, 0);
     }
 }
 
@@ -304,7 +310,10 @@ main (void)
         }
       paths++;
       for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        run_case (&cases[i], seed + (unsigned) i * 7919u, p);
+        run_case (&cases[i], seed + (unsigned) i * 7919u, p, 0);
+      if (p == NN_GEMM_BLAS && nn_gemm_path_available (NN_GEMM_AVX2))
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+          run_case (&cases[i], seed + (unsigned) i * 7919u, p, 1);
       random_cases (p, 40, seed + 17u * (unsigned) p);
       if (p != NN_GEMM_BLAS)
         {
