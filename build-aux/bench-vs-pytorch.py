@@ -1,19 +1,24 @@
 #!/usr/bin/python3
-"""bench-vs-pytorch.py — the four-model forward pass: our engine beside PyTorch, same machine,
-same run. Prints numbers; it is not a pass/fail test.
+"""bench-vs-pytorch.py — the four-model forward pass: our engine beside PyTorch and ONNX
+Runtime, same machine, same run. Prints numbers; it is not a pass/fail test.
 
 Builds four random-weight checkpoints of the exact smp Unet(resnet34, classes=2) module tree
-(tests/oracle/unet_ref.py, BN statistics randomised so folding matters), then alternates
-`damage-review bench --models DIR --threads T --repeat N` (release build) with PyTorch
-(torch.set_num_threads(T), eval, no_grad, the four models one after another, median of N after
-one warm-up) in separate processes, so each peak RSS is its own.
+(tests/oracle/unet_ref.py, BN statistics randomised so folding matters) and exports the same
+modules to ONNX (torch.onnx.export, opset 13). Each round then runs, in separate processes so
+each peak RSS is its own: `damage-review bench --models DIR --threads T --repeat N` (release
+build) with the CPU's best GEMM kernels, the same with `--kernels blas` (the OpenBLAS path),
+PyTorch (torch.set_num_threads(T), eval, no_grad) and ONNX Runtime (npm onnxruntime-node,
+graph optimisation 'all', T intra-op threads), the four models one after another, median of
+N after one warm-up. onnxruntime-node is installed with npm into ORT_DIR (default: inside the
+build directory) when missing; without node/npm the ONNX Runtime column says why it is empty.
 
 Usage: /usr/bin/python3 build-aux/bench-vs-pytorch.py [--build DIR] [--repeat N]
-       [--threads T] [--rounds R]
+       [--threads T] [--rounds R] [--ort-dir ORT_DIR]
 """
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,8 +59,46 @@ print("median %.4f min %.4f rss %.1f cpu %.4f"
 """
 
 
+ORT_CHILD = r"""
+const ort = require('onnxruntime-node');
+const [threads, repeat] = [Number(process.argv[2]), Number(process.argv[3])];
+const paths = process.argv.slice(4);
+(async () => {
+  const opt = { graphOptimizationLevel: 'all', intraOpNumThreads: threads,
+                interOpNumThreads: 1, executionMode: 'sequential', executionProviders: ['cpu'] };
+  const sessions = [];
+  for (const p of paths)
+    sessions.push(await ort.InferenceSession.create(p, opt));
+  let seed = 1;
+  const data = new Float32Array(3 * 256 * 256).map(() => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return (seed >>> 8) / 16777216;
+  });
+  const feeds = { x: new ort.Tensor('float32', data, [1, 3, 256, 256]) };
+  for (const s of sessions)
+    await s.run(feeds);
+  const times = [];
+  const c0 = process.cpuUsage();
+  for (let r = 0; r < repeat; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const s of sessions)
+      await s.run(feeds);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const c1 = process.cpuUsage(c0);
+  times.sort((a, b) => a - b);
+  const n = times.length;
+  const med = n % 2 ? times[(n - 1) / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  console.log('median %s min %s rss %s cpu %s', med.toFixed(4), times[0].toFixed(4),
+              (process.resourceUsage().maxRSS / 1024).toFixed(1),
+              ((c1.user + c1.system) / 1e6 / repeat).toFixed(4));
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+"""
+
+
 def make_checkpoints(directory):
-    """Saves four random models (different seeds) under the original file names."""
+    """Saves four random models (different seeds) under the original file names, and the same
+    modules as ONNX files (NAME.onnx)."""
     sys.path.insert(0, os.path.join(ROOT, "tests", "oracle"))
     import torch
     from unet_ref import Unet
@@ -69,13 +112,47 @@ def make_checkpoints(directory):
                 mod.running_mean.uniform_(-0.2, 0.2)
                 mod.running_var.uniform_(0.5, 2.0)
         torch.save(m.state_dict(), os.path.join(directory, name))
+        m.eval()
+        torch.onnx.export(m, torch.rand(1, 3, 256, 256), os.path.join(directory, name + ".onnx"),
+                          opset_version=13, input_names=["x"], output_names=["logits"])
 
 
-def run_ours(binary, directory, threads, repeat):
-    """Runs our bench; returns (median s, min s, peak RSS MB, CPU s per pass, full output)."""
+def ensure_ort(ort_dir):
+    """Installs onnxruntime-node into ort_dir with npm when missing (the CUDA extras, which
+    need nuget.org, are skipped); returns None when it is usable, else the reason it is not."""
+    if os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
+        return None
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return "node/npm not installed (build-aux/install-deps.sh installs them)"
+    os.makedirs(ort_dir, exist_ok=True)
+    env = dict(os.environ, ONNXRUNTIME_NODE_INSTALL_CUDA="skip")
+    p = subprocess.run(["npm", "install", "--prefix", ort_dir, "--no-audit", "--no-fund",
+                        "--loglevel=error", "onnxruntime-node"], env=env,
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return "npm install onnxruntime-node failed: " + p.stderr.strip().splitlines()[-1]
+    return None
+
+
+def run_ort(ort_dir, directory, threads, repeat):
+    """Runs ONNX Runtime in a node child; returns (median s, min s, peak RSS MB, CPU s/pass)."""
+    script = os.path.join(ort_dir, "bench-ort.js")
+    with open(script, "w") as f:
+        f.write(ORT_CHILD)
+    out = subprocess.run(["node", script, str(threads), str(repeat)]
+                         + [os.path.join(directory, n + ".onnx") for n in NAMES],
+                         cwd=ort_dir, check=True, capture_output=True, text=True).stdout
+    m = re.search(r"median ([0-9.]+) min ([0-9.]+) rss ([0-9.]+) cpu ([0-9.]+)", out)
+    return float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4))
+
+
+def run_ours(binary, directory, threads, repeat, kernels=None):
+    """Runs our bench (GEMM kernels `kernels`, default the CPU's best); returns (median s,
+    min s, peak RSS MB, CPU s per pass, full output)."""
     env = dict(os.environ, LC_ALL="C", LANGUAGE="C", OPENBLAS_NUM_THREADS="1")
+    extra = ["--kernels", kernels] if kernels else []
     out = subprocess.run([binary, "bench", "--models", directory, "--threads", str(threads),
-                          "--repeat", str(repeat)], env=env, check=True,
+                          "--repeat", str(repeat)] + extra, env=env, check=True,
                          capture_output=True, text=True).stdout
     m = re.search(r"Four-model pass: median ([0-9.]+) s, min ([0-9.]+) s", out)
     r = re.search(r"Peak RSS: ([0-9.]+) MB", out)
@@ -99,48 +176,63 @@ def main():
                     help="release build directory (set up and compiled if needed)")
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--rounds", type=int, default=2,
-                    help="alternating ours/PyTorch rounds (the machine is noisy)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="interleaved rounds of all four runs (the machine is noisy)")
+    ap.add_argument("--ort-dir", default=None,
+                    help="where onnxruntime-node is installed (default: BUILD/onnxruntime-node)")
+    ap.add_argument("--make-checkpoints", metavar="DIR", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.make_checkpoints:
+        make_checkpoints(args.make_checkpoints)
+        return
 
     if not os.path.exists(os.path.join(args.build, "build.ninja")):
         subprocess.run(["meson", "setup", args.build, "-Dbuildtype=release"], cwd=ROOT, check=True)
     subprocess.run(["meson", "compile", "-C", args.build, "damage-review"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     binary = os.path.join(args.build, "src", "app", "damage-review")
+    ort_dir = os.path.abspath(args.ort_dir or os.path.join(args.build, "onnxruntime-node"))
+    ort_missing = ensure_ort(ort_dir)
 
     with open("/proc/cpuinfo") as f:
         cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
     print("CPU: %s, %d online; threads %d, repeat %d, rounds %d; load average before: %.1f"
           % (cpu, os.cpu_count(), args.threads, args.repeat, args.rounds, os.getloadavg()[0]))
+    if ort_missing:
+        print("ONNX Runtime: not measured: " + ort_missing)
 
-    ours, torch_ = [], []
+    cols = ["ours", "ours-blas", "PyTorch", "ORT"]
+    res = {c: [] for c in cols}
     with tempfile.TemporaryDirectory(prefix="dr-bench-") as d:
-        make_checkpoints(d)
+        # In a child: Linux keeps a process's peak RSS across fork and exec, so a parent that
+        # had imported torch would pass its own peak on to every run measured below.
+        subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), "--make-checkpoints", d],
+                       check=True, stderr=subprocess.DEVNULL)
         for r in range(args.rounds):
-            o = run_ours(binary, d, args.threads, args.repeat)
-            t = run_torch(d, args.threads, args.repeat)
-            ours.append(o)
-            torch_.append(t)
-            print("round %d: damage-review median %.4f s (min %.4f, CPU %.3f s), peak RSS %.0f MB"
-                  " | PyTorch median %.4f s (min %.4f, CPU %.3f s), peak RSS %.0f MB"
-                  % (r + 1, o[0], o[1], o[3], o[2], t[0], t[1], t[3], t[2]))
-            print("round %d: ratio %.2f" % (r + 1, o[0] / t[0]))
-        print("\nLast damage-review bench output:\n" + ours[-1][4])
-    om = statistics.median(o[0] for o in ours)
-    tm = statistics.median(t[0] for t in torch_)
-    print("Four-model pass, median over rounds: damage-review %.4f s, PyTorch %.4f s, "
-          "ratio %.2f (lower is better for us)" % (om, tm, om / tm))
-    ob = min(o[0] for o in ours)
-    tb = min(t[0] for t in torch_)
-    print("Four-model pass, quietest round of each side: damage-review %.4f s, PyTorch %.4f s, "
-          "ratio %.2f (a disturbed round inflates the medians above)" % (ob, tb, ob / tb))
-    print("CPU time per four-model pass (all threads), median over rounds: damage-review "
-          "%.3f s, PyTorch %.3f s" % (statistics.median(o[3] for o in ours),
-                                      statistics.median(t[3] for t in torch_)))
-    print("Peak RSS with four models loaded: damage-review %.0f MB, PyTorch %.0f MB"
-          % (max(o[2] for o in ours), max(t[2] for t in torch_)))
-    print("Load average after: %.1f (other work on the machine slows both sides)"
+            res["ours"].append(run_ours(binary, d, args.threads, args.repeat))
+            res["PyTorch"].append(run_torch(d, args.threads, args.repeat))
+            res["ours-blas"].append(run_ours(binary, d, args.threads, args.repeat, "blas"))
+            if not ort_missing:
+                res["ORT"].append(run_ort(ort_dir, d, args.threads, args.repeat))
+            print("round %d: " % (r + 1) + " | ".join(
+                "%s median %.4f s (min %.4f, CPU %.3f s), peak RSS %.0f MB"
+                % (c, res[c][-1][0], res[c][-1][1], res[c][-1][3], res[c][-1][2])
+                for c in cols if res[c]))
+        print("\nLast damage-review bench output:\n" + res["ours"][-1][4])
+    print("Four-model pass, %d interleaved rounds, medians over rounds of each run's median "
+          "of %d (s):" % (args.rounds, args.repeat))
+    print("| | ours (%s) | ours (OpenBLAS path) | PyTorch | ONNX Runtime | ours / best peer |"
+          % re.search(r"GEMM kernels: (\S+)", res["ours"][-1][4]).group(1))
+    print("|---|---|---|---|---|---|")
+    for label, i, fmt in (("median wall time", 0, "%.3f"), ("quietest run (min)", 1, "%.3f"),
+                          ("CPU time per pass", 3, "%.3f"), ("peak RSS MB", 2, "%.0f")):
+        agg = min if i == 1 else (max if i == 2 else statistics.median)
+        v = {c: agg(x[i] for x in res[c]) if res[c] else None for c in cols}
+        peers = [v[c] for c in ("PyTorch", "ORT") if v[c] is not None]
+        ratio = "%.2f" % (v["ours"] / min(peers)) if peers and i != 2 else "–"
+        print("| %s | %s | %s |" % (label, " | ".join(
+            fmt % v[c] if v[c] is not None else "not measured" for c in cols), ratio))
+    print("Load average after: %.1f (other work on the machine slows every column)"
           % os.getloadavg()[0])
 
 

@@ -68,10 +68,9 @@ nn_conv_direct_pack (const NnConv *c, float *wpack)
           }
 }
 
-/* Copies input row y of channel ci into dst[0 .. w+1] with dst[x+1] = input column x and
- * zeros at both ends (and for rows outside the image). */
-static void
-padded_row (const NnConv *c, const NnConvInput *in, int ci, int y, float *dst)
+/* See nn-conv.h. */
+void
+nn_conv_padded_row (const NnConv *c, const NnConvInput *in, int ci, int y, float *dst)
 {
   const int h = in->h, w = in->w;
   dst[0] = 0.0f;
@@ -147,7 +146,7 @@ nn_conv_direct_forward (const NnConv *c, const NnConvInput *in, float *out, NnEp
     {
       for (int ci = 0; ci < cin; ci++)
         for (int ky = 0; ky < 3; ky++)
-          padded_row (c, in, ci, oy - 1 + ky, scratch + ((size_t) ci * 3 + (size_t) ky) * row_stride);
+          nn_conv_padded_row (c, in, ci, oy - 1 + ky, scratch + ((size_t) ci * 3 + (size_t) ky) * row_stride);
       for (int cb = 0; cb < nb; cb++)
         {
           const int o0 = cb * NN_DIRECT_CB;

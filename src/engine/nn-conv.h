@@ -1,7 +1,8 @@
 /* nn-conv.h — 2-D convolutions of the U-Net (NCHW, batch 1, groups 1, dilation 1).
  *
- * The main path is im2col + cblas_sgemm: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
- * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized; 3×3
+ * The main path is im2col + GEMM: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
+ * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized, the GEMM
+ * being the engine's packed micro-kernels or cblas_sgemm (nn-gemm.h); 3×3
  * stride-1 convs with Cout ≤ 32 (decoder tail, head) use a small direct kernel instead
  * (nn-conv-direct.c), since a GEMM with M = Cout that small runs poorly. The input
  * may come from two sources read as one concatenated tensor, channels of source a first:
@@ -20,6 +21,18 @@ typedef enum {
   NN_EPI_ADD_BIAS_RELU, /* out = max(conv + bias + out, 0): out holds the residual on entry */
 } NnEpilogue;
 
+/* Which kernel computed a convolution (nn_conv_forward's result). */
+typedef enum {
+  NN_KERNEL_DIRECT,  /* the direct 3×3 kernel of nn-conv-direct.c */
+  NN_KERNEL_BLAS,    /* im2col + cblas_sgemm */
+  NN_KERNEL_AVX2,    /* im2col-packed GEMM, AVX2+FMA micro-kernel */
+  NN_KERNEL_AVX512,  /* im2col-packed GEMM, AVX-512 micro-kernel */
+  NN_KERNELS
+} NnKernel;
+
+/* Short name of a kernel ("direct", "blas", "avx2", "avx512"); "?" out of range. */
+const char *nn_kernel_name (NnKernel k);
+
 /* One convolution with BN already folded into weight and bias. */
 typedef struct {
   int cin_a;      /* channels taken from source a */
@@ -29,9 +42,11 @@ typedef struct {
   int stride;     /* 1 or 2 */
   int pad;
   int upsample_a; /* non-zero: source a is read through a nearest ×2 upsample */
-  float *weight;  /* [cout][(cin_a+cin_b)·k·k], 64-byte aligned */
+  float *weight;  /* [cout][(cin_a+cin_b)·k·k], 64-byte aligned; NULL when apack alone holds
+                   * the weights (models loaded on CPUs with a packed path) */
   float *bias;    /* [cout] */
   float *wpack;   /* direct-kernel copy of weight (nn_conv_direct_pack), or NULL */
+  float *apack;   /* packed-GEMM copy of weight (nn_gemm_pack_a), or NULL: BLAS path only */
 } NnConv;
 
 /* Largest Cout the direct 3×3 kernel is used for (the decoder tail and the head). */
@@ -55,10 +70,12 @@ size_t nn_conv_min_scratch (const NnConv *c);
 
 /* Computes out[cout][oh][ow] = epilogue(conv(in)), with the direct kernel when
  * nn_conv_direct_applies, epi is not the residual one and scratch_floats reaches
- * nn_conv_direct_scratch(c); else im2col + sgemm. scratch holds scratch_floats floats, at
+ * nn_conv_direct_scratch(c); else through the GEMM seam (nn-gemm.h): the packed
+ * micro-kernels of nn_gemm_path() when c->apack is set, else im2col + cblas_sgemm. scratch holds scratch_floats floats, at
  * least nn_conv_min_scratch(c); it is overwritten. out must not overlap the input sources
- * (it may hold the residual for NN_EPI_ADD_BIAS_RELU). Allocates nothing. */
-void nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
+ * (it may hold the residual for NN_EPI_ADD_BIAS_RELU). Allocates nothing. Returns the
+ * kernel that ran. */
+NnKernel nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue epi,
                       float *scratch, size_t scratch_floats);
 
 /* Gathers the im2col rows of c for output pixels [n0, n0+nb) into cols[K][nb]. Exposed for
@@ -78,6 +95,11 @@ size_t nn_conv_direct_pack_floats (const NnConv *c);
 
 /* Fills wpack [ceil(cout/4)][cin][3][3][4] from c->weight (zeros past cout). */
 void nn_conv_direct_pack (const NnConv *c, float *wpack);
+
+/* Copies input row y of channel ci of c's (two-source, maybe upsampled) input into
+ * dst[0 .. w+1] with dst[x+1] = input column x and zeros at both ends (and for rows outside
+ * the image). */
+void nn_conv_padded_row (const NnConv *c, const NnConvInput *in, int ci, int y, float *dst);
 
 /* Floats of scratch the direct kernel needs for c (three padded rows per input channel). */
 size_t nn_conv_direct_scratch (const NnConv *c);

@@ -1,4 +1,5 @@
 /* nn-unet-build.c — allocation, BN folding and random construction of NnUnet models. */
+#include "nn-gemm.h"
 #include "nn-unet-private.h"
 
 #include <math.h>
@@ -33,15 +34,27 @@ nn_unet_alloc (NnUnet **out, NnError *err)
       c->stride = s->stride;
       c->pad = s->pad;
       c->upsample_a = s->upsample_a;
+      /* With a packed path the weights live only in apack (one copy in memory); the plain
+       * layout is kept where nothing else holds them, and for the direct kernel's small
+       * convs, whose wpack is made from it. */
+      const int packed = nn_gemm_path_available (NN_GEMM_AVX2);
       const size_t wf = conv_weight_floats (c), bf = ((size_t) c->cout + 15) / 16 * 16;
-      c->weight = aligned_alloc (64, wf * sizeof (float));
+      if (!packed || nn_conv_direct_eligible (c))
+        {
+          c->weight = aligned_alloc (64, wf * sizeof (float));
+          if (c->weight == NULL)
+            {
+              nn_unet_free (m);
+              return nn_error_set (err, NN_ERR_NOMEM, "out of memory allocating model weights");
+            }
+          memset (c->weight, 0, wf * sizeof (float));
+        }
       c->bias = aligned_alloc (64, bf * sizeof (float));
-      if (c->weight == NULL || c->bias == NULL)
+      if (c->bias == NULL)
         {
           nn_unet_free (m);
           return nn_error_set (err, NN_ERR_NOMEM, "out of memory allocating model weights");
         }
-      memset (c->weight, 0, wf * sizeof (float));
       memset (c->bias, 0, bf * sizeof (float));
       if (nn_conv_direct_eligible (c))
         {
@@ -52,6 +65,17 @@ nn_unet_alloc (NnUnet **out, NnError *err)
               nn_unet_free (m);
               return nn_error_set (err, NN_ERR_NOMEM, "out of memory allocating model weights");
             }
+        }
+      if (packed)
+        {
+          const size_t af = nn_gemm_pack_a_floats (c);
+          c->apack = aligned_alloc (64, (af + 15) / 16 * 16 * sizeof (float));
+          if (c->apack == NULL)
+            {
+              nn_unet_free (m);
+              return nn_error_set (err, NN_ERR_NOMEM, "out of memory allocating model weights");
+            }
+          memset (c->apack, 0, af * sizeof (float));
         }
     }
   *out = m;
@@ -69,6 +93,7 @@ nn_unet_free (NnUnet *model)
       free (model->conv[i].weight);
       free (model->conv[i].bias);
       free (model->conv[i].wpack);
+      free (model->conv[i].apack);
     }
   free (model);
 }
@@ -87,9 +112,20 @@ nn_conv_set_params (NnConv *conv, const NnConvParams *p)
           shift = p->beta[o] - p->mean[o] * scale;
         }
       const float *src = p->weight + (size_t) o * per_out;
-      float *dst = conv->weight + (size_t) o * per_out;
+      float *dst = conv->weight != NULL ? conv->weight + (size_t) o * per_out : NULL;
+      /* apack[o/8][i][o%8] (nn_gemm_pack_a's layout), written directly. */
+      float *pk = conv->apack != NULL
+                    ? conv->apack + (size_t) (o / NN_GEMM_MR) * per_out * NN_GEMM_MR
+                        + (size_t) (o % NN_GEMM_MR)
+                    : NULL;
       for (size_t i = 0; i < per_out; i++)
-        dst[i] = (float) (src[i] * scale);
+        {
+          const float v = (float) (src[i] * scale);
+          if (dst != NULL)
+            dst[i] = v;
+          if (pk != NULL)
+            pk[i * NN_GEMM_MR] = v;
+        }
       conv->bias[o] = (float) shift;
     }
   if (conv->wpack != NULL)

@@ -25,7 +25,8 @@ typedef struct {
 NnStatus nn_unet_alloc (NnUnet **out, NnError *err);
 
 /* Sets conv from raw parameters: W' = W·s, b' = beta - mean·s with s = gamma/sqrt(var+eps)
- * (computed in double), or W' = W, b' = bias for the head; refreshes wpack when present. */
+ * (computed in double), or W' = W, b' = bias for the head; writes W' into weight and/or
+ * apack, whichever the conv has, and refreshes wpack when present. */
 void nn_conv_set_params (NnConv *conv, const NnConvParams *p);
 
 /* Fills conv idx's deterministic pseudo-random raw parameters for seed into caller-owned

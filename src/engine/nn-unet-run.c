@@ -47,6 +47,8 @@ struct NnWorkspace {
   float *buf[BUF_COUNT];
   size_t scratch_floats;
   double stage_seconds[NN_UNET_STAGES];
+  double stage_flops[NN_UNET_STAGES];   /* of the last run, 2 per multiply-add */
+  unsigned stage_kernels[NN_UNET_STAGES]; /* of the last run: bit k set when NnKernel k ran */
 };
 
 static const char *const stage_names[NN_UNET_STAGES] = {
@@ -152,6 +154,20 @@ nn_workspace_stage_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES
   memcpy (seconds, ws->stage_seconds, sizeof ws->stage_seconds);
 }
 
+/* See nn-unet.h: copies the last run's per-stage convolution FLOPs. */
+void
+nn_workspace_stage_flops (const NnWorkspace *ws, double flops[NN_UNET_STAGES])
+{
+  memcpy (flops, ws->stage_flops, sizeof ws->stage_flops);
+}
+
+/* See nn-unet.h: copies the last run's per-stage kernel sets. */
+void
+nn_workspace_stage_kernels (const NnWorkspace *ws, unsigned kernels[NN_UNET_STAGES])
+{
+  memcpy (kernels, ws->stage_kernels, sizeof ws->stage_kernels);
+}
+
 /* Monotonic clock in seconds. */
 static double
 now_seconds (void)
@@ -166,6 +182,7 @@ typedef struct {
   const NnUnet *model;
   NnWorkspace *ws;
   int next;          /* index of the next conv in nn_unet_graph order */
+  int stage;         /* the stage now running */
   const atomic_int *abort_flag;
   double stage_start;
 } Run;
@@ -178,9 +195,13 @@ run_conv (Run *r, int index, const float *a, const float *b, int h, int w, float
 {
   if (r->abort_flag != NULL && atomic_load (r->abort_flag) != 0)
     return false;
+  const NnConv *c = &r->model->conv[index];
   NnConvInput in = { .a = a, .b = b, .h = h, .w = w };
-  nn_conv_forward (&r->model->conv[index], &in, out, epi, r->ws->buf[BUF_SCRATCH],
-                   r->ws->scratch_floats);
+  const NnKernel k = nn_conv_forward (c, &in, out, epi, r->ws->buf[BUF_SCRATCH],
+                                      r->ws->scratch_floats);
+  r->ws->stage_kernels[r->stage] |= 1u << k;
+  r->ws->stage_flops[r->stage] += 2.0 * c->cout * (c->cin_a + c->cin_b) * c->k * c->k
+                                  * nn_conv_out_size (c, h) * nn_conv_out_size (c, w);
   return true;
 }
 
@@ -209,6 +230,7 @@ end_stage (Run *r, int stage)
   const double t = now_seconds ();
   r->ws->stage_seconds[stage] = t - r->stage_start;
   r->stage_start = t;
+  r->stage = stage + 1;
 }
 
 /* See nn-unet.h. Buffers follow the plan in nn_workspace_new; nothing is allocated. */
@@ -225,10 +247,12 @@ nn_unet_run (const NnUnet *model, NnWorkspace *ws, const float *input, float *lo
 
   if (model == NULL || ws == NULL || input == NULL || logits == NULL)
     return nn_error_set (err, NN_ERR_ARGUMENT, "nn_unet_run: NULL argument");
-  Run r = { .model = model, .ws = ws, .next = 0, .abort_flag = abort_flag,
+  Run r = { .model = model, .ws = ws, .next = 0, .stage = ST_STEM, .abort_flag = abort_flag,
             .stage_start = now_seconds () };
   float **buf = ws->buf;
   int size = NN_UNET_SIZE;
+  memset (ws->stage_flops, 0, sizeof ws->stage_flops);
+  memset (ws->stage_kernels, 0, sizeof ws->stage_kernels);
 
   if (!run_conv (&r, r.next++, input, NULL, size, size, buf[BUF_F1], NN_EPI_BIAS_RELU))
     goto aborted;

@@ -48,6 +48,12 @@ const char *nn_unet_stage_name (int stage);
 /* Wall-clock seconds each stage took in the last complete nn_unet_run on ws. */
 void nn_workspace_stage_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES]);
 
+/* Convolution FLOPs (2 per multiply-add) each stage did in the last run on ws. */
+void nn_workspace_stage_flops (const NnWorkspace *ws, double flops[NN_UNET_STAGES]);
+
+/* Kernels each stage used in the last run on ws: bit k set when NnKernel k (nn-conv.h) ran. */
+void nn_workspace_stage_kernels (const NnWorkspace *ws, unsigned kernels[NN_UNET_STAGES]);
+
 /* Runs the forward pass. abort_flag may be NULL; when it becomes non-zero the run stops
  * at the next layer boundary and returns NN_ERR_ABORTED. */
 NnStatus nn_unet_run (const NnUnet *model, NnWorkspace *ws,

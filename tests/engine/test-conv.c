@@ -3,7 +3,10 @@
  * The fused path reads two sources (upsampled + skip) without materialising them; the
  * reference gets the explicitly upsampled and concatenated tensor, so the gather is checked
  * independently. Small scratch sizes force several panels whose width does not divide the
- * pixel count and which start mid-row.
+ * pixel count and which start mid-row. Every case runs once per GEMM path this CPU has
+ * (BLAS, AVX2, AVX-512; nn_gemm_force_path), so an AVX-512 machine still tests AVX2; random
+ * shapes add odd sizes, partial register tiles and several K blocks, and the micro-kernels
+ * are also checked tile by tile against a double-precision product.
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "nn-conv.h"
+#include "nn-gemm.h"
 
 static int failures;
 
@@ -33,9 +37,11 @@ typedef struct {
   int direct;            /* pack weights for, and require, the direct kernel */
 } Case;
 
-/* Runs one case; prints and counts a failure when max|out-ref| > 1e-5·max|ref|. */
+/* Runs one case on GEMM path `path` (packed_only: the conv has apack and no plain weight,
+ * as models loaded on CPUs with a packed path); prints and counts a failure when
+ * max|out-ref| > 1e-5·max|ref|. */
 static void
-run_case (const Case *t, unsigned seed)
+run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
 {
   const int cin = t->cin_a + t->cin_b, k = t->k, pad = k / 2;
   NnConv c = { .cin_a = t->cin_a, .cin_b = t->cin_b, .cout = t->cout, .k = k,
@@ -106,9 +112,24 @@ run_case (const Case *t, unsigned seed)
           failures++;
         }
     }
+  if (path != NN_GEMM_BLAS || packed_only)
+    {
+      c.apack = malloc (nn_gemm_pack_a_floats (&c) * sizeof (float));
+      nn_gemm_pack_a (&c, c.apack);
+    }
+  float *weight = c.weight;
+  if (packed_only)
+    c.weight = NULL;
+  if (!nn_gemm_force_path (path))
+    {
+      printf ("FAIL %s: path %s not available\n", t->name, nn_gemm_path_name (path));
+      failures++;
+    }
   NnConvInput in = { .a = a, .b = t->cin_b ? b : NULL, .h = t->h, .w = t->w };
   nn_conv_forward (&c, &in, out, t->epi, scratch, scratch_floats);
+  c.weight = weight;
   free (c.wpack);
+  free (c.apack);
 
   double max_ref = 0, max_err = 0;
   for (size_t i = 0; i < n_out; i++)
@@ -119,8 +140,10 @@ run_case (const Case *t, unsigned seed)
         max_err = isnan (e) ? INFINITY : e;
     }
   const int ok = max_err <= 1e-5 * max_ref && max_ref > 0;
-  printf ("%s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g\n", ok ? "ok  " : "FAIL",
-          t->name, t->h, t->w, oh, ow, kdim, max_ref, max_err);
+  printf ("%s %-6s%s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g\n",
+          ok ? "ok  " : "FAIL", nn_gemm_path_name (path), packed_only ? " (packed weights)" : "",
+          t->name, t->h, t->w, oh, ow, kdim,
+          max_ref, max_err);
   if (!ok)
     failures++;
   free (a); free (b); free (full); free (c.weight); free (c.bias);
@@ -158,6 +181,90 @@ check_im2col_panel (void)
   failures += bad != 0;
 }
 
+/* Checks one micro-kernel tile of path p (kc, rows, cols, flags) against a double product,
+ * including that nothing outside rows × cols of C is written. */
+static void
+check_tile (NnGemmPath p, int kc, int rows, int cols, unsigned flags, unsigned seed)
+{
+  const int nr = p == NN_GEMM_AVX512 ? 32 : 24;
+  const size_t ldc = (size_t) nr + 5;
+  float *a = malloc ((size_t) kc * NN_GEMM_MR * sizeof (float));
+  float *bp = malloc ((size_t) kc * nr * sizeof (float));
+  float *c = malloc ((size_t) (NN_GEMM_MR + 1) * ldc * sizeof (float));
+  float *c0 = malloc ((size_t) (NN_GEMM_MR + 1) * ldc * sizeof (float));
+  float bias[NN_GEMM_MR];
+  for (int i = 0; i < kc * NN_GEMM_MR; i++)
+    a[i] = rnd (&seed, -1, 1);
+  for (int i = 0; i < kc * nr; i++)
+    bp[i] = rnd (&seed, -1, 1);
+  for (size_t i = 0; i < (NN_GEMM_MR + 1) * ldc; i++)
+    c0[i] = c[i] = rnd (&seed, -1, 1);
+  for (int i = 0; i < NN_GEMM_MR; i++)
+    bias[i] = rnd (&seed, -1, 1);
+  if (p == NN_GEMM_AVX512)
+    nn_gemm_tile_avx512 (kc, a, bp, c, ldc, rows, cols, bias, flags);
+  else
+    nn_gemm_tile_avx2 (kc, a, bp, c, ldc, rows, cols, bias, flags);
+  int bad = 0;
+  double max_err = 0;
+  for (int i = 0; i < NN_GEMM_MR + 1; i++)
+    for (size_t j = 0; j < ldc; j++)
+      {
+        const size_t at = (size_t) i * ldc + j;
+        if (i >= rows || j >= (size_t) cols)
+          {
+            bad += c[at] != c0[at];
+            continue;
+          }
+        double want = (flags & NN_TILE_LOAD_C) ? c0[at] : 0.0;
+        for (int k = 0; k < kc; k++)
+          want += (double) a[k * NN_GEMM_MR + i] * bp[(size_t) k * nr + j];
+        if (flags & NN_TILE_BIAS)
+          want += bias[i];
+        if ((flags & NN_TILE_RELU) && want < 0)
+          want = 0;
+        const double e = fabs (c[at] - want);
+        if (!(e <= max_err))
+          max_err = isnan (e) ? INFINITY : e;
+      }
+  const int ok = !bad && max_err <= 1e-5 * (1.0 + kc);
+  printf ("%s %-6s tile kc=%d rows=%d cols=%d flags=%u max|err|=%.3g, %d stray writes\n",
+          ok ? "ok  " : "FAIL", nn_gemm_path_name (p), kc, rows, cols, flags, max_err, bad);
+  failures += !ok;
+  free (a); free (bp); free (c); free (c0);
+}
+
+/* Random convolution shapes: odd sizes, Cout not a multiple of 8, pixel counts not a
+ * multiple of the tile width, K above one K block, small panels. */
+static void
+random_cases (NnGemmPath path, int count, unsigned seed)
+{
+  static const int ks[] = { 1, 3, 3, 3, 7 };
+  for (int i = 0; i < count; i++)
+    {
+      char name[64];
+      Case t = { 0 };
+      t.k = ks[(int) rnd (&seed, 0, 5)];
+      t.stride = rnd (&seed, 0, 1) < 0.3f ? 2 : 1;
+      t.upsample_a = t.k == 3 && t.stride == 1 && rnd (&seed, 0, 1) < 0.3f;
+      t.cin_a = 1 + (int) rnd (&seed, 0, t.k == 7 ? 4 : 72);
+      t.cin_b = t.upsample_a && rnd (&seed, 0, 1) < 0.5f ? 1 + (int) rnd (&seed, 0, 20) : 0;
+      t.cout = 1 + (int) rnd (&seed, 0, 41);
+      t.h = 2 * (3 + (int) rnd (&seed, 0, 17)) + (t.upsample_a ? 0 : (int) rnd (&seed, 0, 2));
+      t.w = 2 * (3 + (int) rnd (&seed, 0, 17)) + (t.upsample_a ? 0 : (int) rnd (&seed, 0, 2));
+      t.epi = (NnEpilogue) (int) rnd (&seed, 0, 3);
+      t.panel_cols = rnd (&seed, 0, 1) < 0.5f ? 0 : 64 + 16 * (size_t) rnd (&seed, 0, 20);
+      const int pad = t.k / 2;
+      if ((size_t) ((t.h + 2 * pad - t.k) / t.stride + 1) * (size_t) ((t.w + 2 * pad - t.k)
+                                                                     / t.stride + 1) < 64)
+        t.panel_cols = 64; /* one whole-image panel would be below nn_conv_min_scratch */
+      snprintf (name, sizeof name, "random #%d %d+%d->%d k%d s%d%s", i, t.cin_a, t.cin_b, t.cout,
+                t.k, t.stride, t.upsample_a ? " up2" : "");
+      t.name = name;
+      run_case (&t, seed + (unsigned) i * 31u, path, 0);
+    }
+}
+
 /* Runs every case; exit status 0 only when all pass. */
 int
 main (void)
@@ -186,10 +293,45 @@ main (void)
     { "direct 3x3 16->16", 16, 0, 16, 3, 1, 0, 9, 64, NN_EPI_BIAS_RELU, 0, 1 },
     { "direct head 16->2 bias", 16, 0, 2, 3, 1, 0, 21, 16, NN_EPI_BIAS, 0, 1 },
     { "direct cout 5 (partial block)", 7, 0, 5, 3, 1, 0, 7, 16, NN_EPI_BIAS_RELU, 0, 1 },
+    /* Shapes of the AVX-512 implicit GEMM (rows 32k or 16 wide), in several input bands. */
+    { "implicit w32 residual, bands", 24, 0, 20, 3, 1, 0, 37, 32, NN_EPI_ADD_BIAS_RELU, 64 },
+    { "implicit w16 two-row up2+skip, bands", 8, 8, 12, 3, 1, 1, 40, 16, NN_EPI_BIAS_RELU, 64 },
+    { "implicit w64 head cout 2, bands", 16, 0, 2, 3, 1, 0, 9, 64, NN_EPI_BIAS, 64 },
+    { "implicit w16 K 6912 (decoder 0)", 512, 256, 9, 3, 1, 1, 16, 16, NN_EPI_BIAS_RELU, 0 },
   };
   unsigned seed = 12345;
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-    run_case (&cases[i], seed + (unsigned) i * 7919u);
+  int paths = 0;
+  for (NnGemmPath p = 0; p < NN_GEMM_PATHS; p++)
+    {
+      if (!nn_gemm_path_available (p))
+        {
+          printf ("skip   %s: this CPU cannot run it\n", nn_gemm_path_name (p));
+          continue;
+        }
+      paths++;
+      for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        run_case (&cases[i], seed + (unsigned) i * 7919u, p, 0);
+      if (p == NN_GEMM_BLAS && nn_gemm_path_available (NN_GEMM_AVX2))
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+          run_case (&cases[i], seed + (unsigned) i * 7919u, p, 1);
+      random_cases (p, 40, seed + 17u * (unsigned) p);
+      if (p != NN_GEMM_BLAS)
+        {
+          static const int kcs[] = { 1, 7, 256 };
+          static const unsigned fl[] = { 0, NN_TILE_LOAD_C | NN_TILE_BIAS,
+                                         NN_TILE_BIAS | NN_TILE_RELU,
+                                         NN_TILE_LOAD_C | NN_TILE_BIAS | NN_TILE_RELU };
+          const int nr = p == NN_GEMM_AVX512 ? 32 : 24;
+          for (int ki = 0; ki < 3; ki++)
+            for (int rows = 1; rows <= NN_GEMM_MR; rows += 3)
+              for (int cols = 1; cols <= nr; cols += nr / 3 - 1)
+                check_tile (p, kcs[ki], rows, cols, fl[(ki + rows + cols) % 4],
+                            seed + (unsigned) (ki * 100 + rows * 10 + cols));
+          check_tile (p, 256, NN_GEMM_MR, nr, fl[3], seed);
+        }
+    }
+  printf ("%d GEMM path(s) tested (best here: %s)\n", paths,
+          nn_gemm_path_name (nn_gemm_best_path ()));
   check_im2col_panel ();
   printf ("%d failure(s)\n", failures);
   return failures ? 1 : 0;

@@ -5,12 +5,15 @@
  * applies BatchNorm, ReLU, max pool, nearest upsample and channel concat as separate explicit
  * steps, and hard-codes the layer shapes, which it also checks against the engine's table.
  * So wiring errors, BN folding errors and errors of the fused kernels all show up here.
+ * The engine runs once per GEMM path this CPU has (nn_gemm_force_path), each against the
+ * same reference.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn-gemm.h"
 #include "nn-unet-private.h"
 
 #define SEED 7
@@ -170,7 +173,33 @@ reference_forward (const float *input)
   return logits;
 }
 
-/* Compares nn_unet_run with the reference on a random model and input; 0 on success. */
+/* Compares logits out with the reference logits; counts a failure when they differ by more
+ * than 1e-4·max(1, max|ref|). */
+static void
+compare (const char *path, const float *out, const T *ref, size_t n_out)
+{
+  double max_ref = 0, max_err = 0, sum_sq = 0;
+  size_t argmax_diff = 0;
+  for (size_t i = 0; i < n_out; i++)
+    {
+      max_ref = fmax (max_ref, fabs (ref->d[i]));
+      const double e = fabs ((double) out[i] - ref->d[i]);
+      if (!(e <= max_err))
+        max_err = isnan (e) ? INFINITY : e;
+      sum_sq += (double) ref->d[i] * ref->d[i];
+    }
+  for (size_t i = 0; i < n_out / 2; i++)
+    argmax_diff += (out[n_out / 2 + i] > out[i]) != (ref->d[n_out / 2 + i] > ref->d[i]);
+  const double tol = 1e-4 * fmax (1.0, max_ref);
+  const int ok = max_err <= tol && max_ref >= 1e-3;
+  printf ("%s %-6s logits: max|ref| = %.4g, rms(ref) = %.4g, max|engine - ref| = %.3g "
+          "(tolerance %.3g), mask pixels differing: %zu of %zu\n", ok ? "ok  " : "FAIL", path,
+          max_ref, sqrt (sum_sq / n_out), max_err, tol, argmax_diff, n_out / 2);
+  failures += !ok;
+}
+
+/* Compares nn_unet_run on every GEMM path with the reference on a random model and input;
+ * 0 on success. */
 int
 main (void)
 {
@@ -187,9 +216,7 @@ main (void)
   NnError err = { 0 };
   NnUnet *model = NULL;
   NnWorkspace *ws = NULL;
-  if (nn_unet_new_random (SEED, &model, &err) != NN_OK
-      || nn_workspace_new (&ws, &err) != NN_OK
-      || nn_unet_run (model, ws, input, out, NULL, &err) != NN_OK)
+  if (nn_unet_new_random (SEED, &model, &err) != NN_OK || nn_workspace_new (&ws, &err) != NN_OK)
     {
       printf ("FAIL engine: %s\n", err.message);
       return 1;
@@ -201,24 +228,21 @@ main (void)
       printf ("FAIL reference used %d convs, engine table has %d\n", next_conv, NN_UNET_CONVS);
       failures++;
     }
-  double max_ref = 0, max_err = 0, sum_sq = 0;
-  size_t argmax_diff = 0;
-  for (size_t i = 0; i < n_out; i++)
+  for (NnGemmPath p = 0; p < NN_GEMM_PATHS; p++)
     {
-      max_ref = fmax (max_ref, fabs (ref.d[i]));
-      const double e = fabs ((double) out[i] - ref.d[i]);
-      if (!(e <= max_err))
-        max_err = isnan (e) ? INFINITY : e;
-      sum_sq += (double) ref.d[i] * ref.d[i];
+      if (!nn_gemm_force_path (p))
+        {
+          printf ("skip   %s: this CPU cannot run it\n", nn_gemm_path_name (p));
+          continue;
+        }
+      memset (out, 0, n_out * sizeof (float));
+      if (nn_unet_run (model, ws, input, out, NULL, &err) != NN_OK)
+        {
+          printf ("FAIL engine (%s): %s\n", nn_gemm_path_name (p), err.message);
+          return 1;
+        }
+      compare (nn_gemm_path_name (p), out, &ref, n_out);
     }
-  for (size_t i = 0; i < n_out / 2; i++)
-    argmax_diff += (out[n_out / 2 + i] > out[i]) != (ref.d[n_out / 2 + i] > ref.d[i]);
-  const double tol = 1e-4 * fmax (1.0, max_ref);
-  printf ("logits: max|ref| = %.4g, rms(ref) = %.4g, max|engine - ref| = %.3g (tolerance %.3g), "
-          "mask pixels differing: %zu of %zu\n", max_ref, sqrt (sum_sq / n_out), max_err, tol,
-          argmax_diff, n_out / 2);
-  if (!(max_err <= tol) || max_ref < 1e-3)
-    failures++;
   printf ("%d failure(s)\n", failures);
   free (ref.d);
   free (input);

@@ -1,4 +1,6 @@
 """test_oracle.py — `damage-review infer` against PyTorch (network) and OpenCV (decode, resize).
+The network comparison runs on the CPU's best GEMM kernels and again on every other path it
+has (`infer --kernels blas|avx2`).
 
 Random-weight checkpoints (fixtures.py) in every layout users may have; synthetic photos of
 several sizes, formats and EXIF orientations. Asserts, per photo and model:
@@ -182,6 +184,34 @@ def compare_outputs(report, photos, refs, out_dir):
     return stats
 
 
+def cpu_gemm_paths():
+    """The engine's GEMM paths this CPU can run, from /proc/cpuinfo's flags, best last."""
+    with open("/proc/cpuinfo") as f:
+        flags = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), [])
+    paths = ["blas"]
+    if "avx2" in flags and "fma" in flags:
+        paths.append("avx2")
+    if "avx512f" in flags:
+        paths.append("avx512")
+    return paths
+
+
+def test_kernel_paths(binary, env, work, dirs, photos, refs):
+    """The same oracle comparison with every other GEMM path forced (`infer --kernels`), so
+    each kernel the CPU has is checked against PyTorch, not only the one it picks."""
+    for path in cpu_gemm_paths()[:-1]:
+        out = os.path.join(work, "out-" + path)
+        code, stdout, _ = run_infer(["--models", dirs["plain"], "--out", out, "--logits", out,
+                                     "--threads", "2", "--json", "--kernels", path] +
+                                    [p for p, _, _ in photos.values()], binary=binary, env=env,
+                                    expect=0)
+        if code == 0:
+            s = compare_outputs(json.loads(stdout), photos, refs, out)
+            print(f"ORACLE --kernels {path}: {s['pairs']} pairs: max|dlogit| {s['abs']:.3e}, "
+                  f"max rel {s['rel']:.3e} (limit 1e-3); mask pixels differing "
+                  f"{s['mask_diff']} of {s['mask_px']}")
+
+
 def test_layouts(binary, env, work, dirs, photos):
     """Every layout dir, on one photo, must give the plain run's logits bit for bit."""
     path = photos[LAYOUT_PHOTO][0]
@@ -320,6 +350,7 @@ def main():
               f"{s['mask_px']} (all where |d| < 1e-3 unless FAIL above); "
               f"max |mean_confidence error| {s['conf']:.2e}")
         test_layouts(a.binary, env, work, dirs, photos)
+    test_kernel_paths(a.binary, env, work, dirs, photos, refs)
     test_missing_and_broken(a.binary, env, work, dirs, photos, env_dir, xdg_models,
                             a.installed_models)
 

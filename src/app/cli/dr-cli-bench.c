@@ -11,6 +11,8 @@
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
 #include "dr-model-set.h"
+#include "nn-conv.h"
+#include "nn-gemm.h"
 #include "nn-unet.h"
 
 #define N_MODELS DR_N_DAMAGE
@@ -144,6 +146,17 @@ load_models (gboolean random_weights, const char *models_dir, NnUnet *random[N_M
   return TRUE;
 }
 
+/* The names of the kernels in bit set `kernels` (bit k: NnKernel k), joined by '+'. */
+static char *
+kernel_names (unsigned kernels)
+{
+  GString *s = g_string_new (NULL);
+  for (NnKernel k = 0; k < NN_KERNELS; k++)
+    if (kernels & (1u << k))
+      g_string_append_printf (s, "%s%s", s->len ? "+" : "", nn_kernel_name (k));
+  return g_string_free (s, FALSE);
+}
+
 /* `damage-review bench`: see the file comment. Exit 0 after printing, 2 on bad usage or
  * unusable models, 1 if a forward pass fails. */
 int
@@ -152,7 +165,10 @@ dr_cli_bench (int argc, char **argv)
   g_autofree char *models_dir = NULL;
   gboolean random_weights = FALSE;
   int n_threads = 2, repeat = 10;
+  g_autofree char *kernels = NULL;
   const GOptionEntry entries[] = {
+    { "kernels", 0, 0, G_OPTION_ARG_STRING, &kernels,
+      N_("GEMM kernels: blas, avx2 or avx512 (default: the best this CPU has)"), N_("NAME") },
     { "models", 0, 0, G_OPTION_ARG_FILENAME, &models_dir,
       N_("Look for the four checkpoints in DIR first (default: the usual model lookup)"),
       N_("DIR") },
@@ -182,6 +198,12 @@ dr_cli_bench (int argc, char **argv)
       return DR_EXIT_USAGE;
     }
 
+  if (kernels != NULL && !nn_gemm_force_path_by_name (kernels))
+    {
+      g_printerr ("damage-review bench: ");
+      g_printerr (_("--kernels %s is not one this CPU can run (blas, avx2, avx512)\n"), kernels);
+      return DR_EXIT_USAGE;
+    }
   nn_blas_use_single_thread ();
   NnUnet *random[N_MODELS] = { NULL };
   const NnUnet *models[N_MODELS] = { NULL };
@@ -254,19 +276,38 @@ dr_cli_bench (int argc, char **argv)
       printf (_("Model %s: %s\n"), dr_damage_get_model_name (d), dr_model_set_get_path (set, d));
   printf (_("Workers: %d, one model at a time each, BLAS single-threaded; workspace %.1f MB "
             "each\n"), n_threads, (double) nn_workspace_bytes (ws[0]) / 1e6);
-  printf (_("Per-stage time, median over %d model runs (ms):\n"), repeat * N_MODELS);
+  const NnGemmPath path = nn_gemm_path ();
+  /* BLAS picks its own ISA; measure it against the widest one the CPU has. */
+  const NnGemmPath peak_isa = path == NN_GEMM_BLAS ? nn_gemm_best_path () : path;
+  const double peak = nn_fma_peak_gflops (peak_isa);
+  printf (_("GEMM kernels: %s (best on this CPU: %s); measured FMA peak of one core: "
+            "%.0f GFLOP/s (%s)\n"), nn_gemm_path_name (path),
+          nn_gemm_path_name (nn_gemm_best_path ()), peak, nn_gemm_path_name (peak_isa));
+  double flops[NN_UNET_STAGES];
+  unsigned stage_kernels[NN_UNET_STAGES];
+  nn_workspace_stage_flops (ws[0], flops);
+  nn_workspace_stage_kernels (ws[0], stage_kernels);
+  printf (_("Per-stage time, median over %d model runs (ms), convolution GFLOP/s of one "
+            "core and share of its peak:\n"), repeat * N_MODELS);
   double *col = g_new (double, (gsize) repeat * N_MODELS);
-  double model_total = 0;
+  double model_total = 0, flops_total = 0;
   for (int st = 0; st < NN_UNET_STAGES; st++)
     {
       for (int i = 0; i < repeat * N_MODELS; i++)
         col[i] = stage[(gsize) i * NN_UNET_STAGES + st];
       double m = median (col, repeat * N_MODELS);
       model_total += m;
-      printf ("  %-10s %8.2f\n", nn_unet_stage_name (st), m * 1e3);
+      flops_total += flops[st];
+      g_autofree char *names = kernel_names (stage_kernels[st]);
+      const double gfs = m > 0 ? flops[st] / m * 1e-9 : 0;
+      printf ("  %-10s %8.2f %7.1f GFLOP/s %4.0f %%  %s\n", nn_unet_stage_name (st), m * 1e3,
+              gfs, peak > 0 ? 100.0 * gfs / peak : 0.0, names);
     }
   g_free (col);
-  printf (_("  %-10s %8.2f (sum of stage medians, one model)\n"), _("total"), model_total * 1e3);
+  printf (_("  %-10s %8.2f %7.1f GFLOP/s %4.0f %%  (sum of stage medians, one model)\n"),
+          _("total"), model_total * 1e3, flops_total / model_total * 1e-9,
+          peak > 0 ? 100.0 * flops_total / model_total * 1e-9 / peak : 0.0);
+
   double best = pass[0];
   for (int r = 1; r < repeat; r++)
     best = MIN (best, pass[r]);

@@ -11,6 +11,7 @@
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
 #include "dr-infer-job.h"
+#include "nn-gemm.h"
 
 #define MAX_THREADS 256
 
@@ -133,6 +134,7 @@ dr_cli_infer (int argc, char **argv)
   g_autofree char *logits_dir = NULL;
   int threads = -1;
   gboolean json = FALSE;
+  g_autofree char *kernels = NULL;
   g_auto (GStrv) images = NULL;
   const GOptionEntry entries[] = {
     { "models", 'm', 0, G_OPTION_ARG_FILENAME, &models_dir,
@@ -144,6 +146,8 @@ dr_cli_infer (int argc, char **argv)
     { "threads", 'j', 0, G_OPTION_ARG_INT, &threads,
       N_("Number of worker threads (default: number of cores)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the results as JSON"), NULL },
+    /* Hidden, for the oracle test and benchmarks: run every GEMM path, not just the best. */
+    { "kernels", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &kernels, NULL, NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images, NULL, N_("IMAGE…") },
     { NULL },
   };
@@ -171,6 +175,13 @@ dr_cli_infer (int argc, char **argv)
   if (threads != -1 && (threads < 1 || threads > MAX_THREADS))
     {
       g_printerr (_("damage-review infer: --threads must be between 1 and %d\n"), MAX_THREADS);
+      return DR_EXIT_USAGE;
+    }
+
+  if (kernels != NULL && !nn_gemm_force_path_by_name (kernels))
+    {
+      g_printerr ("damage-review infer: ");
+      g_printerr (_("--kernels %s is not one this CPU can run (blas, avx2, avx512)\n"), kernels);
       return DR_EXIT_USAGE;
     }
 
