@@ -123,7 +123,7 @@ def ensure_ort(ort_dir):
     if os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
         return None
     if shutil.which("node") is None or shutil.which("npm") is None:
-        return "node/npm not installed (build-aux/install-deps.sh installs them)"
+        return "node/npm not installed (Node.js 20 with its npm; Debian 12: apt-get install nodejs npm)"
     os.makedirs(ort_dir, exist_ok=True)
     env = dict(os.environ, ONNXRUNTIME_NODE_INSTALL_CUDA="skip")
     p = subprocess.run(["npm", "install", "--prefix", ort_dir, "--no-audit", "--no-fund",
