@@ -1,8 +1,13 @@
 /* dr-project.c — open, check, configure and migrate a project file; statements; transactions. */
 #include "dr-project.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
+#include "dr-project-check.h"
+#include "dr-safe-file.h"
 #include "dr-schema.h"
 #include "dr-store-error.h"
 
@@ -324,45 +329,44 @@ migrate (DrProject *self, GError **error)
   return TRUE;
 }
 
-/* quick_check catches damaged pages before the user works on the file. It reads the whole file,
- * which is fine for projects (masks are compressed; a 10 000-photo project is tens of MB). */
+/* A missing path is an error unless creating; anything but a regular file is refused without
+ * blocking on it; an empty file is refused unless creating. */
 static gboolean
-check_integrity (DrProject *self, GError **error)
+check_path (const char *path, DrProjectOpenFlags flags, GError **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  gboolean ok = rc == SQLITE_ROW
-                && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
-  if (!ok)
+  gboolean create = (flags & DR_PROJECT_OPEN_CREATE) != 0;
+  GStatBuf st;
+  if (g_stat (path, &st) != 0 && errno == ENOENT)
     {
-      const char *detail = rc == SQLITE_ROW ? (const char *) sqlite3_column_text (stmt, 0)
-                                            : sqlite3_errmsg (self->db);
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                   "%s: damaged project file (%s)", self->path, detail);
+      if (create)
+        return TRUE;
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: no such project file", path);
+      return FALSE;
     }
-  sqlite3_finalize (stmt);
-  return ok;
+  guint64 size = 0;
+  int fd = dr_safe_open (path, 0, &size, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  if (size == 0 && !create)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                   "%s: empty file, not a project (only “add” or New Project create one)", path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
-/* Opening order matters: identity and version are checked with reads only, before WAL is
- * switched on, so refused files are never modified. */
+/* Opening order matters: identity, version and contents (dr-project-check.c) are checked with
+ * reads only, before WAL is switched on, so refused files are never modified. The path is
+ * first opened without blocking (a FIFO would hang SQLite's read); an existing empty file is
+ * no project, and only DR_PROJECT_OPEN_CREATE may make one of it. */
 DrProject *
 dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  if (!(flags & DR_PROJECT_OPEN_CREATE) && !g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: no such project file", path);
-      return NULL;
-    }
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: is a folder, not a project",
-                   path);
-      return NULL;
-    }
+  if (!check_path (path, flags, error))
+    return NULL;
 
   g_autoptr (DrProject) self = g_object_new (DR_TYPE_PROJECT, NULL);
   self->path = g_strdup (path);
@@ -376,8 +380,9 @@ dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error)
                    self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;
     }
-  if (!check_identity (self, error) || !configure (self, error)
-      || !check_integrity (self, error) || !migrate (self, error))
+  if (!check_identity (self, error)
+      || !dr_project_check (self->db, path, self->schema_version, error)
+      || !configure (self, error) || !migrate (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
