@@ -75,13 +75,21 @@ error_code_for (int rc)
     }
 }
 
+/* SQLite's last message, escaped and shortened: it can quote schema text from the file. */
+static char *
+db_message (DrProject *self)
+{
+  return dr_safe_excerpt (sqlite3_errmsg (self->db), -1, DR_NAME_MAX_CHARS * 2);
+}
+
 /* Builds "PATH: WHAT: sqlite message" with the code chosen by error_code_for. */
 void
 dr_project_set_db_error (DrProject *self, GError **error, const char *what)
 {
   int rc = sqlite3_extended_errcode (self->db);
+  g_autofree char *message = db_message (self);
   g_set_error (error, DR_STORE_ERROR, error_code_for (rc), "%s: %s: %s", self->path, what,
-               sqlite3_errmsg (self->db));
+               message);
 }
 
 /* Microseconds since the epoch from the wall clock. */
@@ -230,13 +238,15 @@ check_identity (DrProject *self, GError **error)
       || !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, &local))
     {
       int rc = sqlite3_errcode (self->db);
+      g_autofree char *message = db_message (self);
       if (rc == SQLITE_NOTADB)
         g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                     "%s: not a Damage Review project (%s)", self->path,
-                     sqlite3_errmsg (self->db));
+                     "%s: not a Damage Review project (%s)", self->path, message);
       else if (rc == SQLITE_CORRUPT)
         g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                     "%s: damaged project file (%s)", self->path, sqlite3_errmsg (self->db));
+                     "%s: damaged project file (%s); it was not changed — recover a copy with "
+                     "“sqlite3 '%s' .recover | sqlite3 recovered.damagereview”", self->path,
+                     message, self->path);
       else
         g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
@@ -282,13 +292,14 @@ configure (DrProject *self, GError **error)
   gboolean wal = FALSE;
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK
       && sqlite3_step (stmt) == SQLITE_ROW)
-    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+    wal = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
   sqlite3_finalize (stmt);
   if (!wal)
     {
+      g_autofree char *message = db_message (self);
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO,
                    "%s: cannot switch the project to write-ahead logging (%s)", self->path,
-                   sqlite3_errmsg (self->db));
+                   message);
       return FALSE;
     }
   if (!exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", "configuring", error))
