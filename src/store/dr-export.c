@@ -8,6 +8,7 @@
 
 #include "dr-export-split.h"
 #include "dr-file-hash.h"
+#include "dr-safe-file.h"
 #include "dr-store-error.h"
 
 static const char *const category_names[DR_N_DAMAGE] = {
@@ -333,9 +334,10 @@ verify_entries (GPtrArray *entries, const char *dir, const DrExportOptions *opti
         return FALSE;
       if (e->item->sha256 != NULL && g_ascii_strcasecmp (sha, e->item->sha256) != 0)
         {
+          g_autofree char *stored = dr_safe_excerpt (e->item->sha256, -1, 64);
           g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
                        "%s: SHA-256 %s differs from the project's %s (photo changed on disk?)",
-                       image, sha, e->item->sha256);
+                       image, sha, stored);
           return FALSE;
         }
       if ((options->formats & DR_EXPORT_FORMAT_PNG) && !dr_export_png_verify (e, dir, error))
@@ -421,10 +423,11 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
     }
   guint skipped = 0;
   g_autoptr (GPtrArray) entries = dr_export_plan (items, options, &skipped, error);
+  g_autofree char *clean_out = g_canonicalize_filename (out_dir, NULL);
+  dr_export_stage_sweep (clean_out);
   if (entries == NULL || !check_out_dir (out_dir, error))
     return FALSE;
 
-  g_autofree char *clean_out = g_canonicalize_filename (out_dir, NULL);
   g_autofree char *parent = g_path_get_dirname (clean_out);
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
@@ -433,7 +436,6 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
                    g_strerror (e));
       return FALSE;
     }
-  dr_export_stage_sweep (clean_out);
   int lock_fd = -1;
   g_autofree char *stage = dr_export_stage_create (clean_out, &lock_fd, error);
   if (stage == NULL)
