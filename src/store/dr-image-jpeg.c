@@ -15,7 +15,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
-/* Bounds of one JPEG decode (see DR_IMAGE_DECODE_MAX_BYTES in dr-image-private.h):
+/* Bounds of one JPEG decode (see the decode ceiling in dr-image-private.h):
  * libjpeg's own working memory (whole-image coefficient buffers of progressive files) is
  * capped by max_memory_to_use — beyond it libjpeg fails for want of a backing store; only the
  * first APP1 segment is kept (at most 64 KiB), later ones are skipped, and a file with more

@@ -79,14 +79,15 @@ check_header (png_structp png, png_infop info, const char *path, guint64 file_le
   return TRUE;
 }
 
-/* Bounds of libpng's own allocations in one decode (see DR_IMAGE_DECODE_MAX_BYTES). libpng
- * 1.6.39 allocates the length an ancillary chunk (tEXt, zTXt, iTXt, sPLT, eXIf) claims before
- * reading it, and png_set_chunk_malloc_max does not stop that: a 45-byte file claiming a
- * 1.2 GB tEXt chunk made it allocate 1.2 GB. So check_chunks walks the chunk headers first
- * and refuses any chunk but IDAT (which libpng reads in small pieces) above
- * PNG_MAX_CHUNK_BYTES or longer than what is left of the file. chunk_malloc_max and chunk_cache_max are set as well, for the chunks
- * libpng does bound with them. libpng's own width and height limits stay off so that
- * dr_image_check_size gives its clearer message. */
+/* Bounds of libpng's own allocations in one decode (see the decode ceiling in
+ * dr-image-private.h). libpng 1.6.39 allocates the length an ancillary chunk (tEXt, zTXt,
+ * iTXt, sPLT, eXIf) claims before reading it, and png_set_chunk_malloc_max does not stop
+ * that: a 45-byte file claiming a 1.2 GB tEXt chunk made it allocate 1.2 GB. So
+ * check_chunks walks the chunk headers first and refuses any chunk but IDAT (which libpng
+ * reads in small pieces) above PNG_MAX_CHUNK_BYTES or longer than what is left of the file.
+ * chunk_malloc_max and chunk_cache_max are set as well, for the chunks libpng does bound
+ * with them. libpng's own width and height limits stay off so that dr_image_check_size
+ * gives its clearer message. */
 #define PNG_MAX_CHUNK_BYTES ((guint32) 4 << 20)
 #define PNG_MAX_CHUNKS 64
 

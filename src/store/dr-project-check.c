@@ -27,6 +27,11 @@ static const RangeCheck range_checks[] = {
     "SELECT count(*) FROM photos WHERE width IS NOT NULL AND (typeof (width) != 'integer'"
     " OR typeof (height) != 'integer' OR width NOT BETWEEN 1 AND 65535"
     " OR height NOT BETWEEN 1 AND 65535 OR width * height > 100000000)" },
+  { 1, "a file hash that is not 64 hexadecimal digits",
+    "SELECT (SELECT count(*) FROM photos WHERE sha256 IS NOT NULL"
+    "        AND (length (sha256) != 64 OR sha256 GLOB '*[^0-9a-f]*'))"
+    "     + (SELECT count(*) FROM models"
+    "        WHERE length (sha256) != 64 OR sha256 GLOB '*[^0-9a-f]*')" },
   { 1, "a damage type outside 0…3",
     "SELECT (SELECT count(*) FROM models WHERE typeof (damage) != 'integer'"
     "        OR damage NOT BETWEEN 0 AND 3)"
