@@ -137,13 +137,14 @@ nn_checkpoint_read_memory (const void *data, size_t size, const char *name, NnSt
   return st;
 }
 
-/* Maps the whole file read-only, reads it, unmaps it. */
+/* Maps the whole file read-only, reads it, unmaps it. O_NONBLOCK: a FIFO or device given as a
+ * checkpoint returns from open() at once and is refused by the type check on the descriptor. */
 NnStatus
 nn_checkpoint_read (const char *path, NnStateDict *sd, NnError *err)
 {
   sd->tensors = NULL;
   sd->count = 0;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return nn_error_set (err, NN_ERR_IO, "%s: cannot open: %s", path, strerror (errno));
   struct stat stbuf;

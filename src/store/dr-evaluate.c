@@ -90,6 +90,14 @@ dr_evaluate_project (DrProject *project, GError **error)
       const char *source = (const char *) sqlite3_column_text (stmt, 3);
       gint64 photo = sqlite3_column_int64 (stmt, 4);
       guint w = (guint) sqlite3_column_int64 (stmt, 5), h = (guint) sqlite3_column_int64 (stmt, 6);
+      if (!DR_DAMAGE_IS_VALID ((int) damage) || model == NULL || source == NULL)
+        {
+          g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                       "%s: damaged project file (ground truth of photo %" G_GINT64_FORMAT
+                       " has an invalid damage type or source)", dr_project_get_path (project),
+                       photo);
+          return NULL;
+        }
       if (cur == NULL || cur->damage != damage || strcmp (cur->model_sha256, model) != 0
           || strcmp (cur->source, source) != 0)
         {

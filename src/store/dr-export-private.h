@@ -72,4 +72,12 @@ gboolean dr_export_manifest_verify (GPtrArray             *entries,
                                     const char            *dir,
                                     GError               **error);
 
+/* Staging (dr-export-stage.c). Create makes OUT.partial-XXXXXX beside @out_dir and locks it
+ * (keep *lock_fd open until the folder is renamed or removed, then close it). Sweep removes
+ * every OUT.partial-* of @out_dir that no living process holds (left by a killed export).
+ * Remove deletes a staging tree. */
+char *dr_export_stage_create (const char *out_dir, int *lock_fd, GError **error);
+void dr_export_stage_sweep (const char *out_dir);
+void dr_export_stage_remove (const char *dir);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "dr-export-split.h"
 #include "dr-file-hash.h"
+#include "dr-safe-file.h"
 #include "dr-store-error.h"
 
 static const char *const category_names[DR_N_DAMAGE] = {
@@ -253,26 +254,6 @@ place_image (const char *src, const char *dest, GError **error)
   return TRUE;
 }
 
-/* Removes the staging directory tree we created (three known levels, nothing else). */
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  if (d != NULL)
-    {
-      const char *name;
-      while ((name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *path = g_build_filename (dir, name, NULL);
-          if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (path);
-          else
-            g_unlink (path);
-        }
-    }
-  g_rmdir (dir);
-}
-
 /* TRUE when @dir does not exist or is an empty directory; else an error naming it. */
 static gboolean
 check_out_dir (const char *dir, GError **error)
@@ -353,9 +334,10 @@ verify_entries (GPtrArray *entries, const char *dir, const DrExportOptions *opti
         return FALSE;
       if (e->item->sha256 != NULL && g_ascii_strcasecmp (sha, e->item->sha256) != 0)
         {
+          g_autofree char *stored = dr_safe_excerpt (e->item->sha256, -1, 64);
           g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
                        "%s: SHA-256 %s differs from the project's %s (photo changed on disk?)",
-                       image, sha, e->item->sha256);
+                       image, sha, stored);
           return FALSE;
         }
       if ((options->formats & DR_EXPORT_FORMAT_PNG) && !dr_export_png_verify (e, dir, error))
@@ -426,7 +408,8 @@ write_entries (GPtrArray *entries, const char *stage, const DrExportOptions *opt
   return TRUE;
 }
 
-/* Staging directory → write → verify → rename; the staging directory is removed on any failure. */
+/* Staging directory (stale ones of the same target swept first) → write → verify → rename;
+ * the staging directory is removed on any failure. */
 gboolean
 dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *options,
                DrExportProgressFunc progress, gpointer user_data, GCancellable *cancellable,
@@ -440,10 +423,11 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
     }
   guint skipped = 0;
   g_autoptr (GPtrArray) entries = dr_export_plan (items, options, &skipped, error);
+  g_autofree char *clean_out = g_canonicalize_filename (out_dir, NULL);
+  dr_export_stage_sweep (clean_out);
   if (entries == NULL || !check_out_dir (out_dir, error))
     return FALSE;
 
-  g_autofree char *clean_out = g_canonicalize_filename (out_dir, NULL);
   g_autofree char *parent = g_path_get_dirname (clean_out);
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
@@ -452,14 +436,10 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
                    g_strerror (e));
       return FALSE;
     }
-  g_autofree char *stage = g_strconcat (clean_out, ".partial-XXXXXX", NULL);
-  if (g_mkdtemp_full (stage, 0755) == NULL)
-    {
-      int e = errno;
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot create: %s", stage,
-                   g_strerror (e));
-      return FALSE;
-    }
+  int lock_fd = -1;
+  g_autofree char *stage = dr_export_stage_create (clean_out, &lock_fd, error);
+  if (stage == NULL)
+    return FALSE;
 
   guint n_annotations = 0;
   /* The last cancellation check comes right before the rename: a cancel that arrives while the
@@ -477,10 +457,10 @@ dr_export_run (GPtrArray *items, const char *out_dir, const DrExportOptions *opt
       ok = FALSE;
     }
   if (!ok)
-    {
-      remove_tree (stage);
-      return FALSE;
-    }
+    dr_export_stage_remove (stage);
+  close (lock_fd);
+  if (!ok)
+    return FALSE;
   if (summary != NULL)
     {
       *summary = (DrExportSummary) { entries->len, 0, 0, n_annotations, skipped, 0 };

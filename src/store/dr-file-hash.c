@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 
+#include "dr-safe-file.h"
 #include "dr-store-error.h"
 
 #define DR_HASH_CHUNK (1 << 16)
@@ -16,14 +17,9 @@
 char *
 dr_file_sha256 (const char *path, GError **error)
 {
-  FILE *f = g_fopen (path, "rb");
+  FILE *f = dr_safe_fopen (path, 0, NULL, error);
   if (f == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, _("%s: cannot open: %s"),
-                   path, g_strerror (saved));
-      return NULL;
-    }
+    return NULL;
 
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buf = g_malloc (DR_HASH_CHUNK);

@@ -1,11 +1,11 @@
 /* dr-ground-truth.c — ground-truth layers, damage names, bounded JSON loading, rasterising. */
 #include "dr-ground-truth.h"
 
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
+#include "dr-safe-file.h"
 #include "dr-store-error.h"
 
 /* Allocates the record after checking the size. */
@@ -16,9 +16,11 @@ dr_ground_truth_new (const char *file_name, gint64 label_id, guint width, guint 
   if (width == 0 || height == 0 || (guint64) width * height > DR_MASK_MAX_PIXELS
       || width > G_MAXINT || height > G_MAXINT)
     {
+      g_autofree char *shown = dr_safe_excerpt (file_name != NULL ? file_name : "(unnamed)", -1,
+                                                DR_NAME_MAX_CHARS);
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                   "%s: image %s has an impossible size %u × %u", label_path,
-                   file_name != NULL ? file_name : "(unnamed)", width, height);
+                   "%s: image %s has an impossible size %u × %u", label_path, shown, width,
+                   height);
       return NULL;
     }
   DrGroundTruth *gt = g_new0 (DrGroundTruth, 1);
@@ -121,34 +123,12 @@ json_depth (const char *text, gsize len, int limit)
 JsonNode *
 dr_ground_truth_load_json (const char *path, GError **error)
 {
-  GStatBuf st;
-  if (g_stat (path, &st) != 0)
-    {
-      int e = errno;
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: %s", path, g_strerror (e));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode) || (guint64) st.st_size > DR_LABEL_MAX_FILE_BYTES)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_TOO_LARGE,
-                   "%s: not a regular file of at most %zu MB", path,
-                   DR_LABEL_MAX_FILE_BYTES >> 20);
-      return NULL;
-    }
-  g_autofree char *text = NULL;
-  gsize len;
+  g_autofree guint8 *bytes = NULL;
+  gsize len = 0;
+  if (!dr_safe_read_all (path, DR_LABEL_MAX_FILE_BYTES, &bytes, &len, error))
+    return NULL;
+  const char *text = (const char *) bytes;
   g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &text, &len, &local))
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: %s", path, local->message);
-      return NULL;
-    }
-  if (len > DR_LABEL_MAX_FILE_BYTES)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_TOO_LARGE, "%s: larger than %zu MB",
-                   path, DR_LABEL_MAX_FILE_BYTES >> 20);
-      return NULL;
-    }
   /* Label files are a JSON object or array: anything else (a photo given by mistake) is named
    * as what it is, before the depth scan could misread its bytes as brackets. */
   gsize start = len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
@@ -169,8 +149,8 @@ dr_ground_truth_load_json (const char *path, GError **error)
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
     {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: not JSON: %s", path,
-                   local->message);
+      g_autofree char *why = dr_safe_excerpt (local->message, -1, 120);
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: not JSON: %s", path, why);
       return NULL;
     }
   JsonNode *root = json_parser_get_root (parser);

@@ -15,12 +15,27 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
-/* libjpeg error manager that never exits and remembers data-loss warnings. */
+/* Bounds of one JPEG decode (see the decode ceiling in dr-image-private.h):
+ * libjpeg's own working memory (whole-image coefficient buffers of progressive files) is
+ * capped by max_memory_to_use — beyond it libjpeg fails for want of a backing store; only the
+ * first APP1 segment is kept (at most 64 KiB), later ones are skipped, and a file with more
+ * APP1 segments or more progressive scans than below is refused (each scan is a full pass
+ * over the coefficients, so scan count is the CPU bound, as djpeg -maxscan). */
+#define JPEG_MAX_WORK_BYTES ((long) 640 << 20)
+#define JPEG_MAX_APP1 64
+#define JPEG_MAX_SCANS 500
+
+/* libjpeg error manager that never exits and remembers data-loss warnings; it also carries
+ * the first APP1 segment and the segment count for the marker processor. */
 typedef struct {
   struct jpeg_error_mgr pub;
   jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
   gboolean damaged; /* a warning said image data are missing */
+  struct jpeg_progress_mgr progress;
+  JOCTET *exif;     /* the first APP1 payload, in libjpeg's image pool */
+  unsigned exif_len;
+  unsigned n_app1;
 } JpegErr;
 
 /* Fatal libjpeg error: keep the message and jump back to the decoder. */
@@ -48,25 +63,84 @@ on_emit_message (j_common_ptr cinfo, int level)
     }
 }
 
-/* Installs the error manager; call before jpeg_create_decompress. */
+/* Refuses the file with our own message (a bound, not a libjpeg error). */
 static void
-err_init (struct jpeg_decompress_struct *cinfo, JpegErr *e)
+fail_bound (j_common_ptr cinfo, const char *message)
+{
+  JpegErr *e = (JpegErr *) cinfo->err;
+  g_strlcpy (e->message, message, sizeof e->message);
+  longjmp (e->jump, 1);
+}
+
+/* Progress monitor: refuses files with more than JPEG_MAX_SCANS scans. */
+static void
+on_progress (j_common_ptr cinfo)
+{
+  if (cinfo->is_decompressor
+      && ((j_decompress_ptr) cinfo)->input_scan_number > JPEG_MAX_SCANS)
+    fail_bound (cinfo, "more than 500 progressive scans");
+}
+
+/* One byte from the source; libjpeg's sources never suspend (at the end they insert an EOI
+ * and warn, which marks the file damaged). */
+static unsigned
+next_byte (j_decompress_ptr cinfo)
+{
+  struct jpeg_source_mgr *src = cinfo->src;
+  if (src->bytes_in_buffer == 0 && !src->fill_input_buffer (cinfo))
+    fail_bound ((j_common_ptr) cinfo, "JPEG source suspended");
+  src->bytes_in_buffer--;
+  return *src->next_input_byte++;
+}
+
+/* APP1 marker processor: keeps the first payload, skips the others, refuses too many. */
+static boolean
+on_app1 (j_decompress_ptr cinfo)
+{
+  JpegErr *e = (JpegErr *) cinfo->err;
+  unsigned len = next_byte (cinfo) << 8;
+  len |= next_byte (cinfo);
+  if (len < 2)
+    fail_bound ((j_common_ptr) cinfo, "APP1 segment with a length below 2");
+  len -= 2;
+  if (++e->n_app1 > JPEG_MAX_APP1)
+    fail_bound ((j_common_ptr) cinfo, "more than 64 APP1 (EXIF) segments");
+  if (e->exif == NULL && len > 0)
+    {
+      e->exif = cinfo->mem->alloc_large ((j_common_ptr) cinfo, JPOOL_IMAGE, len);
+      for (unsigned i = 0; i < len; i++)
+        e->exif[i] = (JOCTET) next_byte (cinfo);
+      e->exif_len = len;
+    }
+  else if (len > 0)
+    cinfo->src->skip_input_data (cinfo, (long) len);
+  return TRUE;
+}
+
+/* Installs the error manager, then creates the decompressor with the bounds above. */
+static void
+create_decompress (struct jpeg_decompress_struct *cinfo, JpegErr *e)
 {
   cinfo->err = jpeg_std_error (&e->pub);
   e->pub.error_exit = on_error_exit;
   e->pub.emit_message = on_emit_message;
   e->message[0] = '\0';
   e->damaged = FALSE;
+  e->exif = NULL;
+  e->exif_len = 0;
+  e->n_app1 = 0;
+  jpeg_create_decompress (cinfo);
+  cinfo->mem->max_memory_to_use = JPEG_MAX_WORK_BYTES;
+  e->progress.progress_monitor = on_progress;
+  cinfo->progress = &e->progress;
+  jpeg_set_marker_processor (cinfo, JPEG_APP0 + 1, on_app1);
 }
 
-/* Orientation from the first APP1 marker, as OpenCV reads it (1 when absent). */
+/* Orientation from the first APP1 segment, as OpenCV reads it (1 when absent). */
 static int
-app1_orientation (struct jpeg_decompress_struct *cinfo)
+app1_orientation (const JpegErr *e)
 {
-  for (jpeg_saved_marker_ptr m = cinfo->marker_list; m != NULL; m = m->next)
-    if (m->marker == JPEG_APP0 + 1)
-      return dr_image_exif_orientation (m->data, m->data_length);
-  return 1;
+  return e->exif != NULL ? dr_image_exif_orientation (e->exif, e->exif_len) : 1;
 }
 
 /* The 1/denom scale that keeps the longest side >= reduce_to (1 when reduce_to <= 0). */
@@ -106,20 +180,18 @@ dr_image_jpeg_decode (const DrImageBytes *bytes, int reduce_to, int *orientation
   DrImage *volatile image = NULL;
   guint8 *volatile cmyk = NULL;
 
-  err_init (&cinfo, &jerr);
   if (setjmp (jerr.jump))
     {
       dr_image_fail (error, DR_STORE_ERROR_CORRUPT, bytes->path, "invalid JPEG data (%s)",
                      jerr.message);
       goto fail;
     }
-  jpeg_create_decompress (&cinfo);
+  create_decompress (&cinfo, &jerr);
   jpeg_mem_src (&cinfo, bytes->data, bytes->len);
-  jpeg_save_markers (&cinfo, JPEG_APP0 + 1, 0xffff);
   jpeg_read_header (&cinfo, TRUE);
   if (!dr_image_check_size (bytes->path, cinfo.image_width, cinfo.image_height, error))
     goto fail;
-  *orientation = app1_orientation (&cinfo);
+  *orientation = app1_orientation (&jerr);
 
   cinfo.scale_num = 1;
   cinfo.scale_denom = pick_scale_denom (cinfo.image_width, cinfo.image_height, reduce_to);
@@ -175,16 +247,14 @@ dr_image_jpeg_probe (const char *path, FILE *file, int *width, int *height, int 
   struct jpeg_decompress_struct cinfo;
   JpegErr jerr;
 
-  err_init (&cinfo, &jerr);
   if (setjmp (jerr.jump))
     {
       jpeg_destroy_decompress (&cinfo);
       return dr_image_fail (error, DR_STORE_ERROR_CORRUPT, path, "invalid JPEG header (%s)",
                             jerr.message);
     }
-  jpeg_create_decompress (&cinfo);
+  create_decompress (&cinfo, &jerr);
   jpeg_stdio_src (&cinfo, file);
-  jpeg_save_markers (&cinfo, JPEG_APP0 + 1, 0xffff);
   jpeg_read_header (&cinfo, TRUE);
   gboolean ok = !jerr.damaged;
   if (!ok)
@@ -196,7 +266,7 @@ dr_image_jpeg_probe (const char *path, FILE *file, int *width, int *height, int 
     {
       *width = (int) cinfo.image_width;
       *height = (int) cinfo.image_height;
-      *orientation = app1_orientation (&cinfo);
+      *orientation = app1_orientation (&jerr);
     }
   jpeg_destroy_decompress (&cinfo);
   return ok;

@@ -79,8 +79,78 @@ check_header (png_structp png, png_infop info, const char *path, guint64 file_le
   return TRUE;
 }
 
-/* Creates the read structs with our error handlers and no pixel-count limit of libpng's own
- * (dr_image_check_size is the limit). */
+/* Bounds of libpng's own allocations in one decode (see the decode ceiling in
+ * dr-image-private.h). libpng 1.6.39 allocates the length an ancillary chunk (tEXt, zTXt,
+ * iTXt, sPLT, eXIf) claims before reading it, and png_set_chunk_malloc_max does not stop
+ * that: a 45-byte file claiming a 1.2 GB tEXt chunk made it allocate 1.2 GB. So
+ * check_chunks walks the chunk headers first and refuses any chunk but IDAT (which libpng
+ * reads in small pieces) above PNG_MAX_CHUNK_BYTES or longer than what is left of the file.
+ * chunk_malloc_max and chunk_cache_max are set as well, for the chunks libpng does bound
+ * with them. libpng's own width and height limits stay off so that dr_image_check_size
+ * gives its clearer message. */
+#define PNG_MAX_CHUNK_BYTES ((guint32) 4 << 20)
+#define PNG_MAX_CHUNKS 64
+
+/* One chunk header against the bounds above; @left is the file's bytes after the header. */
+static gboolean
+check_chunk (const guint8 head[8], guint64 left, const char *path, GError **error)
+{
+  guint32 n = (guint32) head[0] << 24 | (guint32) head[1] << 16 | (guint32) head[2] << 8 | head[3];
+  char type[5] = { 0 };
+  for (int i = 0; i < 4; i++)
+    type[i] = g_ascii_isalpha (head[4 + i]) ? (char) head[4 + i] : '?';
+  if (memcmp (type, "IDAT", 4) == 0) /* read in small pieces by libpng */
+    return TRUE;
+  if ((guint64) n + 4 > left)
+    return dr_image_fail (error, DR_STORE_ERROR_CORRUPT, path,
+                          "PNG chunk %s claims %u bytes, more than the file has left", type, n);
+  if (n > PNG_MAX_CHUNK_BYTES)
+    return dr_image_fail (error, DR_STORE_ERROR_TOO_LARGE, path,
+                          "PNG chunk %s has %u bytes, above the limit of %u MiB", type, n,
+                          PNG_MAX_CHUNK_BYTES >> 20);
+  return TRUE;
+}
+
+/* Walks every chunk header of a PNG in memory (after the signature) up to IEND. */
+static gboolean
+check_chunks (const guint8 *data, gsize len, const char *path, GError **error)
+{
+  gsize pos = 8;
+  while (pos + 8 <= len)
+    {
+      if (!check_chunk (data + pos, len - pos - 8, path, error))
+        return FALSE;
+      if (memcmp (data + pos + 4, "IEND", 4) == 0)
+        break;
+      guint32 n = (guint32) data[pos] << 24 | (guint32) data[pos + 1] << 16
+                  | (guint32) data[pos + 2] << 8 | data[pos + 3];
+      pos += 12 + (gsize) n;
+    }
+  return TRUE;
+}
+
+/* The same for the chunks before the first IDAT of an open file (what png_read_info reads);
+ * leaves the file position at 0. */
+static gboolean
+check_file_chunks (FILE *file, guint64 file_len, const char *path, GError **error)
+{
+  guint64 pos = 8;
+  guint8 head[8];
+  gboolean ok = TRUE;
+  while (ok && pos + 8 <= file_len && fseek (file, (long) pos, SEEK_SET) == 0
+         && fread (head, 1, 8, file) == 8 && memcmp (head + 4, "IDAT", 4) != 0)
+    {
+      ok = check_chunk (head, file_len - pos - 8, path, error);
+      guint32 n = (guint32) head[0] << 24 | (guint32) head[1] << 16 | (guint32) head[2] << 8
+                  | head[3];
+      pos += 12 + (guint64) n;
+    }
+  if (fseek (file, 0, SEEK_SET) != 0 && ok)
+    return dr_image_fail (error, DR_STORE_ERROR_IO, path, "cannot seek");
+  return ok;
+}
+
+/* Creates the read structs with our error handlers and the bounds above. */
 static gboolean
 create_read (PngCtx *ctx, png_structp *png, png_infop *info)
 {
@@ -94,6 +164,8 @@ create_read (PngCtx *ctx, png_structp *png, png_infop *info)
       return FALSE;
     }
   png_set_user_limits (*png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+  png_set_chunk_malloc_max (*png, PNG_MAX_CHUNK_BYTES);
+  png_set_chunk_cache_max (*png, PNG_MAX_CHUNKS);
   return TRUE;
 }
 
@@ -107,6 +179,8 @@ dr_image_png_decode (const DrImageBytes *bytes, int *orientation, GError **error
   DrImage *volatile image = NULL;
   png_bytepp volatile rows = NULL;
 
+  if (!check_chunks (bytes->data, bytes->len, bytes->path, error))
+    return NULL;
   if (!create_read (&ctx, &png, &info))
     {
       dr_image_fail (error, DR_STORE_ERROR_IO, bytes->path, "out of memory starting libpng");
@@ -172,6 +246,11 @@ dr_image_png_probe (const char *path, FILE *file, int *width, int *height, int *
   png_infop info;
   volatile gboolean ok = FALSE;
 
+  volatile guint64 file_len = 0;
+  if (fseek (file, 0, SEEK_END) == 0 && ftell (file) >= 0)
+    file_len = (guint64) ftell (file);
+  if (!check_file_chunks (file, file_len, path, error))
+    return FALSE;
   if (!create_read (&ctx, &png, &info))
     return dr_image_fail (error, DR_STORE_ERROR_IO, path, "out of memory starting libpng");
   if (setjmp (png_jmpbuf (png)))
@@ -182,10 +261,6 @@ dr_image_png_probe (const char *path, FILE *file, int *width, int *height, int *
     }
   png_init_io (png, file);
   png_read_info (png, info);
-  long here = ftell (file);
-  guint64 file_len = 0;
-  if (here >= 0 && fseek (file, 0, SEEK_END) == 0 && ftell (file) >= 0)
-    file_len = (guint64) ftell (file);
   if (check_header (png, info, path, file_len, orientation, error))
     {
       *width = (int) png_get_image_width (png, info);

@@ -8,6 +8,19 @@
 
 G_BEGIN_DECLS
 
+/* The memory ceiling of one decode, which no file can push a decoder past:
+ *   the file itself               ≤ 1 GiB   (dr-image.c MAX_FILE_BYTES, read whole)
+ * + the RGB output                ≤ 300 MB  (DR_IMAGE_MAX_PIXELS × 3, checked from the header)
+ * + the codec's own working memory:
+ *     JPEG ≤ 640 MiB (libjpeg max_memory_to_use; whole-image coefficient buffers of
+ *          progressive files) + one 64 KiB APP1 segment (dr-image-jpeg.c),
+ *     PNG  ≤ 64 ancillary chunks of ≤ 4 MiB each, refused before libpng sees them
+ *          (dr-image-png.c), plus row pointers (8 bytes a row),
+ *     WebP decodes straight into the output buffer (libwebp's row caches are a few rows);
+ * + one EXIF copy ≤ 16 MiB (dr_image_exif_orientation).
+ * So at most about 2.3 GB per decode whatever the file claims, and no single allocation
+ * above 1 GiB (the fuzz-image fuzzer runs with that as libFuzzer's -malloc_limit_mb). */
+
 /* A whole image file in memory; path is only for messages. */
 typedef struct {
   const char *path;

@@ -4,15 +4,12 @@
  */
 #include "dr-image-private.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <libexif/exif-data.h>
 
+#include "dr-safe-file.h"
 #include "nn-image.h"
 
 #define MAX_FILE_BYTES (G_GINT64_CONSTANT (1) << 30) /* 1 GiB */
@@ -148,44 +145,13 @@ fail_unknown (const char *path, gsize len, GError **error)
                         "not a JPEG, PNG or WebP image");
 }
 
-/* Reads a whole regular file of at most 1 GiB into memory. */
+/* Reads a whole regular file of at most 1 GiB into memory, never blocking on a FIFO. */
 static guint8 *
 read_file (const char *path, gsize *len, GError **error)
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int e = errno;
-      dr_image_fail (error, DR_STORE_ERROR_IO, path, "cannot open: %s", g_strerror (e));
-      return NULL;
-    }
-  struct stat st;
   guint8 *data = NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    dr_image_fail (error, DR_STORE_ERROR_IO, path, "not a regular file");
-  else if (st.st_size > MAX_FILE_BYTES)
-    dr_image_fail (error, DR_STORE_ERROR_TOO_LARGE, path, "file is larger than 1 GiB");
-  else
-    {
-      gsize want = (gsize) st.st_size, got = 0;
-      data = g_malloc (want + 1);
-      while (got < want)
-        {
-          ssize_t n = read (fd, data + got, want - got);
-          if (n < 0 && errno == EINTR)
-            continue;
-          if (n <= 0)
-            break;
-          got += (gsize) n;
-        }
-      if (got != want)
-        {
-          dr_image_fail (error, DR_STORE_ERROR_IO, path, "read error");
-          g_clear_pointer (&data, g_free);
-        }
-      *len = got;
-    }
-  close (fd);
+  if (!dr_safe_read_all (path, MAX_FILE_BYTES, &data, len, error))
+    return NULL;
   return data;
 }
 
@@ -319,18 +285,9 @@ gboolean
 dr_image_probe (const char *path, int *width, int *height, GError **error)
 {
   g_return_val_if_fail (path != NULL, FALSE);
-  FILE *f = g_fopen (path, "rbe");
+  FILE *f = dr_safe_fopen (path, MAX_FILE_BYTES, NULL, error);
   if (f == NULL)
-    {
-      int e = errno;
-      return dr_image_fail (error, DR_STORE_ERROR_IO, path, "cannot open: %s", g_strerror (e));
-    }
-  struct stat st;
-  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      fclose (f);
-      return dr_image_fail (error, DR_STORE_ERROR_IO, path, "not a regular file");
-    }
+    return FALSE;
   guint8 *head = g_malloc (WEBP_HEAD_BYTES);
   gsize n = fread (head, 1, WEBP_HEAD_BYTES, f);
   int w = 0, h = 0, orientation = 1;

@@ -2,6 +2,7 @@
 #include "dr-import-aihub.h"
 
 #include "dr-json.h"
+#include "dr-safe-file.h"
 #include "dr-store-error.h"
 
 /* Sets a CORRUPT error "PATH: reason" and returns NULL. */
@@ -11,8 +12,9 @@ fail (GError **error, const char *path, const char *format, ...)
 {
   va_list args;
   va_start (args, format);
-  g_autofree char *reason = g_strdup_vprintf (format, args);
+  g_autofree char *text = g_strdup_vprintf (format, args);
   va_end (args);
+  g_autofree char *reason = dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS);
   g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: %s", path, reason);
   return NULL;
 }
@@ -108,8 +110,9 @@ warn (GPtrArray *warnings, const char *format, ...)
     return;
   va_list args;
   va_start (args, format);
-  g_ptr_array_add (warnings, g_strdup_vprintf (format, args));
+  g_autofree char *text = g_strdup_vprintf (format, args);
   va_end (args);
+  g_ptr_array_add (warnings, dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS));
 }
 
 /* Parses the images, routes the annotations to them, then paints image by image. */
@@ -205,8 +208,9 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
           DrDamage damage;
           if (!dr_ground_truth_damage_from_name (name, &damage))
             {
-              warn (warnings, "%s: unknown damage class “%s”, skipped", where,
-                    name != NULL ? name : "(none)");
+              g_autofree char *shown = dr_safe_excerpt (name != NULL ? name : "(none)", -1,
+                                                        DR_NAME_MAX_CHARS);
+              warn (warnings, "%s: unknown damage class “%s”, skipped", where, shown);
               continue;
             }
           int n = paint_segmentation (json_object_get_member (ann, "segmentation"), damage, gt,

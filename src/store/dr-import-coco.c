@@ -2,6 +2,7 @@
 #include "dr-import-coco.h"
 
 #include "dr-json.h"
+#include "dr-safe-file.h"
 #include "dr-store-error.h"
 
 /* Sets a CORRUPT error "PREFIX: reason" and returns NULL. */
@@ -11,8 +12,9 @@ fail (GError **error, const char *prefix, const char *format, ...)
 {
   va_list args;
   va_start (args, format);
-  g_autofree char *reason = g_strdup_vprintf (format, args);
+  g_autofree char *text = g_strdup_vprintf (format, args);
   va_end (args);
+  g_autofree char *reason = dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS);
   g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: %s", prefix, reason);
   return NULL;
 }
@@ -68,8 +70,9 @@ warn (GPtrArray *warnings, const char *format, ...)
     return;
   va_list args;
   va_start (args, format);
-  g_ptr_array_add (warnings, g_strdup_vprintf (format, args));
+  g_autofree char *text = g_strdup_vprintf (format, args);
   va_end (args);
+  g_ptr_array_add (warnings, dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS));
 }
 
 /* Parses images and categories, routes the annotations, then paints image by image. */
@@ -99,7 +102,10 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
           || !dr_json_member_int (img, "height", FALSE, &h))
         return fail (error, path, "images[%u] lacks an integer id, width, height or file_name", i);
       if (w <= 0 || h <= 0 || w > G_MAXINT || h > G_MAXINT)
-        return fail (error, path, "image %s has an impossible size", name);
+        {
+          g_autofree char *shown = dr_safe_excerpt (name, -1, DR_NAME_MAX_CHARS);
+          return fail (error, path, "image %s has an impossible size", shown);
+        }
       DrGroundTruth *gt = dr_ground_truth_new (name, id, (guint) w, (guint) h, path, error);
       if (gt == NULL)
         return NULL;
@@ -123,8 +129,12 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
       DrDamage d;
       gboolean ours = dr_ground_truth_damage_from_name (name, &d);
       if (!ours)
-        warn (warnings, "%s: category %" G_GINT64_FORMAT " “%s” is not a damage type, its "
-              "annotations are skipped", path, id, name != NULL ? name : "(unnamed)");
+        {
+          g_autofree char *shown = dr_safe_excerpt (name != NULL ? name : "(unnamed)", -1,
+                                                    DR_NAME_MAX_CHARS);
+          warn (warnings, "%s: category %" G_GINT64_FORMAT " “%s” is not a damage type, its "
+                "annotations are skipped", path, id, shown);
+        }
       g_hash_table_insert (cat_damage, g_memdup2 (&id, sizeof id),
                            GINT_TO_POINTER (ours ? d + 1 : 0));
     }

@@ -9,6 +9,7 @@
 
 #include "dr-claim.h"
 #include "dr-image.h"
+#include "dr-safe-file.h"
 #include "dr-store-error.h"
 
 static const char *const photo_extensions[] = {
@@ -54,7 +55,7 @@ static gboolean
 has_photo_signature (const char *path)
 {
   guint8 head[12] = { 0 };
-  FILE *f = g_fopen (path, "rb");
+  FILE *f = dr_safe_fopen (path, 0, NULL, NULL);
   if (f == NULL)
     return FALSE;
   size_t n = fread (head, 1, sizeof head, f);
@@ -143,23 +144,9 @@ dr_import_collect (const char *const *paths, GPtrArray *missing, DrImportStats *
 static gboolean
 hash_file (const char *path, char **sha256, gint64 *size, GError **error)
 {
-  GStatBuf st;
-  gboolean found = g_stat (path, &st) == 0;
-  int saved = errno;
-  if (!found || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot read (%s)", path,
-                   found ? "not a regular file" : g_strerror (saved));
-      return FALSE;
-    }
-  FILE *f = g_fopen (path, "rb");
+  FILE *f = dr_safe_fopen (path, 0, NULL, error);
   if (f == NULL)
-    {
-      saved = errno;
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot read (%s)", path,
-                   g_strerror (saved));
-      return FALSE;
-    }
+    return FALSE;
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buffer = g_malloc (256 * 1024);
   gint64 total = 0;
@@ -172,7 +159,7 @@ hash_file (const char *path, char **sha256, gint64 *size, GError **error)
         break;
     }
   gboolean failed = ferror (f) != 0;
-  saved = errno;
+  int saved = errno;
   fclose (f);
   if (failed)
     {

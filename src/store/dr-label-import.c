@@ -6,6 +6,7 @@
 #include "dr-import-aihub.h"
 #include "dr-import-coco.h"
 #include "dr-json.h"
+#include "dr-safe-file.h"
 #include "dr-store-error.h"
 
 typedef struct {
@@ -144,11 +145,12 @@ store_all (DrProject *project, GHashTable *stems, GPtrArray *gts, const char *pa
       const DrGroundTruth *gt = gts->pdata[i];
       g_autofree char *stem = dr_ground_truth_stem (gt->file_name);
       GPtrArray *list = g_hash_table_lookup (stems, stem);
+      g_autofree char *shown = dr_safe_excerpt (gt->file_name, -1, DR_NAME_MAX_CHARS);
       if (list == NULL || list->len != 1)
         {
           if (warnings != NULL)
             g_ptr_array_add (warnings, g_strdup_printf ("%s: image %s matches %u photos in the "
-                                                        "project, skipped", path, gt->file_name,
+                                                        "project, skipped", path, shown,
                                                         list != NULL ? list->len : 0));
           continue;
         }
@@ -156,7 +158,7 @@ store_all (DrProject *project, GHashTable *stems, GPtrArray *gts, const char *pa
       if (photo->width != gt->width || photo->height != gt->height)
         {
           g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: image %s is %u × %u "
-                       "but the photo %s is %u × %u", path, gt->file_name, gt->width, gt->height,
+                       "but the photo %s is %u × %u", path, shown, gt->width, gt->height,
                        photo->path, photo->width, photo->height);
           return FALSE;
         }

@@ -111,7 +111,11 @@ read_current_models (DrProject *project, guint8 *current, GError **error)
   *current = 0;
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    *current |= 1u << sqlite3_column_int (stmt, 0);
+    {
+      int d = sqlite3_column_int (stmt, 0);
+      if (DR_DAMAGE_IS_VALID (d))
+        *current |= 1u << d;
+    }
   if (rc != SQLITE_DONE)
     {
       dr_project_set_db_error (project, error, "reading models");

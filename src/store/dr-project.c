@@ -1,10 +1,14 @@
 /* dr-project.c — open, check, configure and migrate a project file; statements; transactions. */
 #include "dr-project.h"
 
-#include <glib/gstdio.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "dr-project-check.h"
+#include "dr-safe-file.h"
 #include "dr-schema.h"
 #include "dr-store-error.h"
 
@@ -75,13 +79,21 @@ error_code_for (int rc)
     }
 }
 
+/* SQLite's last message, escaped and shortened: it can quote schema text from the file. */
+static char *
+db_message (DrProject *self)
+{
+  return dr_safe_excerpt (sqlite3_errmsg (self->db), -1, DR_NAME_MAX_CHARS * 2);
+}
+
 /* Builds "PATH: WHAT: sqlite message" with the code chosen by error_code_for. */
 void
 dr_project_set_db_error (DrProject *self, GError **error, const char *what)
 {
   int rc = sqlite3_extended_errcode (self->db);
+  g_autofree char *message = db_message (self);
   g_set_error (error, DR_STORE_ERROR, error_code_for (rc), "%s: %s: %s", self->path, what,
-               sqlite3_errmsg (self->db));
+               message);
 }
 
 /* Guards every entry point that touches the connection: from the owner thread TRUE; from any
@@ -268,13 +280,15 @@ check_identity (DrProject *self, GError **error)
       || !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, &local))
     {
       int rc = sqlite3_errcode (self->db);
+      g_autofree char *message = db_message (self);
       if (rc == SQLITE_NOTADB)
         g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                     "%s: not a Damage Review project (%s)", self->path,
-                     sqlite3_errmsg (self->db));
+                     "%s: not a Damage Review project (%s)", self->path, message);
       else if (rc == SQLITE_CORRUPT)
         g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                     "%s: damaged project file (%s)", self->path, sqlite3_errmsg (self->db));
+                     "%s: damaged project file (%s); it was not changed — recover a copy with "
+                     "“sqlite3 '%s' .recover | sqlite3 recovered.damagereview”", self->path,
+                     message, self->path);
       else
         g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
@@ -320,13 +334,14 @@ configure (DrProject *self, GError **error)
   gboolean wal = FALSE;
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK
       && sqlite3_step (stmt) == SQLITE_ROW)
-    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+    wal = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
   sqlite3_finalize (stmt);
   if (!wal)
     {
+      g_autofree char *message = db_message (self);
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO,
                    "%s: cannot switch the project to write-ahead logging (%s)", self->path,
-                   sqlite3_errmsg (self->db));
+                   message);
       return FALSE;
     }
   if (!exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", "configuring", error))
@@ -367,26 +382,32 @@ migrate (DrProject *self, GError **error)
   return TRUE;
 }
 
-/* quick_check catches damaged pages before the user works on the file. It reads the whole file,
- * which is fine for projects (masks are compressed; a 10 000-photo project is tens of MB). */
+/* A missing path is an error unless creating; anything but a regular file is refused without
+ * blocking on it; an empty file is refused unless creating. */
 static gboolean
-check_integrity (DrProject *self, GError **error)
+check_path (const char *path, DrProjectOpenFlags flags, GError **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check (1)", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  gboolean ok = rc == SQLITE_ROW
-                && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
-  if (!ok)
+  gboolean create = (flags & DR_PROJECT_OPEN_CREATE) != 0;
+  GStatBuf st;
+  if (g_stat (path, &st) != 0 && errno == ENOENT)
     {
-      const char *detail = rc == SQLITE_ROW ? (const char *) sqlite3_column_text (stmt, 0)
-                                            : sqlite3_errmsg (self->db);
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                   "%s: damaged project file (%s)", self->path, detail);
+      if (create)
+        return TRUE;
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: no such project file", path);
+      return FALSE;
     }
-  sqlite3_finalize (stmt);
-  return ok;
+  guint64 size = 0;
+  int fd = dr_safe_open (path, 0, &size, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  if (size == 0 && !create)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                   "%s: empty file, not a project (only “add” or New Project create one)", path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* SQLite gives a project's -wal and -shm files the mode of the project file, so a session on a
@@ -421,8 +442,9 @@ open_connection (DrProject *self, int open_flags, GError **error)
       g_clear_pointer (&self->db, sqlite3_close);
       return FALSE;
     }
-  gboolean ok = check_identity (self, error) && configure (self, error)
-                && check_integrity (self, error) && migrate (self, error);
+  gboolean ok = check_identity (self, error)
+                && dr_project_check (self->db, self->path, self->schema_version, error)
+                && configure (self, error) && migrate (self, error);
   /* A read-only session has just created the -shm file with the project's 0444 mode. */
   repair_side_files (self->path);
   if (!ok)
@@ -459,23 +481,16 @@ dr_project_reopen_if_writable (DrProject *self, GError **error)
   return FALSE;
 }
 
-/* Opening order matters: identity and version are checked with reads only, before WAL is
- * switched on, so refused files are never modified. */
+/* Opening order matters: identity, version and contents (dr-project-check.c) are checked with
+ * reads only, before WAL is switched on, so refused files are never modified. The path is
+ * first opened without blocking (a FIFO would hang SQLite's read); an existing empty file is
+ * no project, and only DR_PROJECT_OPEN_CREATE may make one of it. */
 DrProject *
 dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  if (!(flags & DR_PROJECT_OPEN_CREATE) && !g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: no such project file", path);
-      return NULL;
-    }
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: is a folder, not a project",
-                   path);
-      return NULL;
-    }
+  if (!check_path (path, flags, error))
+    return NULL;
 
   g_autoptr (DrProject) self = g_object_new (DR_TYPE_PROJECT, NULL);
   self->path = g_strdup (path);
