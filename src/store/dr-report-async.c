@@ -1,7 +1,8 @@
 /* dr-report-async.c — dr_report_write on a GTask worker thread that opens its own connection
- * to the project; progress goes back to the caller's main context through idle sources
- * attached to it. */
+ * to the project; progress goes back to the caller's main context through dr_post. */
 #include "dr-report.h"
+
+#include "dr-post.h"
 
 typedef struct {
   char *project_path;
@@ -50,11 +51,7 @@ worker_progress (guint done, guint total, gpointer user_data)
   ReportJob *job = user_data;
   ProgressCall *call = g_new (ProgressCall, 1);
   *call = (ProgressCall) { job->progress, job->progress_data, done, total };
-  GSource *source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, progress_dispatch, call, g_free);
-  g_source_attach (source, job->context);
-  g_source_unref (source);
+  dr_post (job->context, G_PRIORITY_DEFAULT, progress_dispatch, call, g_free);
 }
 
 /* The worker: opens the project itself and writes the report. */
