@@ -154,6 +154,28 @@ collect_labels (GtkWidget *widget, GString *out)
     collect_labels (c, out);
 }
 
+/* Fails naming every label under widget (shown, mapped) whose text is cut by ellipsizing. */
+static void
+assert_nothing_cut (GtkWidget *widget)
+{
+  g_autoptr (GString) cut = g_string_new (NULL);
+  GPtrArray *stack = g_ptr_array_new ();
+  g_ptr_array_add (stack, widget);
+  while (stack->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+      if (!gtk_widget_get_mapped (w))
+        continue;
+      if (GTK_IS_LABEL (w) && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (w))))
+        g_string_append_printf (cut, "\"%s\" ", gtk_label_get_text (GTK_LABEL (w)));
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_ptr_array_free (stack, TRUE);
+  if (cut->len > 0)
+    g_error ("cut in the review bar: %s", cut->str);
+}
+
 static void
 activate (Fixture *f, const char *action, GVariant *param)
 {
@@ -294,6 +316,9 @@ test_edit_undo_verdict (void)
     g_assert_cmpint (review->px_removed, ==, 0);
     g_assert_cmpfloat_with_epsilon (review->iou, (double) pred_area / expected_area, 1e-9);
   }
+
+  /* The bar shows the numbers and the note's placeholder whole. */
+  assert_nothing_cut (GTK_WIDGET (f.window->review_bar));
 
   /* Undo through the window: the head goes back to the prediction, in the file. */
   activate (&f, "undo", NULL);
