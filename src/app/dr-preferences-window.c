@@ -37,7 +37,9 @@ struct _DrPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (DrPreferencesWindow, dr_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-/* Rewrites each model row's subtitle from the application's model states. */
+/* Rewrites each model row's subtitle from the application's model states. Paths may wrap
+ * only after a "/" (a zero-width space follows each), never inside a folder or file name;
+ * the row's tooltip holds the text as is. */
 static void
 update_models (DrPreferencesWindow *self)
 {
@@ -62,8 +64,11 @@ update_models (DrPreferencesWindow *self)
           text = g_strdup_printf (_("Not usable: %s"), message ? message : "");
           break;
         }
-      g_autofree char *escaped = g_markup_escape_text (text, -1);
+      g_auto (GStrv) parts = g_strsplit (text, "/", -1);
+      g_autofree char *breakable = g_strjoinv ("/\u200B", parts);
+      g_autofree char *escaped = g_markup_escape_text (breakable, -1);
       adw_action_row_set_subtitle (self->model_rows[d], escaped);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_rows[d]), text);
       gtk_widget_set_sensitive (self->import_buttons[d], state != DR_MODEL_STATE_LOADING);
     }
 }

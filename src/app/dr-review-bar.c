@@ -76,16 +76,27 @@ dr_review_bar_show_review (DrReviewBar *self, const DrReview *review, gboolean e
                                review && review->author
                                ? review->author : _("No verdict yet for this damage type"));
 
-  g_autofree char *stats = NULL;
+  /* The bar shows the numbers alone, short enough not to be cut beside the note; the
+   * tooltip says what they are. */
+  g_autofree char *stats = NULL, *stats_tip = NULL;
   if (review != NULL && review->iou >= 0)
-    /* Translators: IoU of prediction and final mask, then pixels added and removed (counts
-     * grouped by the locale's thousands separator); use the same word for pixels as the side
-     * panel does. */
-    stats = g_strdup_printf (_("IoU %.3f · +%'lld px · −%'lld px"), review->iou,
-                             (long long) review->px_added, (long long) review->px_removed);
+    {
+      /* Translators: IoU of prediction and final mask, then pixels added and removed (counts
+       * grouped by the locale's thousands separator), kept short for the review bar. */
+      stats = g_strdup_printf (_("IoU %.3f · +%'lld · −%'lld"), review->iou,
+                               (long long) review->px_added, (long long) review->px_removed);
+      stats_tip = g_strdup_printf (_("IoU with the model's prediction %.3f; %'lld pixels "
+                                     "added, %'lld removed"), review->iou,
+                                   (long long) review->px_added,
+                                   (long long) review->px_removed);
+    }
   else if (review != NULL && review->verdict != DR_VERDICT_UNREVIEWED)
     stats = g_strdup (_("No prediction to compare"));
   gtk_label_set_label (self->stats_label, stats ? stats : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stats_label),
+                               stats_tip ? stats_tip
+                                         : _("How far the final mask is from the model's "
+                                             "prediction"));
   gtk_widget_set_sensitive (self->review_row, sensitive);
   gtk_widget_set_sensitive (self->note_row, sensitive);
 }

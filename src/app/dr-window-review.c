@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "dr-damage-style.h"
 #include "dr-export-dialog.h"
 #include "dr-report-dialog.h"
 #include "dr-photo.h"
@@ -89,6 +90,27 @@ layer_differs (DrProject *project, gint64 photo_id, DrDamage d, gboolean *pred_n
   return only_a + only_b > 0;
 }
 
+/* The first layer of the current photo, other than the active one, that undo (or redo)
+ * would change; -1 when there is none. */
+static int
+other_layer_with_history (DrWindow *self, gboolean undo)
+{
+  DrProject *project = dr_edit_session_get_project (self->editor);
+  gint64 id = dr_edit_session_get_photo_id (self->editor);
+  DrDamage active = dr_edit_session_get_damage (self->editor);
+  if (project == NULL)
+    return -1;
+  for (DrDamage d = 0; d < DR_N_DAMAGE; d++)
+    {
+      gboolean can_undo = FALSE, can_redo = FALSE;
+      if (d != active &&
+          dr_revision_get_history_state (project, id, d, &can_undo, &can_redo, NULL) &&
+          (undo ? can_undo : can_redo))
+        return (int) d;
+    }
+  return -1;
+}
+
 /* Shows the active layer's verdict, numbers and the undo state. */
 static void
 refresh_review (DrWindow *self)
@@ -99,8 +121,12 @@ refresh_review (DrWindow *self)
   g_autoptr (DrReview) review = project ? dr_review_get_current (project, id, d, NULL) : NULL;
   g_autoptr (DrRevision) head = project ? dr_revision_get_head (project, id, d, NULL) : NULL;
   dr_review_bar_show_review (self->review_bar, review, head != NULL, project != NULL);
+  /* Undo / redo stay enabled while any layer of the photo has history, so that Ctrl+Z on a
+   * layer without any says which layer has it (move_head) instead of doing nothing. */
   gboolean can_undo, can_redo;
   dr_edit_session_get_history (self->editor, &can_undo, &can_redo);
+  can_undo |= other_layer_with_history (self, TRUE) >= 0;
+  can_redo |= other_layer_with_history (self, FALSE) >= 0;
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "undo")), can_undo);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "redo")), can_redo);
   dr_review_bar_set_unsaved (self->review_bar, dr_edit_session_has_unsaved (self->editor), NULL);
@@ -338,6 +364,21 @@ static void
 move_head (DrWindow *self, gboolean undo)
 {
   g_autoptr (GError) error = NULL;
+  gboolean can_undo, can_redo;
+  dr_edit_session_get_history (self->editor, &can_undo, &can_redo);
+  int other = other_layer_with_history (self, undo);
+  if (!(undo ? can_undo : can_redo) && other >= 0)
+    {
+      const char *active = dr_damage_style_name (dr_edit_session_get_damage (self->editor));
+      const char *name = dr_damage_style_name ((guint) other);
+      g_autofree char *text =
+        undo ? g_strdup_printf (_("Nothing to undo on %s; %s has edits (Alt+%d)"), active,
+                                name, other + 1)
+             : g_strdup_printf (_("Nothing to redo on %s; %s has undone edits (Alt+%d)"), active,
+                                name, other + 1);
+      dr_window_toast (self, text);
+      return;
+    }
   gboolean moved;
   gboolean ok = undo ? dr_edit_session_undo (self->editor, &moved, &error)
                      : dr_edit_session_redo (self->editor, &moved, &error);

@@ -391,6 +391,19 @@ dr_window_dispose (GObject *object)
   G_OBJECT_CLASS (dr_window_parent_class)->dispose (object);
 }
 
+/* Shows widget's tooltip text on one line: GTK 4.8 wraps a short tooltip at every space
+ * (Korean "주 메뉴" came out one word per line), so short ones get a label that does not wrap. */
+static gboolean
+one_line_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard_mode,
+                     GtkTooltip *tooltip, gpointer user_data)
+{
+  const char *text = gtk_widget_get_tooltip_text (widget);
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_custom (tooltip, gtk_label_new (text));
+  return TRUE;
+}
+
 static void
 dr_window_class_init (DrWindowClass *klass)
 {
@@ -425,6 +438,7 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrWindow, analyse_button);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, review_bar);
+  gtk_widget_class_bind_template_callback (widget_class, one_line_tooltip_cb);
 }
 
 static void

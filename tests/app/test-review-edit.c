@@ -10,7 +10,8 @@
  * window's actions and are checked in the file again. The automatic verdict ("corrected"),
  * a reject key and its IoU / pixel counts are checked against the hand count. Finally a
  * write lock held by another connection makes a stroke fail: the window must keep it as
- * unsaved (shown in the bar), and Retry must write it once the lock is gone. Runs with
+ * unsaved (shown in the bar), and Retry must write it once the lock is gone. Reopened, undo
+ * on a layer without history names the layer that has some instead of doing nothing. Runs with
  * G_DEBUG=fatal-warnings. */
 #include "config.h"
 
@@ -141,6 +142,38 @@ in_stroke (int x, int y)
     return dy * dy <= 25;
   double ex = cx < 100.5 ? cx - 100.5 : cx - 200.5;
   return ex * ex + dy * dy <= 25;
+}
+
+/* Appends the text of every label under widget to out, separated by " | ". */
+static void
+collect_labels (GtkWidget *widget, GString *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s | ", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_labels (c, out);
+}
+
+/* Fails naming every label under widget (shown, mapped) whose text is cut by ellipsizing. */
+static void
+assert_nothing_cut (GtkWidget *widget)
+{
+  g_autoptr (GString) cut = g_string_new (NULL);
+  GPtrArray *stack = g_ptr_array_new ();
+  g_ptr_array_add (stack, widget);
+  while (stack->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+      if (!gtk_widget_get_mapped (w))
+        continue;
+      if (GTK_IS_LABEL (w) && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (w))))
+        g_string_append_printf (cut, "\"%s\" ", gtk_label_get_text (GTK_LABEL (w)));
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_ptr_array_free (stack, TRUE);
+  if (cut->len > 0)
+    g_error ("cut in the review bar: %s", cut->str);
 }
 
 static void
@@ -283,6 +316,9 @@ test_edit_undo_verdict (void)
     g_assert_cmpint (review->px_removed, ==, 0);
     g_assert_cmpfloat_with_epsilon (review->iou, (double) pred_area / expected_area, 1e-9);
   }
+
+  /* The bar shows the numbers and the note's placeholder whole. */
+  assert_nothing_cut (GTK_WIDGET (f.window->review_bar));
 
   /* Undo through the window: the head goes back to the prediction, in the file. */
   activate (&f, "undo", NULL);
@@ -465,6 +501,38 @@ test_edit_undo_verdict (void)
   settle ();
   g_assert_nonnull (f.window->current);
   g_assert_cmpint (dr_photo_item_get_id (f.window->current), ==, second_id);
+
+  /* Back on the first photo the active layer is Scratch, which has no history; its edits
+   * are on Crushed. Ctrl+Z must not look dead: undo stays enabled and says where the
+   * history is, and changes nothing in the file. */
+  {
+    GListModel *visible = dr_photo_list_get_visible (dr_window_get_photo_list (f.window));
+    g_autoptr (DrPhotoItem) first = NULL;
+    for (guint i = 0; first == NULL && i < g_list_model_get_n_items (visible); i++)
+      {
+        g_autoptr (DrPhotoItem) it = g_list_model_get_item (visible, i);
+        if (dr_photo_item_get_id (it) == photo_id)
+          first = g_steal_pointer (&it);
+      }
+    g_assert_nonnull (first);
+    g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (f.window), first));
+  }
+  settle ();
+  g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==, photo_id);
+  g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_SCRATCH);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f.window), "undo"));
+  g_autoptr (DrRevision) crushed_before = NULL;
+  g_free (head_mask (path, photo_id, DR_DAMAGE_CRUSHED, &crushed_before));
+  activate (&f, "undo", NULL);
+  {
+    g_autoptr (GString) shown = g_string_new (NULL);
+    collect_labels (GTK_WIDGET (f.window->toast_overlay), shown);
+    if (strstr (shown->str, "Nothing to undo on Scratch; Crushed has edits (Alt+3)") == NULL)
+      g_error ("no toast names the layer with history; labels shown: %s", shown->str);
+    g_autoptr (DrRevision) head = NULL;
+    g_autofree guint8 *mask = head_mask (path, photo_id, DR_DAMAGE_CRUSHED, &head);
+    g_assert_cmpint (head->id, ==, crushed_before->id);
+  }
 
   gtk_window_destroy (GTK_WINDOW (f.window));
   settle ();
