@@ -1,11 +1,11 @@
 /* test-photo-names.c — a photo whose file name is not UTF-8 (issue 15, item 5).
  *
- * A folder holds "\xff\xfe.jpg" (bytes that are no UTF-8) beside a plain photo. In a real
- * DrWindow under Xvfb, with G_DEBUG=fatal-warnings (so any GLib-CRITICAL or Pango "Invalid
- * UTF-8" warning fails the test), the folder is imported and the odd photo is shown in the
- * list and selected. Its shown name must be valid UTF-8, the "last photo" setting must be
- * saved (as valid UTF-8, which GSettings requires), and a new window opening the same project
- * must show that photo again. */
+ * A folder "claim-\xfe" holds "\xff\xfe.jpg" (bytes that are no UTF-8) beside a plain
+ * photo. In a real DrWindow under Xvfb, with G_DEBUG=fatal-warnings (so any GLib-CRITICAL or
+ * Pango "Invalid UTF-8" warning fails the test), the folder is imported and the odd photo is
+ * shown in the list and selected. Its shown name and claim must be valid UTF-8, the "last
+ * photo" setting must be saved (as valid UTF-8, which GSettings requires), and a new window
+ * opening the same project must show that photo again. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -89,7 +89,7 @@ static void
 test_non_utf8_name (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("dr-names-XXXXXX", NULL);
-  g_autofree char *photos = g_build_filename (dir, "claim", NULL);
+  g_autofree char *photos = g_build_filename (dir, "claim-\xfe", NULL);
   g_assert_cmpint (g_mkdir (photos, 0700), ==, 0);
   make_photo (photos, "plain.jpg", 0x40608000u);
   make_photo (photos, ODD_NAME, 0x80604000u);
@@ -109,6 +109,7 @@ test_non_utf8_name (void)
   const char *name = dr_photo_item_get_name (odd);
   g_test_message ("shown name: %s", name);
   g_assert_true (g_utf8_validate (name, -1, NULL));
+  g_assert_true (g_utf8_validate (dr_photo_item_get_claim (odd), -1, NULL));
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), odd));
   settle ();
   g_assert_true (odd_photo_shown (w));

@@ -191,7 +191,8 @@ dr_cli_infer (int argc, char **argv)
   req.n_threads = threads != -1 ? (guint) threads : MAX (g_get_num_processors (), 1);
   req.out_dir = out_dir;
   req.logits_dir = logits_dir;
-  if ((out_dir != NULL && !ensure_dir (out_dir)) || (logits_dir != NULL && !ensure_dir (logits_dir)))
+  if ((out_dir != NULL && !ensure_dir (out_dir))
+      || (logits_dir != NULL && !ensure_dir (logits_dir)))
     return DR_EXIT_USAGE;
 
   req.models = dr_model_set_locate (models_dir);
