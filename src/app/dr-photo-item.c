@@ -100,7 +100,8 @@ dr_photo_item_new (gint64 id, const char *path, const char *claim)
   DrPhotoItem *self = g_object_new (DR_TYPE_PHOTO_ITEM, NULL);
   self->id = id;
   self->path = g_strdup (path);
-  self->name = g_path_get_basename (path);
+  /* A file name need not be UTF-8; labels, sorting and messages need UTF-8. */
+  self->name = g_filename_display_basename (path);
   self->claim = g_strdup (claim);
   return self;
 }
@@ -119,7 +120,7 @@ dr_photo_item_get_path (DrPhotoItem *self)
   return self->path;
 }
 
-/* File name shown in the list; never NULL. */
+/* File name shown in the list, valid UTF-8 (bytes that are not are replaced); never NULL. */
 const char *
 dr_photo_item_get_name (DrPhotoItem *self)
 {

@@ -178,7 +178,12 @@ dr_window_open_project (DrWindow *self, const char *path, gboolean create)
   first->window = g_object_ref (self);
   g_autofree char *last_project = g_settings_get_string (self->settings, "last-project");
   if (g_strcmp0 (last_project, dr_session_get_path (self->session)) == 0)
-    first->path = g_settings_get_string (self->settings, "last-photo");
+    {
+      /* A file: URI; a plain path is what versions before it stored. */
+      g_autofree char *last = g_settings_get_string (self->settings, "last-photo");
+      first->path = g_str_has_prefix (last, "file:") ? g_filename_from_uri (last, NULL, NULL)
+                                                      : g_steal_pointer (&last);
+    }
   dr_photo_list_set_items (self->photo_list, dr_session_get_items (self->session));
   remember_project (self, dr_session_get_path (self->session));
   _dr_window_session_changed (self);

@@ -45,8 +45,9 @@ def check(condition, what):
         print("FAIL:", what)
 
 
-def run(binary, args, env):
-    p = subprocess.run([binary, *args], capture_output=True, text=True, env=env)
+def run(binary, args, env, cwd=None):
+    p = subprocess.run([os.path.abspath(binary), *args], capture_output=True, text=True,
+                       env=env, cwd=cwd)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -115,6 +116,25 @@ def main():
         for r in image["results"]:
             stats[(image["image"], r["model"])] = r
 
+    # Without --out, infer only prints: same numbers, no mask files anywhere (not in the
+    # current folder either).
+    bare = os.path.join(work, "bare-cwd")
+    os.makedirs(bare, exist_ok=True)
+    photo_args = [os.path.join(photos_dir, n) for n, *_ in specs]
+    code, bout, err = run(a.binary, ["infer", "--models", models_dir, "--threads", "2",
+                                     "--json"] + photo_args, env, cwd=bare)
+    check(code == 0, f"infer without --out exit {code}: {err}")
+    bare_stats = {(image["image"], r["model"]): r
+                  for image in json.loads(bout)["images"] for r in image["results"]}
+    check(bare_stats.keys() == stats.keys(), "infer without --out: same photos and models")
+    for key, r in bare_stats.items():
+        check(r["mask"] is None, f"infer without --out reports a mask file: {r['mask']}")
+        check(r["area_px"] == stats[key]["area_px"], f"infer without --out: {key} area")
+    code, tout, err = run(a.binary, ["infer", "--models", models_dir, "--threads", "2"] +
+                          photo_args, env, cwd=bare)
+    check(code == 0 and len(tout.splitlines()) == 1 + 12, f"infer table: {code} {tout!r} {err}")
+    check(os.listdir(bare) == [], f"infer without --out wrote {sorted(os.listdir(bare))}")
+
     rows, current = predictions(project)
     check(len(rows) == 12, f"{len(rows)} prediction rows, expected 12")
     for path, w, h, damage, sha, rle, area, confidence in rows:
@@ -131,8 +151,15 @@ def main():
     oriented = [row for row in rows if row[0].endswith("b_o6.jpg")]
     check(all((w, h) == (70, 90) for _, w, h, *_ in oriented), "EXIF-rotated photo dims")
 
+    t0 = time.time()
     code, out, err = run(a.binary, ["analyse", project, "--models", models_dir], env)
+    wall = time.time() - t0
     check(code == 0 and out.startswith("0 of 0 photos analysed"), f"re-run: {code} {out}")
+    # Nothing to run, so the time is opening the project and loading (hashing) the four
+    # models: the printed time must account for most of the process's wall time.
+    printed = float(out.rsplit(",", 1)[-1].split()[0])
+    print(f"re-run: printed {printed:.1f} s of {wall:.2f} s wall")
+    check(printed >= 0.5 * wall - 0.1, f"analyse printed {printed} s of {wall:.2f} s wall")
 
     # A new Breakage file (the other checkpoint's bytes, so a different SHA-256).
     fx.save_layout(os.path.join(models_dir, FILE_NAMES[3] + ".pt"), sds[0], "plain")

@@ -165,6 +165,8 @@ dr_cli_analyse (int argc, char **argv)
       return DR_EXIT_USAGE;
     }
 
+  /* The printed time covers the whole run, model loading included. */
+  gint64 run_started = g_get_monotonic_time ();
   g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_EXISTING, &error);
   if (project == NULL)
     {
@@ -259,7 +261,7 @@ dr_cli_analyse (int argc, char **argv)
   if (tty && n_jobs > 0)
     fputc ('\n', stderr);
 
-  double seconds = (g_get_monotonic_time () - started) / 1e6;
+  double seconds = (g_get_monotonic_time () - run_started) / 1e6;
   /* TRANSLATORS: summary of `damage-review analyse` */
   printf (_("%u of %u photos analysed, %u results stored, %u failed, %.1f s\n"), done, n_jobs,
           stored, failed, seconds);

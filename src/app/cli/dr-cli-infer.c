@@ -1,5 +1,5 @@
-/* dr-cli-infer.c — `damage-review infer`: run every available model on photos, write masks
- * (and optionally raw logits), print a summary table or JSON. */
+/* dr-cli-infer.c — `damage-review infer`: run every available model on photos, print a
+ * summary table or JSON, and with --out / --logits write the masks / raw logits. */
 #include "config.h"
 
 #include <errno.h>
@@ -57,18 +57,19 @@ load_models (DrInferRequest *req)
   return req->n_active;
 }
 
-/* Gives each photo its stem; a photo whose outputs would overwrite an earlier photo's
- * (same stem) fails with an error instead of silently clobbering them. */
+/* Gives each photo its stem; when files are written, a photo whose outputs would overwrite an
+ * earlier photo's (same stem) fails with an error instead of silently clobbering them. */
 static void
 assign_stems (DrInferRequest *req)
 {
+  gboolean writes = req->out_dir != NULL || req->logits_dir != NULL;
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < req->n_photos; i++)
     {
       DrInferPhoto *photo = &req->photos[i];
       photo->stem = photo_stem (photo->path);
       const char *first = g_hash_table_lookup (seen, photo->stem);
-      if (first != NULL)
+      if (first != NULL && writes)
         photo->error = g_strdup_printf (_("%s: output name “%s” is already used by %s"),
                                         photo->path, photo->stem, first);
       else
@@ -140,7 +141,7 @@ dr_cli_infer (int argc, char **argv)
     { "models", 'm', 0, G_OPTION_ARG_FILENAME, &models_dir,
       N_("Look for the model files in DIR first"), N_("DIR") },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      N_("Write the masks to DIR (default: the current directory)"), N_("DIR") },
+      N_("Write the masks to DIR (default: no mask files)"), N_("DIR") },
     { "logits", 0, 0, G_OPTION_ARG_FILENAME, &logits_dir,
       N_("Also write the raw logits as .npy files to DIR"), N_("DIR") },
     { "threads", 'j', 0, G_OPTION_ARG_INT, &threads,
@@ -156,7 +157,8 @@ dr_cli_infer (int argc, char **argv)
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
-    _("Writes OUT/STEM.MODEL.png (grey, 0 or 255, photo size) for every available model.\n"
+    _("Prints what every available model finds as a table (or JSON).\n"
+      "With --out DIR, also writes DIR/STEM.MODEL.png (grey, 0 or 255, photo size).\n"
       "Models are looked up in --models DIR, $DAMAGE_REVIEW_MODELS,\n"
       "$XDG_DATA_HOME/damage-review/models and the installed models folder.\n"
       "Exit status: 0 ok, 1 some image failed, 2 bad usage or no usable model."));
@@ -187,9 +189,10 @@ dr_cli_infer (int argc, char **argv)
 
   DrInferRequest req = { 0 };
   req.n_threads = threads != -1 ? (guint) threads : MAX (g_get_num_processors (), 1);
-  req.out_dir = out_dir != NULL ? out_dir : ".";
+  req.out_dir = out_dir;
   req.logits_dir = logits_dir;
-  if (!ensure_dir (req.out_dir) || (logits_dir != NULL && !ensure_dir (logits_dir)))
+  if ((out_dir != NULL && !ensure_dir (out_dir))
+      || (logits_dir != NULL && !ensure_dir (logits_dir)))
     return DR_EXIT_USAGE;
 
   req.models = dr_model_set_locate (models_dir);

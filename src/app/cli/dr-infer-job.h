@@ -34,7 +34,7 @@ typedef struct {
   guint n_active;
   DrInferPhoto *photos;               /* [n_photos] */
   guint n_photos;
-  const char *out_dir;                /* masks go here */
+  const char *out_dir;                /* masks go here, or NULL: no mask files */
   const char *logits_dir;             /* .npy files go here, or NULL */
   guint n_threads;
   char *skipped[DR_N_DAMAGE];         /* why a model is not active, or NULL */

@@ -87,14 +87,13 @@ photo_release (PhotoSlot *slot)
     g_clear_pointer (&slot->input, g_free);
 }
 
-/* Writes the mask PNG and, if asked, the logits .npy of one finished run; fills result. */
+/* Computes one finished run's mask statistics and writes the mask PNG (only with an output
+ * folder) and the logits .npy (only with a logits folder); fills result. */
 static void
 write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const float *logits,
                DrInferResult *result)
 {
   const char *id = dr_damage_get_model_name (damage);
-  g_autofree char *name = g_strdup_printf ("%s.%s.png", photo->stem, id);
-  g_autofree char *mask_path = g_build_filename (req->out_dir, name, NULL);
   NnError nn_err = { 0 };
   g_autoptr (GError) error = NULL;
 
@@ -112,12 +111,17 @@ write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const 
       result->error = g_strdup_printf ("%s: %s model: %s", photo->path, id, nn_err.message);
       return;
     }
-  if (!dr_image_save_grey_png (mask_path, mask, photo->width, photo->height, w, &error))
+  if (req->out_dir != NULL)
     {
-      result->error = g_strdup (error->message);
-      return;
+      g_autofree char *name = g_strdup_printf ("%s.%s.png", photo->stem, id);
+      g_autofree char *mask_path = g_build_filename (req->out_dir, name, NULL);
+      if (!dr_image_save_grey_png (mask_path, mask, photo->width, photo->height, w, &error))
+        {
+          result->error = g_strdup (error->message);
+          return;
+        }
+      result->mask_path = g_steal_pointer (&mask_path);
     }
-  result->mask_path = g_steal_pointer (&mask_path);
 
   if (req->logits_dir != NULL)
     {

@@ -1,0 +1,144 @@
+/* test-photo-names.c — a photo whose file name is not UTF-8 (issue 15, item 5).
+ *
+ * A folder "claim-\xfe" holds "\xff\xfe.jpg" (bytes that are no UTF-8) beside a plain
+ * photo. In a real DrWindow under Xvfb, with G_DEBUG=fatal-warnings (so any GLib-CRITICAL or
+ * Pango "Invalid UTF-8" warning fails the test), the folder is imported and the odd photo is
+ * shown in the list and selected. Its shown name and claim must be valid UTF-8, the "last
+ * photo" setting must be saved (as valid UTF-8, which GSettings requires), and a new window
+ * opening the same project must show that photo again. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "dr-resources.h"
+#include "dr-window-private.h"
+
+#define ODD_NAME "\xff\xfe.jpg"
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until cond holds; fails the test after timeout_s seconds. */
+static void
+wait_for (Condition cond, gpointer data, double timeout_s, const char *what)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Lets the window process pending work, including a few frames of layout. */
+static void
+settle (void)
+{
+  for (int i = 0; i < 30; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+/* Writes a small JPEG named name into dir. */
+static void
+make_photo (const char *dir, const char *name, guint32 rgba)
+{
+  g_autoptr (GdkPixbuf) pb = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
+  gdk_pixbuf_fill (pb, rgba);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (gdk_pixbuf_save (pb, path, "jpeg", &error, NULL));
+}
+
+static gboolean
+photos_imported (gpointer data)
+{
+  DrWindow *w = data;
+  return w->session != NULL && g_list_model_get_n_items (dr_session_get_items (w->session)) == 2
+         && !dr_session_is_importing (w->session);
+}
+
+static gboolean
+odd_photo_shown (gpointer data)
+{
+  DrWindow *w = data;
+  return w->current != NULL
+         && g_str_has_suffix (dr_photo_item_get_path (w->current), "/" ODD_NAME);
+}
+
+/* The visible item whose file is the odd one; fails when there is none. */
+static DrPhotoItem *
+find_odd (DrWindow *w)
+{
+  GListModel *visible = dr_photo_list_get_visible (dr_window_get_photo_list (w));
+  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (visible, i);
+      if (g_str_has_suffix (dr_photo_item_get_path (item), "/" ODD_NAME))
+        return g_steal_pointer (&item);
+    }
+  g_error ("the photo named \\xff\\xfe.jpg is not in the list");
+}
+
+static void
+test_non_utf8_name (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dr-names-XXXXXX", NULL);
+  g_autofree char *photos = g_build_filename (dir, "claim-\xfe", NULL);
+  g_assert_cmpint (g_mkdir (photos, 0700), ==, 0);
+  make_photo (photos, "plain.jpg", 0x40608000u);
+  make_photo (photos, ODD_NAME, 0x80604000u);
+  g_autofree char *path = g_build_filename (dir, "names.damagereview", NULL);
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+
+  DrWindow *w = dr_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (w), 1280, 800);
+  gtk_window_present (GTK_WINDOW (w));
+  g_assert_true (dr_window_open_project (w, path, TRUE));
+  g_autoptr (GFile) folder = g_file_new_for_path (photos);
+  dr_window_add_files (w, &folder, 1);
+  wait_for (photos_imported, w, 60, "the photos to be imported");
+  settle ();
+
+  g_autoptr (DrPhotoItem) odd = find_odd (w);
+  const char *name = dr_photo_item_get_name (odd);
+  g_test_message ("shown name: %s", name);
+  g_assert_true (g_utf8_validate (name, -1, NULL));
+  g_assert_true (g_utf8_validate (dr_photo_item_get_claim (odd), -1, NULL));
+  g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), odd));
+  settle ();
+  g_assert_true (odd_photo_shown (w));
+  g_autofree char *last = g_settings_get_string (settings, "last-photo");
+  g_test_message ("last-photo: %s", last);
+  g_assert_true (g_utf8_validate (last, -1, NULL));
+  g_assert_cmpstr (last, !=, "");
+  gtk_window_destroy (GTK_WINDOW (w));
+  settle ();
+
+  /* A new start: the same project opens on the odd photo again, not on the first one. */
+  w = dr_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (w));
+  g_assert_true (dr_window_open_project (w, path, FALSE));
+  wait_for (odd_photo_shown, w, 30, "the odd photo to be shown again after a restart");
+  gtk_window_destroy (GTK_WINDOW (w));
+  settle ();
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *home = g_dir_make_tmp ("dr-gui-names-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  dr_register_resource ();
+  g_test_add_func ("/app/photo-names/non-utf8", test_non_utf8_name);
+  return g_test_run ();
+}
