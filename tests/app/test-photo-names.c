@@ -13,36 +13,9 @@
 
 #include "dr-resources.h"
 #include "dr-window-private.h"
+#include "gui-loop.h"
 
 #define ODD_NAME "\xff\xfe.jpg"
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until cond holds; fails the test after timeout_s seconds. */
-static void
-wait_for (Condition cond, gpointer data, double timeout_s, const char *what)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-/* Lets the window process pending work, including a few frames of layout. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 30; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
-}
 
 /* Writes a small JPEG named name into dir. */
 static void
@@ -102,8 +75,8 @@ test_non_utf8_name (void)
   g_assert_true (dr_window_open_project (w, path, TRUE));
   g_autoptr (GFile) folder = g_file_new_for_path (photos);
   dr_window_add_files (w, &folder, 1);
-  wait_for (photos_imported, w, 60, "the photos to be imported");
-  settle ();
+  gui_wait_for (photos_imported, w, 60, "the photos to be imported");
+  gui_settle (30, 5000);
 
   g_autoptr (DrPhotoItem) odd = find_odd (w);
   const char *name = dr_photo_item_get_name (odd);
@@ -111,22 +84,22 @@ test_non_utf8_name (void)
   g_assert_true (g_utf8_validate (name, -1, NULL));
   g_assert_true (g_utf8_validate (dr_photo_item_get_claim (odd), -1, NULL));
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), odd));
-  settle ();
+  gui_settle (30, 5000);
   g_assert_true (odd_photo_shown (w));
   g_autofree char *last = g_settings_get_string (settings, "last-photo");
   g_test_message ("last-photo: %s", last);
   g_assert_true (g_utf8_validate (last, -1, NULL));
   g_assert_cmpstr (last, !=, "");
   gtk_window_destroy (GTK_WINDOW (w));
-  settle ();
+  gui_settle (30, 5000);
 
   /* A new start: the same project opens on the odd photo again, not on the first one. */
   w = dr_window_new (NULL);
   gtk_window_present (GTK_WINDOW (w));
   g_assert_true (dr_window_open_project (w, path, FALSE));
-  wait_for (odd_photo_shown, w, 30, "the odd photo to be shown again after a restart");
+  gui_wait_for (odd_photo_shown, w, 30, "the odd photo to be shown again after a restart");
   gtk_window_destroy (GTK_WINDOW (w));
-  settle ();
+  gui_settle (30, 5000);
 }
 
 int

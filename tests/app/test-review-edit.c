@@ -25,6 +25,7 @@
 #include "dr-revision.h"
 #include "dr-rle.h"
 #include "dr-window-private.h"
+#include "gui-loop.h"
 
 #define PHOTO_W 320
 #define PHOTO_H 240
@@ -35,34 +36,6 @@
 #define PRED_X1 80
 #define PRED_Y0 40
 #define PRED_Y1 100
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until cond holds; fails the test after timeout_s seconds. */
-static void
-wait_for (Condition cond, gpointer data, double timeout_s, const char *what)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-/* Lets the window process pending work. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 10; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
 
 /* Writes two smooth JPEGs into dir. */
 static void
@@ -180,7 +153,7 @@ static void
 activate (Fixture *f, const char *action, GVariant *param)
 {
   g_action_group_activate_action (G_ACTION_GROUP (f->window), action, param);
-  settle ();
+  gui_settle (10, 2000);
 }
 
 /* TRUE once the editor's background writer has nothing left to write (or has stalled). */
@@ -200,8 +173,8 @@ stroke (Fixture *f, double x0, double y0, double x1, double y1)
   dr_edit_tool_drag (tool, (x0 + x1) / 2, (y0 + y1) / 2);
   dr_edit_tool_drag (tool, x1, y1);
   dr_edit_tool_release (tool, x1, y1);
-  wait_for (writes_finished, f, 30, "the stroke to be written");
-  settle ();
+  gui_wait_for (writes_finished, f, 30, "the stroke to be written");
+  gui_settle (10, 2000);
 }
 
 static void
@@ -223,8 +196,8 @@ test_edit_undo_verdict (void)
   g_assert_true (dr_window_open_project (f.window, path, TRUE));
   g_autoptr (GFile) folder = g_file_new_for_path (photos);
   dr_window_add_files (f.window, &folder, 1);
-  wait_for (photos_imported, &f, 60, "the photos to be imported");
-  settle ();
+  gui_wait_for (photos_imported, &f, 60, "the photos to be imported");
+  gui_settle (10, 2000);
 
   /* A known prediction on the Crushed layer of the first photo, from another connection. */
   f.items = dr_session_get_items (f.window->session);
@@ -250,7 +223,7 @@ test_edit_undo_verdict (void)
   }
 
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (f.window), item));
-  settle ();
+  gui_settle (10, 2000);
   g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==, photo_id);
 
   /* Layer and tool through the window's actions, as the keys Alt+3 and B do. */
@@ -420,7 +393,7 @@ test_edit_undo_verdict (void)
   g_assert_true (GTK_IS_EDITABLE (typing));
   gtk_editable_set_text (GTK_EDITABLE (typing), "scratch on the bumper too");
   g_signal_emit_by_name (typing, "activate");
-  settle ();
+  gui_settle (10, 2000);
   g_assert_null (gtk_root_get_focus (GTK_ROOT (f.window)));
   {
     g_autoptr (GError) error = NULL;
@@ -493,12 +466,12 @@ test_edit_undo_verdict (void)
   /* Closed and opened again, the project shows the photo the reviewer was on, not the
    * first one. */
   gtk_window_destroy (GTK_WINDOW (f.window));
-  settle ();
+  gui_settle (10, 2000);
   f.window = dr_window_new (NULL);
   gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 760);
   gtk_window_present (GTK_WINDOW (f.window));
   g_assert_true (dr_window_open_project (f.window, path, FALSE));
-  settle ();
+  gui_settle (10, 2000);
   g_assert_nonnull (f.window->current);
   g_assert_cmpint (dr_photo_item_get_id (f.window->current), ==, second_id);
 
@@ -517,7 +490,7 @@ test_edit_undo_verdict (void)
     g_assert_nonnull (first);
     g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (f.window), first));
   }
-  settle ();
+  gui_settle (10, 2000);
   g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==, photo_id);
   g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_SCRATCH);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f.window), "undo"));
@@ -535,7 +508,7 @@ test_edit_undo_verdict (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (f.window));
-  settle ();
+  gui_settle (10, 2000);
 }
 
 int

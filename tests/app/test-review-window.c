@@ -24,27 +24,12 @@
 #include "dr-prediction.h"
 #include "dr-resources.h"
 #include "dr-window-private.h"
+#include "gui-loop.h"
 #include "nn-unet.h"
 
 #define N_PHOTOS 3
 #define PHOTO_W 320
 #define PHOTO_H 240
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until cond holds; fails the test after timeout_s seconds. */
-static void
-wait_for (Condition cond, gpointer data, double timeout_s, const char *what)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 /* Writes N_PHOTOS JPEGs of smooth colour fields with a few bright blobs into dir. */
 static void
@@ -183,25 +168,13 @@ render (Fixture *f, int *w, int *h)
   return bgra;
 }
 
-/* Lets the window process pending state and redraw. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 20; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
 static void
 set_visible (Fixture *f, guint damage, gboolean visible)
 {
   g_autofree char *name = g_strdup_printf ("overlay-%u", damage);
   g_action_group_change_action_state (G_ACTION_GROUP (f->window), name,
                                       g_variant_new_boolean (visible));
-  settle ();
+  gui_settle (20, 2000);
 }
 
 /* Compares renders a (bare photo) and b. changed: pixels that differ. blended: of those, the
@@ -265,12 +238,12 @@ test_analyse_and_overlays (void)
   dr_window_set_inference_queue (f.window, queue);
   g_autoptr (GFile) folder = g_file_new_for_path (dir);
   dr_window_add_files (f.window, &folder, 1);
-  wait_for (photos_listed, &f, 30, "the photos to be listed");
+  gui_wait_for (photos_listed, &f, 30, "the photos to be listed");
 
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.analyse-all", NULL);
-  wait_for (all_analysed, &f, 600, "every photo to be analysed");
-  wait_for (canvas_ready, &f, 30, "the canvas to show the photo and its overlays");
-  settle ();
+  gui_wait_for (all_analysed, &f, 600, "every photo to be analysed");
+  gui_wait_for (canvas_ready, &f, 30, "the canvas to show the photo and its overlays");
+  gui_settle (20, 2000);
 
   DrPhotoItem *item = dr_photo_list_get_selected (dr_window_get_photo_list (f.window));
   int pw, ph;
@@ -278,7 +251,7 @@ test_analyse_and_overlays (void)
   g_assert_cmpint (pw, ==, PHOTO_W);
   g_assert_cmpint (ph, ==, PHOTO_H);
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.zoom-100", NULL);
-  settle ();
+  gui_settle (20, 2000);
   g_assert_cmpfloat (dr_canvas_get_scale (f.canvas), ==, 1.0);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f.canvas)), >=, PHOTO_W);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (f.canvas)), >=, PHOTO_H);
@@ -295,7 +268,7 @@ test_analyse_and_overlays (void)
       gint64 area = dr_photo_item_get_area (item, i);
       g_assert_cmpint (area, ==, dr_overlay_get_area (dr_canvas_get_overlay (f.canvas, i)));
       gtk_widget_activate_action (GTK_WIDGET (f.window), "win.solo", "i", (int) i);
-      settle ();
+      gui_settle (20, 2000);
       for (guint j = 0; j < DR_N_DAMAGE_TYPES; j++)
         g_assert_cmpint (dr_canvas_get_overlay_visible (f.canvas, j), ==, j == i);
       /* The type looked at alone is the one verdicts and edits apply to. */
@@ -319,7 +292,7 @@ test_analyse_and_overlays (void)
       if (area > 2000)
         {
           g_settings_set_boolean (settings, "overlay-outline", TRUE);
-          settle ();
+          gui_settle (20, 2000);
           g_autofree guint8 *outline = render (&f, &w2, &h2);
           gsize changed_outline, blended_outline, explained_outline;
           diff (bare, outline, w, h, i, opacity, &changed_outline, &blended_outline,
@@ -327,7 +300,7 @@ test_analyse_and_overlays (void)
           g_assert_cmpuint (changed_outline, >, 0);
           g_assert_cmpuint (changed_outline, <, changed);
           g_settings_set_boolean (settings, "overlay-outline", FALSE);
-          settle ();
+          gui_settle (20, 2000);
         }
 
       set_visible (&f, i, FALSE);
@@ -339,7 +312,7 @@ test_analyse_and_overlays (void)
   g_assert_cmpuint (checked, >=, 2);
 
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.next-photo", NULL);
-  settle ();
+  gui_settle (20, 2000);
   g_assert_true (dr_photo_list_get_selected (dr_window_get_photo_list (f.window)) != item);
 
   /* Every result is in the project: one prediction per photo and damage type, by the model
@@ -353,7 +326,7 @@ test_analyse_and_overlays (void)
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     areas[i] = dr_photo_item_get_area (item, i);
   gtk_window_destroy (GTK_WINDOW (f.window));
-  settle ();
+  gui_settle (20, 2000);
 
   {
     g_autoptr (GError) error = NULL;
@@ -378,7 +351,7 @@ test_analyse_and_overlays (void)
   g_assert_true (dr_window_open_project (f.window, project_path, FALSE));
   g_assert_true (photos_listed (&f));
   g_assert_true (all_analysed (&f));
-  wait_for (canvas_ready, &f, 30, "the reopened project's overlays");
+  gui_wait_for (canvas_ready, &f, 30, "the reopened project's overlays");
   item = dr_photo_list_get_selected (dr_window_get_photo_list (f.window));
   g_assert_cmpint (dr_photo_item_get_id (item), ==, first_id);
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
@@ -387,7 +360,7 @@ test_analyse_and_overlays (void)
       g_assert_cmpint (dr_overlay_get_area (dr_canvas_get_overlay (f.canvas, i)), ==, areas[i]);
     }
   gtk_window_destroy (GTK_WINDOW (f.window));
-  settle ();
+  gui_settle (20, 2000);
 }
 
 /* Whether the window lists N_PHOTOS + 1 photos (the rename test's two claims). */
@@ -439,7 +412,7 @@ rename_through_dialog (DrWindow *window, const char *expected_current, const cha
 {
   g_autoptr (GList) before = gtk_window_list_toplevels ();
   gtk_widget_activate_action (GTK_WIDGET (window), "win.rename-claim", NULL);
-  settle ();
+  gui_settle (20, 2000);
   AdwMessageDialog *dialog = NULL;
   g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
   for (GList *l = toplevels; l; l = l->next)
@@ -451,7 +424,7 @@ rename_through_dialog (DrWindow *window, const char *expected_current, const cha
   gtk_editable_set_text (entry, name);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rename"));
   adw_message_dialog_response (dialog, "rename");
-  settle ();
+  gui_settle (20, 2000);
 }
 
 /* Whether the project has a claim called name. */
@@ -498,7 +471,7 @@ test_rename_claim (void)
   g_autoptr (GFile) fb = g_file_new_for_path (b);
   GFile *folders[] = { fa, fb };
   dr_window_add_files (f.window, folders, 2);
-  wait_for (both_claims_listed, &f, 30, "the photos of both claims to be listed");
+  gui_wait_for (both_claims_listed, &f, 30, "the photos of both claims to be listed");
 
   DrPhotoItem *item = NULL;
   for (guint i = 0; item == NULL && i < g_list_model_get_n_items (f.visible); i++)
@@ -509,11 +482,11 @@ test_rename_claim (void)
     }
   g_assert_nonnull (item);
   /* GTK 4.8's list view asserts when asked to scroll before it laid out new rows. */
-  settle ();
+  gui_settle (20, 2000);
   g_assert_true (dr_photo_list_select_item (list, item));
-  wait_for (photo_shown, &f, 30, "the photo on the canvas");
+  gui_wait_for (photo_shown, &f, 30, "the photo on the canvas");
   gtk_widget_activate_action (GTK_WIDGET (f.window), "win.zoom-100", NULL);
-  settle ();
+  gui_settle (20, 2000);
   g_assert_cmpfloat (dr_canvas_get_scale (f.canvas), ==, 1.0);
   gpointer photo = dr_canvas_get_photo (f.canvas);
 
@@ -523,7 +496,7 @@ test_rename_claim (void)
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (names)); i++)
     if (g_str_equal (gtk_string_list_get_string (names, i), "claim-a"))
       gtk_drop_down_set_selected (claims, i);
-  settle ();
+  gui_settle (20, 2000);
   g_assert_cmpuint (g_list_model_get_n_items (f.visible), ==, N_PHOTOS);
 
   rename_through_dialog (f.window, "claim-a", "  Claim 42 ");
@@ -547,7 +520,7 @@ test_rename_claim (void)
   g_assert_true (dr_photo_list_get_selected (list) == item);
 
   gtk_window_destroy (GTK_WINDOW (f.window));
-  settle ();
+  gui_settle (20, 2000);
 }
 
 /* Deletes a directory tree made by the test. */

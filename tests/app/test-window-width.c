@@ -15,37 +15,10 @@
 
 #include "dr-resources.h"
 #include "dr-window-private.h"
+#include "gui-loop.h"
 
 #define PHOTO_W 320
 #define PHOTO_H 240
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until cond holds; fails the test after timeout_s seconds. */
-static void
-wait_for (Condition cond, gpointer data, double timeout_s, const char *what)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-/* Lets the window process pending work, including a few frames of layout. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 30; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
-}
 
 /* Writes two plain JPEGs into dir. */
 static void
@@ -113,7 +86,7 @@ geometry_of (DrWindow *w)
 static void
 check_still (DrWindow *w, const Geometry *before, const char *step)
 {
-  settle ();
+  gui_settle (30, 5000);
   Geometry now = geometry_of (w);
   g_test_message ("%s: window %d, canvas %d × %d, zoom %.4f", step, now.window_w, now.canvas_w,
                   now.canvas_h, now.scale);
@@ -147,12 +120,12 @@ test_width_constant (void)
   g_assert_true (dr_window_open_project (w, path, TRUE));
   g_autoptr (GFile) folder = g_file_new_for_path (photos);
   dr_window_add_files (w, &folder, 1);
-  wait_for (photos_imported, w, 60, "the photos to be imported");
+  gui_wait_for (photos_imported, w, 60, "the photos to be imported");
   GListModel *visible = dr_photo_list_get_visible (dr_window_get_photo_list (w));
   g_autoptr (DrPhotoItem) first = g_list_model_get_item (visible, 0);
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), first));
-  settle ();
-  settle ();
+  gui_settle (30, 5000);
+  gui_settle (30, 5000);
   Geometry before = geometry_of (w);
   g_test_message ("before: window %d, canvas %d × %d, zoom %.4f", before.window_w,
                   before.canvas_w, before.canvas_h, before.scale);
@@ -166,7 +139,7 @@ test_width_constant (void)
         {
           g_autoptr (DrPhotoItem) second = g_list_model_get_item (visible, 1);
           g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), second));
-          settle ();
+          gui_settle (30, 5000);
         }
       activate (w, "edit-layer", g_variant_new_int32 (i % DR_N_DAMAGE));
       activate (w, "verdict", g_variant_new_string (verdicts[i % G_N_ELEMENTS (verdicts)]));
@@ -184,7 +157,7 @@ test_width_constant (void)
   dr_edit_tool_press (w->tool, 20.5, 20.5, 0);
   dr_edit_tool_drag (w->tool, 150.5, 100.5);
   dr_edit_tool_release (w->tool, 150.5, 100.5);
-  wait_for (writes_finished, w, 30, "the stroke to be written");
+  gui_wait_for (writes_finished, w, 30, "the stroke to be written");
   check_still (w, &before, "a stroke");
   activate (w, "undo", NULL);
   check_still (w, &before, "undo");
@@ -199,7 +172,7 @@ test_width_constant (void)
   dr_edit_tool_press (w->tool, 30.5, 150.5, 0);
   dr_edit_tool_drag (w->tool, 200.5, 180.5);
   dr_edit_tool_release (w->tool, 200.5, 180.5);
-  wait_for (writes_finished, w, 30, "the stroke's write to fail");
+  gui_wait_for (writes_finished, w, 30, "the stroke's write to fail");
   g_assert_true (dr_edit_session_has_unsaved (w->editor));
   check_still (w, &before, "a failed write (unsaved, Retry)");
   g_assert_cmpint (sqlite3_exec (locker, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
@@ -215,26 +188,26 @@ test_width_constant (void)
   activate (w, "tool", g_variant_new_string ("fill"));
   dr_edit_tool_press (w->tool, 300.5, 5.5, 0);
   dr_edit_tool_release (w->tool, 300.5, 5.5);
-  wait_for (writes_finished, w, 30, "nothing to be written");
+  gui_wait_for (writes_finished, w, 30, "nothing to be written");
   check_still (w, &before, "a refused fill");
   g_assert_cmpint (count_revisions (path), ==, n_before);
   g_assert_cmpint (dr_edit_tool_get_kind (w->tool), ==, DR_TOOL_FILL);
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), first));
-  settle ();
+  gui_settle (30, 5000);
   g_assert_cmpint (dr_edit_tool_get_kind (w->tool), ==, DR_TOOL_NONE);
   /* The brush size chosen above holds on the other photo ... */
   g_assert_cmpfloat (dr_edit_tool_get_brush_size (w->tool), ==, 12);
   gtk_window_destroy (GTK_WINDOW (w));
-  settle ();
+  gui_settle (30, 5000);
 
   /* ... and after a restart. */
   w = dr_window_new (NULL);
   gtk_window_present (GTK_WINDOW (w));
   g_assert_true (dr_window_open_project (w, path, FALSE));
-  settle ();
+  gui_settle (30, 5000);
   g_assert_cmpfloat (dr_edit_tool_get_brush_size (w->tool), ==, 12);
   gtk_window_destroy (GTK_WINDOW (w));
-  settle ();
+  gui_settle (30, 5000);
 }
 
 int
