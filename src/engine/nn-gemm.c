@@ -204,14 +204,14 @@ typedef void (*TileFn) (int kc, const float *a, const float *b, float *c, size_t
                         int rows, int cols, const float *bias, unsigned flags);
 
 /* See nn-gemm.h. */
-void
+int
 nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
               NnEpilogue epi, float *scratch, size_t scratch_floats)
 {
   if (implicit_applies (p, c, in->h, in->w, scratch_floats))
     {
       implicit_conv (p, c, in, out, epi, scratch, scratch_floats);
-      return;
+      return 1;
     }
   const TileFn tile = p == NN_GEMM_AVX512 ? nn_gemm_tile_avx512 : nn_gemm_tile_avx2;
   const int nr = p == NN_GEMM_AVX512 ? 32 : 24;
@@ -255,4 +255,5 @@ nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
             }
         }
     }
+  return 0;
 }

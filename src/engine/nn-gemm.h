@@ -64,8 +64,9 @@ size_t nn_gemm_min_scratch (const NnConv *c);
 
 /* The packed convolution on path p (AVX2 or AVX-512): out = epilogue(conv(in)), exactly as
  * nn_conv_forward defines it. c->apack must be set; scratch holds scratch_floats ≥
- * nn_gemm_min_scratch(c) floats. Allocates nothing. */
-void nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
+ * nn_gemm_min_scratch(c) floats. Allocates nothing. Returns 1 when the implicit GEMM ran,
+ * 0 for im2col. */
+int nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
                    NnEpilogue epi, float *scratch, size_t scratch_floats);
 
 /* Gathers im2col rows [k0, k0+kc) for output pixels [n0, n0+nc) into the packed layout

@@ -1,13 +1,16 @@
 /* nn-unet-run.c — the per-worker workspace (static buffer plan) and the forward pass. */
+#include "nn-gemm.h"
 #include "nn-plan.h"
 #include "nn-unet-private.h"
+#include "nn-wino.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* im2col panel budget: columns per panel are chosen so the panel stays about this size. */
+/* im2col panel budget: columns per panel are chosen so the panel stays about this size
+ * (Winograd, on CPUs with a packed path, gets NN_WINO_SCRATCH_FLOATS instead). */
 #define NN_IM2COL_SCRATCH_BYTES ((size_t) 1 << 20)
 
 /* Activation buffers, with their shapes (batch 1, NCHW floats). Buffers that a stage only
@@ -32,7 +35,7 @@ enum {
   BUF_D3,   /* [32][128][128] */
   BUF_D4T,  /* [16][256][256] */
   BUF_D4,   /* [16][256][256]  head input */
-  BUF_SCRATCH, /* im2col panel, live throughout */
+  BUF_SCRATCH, /* im2col panel / Winograd blocks, live throughout */
   BUF_COUNT
 };
 
@@ -81,6 +84,8 @@ nn_workspace_new (NnWorkspace **out, NnError *err)
   NnConvSpec specs[NN_UNET_CONVS];
   nn_unet_graph (specs);
   size_t scratch = NN_IM2COL_SCRATCH_BYTES / sizeof (float);
+  if (nn_gemm_path_available (NN_GEMM_AVX2) && scratch < NN_WINO_SCRATCH_FLOATS)
+    scratch = NN_WINO_SCRATCH_FLOATS;
   for (int i = 0; i < NN_UNET_CONVS; i++)
     {
       NnConv c = { .cin_a = specs[i].cin_a, .cin_b = specs[i].cin_b, .cout = specs[i].cout,
