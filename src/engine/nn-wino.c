@@ -19,6 +19,10 @@
 #define XI 36                       /* transform points of F(4,3): 6×6 */
 #define U_CHUNK_FLOATS (256 * 1024) /* aim for one U chunk ≤ 1 MiB */
 #define TILES_TARGET 64             /* tiles per block the plan aims for */
+/* Padding after each transform point's slice of V, U and M: their sizes are often powers
+ * of two, and 36 slices exactly 4 KiB-multiples apart all fall into one L1 set (measured:
+ * up to 4× slower transforms). One cache line of padding spreads them over 36 sets. */
+#define XI_PAD 16
 
 static atomic_int wino_off = 0;
 
@@ -48,7 +52,8 @@ static size_t
 plan_floats (const Plan *p, int r)
 {
   const size_t cin = (size_t) p->cin, s = block_columns (p, r), co = (size_t) p->co;
-  return cin * (size_t) (4 * r + 2) * p->rl + XI * cin * s + XI * co * cin + XI * co * s;
+  return cin * (size_t) (4 * r + 2) * p->rl + XI * (cin * s + XI_PAD) + XI * (co * cin + XI_PAD)
+         + XI * (co * s + XI_PAD);
 }
 
 /* Fills *p for c on an h×w input on path path; 0 when Winograd cannot run it there. */
@@ -93,7 +98,7 @@ nn_wino_applies (NnGemmPath p, const NnConv *c, int h, int w, size_t scratch_flo
 int
 nn_wino_preferred (NnGemmPath p, const NnConv *c, int h, int w, size_t scratch_floats)
 {
-  return nn_wino_enabled () && h >= 32 && w >= 32 && c->cin_a + c->cin_b >= 16
+  return nn_wino_enabled () && h >= 16 && w >= 16 && c->cin_a + c->cin_b >= 16
          && c->cout >= 16 && nn_wino_applies (p, c, h, w, scratch_floats);
 }
 
@@ -136,16 +141,16 @@ nn_wino_conv (NnGemmPath path, const NnConv *c, const NnConvInput *in, float *ou
   const size_t s_max = block_columns (&p, p.rows);
   float *band = scratch;
   float *v = band + (size_t) cin * chan;
-  float *u = v + XI * (size_t) cin * s_max;
-  float *m = u + XI * (size_t) p.co * (size_t) cin;
-  const size_t u_xi = (size_t) p.co * (size_t) cin;
+  float *u = v + XI * ((size_t) cin * s_max + XI_PAD);
+  const size_t u_xi = (size_t) p.co * (size_t) cin + XI_PAD;
+  float *m = u + XI * u_xi;
   const int relu = epi != NN_EPI_BIAS, add = epi == NN_EPI_ADD_BIAS_RELU;
 
   for (int ty0 = 0; ty0 < p.th; ty0 += p.rows)
     {
       const int rb = p.th - ty0 < p.rows ? p.th - ty0 : p.rows;
       const int chunks = rb * p.cpr, groups = (chunks + 3) / 4;
-      const size_t s = block_columns (&p, rb), v_xi = s * (size_t) cin;
+      const size_t s = block_columns (&p, rb), v_xi = s * (size_t) cin + XI_PAD;
       const int panels_n = (int) (s / (size_t) nr), slots = groups * lanes;
       for (int ci = 0; ci < cin; ci++)
         for (int r = 0; r < 4 * rb + 2; r++)
@@ -174,7 +179,7 @@ nn_wino_conv (NnGemmPath path, const NnConv *c, const NnConvInput *in, float *ou
           for (int mp = 0; mp < panels_m; mp++)
             nn_wino_weights_avx2 (c->apack + (size_t) (co0 / NN_GEMM_MR + mp) * kdim * NN_GEMM_MR,
                                   cin, u + (size_t) mp * (size_t) cin * NN_GEMM_MR, u_xi);
-          const size_t m_xi = (size_t) p.co * s;
+          const size_t m_xi = (size_t) p.co * s + XI_PAD;
           for (int xi = 0; xi < XI; xi++)
             for (int np = 0; np < panels_n; np++)
               {

@@ -35,7 +35,8 @@
 int nn_wino_applies (NnGemmPath p, const NnConv *c, int h, int w, size_t scratch_floats);
 
 /* True when nn_conv_forward picks Winograd for c at h×w: enabled, applicable, and a shape
- * where it was measured faster than the implicit GEMM (h, w ≥ 32, Cin and Cout ≥ 16). */
+ * where it was measured faster than the implicit GEMM (h, w ≥ 16, Cin and Cout ≥ 16; at
+ * 8×8 the per-block weight transform and the half-empty panels lose). */
 int nn_wino_preferred (NnGemmPath p, const NnConv *c, int h, int w, size_t scratch_floats);
 
 /* For tests and the benchmark: turns the Winograd choice of nn_conv_forward on (default)
