@@ -50,6 +50,7 @@ struct NnWorkspace {
   float *buf[BUF_COUNT];
   size_t scratch_floats;
   double stage_seconds[NN_UNET_STAGES];
+  double stage_cpu_seconds[NN_UNET_STAGES]; /* thread CPU time, immune to a busy machine */
   double stage_flops[NN_UNET_STAGES];   /* of the last run, 2 per multiply-add */
   unsigned stage_kernels[NN_UNET_STAGES]; /* of the last run: bit k set when NnKernel k ran */
 };
@@ -159,6 +160,13 @@ nn_workspace_stage_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES
   memcpy (seconds, ws->stage_seconds, sizeof ws->stage_seconds);
 }
 
+/* See nn-unet.h: copies the last run's per-stage thread CPU times. */
+void
+nn_workspace_stage_cpu_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES])
+{
+  memcpy (seconds, ws->stage_cpu_seconds, sizeof ws->stage_cpu_seconds);
+}
+
 /* See nn-unet.h: copies the last run's per-stage convolution FLOPs. */
 void
 nn_workspace_stage_flops (const NnWorkspace *ws, double flops[NN_UNET_STAGES])
@@ -173,12 +181,12 @@ nn_workspace_stage_kernels (const NnWorkspace *ws, unsigned kernels[NN_UNET_STAG
   memcpy (kernels, ws->stage_kernels, sizeof ws->stage_kernels);
 }
 
-/* Monotonic clock in seconds. */
+/* Clock `id` (monotonic or this thread's CPU time) in seconds. */
 static double
-now_seconds (void)
+clock_seconds (clockid_t id)
 {
   struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
+  clock_gettime (id, &ts);
   return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
 }
 
@@ -189,7 +197,7 @@ typedef struct {
   int next;          /* index of the next conv in nn_unet_graph order */
   int stage;         /* the stage now running */
   const atomic_int *abort_flag;
-  double stage_start;
+  double stage_start, stage_cpu_start;
 } Run;
 
 /* Runs conv `index` on in (sources a, b of size h×w) into out with epilogue epi; returns
@@ -228,13 +236,16 @@ basic_block (Run *r, float *x, int h, int w, float *t, float *out, int downsampl
   return dst;
 }
 
-/* Closes the current stage: records its wall time and starts the next. */
+/* Closes the current stage: records its wall and CPU time and starts the next. */
 static void
 end_stage (Run *r, int stage)
 {
-  const double t = now_seconds ();
+  const double t = clock_seconds (CLOCK_MONOTONIC);
+  const double cpu = clock_seconds (CLOCK_THREAD_CPUTIME_ID);
   r->ws->stage_seconds[stage] = t - r->stage_start;
+  r->ws->stage_cpu_seconds[stage] = cpu - r->stage_cpu_start;
   r->stage_start = t;
+  r->stage_cpu_start = cpu;
   r->stage = stage + 1;
 }
 
@@ -253,7 +264,8 @@ nn_unet_run (const NnUnet *model, NnWorkspace *ws, const float *input, float *lo
   if (model == NULL || ws == NULL || input == NULL || logits == NULL)
     return nn_error_set (err, NN_ERR_ARGUMENT, "nn_unet_run: NULL argument");
   Run r = { .model = model, .ws = ws, .next = 0, .stage = ST_STEM, .abort_flag = abort_flag,
-            .stage_start = now_seconds () };
+            .stage_start = clock_seconds (CLOCK_MONOTONIC),
+            .stage_cpu_start = clock_seconds (CLOCK_THREAD_CPUTIME_ID) };
   float **buf = ws->buf;
   int size = NN_UNET_SIZE;
   memset (ws->stage_flops, 0, sizeof ws->stage_flops);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -26,6 +27,7 @@ typedef struct {
   const float *input;
   float *logits;         /* [N_OUT] */
   double *stage_seconds; /* [N_MODELS][NN_UNET_STAGES] of this pass, this worker's rows */
+  double *stage_cpu;     /* the same in thread CPU seconds */
   NnStatus status;
   NnError err;
 } BenchWorker;
@@ -40,6 +42,7 @@ bench_worker_run (gpointer data)
     {
       w->status = nn_unet_run (w->models[i], w->ws, w->input, w->logits, NULL, &w->err);
       nn_workspace_stage_seconds (w->ws, w->stage_seconds + (gsize) i * NN_UNET_STAGES);
+      nn_workspace_stage_cpu_seconds (w->ws, w->stage_cpu + (gsize) i * NN_UNET_STAGES);
     }
   return NULL;
 }
@@ -157,6 +160,47 @@ kernel_names (unsigned kernels)
   return g_string_free (s, FALSE);
 }
 
+/* Runs model on input in fp32 and in bf16 (workspace ws) and prints how far bf16 is from
+ * fp32: max |Δlogit|, relative to max(1, max|fp32 logit|), mask pixels that differ and the
+ * IoU of the damage masks. Leaves the precision at bf16. Returns FALSE on a failed run. */
+static gboolean
+print_bf16_accuracy (const NnUnet *model, NnWorkspace *ws, const float *input)
+{
+  float *ref = g_new (float, N_OUT), *got = g_new (float, N_OUT);
+  NnError err = { 0 };
+  nn_gemm_set_precision (NN_PRECISION_FP32);
+  gboolean ok = nn_unet_run (model, ws, input, ref, NULL, &err) == NN_OK;
+  nn_gemm_set_precision (NN_PRECISION_BF16);
+  ok = ok && nn_unet_run (model, ws, input, got, NULL, &err) == NN_OK;
+  if (!ok)
+    g_printerr ("damage-review: %s\n", err.message);
+  else
+    {
+      const int px = NN_UNET_SIZE * NN_UNET_SIZE;
+      double max_ref = 0, max_diff = 0;
+      int differ = 0, inter = 0, uni = 0;
+      for (int i = 0; i < N_OUT; i++)
+        {
+          max_ref = MAX (max_ref, fabs (ref[i]));
+          max_diff = MAX (max_diff, fabs ((double) got[i] - ref[i]));
+        }
+      for (int i = 0; i < px; i++)
+        {
+          const int a = ref[px + i] > ref[i], b = got[px + i] > got[i];
+          differ += a != b;
+          inter += a && b;
+          uni += a || b;
+        }
+      printf (_("bf16 against fp32 (first model, this input): max |Δlogit| %.3g (%.2e of "
+                "max(1, max|logit|)), mask pixels differing %d of %d (%.3f %%), mask IoU %.4f\n"),
+              max_diff, max_diff / MAX (1.0, max_ref), differ, px, 100.0 * differ / px,
+              uni > 0 ? (double) inter / uni : 1.0);
+    }
+  g_free (ref);
+  g_free (got);
+  return ok;
+}
+
 /* `damage-review bench`: see the file comment. Exit 0 after printing, 2 on bad usage or
  * unusable models, 1 if a forward pass fails. */
 int
@@ -166,12 +210,17 @@ dr_cli_bench (int argc, char **argv)
   gboolean random_weights = FALSE;
   int n_threads = 2, repeat = 10;
   g_autofree char *kernels = NULL;
+  g_autofree char *precision = NULL;
   const GOptionEntry entries[] = {
     { "kernels", 0, 0, G_OPTION_ARG_STRING, &kernels,
-      N_("GEMM kernels: blas, avx2 or avx512 (default: the best this CPU has)"), N_("NAME") },
+      N_("Kernels: blas, avx2, avx512, avx2-nowinograd or avx512-nowinograd (default: the "
+         "best this CPU has, with Winograd)"), N_("NAME") },
     { "models", 0, 0, G_OPTION_ARG_FILENAME, &models_dir,
       N_("Look for the four checkpoints in DIR first (default: the usual model lookup)"),
       N_("DIR") },
+    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision,
+      N_("fp32 (exact, the default) or bf16 (approximate fast mode; its error against fp32 "
+         "is printed)"), N_("MODE") },
     { "random-weights", 0, 0, G_OPTION_ARG_NONE, &random_weights,
       N_("Use four models with pseudo-random weights"), NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
@@ -204,6 +253,14 @@ dr_cli_bench (int argc, char **argv)
       g_printerr (_("--kernels %s is not one this CPU can run (blas, avx2, avx512)\n"), kernels);
       return DR_EXIT_USAGE;
     }
+  if (precision != NULL && g_strcmp0 (precision, "fp32") != 0 && g_strcmp0 (precision, "bf16") != 0)
+    {
+      g_printerr ("damage-review bench: ");
+      g_printerr (_("--precision must be fp32 or bf16, not %s\n"), precision);
+      return DR_EXIT_USAGE;
+    }
+  const gboolean want_bf16 = g_strcmp0 (precision, "bf16") == 0;
+  nn_gemm_set_precision (want_bf16 ? NN_PRECISION_BF16 : NN_PRECISION_FP32);
   nn_blas_use_single_thread ();
   NnUnet *random[N_MODELS] = { NULL };
   const NnUnet *models[N_MODELS] = { NULL };
@@ -212,6 +269,7 @@ dr_cli_bench (int argc, char **argv)
   float *input = g_new (float, N_IN);
   float *logits = g_new (float, (gsize) N_OUT * n_threads);
   double *stage = g_new0 (double, (gsize) repeat * N_MODELS * NN_UNET_STAGES);
+  double *stage_cpu = g_new0 (double, (gsize) repeat * N_MODELS * NN_UNET_STAGES);
   double *pass = g_new0 (double, repeat);
   BenchWorker workers[N_MODELS];
   g_autofree char *cpu = NULL;
@@ -253,9 +311,12 @@ dr_cli_bench (int argc, char **argv)
     {
       if (r == 0)
         cpu_start = process_cpu_seconds ();
-      double *rows = stage + (gsize) (r < 0 ? 0 : r) * N_MODELS * NN_UNET_STAGES;
+      const gsize row0 = (gsize) (r < 0 ? 0 : r) * N_MODELS * NN_UNET_STAGES;
       for (int t = 0; t < n_threads; t++)
-        workers[t].stage_seconds = rows;
+        {
+          workers[t].stage_seconds = stage + row0;
+          workers[t].stage_cpu = stage_cpu + row0;
+        }
       double sec = bench_pass (workers, n_threads);
       if (sec < 0)
         {
@@ -277,6 +338,15 @@ dr_cli_bench (int argc, char **argv)
   printf (_("Workers: %d, one model at a time each, BLAS single-threaded; workspace %.1f MB "
             "each\n"), n_threads, (double) nn_workspace_bytes (ws[0]) / 1e6);
   const NnGemmPath path = nn_gemm_path ();
+  const gboolean bf16 = nn_gemm_effective_precision (path) == NN_PRECISION_BF16;
+  if (bf16)
+    printf ("%s\n", _("Precision: bf16 (fast mode, approximate): Winograd GEMMs in bf16 with "
+                      "AVX512-BF16, every other layer fp32"));
+  else if (want_bf16)
+    printf ("%s\n", _("Precision: fp32 (exact); bf16 was asked for but needs AVX512-BF16 "
+                      "and the avx512 kernels"));
+  else
+    printf ("%s\n", _("Precision: fp32 (exact)"));
   /* BLAS picks its own ISA; measure it against the widest one the CPU has. */
   const NnGemmPath peak_isa = path == NN_GEMM_BLAS ? nn_gemm_best_path () : path;
   const double peak = nn_fma_peak_gflops (peak_isa);
@@ -287,26 +357,32 @@ dr_cli_bench (int argc, char **argv)
   unsigned stage_kernels[NN_UNET_STAGES];
   nn_workspace_stage_flops (ws[0], flops);
   nn_workspace_stage_kernels (ws[0], stage_kernels);
-  printf (_("Per-stage time, median over %d model runs (ms), convolution GFLOP/s of one "
-            "core and share of its peak:\n"), repeat * N_MODELS);
+  printf (_("Per stage, medians over %d model runs: wall ms, thread CPU ms, convolution "
+            "GFLOP/s of one core from the CPU time (Winograd counted as the direct "
+            "convolution it replaces, so it can pass 100 %%) and share of that core's peak, "
+            "kernels:\n"), repeat * N_MODELS);
   double *col = g_new (double, (gsize) repeat * N_MODELS);
-  double model_total = 0, flops_total = 0;
+  double model_total = 0, cpu_total = 0, flops_total = 0;
   for (int st = 0; st < NN_UNET_STAGES; st++)
     {
       for (int i = 0; i < repeat * N_MODELS; i++)
         col[i] = stage[(gsize) i * NN_UNET_STAGES + st];
-      double m = median (col, repeat * N_MODELS);
+      const double m = median (col, repeat * N_MODELS);
+      for (int i = 0; i < repeat * N_MODELS; i++)
+        col[i] = stage_cpu[(gsize) i * NN_UNET_STAGES + st];
+      const double mc = median (col, repeat * N_MODELS);
       model_total += m;
+      cpu_total += mc;
       flops_total += flops[st];
       g_autofree char *names = kernel_names (stage_kernels[st]);
-      const double gfs = m > 0 ? flops[st] / m * 1e-9 : 0;
-      printf ("  %-10s %8.2f %7.1f GFLOP/s %4.0f %%  %s\n", nn_unet_stage_name (st), m * 1e3,
-              gfs, peak > 0 ? 100.0 * gfs / peak : 0.0, names);
+      const double gfs = mc > 0 ? flops[st] / mc * 1e-9 : 0;
+      printf ("  %-10s %8.2f %8.2f %7.1f GFLOP/s %4.0f %%  %s\n", nn_unet_stage_name (st),
+              m * 1e3, mc * 1e3, gfs, peak > 0 ? 100.0 * gfs / peak : 0.0, names);
     }
   g_free (col);
-  printf (_("  %-10s %8.2f %7.1f GFLOP/s %4.0f %%  (sum of stage medians, one model)\n"),
-          _("total"), model_total * 1e3, flops_total / model_total * 1e-9,
-          peak > 0 ? 100.0 * flops_total / model_total * 1e-9 / peak : 0.0);
+  printf (_("  %-10s %8.2f %8.2f %7.1f GFLOP/s %4.0f %%  (sums of stage medians, one model)\n"),
+          _("total"), model_total * 1e3, cpu_total * 1e3, flops_total / cpu_total * 1e-9,
+          peak > 0 ? 100.0 * flops_total / cpu_total * 1e-9 / peak : 0.0);
 
   double best = pass[0];
   for (int r = 1; r < repeat; r++)
@@ -317,6 +393,8 @@ dr_cli_bench (int argc, char **argv)
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
   printf (_("Peak RSS: %.1f MB\n"), (double) ru.ru_maxrss / 1024.0);
+  if (bf16 && !print_bf16_accuracy (models[0], ws[0], input))
+    status = DR_EXIT_FAILED;
 
 out:
   for (int i = 0; i < N_MODELS; i++)
@@ -327,6 +405,7 @@ out:
   g_free (input);
   g_free (logits);
   g_free (stage);
+  g_free (stage_cpu);
   g_free (pass);
   return status;
 }
