@@ -56,7 +56,6 @@ nn_kernel_name (NnKernel k)
   static const char *const names[NN_KERNELS] = {
     "direct",        "blas",          "avx2-im2col",     "avx2-implicit",
     "avx2-winograd", "avx512-im2col", "avx512-implicit", "avx512-winograd",
-    "avx512-winograd-bf16",
   };
   return k >= 0 && k < NN_KERNELS ? names[k] : "?";
 }
@@ -72,10 +71,7 @@ nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue 
   if (nn_wino_preferred (path, c, in->h, in->w, scratch_floats))
     {
       nn_wino_conv (path, c, in, out, epi, scratch, scratch_floats);
-      if (path != NN_GEMM_AVX512)
-        return NN_KERNEL_AVX2_WINOGRAD;
-      return nn_gemm_effective_precision (path) == NN_PRECISION_BF16
-               ? NN_KERNEL_AVX512_WINOGRAD_BF16 : NN_KERNEL_AVX512_WINOGRAD;
+      return path == NN_GEMM_AVX512 ? NN_KERNEL_AVX512_WINOGRAD : NN_KERNEL_AVX2_WINOGRAD;
     }
   if (scratch_floats > NN_PANEL_SCRATCH_FLOATS && nn_conv_min_scratch (c) <= NN_PANEL_SCRATCH_FLOATS)
     scratch_floats = NN_PANEL_SCRATCH_FLOATS;

@@ -31,13 +31,12 @@ typedef enum {
   NN_KERNEL_AVX512_IM2COL,   /* im2col-packed GEMM, AVX-512 micro-kernel */
   NN_KERNEL_AVX512_IMPLICIT, /* implicit GEMM (3×3 stride 1), AVX-512 */
   NN_KERNEL_AVX512_WINOGRAD, /* Winograd F(4,3), AVX-512 (nn-wino.h) */
-  NN_KERNEL_AVX512_WINOGRAD_BF16, /* the same with bf16 GEMMs (opt-in, AVX512-BF16) */
   NN_KERNELS
 } NnKernel;
 
 /* Short name of a kernel ("direct", "blas", "avx2-im2col", "avx2-implicit",
- * "avx2-winograd", "avx512-im2col", "avx512-implicit", "avx512-winograd",
- * "avx512-winograd-bf16"); "?" out of range. */
+ * "avx2-winograd", "avx512-im2col", "avx512-implicit", "avx512-winograd");
+ * "?" out of range. */
 const char *nn_kernel_name (NnKernel k);
 
 /* One convolution with BN already folded into weight and bias. */

@@ -20,7 +20,6 @@
 #define NC_MAX 384 /* pixels per packed block: a multiple of both NR (24, 32) */
 
 static atomic_int forced_path = -1;
-static atomic_int precision = NN_PRECISION_FP32;
 
 /* See nn-gemm.h. */
 int
@@ -39,38 +38,6 @@ nn_gemm_path_available (NnGemmPath p)
     default:
       return 0;
     }
-}
-
-/* See nn-gemm.h. */
-const char *
-nn_precision_name (NnPrecision p)
-{
-  return p == NN_PRECISION_FP32 ? "fp32" : p == NN_PRECISION_BF16 ? "bf16" : "?";
-}
-
-/* See nn-gemm.h. */
-int
-nn_gemm_bf16_available (void)
-{
-  __builtin_cpu_init ();
-  return __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bf16");
-}
-
-/* See nn-gemm.h. */
-void
-nn_gemm_set_precision (NnPrecision p)
-{
-  atomic_store (&precision, (int) p);
-}
-
-/* See nn-gemm.h. */
-NnPrecision
-nn_gemm_effective_precision (NnGemmPath p)
-{
-  return atomic_load (&precision) == NN_PRECISION_BF16 && p == NN_GEMM_AVX512
-             && nn_gemm_bf16_available ()
-           ? NN_PRECISION_BF16
-           : NN_PRECISION_FP32;
 }
 
 /* See nn-gemm.h. */

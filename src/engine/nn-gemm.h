@@ -15,7 +15,6 @@
 #pragma once
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "nn-conv.h"
 
@@ -51,39 +50,6 @@ const char *nn_gemm_path_name (NnGemmPath p);
  * ("avx512-nowinograd"); returns 0, changing nothing, for an unknown name or a path this
  * CPU cannot run. */
 int nn_gemm_force_path_by_name (const char *name);
-
-/* Arithmetic precision. fp32 is the default and the only exact mode; bf16 is an opt-in fast
- * mode: on CPUs with AVX512-BF16 the Winograd GEMMs (the bulk of the work) round their
- * operands to bf16 and accumulate in fp32 (vdpbf16ps); every other convolution stays fp32.
- * Without AVX512-BF16, or on a path other than AVX-512, bf16 falls back to fp32. */
-typedef enum {
-  NN_PRECISION_FP32,
-  NN_PRECISION_BF16,
-} NnPrecision;
-
-/* "fp32" or "bf16"; "?" out of range. */
-const char *nn_precision_name (NnPrecision p);
-
-/* True when this CPU has AVX512-BF16 (and AVX-512F). */
-int nn_gemm_bf16_available (void);
-
-/* Sets the precision asked for, process-wide. Not for use while workers run. */
-void nn_gemm_set_precision (NnPrecision p);
-
-/* The precision convolutions on path p actually run in: bf16 only when it was asked for,
- * the CPU has AVX512-BF16 and p is NN_GEMM_AVX512; else fp32. */
-NnPrecision nn_gemm_effective_precision (NnGemmPath p);
-
-/* Converts rows[k][width] (fp32, width a multiple of 8) in place into bf16 pairs
- * [ceil(k/2)][width] of uint32: low half row 2r, high half row 2r+1 (0 past k). AVX512-BF16
- * only. */
-void nn_bf16_pack_pairs (float *rows, int k, int width);
-
-/* The bf16 8×32 tile: C[rows][cols] (row stride ldc) = Σ over kp pairs of a[k][0..8) ·
- * b[k][0..32) (bf16 pair dot products accumulated in fp32); only rows < rows and cols <
- * cols are written. a: 8 pairs per k; b: 32 pairs per k. AVX512-BF16 only. */
-void nn_gemm_tile_avx512_bf16 (int kp, const uint32_t *a, const uint32_t *b, float *c,
-                               size_t ldc, int rows, int cols);
 
 /* Measured fp32 FMA peak of the calling core with path p's vector width, GFLOP/s (best of
  * short bursts); 0 for NN_GEMM_BLAS or a path the CPU cannot run. */

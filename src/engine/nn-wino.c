@@ -145,10 +145,6 @@ nn_wino_conv (NnGemmPath path, const NnConv *c, const NnConvInput *in, float *ou
   const size_t u_xi = (size_t) p.co * (size_t) cin + XI_PAD;
   float *m = u + XI * u_xi;
   const int relu = epi != NN_EPI_BIAS, add = epi == NN_EPI_ADD_BIAS_RELU;
-  /* bf16 mode: V and U are converted in place into bf16 pairs along cin after their
-   * transforms, and the GEMMs use the vdpbf16ps tile. */
-  const int bf16 = nn_gemm_effective_precision (path) == NN_PRECISION_BF16;
-  const int cin_pairs = (cin + 1) / 2;
 
   for (int ty0 = 0; ty0 < p.th; ty0 += p.rows)
     {
@@ -176,10 +172,6 @@ nn_wino_conv (NnGemmPath path, const NnConv *c, const NnConvInput *in, float *ou
           input (band, chan, p.rl, cin, off, v + (size_t) (s0 / nr) * (size_t) cin * nr + s0 % nr,
                  v_xi, (size_t) nr);
         }
-      if (bf16)
-        for (int xi = 0; xi < XI; xi++)
-          for (int np = 0; np < panels_n; np++)
-            nn_bf16_pack_pairs (v + (size_t) xi * v_xi + (size_t) np * (size_t) cin * nr, cin, nr);
       for (int co0 = 0; co0 < c->cout; co0 += p.co)
         {
           const int coc = c->cout - co0 < p.co ? c->cout - co0 : p.co;
@@ -187,11 +179,6 @@ nn_wino_conv (NnGemmPath path, const NnConv *c, const NnConvInput *in, float *ou
           for (int mp = 0; mp < panels_m; mp++)
             nn_wino_weights_avx2 (c->apack + (size_t) (co0 / NN_GEMM_MR + mp) * kdim * NN_GEMM_MR,
                                   cin, u + (size_t) mp * (size_t) cin * NN_GEMM_MR, u_xi);
-          if (bf16)
-            for (int xi = 0; xi < XI; xi++)
-              for (int mp = 0; mp < panels_m; mp++)
-                nn_bf16_pack_pairs (u + (size_t) xi * u_xi + (size_t) mp * (size_t) cin * NN_GEMM_MR,
-                                    cin, NN_GEMM_MR);
           const size_t m_xi = (size_t) p.co * s + XI_PAD;
           for (int xi = 0; xi < XI; xi++)
             for (int np = 0; np < panels_n; np++)
@@ -204,11 +191,7 @@ nn_wino_conv (NnGemmPath path, const NnConv *c, const NnConvInput *in, float *ou
                                                                         : NN_GEMM_MR;
                     const float *a = u + (size_t) xi * u_xi + (size_t) mp * (size_t) cin * NN_GEMM_MR;
                     float *cm = m + (size_t) xi * m_xi + (size_t) mp * NN_GEMM_MR * s + (size_t) np * nr;
-                    if (bf16)
-                      nn_gemm_tile_avx512_bf16 (cin_pairs, (const uint32_t *) (const void *) a,
-                                                (const uint32_t *) (const void *) b, cm, s, rows, cols);
-                    else
-                      tile (cin, a, b, cm, s, rows, cols, NULL, 0);
+                    tile (cin, a, b, cm, s, rows, cols, NULL, 0);
                   }
               }
           for (int o = 0; o < coc; o++)

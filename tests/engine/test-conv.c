@@ -46,9 +46,8 @@ typedef struct {
 
 /* Runs one case on GEMM path `path` (packed_only: the conv has apack and no plain weight,
  * as models loaded on CPUs with a packed path); prints and counts a failure when
- * max|out-ref| > 1e-5·max|ref| (Winograd: 3e-5, F(4,3) losing about a decimal digit; bf16
- * Winograd: 0.1, measured 2–7 %, so this only catches wiring errors; check_tile_bf16 is the
- * exact check of that arithmetic) or anything past the output changed. */
+ * max|out-ref| > 1e-5·max|ref| (Winograd: 3e-5, F(4,3) losing about a decimal digit) or
+ * anything past the output changed. */
 static void
 run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
 {
@@ -163,12 +162,10 @@ run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
   int stray = 0;
   for (size_t i = n_out; i < n_out + GUARD; i++)
     stray += out[i] != 12345.0f;
-  const int bf16 = t->wino && nn_gemm_effective_precision (path) == NN_PRECISION_BF16;
-  const double tol = bf16 ? 0.1 : t->wino ? 3e-5 : 1e-5;
+  const double tol = t->wino ? 3e-5 : 1e-5;
   const int ok = max_err <= tol * max_ref && max_ref > 0 && stray == 0;
-  printf ("%s %-6s%s%s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g (%.1e rel)%s\n",
+  printf ("%s %-6s%s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g (%.1e rel)%s\n",
           ok ? "ok  " : "FAIL", nn_gemm_path_name (path), packed_only ? " (packed weights)" : "",
-          bf16 ? " bf16" : "",
           t->name, t->h, t->w, oh, ow, kdim, max_ref, max_err, max_err / max_ref,
           stray ? ", wrote past the output" : "");
   if (!ok)
@@ -259,68 +256,6 @@ check_tile (NnGemmPath p, int kc, int rows, int cols, unsigned flags, unsigned s
           ok ? "ok  " : "FAIL", nn_gemm_path_name (p), kc, rows, cols, flags, max_err, bad);
   failures += !ok;
   free (a); free (bp); free (c); free (c0);
-}
-
-/* x rounded to bf16 (nearest, ties to even), computed without the engine. */
-static double
-to_bf16 (float x)
-{
-  unsigned u;
-  memcpy (&u, &x, sizeof u);
-  u = (u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u;
-  float r;
-  memcpy (&r, &u, sizeof r);
-  return r;
-}
-
-/* Checks nn_bf16_pack_pairs and the bf16 tile (kc rows of K, odd kc included) against a
- * double product of the operands rounded to bf16 here, and that nothing outside
- * rows×cols is written. */
-static void
-check_tile_bf16 (int kc, int rows, int cols, unsigned seed)
-{
-  const int nr = 32, kp = (kc + 1) / 2;
-  const size_t ldc = (size_t) nr + 5;
-  float *a = malloc ((size_t) kc * NN_GEMM_MR * sizeof (float));
-  float *bp = malloc ((size_t) kc * nr * sizeof (float));
-  float *a0 = malloc ((size_t) kc * NN_GEMM_MR * sizeof (float));
-  float *b0 = malloc ((size_t) kc * nr * sizeof (float));
-  float *c = malloc ((size_t) (NN_GEMM_MR + 1) * ldc * sizeof (float));
-  for (int i = 0; i < kc * NN_GEMM_MR; i++)
-    a0[i] = a[i] = rnd (&seed, -1, 1);
-  for (int i = 0; i < kc * nr; i++)
-    b0[i] = bp[i] = rnd (&seed, -1, 1);
-  for (size_t i = 0; i < (NN_GEMM_MR + 1) * ldc; i++)
-    c[i] = 777.0f;
-  nn_bf16_pack_pairs (a, kc, NN_GEMM_MR);
-  nn_bf16_pack_pairs (bp, kc, nr);
-  nn_gemm_tile_avx512_bf16 (kp, (const uint32_t *) (void *) a, (const uint32_t *) (void *) bp,
-                            c, ldc, rows, cols);
-  int bad = 0;
-  double max_err = 0, max_fp32_diff = 0;
-  for (int i = 0; i < NN_GEMM_MR + 1; i++)
-    for (size_t j = 0; j < ldc; j++)
-      {
-        const size_t at = (size_t) i * ldc + j;
-        if (i >= rows || j >= (size_t) cols)
-          {
-            bad += c[at] != 777.0f;
-            continue;
-          }
-        double want = 0, exact = 0;
-        for (int k = 0; k < kc; k++)
-          {
-            want += to_bf16 (a0[k * NN_GEMM_MR + i]) * to_bf16 (b0[(size_t) k * nr + j]);
-            exact += (double) a0[k * NN_GEMM_MR + i] * b0[(size_t) k * nr + j];
-          }
-        max_err = fmax (max_err, fabs (c[at] - want));
-        max_fp32_diff = fmax (max_fp32_diff, fabs (c[at] - exact));
-      }
-  const int ok = !bad && max_err <= 1e-5 * (1.0 + kc);
-  printf ("%s bf16   tile kc=%d rows=%d cols=%d max|err| vs bf16 operands=%.3g (vs fp32: %.3g), "
-          "%d stray writes\n", ok ? "ok  " : "FAIL", kc, rows, cols, max_err, max_fp32_diff, bad);
-  failures += !ok;
-  free (a); free (bp); free (a0); free (b0); free (c);
 }
 
 /* Random convolution shapes: odd sizes, Cout not a multiple of 8, pixel counts not a
@@ -470,22 +405,6 @@ main (void)
           check_tile (p, 256, NN_GEMM_MR, nr, fl[3], seed);
         }
     }
-  if (nn_gemm_bf16_available ())
-    {
-      /* bf16 mode: the tile against bf16-rounded operands (tight), Winograd convs against
-       * the fp32 reference (loose: bf16 keeps 8 significant bits). */
-      for (int kc = 1; kc <= 9; kc += 4)
-        for (int rows = 1; rows <= NN_GEMM_MR; rows += 7)
-          for (int cols = 3; cols <= 32; cols += 29)
-            check_tile_bf16 (kc, rows, cols, seed + (unsigned) (kc * 7 + rows * 3 + cols));
-      check_tile_bf16 (384, NN_GEMM_MR, 32, seed);
-      nn_gemm_set_precision (NN_PRECISION_BF16);
-      for (size_t i = 0; i < sizeof wino_cases / sizeof wino_cases[0]; i++)
-        run_case (&wino_cases[i], seed + (unsigned) i * 104729u, NN_GEMM_AVX512, 0);
-      nn_gemm_set_precision (NN_PRECISION_FP32);
-    }
-  else
-    printf ("skip   bf16: this CPU has no AVX512-BF16\n");
   printf ("%d GEMM path(s) tested (best here: %s)\n", paths,
           nn_gemm_path_name (nn_gemm_best_path ()));
   check_im2col_panel ();

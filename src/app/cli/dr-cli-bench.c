@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -160,47 +159,6 @@ kernel_names (unsigned kernels)
   return g_string_free (s, FALSE);
 }
 
-/* Runs model on input in fp32 and in bf16 (workspace ws) and prints how far bf16 is from
- * fp32: max |Δlogit|, relative to max(1, max|fp32 logit|), mask pixels that differ and the
- * IoU of the damage masks. Leaves the precision at bf16. Returns FALSE on a failed run. */
-static gboolean
-print_bf16_accuracy (const NnUnet *model, NnWorkspace *ws, const float *input)
-{
-  float *ref = g_new (float, N_OUT), *got = g_new (float, N_OUT);
-  NnError err = { 0 };
-  nn_gemm_set_precision (NN_PRECISION_FP32);
-  gboolean ok = nn_unet_run (model, ws, input, ref, NULL, &err) == NN_OK;
-  nn_gemm_set_precision (NN_PRECISION_BF16);
-  ok = ok && nn_unet_run (model, ws, input, got, NULL, &err) == NN_OK;
-  if (!ok)
-    g_printerr ("damage-review: %s\n", err.message);
-  else
-    {
-      const int px = NN_UNET_SIZE * NN_UNET_SIZE;
-      double max_ref = 0, max_diff = 0;
-      int differ = 0, inter = 0, uni = 0;
-      for (int i = 0; i < N_OUT; i++)
-        {
-          max_ref = MAX (max_ref, fabs (ref[i]));
-          max_diff = MAX (max_diff, fabs ((double) got[i] - ref[i]));
-        }
-      for (int i = 0; i < px; i++)
-        {
-          const int a = ref[px + i] > ref[i], b = got[px + i] > got[i];
-          differ += a != b;
-          inter += a && b;
-          uni += a || b;
-        }
-      printf (_("bf16 against fp32 (first model, this input): max |Δlogit| %.3g (%.2e of "
-                "max(1, max|logit|)), mask pixels differing %d of %d (%.3f %%), mask IoU %.4f\n"),
-              max_diff, max_diff / MAX (1.0, max_ref), differ, px, 100.0 * differ / px,
-              uni > 0 ? (double) inter / uni : 1.0);
-    }
-  g_free (ref);
-  g_free (got);
-  return ok;
-}
-
 /* `damage-review bench`: see the file comment. Exit 0 after printing, 2 on bad usage or
  * unusable models, 1 if a forward pass fails. */
 int
@@ -210,7 +168,6 @@ dr_cli_bench (int argc, char **argv)
   gboolean random_weights = FALSE;
   int n_threads = 2, repeat = 10;
   g_autofree char *kernels = NULL;
-  g_autofree char *precision = NULL;
   const GOptionEntry entries[] = {
     { "kernels", 0, 0, G_OPTION_ARG_STRING, &kernels,
       N_("Kernels: blas, avx2, avx512, avx2-nowinograd or avx512-nowinograd (default: the "
@@ -218,9 +175,6 @@ dr_cli_bench (int argc, char **argv)
     { "models", 0, 0, G_OPTION_ARG_FILENAME, &models_dir,
       N_("Look for the four checkpoints in DIR first (default: the usual model lookup)"),
       N_("DIR") },
-    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision,
-      N_("fp32 (exact, the default) or bf16 (approximate fast mode; its error against fp32 "
-         "is printed)"), N_("MODE") },
     { "random-weights", 0, 0, G_OPTION_ARG_NONE, &random_weights,
       N_("Use four models with pseudo-random weights"), NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
@@ -253,14 +207,6 @@ dr_cli_bench (int argc, char **argv)
       g_printerr (_("--kernels %s is not one this CPU can run (blas, avx2, avx512)\n"), kernels);
       return DR_EXIT_USAGE;
     }
-  if (precision != NULL && g_strcmp0 (precision, "fp32") != 0 && g_strcmp0 (precision, "bf16") != 0)
-    {
-      g_printerr ("damage-review bench: ");
-      g_printerr (_("--precision must be fp32 or bf16, not %s\n"), precision);
-      return DR_EXIT_USAGE;
-    }
-  const gboolean want_bf16 = g_strcmp0 (precision, "bf16") == 0;
-  nn_gemm_set_precision (want_bf16 ? NN_PRECISION_BF16 : NN_PRECISION_FP32);
   nn_blas_use_single_thread ();
   NnUnet *random[N_MODELS] = { NULL };
   const NnUnet *models[N_MODELS] = { NULL };
@@ -338,15 +284,6 @@ dr_cli_bench (int argc, char **argv)
   printf (_("Workers: %d, one model at a time each, BLAS single-threaded; workspace %.1f MB "
             "each\n"), n_threads, (double) nn_workspace_bytes (ws[0]) / 1e6);
   const NnGemmPath path = nn_gemm_path ();
-  const gboolean bf16 = nn_gemm_effective_precision (path) == NN_PRECISION_BF16;
-  if (bf16)
-    printf ("%s\n", _("Precision: bf16 (fast mode, approximate): Winograd GEMMs in bf16 with "
-                      "AVX512-BF16, every other layer fp32"));
-  else if (want_bf16)
-    printf ("%s\n", _("Precision: fp32 (exact); bf16 was asked for but needs AVX512-BF16 "
-                      "and the avx512 kernels"));
-  else
-    printf ("%s\n", _("Precision: fp32 (exact)"));
   /* BLAS picks its own ISA; measure it against the widest one the CPU has. */
   const NnGemmPath peak_isa = path == NN_GEMM_BLAS ? nn_gemm_best_path () : path;
   const double peak = nn_fma_peak_gflops (peak_isa);
@@ -393,8 +330,6 @@ dr_cli_bench (int argc, char **argv)
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
   printf (_("Peak RSS: %.1f MB\n"), (double) ru.ru_maxrss / 1024.0);
-  if (bf16 && !print_bf16_accuracy (models[0], ws[0], input))
-    status = DR_EXIT_FAILED;
 
 out:
   for (int i = 0; i < N_MODELS; i++)

@@ -136,7 +136,6 @@ dr_cli_infer (int argc, char **argv)
   int threads = -1;
   gboolean json = FALSE;
   g_autofree char *kernels = NULL;
-  g_autofree char *precision = NULL;
   g_auto (GStrv) images = NULL;
   const GOptionEntry entries[] = {
     { "models", 'm', 0, G_OPTION_ARG_FILENAME, &models_dir,
@@ -148,9 +147,6 @@ dr_cli_infer (int argc, char **argv)
     { "threads", 'j', 0, G_OPTION_ARG_INT, &threads,
       N_("Number of worker threads (default: number of cores)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the results as JSON"), NULL },
-    { "precision", 0, 0, G_OPTION_ARG_STRING, &precision,
-      N_("fp32 (exact, the default) or bf16 (faster where the CPU has AVX512-BF16, "
-         "approximate; outputs are labelled and files named STEM.MODEL.bf16.*)"), N_("MODE") },
     /* Hidden, for the oracle test and benchmarks: run every GEMM path, not just the best. */
     { "kernels", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &kernels, NULL, NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images, NULL, N_("IMAGE…") },
@@ -191,20 +187,7 @@ dr_cli_infer (int argc, char **argv)
       return DR_EXIT_USAGE;
     }
 
-  if (precision != NULL && g_strcmp0 (precision, "fp32") != 0 && g_strcmp0 (precision, "bf16") != 0)
-    {
-      g_printerr ("damage-review infer: ");
-      g_printerr (_("--precision must be fp32 or bf16, not %s\n"), precision);
-      return DR_EXIT_USAGE;
-    }
-  const gboolean want_bf16 = g_strcmp0 (precision, "bf16") == 0;
-  nn_gemm_set_precision (want_bf16 ? NN_PRECISION_BF16 : NN_PRECISION_FP32);
-  if (want_bf16 && nn_gemm_effective_precision (nn_gemm_path ()) != NN_PRECISION_BF16)
-    g_printerr ("%s\n", _("damage-review infer: bf16 needs AVX512-BF16 and the avx512 kernels; "
-                          "running in exact fp32 instead"));
-
   DrInferRequest req = { 0 };
-  req.bf16 = nn_gemm_effective_precision (nn_gemm_path ()) == NN_PRECISION_BF16;
   req.n_threads = threads != -1 ? (guint) threads : MAX (g_get_num_processors (), 1);
   req.out_dir = out_dir;
   req.logits_dir = logits_dir;

@@ -37,8 +37,6 @@ typedef struct {
   const char *out_dir;                /* masks go here, or NULL: no mask files */
   const char *logits_dir;             /* .npy files go here, or NULL */
   guint n_threads;
-  gboolean bf16;                      /* the engine runs in the approximate bf16 mode: outputs
-                                       * are labelled, files named STEM.MODEL.bf16.* */
   char *skipped[DR_N_DAMAGE];         /* why a model is not active, or NULL */
 } DrInferRequest;
 

@@ -7,13 +7,10 @@
 
 #include "dr-infer-job.h"
 
-/* One row per finished (photo, model); failed pairs are left to the error lines on stderr.
- * In bf16 mode a first line says the numbers are approximate. */
+/* One row per finished (photo, model); failed pairs are left to the error lines on stderr. */
 void
 dr_infer_print_table (const DrInferRequest *req)
 {
-  if (req->bf16)
-    printf ("%s\n", _("Precision: bf16 (fast mode, approximate: not the exact fp32 result)"));
   printf ("%-32s %-10s %12s %8s %10s\n", _("IMAGE"), _("MODEL"), _("AREA PX"), _("AREA %"),
           _("MEAN CONF"));
   for (guint i = 0; i < req->n_photos; i++)
@@ -98,14 +95,12 @@ add_photo (JsonBuilder *b, const DrInferRequest *req, const DrInferPhoto *photo)
   json_builder_end_object (b);
 }
 
-/* Prints {"precision": "fp32" or "bf16", "models": [...], "images": [...]} (pretty, UTF-8)
- * followed by a newline. */
+/* Prints {"models": [...], "images": [...]} (pretty, UTF-8) followed by a newline. */
 void
 dr_infer_print_json (const DrInferRequest *req)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  add_string_or_null (b, "precision", req->bf16 ? "bf16" : "fp32");
   add_models (b, req);
   json_builder_set_member_name (b, "images");
   json_builder_begin_array (b);

@@ -113,8 +113,7 @@ write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const 
     }
   if (req->out_dir != NULL)
     {
-      g_autofree char *name = g_strdup_printf ("%s.%s%s.png", photo->stem, id,
-                                               req->bf16 ? ".bf16" : "");
+      g_autofree char *name = g_strdup_printf ("%s.%s.png", photo->stem, id);
       g_autofree char *mask_path = g_build_filename (req->out_dir, name, NULL);
       if (!dr_image_save_grey_png (mask_path, mask, photo->width, photo->height, w, &error))
         {
@@ -127,8 +126,7 @@ write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const 
   if (req->logits_dir != NULL)
     {
       static const gsize shape[3] = { NN_UNET_CLASSES, NN_UNET_SIZE, NN_UNET_SIZE };
-      g_autofree char *npy_name = g_strdup_printf ("%s.%s%s.npy", photo->stem, id,
-                                                   req->bf16 ? ".bf16" : "");
+      g_autofree char *npy_name = g_strdup_printf ("%s.%s.npy", photo->stem, id);
       g_autofree char *npy_path = g_build_filename (req->logits_dir, npy_name, NULL);
       if (!dr_npy_write_f32 (npy_path, logits, shape, 3, &error))
         {
