@@ -2,9 +2,11 @@
  *
  * The main path is im2col + GEMM: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
  * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized, the GEMM
- * being the engine's packed micro-kernels or cblas_sgemm (nn-gemm.h); 3×3
- * stride-1 convs with Cout ≤ 32 (decoder tail, head) use a small direct kernel instead
- * (nn-conv-direct.c), since a GEMM with M = Cout that small runs poorly. The input
+ * being the engine's packed micro-kernels or cblas_sgemm (nn-gemm.h); on the packed paths
+ * 3×3 stride-1 convs with Cin, Cout ≥ 16 at ≥ 16×16 run as Winograd F(4,3) (nn-wino.h), the
+ * other 3×3 stride-1 convs as an implicit GEMM; on the others, those with Cout ≤ 32 (decoder
+ * tail, head) use a small direct kernel (nn-conv-direct.c), since a GEMM with M = Cout that
+ * small runs poorly. The input
  * may come from two sources read as one concatenated tensor, channels of source a first:
  * source a optionally through a nearest ×2 upsample (index y/2, x/2), then source b at full
  * size. BN is folded into W and the bias at load; bias, ReLU and the residual add are fused
