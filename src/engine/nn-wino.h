@@ -15,7 +15,7 @@
  *
  * The weight transform runs per block and channel chunk instead of being stored at load:
  * stored, U is 4× the 3×3 weights (+98 MB for four models, against a peak-RSS budget of
- * +40 MB), and transforming it costs a few per cent of the block's GEMM (nn-wino.c).
+ * +40 MB), and transforming it costs 5–10 % of a layer's time (nn-wino.c).
  * Everything lives in the caller's scratch; nothing is allocated.
  */
 #pragma once
