@@ -190,7 +190,7 @@ def main():
         subprocess.run(["meson", "setup", args.build, "-Dbuildtype=release"], cwd=ROOT, check=True)
     subprocess.run(["meson", "compile", "-C", args.build, "damage-review"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
-    binary = os.path.join(args.build, "src", "cli", "damage-review")
+    binary = os.path.join(args.build, "src", "damage-review")
     ort_dir = os.path.abspath(args.ort_dir or os.path.join(args.build, "onnxruntime-node"))
     ort_missing = ensure_ort(ort_dir)
 
