@@ -6,10 +6,10 @@ Builds four random-weight checkpoints of the exact smp Unet(resnet34, classes=2)
 (tests/oracle/unet_ref.py, BN statistics randomised so folding matters) and exports the same
 modules to ONNX (torch.onnx.export, opset 13). Each round then runs, in separate processes so
 each peak RSS is its own: `damage-review bench --models DIR --threads T --repeat N` (release
-build) with the CPU's best GEMM kernels, the same with `--kernels blas` (the OpenBLAS path),
-PyTorch (torch.set_num_threads(T), eval, no_grad) and ONNX Runtime (npm onnxruntime-node,
+build) with the CPU's best kernels (fp32, Winograd on), the same with `--kernels
+BEST-nowinograd` (implicit GEMM / im2col only, to show what Winograd brings), PyTorch (torch.set_num_threads(T), eval, no_grad) and ONNX Runtime (npm onnxruntime-node,
 graph optimisation 'all', T intra-op threads), the four models one after another, median of
-N after one warm-up. onnxruntime-node is installed with npm into ORT_DIR (default: inside the
+N after one warm-up. Everything runs in fp32. onnxruntime-node is installed with npm into ORT_DIR (default: inside the
 build directory) when missing; without node/npm the ONNX Runtime column says why it is empty.
 
 Usage: /usr/bin/python3 build-aux/bench-vs-pytorch.py [--build DIR] [--repeat N]
@@ -146,11 +146,11 @@ def run_ort(ort_dir, directory, threads, repeat):
     return float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4))
 
 
-def run_ours(binary, directory, threads, repeat, kernels=None):
-    """Runs our bench (GEMM kernels `kernels`, default the CPU's best); returns (median s,
-    min s, peak RSS MB, CPU s per pass, full output)."""
+def run_ours(binary, directory, threads, repeat, extra=()):
+    """Runs our bench with extra options (default: the CPU's best kernels, fp32); returns
+    (median s, min s, peak RSS MB, CPU s per pass, full output)."""
     env = dict(os.environ, LC_ALL="C", LANGUAGE="C", OPENBLAS_NUM_THREADS="1")
-    extra = ["--kernels", kernels] if kernels else []
+    extra = list(extra)
     out = subprocess.run([binary, "bench", "--models", directory, "--threads", str(threads),
                           "--repeat", str(repeat)] + extra, env=env, check=True,
                          capture_output=True, text=True).stdout
@@ -190,7 +190,7 @@ def main():
         subprocess.run(["meson", "setup", args.build, "-Dbuildtype=release"], cwd=ROOT, check=True)
     subprocess.run(["meson", "compile", "-C", args.build, "damage-review"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
-    binary = os.path.join(args.build, "src", "app", "damage-review")
+    binary = os.path.join(args.build, "src", "damage-review")
     ort_dir = os.path.abspath(args.ort_dir or os.path.join(args.build, "onnxruntime-node"))
     ort_missing = ensure_ort(ort_dir)
 
@@ -201,17 +201,21 @@ def main():
     if ort_missing:
         print("ONNX Runtime: not measured: " + ort_missing)
 
-    cols = ["ours", "ours-blas", "PyTorch", "ORT"]
+    cols = ["ours", "ours-nowino", "PyTorch", "ORT"]
     res = {c: [] for c in cols}
     with tempfile.TemporaryDirectory(prefix="dr-bench-") as d:
         # In a child: Linux keeps a process's peak RSS across fork and exec, so a parent that
         # had imported torch would pass its own peak on to every run measured below.
         subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), "--make-checkpoints", d],
                        check=True, stderr=subprocess.DEVNULL)
+        best = None
         for r in range(args.rounds):
             res["ours"].append(run_ours(binary, d, args.threads, args.repeat))
+            best = best or re.search(r"GEMM kernels: (\S+)", res["ours"][-1][4]).group(1)
             res["PyTorch"].append(run_torch(d, args.threads, args.repeat))
-            res["ours-blas"].append(run_ours(binary, d, args.threads, args.repeat, "blas"))
+            if best != "blas":
+                res["ours-nowino"].append(run_ours(binary, d, args.threads, args.repeat,
+                                                   ["--kernels", best + "-nowinograd"]))
             if not ort_missing:
                 res["ORT"].append(run_ort(ort_dir, d, args.threads, args.repeat))
             print("round %d: " % (r + 1) + " | ".join(
@@ -220,18 +224,19 @@ def main():
                 for c in cols if res[c]))
         print("\nLast damage-review bench output:\n" + res["ours"][-1][4])
     print("Four-model pass, %d interleaved rounds, medians over rounds of each run's median "
-          "of %d (s):" % (args.rounds, args.repeat))
-    print("| | ours (%s) | ours (OpenBLAS path) | PyTorch | ONNX Runtime | ours / best peer |"
-          % re.search(r"GEMM kernels: (\S+)", res["ours"][-1][4]).group(1))
-    print("|---|---|---|---|---|---|")
+          "of %d (s), all fp32:" % (args.rounds, args.repeat))
+    print("| | ours (%s) | ours (%s, no Winograd) | PyTorch | ONNX Runtime | ours / best peer "
+          "| ours without Winograd / best peer |" % (best, best))
+    print("|---|---|---|---|---|---|---|")
     for label, i, fmt in (("median wall time", 0, "%.3f"), ("quietest run (min)", 1, "%.3f"),
                           ("CPU time per pass", 3, "%.3f"), ("peak RSS MB", 2, "%.0f")):
         agg = min if i == 1 else (max if i == 2 else statistics.median)
         v = {c: agg(x[i] for x in res[c]) if res[c] else None for c in cols}
         peers = [v[c] for c in ("PyTorch", "ORT") if v[c] is not None]
-        ratio = "%.2f" % (v["ours"] / min(peers)) if peers and i != 2 else "–"
+        ratios = " | ".join("%.2f" % (v[c] / min(peers)) if peers and i != 2 else "–"
+                            for c in ("ours", "ours-nowino"))
         print("| %s | %s | %s |" % (label, " | ".join(
-            fmt % v[c] if v[c] is not None else "not measured" for c in cols), ratio))
+            fmt % v[c] if v[c] is not None else "not measured" for c in cols), ratios))
     print("Load average after: %.1f (other work on the machine slows every column)"
           % os.getloadavg()[0])
 

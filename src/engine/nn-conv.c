@@ -4,10 +4,14 @@
 #include <cblas.h>
 
 #include "nn-gemm.h"
+#include "nn-wino.h"
 
 /* Smallest panel width worth a GEMM call; panels are multiples of this granule. */
 #define NN_PANEL_MIN 64
 #define NN_PANEL_GRANULE 16
+/* Scratch the im2col, implicit and direct paths use at most: their panels and bands are
+ * sized to stay L2-resident, even when the workspace gives more (for Winograd). */
+#define NN_PANEL_SCRATCH_FLOATS ((size_t) 1 << 18)
 
 /* See nn-conv.h. */
 int
@@ -49,7 +53,10 @@ epilogue_panel (float *out, size_t ldo, int m, int nb, const float *bias, NnEpil
 const char *
 nn_kernel_name (NnKernel k)
 {
-  static const char *const names[NN_KERNELS] = { "direct", "blas", "avx2", "avx512" };
+  static const char *const names[NN_KERNELS] = {
+    "direct",        "blas",          "avx2-im2col",     "avx2-implicit",
+    "avx2-winograd", "avx512-im2col", "avx512-implicit", "avx512-winograd",
+  };
   return k >= 0 && k < NN_KERNELS ? names[k] : "?";
 }
 
@@ -61,6 +68,13 @@ nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue 
                  float *scratch, size_t scratch_floats)
 {
   const NnGemmPath path = nn_gemm_path ();
+  if (nn_wino_preferred (path, c, in->h, in->w, scratch_floats))
+    {
+      nn_wino_conv (path, c, in, out, epi, scratch, scratch_floats);
+      return path == NN_GEMM_AVX512 ? NN_KERNEL_AVX512_WINOGRAD : NN_KERNEL_AVX2_WINOGRAD;
+    }
+  if (scratch_floats > NN_PANEL_SCRATCH_FLOATS && nn_conv_min_scratch (c) <= NN_PANEL_SCRATCH_FLOATS)
+    scratch_floats = NN_PANEL_SCRATCH_FLOATS;
   /* The AVX-512 implicit GEMM beats the (AVX2) direct kernel on every tail layer, the head
    * included (measured, one core: 32→16 @256² 160 vs 79 GFLOP/s, 16→2 @256² 0.90 vs
    * 1.22 ms), so the direct kernel only serves the other paths. */
@@ -73,8 +87,10 @@ nn_conv_forward (const NnConv *c, const NnConvInput *in, float *out, NnEpilogue 
     }
   if (path != NN_GEMM_BLAS && c->apack != NULL)
     {
-      nn_gemm_conv (path, c, in, out, epi, scratch, scratch_floats);
-      return path == NN_GEMM_AVX512 ? NN_KERNEL_AVX512 : NN_KERNEL_AVX2;
+      const int implicit = nn_gemm_conv (path, c, in, out, epi, scratch, scratch_floats);
+      if (path == NN_GEMM_AVX512)
+        return implicit ? NN_KERNEL_AVX512_IMPLICIT : NN_KERNEL_AVX512_IM2COL;
+      return implicit ? NN_KERNEL_AVX2_IMPLICIT : NN_KERNEL_AVX2_IM2COL;
     }
   const int oh = nn_conv_out_size (c, in->h), ow = nn_conv_out_size (c, in->w);
   const int n = oh * ow;

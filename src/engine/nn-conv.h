@@ -2,9 +2,11 @@
  *
  * The main path is im2col + GEMM: C[cout][oh·ow] = W[cout][K] × cols[K][oh·ow] with
  * K = cin·k·k, computed in column panels so that the im2col scratch stays L2-sized, the GEMM
- * being the engine's packed micro-kernels or cblas_sgemm (nn-gemm.h); 3×3
- * stride-1 convs with Cout ≤ 32 (decoder tail, head) use a small direct kernel instead
- * (nn-conv-direct.c), since a GEMM with M = Cout that small runs poorly. The input
+ * being the engine's packed micro-kernels or cblas_sgemm (nn-gemm.h); on the packed paths
+ * 3×3 stride-1 convs with Cin, Cout ≥ 16 at ≥ 16×16 run as Winograd F(4,3) (nn-wino.h), the
+ * other 3×3 stride-1 convs as an implicit GEMM; on the others, those with Cout ≤ 32 (decoder
+ * tail, head) use a small direct kernel (nn-conv-direct.c), since a GEMM with M = Cout that
+ * small runs poorly. The input
  * may come from two sources read as one concatenated tensor, channels of source a first:
  * source a optionally through a nearest ×2 upsample (index y/2, x/2), then source b at full
  * size. BN is folded into W and the bias at load; bias, ReLU and the residual add are fused
@@ -23,14 +25,20 @@ typedef enum {
 
 /* Which kernel computed a convolution (nn_conv_forward's result). */
 typedef enum {
-  NN_KERNEL_DIRECT,  /* the direct 3×3 kernel of nn-conv-direct.c */
-  NN_KERNEL_BLAS,    /* im2col + cblas_sgemm */
-  NN_KERNEL_AVX2,    /* im2col-packed GEMM, AVX2+FMA micro-kernel */
-  NN_KERNEL_AVX512,  /* im2col-packed GEMM, AVX-512 micro-kernel */
+  NN_KERNEL_DIRECT,          /* the direct 3×3 kernel of nn-conv-direct.c */
+  NN_KERNEL_BLAS,            /* im2col + cblas_sgemm */
+  NN_KERNEL_AVX2_IM2COL,     /* im2col-packed GEMM, AVX2+FMA micro-kernel */
+  NN_KERNEL_AVX2_IMPLICIT,   /* implicit GEMM (3×3 stride 1), AVX2+FMA */
+  NN_KERNEL_AVX2_WINOGRAD,   /* Winograd F(4,3), AVX2+FMA (nn-wino.h) */
+  NN_KERNEL_AVX512_IM2COL,   /* im2col-packed GEMM, AVX-512 micro-kernel */
+  NN_KERNEL_AVX512_IMPLICIT, /* implicit GEMM (3×3 stride 1), AVX-512 */
+  NN_KERNEL_AVX512_WINOGRAD, /* Winograd F(4,3), AVX-512 (nn-wino.h) */
   NN_KERNELS
 } NnKernel;
 
-/* Short name of a kernel ("direct", "blas", "avx2", "avx512"); "?" out of range. */
+/* Short name of a kernel ("direct", "blas", "avx2-im2col", "avx2-implicit",
+ * "avx2-winograd", "avx512-im2col", "avx512-implicit", "avx512-winograd");
+ * "?" out of range. */
 const char *nn_kernel_name (NnKernel k);
 
 /* One convolution with BN already folded into weight and bias. */
@@ -68,7 +76,8 @@ int nn_conv_out_size (const NnConv *c, int in_size);
  * width; any larger scratch gives wider panels. */
 size_t nn_conv_min_scratch (const NnConv *c);
 
-/* Computes out[cout][oh][ow] = epilogue(conv(in)), with the direct kernel when
+/* Computes out[cout][oh][ow] = epilogue(conv(in)): by Winograd F(4,3) when
+ * nn_wino_preferred (nn-wino.h; the whole scratch is used), else with the direct kernel when
  * nn_conv_direct_applies, epi is not the residual one and scratch_floats reaches
  * nn_conv_direct_scratch(c); else through the GEMM seam (nn-gemm.h): the packed
  * micro-kernels of nn_gemm_path() when c->apack is set, else im2col + cblas_sgemm. scratch holds scratch_floats floats, at

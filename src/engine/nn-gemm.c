@@ -11,8 +11,10 @@
  *         the identity before the tile is stored.
  */
 #include "nn-gemm.h"
+#include "nn-wino.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 #define NC_MAX 384 /* pixels per packed block: a multiple of both NR (24, 32) */
@@ -80,8 +82,17 @@ int
 nn_gemm_force_path_by_name (const char *name)
 {
   for (NnGemmPath p = 0; p < NN_GEMM_PATHS; p++)
-    if (name != NULL && strcmp (name, nn_gemm_path_name (p)) == 0)
-      return nn_gemm_force_path (p);
+    {
+      char nowino[32];
+      snprintf (nowino, sizeof nowino, "%s-nowinograd", nn_gemm_path_name (p));
+      const int plain = name != NULL && strcmp (name, nn_gemm_path_name (p)) == 0;
+      const int off = name != NULL && p != NN_GEMM_BLAS && strcmp (name, nowino) == 0;
+      if ((plain || off) && nn_gemm_force_path (p))
+        {
+          nn_wino_set_enabled (plain);
+          return 1;
+        }
+    }
   return 0;
 }
 
@@ -204,14 +215,14 @@ typedef void (*TileFn) (int kc, const float *a, const float *b, float *c, size_t
                         int rows, int cols, const float *bias, unsigned flags);
 
 /* See nn-gemm.h. */
-void
+int
 nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
               NnEpilogue epi, float *scratch, size_t scratch_floats)
 {
   if (implicit_applies (p, c, in->h, in->w, scratch_floats))
     {
       implicit_conv (p, c, in, out, epi, scratch, scratch_floats);
-      return;
+      return 1;
     }
   const TileFn tile = p == NN_GEMM_AVX512 ? nn_gemm_tile_avx512 : nn_gemm_tile_avx2;
   const int nr = p == NN_GEMM_AVX512 ? 32 : 24;
@@ -255,4 +266,5 @@ nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
             }
         }
     }
+  return 0;
 }

@@ -46,7 +46,9 @@ int nn_gemm_force_path (NnGemmPath p);
 const char *nn_gemm_path_name (NnGemmPath p);
 
 /* For tests and the benchmark: forces the path named `name` (as nn_gemm_path_name spells
- * it); returns 0, changing nothing, for an unknown name or a path this CPU cannot run. */
+ * it), with Winograd on, or with it off when the name has the suffix "-nowinograd"
+ * ("avx512-nowinograd"); returns 0, changing nothing, for an unknown name or a path this
+ * CPU cannot run. */
 int nn_gemm_force_path_by_name (const char *name);
 
 /* Measured fp32 FMA peak of the calling core with path p's vector width, GFLOP/s (best of
@@ -64,8 +66,9 @@ size_t nn_gemm_min_scratch (const NnConv *c);
 
 /* The packed convolution on path p (AVX2 or AVX-512): out = epilogue(conv(in)), exactly as
  * nn_conv_forward defines it. c->apack must be set; scratch holds scratch_floats ≥
- * nn_gemm_min_scratch(c) floats. Allocates nothing. */
-void nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
+ * nn_gemm_min_scratch(c) floats. Allocates nothing. Returns 1 when the implicit GEMM ran,
+ * 0 for im2col. */
+int nn_gemm_conv (NnGemmPath p, const NnConv *c, const NnConvInput *in, float *out,
                    NnEpilogue epi, float *scratch, size_t scratch_floats);
 
 /* Gathers im2col rows [k0, k0+kc) for output pixels [n0, n0+nc) into the packed layout

@@ -1,13 +1,16 @@
 /* nn-unet-run.c — the per-worker workspace (static buffer plan) and the forward pass. */
+#include "nn-gemm.h"
 #include "nn-plan.h"
 #include "nn-unet-private.h"
+#include "nn-wino.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* im2col panel budget: columns per panel are chosen so the panel stays about this size. */
+/* im2col panel budget: columns per panel are chosen so the panel stays about this size
+ * (Winograd, on CPUs with a packed path, gets NN_WINO_SCRATCH_FLOATS instead). */
 #define NN_IM2COL_SCRATCH_BYTES ((size_t) 1 << 20)
 
 /* Activation buffers, with their shapes (batch 1, NCHW floats). Buffers that a stage only
@@ -32,7 +35,7 @@ enum {
   BUF_D3,   /* [32][128][128] */
   BUF_D4T,  /* [16][256][256] */
   BUF_D4,   /* [16][256][256]  head input */
-  BUF_SCRATCH, /* im2col panel, live throughout */
+  BUF_SCRATCH, /* im2col panel / Winograd blocks, live throughout */
   BUF_COUNT
 };
 
@@ -47,6 +50,7 @@ struct NnWorkspace {
   float *buf[BUF_COUNT];
   size_t scratch_floats;
   double stage_seconds[NN_UNET_STAGES];
+  double stage_cpu_seconds[NN_UNET_STAGES]; /* thread CPU time, immune to a busy machine */
   double stage_flops[NN_UNET_STAGES];   /* of the last run, 2 per multiply-add */
   unsigned stage_kernels[NN_UNET_STAGES]; /* of the last run: bit k set when NnKernel k ran */
 };
@@ -81,6 +85,8 @@ nn_workspace_new (NnWorkspace **out, NnError *err)
   NnConvSpec specs[NN_UNET_CONVS];
   nn_unet_graph (specs);
   size_t scratch = NN_IM2COL_SCRATCH_BYTES / sizeof (float);
+  if (nn_gemm_path_available (NN_GEMM_AVX2) && scratch < NN_WINO_SCRATCH_FLOATS)
+    scratch = NN_WINO_SCRATCH_FLOATS;
   for (int i = 0; i < NN_UNET_CONVS; i++)
     {
       NnConv c = { .cin_a = specs[i].cin_a, .cin_b = specs[i].cin_b, .cout = specs[i].cout,
@@ -154,6 +160,13 @@ nn_workspace_stage_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES
   memcpy (seconds, ws->stage_seconds, sizeof ws->stage_seconds);
 }
 
+/* See nn-unet.h: copies the last run's per-stage thread CPU times. */
+void
+nn_workspace_stage_cpu_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES])
+{
+  memcpy (seconds, ws->stage_cpu_seconds, sizeof ws->stage_cpu_seconds);
+}
+
 /* See nn-unet.h: copies the last run's per-stage convolution FLOPs. */
 void
 nn_workspace_stage_flops (const NnWorkspace *ws, double flops[NN_UNET_STAGES])
@@ -168,12 +181,12 @@ nn_workspace_stage_kernels (const NnWorkspace *ws, unsigned kernels[NN_UNET_STAG
   memcpy (kernels, ws->stage_kernels, sizeof ws->stage_kernels);
 }
 
-/* Monotonic clock in seconds. */
+/* Clock `id` (monotonic or this thread's CPU time) in seconds. */
 static double
-now_seconds (void)
+clock_seconds (clockid_t id)
 {
   struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
+  clock_gettime (id, &ts);
   return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
 }
 
@@ -184,7 +197,7 @@ typedef struct {
   int next;          /* index of the next conv in nn_unet_graph order */
   int stage;         /* the stage now running */
   const atomic_int *abort_flag;
-  double stage_start;
+  double stage_start, stage_cpu_start;
 } Run;
 
 /* Runs conv `index` on in (sources a, b of size h×w) into out with epilogue epi; returns
@@ -223,13 +236,16 @@ basic_block (Run *r, float *x, int h, int w, float *t, float *out, int downsampl
   return dst;
 }
 
-/* Closes the current stage: records its wall time and starts the next. */
+/* Closes the current stage: records its wall and CPU time and starts the next. */
 static void
 end_stage (Run *r, int stage)
 {
-  const double t = now_seconds ();
+  const double t = clock_seconds (CLOCK_MONOTONIC);
+  const double cpu = clock_seconds (CLOCK_THREAD_CPUTIME_ID);
   r->ws->stage_seconds[stage] = t - r->stage_start;
+  r->ws->stage_cpu_seconds[stage] = cpu - r->stage_cpu_start;
   r->stage_start = t;
+  r->stage_cpu_start = cpu;
   r->stage = stage + 1;
 }
 
@@ -248,7 +264,8 @@ nn_unet_run (const NnUnet *model, NnWorkspace *ws, const float *input, float *lo
   if (model == NULL || ws == NULL || input == NULL || logits == NULL)
     return nn_error_set (err, NN_ERR_ARGUMENT, "nn_unet_run: NULL argument");
   Run r = { .model = model, .ws = ws, .next = 0, .stage = ST_STEM, .abort_flag = abort_flag,
-            .stage_start = now_seconds () };
+            .stage_start = clock_seconds (CLOCK_MONOTONIC),
+            .stage_cpu_start = clock_seconds (CLOCK_THREAD_CPUTIME_ID) };
   float **buf = ws->buf;
   int size = NN_UNET_SIZE;
   memset (ws->stage_flops, 0, sizeof ws->stage_flops);

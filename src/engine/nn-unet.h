@@ -48,6 +48,9 @@ const char *nn_unet_stage_name (int stage);
 /* Wall-clock seconds each stage took in the last complete nn_unet_run on ws. */
 void nn_workspace_stage_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES]);
 
+/* CPU seconds of the running thread each stage took in the last complete run on ws. */
+void nn_workspace_stage_cpu_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES]);
+
 /* Convolution FLOPs (2 per multiply-add) each stage did in the last run on ws. */
 void nn_workspace_stage_flops (const NnWorkspace *ws, double flops[NN_UNET_STAGES]);
 

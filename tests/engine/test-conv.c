@@ -6,7 +6,9 @@
  * pixel count and which start mid-row. Every case runs once per GEMM path this CPU has
  * (BLAS, AVX2, AVX-512; nn_gemm_force_path), so an AVX-512 machine still tests AVX2; random
  * shapes add odd sizes, partial register tiles and several K blocks, and the micro-kernels
- * are also checked tile by tile against a double-precision product.
+ * are also checked tile by tile against a double-precision product. Winograd F(4,3) cases
+ * call nn_wino_conv directly on each packed path (odd sizes, edge tiles, several blocks and
+ * weight chunks); every case also checks that nothing past the output was written.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,8 +17,11 @@
 
 #include "nn-conv.h"
 #include "nn-gemm.h"
+#include "nn-wino.h"
 
 static int failures;
+
+#define GUARD 4096 /* floats past every output that must stay untouched (≥ 4 rows) */
 
 /* Deterministic uniform floats in [lo, hi) (xorshift32). */
 static float
@@ -35,11 +40,14 @@ typedef struct {
   NnEpilogue epi;
   size_t panel_cols;     /* scratch = K·panel_cols floats (0: whole image in one panel) */
   int direct;            /* pack weights for, and require, the direct kernel */
+  int wino;              /* run nn_wino_conv itself (packed paths only) */
+  size_t wino_scratch;   /* its scratch in floats (0: NN_WINO_SCRATCH_FLOATS) */
 } Case;
 
 /* Runs one case on GEMM path `path` (packed_only: the conv has apack and no plain weight,
  * as models loaded on CPUs with a packed path); prints and counts a failure when
- * max|out-ref| > 1e-5·max|ref|. */
+ * max|out-ref| > 1e-5·max|ref| (Winograd: 3e-5, F(4,3) losing about a decimal digit) or
+ * anything past the output changed. */
 static void
 run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
 {
@@ -56,10 +64,10 @@ run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
   float *full = malloc ((size_t) cin * plane * sizeof (float));
   c.weight = malloc ((size_t) t->cout * kdim * sizeof (float));
   c.bias = malloc ((size_t) t->cout * sizeof (float));
-  float *out = malloc (n_out * sizeof (float)), *ref = malloc (n_out * sizeof (float));
+  float *out = malloc ((n_out + GUARD) * sizeof (float)), *ref = malloc (n_out * sizeof (float));
   float *resid = malloc (n_out * sizeof (float));
   size_t scratch_floats = t->panel_cols ? kdim * t->panel_cols : kdim * (size_t) (oh * ow);
-  if (scratch_floats < nn_conv_min_scratch (&c))
+  if (!t->wino && scratch_floats < nn_conv_min_scratch (&c))
     {
       printf ("FAIL %s: test scratch below nn_conv_min_scratch\n", t->name);
       failures++;
@@ -67,6 +75,8 @@ run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
     }
   if (t->direct && scratch_floats < nn_conv_direct_scratch (&c))
     scratch_floats = nn_conv_direct_scratch (&c);
+  if (t->wino)
+    scratch_floats = t->wino_scratch ? t->wino_scratch : NN_WINO_SCRATCH_FLOATS;
   float *scratch = malloc (scratch_floats * sizeof (float));
 
   for (size_t i = 0; i < (size_t) t->cin_a * ha * wa; i++)
@@ -79,6 +89,8 @@ run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
     c.bias[i] = rnd (&seed, -0.5f, 0.5f);
   for (size_t i = 0; i < n_out; i++)
     resid[i] = out[i] = rnd (&seed, -1, 1);
+  for (size_t i = n_out; i < n_out + GUARD; i++)
+    out[i] = 12345.0f;
 
   /* Explicit upsample + concat for the reference. */
   for (int ci = 0; ci < cin; ci++)
@@ -126,7 +138,15 @@ run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
       failures++;
     }
   NnConvInput in = { .a = a, .b = t->cin_b ? b : NULL, .h = t->h, .w = t->w };
-  nn_conv_forward (&c, &in, out, t->epi, scratch, scratch_floats);
+  if (t->wino && !nn_wino_applies (path, &c, t->h, t->w, scratch_floats))
+    {
+      printf ("FAIL %s: Winograd does not apply on %s\n", t->name, nn_gemm_path_name (path));
+      failures++;
+    }
+  else if (t->wino)
+    nn_wino_conv (path, &c, &in, out, t->epi, scratch, scratch_floats);
+  else
+    nn_conv_forward (&c, &in, out, t->epi, scratch, scratch_floats);
   c.weight = weight;
   free (c.wpack);
   free (c.apack);
@@ -139,11 +159,15 @@ run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
       if (!(e <= max_err))
         max_err = isnan (e) ? INFINITY : e;
     }
-  const int ok = max_err <= 1e-5 * max_ref && max_ref > 0;
-  printf ("%s %-6s%s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g\n",
+  int stray = 0;
+  for (size_t i = n_out; i < n_out + GUARD; i++)
+    stray += out[i] != 12345.0f;
+  const double tol = t->wino ? 3e-5 : 1e-5;
+  const int ok = max_err <= tol * max_ref && max_ref > 0 && stray == 0;
+  printf ("%s %-6s%s %-34s %dx%d→%dx%d K=%zu max|ref|=%.3g max|err|=%.3g (%.1e rel)%s\n",
           ok ? "ok  " : "FAIL", nn_gemm_path_name (path), packed_only ? " (packed weights)" : "",
-          t->name, t->h, t->w, oh, ow, kdim,
-          max_ref, max_err);
+          t->name, t->h, t->w, oh, ow, kdim, max_ref, max_err, max_err / max_ref,
+          stray ? ", wrote past the output" : "");
   if (!ok)
     failures++;
   free (a); free (b); free (full); free (c.weight); free (c.bias);
@@ -265,6 +289,41 @@ random_cases (NnGemmPath path, int count, unsigned seed)
     }
 }
 
+/* Random Winograd shapes on packed path p: any size from 1×1, odd channel counts, all
+ * epilogues, the two-source upsampled view, and a scratch from the smallest that fits
+ * (one tile row per block) to the workspace's. */
+static void
+random_wino_cases (NnGemmPath path, int count, unsigned seed)
+{
+  for (int i = 0; i < count; i++)
+    {
+      char name[80];
+      Case t = { .k = 3, .stride = 1, .wino = 1 };
+      t.upsample_a = rnd (&seed, 0, 1) < 0.3f;
+      t.cin_a = 1 + (int) rnd (&seed, 0, 80);
+      t.cin_b = t.upsample_a && rnd (&seed, 0, 1) < 0.5f ? 1 + (int) rnd (&seed, 0, 20) : 0;
+      t.cout = 1 + (int) rnd (&seed, 0, 41);
+      t.h = 1 + (int) rnd (&seed, 0, 70);
+      t.w = 1 + (int) rnd (&seed, 0, 70);
+      if (t.upsample_a)
+        {
+          t.h += t.h % 2;
+          t.w += t.w % 2;
+        }
+      t.epi = (NnEpilogue) (int) rnd (&seed, 0, 3);
+      NnConv c = { .cin_a = t.cin_a, .cin_b = t.cin_b, .cout = t.cout, .k = 3, .stride = 1,
+                   .pad = 1, .apack = (float *) &t };
+      size_t lo = 1024;
+      while (!nn_wino_applies (path, &c, t.h, t.w, lo))
+        lo *= 2;
+      t.wino_scratch = rnd (&seed, 0, 1) < 0.5f ? lo : 0;
+      snprintf (name, sizeof name, "wino random #%d %d+%d->%d%s%s", i, t.cin_a, t.cin_b, t.cout,
+                t.upsample_a ? " up2" : "", t.wino_scratch ? " min scratch" : "");
+      t.name = name;
+      run_case (&t, seed + (unsigned) i * 131u, path, 0);
+    }
+}
+
 /* Runs every case; exit status 0 only when all pass. */
 int
 main (void)
@@ -299,6 +358,19 @@ main (void)
     { "implicit w64 head cout 2, bands", 16, 0, 2, 3, 1, 0, 9, 64, NN_EPI_BIAS, 64 },
     { "implicit w16 K 6912 (decoder 0)", 512, 256, 9, 3, 1, 1, 16, 16, NN_EPI_BIAS_RELU, 0 },
   };
+  /* Winograd F(4,3), packed paths only: U-Net shapes and edge cases. */
+  static const Case wino_cases[] = {
+    { "wino layer1 64->64 residual", 64, 0, 64, 3, 1, 0, 64, 64, NN_EPI_ADD_BIAS_RELU, 0, 0, 1 },
+    { "wino dec2.c1 up2+skip 128+64->64", 128, 64, 64, 3, 1, 1, 64, 64, NN_EPI_BIAS_RELU, 0, 0, 1 },
+    { "wino odd 37x29 edge tiles 5->7", 5, 0, 7, 3, 1, 0, 37, 29, NN_EPI_ADD_BIAS_RELU, 0, 0, 1 },
+    { "wino 3x5 image, one partial tile", 9, 0, 3, 3, 1, 0, 3, 5, NN_EPI_BIAS, 0, 0, 1 },
+    { "wino 1x1 image", 4, 0, 4, 3, 1, 0, 1, 1, NN_EPI_BIAS, 0, 0, 1 },
+    { "wino up2+skip 12+8->16 34x50", 12, 8, 16, 3, 1, 1, 34, 50, NN_EPI_BIAS_RELU, 0, 0, 1 },
+    { "wino head 16->2 bias 19x33", 16, 0, 2, 3, 1, 0, 19, 33, NN_EPI_BIAS, 0, 0, 1 },
+    { "wino 3 weight chunks 384->40", 384, 0, 40, 3, 1, 0, 20, 20, NN_EPI_BIAS_RELU, 0, 0, 1 },
+    { "wino one tile row per block", 40, 0, 24, 3, 1, 0, 45, 70, NN_EPI_ADD_BIAS_RELU, 0, 0, 1,
+      150000 },
+  };
   unsigned seed = 12345;
   int paths = 0;
   for (NnGemmPath p = 0; p < NN_GEMM_PATHS; p++)
@@ -317,6 +389,9 @@ main (void)
       random_cases (p, 40, seed + 17u * (unsigned) p);
       if (p != NN_GEMM_BLAS)
         {
+          for (size_t i = 0; i < sizeof wino_cases / sizeof wino_cases[0]; i++)
+            run_case (&wino_cases[i], seed + (unsigned) i * 104729u, p, 0);
+          random_wino_cases (p, 30, seed + 29u * (unsigned) p);
           static const int kcs[] = { 1, 7, 256 };
           static const unsigned fl[] = { 0, NN_TILE_LOAD_C | NN_TILE_BIAS,
                                          NN_TILE_BIAS | NN_TILE_RELU,

@@ -6,7 +6,8 @@
  * steps, and hard-codes the layer shapes, which it also checks against the engine's table.
  * So wiring errors, BN folding errors and errors of the fused kernels all show up here.
  * The engine runs once per GEMM path this CPU has (nn_gemm_force_path), each against the
- * same reference.
+ * same reference, and the packed paths run twice: with Winograd F(4,3) (which must then
+ * have run) and without (implicit GEMM / im2col / direct only).
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "nn-gemm.h"
 #include "nn-unet-private.h"
+#include "nn-wino.h"
 
 #define SEED 7
 
@@ -192,7 +194,7 @@ compare (const char *path, const float *out, const T *ref, size_t n_out)
     argmax_diff += (out[n_out / 2 + i] > out[i]) != (ref->d[n_out / 2 + i] > ref->d[i]);
   const double tol = 1e-4 * fmax (1.0, max_ref);
   const int ok = max_err <= tol && max_ref >= 1e-3;
-  printf ("%s %-6s logits: max|ref| = %.4g, rms(ref) = %.4g, max|engine - ref| = %.3g "
+  printf ("%s %-16s logits: max|ref| = %.4g, rms(ref) = %.4g, max|engine - ref| = %.3g "
           "(tolerance %.3g), mask pixels differing: %zu of %zu\n", ok ? "ok  " : "FAIL", path,
           max_ref, sqrt (sum_sq / n_out), max_err, tol, argmax_diff, n_out / 2);
   failures += !ok;
@@ -235,13 +237,31 @@ main (void)
           printf ("skip   %s: this CPU cannot run it\n", nn_gemm_path_name (p));
           continue;
         }
-      memset (out, 0, n_out * sizeof (float));
-      if (nn_unet_run (model, ws, input, out, NULL, &err) != NN_OK)
+      for (int wino = p == NN_GEMM_BLAS ? 0 : 1; wino >= 0; wino--)
         {
-          printf ("FAIL engine (%s): %s\n", nn_gemm_path_name (p), err.message);
-          return 1;
+          char label[32];
+          snprintf (label, sizeof label, "%s%s", nn_gemm_path_name (p),
+                    p != NN_GEMM_BLAS && !wino ? " no-winograd" : "");
+          nn_wino_set_enabled (wino);
+          memset (out, 0, n_out * sizeof (float));
+          if (nn_unet_run (model, ws, input, out, NULL, &err) != NN_OK)
+            {
+              printf ("FAIL engine (%s): %s\n", label, err.message);
+              return 1;
+            }
+          unsigned kernels[NN_UNET_STAGES], any = 0;
+          nn_workspace_stage_kernels (ws, kernels);
+          for (int st = 0; st < NN_UNET_STAGES; st++)
+            any |= kernels[st];
+          const unsigned wbits = 1u << NN_KERNEL_AVX2_WINOGRAD | 1u << NN_KERNEL_AVX512_WINOGRAD;
+          if (!(any & wbits) != !wino)
+            {
+              printf ("FAIL %s: Winograd %s\n", label, wino ? "did not run" : "ran");
+              failures++;
+            }
+          compare (label, out, &ref, n_out);
         }
-      compare (nn_gemm_path_name (p), out, &ref, n_out);
+      nn_wino_set_enabled (1);
     }
   printf ("%d failure(s)\n", failures);
   free (ref.d);

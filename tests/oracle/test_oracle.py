@@ -1,6 +1,6 @@
 """test_oracle.py — `damage-review infer` against PyTorch (network) and OpenCV (decode, resize).
 The network comparison runs on the CPU's best GEMM kernels and again on every other path it
-has (`infer --kernels blas|avx2`).
+has (`infer --kernels blas|avx2|avx2-nowinograd|avx512-nowinograd`).
 
 Random-weight checkpoints (fixtures.py) in every layout users may have; synthetic photos of
 several sizes, formats and EXIF orientations. Asserts, per photo and model:
@@ -190,9 +190,9 @@ def cpu_gemm_paths():
         flags = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), [])
     paths = ["blas"]
     if "avx2" in flags and "fma" in flags:
-        paths.append("avx2")
+        paths += ["avx2-nowinograd", "avx2"]
     if "avx512f" in flags:
-        paths.append("avx512")
+        paths += ["avx512-nowinograd", "avx512"]
     return paths
 
 
