@@ -2,8 +2,13 @@
 #include "pg-test-util.h"
 
 #include <libpq-fe.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "dr-pg-conn.h"
 
@@ -166,4 +171,114 @@ dr_pg_test_db_add_member (DrPgTestDb *db, const char *team, const char *login, c
                                               "SELECT dr.add_member ($1, $2, $3)", 3, params,
                                               &error);
   g_assert_no_error (error);
+}
+
+/* The newest /usr/lib/postgresql/N/bin holding pg_ctl (Debian keeps them off PATH). */
+static char *
+find_bin (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/usr/lib/postgresql", 0, NULL);
+  int best = 0;
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    {
+      int v = atoi (name);
+      g_autofree char *ctl = g_strdup_printf ("/usr/lib/postgresql/%s/bin/pg_ctl", name);
+      if (v > best && g_file_test (ctl, G_FILE_TEST_IS_EXECUTABLE))
+        best = v;
+    }
+  if (best == 0)
+    g_error ("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install postgresql)");
+  return g_strdup_printf ("/usr/lib/postgresql/%d/bin", best);
+}
+
+/* Runs @argv (as postgres when the server does); g_error unless it exits 0. */
+static void
+server_run (DrPgPrivateServer *server, const char *const *argv)
+{
+  g_autoptr (GPtrArray) full = g_ptr_array_new ();
+  if (server->as_postgres)
+    {
+      g_ptr_array_add (full, (char *) "runuser");
+      g_ptr_array_add (full, (char *) "-u");
+      g_ptr_array_add (full, (char *) "postgres");
+      g_ptr_array_add (full, (char *) "--");
+    }
+  for (; *argv != NULL; argv++)
+    g_ptr_array_add (full, (char *) *argv);
+  g_ptr_array_add (full, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  if (!g_spawn_sync (NULL, (char **) full->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                     &err, &status, &error)
+      || !g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s%s%s", (char *) full->pdata[server->as_postgres ? 4 : 0],
+             error ? error->message : "", out ? out : "", err ? err : "");
+}
+
+/* pg_ctl … start with the server's options. */
+static void
+server_ctl (DrPgPrivateServer *server, const char *action, const char *mode)
+{
+  g_autofree char *ctl = g_build_filename (server->bin, "pg_ctl", NULL);
+  g_autofree char *data = g_build_filename (server->dir, "data", NULL);
+  g_autofree char *log = g_build_filename (server->dir, "log", NULL);
+  g_autofree char *opts = g_strdup_printf ("-c listen_addresses='' -k %s/sock -c fsync=off "
+                                           "-c max_connections=100", server->dir);
+  const char *argv[] = { ctl, "-D", data, "-l", log, "-w", "-t", "60", "-m", mode, "-o", opts,
+                         action, NULL };
+  server_run (server, argv);
+}
+
+DrPgPrivateServer *
+dr_pg_private_server_start (void)
+{
+  DrPgPrivateServer *server = g_new0 (DrPgPrivateServer, 1);
+  server->bin = find_bin ();
+  server->dir = g_dir_make_tmp ("dr-pg-server-XXXXXX", NULL);
+  g_autofree char *sock = g_build_filename (server->dir, "sock", NULL);
+  g_assert_cmpint (g_mkdir (sock, 0700), ==, 0);
+  server->as_postgres = getuid () == 0;
+  if (server->as_postgres)
+    {
+      struct passwd *pw = getpwnam ("postgres");
+      if (pw == NULL)
+        g_error ("running as root, but there is no postgres user to run the server as");
+      g_assert_cmpint (chown (server->dir, pw->pw_uid, pw->pw_gid), ==, 0);
+      g_assert_cmpint (chown (sock, pw->pw_uid, pw->pw_gid), ==, 0);
+    }
+  g_autofree char *initdb = g_build_filename (server->bin, "initdb", NULL);
+  g_autofree char *data = g_build_filename (server->dir, "data", NULL);
+  const char *argv[] = { initdb, "-D", data, "-A", "trust", "-U", "dr", "--no-sync",
+                         "--no-locale", "-E", "UTF8", NULL };
+  server_run (server, argv);
+  server_ctl (server, "start", "fast");
+  return server;
+}
+
+void
+dr_pg_private_server_restart (DrPgPrivateServer *server, const char *mode)
+{
+  server_ctl (server, "restart", mode);
+}
+
+void
+dr_pg_private_server_free (DrPgPrivateServer *server)
+{
+  if (server == NULL)
+    return;
+  server_ctl (server, "stop", "immediate");
+  g_autofree char *quoted = g_shell_quote (server->dir);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf %s", quoted);
+  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  g_free (server->dir);
+  g_free (server->bin);
+  g_free (server);
+}
+
+char *
+dr_pg_private_server_conninfo (DrPgPrivateServer *server, const char *dbname, const char *user)
+{
+  return g_strdup_printf ("host=%s/sock port=5432 dbname=%s user=%s", server->dir, dbname,
+                          user ? user : "dr");
 }

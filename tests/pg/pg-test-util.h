@@ -50,3 +50,31 @@ void dr_pg_test_db_add_member (DrPgTestDb *db, const char *team, const char *log
                                const char *role);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* A private PostgreSQL server of the test's own (initdb + pg_ctl into a temporary folder,
+ * Unix socket only, trust authentication inside a 0700 folder, fsync off), for tests that
+ * restart the server: restarting the shared one would break the tests running beside them.
+ * As root the server runs as the "postgres" user (initdb refuses root). */
+typedef struct {
+  char *dir;          /* the temporary folder: data/, sock/, log */
+  char *bin;          /* PostgreSQL's bin folder */
+  gboolean as_postgres;
+} DrPgPrivateServer;
+
+/* Starts one; g_error when initdb or pg_ctl fail. */
+DrPgPrivateServer *dr_pg_private_server_start (void);
+
+/* pg_ctl restart -m @mode ("fast" or "immediate"), waiting until it accepts connections. */
+void dr_pg_private_server_restart (DrPgPrivateServer *server, const char *mode);
+
+/* Stops it (immediate) and removes the folder; NULL is allowed. */
+void dr_pg_private_server_free (DrPgPrivateServer *server);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgPrivateServer, dr_pg_private_server_free)
+
+/* Connection string for @dbname as @user (the superuser "dr" when NULL). */
+char *dr_pg_private_server_conninfo (DrPgPrivateServer *server, const char *dbname,
+                                     const char *user);
+
+G_END_DECLS

@@ -143,11 +143,6 @@ test_schema_newer (void)
 static void
 test_schema_older (void)
 {
-  if (dr_pg_migrate_latest_version () < 2)
-    {
-      g_test_skip ("needs a second migration");
-      return;
-    }
   g_autoptr (DrPgTestDb) db = dr_pg_test_db_new ();
   g_autofree char *team = dr_pg_test_db_create_team (db, "older");
   const char *alice = dr_pg_test_db_add_login (db, "alice");

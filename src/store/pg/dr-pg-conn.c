@@ -161,7 +161,7 @@ code_for (DrPgConn *self, const PGresult *res)
   if (strcmp (state, "42501") == 0)
     return DR_PG_ERROR_PERMISSION;
   if (strcmp (state, "23505") == 0 || strcmp (state, "40001") == 0
-      || strcmp (state, "40P01") == 0)
+      || strcmp (state, "40P01") == 0 || strcmp (state, "55P03") == 0)
     return DR_PG_ERROR_CONFLICT;
   if (g_str_has_prefix (state, "08") || strcmp (state, "57P01") == 0)
     return DR_PG_ERROR_UNREACHABLE;
@@ -221,12 +221,13 @@ ensure_prepared (DrPgConn *self, const char *name, const char *sql, int n_params
 PGresult *
 dr_pg_conn_exec_binary (DrPgConn *self, const char *name, const char *sql, int n_params,
                         const char *const *params, const int *lengths, const int *formats,
-                        GError **error)
+                        int result_format, GError **error)
 {
   g_return_val_if_fail (self != NULL && name != NULL && sql != NULL, NULL);
   if (!check_owner (self, error) || !ensure_prepared (self, name, sql, n_params, error))
     return NULL;
-  PGresult *res = PQexecPrepared (self->conn, name, n_params, params, lengths, formats, 0);
+  PGresult *res = PQexecPrepared (self->conn, name, n_params, params, lengths, formats,
+                                  result_format);
   if (res != NULL && result_ok (res))
     return res;
   if (PQstatus (self->conn) == CONNECTION_BAD)
@@ -241,7 +242,7 @@ PGresult *
 dr_pg_conn_exec (DrPgConn *self, const char *name, const char *sql, int n_params,
                  const char *const *params, GError **error)
 {
-  return dr_pg_conn_exec_binary (self, name, sql, n_params, params, NULL, NULL, error);
+  return dr_pg_conn_exec_binary (self, name, sql, n_params, params, NULL, NULL, 0, error);
 }
 
 /* Runs one fixed transaction-control statement (BEGIN/COMMIT) as a prepared statement. */

@@ -32,7 +32,7 @@ typedef enum {
   DR_PG_ERROR_NO_SCHEMA,      /* the database has no Damage Review schema */
   DR_PG_ERROR_SCHEMA_OLD,     /* schema older than this build: the administrator migrates it */
   DR_PG_ERROR_SCHEMA_NEW,     /* schema newer than this build: update the app */
-  DR_PG_ERROR_CONFLICT,       /* a compare-and-swap lost, or a unique key already exists */
+  DR_PG_ERROR_CONFLICT,       /* a compare-and-swap lost, a unique key exists, a lease is lost */
   DR_PG_ERROR_NOT_FOUND,      /* a named row (team, claim) does not exist or is not visible */
 } DrPgError;
 
@@ -84,7 +84,8 @@ PGresult *dr_pg_conn_exec (DrPgConn          *self,
                            const char *const *params,
                            GError           **error);
 
-/* The same, but binary parameters: @lengths[i] bytes at @params[i] where @formats[i] is 1. */
+/* The same, but binary parameters: @lengths[i] bytes at @params[i] where @formats[i] is 1;
+ * @result_format 1 asks for binary results (bytea as raw bytes), 0 for text. */
 PGresult *dr_pg_conn_exec_binary (DrPgConn          *self,
                                   const char        *name,
                                   const char        *sql,
@@ -92,6 +93,7 @@ PGresult *dr_pg_conn_exec_binary (DrPgConn          *self,
                                   const char *const *params,
                                   const int         *lengths,
                                   const int         *formats,
+                                  int                result_format,
                                   GError           **error);
 
 /* BEGIN / COMMIT / ROLLBACK (rollback ignores errors: the connection may be gone). */

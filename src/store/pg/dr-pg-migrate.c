@@ -1,6 +1,7 @@
 /* dr-pg-migrate.c — apply the embedded migrations in one locked transaction. */
 #include "dr-pg-migrate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "dr-pg-resources.h"
@@ -9,6 +10,13 @@
 
 /* Key of the transaction-level advisory lock every migration takes ("DRpg" in ASCII). */
 #define MIGRATION_LOCK "1146253415"
+
+/* qsort comparator of two string pointers. */
+static int
+compare_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
 
 /* The embedded migration file names, sorted; each starts with its three-digit version, and the
  * versions are exactly 1 … n (checked once: a gap is a build mistake, so it aborts). */
@@ -23,7 +31,7 @@ migration_names (void)
                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
       g_assert (found != NULL);
       guint n = g_strv_length (found);
-      qsort (found, n, sizeof (char *), (GCompareFunc) g_strcmp0);
+      qsort (found, n, sizeof (char *), compare_names);
       for (guint i = 0; i < n; i++)
         g_assert (g_ascii_strtoll (found[i], NULL, 10) == (gint64) i + 1
                   && strlen (found[i]) > 4 && found[i][3] == '-');
