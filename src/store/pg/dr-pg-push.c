@@ -456,15 +456,21 @@ dr_pg_push (DrProject *project, DrPgConn *conn, gint64 team_id, DrPgPushSummary 
     .sum = summary != NULL ? summary : &local_summary,
   };
   memset (p.sum, 0, sizeof *p.sum);
-  gboolean ok = dr_pg_conn_begin (conn, error);
+  g_autoptr (GError) local = NULL;
+  gboolean ok = dr_pg_conn_begin (conn, &local);
   if (ok)
     {
-      ok = push_models (&p, error) && push_claims (&p, error) && push_photos (&p, error);
+      ok = push_models (&p, &local) && push_claims (&p, &local) && push_photos (&p, &local);
       if (ok)
-        ok = dr_pg_conn_commit (conn, error);
+        ok = dr_pg_conn_commit (conn, &local);
       else
         dr_pg_conn_rollback (conn);
     }
+  if (g_error_matches (local, DR_PG_ERROR, DR_PG_ERROR_PERMISSION))
+    g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_PERMISSION, "%s (only a lead of the team may "
+                 "push; nothing was pushed)", local->message);
+  else if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
   if (!ok)
     memset (p.sum, 0, sizeof *p.sum);
   g_free (p.team);
