@@ -14,6 +14,8 @@ run_packages=(
   # store: images, database, JSON
   libglib2.0-dev libsqlite3-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libexif-dev
   libjson-glib-dev
+  # team projects on PostgreSQL: the client library
+  libpq-dev
   # app; a Hangul font so the Korean translation (the original users') is readable
   libgtk-4-dev libadwaita-1-dev fonts-nanum
   # install steps of the schema, icons, desktop entry and MIME type (gnome.post_install)
@@ -37,6 +39,8 @@ test_packages=(
   git ccache
   # claim report checks: pdftotext, pdftoppm, pdfinfo
   poppler-utils
+  # team project tests: a throw-away PostgreSQL server (pg_virtualenv) and psql as the oracle
+  postgresql postgresql-common postgresql-client
 )
 
 case "${1:-test}" in

@@ -6,6 +6,14 @@ cd "$(dirname "$0")/.."
 
 bash build-aux/install-deps.sh test
 
+# The PostgreSQL tests (suite pg) need a server. Unless one is configured (PGHOST set), run the
+# whole script again inside a throw-away one: pg_virtualenv creates a temporary cluster (as root
+# too, with -t), exports PGHOST/PGPORT/PGUSER/PGPASSWORD and removes the cluster afterwards.
+if [ -z "${PGHOST:-}" ] && [ -z "${DR_TEST_PG_VIRTUALENV:-}" ]; then
+  export DR_TEST_PG_VIRTUALENV=1
+  exec pg_virtualenv -t -o max_connections=200 bash "$PWD/build-aux/test.sh" "$@"
+fi
+
 builddir=${BUILDDIR:-build-test}
 if [ ! -f "$builddir/build.ninja" ]; then
   meson setup "$builddir" -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \

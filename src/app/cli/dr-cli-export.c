@@ -10,6 +10,8 @@
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
 #include "dr-export.h"
+#include "dr-pg-export-source.h"
+#include "dr-pg-team.h"
 
 /* Redraws a percentage on stderr when it is a terminal. */
 static void
@@ -42,12 +44,30 @@ parse_format (const char *text, DrExportFormat *format)
   return TRUE;
 }
 
+/* The export items of the project file at @path. */
+static GPtrArray *
+load_file_items (const char *path, GError **error)
+{
+  g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, error);
+  return project != NULL ? dr_export_load_items (project, error) : NULL;
+}
+
+/* The export items of team @team (NULL: the caller's only team) on server @conninfo; photo
+ * files come from the local photo cache. */
+static GPtrArray *
+load_team_items (const char *conninfo, const char *team, GError **error)
+{
+  g_autoptr (DrPgConn) conn = dr_pg_conn_open (conninfo, DR_PG_OPEN_DEFAULT, error);
+  gint64 team_id = conn != NULL ? dr_pg_team_resolve (conn, team, error) : 0;
+  return team_id != 0 ? dr_pg_export_load_items (conn, team_id, NULL, error) : NULL;
+}
+
 /* Exit codes: 0 exported and verified; 1 the project could not be read or the export failed
  * (nothing is left at DIR); 2 bad usage. */
 int
 dr_cli_export (int argc, char **argv)
 {
-  g_autofree char *out = NULL, *format_text = NULL;
+  g_autofree char *out = NULL, *format_text = NULL, *team = NULL;
   double split = 0.0;
   gint64 seed = 0;
   gboolean reviewed_only = FALSE;
@@ -62,9 +82,12 @@ dr_cli_export (int argc, char **argv)
       N_("Seed of the claim split (default 0); the same seed gives the same split"), N_("N") },
     { "reviewed-only", 0, 0, G_OPTION_ARG_NONE, &reviewed_only,
       N_("Export only photos with a verdict on all four damage types"), NULL },
+    { "team", 't', 0, G_OPTION_ARG_STRING, &team,
+      N_("With a server instead of a project file: the team to export (needed when you are "
+         "in several)"), N_("NAME") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT"));
+  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT|URI"));
   g_option_context_set_summary (context,
                                 _("Export reviewed masks as COCO instance JSON (RLE) and/or PNG "
                                   "masks with a manifest, split by claim, verified pixel for "
@@ -94,13 +117,9 @@ dr_cli_export (int argc, char **argv)
       return DR_EXIT_USAGE;
     }
 
-  g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_EXISTING, &error);
-  if (project == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
-  g_autoptr (GPtrArray) items = dr_export_load_items (project, &error);
+  g_autoptr (GPtrArray) items = dr_pg_is_conninfo (argv[1]) ? load_team_items (argv[1], team,
+                                                                                 &error)
+                                                             : load_file_items (argv[1], &error);
   if (items == NULL)
     {
       fprintf (stderr, "%s\n", error->message);

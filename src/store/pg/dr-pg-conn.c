@@ -1,0 +1,411 @@
+/* dr-pg-conn.c — connect to a team server, name it in every error, run prepared statements. */
+#include "dr-pg-conn.h"
+
+#include <string.h>
+
+#include "dr-pg-migrate.h"
+
+struct _DrPgConn {
+  PGconn *conn;
+  char *server;            /* display name for messages, without any password */
+  char *user;              /* session_user */
+  GHashTable *prepared;    /* statement names already prepared on this connection */
+  int schema_version;
+  GThread *owner;          /* the opening thread, the only one allowed to use conn */
+};
+
+G_DEFINE_QUARK (dr-pg-error-quark, dr_pg_error)
+
+/* Whether @location is a connection string rather than a path: a postgres(ql):// URI, or
+ * keyword=value text whose first keyword is one libpq knows. */
+gboolean
+dr_pg_is_conninfo (const char *location)
+{
+  if (location == NULL)
+    return FALSE;
+  if (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"))
+    return TRUE;
+  const char *eq = strchr (location, '=');
+  if (eq == NULL || eq == location)
+    return FALSE;
+  g_autofree char *keyword = g_strstrip (g_strndup (location, eq - location));
+  PQconninfoOption *defaults = PQconndefaults ();
+  gboolean known = FALSE;
+  for (PQconninfoOption *o = defaults; o != NULL && o->keyword != NULL; o++)
+    if (strcmp (o->keyword, keyword) == 0)
+      known = TRUE;
+  PQconninfoFree (defaults);
+  return known;
+}
+
+/* @conninfo with any password replaced by "***", for messages about unparsable strings. */
+static char *
+redact (const char *conninfo)
+{
+  g_autoptr (GRegex) uri = g_regex_new ("(://[^:/@?]*:)[^@/?]*@", 0, 0, NULL);
+  g_autoptr (GRegex) kv = g_regex_new ("(password\\s*=\\s*)('([^'\\\\]|\\\\.)*'|\\S*)",
+                                      G_REGEX_CASELESS, 0, NULL);
+  g_autofree char *a = g_regex_replace (uri, conninfo, -1, 0, "\\1***@", 0, NULL);
+  char *b = a ? g_regex_replace (kv, a, -1, 0, "\\1***", 0, NULL) : NULL;
+  return b ? b : g_strdup ("(connection string)");
+}
+
+/* "ROLE@HOST:PORT/DB" from what libpq resolved (a failed PGconn still reports its options);
+ * a Unix socket directory is shown as the host. "service NAME: " prefixes a service. */
+static char *
+server_name (PGconn *conn, const char *conninfo)
+{
+  const char *host = PQhost (conn);
+  const char *port = PQport (conn);
+  const char *db = PQdb (conn);
+  const char *user = PQuser (conn);
+  g_autofree char *service = NULL;
+  PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
+  for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+    if (strcmp (o->keyword, "service") == 0 && o->val != NULL && *o->val)
+      service = g_strdup (o->val);
+  PQconninfoFree (opts);
+  return g_strdup_printf ("%s%s%s%s@%s:%s/%s", service ? "service " : "", service ? service : "",
+                          service ? " " : "", user && *user ? user : "?",
+                          host && *host ? host : "localhost", port && *port ? port : "5432",
+                          db && *db ? db : "?");
+}
+
+/* The useful part of libpq's (possibly multi-line) connection error: the first line, without
+ * the "connection to server at … failed: " preamble and the "FATAL:" tag. */
+static char *
+connect_reason (PGconn *conn)
+{
+  const char *msg = PQerrorMessage (conn);
+  g_auto (GStrv) lines = g_strsplit (msg ? msg : "", "\n", -1);
+  const char *line = lines[0] && *lines[0] ? lines[0] : "unknown error";
+  const char *failed = strstr (line, "failed: ");
+  if (failed != NULL)
+    line = failed + strlen ("failed: ");
+  if (g_str_has_prefix (line, "FATAL:"))
+    line += strlen ("FATAL:");
+  return g_strstrip (g_strdup (line));
+}
+
+/* Whether libpq's connection error comes from the server (it answered and refused). */
+static gboolean
+server_refused (PGconn *conn)
+{
+  const char *msg = PQerrorMessage (conn);
+  return msg != NULL && strstr (msg, "FATAL:") != NULL;
+}
+
+/* Sets the one-line error of a failed connection attempt, with its code. */
+static void
+set_connect_error (PGconn *conn, const char *server, GError **error)
+{
+  g_autofree char *reason = connect_reason (conn);
+  const char *user = PQuser (conn);
+  if (PQconnectionNeedsPassword (conn))
+    g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_AUTH,
+                 "%s: the server wants a password for role \"%s\" and none was given (put it in "
+                 "~/.pgpass or the service file)", server, user ? user : "?");
+  else if (PQconnectionUsedPassword (conn) && strstr (reason, "password") != NULL)
+    g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_AUTH, "%s: password rejected: %s", server,
+                 reason);
+  else if (!server_refused (conn) && ((strstr (reason, "invalid ") != NULL
+                                       && strstr (reason, " value") != NULL)
+                                      || strstr (reason, "service") != NULL))
+    g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_BAD_URI, "%s: not a valid connection string: %s",
+                 server, reason);
+  else if (server_refused (conn))
+    g_set_error (error, DR_PG_ERROR,
+                 strstr (reason, "role") || strstr (reason, "pg_hba") || strstr (reason, "auth")
+                   ? DR_PG_ERROR_AUTH : DR_PG_ERROR_FAILED,
+                 "%s: the server refused the connection: %s", server, reason);
+  else
+    g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_UNREACHABLE, "%s: cannot reach the server: %s",
+                 server, reason);
+}
+
+/* Server notices (e.g. "schema already exists, skipping") go to the debug log, not stderr. */
+static void
+log_notice (void *data, const char *message)
+{
+  g_debug ("%s: %s", (const char *) data, message);
+}
+
+/* Checks the calling thread against the opener; a g_critical and an error when it differs. */
+static gboolean
+check_owner (DrPgConn *self, GError **error)
+{
+  if (dr_pg_conn_is_owner (self))
+    return TRUE;
+  g_critical ("%s: connection used from a thread that did not open it", self->server);
+  g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
+               "%s: connection used from a thread that did not open it", self->server);
+  return FALSE;
+}
+
+/* Whether the calling thread opened the connection. */
+gboolean
+dr_pg_conn_is_owner (DrPgConn *self)
+{
+  return self->owner == g_thread_self ();
+}
+
+/* Maps a result's SQLSTATE (or a lost connection) to a DrPgError code. */
+static DrPgError
+code_for (DrPgConn *self, const PGresult *res)
+{
+  if (PQstatus (self->conn) == CONNECTION_BAD)
+    return DR_PG_ERROR_UNREACHABLE;
+  const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+  if (state == NULL)
+    return DR_PG_ERROR_FAILED;
+  if (strcmp (state, "42501") == 0)
+    return DR_PG_ERROR_PERMISSION;
+  if (strcmp (state, "23505") == 0 || strcmp (state, "40001") == 0
+      || strcmp (state, "40P01") == 0 || strcmp (state, "55P03") == 0)
+    return DR_PG_ERROR_CONFLICT;
+  if (g_str_has_prefix (state, "08") || strcmp (state, "57P01") == 0)
+    return DR_PG_ERROR_UNREACHABLE;
+  if (strcmp (state, "28000") == 0 || strcmp (state, "28P01") == 0)
+    return DR_PG_ERROR_AUTH;
+  if (strcmp (state, "P0002") == 0)
+    return DR_PG_ERROR_NOT_FOUND;
+  return DR_PG_ERROR_FAILED;
+}
+
+/* Sets @error as "SERVER: WHAT: MESSAGE" (first line of the server's message). */
+void
+dr_pg_conn_set_error (DrPgConn *self, const PGresult *res, const char *what, GError **error)
+{
+  const char *primary = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  g_autofree char *text = g_strdup (primary ? primary : PQerrorMessage (self->conn));
+  char *nl = strchr (text, '\n');
+  if (nl != NULL)
+    *nl = '\0';
+  g_strstrip (text);
+  if (*text == '\0')
+    {
+      g_free (text);
+      text = g_strdup ("the connection to the server was lost");
+    }
+  g_set_error (error, DR_PG_ERROR, code_for (self, res), "%s: %s: %s", self->server, what, text);
+}
+
+/* Whether a prepared result is a success. */
+static gboolean
+result_ok (const PGresult *res)
+{
+  ExecStatusType st = PQresultStatus (res);
+  return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* Prepares @sql under @name unless this connection already has it. A statement name always
+ * goes with one SQL text (callers use string constants), so the name is the cache key. */
+static gboolean
+ensure_prepared (DrPgConn *self, const char *name, const char *sql, int n_params,
+                 GError **error)
+{
+  if (g_hash_table_contains (self->prepared, name))
+    return TRUE;
+  g_autoptr (PGresult) res = PQprepare (self->conn, name, sql, n_params, NULL);
+  if (res == NULL || !result_ok (res))
+    {
+      g_autofree char *what = g_strdup_printf ("preparing %s", name);
+      dr_pg_conn_set_error (self, res, what, error);
+      return FALSE;
+    }
+  g_hash_table_add (self->prepared, g_strdup (name));
+  return TRUE;
+}
+
+/* See dr-pg-conn.h. */
+PGresult *
+dr_pg_conn_exec_binary (DrPgConn *self, const char *name, const char *sql, int n_params,
+                        const char *const *params, const int *lengths, const int *formats,
+                        int result_format, GError **error)
+{
+  g_return_val_if_fail (self != NULL && name != NULL && sql != NULL, NULL);
+  if (!check_owner (self, error) || !ensure_prepared (self, name, sql, n_params, error))
+    return NULL;
+  PGresult *res = PQexecPrepared (self->conn, name, n_params, params, lengths, formats,
+                                  result_format);
+  if (res != NULL && result_ok (res))
+    return res;
+  if (PQstatus (self->conn) == CONNECTION_BAD)
+    g_hash_table_remove_all (self->prepared);
+  dr_pg_conn_set_error (self, res, name, error);
+  PQclear (res);
+  return NULL;
+}
+
+/* See dr-pg-conn.h. */
+PGresult *
+dr_pg_conn_exec (DrPgConn *self, const char *name, const char *sql, int n_params,
+                 const char *const *params, GError **error)
+{
+  return dr_pg_conn_exec_binary (self, name, sql, n_params, params, NULL, NULL, 0, error);
+}
+
+/* Runs one fixed transaction-control statement (BEGIN/COMMIT) as a prepared statement. */
+static gboolean
+exec_control (DrPgConn *self, const char *name, const char *sql, GError **error)
+{
+  g_autoptr (PGresult) res = dr_pg_conn_exec (self, name, sql, 0, NULL, error);
+  return res != NULL;
+}
+
+/* BEGIN (read committed, the server default). */
+gboolean
+dr_pg_conn_begin (DrPgConn *self, GError **error)
+{
+  return exec_control (self, "dr_begin", "BEGIN", error);
+}
+
+/* COMMIT; FALSE with error when the server refused it (the transaction is then rolled back). */
+gboolean
+dr_pg_conn_commit (DrPgConn *self, GError **error)
+{
+  return exec_control (self, "dr_commit", "COMMIT", error);
+}
+
+/* ROLLBACK, ignoring failures: after a lost connection there is nothing to roll back. */
+void
+dr_pg_conn_rollback (DrPgConn *self)
+{
+  if (!check_owner (self, NULL) || PQstatus (self->conn) != CONNECTION_OK)
+    return;
+  PQclear (PQexecParams (self->conn, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0));
+}
+
+/* Checks the schema version against this build, as a one-line error naming the server. */
+static gboolean
+check_schema (DrPgConn *self, GError **error)
+{
+  int latest = dr_pg_migrate_latest_version ();
+  if (self->schema_version == 0)
+    g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NO_SCHEMA,
+                 "%s: no Damage Review team schema in this database (the administrator creates "
+                 "it with: damage-review team-init URI)", self->server);
+  else if (self->schema_version > latest)
+    g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_SCHEMA_NEW,
+                 "%s: the team schema is version %d, newer than this Damage Review (version %d); "
+                 "update the app", self->server, self->schema_version, latest);
+  else if (self->schema_version < latest)
+    g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_SCHEMA_OLD,
+                 "%s: the team schema is version %d, older than this Damage Review (version %d); "
+                 "the administrator upgrades it with: damage-review team-init URI", self->server,
+                 self->schema_version, latest);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* See dr-pg-conn.h. */
+DrPgConn *
+dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error)
+{
+  g_return_val_if_fail (conninfo != NULL, NULL);
+  char *parse_error = NULL;
+  PQconninfoOption *parsed = PQconninfoParse (conninfo, &parse_error);
+  if (parsed == NULL)
+    {
+      g_autofree char *shown = redact (conninfo);
+      g_autofree char *why = redact (parse_error ? parse_error : "out of memory");
+      g_strstrip (why);
+      char *nl = strchr (why, '\n');
+      if (nl != NULL)
+        *nl = '\0';
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_BAD_URI, "%s: not a valid connection string: %s",
+                   shown, why);
+      PQfreemem (parse_error);
+      return NULL;
+    }
+  PQconninfoFree (parsed);
+
+  g_autoptr (DrPgConn) self = g_new0 (DrPgConn, 1);
+  self->owner = g_thread_ref (g_thread_self ());
+  self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->conn = PQconnectdb (conninfo);
+  self->server = server_name (self->conn, conninfo);
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      set_connect_error (self->conn, self->server, error);
+      return NULL;
+    }
+  self->user = g_strdup (PQuser (self->conn));
+  PQsetNoticeProcessor (self->conn, log_notice, self->server);
+  /* Replies in UTC and in a fixed date style, whatever the role's or server's settings. */
+  g_autoptr (PGresult) tz = dr_pg_conn_exec (self, "dr_session_setup",
+    "SELECT set_config ('TimeZone', 'UTC', false), set_config ('DateStyle', 'ISO', false)",
+    0, NULL, error);
+  if (tz == NULL)
+    return NULL;
+  if (flags & DR_PG_OPEN_ANY_SCHEMA)
+    return g_steal_pointer (&self);
+  if ((flags & DR_PG_OPEN_MIGRATE) && !dr_pg_migrate (self, error))
+    return NULL;
+  g_autoptr (GError) local = NULL;
+  if (!dr_pg_migrate_read_version (self, &self->schema_version, &local))
+    {
+      if (g_error_matches (local, DR_PG_ERROR, DR_PG_ERROR_PERMISSION))
+        g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_PERMISSION,
+                     "%s: permission denied: role \"%s\" is not a member of any team here (a "
+                     "team lead adds members)", self->server, self->user);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (!check_schema (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* Closes the connection and frees everything. */
+void
+dr_pg_conn_free (DrPgConn *self)
+{
+  if (self == NULL)
+    return;
+  if (self->conn != NULL)
+    PQfinish (self->conn);
+  g_clear_pointer (&self->prepared, g_hash_table_unref);
+  g_free (self->server);
+  g_free (self->user);
+  g_clear_pointer (&self->owner, g_thread_unref);
+  g_free (self);
+}
+
+/* Display name for messages. */
+const char *
+dr_pg_conn_get_server (DrPgConn *self)
+{
+  return self->server;
+}
+
+/* The login role. */
+const char *
+dr_pg_conn_get_user (DrPgConn *self)
+{
+  return self->user;
+}
+
+/* PQsslInUse. */
+gboolean
+dr_pg_conn_get_ssl_in_use (DrPgConn *self)
+{
+  return PQsslInUse (self->conn) != 0;
+}
+
+/* The schema version seen at open. */
+int
+dr_pg_conn_get_schema_version (DrPgConn *self)
+{
+  return self->schema_version;
+}
+
+/* The libpq handle, for the owner thread. */
+PGconn *
+dr_pg_conn_get_pq (DrPgConn *self)
+{
+  check_owner (self, NULL);
+  return self->conn;
+}

@@ -1,0 +1,116 @@
+/* dr-pg-photo-cache.c — fetch, verify and keep team photos as local files. */
+#include "dr-pg-photo-cache.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "dr-file-hash.h"
+#include "dr-pg-push.h"
+#include "dr-pg-team.h"
+#include "dr-store-error.h"
+
+/* $XDG_CACHE_HOME/damage-review/photos. */
+char *
+dr_pg_photo_cache_default_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "damage-review", "photos", NULL);
+}
+
+/* Whether @sha256 is 64 lower-case hex digits (it becomes part of a path). */
+static gboolean
+is_sha256 (const char *sha256)
+{
+  if (sha256 == NULL || strlen (sha256) != 64)
+    return FALSE;
+  for (const char *c = sha256; *c; c++)
+    if (!g_ascii_isdigit (*c) && !(*c >= 'a' && *c <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+/* A base name from the server that is safe as one path component: no separators, not "." or
+ * "..", not empty or hidden, at most 200 bytes; otherwise "photo". */
+static char *
+safe_name (const char *name)
+{
+  if (name == NULL || *name == '\0' || *name == '.' || strchr (name, '/') != NULL
+      || strlen (name) > 200)
+    return g_strdup ("photo");
+  return g_strdup (name);
+}
+
+/* Writes the photo's bytes from the server to @path (atomically) and checks their hash. */
+static gboolean
+fetch (DrPgConn *conn, gint64 team_id, const char *sha256, const char *path, GError **error)
+{
+  g_autofree char *team = dr_pg_int (team_id);
+  g_autofree char *limit = dr_pg_int (DR_PG_MAX_PHOTO_BYTES);
+  const char *params[] = { team, sha256, limit };
+  /* The bytes (raw, binary result) unless larger than the bound; the size in any case. */
+  g_autoptr (PGresult) res = dr_pg_conn_exec_binary (conn, "photo_cache_fetch",
+    "SELECT CASE WHEN octet_length (bytes) <= $3::bigint THEN bytes END,"
+    " octet_length (bytes)::text FROM dr.photo_blobs WHERE team_id = $1 AND sha256 = $2",
+    3, params, NULL, NULL, 1, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) != 1)
+    {
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: no photo bytes with SHA-256 %s",
+                   dr_pg_conn_get_server (conn), sha256);
+      return FALSE;
+    }
+  if (PQgetisnull (res, 0, 0))
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_TOO_LARGE,
+                   "%s: photo %s is larger than %" G_GINT64_FORMAT " bytes; not fetched",
+                   dr_pg_conn_get_server (conn), sha256, DR_PG_MAX_PHOTO_BYTES);
+      return FALSE;
+    }
+  const char *data = PQgetvalue (res, 0, 0);
+  gsize size = (gsize) PQgetlength (res, 0, 0);
+  g_autofree char *actual = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data,
+                                                         size);
+  if (strcmp (actual, sha256) != 0)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                   "%s: photo %s arrived with SHA-256 %s; refused", dr_pg_conn_get_server (conn),
+                   sha256, actual);
+      return FALSE;
+    }
+  return g_file_set_contents_full (path, data, (gssize) size,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+/* See dr-pg-photo-cache.h. */
+char *
+dr_pg_photo_cache_get (DrPgConn *conn, const char *cache_dir, gint64 team_id,
+                       const char *sha256, const char *name, GError **error)
+{
+  if (!is_sha256 (sha256))
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: a photo has an invalid "
+                   "SHA-256 \"%.70s\"", dr_pg_conn_get_server (conn), sha256 ? sha256 : "");
+      return NULL;
+    }
+  g_autofree char *default_dir = cache_dir ? NULL : dr_pg_photo_cache_default_dir ();
+  g_autofree char *prefix = g_strndup (sha256, 2);
+  g_autofree char *safe = safe_name (name);
+  g_autofree char *dir = g_build_filename (cache_dir ? cache_dir : default_dir, prefix, sha256,
+                                           NULL);
+  g_autofree char *path = g_build_filename (dir, safe, NULL);
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *cached = dr_file_sha256 (path, NULL);
+      if (g_strcmp0 (cached, sha256) == 0)
+        return g_steal_pointer (&path);
+    }
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: %s", dir, g_strerror (errsv));
+      return NULL;
+    }
+  if (!fetch (conn, team_id, sha256, path, error))
+    return NULL;
+  return g_steal_pointer (&path);
+}

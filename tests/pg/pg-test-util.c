@@ -1,0 +1,284 @@
+/* pg-test-util.c — throw-away databases and roles on the test server (see pg-test-util.h). */
+#include "pg-test-util.h"
+
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "dr-pg-conn.h"
+
+static guint counter;
+
+/* A connection as the environment's administrator to database @dbname; g_error without one. */
+static PGconn *
+admin_connect (const char *dbname)
+{
+  const char *keys[] = { "dbname", NULL };
+  const char *values[] = { dbname, NULL };
+  PGconn *conn = PQconnectdbParams (keys, values, 0);
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("no PostgreSQL server for the tests (%s): run them through build-aux/test.sh, which "
+             "starts one with pg_virtualenv, or set PGHOST/PGPORT/PGUSER/PGPASSWORD",
+             g_strchomp (PQerrorMessage (conn)));
+  return conn;
+}
+
+/* Runs the administrative statement @prefix IDENT @suffix, IDENT quoted by libpq; g_error on
+ * failure. */
+static void
+admin_exec_ident (PGconn *conn, const char *prefix, const char *ident, const char *suffix)
+{
+  char *quoted = PQescapeIdentifier (conn, ident, strlen (ident));
+  g_autofree char *sql = g_strconcat (prefix, " ", quoted, " ", suffix, NULL);
+  PQfreemem (quoted);
+  PGresult *res = PQexec (conn, sql);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (res));
+  PQclear (res);
+}
+
+DrPgTestDb *
+dr_pg_test_db_new (void)
+{
+  /* Members' connections must never pick up the administrator's password from the
+   * environment or a password file. */
+  DrPgTestDb *db = g_new0 (DrPgTestDb, 1);
+  db->name = g_strdup_printf ("drt_%d_%u", (int) getpid (), ++counter);
+  db->roles = g_ptr_array_new_with_free_func (g_free);
+  PGconn *conn = admin_connect ("postgres");
+  admin_exec_ident (conn, "CREATE DATABASE", db->name, "");
+  PQfinish (conn);
+  db->admin = g_strdup_printf ("dbname=%s", db->name);
+  return db;
+}
+
+void
+dr_pg_test_db_free (DrPgTestDb *db)
+{
+  if (db == NULL)
+    return;
+  PGconn *conn = admin_connect ("postgres");
+  admin_exec_ident (conn, "DROP DATABASE IF EXISTS", db->name, "WITH (FORCE)");
+  for (guint i = 0; i < db->roles->len; i++)
+    {
+      /* A role granted dr_member keeps that grant until it is dropped; the group role itself is
+       * shared by every database of the cluster and stays. */
+      admin_exec_ident (conn, "DROP ROLE IF EXISTS", db->roles->pdata[i], "");
+    }
+  PQfinish (conn);
+  g_ptr_array_unref (db->roles);
+  g_free (db->name);
+  g_free (db->admin);
+  g_free (db);
+}
+
+const char *
+dr_pg_test_db_add_login (DrPgTestDb *db, const char *label)
+{
+  char *login = g_strdup_printf ("drt_%d_%u_%s", (int) getpid (), ++counter, label);
+  PGconn *conn = admin_connect ("postgres");
+  char *quoted = PQescapeIdentifier (conn, login, strlen (login));
+  char *password = PQescapeLiteral (conn, login, strlen (login));
+  g_autofree char *sql = g_strdup_printf ("CREATE ROLE %s LOGIN PASSWORD %s", quoted, password);
+  PQfreemem (quoted);
+  PQfreemem (password);
+  PGresult *res = PQexec (conn, sql);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (res));
+  PQclear (res);
+  PQfinish (conn);
+  g_ptr_array_add (db->roles, login);
+  return login;
+}
+
+char *
+dr_pg_test_db_conninfo_password (DrPgTestDb *db, const char *login, const char *password)
+{
+  return g_strdup_printf ("dbname=%s user=%s password=%s", db->name, login, password);
+}
+
+char *
+dr_pg_test_db_conninfo (DrPgTestDb *db, const char *login)
+{
+  if (login == NULL)
+    return g_strdup (db->admin);
+  return dr_pg_test_db_conninfo_password (db, login, login);
+}
+
+int
+dr_pg_test_psql (DrPgTestDb *db, const char *login, const char *sql, char **out, char **err)
+{
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "PGDATABASE", db->name, TRUE);
+  if (login != NULL)
+    {
+      env = g_environ_setenv (env, "PGUSER", login, TRUE);
+      env = g_environ_setenv (env, "PGPASSWORD", login, TRUE);
+    }
+  const char *argv[] = { "psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql,
+                         NULL };
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *o = NULL;
+  g_autofree char *e = NULL;
+  if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &o, &e, &status,
+                     &error))
+    g_error ("psql: %s", error->message);
+  if (out != NULL)
+    *out = g_strchomp (g_steal_pointer (&o));
+  if (err != NULL)
+    *err = g_steal_pointer (&e);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128;
+}
+
+char *
+dr_pg_test_psql_ok (DrPgTestDb *db, const char *login, const char *sql)
+{
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  int rc = dr_pg_test_psql (db, login, sql, &out, &err);
+  if (rc != 0)
+    g_error ("psql as %s failed (%d) on '%s': %s", login ? login : "admin", rc, sql, err);
+  return out;
+}
+
+char *
+dr_pg_test_db_create_team (DrPgTestDb *db, const char *team)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrPgConn) conn = dr_pg_conn_open (db->admin, DR_PG_OPEN_MIGRATE, &error);
+  g_assert_no_error (error);
+  const char *params[] = { team };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "test_create_team",
+                                              "SELECT dr.create_team ($1)", 1, params, &error);
+  g_assert_no_error (error);
+  return g_strdup (PQgetvalue (res, 0, 0));
+}
+
+void
+dr_pg_test_db_add_member (DrPgTestDb *db, const char *team, const char *login, const char *role)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrPgConn) conn = dr_pg_conn_open (db->admin, DR_PG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  const char *params[] = { team, login, role };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "test_add_member",
+                                              "SELECT dr.add_member ($1, $2, $3)", 3, params,
+                                              &error);
+  g_assert_no_error (error);
+}
+
+/* The newest /usr/lib/postgresql/N/bin holding pg_ctl (Debian keeps them off PATH). */
+static char *
+find_bin (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/usr/lib/postgresql", 0, NULL);
+  int best = 0;
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    {
+      int v = atoi (name);
+      g_autofree char *ctl = g_strdup_printf ("/usr/lib/postgresql/%s/bin/pg_ctl", name);
+      if (v > best && g_file_test (ctl, G_FILE_TEST_IS_EXECUTABLE))
+        best = v;
+    }
+  if (best == 0)
+    g_error ("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install postgresql)");
+  return g_strdup_printf ("/usr/lib/postgresql/%d/bin", best);
+}
+
+/* Runs @argv (as postgres when the server does); g_error unless it exits 0. */
+static void
+server_run (DrPgPrivateServer *server, const char *const *argv)
+{
+  g_autoptr (GPtrArray) full = g_ptr_array_new ();
+  if (server->as_postgres)
+    {
+      g_ptr_array_add (full, (char *) "runuser");
+      g_ptr_array_add (full, (char *) "-u");
+      g_ptr_array_add (full, (char *) "postgres");
+      g_ptr_array_add (full, (char *) "--");
+    }
+  for (; *argv != NULL; argv++)
+    g_ptr_array_add (full, (char *) *argv);
+  g_ptr_array_add (full, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  if (!g_spawn_sync (NULL, (char **) full->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                     &err, &status, &error)
+      || !g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s%s%s", (char *) full->pdata[server->as_postgres ? 4 : 0],
+             error ? error->message : "", out ? out : "", err ? err : "");
+}
+
+/* pg_ctl … start with the server's options. */
+static void
+server_ctl (DrPgPrivateServer *server, const char *action, const char *mode)
+{
+  g_autofree char *ctl = g_build_filename (server->bin, "pg_ctl", NULL);
+  g_autofree char *data = g_build_filename (server->dir, "data", NULL);
+  g_autofree char *log = g_build_filename (server->dir, "log", NULL);
+  g_autofree char *opts = g_strdup_printf ("-c listen_addresses='' -k %s/sock -c fsync=off "
+                                           "-c max_connections=100", server->dir);
+  const char *argv[] = { ctl, "-D", data, "-l", log, "-w", "-t", "60", "-m", mode, "-o", opts,
+                         action, NULL };
+  server_run (server, argv);
+}
+
+DrPgPrivateServer *
+dr_pg_private_server_start (void)
+{
+  DrPgPrivateServer *server = g_new0 (DrPgPrivateServer, 1);
+  server->bin = find_bin ();
+  server->dir = g_dir_make_tmp ("dr-pg-server-XXXXXX", NULL);
+  g_autofree char *sock = g_build_filename (server->dir, "sock", NULL);
+  g_assert_cmpint (g_mkdir (sock, 0700), ==, 0);
+  server->as_postgres = getuid () == 0;
+  if (server->as_postgres)
+    {
+      struct passwd *pw = getpwnam ("postgres");
+      if (pw == NULL)
+        g_error ("running as root, but there is no postgres user to run the server as");
+      g_assert_cmpint (chown (server->dir, pw->pw_uid, pw->pw_gid), ==, 0);
+      g_assert_cmpint (chown (sock, pw->pw_uid, pw->pw_gid), ==, 0);
+    }
+  g_autofree char *initdb = g_build_filename (server->bin, "initdb", NULL);
+  g_autofree char *data = g_build_filename (server->dir, "data", NULL);
+  const char *argv[] = { initdb, "-D", data, "-A", "trust", "-U", "dr", "--no-sync",
+                         "--no-locale", "-E", "UTF8", NULL };
+  server_run (server, argv);
+  server_ctl (server, "start", "fast");
+  return server;
+}
+
+void
+dr_pg_private_server_restart (DrPgPrivateServer *server, const char *mode)
+{
+  server_ctl (server, "restart", mode);
+}
+
+void
+dr_pg_private_server_free (DrPgPrivateServer *server)
+{
+  if (server == NULL)
+    return;
+  server_ctl (server, "stop", "immediate");
+  g_autofree char *quoted = g_shell_quote (server->dir);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf %s", quoted);
+  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  g_free (server->dir);
+  g_free (server->bin);
+  g_free (server);
+}
+
+char *
+dr_pg_private_server_conninfo (DrPgPrivateServer *server, const char *dbname, const char *user)
+{
+  return g_strdup_printf ("host=%s/sock port=5432 dbname=%s user=%s", server->dir, dbname,
+                          user ? user : "dr");
+}
