@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "dr-analyse-pool.h"
+#include "dr-cli-analyse-team.h"
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-pg-conn.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 
@@ -204,9 +206,18 @@ draw_progress (guint done, guint total, gint64 started)
 int
 dr_cli_analyse (int argc, char **argv)
 {
-  g_autofree char *models_dir = NULL;
-  int n_threads = 0;
+  g_autofree char *models_dir = NULL, *team = NULL;
+  int n_threads = 0, max_attempts = 5;
+  gboolean retry_failed = FALSE;
   const GOptionEntry entries[] = {
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team,
+      N_("With a team project URI: the team (needed when the login is in several)"),
+      N_("NAME") },
+    { "max-attempts", 0, 0, G_OPTION_ARG_INT, &max_attempts,
+      N_("With a team project URI: attempts before a job is marked failed (default 5)"),
+      N_("N") },
+    { "retry-failed", 0, 0, G_OPTION_ARG_NONE, &retry_failed,
+      N_("With a team project URI: queue failed jobs again"), NULL },
     { "models", 'm', 0, G_OPTION_ARG_FILENAME, &models_dir,
       N_("Look for the model files in DIR first"), N_("DIR") },
     { "threads", 't', 0, G_OPTION_ARG_INT, &n_threads,
@@ -228,6 +239,17 @@ dr_cli_analyse (int argc, char **argv)
       fprintf (stderr, "damage-review analyse: %s\n",
                _("expected one project (and at most 256 threads)"));
       return DR_EXIT_USAGE;
+    }
+
+  /* A team project is analysed by its workers: here its missing jobs are only queued. */
+  if (dr_pg_is_conninfo (argv[1]))
+    {
+      if (max_attempts < 1 || max_attempts > 1000)
+        {
+          fprintf (stderr, "damage-review analyse: %s\n", _("--max-attempts must be 1 … 1000"));
+          return DR_EXIT_USAGE;
+        }
+      return dr_cli_analyse_team (argv[1], team, models_dir, max_attempts, retry_failed);
     }
 
   /* The printed time covers the whole run, model loading included. */
