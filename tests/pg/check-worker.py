@@ -46,7 +46,7 @@ except ImportError as e:
 
 ap = argparse.ArgumentParser()
 ap.add_argument("binary")
-ap.add_argument("--photos", type=int, default=24)
+ap.add_argument("--photos", type=int, default=16)
 ap.add_argument("--kills", type=int, default=6)
 ap.add_argument("--workers", type=int, default=4)
 A = ap.parse_args()
@@ -151,6 +151,7 @@ def body(tmp):
     fx.save_layout(os.path.join(models, SCRATCH), sds[0], "plain")
     fx.save_layout(os.path.join(models, CRUSHED), sds[1], "plain")
     fx.save_layout(os.path.join(other, SCRATCH), sds[1], "plain")
+    fx.save_layout(os.path.join(other, CRUSHED), sds[1], "plain")
     old = time.time() - 3600
     for d in (models, other):
         for f in os.listdir(d):

@@ -119,6 +119,36 @@ big = photo(1000, 600)
 write("big6.jpg", jpeg_with_exif(encode(".jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 92]), 6))
 reference("big6.jpg")
 
+# The JPEG decoder's bounds (dr-image-jpeg.c). The first APP1 segment gives the orientation, as
+# in OpenCV; 64 APP1 segments and 500 scans still decode as cv2.imread does, and one more of
+# either is refused (expectations in test-image.c).
+def with_app1(jpg, orientations):
+    segs = b""
+    for o in orientations:
+        payload = b"Exif\x00\x00" + tiff_orientation(o)
+        segs += b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+    return jpg[:2] + segs + jpg[2:]
+
+
+def with_scans(prog, total):
+    """PROG with its last scan repeated until the file has TOTAL scans (libjpeg warns of a
+    bogus progression and decodes on, as cv2.imread does)."""
+    last = prog.rindex(b"\xff\xda")  # entropy-coded data never holds FF DA (byte stuffing)
+    assert prog.endswith(b"\xff\xd9")
+    scans = prog.count(b"\xff\xda")
+    return prog[:-2] + prog[last:-2] * (total - scans) + b"\xff\xd9"
+
+
+write("two-app1.jpg", with_app1(jpg, [6, 3]))
+reference("two-app1.jpg")
+write("app1-64.jpg", with_app1(jpg, [8] + [1] * 63))
+reference("app1-64.jpg")
+write("app1-65.jpg", with_app1(jpg, [8] + [1] * 64))
+prog = encode(".jpg", photo(120, 90), [cv2.IMWRITE_JPEG_PROGRESSIVE, 1])
+write("scans-500.jpg", with_scans(prog, 500))
+reference("scans-500.jpg")
+write("scans-501.jpg", with_scans(prog, 501))
+
 # PNG: 8-bit RGB, grey, RGBA, 16-bit RGB and grey, palette with tRNS, 1/4-bit grey,
 # grey+alpha, eXIf orientations, and a PNG saved under a .jpg name.
 write("rgb.png", encode(".png", base))

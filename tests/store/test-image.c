@@ -96,6 +96,8 @@ test_broken (void)
     { "truncated.jpg", DR_STORE_ERROR_CORRUPT, "truncated JPEG data", FALSE },
     { "truncated-big.jpg", DR_STORE_ERROR_CORRUPT, "truncated JPEG data", FALSE },
     { "liar.jpg", DR_STORE_ERROR_CORRUPT, "truncated JPEG data", FALSE },
+    { "app1-65.jpg", DR_STORE_ERROR_CORRUPT, "more than 64 APP1 (EXIF) segments", TRUE },
+    { "scans-501.jpg", DR_STORE_ERROR_CORRUPT, "more than 500 progressive scans", FALSE },
     { "huge.jpg", DR_STORE_ERROR_TOO_LARGE, "20000x20000, above the limit", TRUE },
     { "huge.png", DR_STORE_ERROR_TOO_LARGE, "20000x20000, above the limit", TRUE },
     { "wide.png", DR_STORE_ERROR_TOO_LARGE, "70000x1, above the limit", TRUE },
