@@ -110,6 +110,9 @@ static DrModelSet *
 prepare_models (DrPgConn *conn, gint64 team, const char *models_dir, char *sha[DR_N_DAMAGE],
                 gboolean *usage, GError **error)
 {
+  /* A second pass (after a fetch) starts from scratch. */
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    g_clear_pointer (&sha[d], g_free);
   g_autoptr (GPtrArray) set = dr_pg_model_set_list (conn, team, error);
   if (set == NULL)
     return NULL;
