@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "dr-analyse-pool.h"
+#include "dr-cli-analyse-team.h"
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-pg-conn.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 
@@ -34,15 +36,38 @@ on_sigint (int signum)
   atomic_store (&interrupted, 1);
 }
 
-/* Loads every model found, registers each loaded one as its damage type's current model in the
- * project, and reports the others on stderr. Returns the bit set of usable damage types, or
- * 0xff (with error) when the project could not be written. */
+/* Digests every model file found (through the identity cache, without loading it) and
+ * reports the missing or unreadable ones on stderr. Fills sha[d] (owned by models) and
+ * returns the bit set of identified damage types. */
 static guint8
-load_models (DrModelSet *models, DrProject *project, GError **error)
+identify_models (DrModelSet *models, const char *sha[DR_N_DAMAGE])
+{
+  guint8 found = 0;
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      g_autoptr (GError) local = NULL;
+      sha[d] = dr_model_set_identify (models, (DrDamage) d, &local);
+      if (sha[d] == NULL)
+        g_printerr (_("damage-review: skipping %s: %s\n"),
+                    dr_damage_get_model_name ((DrDamage) d), local->message);
+      else
+        found |= 1u << d;
+    }
+  return found;
+}
+
+/* Loads the models in want, registers each loaded one as its damage type's current model
+ * and reports the others on stderr; sha[d] becomes the loaded file's digest. Returns the bit
+ * set of loaded damage types, or 0xff (with error) when the project could not be written. */
+static guint8
+load_models (DrModelSet *models, DrProject *project, guint8 want, const char *sha[DR_N_DAMAGE],
+             GError **error)
 {
   guint8 loaded = 0;
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
+      if (!(want & (1u << d)))
+        continue;
       g_autoptr (GError) local = NULL;
       if (!dr_model_set_load (models, (DrDamage) d, &local))
         {
@@ -50,29 +75,55 @@ load_models (DrModelSet *models, DrProject *project, GError **error)
                       dr_damage_get_model_name ((DrDamage) d), local->message);
           continue;
         }
-      const char *path = dr_model_set_get_path (models, (DrDamage) d);
-      if (!dr_prediction_set_current_model (project, (DrDamage) d,
-                                            dr_model_set_get_sha256 (models, (DrDamage) d),
-                                            path, dr_damage_get_model_name ((DrDamage) d),
-                                            error))
+      sha[d] = dr_model_set_get_sha256 (models, (DrDamage) d);
+      if (!dr_prediction_set_current_model (project, (DrDamage) d, sha[d],
+                                            dr_model_set_get_path (models, (DrDamage) d),
+                                            dr_damage_get_model_name ((DrDamage) d), error))
         return 0xff;
       loaded |= 1u << d;
     }
   return loaded;
 }
 
-/* One job per photo that at least one loaded model has not analysed, in listing order. */
+/* The damage types in found whose digest is already the project's current model: they
+ * were loaded successfully by an earlier run, so when no photo needs them they need no
+ * load now. 0xff with error when the project cannot be read. */
+static guint8
+already_current (DrProject *project, guint8 found, const char *sha[DR_N_DAMAGE],
+                 GError **error)
+{
+  guint8 current = 0;
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      if (!(found & (1u << d)))
+        continue;
+      GError *local = NULL;
+      g_autofree char *registered = dr_prediction_dup_current_model (project, (DrDamage) d,
+                                                                     &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return 0xff;
+        }
+      if (g_strcmp0 (registered, sha[d]) == 0)
+        current |= 1u << d;
+    }
+  return current;
+}
+
+/* One job per photo that at least one model in use has not analysed (by its digest
+ * sha[d]), in listing order. */
 static GPtrArray *
-collect_jobs (DrProject *project, DrModelSet *models, guint8 loaded, GError **error)
+collect_jobs (DrProject *project, const char *sha[DR_N_DAMAGE], guint8 use, GError **error)
 {
   /* photo id → bit set of the models it still needs */
   g_autoptr (GHashTable) need = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
-      if (!(loaded & (1u << d)))
+      if (!(use & (1u << d)))
         continue;
-      g_autoptr (GArray) ids = dr_prediction_needs_analysis (
-        project, (DrDamage) d, dr_model_set_get_sha256 (models, (DrDamage) d), error);
+      g_autoptr (GArray) ids = dr_prediction_needs_analysis (project, (DrDamage) d, sha[d],
+                                                             error);
       if (ids == NULL)
         return NULL;
       for (guint k = 0; k < ids->len; k++)
@@ -83,10 +134,16 @@ collect_jobs (DrProject *project, DrModelSet *models, guint8 loaded, GError **er
           g_hash_table_insert (need, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (bits));
         }
     }
+  GPtrArray *jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_analyse_job_free);
+  /* Listing photos reads every layer's mask: not for a project with nothing to do. */
+  if (g_hash_table_size (need) == 0)
+    return jobs;
   g_autoptr (GPtrArray) photos = dr_photo_list (project, error);
   if (photos == NULL)
-    return NULL;
-  GPtrArray *jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_analyse_job_free);
+    {
+      g_ptr_array_unref (jobs);
+      return NULL;
+    }
   for (guint i = 0; i < photos->len; i++)
     {
       DrPhotoInfo *info = photos->pdata[i];
@@ -100,6 +157,16 @@ collect_jobs (DrProject *project, DrModelSet *models, guint8 loaded, GError **er
       g_ptr_array_add (jobs, job);
     }
   return jobs;
+}
+
+/* The damage types some job still needs. */
+static guint8
+needed_models (GPtrArray *jobs)
+{
+  guint8 bits = 0;
+  for (guint i = 0; i < jobs->len; i++)
+    bits |= ((DrAnalyseJob *) jobs->pdata[i])->todo;
+  return bits;
 }
 
 /* Number of set bits of a damage bit set. */
@@ -139,9 +206,18 @@ draw_progress (guint done, guint total, gint64 started)
 int
 dr_cli_analyse (int argc, char **argv)
 {
-  g_autofree char *models_dir = NULL;
-  int n_threads = 0;
+  g_autofree char *models_dir = NULL, *team = NULL;
+  int n_threads = 0, max_attempts = 5;
+  gboolean retry_failed = FALSE;
   const GOptionEntry entries[] = {
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team,
+      N_("With a team project URI: the team (needed when the login is in several)"),
+      N_("NAME") },
+    { "max-attempts", 0, 0, G_OPTION_ARG_INT, &max_attempts,
+      N_("With a team project URI: attempts before a job is marked failed (default 5)"),
+      N_("N") },
+    { "retry-failed", 0, 0, G_OPTION_ARG_NONE, &retry_failed,
+      N_("With a team project URI: queue failed jobs again"), NULL },
     { "models", 'm', 0, G_OPTION_ARG_FILENAME, &models_dir,
       N_("Look for the model files in DIR first"), N_("DIR") },
     { "threads", 't', 0, G_OPTION_ARG_INT, &n_threads,
@@ -165,6 +241,17 @@ dr_cli_analyse (int argc, char **argv)
       return DR_EXIT_USAGE;
     }
 
+  /* A team project is analysed by its workers: here its missing jobs are only queued. */
+  if (dr_pg_is_conninfo (argv[1]))
+    {
+      if (max_attempts < 1 || max_attempts > 1000)
+        {
+          fprintf (stderr, "damage-review analyse: %s\n", _("--max-attempts must be 1 … 1000"));
+          return DR_EXIT_USAGE;
+        }
+      return dr_cli_analyse_team (argv[1], team, models_dir, max_attempts, retry_failed);
+    }
+
   /* The printed time covers the whole run, model loading included. */
   gint64 run_started = g_get_monotonic_time ();
   g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_EXISTING, &error);
@@ -173,23 +260,41 @@ dr_cli_analyse (int argc, char **argv)
       fprintf (stderr, "%s\n", error->message);
       return DR_EXIT_FAILED;
     }
+  /* Nothing is loaded before the project says what is missing: a run with nothing left to
+   * do only digests the model files, and the identity cache spares even that for files
+   * unchanged since an earlier run. */
   g_autoptr (DrModelSet) models = dr_model_set_locate (models_dir);
-  guint8 loaded = load_models (models, project, &error);
+  const char *sha[DR_N_DAMAGE] = { NULL };
+  guint8 found = identify_models (models, sha);
+  guint8 current = already_current (project, found, sha, &error);
+  g_autoptr (GPtrArray) jobs = current == 0xff ? NULL : collect_jobs (project, sha, found, &error);
+  if (jobs == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return DR_EXIT_FAILED;
+    }
+  guint8 want = needed_models (jobs) | (found & ~current);
+  guint8 loaded = load_models (models, project, want, sha, &error);
   if (loaded == 0xff)
     {
       fprintf (stderr, "%s\n", error->message);
       return DR_EXIT_FAILED;
     }
-  if (loaded == 0)
+  if ((loaded | (found & current & ~want)) == 0)
     {
       fprintf (stderr, "damage-review analyse: %s\n", _("no usable model"));
       return DR_EXIT_USAGE;
     }
-  g_autoptr (GPtrArray) jobs = collect_jobs (project, models, loaded, &error);
-  if (jobs == NULL)
+  if (want != 0)
     {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
+      /* Only the loaded models run, each by the digest of the bytes it was loaded from. */
+      g_clear_pointer (&jobs, g_ptr_array_unref);
+      jobs = collect_jobs (project, sha, loaded, &error);
+      if (jobs == NULL)
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return DR_EXIT_FAILED;
+        }
     }
 
   guint threads = n_threads > 0 ? (guint) n_threads : g_get_num_processors ();

@@ -11,4 +11,6 @@ int dr_cli_import (int argc, char **argv);
 int dr_cli_infer (int argc, char **argv);
 int dr_cli_push (int argc, char **argv);
 int dr_cli_report (int argc, char **argv);
+int dr_cli_status (int argc, char **argv);
 int dr_cli_team_init (int argc, char **argv);
+int dr_cli_worker (int argc, char **argv);

@@ -26,6 +26,8 @@ static const DrCliCommand commands[] = {
   { "import", dr_cli_import, N_("Import ground-truth masks from AI Hub or COCO label files") },
   { "evaluate", dr_cli_evaluate, N_("Score every model against the imported ground truth") },
   { "report", dr_cli_report, N_("Write a claim report (PDF) for the adjuster's file") },
+  { "status", dr_cli_status, N_("Show a team project’s analysis queue and workers") },
+  { "worker", dr_cli_worker, N_("Analyse a team project’s queued photos, on any machine") },
   { "push", dr_cli_push, N_("Copy a project into a team project on a PostgreSQL server") },
   { "team-init", dr_cli_team_init, N_("Create or upgrade the team schema on a server") },
 };

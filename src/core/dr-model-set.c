@@ -5,7 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "dr-file-hash.h"
+#include "dr-model-identity.h"
 #include "dr-store-error.h"
 
 typedef struct {
@@ -13,6 +13,7 @@ typedef struct {
   gboolean tried;    /* dr_model_set_load ran for this damage */
   NnUnet *model;     /* loaded model, or NULL */
   char *sha256;      /* hex digest of the loaded file, or NULL */
+  char *identity;    /* hex digest of the file found, before any load, or NULL */
   GError *error;     /* why loading failed, or NULL */
 } DrModelSlot;
 
@@ -37,6 +38,7 @@ dr_model_set_finalize (GObject *object)
       DrModelSlot *slot = &self->slots[d];
       g_free (slot->path);
       g_free (slot->sha256);
+      g_free (slot->identity);
       g_clear_error (&slot->error);
       if (slot->model != NULL)
         nn_unet_free (slot->model);
@@ -192,7 +194,7 @@ dr_model_set_load (DrModelSet *self, DrDamage damage, GError **error)
                                                nn_err.message);
           else
             {
-              slot->sha256 = dr_file_sha256 (slot->path, &slot->error);
+              slot->sha256 = dr_model_identity_sha256 (slot->path, &slot->error);
               if (slot->sha256 == NULL)
                 nn_unet_free (model);
               else
@@ -207,6 +209,25 @@ dr_model_set_load (DrModelSet *self, DrDamage damage, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* Digests the found file through the identity cache, without loading it. */
+const char *
+dr_model_set_identify (DrModelSet *self, DrDamage damage, GError **error)
+{
+  g_return_val_if_fail (DR_IS_MODEL_SET (self) && DR_DAMAGE_IS_VALID ((int) damage), NULL);
+  DrModelSlot *slot = &self->slots[damage];
+  if (slot->identity == NULL)
+    {
+      if (slot->path == NULL)
+        {
+          g_autofree char *msg = dr_model_set_describe_missing (self, damage);
+          g_set_error_literal (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND, msg);
+          return NULL;
+        }
+      slot->identity = dr_model_identity_sha256 (slot->path, error);
+    }
+  return slot->identity;
 }
 
 /* Returns the shared read-only model or NULL. */

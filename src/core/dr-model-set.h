@@ -44,6 +44,12 @@ char *dr_model_set_describe_missing (DrModelSet *self, DrDamage damage);
  * missing, the expected file and the directories searched) and the reason. */
 gboolean dr_model_set_load (DrModelSet *self, DrDamage damage, GError **error);
 
+/* Lower-case hex SHA-256 of damage's checkpoint file without loading it (through the
+ * identity cache, dr-model-identity.h, so an unchanged file is not read again); computed
+ * once per set. NULL with error (one line naming the file) when missing or unreadable.
+ * The file is not validated: only dr_model_set_load() says whether the engine accepts it. */
+const char *dr_model_set_identify (DrModelSet *self, DrDamage damage, GError **error);
+
 /* The loaded model, or NULL when damage is not (successfully) loaded. */
 const NnUnet *dr_model_set_get_model (DrModelSet *self, DrDamage damage);
 

@@ -1,0 +1,145 @@
+/* dr-cli-status.c — `damage-review status URI`: the analysis queue of a team project.
+ *
+ * Prints the jobs by state (queued, of which waiting for a retry; running, of which with an
+ * expired lease; failed; done = predictions of the current models), each worker with its
+ * rate (jobs finished per second since it started) and when it was last heard of, the
+ * combined rate of the live workers and the time left at that rate, and the failed jobs with
+ * their last error. Read-only; any member of the team may run it. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "dr-cli.h"
+#include "dr-cli-commands.h"
+#include "dr-pg-team.h"
+#include "dr-model-set.h"
+#include "dr-pg-jobs.h"
+
+#define MAX_FAILED_SHOWN 20
+#define LIVE_SECONDS 120   /* a worker heard of within this is counted as running */
+
+/* Prints the worker table; returns the summed rate (jobs/s) of the live workers. */
+static double
+print_workers (DrPgConn *conn, gint64 team, GError **error)
+{
+  g_autofree char *team_s = g_strdup_printf ("%" G_GINT64_FORMAT, team);
+  const char *params[] = { team_s };
+  /* Rate = jobs finished over the time between start and the last heartbeat. */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_status_workers",
+    "SELECT worker, threads, jobs_done, jobs_failed,"
+    "       jobs_done / greatest (extract (epoch FROM last_seen - started), 1),"
+    "       extract (epoch FROM now () - last_seen)::bigint, stopped IS NOT NULL"
+    "  FROM dr.analysis_workers WHERE team_id = $1::bigint ORDER BY started, worker",
+    1, params, error);
+  if (res == NULL)
+    return -1;
+  double total = 0;
+  if (PQntuples (res) > 0)
+    printf ("%s\n", _("Workers:"));
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      double rate = g_ascii_strtod (PQgetvalue (res, i, 4), NULL);
+      gint64 ago = g_ascii_strtoll (PQgetvalue (res, i, 5), NULL, 10);
+      gboolean stopped = PQgetvalue (res, i, 6)[0] == 't';
+      gboolean live = !stopped && ago <= LIVE_SECONDS;
+      if (live)
+        total += rate;
+      /* TRANSLATORS: worker name, threads, jobs done, jobs failed, jobs per second, state */
+      printf (_("  %-28s %2s threads  %6s done  %4s failed  %6.2f jobs/s  %s\n"),
+              PQgetvalue (res, i, 0), PQgetvalue (res, i, 1), PQgetvalue (res, i, 2),
+              PQgetvalue (res, i, 3), rate,
+              stopped ? _("stopped") : live ? _("running") : _("silent (killed or cut off?)"));
+    }
+  return total;
+}
+
+/* Prints up to MAX_FAILED_SHOWN failed jobs with their last error. */
+static gboolean
+print_failed (DrPgConn *conn, gint64 team, GError **error)
+{
+  g_autofree char *team_s = g_strdup_printf ("%" G_GINT64_FORMAT, team);
+  g_autofree char *max_s = g_strdup_printf ("%d", MAX_FAILED_SHOWN);
+  const char *params[] = { team_s, max_s };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_status_failed",
+    "SELECT p.name, j.damage, j.attempts, coalesce (j.last_error, '')"
+    "  FROM dr.analysis_jobs j JOIN dr.photos p ON p.id = j.photo_id"
+    " WHERE j.team_id = $1::bigint AND j.state = 'failed'"
+    " ORDER BY j.photo_id, j.damage LIMIT $2::integer",
+    2, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) > 0)
+    printf ("%s\n", _("Failed:"));
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      int damage = (int) g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
+      g_autofree char *name = g_utf8_make_valid (PQgetvalue (res, i, 0), -1);
+      g_autofree char *why = g_utf8_make_valid (PQgetvalue (res, i, 3), -1);
+      g_strdelimit (name, "\r\n\t", ' ');
+      g_strdelimit (why, "\r\n\t", ' ');
+      /* TRANSLATORS: photo name, model name, attempts, last error */
+      printf (_("  %s, %s: %s attempts: %s\n"), name,
+              DR_DAMAGE_IS_VALID (damage) ? dr_damage_get_model_name ((DrDamage) damage) : "?",
+              PQgetvalue (res, i, 2), why);
+    }
+  return TRUE;
+}
+
+/* Parses options, connects and prints the queue. Exit 0, 1 on a server failure, 2 usage. */
+int
+dr_cli_status (int argc, char **argv)
+{
+  g_autofree char *team_name = NULL;
+  const GOptionEntry entries[] = {
+    { "team", 0, 0, G_OPTION_ARG_STRING, &team_name,
+      N_("Show team NAME (needed when the login is in several)"), N_("NAME") },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (_("URI"));
+  g_option_context_set_summary (context, _("Show a team project’s analysis queue and workers."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "damage-review status: %s\n", error->message);
+      return DR_EXIT_USAGE;
+    }
+  if (argc != 2 || !dr_pg_is_conninfo (argv[1]))
+    {
+      fprintf (stderr, "damage-review status: %s\n",
+               _("expected one connection URI (postgresql://… or service=NAME)"));
+      return DR_EXIT_USAGE;
+    }
+  g_autoptr (DrPgConn) conn = dr_pg_conn_open (argv[1], DR_PG_OPEN_DEFAULT, &error);
+  gint64 team = conn == NULL ? 0 : dr_pg_team_resolve (conn, team_name, &error);
+  DrPgQueueCounts n = { 0 };
+  if (team == 0 || !dr_pg_jobs_count (conn, team, &n, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return DR_EXIT_FAILED;
+    }
+  printf ("%s\n", dr_pg_conn_get_server (conn));
+  /* TRANSLATORS: job counts of the analysis queue */
+  printf (_("Jobs: %lld queued (%lld waiting to retry), %lld running (%lld with an expired "
+            "lease), %lld failed, %lld done\n"),
+          (long long) n.queued, (long long) n.waiting, (long long) n.running,
+          (long long) n.expired, (long long) n.failed, (long long) n.done);
+  double rate = print_workers (conn, team, &error);
+  if (rate < 0 || !print_failed (conn, team, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return DR_EXIT_FAILED;
+    }
+  gint64 left = n.queued + n.running;
+  if (left > 0 && rate > 0)
+    {
+      gint64 seconds = (gint64) (left / rate + 0.5);
+      /* TRANSLATORS: combined rate of the running workers, then hours:minutes:seconds left */
+      printf (_("Rate %.2f jobs/s: about %lld:%02d:%02d left\n"), rate,
+              (long long) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
+    }
+  else if (left > 0)
+    printf ("%s\n", _("No worker is running: start one with “damage-review worker URI”"));
+  return DR_EXIT_OK;
+}

@@ -1,0 +1,460 @@
+/* dr-pg-jobs.c — the analysis queue's statements (see dr-pg-jobs.h for the life of a job). */
+#include "config.h"
+
+#include "dr-pg-jobs.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#define MAX_ERROR_CHARS 1000   /* last_error is bounded by the schema (2000) */
+#define MAX_BACKOFF_SECONDS 3600
+
+/* Frees the strings and the struct; NULL allowed. */
+void
+dr_pg_job_free (DrPgJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->model_sha256);
+  g_free (job->photo_name);
+  g_free (job->photo_sha256);
+  g_free (job);
+}
+
+/* A decimal string for a statement parameter. */
+static char *
+int_param (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+/* The first column of the first row as an integer (0 when there is no row). */
+static gint64
+first_int (const PGresult *res)
+{
+  if (PQntuples (res) < 1 || PQgetisnull (res, 0, 0))
+    return 0;
+  return g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+}
+
+/* See dr-pg-jobs.h. */
+gboolean
+dr_pg_jobs_enqueue (DrPgConn *conn, gint64 team, int max_attempts, gboolean retry_failed,
+                    gint64 *added, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  g_autofree char *max_s = int_param (max_attempts);
+  const char *params[] = { team_s, max_s };
+  if (retry_failed)
+    {
+      /* Failed jobs start over: queued now, attempts counted from zero. */
+      g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_retry_failed",
+        "UPDATE dr.analysis_jobs SET state = 'queued', attempts = 0, run_after = now (),"
+        "       max_attempts = $2::integer"
+        " WHERE team_id = $1::bigint AND state = 'failed'",
+        2, params, error);
+      if (res == NULL)
+        return FALSE;
+    }
+  /* Every readable photo × current model without a prediction gets a job, unless it has one
+   * already (in any state); the insert trigger sends the wake-up NOTIFY. */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_enqueue",
+    "WITH added AS ("
+    "  INSERT INTO dr.analysis_jobs (team_id, photo_id, damage, model_sha256, max_attempts)"
+    "  SELECT p.team_id, p.id, m.damage, m.sha256, $2::integer"
+    "    FROM dr.photos p JOIN dr.models m ON m.team_id = p.team_id AND m.current"
+    "   WHERE p.team_id = $1::bigint AND p.error IS NULL"
+    "     AND NOT EXISTS (SELECT 1 FROM dr.predictions pr WHERE pr.photo_id = p.id"
+    "                        AND pr.damage = m.damage AND pr.model_sha256 = m.sha256)"
+    "   ORDER BY p.id, m.damage"
+    "  ON CONFLICT DO NOTHING RETURNING 1)"
+    " SELECT count(*) FROM added",
+    2, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (added != NULL)
+    *added = first_int (res);
+  return TRUE;
+}
+
+/* Orders jobs (GPtrArray elements) by photo, then damage. */
+static gint
+compare_jobs (gconstpointer a, gconstpointer b)
+{
+  const DrPgJob *x = *(DrPgJob *const *) a, *y = *(DrPgJob *const *) b;
+  if (x->photo_id != y->photo_id)
+    return x->photo_id < y->photo_id ? -1 : 1;
+  return x->damage - y->damage;
+}
+
+/* See dr-pg-jobs.h. */
+GPtrArray *
+dr_pg_jobs_claim (DrPgConn *conn, gint64 team, const char *worker, const char *model_shas,
+                  int limit, int lease_seconds, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  g_autofree char *limit_s = int_param (limit);
+  g_autofree char *lease_s = int_param (lease_seconds);
+  const char *params[] = { team_s, worker, limit_s, lease_s, model_shas };
+  /* The CTE locks up to $3 ready rows nobody else holds (SKIP LOCKED: no waiting, no double
+   * delivery); the UPDATE marks exactly those rows running for this worker. One statement,
+   * so the claim commits on its own. */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_claim",
+    "WITH ready AS ("
+    "  SELECT photo_id, damage, model_sha256 FROM dr.analysis_jobs"
+    "   WHERE team_id = $1::bigint AND state = 'queued' AND run_after <= now ()"
+    "     AND model_sha256 = ANY ($5::text[])"
+    "   ORDER BY photo_id, damage LIMIT $3::integer FOR UPDATE SKIP LOCKED)"
+    " UPDATE dr.analysis_jobs j SET state = 'running', attempts = j.attempts + 1,"
+    "        worker = $2, lease_until = now () + make_interval (secs => $4::integer)"
+    "   FROM ready r, dr.photos p"
+    "  WHERE j.photo_id = r.photo_id AND j.damage = r.damage"
+    "    AND j.model_sha256 = r.model_sha256 AND p.id = j.photo_id"
+    " RETURNING j.photo_id, j.damage, j.model_sha256, p.name, p.sha256, j.attempts,"
+    "           coalesce (p.width, 0), coalesce (p.height, 0)",
+    5, params, error);
+  if (res == NULL)
+    return NULL;
+  GPtrArray *jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_pg_job_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      DrPgJob *job = g_new0 (DrPgJob, 1);
+      job->photo_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      job->damage = (int) g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
+      job->model_sha256 = g_strdup (PQgetvalue (res, i, 2));
+      job->photo_name = g_strdup (PQgetvalue (res, i, 3));
+      job->photo_sha256 = PQgetisnull (res, i, 4) ? NULL : g_strdup (PQgetvalue (res, i, 4));
+      job->attempts = (int) g_ascii_strtoll (PQgetvalue (res, i, 5), NULL, 10);
+      job->width = (int) g_ascii_strtoll (PQgetvalue (res, i, 6), NULL, 10);
+      job->height = (int) g_ascii_strtoll (PQgetvalue (res, i, 7), NULL, 10);
+      g_ptr_array_add (jobs, job);
+    }
+  /* Rows come back in no particular order: photo order lets a worker decode each photo once. */
+  g_ptr_array_sort (jobs, compare_jobs);
+  return jobs;
+}
+
+/* See dr-pg-jobs.h. */
+gboolean
+dr_pg_jobs_heartbeat (DrPgConn *conn, gint64 team, const char *worker, int lease_seconds,
+                      gint64 *held, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  g_autofree char *lease_s = int_param (lease_seconds);
+  const char *params[] = { team_s, worker, lease_s };
+  /* Only leases this worker still holds are extended: a rescued job stays rescued. */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_heartbeat",
+    "WITH beat AS ("
+    "  UPDATE dr.analysis_workers SET last_seen = now ()"
+    "   WHERE team_id = $1::bigint AND worker = $2 RETURNING 1),"
+    " held AS ("
+    "  UPDATE dr.analysis_jobs SET lease_until = now () + make_interval (secs => $3::integer)"
+    "   WHERE team_id = $1::bigint AND state = 'running' AND worker = $2 RETURNING 1)"
+    " SELECT (SELECT count(*) FROM held), (SELECT count(*) FROM beat)",
+    3, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (held != NULL)
+    *held = first_int (res);
+  return TRUE;
+}
+
+/* See dr-pg-jobs.h. */
+gboolean
+dr_pg_jobs_rescue (DrPgConn *conn, gint64 team, gint64 *rescued, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  const char *params[] = { team_s };
+  /* SKIP LOCKED again: a row another worker is finishing right now is left to it. */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_rescue",
+    "WITH expired AS ("
+    "  SELECT photo_id, damage, model_sha256 FROM dr.analysis_jobs"
+    "   WHERE team_id = $1::bigint AND state = 'running' AND lease_until < now ()"
+    "   FOR UPDATE SKIP LOCKED),"
+    " put_back AS ("
+    "  UPDATE dr.analysis_jobs j"
+    "     SET state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,"
+    "         last_error = left ('lease of worker ' || j.worker || ' expired', 2000),"
+    "         worker = NULL, lease_until = NULL"
+    "    FROM expired e"
+    "   WHERE j.photo_id = e.photo_id AND j.damage = e.damage"
+    "     AND j.model_sha256 = e.model_sha256 RETURNING 1)"
+    " SELECT count(*) FROM put_back",
+    1, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (rescued != NULL)
+    *rescued = first_int (res);
+  return TRUE;
+}
+
+/* See dr-pg-jobs.h. */
+gboolean
+dr_pg_jobs_complete (DrPgConn *conn, gint64 team, const char *worker, const DrPgJob *job,
+                     const char *rle, gint64 area, double confidence, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  g_autofree char *photo_s = int_param (job->photo_id);
+  g_autofree char *damage_s = int_param (job->damage);
+  g_autofree char *area_s = int_param (area);
+  char confidence_s[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_dtostr (confidence_s, sizeof confidence_s, confidence);
+  const char *params[] = { team_s, photo_s, damage_s, job->model_sha256, rle, area_s,
+                           confidence_s, worker };
+  /* The prediction's key (photo, damage, model) makes a second delivery a no-op; the job is
+   * done once a prediction exists, whoever holds it now. All three changes commit together. */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_complete",
+    "WITH stored AS ("
+    "  INSERT INTO dr.predictions (team_id, photo_id, damage, model_sha256, rle, area,"
+    "                              confidence)"
+    "  VALUES ($1::bigint, $2::bigint, $3::smallint, $4, $5, $6::bigint, $7::double precision)"
+    "  ON CONFLICT (photo_id, damage, model_sha256) DO NOTHING RETURNING 1),"
+    " finished AS ("
+    "  DELETE FROM dr.analysis_jobs WHERE photo_id = $2::bigint AND damage = $3::smallint"
+    "     AND model_sha256 = $4 RETURNING 1),"
+    " counted AS ("
+    "  UPDATE dr.analysis_workers SET jobs_done = jobs_done + 1, last_seen = now ()"
+    "   WHERE team_id = $1::bigint AND worker = $8 RETURNING 1)"
+    " SELECT (SELECT count(*) FROM stored), (SELECT count(*) FROM finished),"
+    "        (SELECT count(*) FROM counted)",
+    8, params, error);
+  return res != NULL;
+}
+
+/* See dr-pg-jobs.h. */
+gboolean
+dr_pg_jobs_fail (DrPgConn *conn, gint64 team, const char *worker, const DrPgJob *job,
+                 const char *message, double retry_delay_seconds, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  g_autofree char *photo_s = int_param (job->photo_id);
+  g_autofree char *damage_s = int_param (job->damage);
+  g_autofree char *line = g_utf8_make_valid (message, -1);
+  g_strdelimit (line, "\r\n", ' ');
+  if (g_utf8_strlen (line, -1) > MAX_ERROR_CHARS)
+    *g_utf8_offset_to_pointer (line, MAX_ERROR_CHARS) = '\0';
+  char delay_s[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_dtostr (delay_s, sizeof delay_s, retry_delay_seconds);
+  g_autofree char *max_s = int_param (MAX_BACKOFF_SECONDS);
+  const char *params[] = { team_s, photo_s, damage_s, job->model_sha256, worker, line, delay_s,
+                           max_s };
+  /* Exponential backoff: delay, 2 delay, 4 delay … capped; failed once out of attempts. */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_fail",
+    "WITH failed AS ("
+    "  UPDATE dr.analysis_jobs"
+    "     SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,"
+    "         run_after = now () + make_interval (secs => least ($8::double precision,"
+    "                       $7::double precision * power (2, greatest (attempts - 1, 0)))),"
+    "         last_error = $6, worker = NULL, lease_until = NULL"
+    "   WHERE photo_id = $2::bigint AND damage = $3::smallint AND model_sha256 = $4"
+    "     AND state = 'running' AND worker = $5 RETURNING state),"
+    " counted AS ("
+    "  UPDATE dr.analysis_workers SET jobs_failed = jobs_failed + 1, last_seen = now ()"
+    "   WHERE team_id = $1::bigint AND worker = $5 RETURNING 1)"
+    " SELECT (SELECT count(*) FROM failed), (SELECT count(*) FROM counted)",
+    8, params, error);
+  return res != NULL;
+}
+
+/* See dr-pg-jobs.h. */
+gboolean
+dr_pg_jobs_release (DrPgConn *conn, gint64 team, const char *worker, gint64 *released,
+                    GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  const char *params[] = { team_s, worker };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_release",
+    "WITH given_back AS ("
+    "  UPDATE dr.analysis_jobs SET state = 'queued', attempts = greatest (attempts - 1, 0),"
+    "         worker = NULL, lease_until = NULL"
+    "   WHERE team_id = $1::bigint AND state = 'running' AND worker = $2 RETURNING 1),"
+    " stopped AS ("
+    "  UPDATE dr.analysis_workers SET stopped = now (), last_seen = now ()"
+    "   WHERE team_id = $1::bigint AND worker = $2 RETURNING 1)"
+    " SELECT (SELECT count(*) FROM given_back), (SELECT count(*) FROM stopped)",
+    2, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (released != NULL)
+    *released = first_int (res);
+  return TRUE;
+}
+
+/* See dr-pg-jobs.h. */
+gboolean
+dr_pg_jobs_register_worker (DrPgConn *conn, gint64 team, const char *worker, int threads,
+                            GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  g_autofree char *threads_s = int_param (threads);
+  const char *params[] = { team_s, worker, threads_s };
+  /* A restarted worker with the same name continues its row (counters kept). */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_register_worker",
+    "INSERT INTO dr.analysis_workers (team_id, worker, threads) VALUES ($1::bigint, $2, $3::integer)"
+    " ON CONFLICT (team_id, worker) DO UPDATE SET last_seen = now (), stopped = NULL,"
+    "   threads = EXCLUDED.threads",
+    3, params, error);
+  return res != NULL;
+}
+
+/* See dr-pg-jobs.h. */
+gboolean
+dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  const char *params[] = { team_s };
+  /* One snapshot for all counts (a single statement). */
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_count",
+    "SELECT count(*) FILTER (WHERE state = 'queued'),"
+    "       count(*) FILTER (WHERE state = 'queued' AND run_after > now ()),"
+    "       count(*) FILTER (WHERE state = 'running'),"
+    "       count(*) FILTER (WHERE state = 'running' AND lease_until < now ()),"
+    "       count(*) FILTER (WHERE state = 'failed'),"
+    "       (SELECT count(*) FROM dr.predictions pr JOIN dr.models m"
+    "           ON m.team_id = pr.team_id AND m.damage = pr.damage AND m.sha256 = pr.model_sha256"
+    "        WHERE pr.team_id = $1::bigint AND m.current)"
+    "  FROM dr.analysis_jobs WHERE team_id = $1::bigint",
+    1, params, error);
+  if (res == NULL)
+    return FALSE;
+  gint64 *fields[] = { &counts->queued, &counts->waiting, &counts->running, &counts->expired,
+                       &counts->failed, &counts->done };
+  for (int i = 0; i < 6; i++)
+    *fields[i] = g_ascii_strtoll (PQgetvalue (res, 0, i), NULL, 10);
+  return TRUE;
+}
+
+/* See dr-pg-jobs.h. The size is asked first so an oversized photo is never transferred. */
+guint8 *
+dr_pg_jobs_fetch_photo (DrPgConn *conn, gint64 team, const char *sha256, gint64 max_bytes,
+                        gsize *len, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  g_autofree char *max_s = int_param (max_bytes);
+  const char *params[] = { team_s, sha256, max_s };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_fetch_photo",
+    "SELECT octet_length (bytes), CASE WHEN octet_length (bytes) <= $3::bigint THEN bytes END"
+    "  FROM dr.photo_blobs WHERE team_id = $1::bigint AND sha256 = $2",
+    3, params, error);
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) != 1)
+    {
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND,
+                   "%s: the bytes of photo %s are not stored in the project",
+                   dr_pg_conn_get_server (conn), sha256);
+      return NULL;
+    }
+  if (PQgetisnull (res, 0, 1))
+    {
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
+                   "%s: photo %s is %s bytes, more than the %s allowed",
+                   dr_pg_conn_get_server (conn), sha256, PQgetvalue (res, 0, 0), max_s);
+      return NULL;
+    }
+  size_t n = 0;
+  unsigned char *bytes = PQunescapeBytea ((const unsigned char *) PQgetvalue (res, 0, 1), &n);
+  if (bytes == NULL)
+    {
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED, "%s: photo %s: not bytea",
+                   dr_pg_conn_get_server (conn), sha256);
+      return NULL;
+    }
+  g_autofree char *got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, n);
+  if (strcmp (got, sha256) != 0)
+    {
+      PQfreemem (bytes);
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
+                   "%s: photo %s arrived with SHA-256 %s", dr_pg_conn_get_server (conn), sha256,
+                   got);
+      return NULL;
+    }
+  guint8 *copy = g_memdup2 (bytes, n);
+  PQfreemem (bytes);
+  *len = n;
+  return copy;
+}
+
+/* See dr-pg-jobs.h. */
+char *
+dr_pg_jobs_channel (DrPgConn *conn, gint64 team, GError **error)
+{
+  g_autofree char *team_s = int_param (team);
+  const char *params[] = { team_s };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_channel",
+    "SELECT channel || '_jobs' FROM dr.teams WHERE id = $1::bigint", 1, params, error);
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) != 1)
+    {
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: team %s is not visible",
+                   dr_pg_conn_get_server (conn), team_s);
+      return NULL;
+    }
+  return g_strdup (PQgetvalue (res, 0, 0));
+}
+
+/* See dr-pg-jobs.h. LISTEN takes no parameters, so the name is quoted by libpq. */
+gboolean
+dr_pg_jobs_listen (DrPgConn *conn, const char *channel, GError **error)
+{
+  PGconn *pq = dr_pg_conn_get_pq (conn);
+  char *quoted = PQescapeIdentifier (pq, channel, strlen (channel));
+  if (quoted == NULL)
+    {
+      dr_pg_conn_set_error (conn, NULL, "quoting the job channel", error);
+      return FALSE;
+    }
+  g_autofree char *sql = g_strconcat ("LISTEN ", quoted, NULL);
+  PQfreemem (quoted);
+  g_autoptr (PGresult) res = PQexec (pq, sql);
+  if (res == NULL || PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      dr_pg_conn_set_error (conn, res, "listening for new jobs", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* See dr-pg-jobs.h: poll on the socket, then drain every pending notification. */
+gboolean
+dr_pg_jobs_wait (DrPgConn *conn, int timeout_ms, GError **error)
+{
+  PGconn *pq = dr_pg_conn_get_pq (conn);
+  gboolean woken = FALSE;
+  PGnotify *n;
+  if (PQconsumeInput (pq) == 0)
+    {
+      dr_pg_conn_set_error (conn, NULL, "waiting for jobs", error);
+      return FALSE;
+    }
+  while ((n = PQnotifies (pq)) != NULL)
+    {
+      woken = TRUE;
+      PQfreemem (n);
+    }
+  if (woken)
+    return TRUE;
+  struct pollfd pfd = { .fd = PQsocket (pq), .events = POLLIN };
+  int rc = poll (&pfd, 1, timeout_ms);
+  if (rc < 0 && errno != EINTR)
+    {
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_UNREACHABLE, "%s: waiting for jobs: %s",
+                   dr_pg_conn_get_server (conn), g_strerror (errno));
+      return FALSE;
+    }
+  if (rc <= 0)
+    return FALSE;
+  if (PQconsumeInput (pq) == 0)
+    {
+      dr_pg_conn_set_error (conn, NULL, "waiting for jobs", error);
+      return FALSE;
+    }
+  while ((n = PQnotifies (pq)) != NULL)
+    {
+      woken = TRUE;
+      PQfreemem (n);
+    }
+  return woken;
+}
