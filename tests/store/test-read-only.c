@@ -17,6 +17,7 @@
 #include "dr-review.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 #include "dr-test-util.h"
 
 #define W 4
@@ -38,7 +39,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (dr_project_get_db (project),
+  g_assert_cmpint (sqlite3_exec (dr_sqlite_project_get_db (project),
                                  "INSERT INTO claims (id, name) VALUES (1, 'c');"
                                  "INSERT INTO photos (id, claim_id, path, sha256, width, height,"
                                  "  added) VALUES (7, 1, '/p/a.jpg', printf ('%064d', 1), 4, 3, 0);",
@@ -106,7 +107,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_EXISTING, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_db_readonly (dr_project_get_db (project), "main"), ==, 1);
+  g_assert_cmpint (sqlite3_db_readonly (dr_sqlite_project_get_db (project), "main"), ==, 1);
   g_assert_false (append_n (project, 2, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
@@ -119,7 +120,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_chmod (f->path, 0644), ==, 0);
   g_assert_true (append_n (project, 2, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_db_readonly (dr_project_get_db (project), "main"), ==, 0);
+  g_assert_cmpint (sqlite3_db_readonly (dr_sqlite_project_get_db (project), "main"), ==, 0);
   g_assert_true (dr_review_add_note (project, 7, "dent", "kim", &error));
   g_assert_no_error (error);
   g_clear_object (&project);

@@ -1,0 +1,71 @@
+/* dr-sqlite-labels.c — imported ground truth and its pairing with predictions, in the SQLite
+ * backend. */
+#include "dr-sqlite-private.h"
+
+/* One upsert: a label source has one mask per layer. */
+gboolean
+dr_sqlite_ground_truth_put (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
+                            const char *source, const char *rle, gint64 area, gint64 imported,
+                            GError **error)
+{
+  DrSqliteConn *self = DR_SQLITE_CONN (conn);
+  /* Replaces the row of the same (photo, damage, source). */
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
+    self,
+    "INSERT OR REPLACE INTO ground_truth (photo_id, damage, source, rle, area, imported)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, photo_id);
+  sqlite3_bind_int (stmt, 2, damage);
+  sqlite3_bind_text (stmt, 3, source, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, rle, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 5, area);
+  sqlite3_bind_int64 (stmt, 6, imported);
+  return dr_sqlite_step_done (self, stmt, error);
+}
+
+/* One query, rows handed to func as they are stepped. */
+gboolean
+dr_sqlite_evaluation_foreach (DrStoreConn *conn, DrStoreEvaluationFunc func, gpointer user_data,
+                              GError **error)
+{
+  DrSqliteConn *self = DR_SQLITE_CONN (conn);
+  /* Every ground-truth mask with every prediction of the same layer, by key. */
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
+    self,
+    "SELECT g.damage, pr.model_sha256, m.name, g.source, g.photo_id, p.width, p.height,"
+    "       g.rle, pr.rle"
+    " FROM ground_truth g"
+    " JOIN predictions pr ON pr.photo_id = g.photo_id AND pr.damage = g.damage"
+    " JOIN photos p ON p.id = g.photo_id"
+    " LEFT JOIN models m ON m.damage = pr.damage AND m.sha256 = pr.model_sha256"
+    " ORDER BY g.damage, m.name, pr.model_sha256, g.source, g.photo_id",
+    error);
+  if (stmt == NULL)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DrStoreEvaluationPair pair = {
+        .damage = (DrDamage) sqlite3_column_int (stmt, 0),
+        .model_sha256 = (const char *) sqlite3_column_text (stmt, 1),
+        .model_name = (const char *) sqlite3_column_text (stmt, 2),
+        .source = (const char *) sqlite3_column_text (stmt, 3),
+        .photo_id = sqlite3_column_int64 (stmt, 4),
+        .width = (guint) sqlite3_column_int64 (stmt, 5),
+        .height = (guint) sqlite3_column_int64 (stmt, 6),
+        .truth_rle = (const char *) sqlite3_column_text (stmt, 7),
+        .prediction_rle = (const char *) sqlite3_column_text (stmt, 8),
+      };
+      if (!func (&pair, user_data, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dr_sqlite_set_error (self, error, "reading ground truth and predictions");
+      return FALSE;
+    }
+  return TRUE;
+}
