@@ -9,23 +9,18 @@ dr_sqlite_claim_ensure (DrStoreConn *conn, const char *name, gint64 *id, GError 
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Creates the claim unless one of that name exists; never changes an existing row. */
-  g_autoptr (DrSqliteStmt) insert = dr_sqlite_prepare (
-    self, "INSERT INTO claims (name) VALUES (?1) ON CONFLICT (name) DO NOTHING", error);
-  if (insert == NULL)
-    return FALSE;
-  sqlite3_bind_text (insert, 1, name, -1, SQLITE_TRANSIENT);
-  if (!dr_sqlite_step_done (self, insert, error))
+  if (!dr_sqlite_write (self, error,
+                        "INSERT INTO claims (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+                        "t", name))
     return FALSE;
   /* The id of the (now certainly existing) claim of that name. */
-  g_autoptr (DrSqliteStmt) select = dr_sqlite_prepare (
-    self, "SELECT id FROM claims WHERE name = ?1", error);
+  g_autoptr (DrSqliteStmt) select = dr_sqlite_query (
+    self, error, "SELECT id FROM claims WHERE name = ?1", "t", name);
   if (select == NULL)
     return FALSE;
-  sqlite3_bind_text (select, 1, name, -1, SQLITE_TRANSIENT);
-  if (!dr_sqlite_step_row (self, select, "reading a claim", error))
+  if (sqlite3_step (select) != SQLITE_ROW)
     {
-      if (error != NULL && *error == NULL)
-        dr_sqlite_set_error (self, error, "reading a claim");
+      dr_sqlite_set_error (self, error, "reading a claim");
       return FALSE;
     }
   *id = sqlite3_column_int64 (select, 0);
@@ -38,12 +33,10 @@ dr_sqlite_claim_rename (DrStoreConn *conn, gint64 id, const char *name, GError *
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Another claim with the wanted name, if any. */
-  g_autoptr (DrSqliteStmt) clash = dr_sqlite_prepare (
-    self, "SELECT 1 FROM claims WHERE name = ?1 AND id != ?2", error);
+  g_autoptr (DrSqliteStmt) clash = dr_sqlite_query (
+    self, error, "SELECT 1 FROM claims WHERE name = ?1 AND id != ?2", "tI", name, id);
   if (clash == NULL)
     return FALSE;
-  sqlite3_bind_text (clash, 1, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (clash, 2, id);
   if (sqlite3_step (clash) == SQLITE_ROW)
     {
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED,
@@ -51,13 +44,8 @@ dr_sqlite_claim_rename (DrStoreConn *conn, gint64 id, const char *name, GError *
       return FALSE;
     }
   /* Renames exactly the claim with this id (no row: unknown id). */
-  g_autoptr (DrSqliteStmt) update = dr_sqlite_prepare (
-    self, "UPDATE claims SET name = ?1 WHERE id = ?2", error);
-  if (update == NULL)
-    return FALSE;
-  sqlite3_bind_text (update, 1, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (update, 2, id);
-  if (!dr_sqlite_step_done (self, update, error))
+  if (!dr_sqlite_write (self, error, "UPDATE claims SET name = ?1 WHERE id = ?2", "tI", name,
+                        id))
     return FALSE;
   if (dr_sqlite_changes (self) == 0)
     {
@@ -74,11 +62,11 @@ dr_sqlite_claim_list (DrStoreConn *conn, GError **error)
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Each claim once, with the number of its photos (0 for an empty claim). */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
     "SELECT c.id, c.name, (SELECT count(*) FROM photos p WHERE p.claim_id = c.id)"
     "  FROM claims c ORDER BY c.name",
-    error);
+    "");
   if (stmt == NULL)
     return NULL;
   g_autoptr (GPtrArray) claims = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_claim_info_free);

@@ -3,6 +3,7 @@
 #include "dr-sqlite-private.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,8 +84,8 @@ dr_sqlite_prepare (DrSqliteConn *self, const char *sql, GError **error)
 }
 
 /* Runs a write statement to the end; any other result than SQLITE_DONE is an error. */
-gboolean
-dr_sqlite_step_done (DrSqliteConn *self, DrSqliteStmt *stmt, GError **error)
+static gboolean
+step_done (DrSqliteConn *self, DrSqliteStmt *stmt, GError **error)
 {
   int rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -94,6 +95,88 @@ dr_sqlite_step_done (DrSqliteConn *self, DrSqliteStmt *stmt, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* Leaves the parameter NULL (as cleared by dr_sqlite_prepare) when text is NULL. */
+static void
+bind_text_or_null (DrSqliteStmt *stmt, int index, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/* Leaves the parameter NULL when id <= 0. */
+static void
+bind_id_or_null (DrSqliteStmt *stmt, int index, gint64 id)
+{
+  if (id > 0)
+    sqlite3_bind_int64 (stmt, index, id);
+}
+
+/* One character of types per parameter, from ?1 on. */
+static void
+bind_valist (DrSqliteStmt *stmt, const char *types, va_list args)
+{
+  for (int i = 1; types[i - 1] != '\0'; i++)
+    switch (types[i - 1])
+      {
+      case 'i':
+        sqlite3_bind_int (stmt, i, va_arg (args, int));
+        break;
+      case 'I':
+        sqlite3_bind_int64 (stmt, i, va_arg (args, gint64));
+        break;
+      case 'r':
+        bind_id_or_null (stmt, i, va_arg (args, gint64));
+        break;
+      case 'n':
+        {
+          gint64 n = va_arg (args, gint64);
+          if (n >= 0)
+            sqlite3_bind_int64 (stmt, i, n);
+        }
+        break;
+      case 'f':
+        {
+          double f = va_arg (args, double);
+          if (f >= 0)
+            sqlite3_bind_double (stmt, i, f);
+        }
+        break;
+      case 't':
+        bind_text_or_null (stmt, i, va_arg (args, const char *));
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+}
+
+/* Prepare (cached), then bind. */
+DrSqliteStmt *
+dr_sqlite_query (DrSqliteConn *self, GError **error, const char *sql, const char *types, ...)
+{
+  DrSqliteStmt *stmt = dr_sqlite_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  va_list args;
+  va_start (args, types);
+  bind_valist (stmt, types, args);
+  va_end (args);
+  return stmt;
+}
+
+/* Prepare (cached), bind, step to the end. */
+gboolean
+dr_sqlite_write (DrSqliteConn *self, GError **error, const char *sql, const char *types, ...)
+{
+  DrSqliteStmt *stmt = dr_sqlite_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  va_list args;
+  va_start (args, types);
+  bind_valist (stmt, types, args);
+  va_end (args);
+  return step_done (self, stmt, error);
 }
 
 /* One step: a row, the end, or an error named after what. */
@@ -120,22 +203,6 @@ char *
 dr_sqlite_column_dup (DrSqliteStmt *stmt, int column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-/* Leaves the parameter NULL (as cleared by dr_sqlite_prepare) when text is NULL. */
-void
-dr_sqlite_bind_text_or_null (DrSqliteStmt *stmt, int index, const char *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-/* Leaves the parameter NULL when id <= 0. */
-void
-dr_sqlite_bind_id_or_null (DrSqliteStmt *stmt, int index, gint64 id)
-{
-  if (id > 0)
-    sqlite3_bind_int64 (stmt, index, id);
 }
 
 /* Executes SQL without results (no user input is ever part of it). */

@@ -8,22 +8,12 @@ dr_sqlite_ground_truth_put (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
                             const char *source, const char *rle, gint64 area, gint64 imported,
                             GError **error)
 {
-  DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Replaces the row of the same (photo, damage, source). */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
+  return dr_sqlite_write (
+    DR_SQLITE_CONN (conn), error,
     "INSERT OR REPLACE INTO ground_truth (photo_id, damage, source, rle, area, imported)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  sqlite3_bind_text (stmt, 3, source, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, rle, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 5, area);
-  sqlite3_bind_int64 (stmt, 6, imported);
-  return dr_sqlite_step_done (self, stmt, error);
+    "IittII", photo_id, (int) damage, source, rle, area, imported);
 }
 
 /* One query, rows handed to func as they are stepped. */
@@ -33,8 +23,8 @@ dr_sqlite_evaluation_foreach (DrStoreConn *conn, DrStoreEvaluationFunc func, gpo
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Every ground-truth mask with every prediction of the same layer, by key. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
     "SELECT g.damage, pr.model_sha256, m.name, g.source, g.photo_id, p.width, p.height,"
     "       g.rle, pr.rle"
     " FROM ground_truth g"
@@ -42,7 +32,7 @@ dr_sqlite_evaluation_foreach (DrStoreConn *conn, DrStoreEvaluationFunc func, gpo
     " JOIN photos p ON p.id = g.photo_id"
     " LEFT JOIN models m ON m.damage = pr.damage AND m.sha256 = pr.model_sha256"
     " ORDER BY g.damage, m.name, pr.model_sha256, g.source, g.photo_id",
-    error);
+    "");
   if (stmt == NULL)
     return FALSE;
   int rc;

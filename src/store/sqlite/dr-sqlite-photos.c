@@ -61,8 +61,8 @@ static gboolean
 read_current_models (DrSqliteConn *self, guint8 *current, GError **error)
 {
   /* Damage types that have a current model (at most one row each, by models_current). */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self, "SELECT damage FROM models WHERE current = 1", error);
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error, "SELECT damage FROM models WHERE current = 1", "");
   if (stmt == NULL)
     return FALSE;
   *current = 0;
@@ -142,44 +142,38 @@ static gboolean
 read_layers (DrSqliteConn *self, gint64 photo_id, GHashTable *by_id, GError **error)
 {
   /* Predictions made by the model that is current for their damage type. */
-  g_autoptr (DrSqliteStmt) predictions = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) predictions = dr_sqlite_query (
+    self, error,
     "SELECT pr.photo_id, pr.damage, pr.area, pr.confidence"
     "  FROM predictions pr JOIN models m"
     "    ON m.damage = pr.damage AND m.sha256 = pr.model_sha256 AND m.current = 1"
     "  WHERE ?1 IS NULL OR pr.photo_id = ?1",
-    error);
-  if (predictions == NULL)
-    return FALSE;
-  dr_sqlite_bind_id_or_null (predictions, 1, photo_id);
-  if (!read_layer_rows (self, predictions, by_id, apply_prediction, "reading predictions", error))
+    "r", photo_id);
+  if (predictions == NULL
+      || !read_layer_rows (self, predictions, by_id, apply_prediction, "reading predictions",
+                           error))
     return FALSE;
 
   /* Layers whose head names a revision, with that revision's area. */
-  g_autoptr (DrSqliteStmt) heads = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) heads = dr_sqlite_query (
+    self, error,
     "SELECT h.photo_id, h.damage, r.area FROM heads h JOIN revisions r ON r.id = h.revision_id"
     "  WHERE ?1 IS NULL OR h.photo_id = ?1",
-    error);
-  if (heads == NULL)
-    return FALSE;
-  dr_sqlite_bind_id_or_null (heads, 1, photo_id);
-  if (!read_layer_rows (self, heads, by_id, apply_head, "reading revisions", error))
+    "r", photo_id);
+  if (heads == NULL || !read_layer_rows (self, heads, by_id, apply_head, "reading revisions",
+                                         error))
     return FALSE;
 
   /* The newest verdict of each layer (SQLite returns the bare columns of the max(id) row),
    * and whether it was given on the layer's current head. */
-  g_autoptr (DrSqliteStmt) reviews = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) reviews = dr_sqlite_query (
+    self, error,
     "SELECT rv.photo_id, rv.damage, rv.verdict, max (rv.id),"
     "       rv.revision_id IS h.revision_id"
     "  FROM reviews rv LEFT JOIN heads h ON h.photo_id = rv.photo_id AND h.damage = rv.damage"
     "  WHERE ?1 IS NULL OR rv.photo_id = ?1 GROUP BY rv.photo_id, rv.damage",
-    error);
-  if (reviews == NULL)
-    return FALSE;
-  dr_sqlite_bind_id_or_null (reviews, 1, photo_id);
-  return read_layer_rows (self, reviews, by_id, apply_review, "reading reviews", error);
+    "r", photo_id);
+  return reviews != NULL && read_layer_rows (self, reviews, by_id, apply_review, "reading reviews", error);
 }
 
 /* The four queries of a photo list, in one read transaction. A photo_id of 0 matches no row
@@ -194,16 +188,14 @@ dr_sqlite_photo_collect (DrStoreConn *conn, gint64 photo_id, GPtrArray *photos,
   if (!dr_sqlite_begin_read (self, &own, "reading photos", error))
     return FALSE;
   /* Every photo (or the one asked for) with its claim name, in claim then path order. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
     "SELECT p.id, p.claim_id, c.name, p.path, p.sha256, p.size, p.width, p.height, p.error,"
     "       p.added"
     "  FROM photos p JOIN claims c ON c.id = p.claim_id"
     "  WHERE ?1 IS NULL OR p.id = ?1"
     "  ORDER BY c.name, p.path, p.id",
-    error);
-  if (stmt != NULL && photo_id >= 0)
-    sqlite3_bind_int64 (stmt, 1, photo_id);
+    "n", photo_id);
   gboolean ok = stmt != NULL && read_photo_rows (self, stmt, photos, by_id, error)
                 && read_current_models (self, current_models, error)
                 && read_layers (self, photo_id, by_id, error);
@@ -217,12 +209,12 @@ dr_sqlite_photo_list_readable (DrStoreConn *conn, GPtrArray *photos, GError **er
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Every photo that was decoded at import, with its claim name. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
     "SELECT p.id, p.claim_id, c.name, p.path, p.sha256, p.size, p.width, p.height, p.error,"
     "       p.added"
     "  FROM photos p JOIN claims c ON c.id = p.claim_id WHERE p.error IS NULL ORDER BY p.id",
-    error);
+    "");
   return stmt != NULL && read_photo_rows (self, stmt, photos, NULL, error);
 }
 
@@ -233,11 +225,11 @@ dr_sqlite_photo_get_size (DrStoreConn *conn, gint64 photo_id, guint *width, guin
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Size of the photo, only if it was decoded at import. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self, "SELECT width, height FROM photos WHERE id = ?1 AND error IS NULL", error);
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error, "SELECT width, height FROM photos WHERE id = ?1 AND error IS NULL", "I",
+    photo_id);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
   g_autoptr (GError) local = NULL;
   if (!dr_sqlite_step_row (self, stmt, "reading a photo", &local))
     {
@@ -261,11 +253,10 @@ dr_sqlite_photo_find_sha256 (DrStoreConn *conn, const char *sha256, gboolean *ex
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Whether the photo with these bytes was stored with an error. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self, "SELECT error IS NOT NULL FROM photos WHERE sha256 = ?1", error);
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error, "SELECT error IS NOT NULL FROM photos WHERE sha256 = ?1", "t", sha256);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
   g_autoptr (GError) local = NULL;
   *exists = dr_sqlite_step_row (self, stmt, "looking up a photo", &local);
   if (local != NULL)
@@ -277,72 +268,45 @@ dr_sqlite_photo_find_sha256 (DrStoreConn *conn, const char *sha256, gboolean *ex
   return TRUE;
 }
 
-/* Binds the scan's values to ?1 claim … ?8 added, shared by the UPDATE and INSERT below. */
-static void
-bind_scan (DrSqliteStmt *stmt, const DrImportScan *scan, gint64 claim_id, gint64 added)
-{
-  sqlite3_bind_int64 (stmt, 1, claim_id);
-  sqlite3_bind_text (stmt, 2, scan->path, -1, SQLITE_TRANSIENT);
-  dr_sqlite_bind_text_or_null (stmt, 3, scan->sha256);
-  if (scan->size >= 0)
-    sqlite3_bind_int64 (stmt, 4, scan->size);
-  if (scan->width > 0 && scan->height > 0)
-    {
-      sqlite3_bind_int (stmt, 5, scan->width);
-      sqlite3_bind_int (stmt, 6, scan->height);
-    }
-  dr_sqlite_bind_text_or_null (stmt, 7, scan->error);
-  sqlite3_bind_int64 (stmt, 8, added);
-}
-
-/* Update of an earlier unreadable row of the path, else insert. */
+/* Update of an earlier unreadable row of the path, else insert; both bind ?1 claim, ?2 path,
+ * ?3 sha256, ?4 size, ?5 width, ?6 height, ?7 error, ?8 added. */
 gboolean
 dr_sqlite_photo_put_scan (DrStoreConn *conn, const DrImportScan *scan, gint64 claim_id,
                           gint64 added, GError **error)
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
+  gboolean sized = scan->width > 0 && scan->height > 0;
+  gint64 width = sized ? scan->width : 0, height = sized ? scan->height : 0;
   /* Turns the earlier "could not read" row of this path (unique by photos_unreadable_path)
    * into the new result, so re-imports never pile up error rows. */
-  g_autoptr (DrSqliteStmt) update = dr_sqlite_prepare (
-    self,
-    "UPDATE photos SET claim_id = ?1, sha256 = ?3, size = ?4, width = ?5, height = ?6,"
-    "  error = ?7, added = ?8"
-    "  WHERE path = ?2 AND sha256 IS NULL",
-    error);
-  if (update == NULL)
-    return FALSE;
-  bind_scan (update, scan, claim_id, added);
-  if (!dr_sqlite_step_done (self, update, error))
+  if (!dr_sqlite_write (self, error,
+                        "UPDATE photos SET claim_id = ?1, sha256 = ?3, size = ?4, width = ?5,"
+                        "  height = ?6, error = ?7, added = ?8"
+                        "  WHERE path = ?2 AND sha256 IS NULL",
+                        "IttnrrtI", claim_id, scan->path, scan->sha256, scan->size, width,
+                        height, scan->error, added))
     return FALSE;
   if (dr_sqlite_changes (self) > 0)
     return TRUE;
   /* A new photo row; the schema's CHECKs refuse a row without error that lacks a hash or
    * dimensions. */
-  g_autoptr (DrSqliteStmt) insert = dr_sqlite_prepare (
-    self,
-    "INSERT INTO photos (claim_id, path, sha256, size, width, height, error, added)"
-    "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    error);
-  if (insert == NULL)
-    return FALSE;
-  bind_scan (insert, scan, claim_id, added);
-  return dr_sqlite_step_done (self, insert, error);
+  return dr_sqlite_write (self, error,
+                          "INSERT INTO photos (claim_id, path, sha256, size, width, height,"
+                          "                    error, added)"
+                          "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          "IttnrrtI", claim_id, scan->path, scan->sha256, scan->size, width,
+                          height, scan->error, added);
 }
 
-/* Runs a one-photo UPDATE whose ?2 is the photo id; NOT_FOUND when no row has that id. */
+/* NOT_FOUND when the last write changed no row (no photo with that id). */
 static gboolean
-update_photo (DrSqliteConn *self, DrSqliteStmt *stmt, gint64 photo_id, GError **error)
+check_found (DrSqliteConn *self, gint64 photo_id, GError **error)
 {
-  sqlite3_bind_int64 (stmt, 2, photo_id);
-  if (!dr_sqlite_step_done (self, stmt, error))
-    return FALSE;
-  if (dr_sqlite_changes (self) == 0)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
-                   "%s: no photo with id %" G_GINT64_FORMAT, self->parent.location, photo_id);
-      return FALSE;
-    }
-  return TRUE;
+  if (dr_sqlite_changes (self) > 0)
+    return TRUE;
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
+               "%s: no photo with id %" G_GINT64_FORMAT, self->parent.location, photo_id);
+  return FALSE;
 }
 
 /* One UPDATE of the claim column. */
@@ -351,12 +315,9 @@ dr_sqlite_photo_set_claim (DrStoreConn *conn, gint64 photo_id, gint64 claim_id, 
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Moves exactly this photo to the claim. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self, "UPDATE photos SET claim_id = ?1 WHERE id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, claim_id);
-  return update_photo (self, stmt, photo_id, error);
+  return dr_sqlite_write (self, error, "UPDATE photos SET claim_id = ?1 WHERE id = ?2", "II",
+                          claim_id, photo_id)
+         && check_found (self, photo_id, error);
 }
 
 /* One UPDATE of the error column. */
@@ -366,10 +327,7 @@ dr_sqlite_photo_set_error (DrStoreConn *conn, gint64 photo_id, const char *messa
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Sets exactly this photo's error and nothing else. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self, "UPDATE photos SET error = ?1 WHERE id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, message, -1, SQLITE_TRANSIENT);
-  return update_photo (self, stmt, photo_id, error);
+  return dr_sqlite_write (self, error, "UPDATE photos SET error = ?1 WHERE id = ?2", "tI",
+                          message, photo_id)
+         && check_found (self, photo_id, error);
 }

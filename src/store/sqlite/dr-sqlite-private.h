@@ -29,8 +29,16 @@ typedef sqlite3_stmt DrSqliteStmt;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrSqliteStmt, sqlite3_reset)
 DrSqliteStmt *dr_sqlite_prepare (DrSqliteConn *self, const char *sql, GError **error);
 
-/* Steps stmt to completion of a write; TRUE on SQLITE_DONE, otherwise sets error and resets. */
-gboolean dr_sqlite_step_done (DrSqliteConn *self, DrSqliteStmt *stmt, GError **error);
+/* dr_sqlite_prepare, then binds the arguments to ?1, ?2, … as types says, one character per
+ * parameter: 'i' int; 'I' gint64; 'r' gint64 id, NULL when <= 0; 'n' gint64, NULL when < 0;
+ * 'f' double, NULL when < 0; 't' const char *, NULL when NULL. Cast each argument to exactly
+ * that type (they pass through "..."). */
+DrSqliteStmt *dr_sqlite_query (DrSqliteConn *self, GError **error, const char *sql,
+                               const char *types, ...);
+
+/* dr_sqlite_query, then stepped to its end: one write; FALSE with error unless SQLITE_DONE. */
+gboolean dr_sqlite_write (DrSqliteConn *self, GError **error, const char *sql,
+                          const char *types, ...);
 
 /* Steps stmt to its first row: TRUE on a row; FALSE without error when there is none; FALSE
  * with error (naming what was being done) on failure. */
@@ -46,12 +54,6 @@ gint64 dr_sqlite_changes (DrSqliteConn *self);
 
 /* Text column as a new string, NULL for SQL NULL. */
 char *dr_sqlite_column_dup (DrSqliteStmt *stmt, int column);
-
-/* Binds text, or NULL when text is NULL. */
-void dr_sqlite_bind_text_or_null (DrSqliteStmt *stmt, int index, const char *text);
-
-/* Binds id, or NULL when id <= 0 (no revision, no parent, every photo). */
-void dr_sqlite_bind_id_or_null (DrSqliteStmt *stmt, int index, gint64 id);
 
 /* Opens one snapshot for several reads when no transaction is open; *own tells
  * dr_sqlite_end_read whether to close it. */

@@ -6,29 +6,16 @@ gboolean
 dr_sqlite_review_insert (DrStoreConn *conn, DrReview *r, GError **error)
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
-  /* A new verdict row. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
-    "INSERT INTO reviews (photo_id, damage, verdict, revision_id, model_sha256, author,"
-    "                     created, iou, px_added, px_removed)"
-    "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, r->photo_id);
-  sqlite3_bind_int (stmt, 2, r->damage);
-  sqlite3_bind_text (stmt, 3, dr_verdict_to_string (r->verdict), -1, SQLITE_STATIC);
-  dr_sqlite_bind_id_or_null (stmt, 4, r->revision_id);
-  dr_sqlite_bind_text_or_null (stmt, 5, r->model_sha256);
-  sqlite3_bind_text (stmt, 6, r->author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 7, r->created);
-  if (r->iou >= 0)
-    {
-      sqlite3_bind_double (stmt, 8, r->iou);
-      sqlite3_bind_int64 (stmt, 9, r->px_added);
-      sqlite3_bind_int64 (stmt, 10, r->px_removed);
-    }
-  if (!dr_sqlite_step_done (self, stmt, error))
+  gboolean measured = r->iou >= 0;
+  /* A new verdict row; without a measurement iou, px_added and px_removed are all NULL. */
+  if (!dr_sqlite_write (
+        self, error,
+        "INSERT INTO reviews (photo_id, damage, verdict, revision_id, model_sha256, author,"
+        "                     created, iou, px_added, px_removed)"
+        "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "IitrttIfnn", r->photo_id, (int) r->damage, dr_verdict_to_string (r->verdict),
+        r->revision_id, r->model_sha256, r->author, r->created, r->iou,
+        measured ? r->px_added : (gint64) -1, measured ? r->px_removed : (gint64) -1))
     return FALSE;
   r->id = sqlite3_last_insert_rowid (self->db);
   return TRUE;
@@ -42,19 +29,13 @@ dr_sqlite_review_get_newest (DrStoreConn *conn, gint64 photo_id, DrDamage damage
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* The newest verdict of the layer, or (?4 = 1) the newest given while the head was ?3
    * (NULL: no revision). */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
     "SELECT id, verdict, revision_id, model_sha256, author, created, iou, px_added, px_removed"
     "  FROM reviews WHERE photo_id = ?1 AND damage = ?2 AND (?4 = 0 OR revision_id IS ?3)"
     "  ORDER BY id DESC LIMIT 1",
-    error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  dr_sqlite_bind_id_or_null (stmt, 3, revision_id);
-  sqlite3_bind_int (stmt, 4, any_revision ? 0 : 1);
-  if (!dr_sqlite_step_row (self, stmt, "reading a verdict", error))
+    "Iiri", photo_id, (int) damage, revision_id, any_revision ? 0 : 1);
+  if (stmt == NULL || !dr_sqlite_step_row (self, stmt, "reading a verdict", error))
     return NULL;
   DrReview *r = g_new0 (DrReview, 1);
   r->id = sqlite3_column_int64 (stmt, 0);
@@ -77,17 +58,11 @@ gboolean
 dr_sqlite_note_insert (DrStoreConn *conn, gint64 photo_id, const char *text, const char *author,
                        gint64 created, GError **error)
 {
-  DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* A new note row. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self, "INSERT INTO notes (photo_id, text, author, created) VALUES (?1, ?2, ?3, ?4)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, created);
-  return dr_sqlite_step_done (self, stmt, error);
+  return dr_sqlite_write (
+    DR_SQLITE_CONN (conn), error,
+    "INSERT INTO notes (photo_id, text, author, created) VALUES (?1, ?2, ?3, ?4)",
+    "IttI", photo_id, text, author, created);
 }
 
 /* The newest note's text, empty or not. */
@@ -96,12 +71,10 @@ dr_sqlite_note_dup_newest (DrStoreConn *conn, gint64 photo_id, GError **error)
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* The newest note of the photo. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self, "SELECT text FROM notes WHERE photo_id = ?1 ORDER BY id DESC LIMIT 1", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  if (!dr_sqlite_step_row (self, stmt, "reading a note", error))
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error, "SELECT text FROM notes WHERE photo_id = ?1 ORDER BY id DESC LIMIT 1", "I",
+    photo_id);
+  if (stmt == NULL || !dr_sqlite_step_row (self, stmt, "reading a note", error))
     return NULL;
   return dr_sqlite_column_dup (stmt, 0);
 }

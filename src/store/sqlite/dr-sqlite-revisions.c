@@ -27,22 +27,12 @@ dr_sqlite_revision_insert (DrStoreConn *conn, const DrRevision *r, gint64 *id, G
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* The new revision, child of parent_id (NULL for a first revision). */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
-    "INSERT INTO revisions (photo_id, damage, parent_id, rle, area, author, created, kind)"
-    "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, r->photo_id);
-  sqlite3_bind_int (stmt, 2, r->damage);
-  dr_sqlite_bind_id_or_null (stmt, 3, r->parent_id);
-  sqlite3_bind_text (stmt, 4, r->rle, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 5, r->area);
-  sqlite3_bind_text (stmt, 6, r->author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 7, r->created);
-  sqlite3_bind_text (stmt, 8, dr_revision_kind_to_string (r->kind), -1, SQLITE_STATIC);
-  if (!dr_sqlite_step_done (self, stmt, error))
+  if (!dr_sqlite_write (
+        self, error,
+        "INSERT INTO revisions (photo_id, damage, parent_id, rle, area, author, created, kind)"
+        "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "IirtItIt", r->photo_id, (int) r->damage, r->parent_id, r->rle, r->area, r->author,
+        r->created, dr_revision_kind_to_string (r->kind)))
     return FALSE;
   *id = sqlite3_last_insert_rowid (self->db);
   return TRUE;
@@ -54,14 +44,13 @@ dr_sqlite_revision_get (DrStoreConn *conn, gint64 revision_id, GError **error)
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* The revision with this id. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
     "SELECT id, photo_id, damage, parent_id, rle, area, author, created, kind"
     "  FROM revisions WHERE id = ?1",
-    error);
+    "I", revision_id);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, revision_id);
   g_autoptr (GError) local = NULL;
   if (!dr_sqlite_step_row (self, stmt, "reading an edit", &local))
     {
@@ -82,16 +71,12 @@ dr_sqlite_revision_newest_child (DrStoreConn *conn, gint64 photo_id, DrDamage da
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* Newest (highest id) revision of the layer whose parent is parent_id, or NULL. */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
-    "SELECT max (id) FROM revisions"
-    "  WHERE photo_id = ?1 AND damage = ?2 AND parent_id IS ?3",
-    error);
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
+    "SELECT max (id) FROM revisions WHERE photo_id = ?1 AND damage = ?2 AND parent_id IS ?3",
+    "Iir", photo_id, (int) damage, parent_id);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  dr_sqlite_bind_id_or_null (stmt, 3, parent_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       dr_sqlite_set_error (self, error, "reading an edit history");
@@ -108,8 +93,8 @@ dr_sqlite_revision_list_path (DrStoreConn *conn, gint64 revision_id, GError **er
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* The revision and all its ancestors (parents have smaller ids). */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self,
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
     "WITH RECURSIVE path (id) AS ("
     "    SELECT ?1 WHERE ?1 IS NOT NULL"
     "  UNION ALL"
@@ -117,10 +102,9 @@ dr_sqlite_revision_list_path (DrStoreConn *conn, gint64 revision_id, GError **er
     "      WHERE r.parent_id IS NOT NULL)"
     "SELECT r.id, r.photo_id, r.damage, r.parent_id, r.rle, r.area, r.author, r.created, r.kind"
     "  FROM path JOIN revisions r ON r.id = path.id ORDER BY r.id",
-    error);
+    "r", revision_id);
   if (stmt == NULL)
     return NULL;
-  dr_sqlite_bind_id_or_null (stmt, 1, revision_id);
   g_autoptr (GPtrArray) path = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_revision_free);
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -140,15 +124,14 @@ dr_sqlite_head_get (DrStoreConn *conn, gint64 photo_id, DrDamage damage, gint64 
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
   /* The layer's head and its version (a read-only schema-2 file has no versions: 0). */
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (
-    self, self->schema_version >= 3
-            ? "SELECT revision_id, version FROM heads WHERE photo_id = ?1 AND damage = ?2"
-            : "SELECT revision_id, 0 FROM heads WHERE photo_id = ?1 AND damage = ?2",
-    error);
+  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
+    self, error,
+    self->schema_version >= 3
+      ? "SELECT revision_id, version FROM heads WHERE photo_id = ?1 AND damage = ?2"
+      : "SELECT revision_id, 0 FROM heads WHERE photo_id = ?1 AND damage = ?2",
+    "Ii", photo_id, (int) damage);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
   g_autoptr (GError) local = NULL;
   gboolean found = dr_sqlite_step_row (self, stmt, "reading an edit history", &local);
   if (local != NULL)
@@ -170,25 +153,17 @@ dr_sqlite_head_move (DrStoreConn *conn, gint64 photo_id, DrDamage damage, gint64
                      gint64 revision_id, gint64 *new_version, GError **error)
 {
   DrSqliteConn *self = DR_SQLITE_CONN (conn);
-  /* Creates the head at version 1, or moves a head still at version 0. */
-  static const char from_zero[] =
-    "INSERT INTO heads (photo_id, damage, revision_id, version) VALUES (?1, ?2, ?3, 1)"
-    "  ON CONFLICT (photo_id, damage) DO UPDATE SET revision_id = ?3, version = 1"
-    "    WHERE version = 0";
-  /* Moves the head only from the version seen. */
-  static const char from_seen[] =
-    "UPDATE heads SET revision_id = ?3, version = version + 1"
-    "  WHERE photo_id = ?1 AND damage = ?2 AND version = ?4";
-  g_autoptr (DrSqliteStmt) stmt = dr_sqlite_prepare (self, seen_version == 0 ? from_zero
-                                                                              : from_seen, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  dr_sqlite_bind_id_or_null (stmt, 3, revision_id);
-  if (seen_version != 0)
-    sqlite3_bind_int64 (stmt, 4, seen_version);
-  if (!dr_sqlite_step_done (self, stmt, error))
+  /* From 0: creates the head at version 1, or moves a head still at version 0. Later: moves
+   * the head only from the version seen. */
+  if (!dr_sqlite_write (
+        self, error,
+        seen_version == 0
+          ? "INSERT INTO heads (photo_id, damage, revision_id, version) VALUES (?1, ?2, ?3, 1)"
+            "  ON CONFLICT (photo_id, damage) DO UPDATE SET revision_id = ?3, version = 1"
+            "    WHERE version = ?4"
+          : "UPDATE heads SET revision_id = ?3, version = version + 1"
+            "  WHERE photo_id = ?1 AND damage = ?2 AND version = ?4",
+        "IirI", photo_id, (int) damage, revision_id, seen_version))
     return FALSE;
   if (dr_sqlite_changes (self) == 0)
     {
