@@ -14,9 +14,6 @@
 #include "dr-schema.h"
 #include "dr-store-error.h"
 
-/* How long a statement waits for another connection's write lock before failing. */
-#define DR_SQLITE_BUSY_TIMEOUT_MS 5000
-
 /* Destroy notify of the statement cache: finalizes one statement. */
 static void
 statement_free (gpointer stmt)
@@ -379,7 +376,7 @@ check_identity (DrSqliteConn *self, GError **error)
 static gboolean
 configure (DrSqliteConn *self, GError **error)
 {
-  sqlite3_busy_timeout (self->db, DR_SQLITE_BUSY_TIMEOUT_MS);
+  sqlite3_busy_timeout (self->db, DR_PROJECT_BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (self->db, 1);
   /* "PRAGMA journal_mode" answers with the mode actually in force. */
   sqlite3_stmt *stmt = NULL;
