@@ -1,6 +1,7 @@
 /* dr-review.c — storing and reading verdicts and notes. */
 #include "dr-review.h"
 
+#include "dr-id-table.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 #include "dr-revision.h"
@@ -21,9 +22,7 @@ static const char *const verdict_ids[] = {
 const char *
 dr_verdict_to_string (DrVerdict verdict)
 {
-  if ((guint) verdict >= G_N_ELEMENTS (verdict_ids))
-    return NULL;
-  return verdict_ids[verdict];
+  return dr_id_table_name (verdict_ids, G_N_ELEMENTS (verdict_ids), verdict);
 }
 
 gboolean
@@ -36,10 +35,7 @@ dr_verdict_empties_layer (DrVerdict verdict)
 DrVerdict
 dr_verdict_from_string (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (verdict_ids); i++)
-    if (g_strcmp0 (id, verdict_ids[i]) == 0)
-      return (DrVerdict) i;
-  return DR_VERDICT_UNREVIEWED;
+  return dr_id_table_find (verdict_ids, G_N_ELEMENTS (verdict_ids), id, DR_VERDICT_UNREVIEWED);
 }
 
 /* Frees the strings and the struct; NULL allowed. */

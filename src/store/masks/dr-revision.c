@@ -1,6 +1,7 @@
 /* dr-revision.c — appending revisions and moving a layer's head (undo/redo). */
 #include "dr-revision.h"
 
+#include "dr-id-table.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 #include "dr-review.h"
@@ -22,19 +23,14 @@ static const char *const kind_ids[] = {
 const char *
 dr_revision_kind_to_string (DrRevisionKind kind)
 {
-  if ((guint) kind >= G_N_ELEMENTS (kind_ids))
-    return NULL;
-  return kind_ids[kind];
+  return dr_id_table_name (kind_ids, G_N_ELEMENTS (kind_ids), kind);
 }
 
 /* The first kind whose id matches; brush otherwise. */
 DrRevisionKind
 dr_revision_kind_from_string (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (kind_ids); i++)
-    if (g_strcmp0 (id, kind_ids[i]) == 0)
-      return (DrRevisionKind) i;
-  return DR_REVISION_BRUSH;
+  return dr_id_table_find (kind_ids, G_N_ELEMENTS (kind_ids), id, DR_REVISION_BRUSH);
 }
 
 /* Frees the strings and the struct; NULL allowed. */

@@ -2,6 +2,7 @@
 #include "dr-photo.h"
 
 #include "dr-claim.h"
+#include "dr-id-table.h"
 #include "dr-review.h"
 #include "dr-store-backend.h"
 #include "dr-store-error.h"
@@ -17,9 +18,8 @@ static const char *const status_ids[] = {
 const char *
 dr_photo_status_to_string (DrPhotoStatus status)
 {
-  if ((guint) status >= G_N_ELEMENTS (status_ids))
-    return "error";
-  return status_ids[status];
+  const char *id = dr_id_table_name (status_ids, G_N_ELEMENTS (status_ids), status);
+  return id != NULL ? id : "error";
 }
 
 /* Frees the strings and the struct; NULL allowed. */

@@ -56,6 +56,18 @@ dr_sqlite_claim_rename (DrStoreConn *conn, gint64 id, const char *name, GError *
   return TRUE;
 }
 
+/* Appends the claim of a row (id, name, photo count) to the GPtrArray data. */
+static gboolean
+add_claim (DrSqliteStmt *stmt, gpointer data, GError **error)
+{
+  DrClaimInfo *info = g_new0 (DrClaimInfo, 1);
+  info->id = sqlite3_column_int64 (stmt, 0);
+  info->name = dr_sqlite_column_dup (stmt, 1);
+  info->n_photos = (guint) sqlite3_column_int64 (stmt, 2);
+  g_ptr_array_add (data, info);
+  return TRUE;
+}
+
 /* Reads every claim in name order. */
 GPtrArray *
 dr_sqlite_claim_list (DrStoreConn *conn, GError **error)
@@ -67,22 +79,8 @@ dr_sqlite_claim_list (DrStoreConn *conn, GError **error)
     "SELECT c.id, c.name, (SELECT count(*) FROM photos p WHERE p.claim_id = c.id)"
     "  FROM claims c ORDER BY c.name",
     "");
-  if (stmt == NULL)
-    return NULL;
   g_autoptr (GPtrArray) claims = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_claim_info_free);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      DrClaimInfo *info = g_new0 (DrClaimInfo, 1);
-      info->id = sqlite3_column_int64 (stmt, 0);
-      info->name = dr_sqlite_column_dup (stmt, 1);
-      info->n_photos = (guint) sqlite3_column_int64 (stmt, 2);
-      g_ptr_array_add (claims, info);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_sqlite_set_error (self, error, "listing claims");
-      return NULL;
-    }
+  if (stmt == NULL || !dr_sqlite_step_each (self, stmt, add_claim, claims, "listing claims", error))
+    return NULL;
   return g_steal_pointer (&claims);
 }

@@ -149,15 +149,23 @@ bind_valist (DrSqliteStmt *stmt, const char *types, va_list args)
 }
 
 /* Prepare (cached), then bind. */
+static DrSqliteStmt *
+query_valist (DrSqliteConn *self, GError **error, const char *sql, const char *types,
+              va_list args)
+{
+  DrSqliteStmt *stmt = dr_sqlite_prepare (self, sql, error);
+  if (stmt != NULL)
+    bind_valist (stmt, types, args);
+  return stmt;
+}
+
+/* See query_valist. */
 DrSqliteStmt *
 dr_sqlite_query (DrSqliteConn *self, GError **error, const char *sql, const char *types, ...)
 {
-  DrSqliteStmt *stmt = dr_sqlite_prepare (self, sql, error);
-  if (stmt == NULL)
-    return NULL;
   va_list args;
   va_start (args, types);
-  bind_valist (stmt, types, args);
+  DrSqliteStmt *stmt = query_valist (self, error, sql, types, args);
   va_end (args);
   return stmt;
 }
@@ -166,14 +174,51 @@ dr_sqlite_query (DrSqliteConn *self, GError **error, const char *sql, const char
 gboolean
 dr_sqlite_write (DrSqliteConn *self, GError **error, const char *sql, const char *types, ...)
 {
-  DrSqliteStmt *stmt = dr_sqlite_prepare (self, sql, error);
-  if (stmt == NULL)
-    return FALSE;
   va_list args;
   va_start (args, types);
-  bind_valist (stmt, types, args);
+  DrSqliteStmt *stmt = query_valist (self, error, sql, types, args);
   va_end (args);
-  return step_done (self, stmt, error);
+  return stmt != NULL && step_done (self, stmt, error);
+}
+
+/* Steps every row through func; the statement is reset at the end either way. */
+gboolean
+dr_sqlite_step_each (DrSqliteConn *self, DrSqliteStmt *stmt, DrSqliteRowFunc func,
+                     gpointer data, const char *what, GError **error)
+{
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!func (stmt, data, error))
+      {
+        sqlite3_reset (stmt);
+        return FALSE;
+      }
+  if (rc != SQLITE_DONE)
+    dr_sqlite_set_error (self, error, what);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
+/* A missing row becomes NOT_FOUND with the caller's message after the location. */
+gboolean
+dr_sqlite_step_found (DrSqliteConn *self, DrSqliteStmt *stmt, const char *what, GError **error,
+                      const char *missing, ...)
+{
+  g_autoptr (GError) local = NULL;
+  if (dr_sqlite_step_row (self, stmt, what, &local))
+    return TRUE;
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  va_list args;
+  va_start (args, missing);
+  g_autofree char *message = g_strdup_vprintf (missing, args);
+  va_end (args);
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND, "%s: %s",
+               self->parent.location, message);
+  return FALSE;
 }
 
 /* One step: a row, the end, or an error named after what. */

@@ -16,6 +16,31 @@ dr_sqlite_ground_truth_put (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
     "IittII", photo_id, (int) damage, source, rle, area, imported);
 }
 
+/* The caller's function and data. */
+typedef struct {
+  DrStoreEvaluationFunc func;
+  gpointer user_data;
+} PairSink;
+
+/* Hands one row over as a DrStoreEvaluationPair (strings borrowed from the row). */
+static gboolean
+add_pair (DrSqliteStmt *stmt, gpointer data, GError **error)
+{
+  PairSink *sink = data;
+  DrStoreEvaluationPair pair = {
+    .damage = (DrDamage) sqlite3_column_int (stmt, 0),
+    .model_sha256 = (const char *) sqlite3_column_text (stmt, 1),
+    .model_name = (const char *) sqlite3_column_text (stmt, 2),
+    .source = (const char *) sqlite3_column_text (stmt, 3),
+    .photo_id = sqlite3_column_int64 (stmt, 4),
+    .width = (guint) sqlite3_column_int64 (stmt, 5),
+    .height = (guint) sqlite3_column_int64 (stmt, 6),
+    .truth_rle = (const char *) sqlite3_column_text (stmt, 7),
+    .prediction_rle = (const char *) sqlite3_column_text (stmt, 8),
+  };
+  return sink->func (&pair, sink->user_data, error);
+}
+
 /* One query, rows handed to func as they are stepped. */
 gboolean
 dr_sqlite_evaluation_foreach (DrStoreConn *conn, DrStoreEvaluationFunc func, gpointer user_data,
@@ -33,29 +58,8 @@ dr_sqlite_evaluation_foreach (DrStoreConn *conn, DrStoreEvaluationFunc func, gpo
     " LEFT JOIN models m ON m.damage = pr.damage AND m.sha256 = pr.model_sha256"
     " ORDER BY g.damage, m.name, pr.model_sha256, g.source, g.photo_id",
     "");
-  if (stmt == NULL)
-    return FALSE;
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      DrStoreEvaluationPair pair = {
-        .damage = (DrDamage) sqlite3_column_int (stmt, 0),
-        .model_sha256 = (const char *) sqlite3_column_text (stmt, 1),
-        .model_name = (const char *) sqlite3_column_text (stmt, 2),
-        .source = (const char *) sqlite3_column_text (stmt, 3),
-        .photo_id = sqlite3_column_int64 (stmt, 4),
-        .width = (guint) sqlite3_column_int64 (stmt, 5),
-        .height = (guint) sqlite3_column_int64 (stmt, 6),
-        .truth_rle = (const char *) sqlite3_column_text (stmt, 7),
-        .prediction_rle = (const char *) sqlite3_column_text (stmt, 8),
-      };
-      if (!func (&pair, user_data, error))
-        return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_sqlite_set_error (self, error, "reading ground truth and predictions");
-      return FALSE;
-    }
-  return TRUE;
+  PairSink sink = { func, user_data };
+  return stmt != NULL
+         && dr_sqlite_step_each (self, stmt, add_pair, &sink,
+                                 "reading ground truth and predictions", error);
 }

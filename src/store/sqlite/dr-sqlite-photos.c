@@ -34,25 +34,31 @@ read_photo_row (DrSqliteStmt *stmt)
   return info;
 }
 
-/* Steps a statement selecting the columns of read_photo_row into photos (and by_id if not
- * NULL). */
+/* Where photo rows go: the list, and by id when by_id is not NULL. */
+typedef struct {
+  GPtrArray *photos;
+  GHashTable *by_id;
+} PhotoSink;
+
+/* Adds one row of the columns of read_photo_row to the sink. */
 static gboolean
-read_photo_rows (DrSqliteConn *self, DrSqliteStmt *stmt, GPtrArray *photos, GHashTable *by_id,
-                 GError **error)
+add_photo (DrSqliteStmt *stmt, gpointer data, GError **error)
 {
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      DrPhotoInfo *info = read_photo_row (stmt);
-      g_ptr_array_add (photos, info);
-      if (by_id != NULL)
-        g_hash_table_insert (by_id, &info->id, info);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_sqlite_set_error (self, error, "listing photos");
-      return FALSE;
-    }
+  PhotoSink *sink = data;
+  DrPhotoInfo *info = read_photo_row (stmt);
+  g_ptr_array_add (sink->photos, info);
+  if (sink->by_id != NULL)
+    g_hash_table_insert (sink->by_id, &info->id, info);
+  return TRUE;
+}
+
+/* Sets bit d of *(guint8 *) data for a valid damage d in column 0. */
+static gboolean
+add_current_model (DrSqliteStmt *stmt, gpointer data, GError **error)
+{
+  int d = sqlite3_column_int (stmt, 0);
+  if (DR_DAMAGE_IS_VALID (d))
+    *(guint8 *) data |= 1u << d;
   return TRUE;
 }
 
@@ -63,48 +69,41 @@ read_current_models (DrSqliteConn *self, guint8 *current, GError **error)
   /* Damage types that have a current model (at most one row each, by models_current). */
   g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
     self, error, "SELECT damage FROM models WHERE current = 1", "");
-  if (stmt == NULL)
-    return FALSE;
   *current = 0;
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      int d = sqlite3_column_int (stmt, 0);
-      if (DR_DAMAGE_IS_VALID (d))
-        *current |= 1u << d;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_sqlite_set_error (self, error, "reading models");
-      return FALSE;
-    }
-  return TRUE;
+  return stmt != NULL
+         && dr_sqlite_step_each (self, stmt, add_current_model, current, "reading models", error);
 }
 
 /* What one layer row does to its photo's summary. */
 typedef void (*LayerFunc) (DrPhotoInfo *info, DrDamage d, DrSqliteStmt *stmt);
 
-/* Steps a statement whose rows start with (photo_id, damage) and applies func to the photo's
- * info; rows of unknown photos or invalid damage types are skipped. */
+/* The photos by id and what to do with a layer row. */
+typedef struct {
+  GHashTable *by_id;
+  LayerFunc func;
+} LayerSink;
+
+/* A row starting with (photo_id, damage): applies the sink's func to that photo's info; rows
+ * of unknown photos or invalid damage types are skipped. */
+static gboolean
+add_layer (DrSqliteStmt *stmt, gpointer data, GError **error)
+{
+  LayerSink *sink = data;
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+  DrPhotoInfo *info = g_hash_table_lookup (sink->by_id, &id);
+  int d = sqlite3_column_int (stmt, 1);
+  if (info != NULL && DR_DAMAGE_IS_VALID (d))
+    sink->func (info, (DrDamage) d, stmt);
+  return TRUE;
+}
+
+/* Steps every layer row of stmt through func. */
 static gboolean
 read_layer_rows (DrSqliteConn *self, DrSqliteStmt *stmt, GHashTable *by_id, LayerFunc func,
                  const char *what, GError **error)
 {
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      DrPhotoInfo *info = g_hash_table_lookup (by_id, &id);
-      int d = sqlite3_column_int (stmt, 1);
-      if (info != NULL && DR_DAMAGE_IS_VALID (d))
-        func (info, (DrDamage) d, stmt);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_sqlite_set_error (self, error, what);
-      return FALSE;
-    }
-  return TRUE;
+  LayerSink sink = { by_id, func };
+  return stmt != NULL && dr_sqlite_step_each (self, stmt, add_layer, &sink, what, error);
 }
 
 /* (photo, damage, area, confidence) of a current model's prediction. */
@@ -149,9 +148,7 @@ read_layers (DrSqliteConn *self, gint64 photo_id, GHashTable *by_id, GError **er
     "    ON m.damage = pr.damage AND m.sha256 = pr.model_sha256 AND m.current = 1"
     "  WHERE ?1 IS NULL OR pr.photo_id = ?1",
     "r", photo_id);
-  if (predictions == NULL
-      || !read_layer_rows (self, predictions, by_id, apply_prediction, "reading predictions",
-                           error))
+  if (!read_layer_rows (self, predictions, by_id, apply_prediction, "reading predictions", error))
     return FALSE;
 
   /* Layers whose head names a revision, with that revision's area. */
@@ -160,8 +157,7 @@ read_layers (DrSqliteConn *self, gint64 photo_id, GHashTable *by_id, GError **er
     "SELECT h.photo_id, h.damage, r.area FROM heads h JOIN revisions r ON r.id = h.revision_id"
     "  WHERE ?1 IS NULL OR h.photo_id = ?1",
     "r", photo_id);
-  if (heads == NULL || !read_layer_rows (self, heads, by_id, apply_head, "reading revisions",
-                                         error))
+  if (!read_layer_rows (self, heads, by_id, apply_head, "reading revisions", error))
     return FALSE;
 
   /* The newest verdict of each layer (SQLite returns the bare columns of the max(id) row),
@@ -173,7 +169,7 @@ read_layers (DrSqliteConn *self, gint64 photo_id, GHashTable *by_id, GError **er
     "  FROM reviews rv LEFT JOIN heads h ON h.photo_id = rv.photo_id AND h.damage = rv.damage"
     "  WHERE ?1 IS NULL OR rv.photo_id = ?1 GROUP BY rv.photo_id, rv.damage",
     "r", photo_id);
-  return reviews != NULL && read_layer_rows (self, reviews, by_id, apply_review, "reading reviews", error);
+  return read_layer_rows (self, reviews, by_id, apply_review, "reading reviews", error);
 }
 
 /* The four queries of a photo list, in one read transaction. A photo_id of 0 matches no row
@@ -196,7 +192,9 @@ dr_sqlite_photo_collect (DrStoreConn *conn, gint64 photo_id, GPtrArray *photos,
     "  WHERE ?1 IS NULL OR p.id = ?1"
     "  ORDER BY c.name, p.path, p.id",
     "n", photo_id);
-  gboolean ok = stmt != NULL && read_photo_rows (self, stmt, photos, by_id, error)
+  PhotoSink sink = { photos, by_id };
+  gboolean ok = stmt != NULL
+                && dr_sqlite_step_each (self, stmt, add_photo, &sink, "listing photos", error)
                 && read_current_models (self, current_models, error)
                 && read_layers (self, photo_id, by_id, error);
   dr_sqlite_end_read (self, own);
@@ -215,7 +213,9 @@ dr_sqlite_photo_list_readable (DrStoreConn *conn, GPtrArray *photos, GError **er
     "       p.added"
     "  FROM photos p JOIN claims c ON c.id = p.claim_id WHERE p.error IS NULL ORDER BY p.id",
     "");
-  return stmt != NULL && read_photo_rows (self, stmt, photos, NULL, error);
+  PhotoSink sink = { photos, NULL };
+  return stmt != NULL
+         && dr_sqlite_step_each (self, stmt, add_photo, &sink, "listing photos", error);
 }
 
 /* Reads the size columns of a readable photo. */
@@ -228,19 +228,10 @@ dr_sqlite_photo_get_size (DrStoreConn *conn, gint64 photo_id, guint *width, guin
   g_autoptr (DrSqliteStmt) stmt = dr_sqlite_query (
     self, error, "SELECT width, height FROM photos WHERE id = ?1 AND error IS NULL", "I",
     photo_id);
-  if (stmt == NULL)
+  if (stmt == NULL
+      || !dr_sqlite_step_found (self, stmt, "reading a photo", error,
+                                "no readable photo with id %" G_GINT64_FORMAT, photo_id))
     return FALSE;
-  g_autoptr (GError) local = NULL;
-  if (!dr_sqlite_step_row (self, stmt, "reading a photo", &local))
-    {
-      if (local != NULL)
-        g_propagate_error (error, g_steal_pointer (&local));
-      else
-        g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
-                     "%s: no readable photo with id %" G_GINT64_FORMAT, conn->location,
-                     photo_id);
-      return FALSE;
-    }
   *width = (guint) sqlite3_column_int (stmt, 0);
   *height = (guint) sqlite3_column_int (stmt, 1);
   return TRUE;

@@ -78,6 +78,15 @@ dr_sqlite_prediction_get_current (DrStoreConn *conn, gint64 photo_id, DrDamage d
   return p;
 }
 
+/* Appends the id in column 0 to the GArray data. */
+static gboolean
+add_id (DrSqliteStmt *stmt, gpointer data, GError **error)
+{
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+  g_array_append_val ((GArray *) data, id);
+  return TRUE;
+}
+
 /* Anti-join of readable photos against this model's predictions. */
 GArray *
 dr_sqlite_prediction_missing (DrStoreConn *conn, DrDamage damage, const char *model_sha256,
@@ -92,19 +101,9 @@ dr_sqlite_prediction_missing (DrStoreConn *conn, DrDamage damage, const char *mo
     "    WHERE pr.photo_id = p.id AND pr.damage = ?1 AND pr.model_sha256 = ?2)"
     "  ORDER BY p.id",
     "it", (int) damage, model_sha256);
-  if (stmt == NULL)
-    return NULL;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_sqlite_set_error (self, error, "finding photos to analyse");
-      return NULL;
-    }
+  if (stmt == NULL
+      || !dr_sqlite_step_each (self, stmt, add_id, ids, "finding photos to analyse", error))
+    return NULL;
   return g_steal_pointer (&ids);
 }

@@ -40,6 +40,20 @@ DrSqliteStmt *dr_sqlite_query (DrSqliteConn *self, GError **error, const char *s
 gboolean dr_sqlite_write (DrSqliteConn *self, GError **error, const char *sql,
                           const char *types, ...);
 
+/* What dr_sqlite_step_each does with each row; FALSE (with error set) stops the walk. */
+typedef gboolean (*DrSqliteRowFunc) (DrSqliteStmt *stmt, gpointer data, GError **error);
+
+/* Calls func on every row of stmt; FALSE with error when func fails or stepping fails (then
+ * "LOCATION: WHAT: message"). */
+gboolean dr_sqlite_step_each (DrSqliteConn *self, DrSqliteStmt *stmt, DrSqliteRowFunc func,
+                              gpointer data, const char *what, GError **error);
+
+/* Steps stmt to its one row: TRUE on a row; otherwise FALSE with error — DATABASE (or as
+ * dr_sqlite_set_error chooses) naming what on failure, NOT_FOUND "LOCATION: MISSING" (a printf
+ * format) when there is no row. */
+gboolean dr_sqlite_step_found (DrSqliteConn *self, DrSqliteStmt *stmt, const char *what,
+                               GError **error, const char *missing, ...) G_GNUC_PRINTF (5, 6);
+
 /* Steps stmt to its first row: TRUE on a row; FALSE without error when there is none; FALSE
  * with error (naming what was being done) on failure. */
 gboolean dr_sqlite_step_row (DrSqliteConn *self, DrSqliteStmt *stmt, const char *what,

@@ -21,6 +21,14 @@ read_revision_row (DrSqliteStmt *stmt)
   return r;
 }
 
+/* Appends the revision of a row (as read_revision_row) to the GPtrArray data. */
+static gboolean
+add_revision (DrSqliteStmt *stmt, gpointer data, GError **error)
+{
+  g_ptr_array_add (data, read_revision_row (stmt));
+  return TRUE;
+}
+
 /* One INSERT; revisions_same_layer guards the parent. */
 gboolean
 dr_sqlite_revision_insert (DrStoreConn *conn, const DrRevision *r, gint64 *id, GError **error)
@@ -49,18 +57,10 @@ dr_sqlite_revision_get (DrStoreConn *conn, gint64 revision_id, GError **error)
     "SELECT id, photo_id, damage, parent_id, rle, area, author, created, kind"
     "  FROM revisions WHERE id = ?1",
     "I", revision_id);
-  if (stmt == NULL)
+  if (stmt == NULL
+      || !dr_sqlite_step_found (self, stmt, "reading an edit", error,
+                                "no edit with id %" G_GINT64_FORMAT, revision_id))
     return NULL;
-  g_autoptr (GError) local = NULL;
-  if (!dr_sqlite_step_row (self, stmt, "reading an edit", &local))
-    {
-      if (local != NULL)
-        g_propagate_error (error, g_steal_pointer (&local));
-      else
-        g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
-                     "%s: no edit with id %" G_GINT64_FORMAT, conn->location, revision_id);
-      return NULL;
-    }
   return read_revision_row (stmt);
 }
 
@@ -103,17 +103,10 @@ dr_sqlite_revision_list_path (DrStoreConn *conn, gint64 revision_id, GError **er
     "SELECT r.id, r.photo_id, r.damage, r.parent_id, r.rle, r.area, r.author, r.created, r.kind"
     "  FROM path JOIN revisions r ON r.id = path.id ORDER BY r.id",
     "r", revision_id);
-  if (stmt == NULL)
-    return NULL;
   g_autoptr (GPtrArray) path = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_revision_free);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (path, read_revision_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      dr_sqlite_set_error (self, error, "reading an edit history");
-      return NULL;
-    }
+  if (stmt == NULL
+      || !dr_sqlite_step_each (self, stmt, add_revision, path, "reading an edit history", error))
+    return NULL;
   return g_steal_pointer (&path);
 }
 
