@@ -141,7 +141,7 @@ struct _DrStoreBackend {
                                  gboolean *has_error, GError **error);
   /* Stores a scanned file in claim_id at time added: replaces the row of the same path that
    * has no sha256 (an earlier unreadable file) if there is one, else inserts a new row. The
-   * database refuses a row without error that lacks sha256 or size. */
+   * database refuses a row without error that lacks sha256 or dimensions. */
   gboolean (*photo_put_scan) (DrStoreConn *conn, const DrImportScan *scan, gint64 claim_id,
                               gint64 added, GError **error);
   /* Moves a photo to claim_id; NOT_FOUND for an unknown photo. */
