@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "dr-edit-writer.h"
+#include "dr-sqlite.h"
 #include "stroke-mask.h"
 
 typedef struct {
@@ -40,16 +41,18 @@ failed_cb (DrEditWriter *writer, const char *message, State *s)
 static gint64
 count_strokes (DrProject *project, gint64 photo_id)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project, "SELECT count(*) FROM revisions WHERE photo_id = ?1 AND damage = ?2", &error);
-  if (stmt == NULL)
-    g_error ("%s", error->message);
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2 (dr_sqlite_project_get_db (project),
+                          "SELECT count(*) FROM revisions WHERE photo_id = ?1 AND damage = ?2",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("preparing the count failed");
   sqlite3_bind_int64 (stmt, 1, photo_id);
   sqlite3_bind_int (stmt, 2, DR_DAMAGE_SCRATCH);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     g_error ("counting revisions failed");
-  return sqlite3_column_int64 (stmt, 0);
+  gint64 n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
 }
 
 int

@@ -21,6 +21,7 @@
 #include "dr-edit-writer.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 
 #define W 64
 #define H 48
@@ -72,9 +73,10 @@ read_chain (const char *path)
       g_ptr_array_add (chain, r);
       if (r->parent_id == 0)
         break;
-      g_autoptr (DrStatement) stmt = dr_project_prepare (
-        project, "SELECT rle, parent_id, author FROM revisions WHERE id = ?1", &error);
-      g_assert_no_error (error);
+      sqlite3_stmt *stmt = NULL;
+      g_assert_cmpint (sqlite3_prepare_v2 (dr_sqlite_project_get_db (project),
+                                           "SELECT rle, parent_id, author FROM revisions"
+                                           " WHERE id = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
       sqlite3_bind_int64 (stmt, 1, r->parent_id);
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
       DrRevision *p = g_new0 (DrRevision, 1);
@@ -82,6 +84,7 @@ read_chain (const char *path)
       p->rle = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       p->parent_id = sqlite3_column_int64 (stmt, 1);
       p->author = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      sqlite3_finalize (stmt);
       r = p;
     }
   return chain;
@@ -131,12 +134,14 @@ count_call (DrProject *project, gpointer data, GError **error)
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "refused on purpose");
       return FALSE;
     }
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project, "SELECT count(*) FROM revisions WHERE photo_id = ?1", error);
-  g_assert_nonnull (stmt);
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (dr_sqlite_project_get_db (project),
+                                       "SELECT count(*) FROM revisions WHERE photo_id = ?1", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
   sqlite3_bind_int (stmt, 1, PHOTO);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   c->revisions = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
   return TRUE;
 }
 
@@ -159,7 +164,7 @@ test_order_and_stall (void)
     "INSERT INTO claims (id, name) VALUES (1, 'c');"
     "INSERT INTO photos (id, claim_id, path, sha256, width, height, added)"
     "  VALUES (%d, 1, '/p/a.jpg', printf ('%%064d', 1), %d, %d, 0);", PHOTO, W, H);
-  g_assert_cmpint (sqlite3_exec (dr_project_get_db (project), sql, NULL, NULL, NULL), ==,
+  g_assert_cmpint (sqlite3_exec (dr_sqlite_project_get_db (project), sql, NULL, NULL, NULL), ==,
                    SQLITE_OK);
 
   g_autoptr (DrEditWriter) writer = dr_edit_writer_new ();

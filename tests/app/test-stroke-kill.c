@@ -33,6 +33,7 @@
 
 #include "dr-project.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 #include "stroke-mask.h"
 
 #define W 32
@@ -160,7 +161,7 @@ test_kills (void)
       "INSERT INTO claims (id, name) VALUES (1, 'c');"
       "INSERT INTO photos (id, claim_id, path, sha256, width, height, added)"
       "  VALUES (%d, 1, '/p/a.jpg', printf ('%%064d', 1), %d, %d, 0);", PHOTO, W, H);
-    g_assert_cmpint (sqlite3_exec (dr_project_get_db (project), sql, NULL, NULL, NULL), ==,
+    g_assert_cmpint (sqlite3_exec (dr_sqlite_project_get_db (project), sql, NULL, NULL, NULL), ==,
                      SQLITE_OK);
   }
   g_autofree char *photo = g_strdup_printf ("%d", PHOTO);

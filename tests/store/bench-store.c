@@ -8,6 +8,7 @@
 #include "dr-photo.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 #include "dr-test-util.h"
 
 #define W 4000
@@ -43,7 +44,7 @@ main (int argc, char **argv)
       fprintf (stderr, "%s\n", error->message);
       return 1;
     }
-  sqlite3 *db = dr_project_get_db (project);
+  sqlite3 *db = dr_sqlite_project_get_db (project);
   sqlite3_exec (db, "BEGIN; INSERT INTO claims (id, name) VALUES (1, 'bench');", NULL, NULL,
                 NULL);
   for (int i = 1; i <= 500; i++)

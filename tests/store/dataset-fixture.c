@@ -15,6 +15,7 @@
 #include "dr-project.h"
 #include "dr-review.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 
 #define W 32
 #define H 24
@@ -75,7 +76,7 @@ main (int argc, char **argv)
     "  (1, 3, 'none', 'kim', 4);",
     argv[2], sa, W, H, argv[2], sb, W, H, argv[2], sc, W, H, pred);
   char *msg = NULL;
-  if (sqlite3_exec (dr_project_get_db (project), sql, NULL, NULL, &msg) != SQLITE_OK)
+  if (sqlite3_exec (dr_sqlite_project_get_db (project), sql, NULL, NULL, &msg) != SQLITE_OK)
     g_error ("%s", msg);
   if (!dr_review_add_note (project, 1, FIXTURE_NOTE, "kim", &error)
       || !dr_review_add_note (project, 2, "temporary", "kim", &error)

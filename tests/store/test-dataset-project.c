@@ -11,6 +11,7 @@
 #include "dr-export-private.h"
 #include "dr-label-import.h"
 #include "dr-project.h"
+#include "dr-sqlite.h"
 #include "dr-store-error.h"
 #include "dr-test-util.h"
 
@@ -39,7 +40,7 @@ static void
 exec (Fixture *f, const char *sql)
 {
   char *msg = NULL;
-  if (sqlite3_exec (dr_project_get_db (f->project), sql, NULL, NULL, &msg) != SQLITE_OK)
+  if (sqlite3_exec (dr_sqlite_project_get_db (f->project), sql, NULL, NULL, &msg) != SQLITE_OK)
     g_error ("%s: %s", sql, msg);
 }
 
@@ -99,7 +100,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
     "INSERT INTO revisions (id, photo_id, damage, rle, area, author, created, kind) VALUES"
     "  (1, 1, 3, '%s', 100, 'lee', 1, 'brush'),"
     "  (2, 3, 0, '%s', 50, 'lee', 2, 'polygon');"
-    "INSERT INTO heads VALUES (1, 3, 1), (3, 0, NULL);"
+    "INSERT INTO heads (photo_id, damage, revision_id) VALUES (1, 3, 1), (3, 0, NULL);"
     "INSERT INTO reviews (id, photo_id, damage, verdict, revision_id, model_sha256, author, created) VALUES"
     "  (1, 1, 3, 'corrected', 1, printf ('%%064d', 3), 'lee', 1),"
     "  (2, 2, 2, 'rejected', NULL, printf ('%%064d', 2), 'lee', 2),"
@@ -223,7 +224,7 @@ static gint64
 count_gt (Fixture *f)
 {
   sqlite3_stmt *s;
-  sqlite3_prepare_v2 (dr_project_get_db (f->project), "SELECT count(*) FROM ground_truth", -1, &s, NULL);
+  sqlite3_prepare_v2 (dr_sqlite_project_get_db (f->project), "SELECT count(*) FROM ground_truth", -1, &s, NULL);
   sqlite3_step (s);
   gint64 n = sqlite3_column_int64 (s, 0);
   sqlite3_finalize (s);
@@ -324,7 +325,7 @@ test_import_batches (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrLabelImport) import = dr_label_import_new (f->project, &error);
   g_assert_no_error (error);
-  sqlite3 *db = dr_project_get_db (f->project);
+  sqlite3 *db = dr_sqlite_project_get_db (f->project);
   g_autofree char *good = aihub_file (f, "0001.json", "0001.jpg", W, H, "");
   g_autofree char *bad = aihub_file (f, "0005.json", "0005.jpg", W + 1, H, "");
   for (int i = 0; i <= DR_LABEL_IMPORT_BATCH; i++)

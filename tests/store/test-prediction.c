@@ -5,6 +5,7 @@
 #include "dr-photo.h"
 #include "dr-prediction.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 #include "dr-store-error.h"
 #include "dr-test-util.h"
 
@@ -211,7 +212,7 @@ test_status (Fixture *f, gconstpointer data)
   g_assert_cmpint (four->status, ==, DR_PHOTO_STATUS_ANALYSED);
   g_assert_cmpuint (four->predicted, ==, 0xf);
 
-  sqlite3 *db = dr_project_get_db (f->project);
+  sqlite3 *db = dr_sqlite_project_get_db (f->project);
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
       g_autofree char *sql = g_strdup_printf (

@@ -3,6 +3,7 @@
 
 #include "dr-project.h"
 #include "dr-schema.h"
+#include "dr-sqlite-private.h"
 #include "dr-store-error.h"
 #include "dr-test-util.h"
 
@@ -94,7 +95,7 @@ test_create_and_reopen (Fixture *f, gconstpointer data)
     g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
     g_assert_no_error (error);
     g_assert_cmpint (dr_project_get_schema_version (project), ==, DR_SCHEMA_VERSION);
-    sqlite3 *db = dr_project_get_db (project);
+    sqlite3 *db = dr_sqlite_project_get_db (project);
     g_autofree char *mode = raw_text (db, "PRAGMA journal_mode");
     g_assert_cmpstr (mode, ==, "wal");
     g_assert_cmpint (raw_int (db, "PRAGMA foreign_keys"), ==, 1);
@@ -106,7 +107,7 @@ test_create_and_reopen (Fixture *f, gconstpointer data)
   /* Closed: reopen the existing file, the row is there. */
   g_autoptr (DrProject) again = dr_project_open (f->path, DR_PROJECT_OPEN_EXISTING, &error);
   g_assert_no_error (error);
-  sqlite3 *db = dr_project_get_db (again);
+  sqlite3 *db = dr_sqlite_project_get_db (again);
   g_assert_cmpint (raw_int (db, "SELECT count(*) FROM claims WHERE name = 'claim-1'"), ==, 1);
   /* The file itself, opened by plain SQLite, is in WAL mode. */
   sqlite3 *raw = raw_open (f->path);
@@ -207,7 +208,7 @@ test_migrate_from_v1 (Fixture *f, gconstpointer data)
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_EXISTING, &error);
   g_assert_no_error (error);
   g_assert_cmpint (dr_project_get_schema_version (project), ==, DR_SCHEMA_VERSION);
-  sqlite3 *db = dr_project_get_db (project);
+  sqlite3 *db = dr_sqlite_project_get_db (project);
   g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, DR_SCHEMA_VERSION);
   g_assert_cmpint (raw_int (db, "SELECT count(*) FROM photos WHERE path = '/photos/a.jpg'"), ==,
                    1);
@@ -227,7 +228,7 @@ test_schema_invariants (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  sqlite3 *db = dr_project_get_db (project);
+  sqlite3 *db = dr_sqlite_project_get_db (project);
   raw_exec (db, "INSERT INTO claims (id, name) VALUES (1, 'c');"
                 "INSERT INTO photos (id, claim_id, path, sha256, size, width, height, added)"
                 "  VALUES (1, 1, 'a', printf ('%064d', 1), 10, 4, 3, 0);"
@@ -281,7 +282,7 @@ test_transactions (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  sqlite3 *db = dr_project_get_db (project);
+  sqlite3 *db = dr_sqlite_project_get_db (project);
 
   g_assert_true (dr_project_begin (project, &error));
   raw_exec (db, "INSERT INTO claims (name) VALUES ('gone')");
@@ -299,16 +300,18 @@ test_transactions (Fixture *f, gconstpointer data)
   g_autofree char *names = raw_text (db, "SELECT group_concat (name) FROM claims");
   g_assert_cmpstr (names, ==, "outer");
 
-  /* Cached statements: the same SQL gives the same statement, reset and unbound. */
-  DrStatement *a = dr_project_prepare (project, "SELECT ?1", &error);
+  /* The backend's cached statements: the same SQL gives the same statement, reset and
+   * unbound. */
+  DrSqliteConn *conn = DR_SQLITE_CONN (dr_project_get_conn (project, G_STRFUNC, &error));
+  DrSqliteStmt *a = dr_sqlite_prepare (conn, "SELECT ?1", &error);
   g_assert_no_error (error);
   sqlite3_bind_int (a, 1, 5);
-  DrStatement *b = dr_project_prepare (project, "SELECT ?1", &error);
+  DrSqliteStmt *b = dr_sqlite_prepare (conn, "SELECT ?1", &error);
   g_assert_true (a == b);
   g_assert_cmpint (sqlite3_step (b), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_type (b, 0), ==, SQLITE_NULL);
   sqlite3_reset (b);
-  g_assert_null (dr_project_prepare (project, "SELEKT 1", &error));
+  g_assert_null (dr_sqlite_prepare (conn, "SELEKT 1", &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_DATABASE);
 }
 
@@ -332,7 +335,7 @@ second_writer (gpointer data)
   g_autoptr (DrProject) project = dr_project_open (w->path, DR_PROJECT_OPEN_EXISTING, &error);
   if (project == NULL)
     return NULL;
-  sqlite3 *db = dr_project_get_db (project);
+  sqlite3 *db = dr_sqlite_project_get_db (project);
   sqlite3_busy_timeout (db, w->busy_timeout_ms);
   g_atomic_int_set (&w->ready, 1);
   w->asked_us = g_get_monotonic_time ();
@@ -357,7 +360,7 @@ race_second_writer (DrProject *project, Writer *w, int hold_ms)
 {
   g_autoptr (GError) error = NULL;
   g_assert_true (dr_project_begin (project, &error));
-  raw_exec (dr_project_get_db (project), "INSERT INTO claims (name) VALUES ('from-main')");
+  raw_exec (dr_sqlite_project_get_db (project), "INSERT INTO claims (name) VALUES ('from-main')");
   GThread *thread = g_thread_new ("second-writer", second_writer, w);
   while (!g_atomic_int_get (&w->ready))
     g_usleep (1000);
@@ -384,7 +387,7 @@ test_two_connections (Fixture *f, gconstpointer data)
   g_assert_true (w.ok);
   g_assert_cmpint (w.asked_us, <, released);
   g_assert_cmpint (w.done_us, >=, released);
-  g_assert_cmpint (raw_int (dr_project_get_db (project), "SELECT count(*) FROM claims"), ==, 2);
+  g_assert_cmpint (raw_int (dr_sqlite_project_get_db (project), "SELECT count(*) FROM claims"), ==, 2);
 }
 
 /* A writer whose busy timeout runs out while the lock is held is refused with SQLITE_BUSY
@@ -402,7 +405,7 @@ test_lock_refused (Fixture *f, gconstpointer data)
   g_assert_false (w.ok);
   g_assert_cmpint (w.begin_code, ==, SQLITE_BUSY);
   g_assert_cmpint (waited_ms, >=, 90);
-  g_autofree char *names = raw_text (dr_project_get_db (project),
+  g_autofree char *names = raw_text (dr_sqlite_project_get_db (project),
                                      "SELECT group_concat (name) FROM claims");
   g_assert_cmpstr (names, ==, "from-main");
 }
@@ -415,7 +418,7 @@ test_truncated (Fixture *f, gconstpointer data)
   {
     g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
     g_assert_no_error (error);
-    sqlite3 *db = dr_project_get_db (project);
+    sqlite3 *db = dr_sqlite_project_get_db (project);
     raw_exec (db, "INSERT INTO claims (name) VALUES ('c');");
     for (int i = 0; i < 400; i++)
       {

@@ -13,10 +13,12 @@
 
 #include <glib/gstdio.h>
 
+#include "dr-photo.h"
 #include "dr-project.h"
 #include "dr-review.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 #include "dr-test-util.h"
 
 #define W 4
@@ -38,7 +40,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (dr_project_get_db (project),
+  g_assert_cmpint (sqlite3_exec (dr_sqlite_project_get_db (project),
                                  "INSERT INTO claims (id, name) VALUES (1, 'c');"
                                  "INSERT INTO photos (id, claim_id, path, sha256, width, height,"
                                  "  added) VALUES (7, 1, '/p/a.jpg', printf ('%064d', 1), 4, 3, 0);",
@@ -106,7 +108,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_EXISTING, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_db_readonly (dr_project_get_db (project), "main"), ==, 1);
+  g_assert_cmpint (sqlite3_db_readonly (dr_sqlite_project_get_db (project), "main"), ==, 1);
   g_assert_false (append_n (project, 2, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
@@ -119,7 +121,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_chmod (f->path, 0644), ==, 0);
   g_assert_true (append_n (project, 2, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_db_readonly (dr_project_get_db (project), "main"), ==, 0);
+  g_assert_cmpint (sqlite3_db_readonly (dr_sqlite_project_get_db (project), "main"), ==, 0);
   g_assert_true (dr_review_add_note (project, 7, "dent", "kim", &error));
   g_assert_no_error (error);
   g_clear_object (&project);
@@ -203,6 +205,70 @@ run_unprivileged (char **argv)
   return WIFEXITED (status) ? WEXITSTATUS (status) : 1;
 }
 
+/* Schema 2 heads: photo 1's Scratch head (revision 3) and its history, 3 ← 1. */
+static void
+assert_legacy_head (DrProject *project)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrRevision) head = dr_revision_get_head (project, 1, DR_DAMAGE_SCRATCH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (head->id, ==, 3);
+  g_autoptr (GPtrArray) history = dr_revision_list_history (project, 1, DR_DAMAGE_SCRATCH,
+                                                            &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpint (((DrRevision *) history->pdata[0])->id, ==, 1);
+}
+
+/* A read-only file of the older schema 2 (written by main at 3fea989, see
+ * data/legacy-v2/README.md) is read as it is — not a byte changes — instead of being refused
+ * for want of a migration; once writable, the first write migrates it and heads then move by
+ * compare-and-swap from version 0. */
+static void
+test_legacy_schema (Fixture *f, gconstpointer data)
+{
+  gsize length;
+  g_autofree guint8 *before = dr_test_read_file (TEST_DATA_DIR "/legacy-v2/legacy.damagereview",
+                                                 &length);
+  g_autofree char *path = dr_test_write_file (f->dir, "legacy.damagereview", before, length);
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_cmpint (g_access (path, W_OK), !=, 0);  /* not root: the mode holds */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_true (dr_project_is_read_only (project));
+  g_assert_cmpint (dr_project_get_schema_version (project), ==, 2);
+  g_autoptr (GPtrArray) photos = dr_photo_list (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (photos->len, ==, 4);
+  assert_legacy_head (project);
+  g_assert_false (dr_review_add_note (project, 1, "refused", "kim", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  gsize after_length;
+  g_autofree guint8 *after = dr_test_read_file (path, &after_length);
+  g_assert_cmpmem (before, length, after, after_length);
+
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_true (dr_review_add_note (project, 1, "written", "kim", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dr_project_get_schema_version (project), ==, 3);
+  assert_legacy_head (project);
+  gboolean moved;
+  g_assert_true (dr_revision_undo (project, 1, DR_DAMAGE_SCRATCH, &moved, &error));
+  g_assert_no_error (error);
+  g_assert_true (moved);
+  sqlite3 *db = dr_sqlite_project_get_db (project);
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT revision_id, version FROM heads"
+                                           " WHERE photo_id = 1 AND damage = 0", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, 1);
+  sqlite3_finalize (stmt);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -216,6 +282,8 @@ main (int argc, char **argv)
   g_test_add ("/read-only/round-trip", Fixture, NULL, fixture_set_up, test_round_trip,
               fixture_tear_down);
   g_test_add ("/read-only/poisoned-shm", Fixture, NULL, fixture_set_up, test_poisoned_shm,
+              fixture_tear_down);
+  g_test_add ("/read-only/legacy-schema", Fixture, NULL, fixture_set_up, test_legacy_schema,
               fixture_tear_down);
   return g_test_run ();
 }

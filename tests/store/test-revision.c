@@ -9,6 +9,7 @@
 #include "dr-review.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 #include "dr-store-error.h"
 #include "dr-test-util.h"
 
@@ -36,7 +37,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   f->project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (dr_project_get_db (f->project),
+  g_assert_cmpint (sqlite3_exec (dr_sqlite_project_get_db (f->project),
                                  "INSERT INTO claims (id, name) VALUES (1, 'c');"
                                  "INSERT INTO photos (id, claim_id, path, sha256, width, height,"
                                  "  added) VALUES (7, 1, '/p/a.jpg', printf ('%064d', 1), 4, 3, 0);"
@@ -225,7 +226,7 @@ test_refused (Fixture *f, gconstpointer data)
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   sqlite3_stmt *stmt = NULL;
-  sqlite3_prepare_v2 (dr_project_get_db (f->project), "SELECT count(*) FROM revisions", -1,
+  sqlite3_prepare_v2 (dr_sqlite_project_get_db (f->project), "SELECT count(*) FROM revisions", -1,
                       &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
@@ -239,7 +240,7 @@ static void
 test_disk_full (Fixture *f, gconstpointer data)
 {
   gint64 r1 = append_n (f, DR_DAMAGE_SEPARATED, 3);
-  sqlite3 *db = dr_project_get_db (f->project);
+  sqlite3 *db = dr_sqlite_project_get_db (f->project);
   sqlite3_stmt *stmt = NULL;
   sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -492,7 +493,7 @@ test_sigkill (Fixture *f, gconstpointer data)
 
   f->project = dr_project_open (f->path, DR_PROJECT_OPEN_EXISTING, &error);
   g_assert_no_error (error);
-  sqlite3 *db = dr_project_get_db (f->project);
+  sqlite3 *db = dr_sqlite_project_get_db (f->project);
   sqlite3_stmt *check = NULL;
   sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &check, NULL);
   g_assert_cmpint (sqlite3_step (check), ==, SQLITE_ROW);

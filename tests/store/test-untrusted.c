@@ -26,6 +26,7 @@
 #include "dr-photo.h"
 #include "dr-project.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 #include "dr-store-error.h"
 #include "dr-test-util.h"
 #include "nn-checkpoint.h"
@@ -228,7 +229,7 @@ make_rich_project (const char *dir)
   {
     g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_CREATE, &error);
     g_assert_no_error (error);
-    sqlite3 *db = dr_project_get_db (project);
+    sqlite3 *db = dr_sqlite_project_get_db (project);
     raw_exec (db, "BEGIN;"
                   "INSERT INTO claims (id, name) VALUES (1, 'north'), (2, 'south');"
                   "INSERT INTO models (damage, sha256, path, name, current, added) VALUES"
@@ -257,7 +258,7 @@ make_rich_project (const char *dir)
               "INSERT INTO revisions (id, photo_id, damage, parent_id, rle, area, author,"
               " created, kind) VALUES (%d, %d, %d, NULL, '%s', %" G_GUINT64_FORMAT
               ", 'kim', 1, 'brush');"
-              "INSERT INTO heads VALUES (%d, %d, %d);"
+              "INSERT INTO heads (photo_id, damage, revision_id) VALUES (%d, %d, %d);"
               "INSERT INTO reviews (photo_id, damage, verdict, revision_id, author, created)"
               " VALUES (%d, %d, '%s', %d, 'kim', 2);"
               "INSERT INTO ground_truth VALUES (%d, %d, 'aihub', '%s', %" G_GUINT64_FORMAT

@@ -19,26 +19,8 @@
 #include "dr-project.h"
 #include "dr-review.h"
 #include "dr-revision.h"
+#include "dr-store-backend.h"
 #include "dr-store-error.h"
-
-/* Text column @col of the current row, duplicated (NULL stays NULL). */
-static char *
-column_dup (sqlite3_stmt *stmt, int col)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
-}
-
-/* Steps a single-row query: TRUE with a row, FALSE with none (error unset) or on error (set). */
-static gboolean
-step_row (DrProject *project, sqlite3_stmt *stmt, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    dr_project_set_db_error (project, error, "reading the export data");
-  return FALSE;
-}
 
 /* Parses a stored mask string of the photo's size, naming project, photo and layer on error. */
 static DrRle *
@@ -59,31 +41,26 @@ static gboolean
 load_layer (DrProject *project, DrExportItem *item, DrDamage d, gint64 *newest_review,
             GError **error)
 {
-  /* The newest verdict of this layer. */
-  g_autoptr (DrStatement) rev = dr_project_prepare (project,
-    "SELECT verdict, author, model_sha256, id FROM reviews"
-    " WHERE photo_id = ?1 AND damage = ?2 ORDER BY id DESC LIMIT 1", error);
-  if (rev == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (rev, 1, item->photo_id);
-  sqlite3_bind_int (rev, 2, d);
-  if (step_row (project, rev, error))
+  g_autoptr (GError) local = NULL;
+  g_autoptr (DrReview) review = dr_review_get_current (project, item->photo_id, d, &local);
+  if (local != NULL)
     {
-      item->verdict[d] = column_dup (rev, 0);
-      item->model_sha256[d] = column_dup (rev, 2);
-      gint64 id = sqlite3_column_int64 (rev, 3);
-      if (id > *newest_review)
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (review != NULL)
+    {
+      item->verdict[d] = g_strdup (dr_verdict_to_string (review->verdict));
+      item->model_sha256[d] = g_steal_pointer (&review->model_sha256);
+      if (review->id > *newest_review)
         {
-          *newest_review = id;
+          *newest_review = review->id;
           g_free (item->reviewer);
-          item->reviewer = column_dup (rev, 1);
+          item->reviewer = g_steal_pointer (&review->author);
         }
     }
-  else if (error != NULL && *error != NULL)
-    return FALSE;
 
   /* The current model's hash is the default model of the layer. */
-  GError *local = NULL;
   if (item->model_sha256[d] == NULL)
     {
       g_autoptr (DrPrediction) pred = dr_prediction_get_current (project, item->photo_id, d,
@@ -95,7 +72,7 @@ load_layer (DrProject *project, DrExportItem *item, DrDamage d, gint64 *newest_r
                                                                    &local);
   if (local != NULL)
     {
-      g_propagate_error (error, local);
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
   if (rle == NULL)
@@ -108,34 +85,26 @@ load_layer (DrProject *project, DrExportItem *item, DrDamage d, gint64 *newest_r
 GPtrArray *
 dr_export_load_items (DrProject *project, GError **error)
 {
-  g_autoptr (DrStatement) photos = dr_project_prepare (project,
-    "SELECT p.id, c.name, p.path, p.sha256, p.width, p.height FROM photos p"
-    " JOIN claims c ON c.id = p.claim_id WHERE p.error IS NULL ORDER BY p.id", error);
-  if (photos == NULL)
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  g_autoptr (GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_photo_info_free);
+  if (conn == NULL || !conn->backend->photo_list_readable (conn, photos, error))
     return NULL;
   g_autofree char *base = g_path_get_dirname (dr_project_get_path (project));
   g_autoptr (GPtrArray) items =
     g_ptr_array_new_with_free_func ((GDestroyNotify) dr_export_item_free);
-  int rc;
-  while ((rc = sqlite3_step (photos)) == SQLITE_ROW)
+  for (guint i = 0; i < photos->len; i++)
     {
+      DrPhotoInfo *photo = photos->pdata[i];
       DrExportItem *item = dr_export_item_new ();
       g_ptr_array_add (items, item);
-      item->photo_id = sqlite3_column_int64 (photos, 0);
-      item->claim = column_dup (photos, 1);
-      const char *path = (const char *) sqlite3_column_text (photos, 2);
-      item->path = g_path_is_absolute (path) ? g_strdup (path)
-                                             : g_build_filename (base, path, NULL);
-      item->sha256 = column_dup (photos, 3);
-      item->width = (guint) sqlite3_column_int64 (photos, 4);
-      item->height = (guint) sqlite3_column_int64 (photos, 5);
+      item->photo_id = photo->id;
+      item->claim = g_steal_pointer (&photo->claim);
+      item->path = g_path_is_absolute (photo->path) ? g_steal_pointer (&photo->path)
+                                                    : g_build_filename (base, photo->path, NULL);
+      item->sha256 = g_steal_pointer (&photo->sha256);
+      item->width = (guint) photo->width;
+      item->height = (guint) photo->height;
     }
-  if (rc != SQLITE_DONE)
-    {
-      dr_project_set_db_error (project, error, "reading photos");
-      return NULL;
-    }
-  sqlite3_reset (photos);
   for (guint i = 0; i < items->len; i++)
     {
       DrExportItem *item = items->pdata[i];

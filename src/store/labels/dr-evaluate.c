@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dr-rle.h"
+#include "dr-store-backend.h"
 #include "dr-store-error.h"
 
 /* Frees an evaluation row. */
@@ -64,69 +65,67 @@ parse (DrProject *project, const char *rle, gint64 photo_id, guint h, guint w, G
   return mask;
 }
 
+/* The evaluation being summed up: rows so far, the last one open. */
+typedef struct {
+  DrProject *project;
+  GPtrArray *rows;
+} Accumulator;
+
+/* Adds one pair to the current row, opening a new row when the key (damage, model, source)
+ * changes; pairs arrive sorted by that key. */
+static gboolean
+add_pair (const DrStoreEvaluationPair *pair, gpointer user_data, GError **error)
+{
+  Accumulator *acc = user_data;
+  if (!DR_DAMAGE_IS_VALID ((int) pair->damage) || pair->model_sha256 == NULL
+      || pair->source == NULL)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
+                   "%s: damaged project file (ground truth of photo %" G_GINT64_FORMAT
+                   " has an invalid damage type or source)", dr_project_get_path (acc->project),
+                   pair->photo_id);
+      return FALSE;
+    }
+  DrEvaluation *cur = acc->rows->len > 0 ? acc->rows->pdata[acc->rows->len - 1] : NULL;
+  if (cur == NULL || cur->damage != pair->damage
+      || strcmp (cur->model_sha256, pair->model_sha256) != 0
+      || strcmp (cur->source, pair->source) != 0)
+    {
+      cur = g_new0 (DrEvaluation, 1);
+      cur->damage = pair->damage;
+      cur->model_sha256 = g_strdup (pair->model_sha256);
+      cur->model_name = g_strdup (pair->model_name);
+      cur->source = g_strdup (pair->source);
+      g_ptr_array_add (acc->rows, cur);
+    }
+  guint h = pair->height, w = pair->width;
+  g_autoptr (DrRle) truth = parse (acc->project, pair->truth_rle, pair->photo_id, h, w, error);
+  if (truth == NULL)
+    return FALSE;
+  g_autoptr (DrRle) pred = parse (acc->project, pair->prediction_rle, pair->photo_id, h, w,
+                                  error);
+  if (pred == NULL)
+    return FALSE;
+  guint64 both, only_pred, only_truth;
+  dr_rle_compare (pred, truth, &both, &only_pred, &only_truth);
+  cur->tp += both;
+  cur->fp += only_pred;
+  cur->fn += only_truth;
+  cur->n_photos++;
+  return TRUE;
+}
+
 /* One pass over (ground truth ⋈ prediction) pairs sorted by key, comparing runs without
  * decoding to pixels (dr_rle_compare). */
 GPtrArray *
 dr_evaluate_project (DrProject *project, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (project,
-    "SELECT g.damage, pr.model_sha256, m.name, g.source, g.photo_id, p.width, p.height,"
-    "       g.rle, pr.rle"
-    " FROM ground_truth g"
-    " JOIN predictions pr ON pr.photo_id = g.photo_id AND pr.damage = g.damage"
-    " JOIN photos p ON p.id = g.photo_id"
-    " LEFT JOIN models m ON m.damage = pr.damage AND m.sha256 = pr.model_sha256"
-    " ORDER BY g.damage, m.name, pr.model_sha256, g.source, g.photo_id", error);
-  if (stmt == NULL)
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  if (conn == NULL)
     return NULL;
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) evaluation_free);
-  DrEvaluation *cur = NULL;
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      DrDamage damage = (DrDamage) sqlite3_column_int (stmt, 0);
-      const char *model = (const char *) sqlite3_column_text (stmt, 1);
-      const char *name = (const char *) sqlite3_column_text (stmt, 2);
-      const char *source = (const char *) sqlite3_column_text (stmt, 3);
-      gint64 photo = sqlite3_column_int64 (stmt, 4);
-      guint w = (guint) sqlite3_column_int64 (stmt, 5), h = (guint) sqlite3_column_int64 (stmt, 6);
-      if (!DR_DAMAGE_IS_VALID ((int) damage) || model == NULL || source == NULL)
-        {
-          g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                       "%s: damaged project file (ground truth of photo %" G_GINT64_FORMAT
-                       " has an invalid damage type or source)", dr_project_get_path (project),
-                       photo);
-          return NULL;
-        }
-      if (cur == NULL || cur->damage != damage || strcmp (cur->model_sha256, model) != 0
-          || strcmp (cur->source, source) != 0)
-        {
-          cur = g_new0 (DrEvaluation, 1);
-          cur->damage = damage;
-          cur->model_sha256 = g_strdup (model);
-          cur->model_name = g_strdup (name);
-          cur->source = g_strdup (source);
-          g_ptr_array_add (rows, cur);
-        }
-      g_autoptr (DrRle) truth = parse (project, (const char *) sqlite3_column_text (stmt, 7),
-                                       photo, h, w, error);
-      if (truth == NULL)
-        return NULL;
-      g_autoptr (DrRle) pred = parse (project, (const char *) sqlite3_column_text (stmt, 8),
-                                      photo, h, w, error);
-      if (pred == NULL)
-        return NULL;
-      guint64 both, only_pred, only_truth;
-      dr_rle_compare (pred, truth, &both, &only_pred, &only_truth);
-      cur->tp += both;
-      cur->fp += only_pred;
-      cur->fn += only_truth;
-      cur->n_photos++;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_project_set_db_error (project, error, "reading ground truth and predictions");
-      return NULL;
-    }
+  Accumulator acc = { project, rows };
+  if (!conn->backend->evaluation_foreach (conn, add_pair, &acc, error))
+    return NULL;
   return g_steal_pointer (&rows);
 }

@@ -7,55 +7,32 @@
 #include "dr-import-coco.h"
 #include "dr-json.h"
 #include "dr-safe-file.h"
+#include "dr-store-backend.h"
 #include "dr-store-error.h"
 
-typedef struct {
-  gint64 id;
-  char *path;
-  guint width, height;
-} PhotoRef;
-
-/* Frees a PhotoRef. */
-static void
-photo_ref_free (PhotoRef *p)
-{
-  g_free (p->path);
-  g_free (p);
-}
-
-/* Table stem → GPtrArray of PhotoRef for every readable photo. */
+/* Table stem → GPtrArray of DrPhotoInfo for every readable photo. */
 static GHashTable *
 photos_by_stem (DrProject *project, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (project,
-    "SELECT id, path, width, height FROM photos WHERE error IS NULL ORDER BY id", error);
-  if (stmt == NULL)
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  g_autoptr (GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_photo_info_free);
+  if (conn == NULL || !conn->backend->photo_list_readable (conn, photos, error))
     return NULL;
   g_autoptr (GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                         (GDestroyNotify) g_ptr_array_unref);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < photos->len; i++)
     {
-      PhotoRef *p = g_new0 (PhotoRef, 1);
-      p->id = sqlite3_column_int64 (stmt, 0);
-      p->path = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      p->width = (guint) sqlite3_column_int64 (stmt, 2);
-      p->height = (guint) sqlite3_column_int64 (stmt, 3);
+      DrPhotoInfo *p = photos->pdata[i];
       char *stem = dr_ground_truth_stem (p->path);
       GPtrArray *list = g_hash_table_lookup (table, stem);
       if (list == NULL)
         {
-          list = g_ptr_array_new_with_free_func ((GDestroyNotify) photo_ref_free);
+          list = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_photo_info_free);
           g_hash_table_insert (table, stem, list);
         }
       else
         g_free (stem);
-      g_ptr_array_add (list, p);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_project_set_db_error (project, error, "reading photos");
-      return NULL;
+      g_ptr_array_add (list, g_steal_pointer (&photos->pdata[i]));
     }
   return g_steal_pointer (&table);
 }
@@ -65,11 +42,7 @@ static gboolean
 store_layers (DrProject *project, const DrGroundTruth *gt, gint64 photo_id, const char *source,
               GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (project,
-    "INSERT OR REPLACE INTO ground_truth (photo_id, damage, source, rle, area, imported)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-  if (stmt == NULL)
-    return FALSE;
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
   guint32 all = gt->width * gt->height;
   g_autoptr (DrRle) empty = dr_rle_new_from_counts (&all, 1, gt->height, gt->width, error);
   if (empty == NULL)
@@ -78,14 +51,9 @@ store_layers (DrProject *project, const DrGroundTruth *gt, gint64 photo_id, cons
     {
       const DrRle *mask = gt->mask[d] != NULL ? gt->mask[d] : empty;
       g_autofree char *rle = dr_rle_to_string (mask);
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, photo_id);
-      sqlite3_bind_int (stmt, 2, d);
-      sqlite3_bind_text (stmt, 3, source, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, rle, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 5, (gint64) dr_rle_get_area (mask));
-      sqlite3_bind_int64 (stmt, 6, dr_project_now ());
-      if (!dr_project_step_done (project, stmt, error))
+      if (!conn->backend->ground_truth_put (conn, photo_id, d, source, rle,
+                                            (gint64) dr_rle_get_area (mask), dr_project_now (),
+                                            error))
         return FALSE;
     }
   return TRUE;
@@ -93,7 +61,7 @@ store_layers (DrProject *project, const DrGroundTruth *gt, gint64 photo_id, cons
 
 struct _DrLabelImport {
   DrProject *project;
-  GHashTable *stems;    /* stem → GPtrArray of PhotoRef */
+  GHashTable *stems;    /* stem → GPtrArray of DrPhotoInfo */
   gboolean open;        /* a batch transaction is open */
   guint pending;        /* files in the open batch */
 };
@@ -154,8 +122,8 @@ store_all (DrProject *project, GHashTable *stems, GPtrArray *gts, const char *pa
                                                         list != NULL ? list->len : 0));
           continue;
         }
-      const PhotoRef *photo = list->pdata[0];
-      if (photo->width != gt->width || photo->height != gt->height)
+      const DrPhotoInfo *photo = list->pdata[0];
+      if ((guint) photo->width != gt->width || (guint) photo->height != gt->height)
         {
           g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: image %s is %u × %u "
                        "but the photo %s is %u × %u", path, shown, gt->width, gt->height,

@@ -1,10 +1,12 @@
 /* dr-review.c — storing and reading verdicts and notes. */
 #include "dr-review.h"
 
+#include "dr-id-table.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-store-backend.h"
 #include "dr-store-error.h"
 
 static const char *const verdict_ids[] = {
@@ -20,9 +22,7 @@ static const char *const verdict_ids[] = {
 const char *
 dr_verdict_to_string (DrVerdict verdict)
 {
-  if ((guint) verdict >= G_N_ELEMENTS (verdict_ids))
-    return NULL;
-  return verdict_ids[verdict];
+  return dr_id_table_name (verdict_ids, G_N_ELEMENTS (verdict_ids), verdict);
 }
 
 gboolean
@@ -35,10 +35,7 @@ dr_verdict_empties_layer (DrVerdict verdict)
 DrVerdict
 dr_verdict_from_string (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (verdict_ids); i++)
-    if (g_strcmp0 (id, verdict_ids[i]) == 0)
-      return (DrVerdict) i;
-  return DR_VERDICT_UNREVIEWED;
+  return dr_id_table_find (verdict_ids, G_N_ELEMENTS (verdict_ids), id, DR_VERDICT_UNREVIEWED);
 }
 
 /* Frees the strings and the struct; NULL allowed. */
@@ -110,34 +107,8 @@ insert_review (DrProject *project, DrReview *review, GError **error)
 {
   if (!measure (project, review, error))
     return FALSE;
-  /* A new verdict row; the schema refuses unknown photos, damage types and verdicts. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "INSERT INTO reviews (photo_id, damage, verdict, revision_id, model_sha256, author,"
-    "                     created, iou, px_added, px_removed)"
-    "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, review->photo_id);
-  sqlite3_bind_int (stmt, 2, review->damage);
-  sqlite3_bind_text (stmt, 3, dr_verdict_to_string (review->verdict), -1, SQLITE_STATIC);
-  if (review->revision_id > 0)
-    sqlite3_bind_int64 (stmt, 4, review->revision_id);
-  if (review->model_sha256 != NULL)
-    sqlite3_bind_text (stmt, 5, review->model_sha256, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, review->author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 7, review->created);
-  if (review->iou >= 0)
-    {
-      sqlite3_bind_double (stmt, 8, review->iou);
-      sqlite3_bind_int64 (stmt, 9, review->px_added);
-      sqlite3_bind_int64 (stmt, 10, review->px_removed);
-    }
-  if (!dr_project_step_done (project, stmt, error))
-    return FALSE;
-  review->id = sqlite3_last_insert_rowid (dr_project_get_db (project));
-  return TRUE;
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  return conn->backend->review_insert (conn, review, error);
 }
 
 /* Validates, then measures and inserts in one transaction. */
@@ -172,72 +143,24 @@ dr_review_set_verdict (DrProject *project, gint64 photo_id, DrDamage damage, DrV
   return TRUE;
 }
 
-/* Steps @stmt (selecting id, verdict, revision_id, model_sha256, author, created, iou,
- * px_added, px_removed) to its first row and returns it as a review of (photo_id, damage);
- * NULL without error when there is none. */
-static DrReview *
-read_review (DrProject *project, DrStatement *stmt, gint64 photo_id, DrDamage damage,
-             GError **error)
-{
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc != SQLITE_DONE)
-        dr_project_set_db_error (project, error, "reading a verdict");
-      return NULL;
-    }
-  DrReview *r = g_new0 (DrReview, 1);
-  r->id = sqlite3_column_int64 (stmt, 0);
-  r->photo_id = photo_id;
-  r->damage = damage;
-  r->verdict = dr_verdict_from_string ((const char *) sqlite3_column_text (stmt, 1));
-  r->revision_id = sqlite3_column_int64 (stmt, 2);
-  r->model_sha256 = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  r->author = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  r->created = sqlite3_column_int64 (stmt, 5);
-  gboolean measured = sqlite3_column_type (stmt, 6) != SQLITE_NULL;
-  r->iou = measured ? sqlite3_column_double (stmt, 6) : -1;
-  r->px_added = measured ? sqlite3_column_int64 (stmt, 7) : -1;
-  r->px_removed = measured ? sqlite3_column_int64 (stmt, 8) : -1;
-  return r;
-}
-
-/* Reads the newest row of the layer. */
+/* The newest row of the layer. */
 DrReview *
 dr_review_get_current (DrProject *project, gint64 photo_id, DrDamage damage, GError **error)
 {
-  /* The newest verdict of the layer (ids grow with time). */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "SELECT id, verdict, revision_id, model_sha256, author, created, iou, px_added, px_removed"
-    "  FROM reviews WHERE photo_id = ?1 AND damage = ?2 ORDER BY id DESC LIMIT 1",
-    error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  return read_review (project, stmt, photo_id, damage, error);
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  return conn != NULL ? conn->backend->review_get_newest (conn, photo_id, damage, TRUE, 0, error)
+                      : NULL;
 }
 
-/* Reads the newest row of the layer given on @revision_id (0: on the prediction). */
+/* The newest row of the layer given on @revision_id (0: on the prediction). */
 DrReview *
 dr_review_get_on_revision (DrProject *project, gint64 photo_id, DrDamage damage,
                            gint64 revision_id, GError **error)
 {
-  /* The newest verdict given while the layer's head was @revision_id (NULL: no revision). */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "SELECT id, verdict, revision_id, model_sha256, author, created, iou, px_added, px_removed"
-    "  FROM reviews WHERE photo_id = ?1 AND damage = ?2 AND revision_id IS ?3"
-    "  ORDER BY id DESC LIMIT 1",
-    error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  if (revision_id > 0)
-    sqlite3_bind_int64 (stmt, 3, revision_id);
-  return read_review (project, stmt, photo_id, damage, error);
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  return conn != NULL ? conn->backend->review_get_newest (conn, photo_id, damage, FALSE,
+                                                          revision_id, error)
+                      : NULL;
 }
 
 /* One insert in its own transaction (which also lets a connection that was read-only reopen
@@ -254,20 +177,8 @@ dr_review_add_note (DrProject *project, gint64 photo_id, const char *text, const
     }
   if (!dr_project_begin (project, error))
     return FALSE;
-  /* A new note row; the foreign key refuses unknown photos. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project, "INSERT INTO notes (photo_id, text, author, created) VALUES (?1, ?2, ?3, ?4)",
-    error);
-  if (stmt == NULL)
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, dr_project_now ());
-  if (!dr_project_step_done (project, stmt, error))
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  if (!conn->backend->note_insert (conn, photo_id, text, author, dr_project_now (), error))
     {
       dr_project_rollback (project);
       return FALSE;
@@ -275,23 +186,12 @@ dr_review_add_note (DrProject *project, gint64 photo_id, const char *text, const
   return dr_project_commit (project, error);
 }
 
-/* Reads the newest note; an empty one means "cleared". */
+/* The newest note; an empty one means "cleared". */
 char *
 dr_review_dup_note (DrProject *project, gint64 photo_id, GError **error)
 {
-  /* The newest note of the photo. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project, "SELECT text FROM notes WHERE photo_id = ?1 ORDER BY id DESC LIMIT 1", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  int rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      const char *text = (const char *) sqlite3_column_text (stmt, 0);
-      return text[0] != '\0' ? g_strdup (text) : NULL;
-    }
-  if (rc != SQLITE_DONE)
-    dr_project_set_db_error (project, error, "reading a note");
-  return NULL;
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  g_autofree char *text = conn != NULL ? conn->backend->note_dup_newest (conn, photo_id, error)
+                                       : NULL;
+  return text != NULL && text[0] != '\0' ? g_steal_pointer (&text) : NULL;
 }

@@ -1,10 +1,12 @@
 /* dr-revision.c — appending revisions and moving a layer's head (undo/redo). */
 #include "dr-revision.h"
 
+#include "dr-id-table.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 #include "dr-review.h"
 #include "dr-rle.h"
+#include "dr-store-backend.h"
 #include "dr-store-error.h"
 
 static const char *const kind_ids[] = {
@@ -21,19 +23,14 @@ static const char *const kind_ids[] = {
 const char *
 dr_revision_kind_to_string (DrRevisionKind kind)
 {
-  if ((guint) kind >= G_N_ELEMENTS (kind_ids))
-    return NULL;
-  return kind_ids[kind];
+  return dr_id_table_name (kind_ids, G_N_ELEMENTS (kind_ids), kind);
 }
 
-/* Parses a stored kind id; unknown ids (impossible under the schema's CHECK) read as brush. */
-static DrRevisionKind
-kind_from_string (const char *id)
+/* The first kind whose id matches; brush otherwise. */
+DrRevisionKind
+dr_revision_kind_from_string (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (kind_ids); i++)
-    if (g_strcmp0 (id, kind_ids[i]) == 0)
-      return (DrRevisionKind) i;
-  return DR_REVISION_BRUSH;
+  return dr_id_table_find (kind_ids, G_N_ELEMENTS (kind_ids), id, DR_REVISION_BRUSH);
 }
 
 /* Frees the strings and the struct; NULL allowed. */
@@ -47,122 +44,16 @@ dr_revision_free (DrRevision *revision)
   g_free (revision);
 }
 
-/* The revision id of the layer's head through *head (0 = no revision); FALSE on errors. */
+/* The body of dr_revision_append, inside its transaction: the new revision is a child of the
+ * head read here, and the head moves to it only from the version read here. */
 static gboolean
-read_head (DrProject *project, gint64 photo_id, DrDamage damage, gint64 *head, GError **error)
+append (DrProject *project, DrRevision *r, gint64 *revision_id, GError **error)
 {
-  /* At most one row: (photo_id, damage) is the primary key of heads. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project, "SELECT revision_id FROM heads WHERE photo_id = ?1 AND damage = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      dr_project_set_db_error (project, error, "reading an edit history");
-      return FALSE;
-    }
-  *head = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  return TRUE;
-}
-
-/* Points the layer's head at revision_id (0 = the prediction). */
-static gboolean
-write_head (DrProject *project, gint64 photo_id, DrDamage damage, gint64 revision_id,
-            GError **error)
-{
-  /* One head per layer; the heads_same_layer triggers refuse a revision of another layer. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "INSERT INTO heads (photo_id, damage, revision_id) VALUES (?1, ?2, ?3)"
-    "  ON CONFLICT (photo_id, damage) DO UPDATE SET revision_id = ?3",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  if (revision_id > 0)
-    sqlite3_bind_int64 (stmt, 3, revision_id);
-  return dr_project_step_done (project, stmt, error);
-}
-
-/* The parent of a revision (0 for a first revision). */
-static gboolean
-read_parent (DrProject *project, gint64 revision_id, gint64 *parent, GError **error)
-{
-  /* The parent column of one revision. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project, "SELECT parent_id FROM revisions WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, revision_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      dr_project_set_db_error (project, error, "reading an edit history");
-      return FALSE;
-    }
-  *parent = sqlite3_column_int64 (stmt, 0); /* NULL reads as 0 */
-  return TRUE;
-}
-
-/* The newest child of head in the layer (0 if none); head 0 looks among first revisions. */
-static gboolean
-read_newest_child (DrProject *project, gint64 photo_id, DrDamage damage, gint64 head,
-                   gint64 *child, GError **error)
-{
-  /* Newest (highest id) revision of the layer whose parent is the head, or NULL. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "SELECT max (id) FROM revisions"
-    "  WHERE photo_id = ?1 AND damage = ?2 AND parent_id IS ?3",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  if (head > 0)
-    sqlite3_bind_int64 (stmt, 3, head);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      dr_project_set_db_error (project, error, "reading an edit history");
-      return FALSE;
-    }
-  *child = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
-/* The body of dr_revision_append, inside its transaction. */
-static gboolean
-append (DrProject *project, gint64 photo_id, DrDamage damage, const char *rle,
-        gint64 area, DrRevisionKind kind, const char *author, gint64 *revision_id,
-        GError **error)
-{
-  gint64 head;
-  if (!read_head (project, photo_id, damage, &head, error))
-    return FALSE;
-  /* The new revision, child of the current head; revisions_same_layer guards the parent. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "INSERT INTO revisions (photo_id, damage, parent_id, rle, area, author, created, kind)"
-    "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  if (head > 0)
-    sqlite3_bind_int64 (stmt, 3, head);
-  sqlite3_bind_text (stmt, 4, rle, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 5, area);
-  sqlite3_bind_text (stmt, 6, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 7, dr_project_now ());
-  sqlite3_bind_text (stmt, 8, dr_revision_kind_to_string (kind), -1, SQLITE_STATIC);
-  if (!dr_project_step_done (project, stmt, error))
-    return FALSE;
-  gint64 id = sqlite3_last_insert_rowid (dr_project_get_db (project));
-  if (!write_head (project, photo_id, damage, id, error))
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  gint64 version, id;
+  if (!conn->backend->head_get (conn, r->photo_id, r->damage, &r->parent_id, &version, error)
+      || !conn->backend->revision_insert (conn, r, &id, error)
+      || !conn->backend->head_move (conn, r->photo_id, r->damage, version, id, NULL, error))
     return FALSE;
   if (revision_id != NULL)
     *revision_id = id;
@@ -182,22 +73,21 @@ dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damage, const 
                    "a revision needs a damage type, a kind and an author");
       return FALSE;
     }
-  guint width, height;
-  if (!dr_photo_get_size (project, photo_id, &width, &height, error))
-    return FALSE;
-  g_autoptr (GError) local = NULL;
-  g_autoptr (DrRle) mask = dr_rle_new_from_string (rle, height, width, &local);
+  g_autoptr (DrRle) mask = dr_photo_parse_mask (project, photo_id, rle, "edit", error);
   if (mask == NULL)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                   "edit of photo %" G_GINT64_FORMAT " does not fit its %u×%u size: %s",
-                   photo_id, width, height, local->message);
-      return FALSE;
-    }
+    return FALSE;
+  DrRevision r = {
+    .photo_id = photo_id,
+    .damage = damage,
+    .rle = (char *) rle,
+    .area = (gint64) dr_rle_get_area (mask),
+    .author = (char *) author,
+    .created = dr_project_now (),
+    .kind = kind,
+  };
   if (!dr_project_begin (project, error))
     return FALSE;
-  if (!append (project, photo_id, damage, rle, (gint64) dr_rle_get_area (mask), kind, author,
-               revision_id, error))
+  if (!append (project, &r, revision_id, error))
     {
       dr_project_rollback (project);
       return FALSE;
@@ -205,39 +95,16 @@ dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damage, const 
   return dr_project_commit (project, error);
 }
 
-/* Reads the head row joined with its revision. */
+/* The head's revision id, then that revision. */
 DrRevision *
 dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage damage, GError **error)
 {
-  /* The head's revision, if the head names one. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "SELECT r.id, r.parent_id, r.rle, r.area, r.author, r.created, r.kind"
-    "  FROM heads h JOIN revisions r ON r.id = h.revision_id"
-    "  WHERE h.photo_id = ?1 AND h.damage = ?2",
-    error);
-  if (stmt == NULL)
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  gint64 head, version;
+  if (conn == NULL || !conn->backend->head_get (conn, photo_id, damage, &head, &version, error)
+      || head == 0)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc != SQLITE_DONE)
-        dr_project_set_db_error (project, error, "reading an edit");
-      return NULL;
-    }
-  DrRevision *r = g_new0 (DrRevision, 1);
-  r->id = sqlite3_column_int64 (stmt, 0);
-  r->photo_id = photo_id;
-  r->damage = damage;
-  r->parent_id = sqlite3_column_int64 (stmt, 1);
-  r->rle = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  r->area = sqlite3_column_int64 (stmt, 3);
-  r->author = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  r->created = sqlite3_column_int64 (stmt, 5);
-  r->kind = kind_from_string ((const char *) sqlite3_column_text (stmt, 6));
-  return r;
+  return conn->backend->revision_get (conn, head, error);
 }
 
 /* Head first, then the current prediction. */
@@ -265,62 +132,34 @@ dr_revision_dup_layer_rle (DrProject *project, gint64 photo_id, DrDamage damage,
   return prediction != NULL ? g_steal_pointer (&prediction->rle) : NULL;
 }
 
-/* Walks parent links up from the head with a recursive query; ids grow along every path, so
- * ordering by id gives oldest first. */
+/* The path from the head up to the first revision, oldest first. */
 GPtrArray *
 dr_revision_list_history (DrProject *project, gint64 photo_id, DrDamage damage, GError **error)
 {
-  /* The head's revision and all its ancestors, newest first (parents have smaller ids). */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project,
-    "WITH RECURSIVE path (id) AS ("
-    "    SELECT revision_id FROM heads"
-    "      WHERE photo_id = ?1 AND damage = ?2 AND revision_id IS NOT NULL"
-    "  UNION ALL"
-    "    SELECT r.parent_id FROM revisions r JOIN path ON r.id = path.id"
-    "      WHERE r.parent_id IS NOT NULL)"
-    "SELECT r.id, r.parent_id, r.rle, r.area, r.author, r.created, r.kind"
-    "  FROM path JOIN revisions r ON r.id = path.id ORDER BY r.id",
-    error);
-  if (stmt == NULL)
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  gint64 head, version;
+  if (conn == NULL || !conn->backend->head_get (conn, photo_id, damage, &head, &version, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, photo_id);
-  sqlite3_bind_int (stmt, 2, damage);
-  g_autoptr (GPtrArray) history = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_revision_free);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      DrRevision *r = g_new0 (DrRevision, 1);
-      r->id = sqlite3_column_int64 (stmt, 0);
-      r->photo_id = photo_id;
-      r->damage = damage;
-      r->parent_id = sqlite3_column_int64 (stmt, 1);
-      r->rle = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      r->area = sqlite3_column_int64 (stmt, 3);
-      r->author = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      r->created = sqlite3_column_int64 (stmt, 5);
-      r->kind = kind_from_string ((const char *) sqlite3_column_text (stmt, 6));
-      g_ptr_array_add (history, r);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dr_project_set_db_error (project, error, "reading an edit history");
-      return NULL;
-    }
-  return g_steal_pointer (&history);
+  return conn->backend->revision_list_path (conn, head, error);
 }
 
-/* Reads where undo and redo would go: the head's parent and its newest child. */
+/* Reads where undo and redo would go: the head's parent and its newest child; *version is the
+ * head's, for the move. */
 static gboolean
-read_targets (DrProject *project, gint64 photo_id, DrDamage damage, gint64 *head,
-              gint64 *parent, gint64 *child, GError **error)
+read_targets (DrStoreConn *conn, gint64 photo_id, DrDamage damage, gint64 *head,
+              gint64 *version, gint64 *parent, gint64 *child, GError **error)
 {
-  if (!read_head (project, photo_id, damage, head, error))
+  if (!conn->backend->head_get (conn, photo_id, damage, head, version, error))
     return FALSE;
   *parent = 0;
-  if (*head > 0 && !read_parent (project, *head, parent, error))
-    return FALSE;
-  return read_newest_child (project, photo_id, damage, *head, child, error);
+  if (*head > 0)
+    {
+      g_autoptr (DrRevision) r = conn->backend->revision_get (conn, *head, error);
+      if (r == NULL)
+        return FALSE;
+      *parent = r->parent_id;
+    }
+  return conn->backend->revision_newest_child (conn, photo_id, damage, *head, child, error);
 }
 
 /* Moves the head one step, down (undo) or up (redo), in one transaction. */
@@ -331,14 +170,14 @@ step (DrProject *project, gint64 photo_id, DrDamage damage, gboolean up, gboolea
   *moved = FALSE;
   if (!dr_project_begin (project, error))
     return FALSE;
-  gint64 head, parent, child;
-  if (!read_targets (project, photo_id, damage, &head, &parent, &child, error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  gint64 head, version, parent, child;
+  gboolean ok = read_targets (conn, photo_id, damage, &head, &version, &parent, &child, error);
   gboolean can = up ? child > 0 : head > 0;
-  if (can && !write_head (project, photo_id, damage, up ? child : parent, error))
+  if (ok && can)
+    ok = conn->backend->head_move (conn, photo_id, damage, version, up ? child : parent, NULL,
+                                   error);
+  if (!ok)
     {
       dr_project_rollback (project);
       return FALSE;
@@ -370,8 +209,10 @@ gboolean
 dr_revision_get_history_state (DrProject *project, gint64 photo_id, DrDamage damage,
                                gboolean *can_undo, gboolean *can_redo, GError **error)
 {
-  gint64 head, parent, child;
-  if (!read_targets (project, photo_id, damage, &head, &parent, &child, error))
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  gint64 head, version, parent, child;
+  if (conn == NULL
+      || !read_targets (conn, photo_id, damage, &head, &version, &parent, &child, error))
     return FALSE;
   *can_undo = head > 0;
   *can_redo = child > 0;

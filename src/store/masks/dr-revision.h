@@ -25,6 +25,9 @@ typedef enum {
 /* Stable id stored in the file ("brush", "eraser", …). */
 const char *dr_revision_kind_to_string (DrRevisionKind kind);
 
+/* The kind of a stored id; unknown ids (impossible under the schema) read as brush. */
+DrRevisionKind dr_revision_kind_from_string (const char *id);
+
 typedef struct {
   gint64 id;
   gint64 photo_id;

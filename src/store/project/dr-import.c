@@ -10,6 +10,7 @@
 #include "dr-claim.h"
 #include "dr-image.h"
 #include "dr-safe-file.h"
+#include "dr-store-backend.h"
 #include "dr-store-error.h"
 
 static const char *const photo_extensions[] = {
@@ -203,58 +204,16 @@ dr_import_scan_file (const char *path)
   return scan;
 }
 
-/* Whether a photo with these bytes exists (*exists) and whether it was stored with an error
- * (*has_error). */
-static gboolean
-find_by_sha (DrProject *project, const char *sha256, gboolean *exists, gboolean *has_error,
-             GError **error)
-{
-  /* At most one row: photos.sha256 is UNIQUE. */
-  g_autoptr (DrStatement) stmt = dr_project_prepare (
-    project, "SELECT error IS NOT NULL FROM photos WHERE sha256 = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      dr_project_set_db_error (project, error, "looking up a photo");
-      return FALSE;
-    }
-  *exists = rc == SQLITE_ROW;
-  *has_error = *exists && sqlite3_column_int (stmt, 0) != 0;
-  return TRUE;
-}
-
-/* Binds the scan's values to ?1 claim … ?8 added, shared by the UPDATE and INSERT below. */
-static void
-bind_scan (sqlite3_stmt *stmt, const DrImportScan *scan, gint64 claim_id)
-{
-  sqlite3_bind_int64 (stmt, 1, claim_id);
-  sqlite3_bind_text (stmt, 2, scan->path, -1, SQLITE_TRANSIENT);
-  if (scan->sha256 != NULL)
-    sqlite3_bind_text (stmt, 3, scan->sha256, -1, SQLITE_TRANSIENT);
-  if (scan->size >= 0)
-    sqlite3_bind_int64 (stmt, 4, scan->size);
-  if (scan->width > 0 && scan->height > 0)
-    {
-      sqlite3_bind_int (stmt, 5, scan->width);
-      sqlite3_bind_int (stmt, 6, scan->height);
-    }
-  if (scan->error != NULL)
-    sqlite3_bind_text (stmt, 7, scan->error, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 8, dr_project_now ());
-}
-
 /* The body of dr_import_store, run inside its transaction. */
 static gboolean
 store_scan (DrProject *project, const DrImportScan *scan, const char *claim,
             DrImportOutcome *outcome, GError **error)
 {
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
   if (scan->sha256 != NULL)
     {
       gboolean exists, has_error;
-      if (!find_by_sha (project, scan->sha256, &exists, &has_error, error))
+      if (!conn->backend->photo_find_sha256 (conn, scan->sha256, &exists, &has_error, error))
         return FALSE;
       if (exists)
         {
@@ -264,37 +223,9 @@ store_scan (DrProject *project, const DrImportScan *scan, const char *claim,
         }
     }
   gint64 claim_id;
-  if (!dr_claim_ensure (project, claim, &claim_id, error))
+  if (!dr_claim_ensure (project, claim, &claim_id, error)
+      || !conn->backend->photo_put_scan (conn, scan, claim_id, dr_project_now (), error))
     return FALSE;
-
-  /* Turns the earlier "could not read" row of this path (unique by photos_unreadable_path)
-   * into the new result, so re-imports never pile up error rows. */
-  g_autoptr (DrStatement) update = dr_project_prepare (
-    project,
-    "UPDATE photos SET claim_id = ?1, sha256 = ?3, size = ?4, width = ?5, height = ?6,"
-    "  error = ?7, added = ?8"
-    "  WHERE path = ?2 AND sha256 IS NULL",
-    error);
-  if (update == NULL)
-    return FALSE;
-  bind_scan (update, scan, claim_id);
-  if (!dr_project_step_done (project, update, error))
-    return FALSE;
-  if (sqlite3_changes (dr_project_get_db (project)) == 0)
-    {
-      /* A new photo row; the schema's CHECKs refuse a row without error that lacks a hash or
-       * dimensions. */
-      g_autoptr (DrStatement) insert = dr_project_prepare (
-        project,
-        "INSERT INTO photos (claim_id, path, sha256, size, width, height, error, added)"
-        "  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        error);
-      if (insert == NULL)
-        return FALSE;
-      bind_scan (insert, scan, claim_id);
-      if (!dr_project_step_done (project, insert, error))
-        return FALSE;
-    }
   *outcome = scan->error != NULL ? DR_IMPORT_FAILED : DR_IMPORT_ADDED;
   return TRUE;
 }

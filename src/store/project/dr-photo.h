@@ -3,6 +3,7 @@
 
 #include "dr-damage.h"
 #include "dr-project.h"
+#include "dr-rle.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,12 @@ DrPhotoInfo *dr_photo_get (DrProject *project, gint64 photo_id, GError **error);
  * for an unknown id or a photo stored with an error. */
 gboolean dr_photo_get_size (DrProject *project, gint64 photo_id, guint *width, guint *height,
                             GError **error);
+
+/* Decodes rle, which must cover exactly the photo's oriented width × height. Errors: those of
+ * dr_photo_get_size, or DR_STORE_ERROR_CORRUPT "WHAT of photo N does not fit its W×H size: …"
+ * (what: "edit", "prediction"). */
+DrRle *dr_photo_parse_mask (DrProject *project, gint64 photo_id, const char *rle,
+                            const char *what, GError **error);
 
 /* Moves a photo to the claim called claim_name (created if needed). */
 gboolean dr_photo_set_claim (DrProject *project, gint64 photo_id, const char *claim_name,

@@ -1,39 +1,26 @@
-/* dr-project.c — open, check, configure and migrate a project file; statements; transactions. */
+/* dr-project.c — a project: one backend connection, used only by the thread that opened it. */
 #include "dr-project.h"
 
-#include <errno.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <glib/gstdio.h>
-
-#include "dr-project-check.h"
-#include "dr-safe-file.h"
-#include "dr-schema.h"
+#include "dr-sqlite.h"
+#include "dr-store-backend.h"
 #include "dr-store-error.h"
 
 struct _DrProject {
   GObject parent_instance;
-  char *path;
-  sqlite3 *db;
-  GHashTable *statements; /* SQL text (owned by the statement) → sqlite3_stmt */
-  int schema_version;
-  guint transaction_depth;
+  DrStoreConn *conn;
   GThread *owner;           /* the thread that opened the connection; the only one using it */
 };
 
 G_DEFINE_FINAL_TYPE (DrProject, dr_project, G_TYPE_OBJECT)
 
-/* Finalizes every cached statement, then closes the connection (which checkpoints the WAL). */
+/* Closes the connection (SQLite checkpoints its WAL). */
 static void
 dr_project_finalize (GObject *object)
 {
   DrProject *self = DR_PROJECT (object);
-  g_clear_pointer (&self->statements, g_hash_table_unref);
-  if (self->db != NULL)
-    sqlite3_close (self->db);
-  g_free (self->path);
-  /* Held so that no later thread can get the same GThread address and pass check_owner. */
+  if (self->conn != NULL)
+    self->conn->backend->close (self->conn);
+  /* Held so that no later thread can get the same GThread address and pass the owner check. */
   g_clear_pointer (&self->owner, g_thread_unref);
   G_OBJECT_CLASS (dr_project_parent_class)->finalize (object);
 }
@@ -45,71 +32,27 @@ dr_project_class_init (DrProjectClass *klass)
   G_OBJECT_CLASS (klass)->finalize = dr_project_finalize;
 }
 
-/* Destroy notify of the statement cache: finalizes one statement. */
-static void
-statement_free (gpointer stmt)
-{
-  sqlite3_finalize (stmt);
-}
-
-/* Instance setup: an empty statement cache. */
+/* Nothing to set up before open. */
 static void
 dr_project_init (DrProject *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
 }
 
-/* Maps an SQLite result code to the store's error code. */
-static DrStoreError
-error_code_for (int rc)
+/* Guards every entry point that reaches the connection: from the owner thread the connection;
+ * from any other a g_critical naming both threads and the location (fatal under
+ * G_DEBUG=fatal-warnings, as in the tests), error set, NULL — so a misplaced caller fails at
+ * once instead of racing the owner inside the database library. */
+DrStoreConn *
+dr_project_get_conn (DrProject *self, const char *func, GError **error)
 {
-  switch (rc & 0xff)
-    {
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-      return DR_STORE_ERROR_CORRUPT;
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-      return DR_STORE_ERROR_IO;
-    default:
-      return DR_STORE_ERROR_DATABASE;
-    }
-}
-
-/* SQLite's last message, escaped and shortened: it can quote schema text from the file. */
-static char *
-db_message (DrProject *self)
-{
-  return dr_safe_excerpt (sqlite3_errmsg (self->db), -1, DR_NAME_MAX_CHARS * 2);
-}
-
-/* Builds "PATH: WHAT: sqlite message" with the code chosen by error_code_for. */
-void
-dr_project_set_db_error (DrProject *self, GError **error, const char *what)
-{
-  int rc = sqlite3_extended_errcode (self->db);
-  g_autofree char *message = db_message (self);
-  g_set_error (error, DR_STORE_ERROR, error_code_for (rc), "%s: %s: %s", self->path, what,
-               message);
-}
-
-/* Guards every entry point that touches the connection: from the owner thread TRUE; from any
- * other a g_critical naming both threads and the file (fatal under G_DEBUG=fatal-warnings, as
- * in the tests), error set, FALSE — so a misplaced caller fails at once instead of racing the
- * owner inside SQLite (the connection is opened SQLITE_OPEN_NOMUTEX). */
-static gboolean
-check_owner (DrProject *self, const char *func, GError **error)
-{
+  g_return_val_if_fail (DR_IS_PROJECT (self), NULL);
   if (G_LIKELY (self->owner == g_thread_self ()))
-    return TRUE;
+    return self->conn;
   g_critical ("%s: %s called on thread %p, but the project was opened on thread %p",
-              self->path, func, (void *) g_thread_self (), (void *) self->owner);
+              self->conn->location, func, (void *) g_thread_self (), (void *) self->owner);
   g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_DATABASE,
-               "%s: used from a thread that did not open it", self->path);
-  return FALSE;
+               "%s: used from a thread that did not open it", self->conn->location);
+  return NULL;
 }
 
 /* See header. */
@@ -127,411 +70,82 @@ dr_project_now (void)
   return g_get_real_time ();
 }
 
-/* Looks the SQL up in the cache, preparing it (persistent) on first use; always hands back a
- * reset statement with no bindings. */
-DrStatement *
-dr_project_prepare (DrProject *self, const char *sql, GError **error)
+/* The backend opens (and checks and migrates); the project only records the owner. */
+DrProject *
+dr_project_open_with_backend (const DrStoreBackend *backend, const char *location,
+                              DrProjectOpenFlags flags, GError **error)
 {
-  if (!check_owner (self, "dr_project_prepare", error))
+  g_return_val_if_fail (backend != NULL && location != NULL, NULL);
+  DrStoreConn *conn = backend->open (location, flags, error);
+  if (conn == NULL)
     return NULL;
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
-  if (stmt == NULL)
-    {
-      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
-          != SQLITE_OK)
-        {
-          dr_project_set_db_error (self, error, "preparing a statement");
-          sqlite3_finalize (stmt);
-          return NULL;
-        }
-      g_hash_table_insert (self->statements, (gpointer) sqlite3_sql (stmt), stmt);
-    }
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  return stmt;
+  DrProject *self = g_object_new (DR_TYPE_PROJECT, NULL);
+  self->conn = conn;
+  self->owner = g_thread_ref (g_thread_self ());
+  return self;
 }
 
-/* Runs a write statement to the end; any other result than SQLITE_DONE is an error. */
-gboolean
-dr_project_step_done (DrProject *self, DrStatement *stmt, GError **error)
-{
-  if (!check_owner (self, "dr_project_step_done", error))
-    return FALSE;
-  int rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      dr_project_set_db_error (self, error, "writing");
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  sqlite3_reset (stmt);
-  return TRUE;
-}
-
-/* Executes SQL without results (no user input is ever part of it). */
-static gboolean
-exec (DrProject *self, const char *sql, const char *what, GError **error)
-{
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      dr_project_set_db_error (self, error, what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Depth 0: BEGIN IMMEDIATE takes the write lock at once (waiting up to the busy timeout), so
- * statements inside never fail on a lock half-way; a connection opened read-only is first
- * reopened read-write if the file has become writable. Deeper: a savepoint named after the
- * depth. */
-gboolean
-dr_project_begin (DrProject *self, GError **error)
-{
-  if (!check_owner (self, "dr_project_begin", error))
-    return FALSE;
-  if (self->transaction_depth == 0)
-    {
-      if (!dr_project_reopen_if_writable (self, error))
-        return FALSE;
-      if (!exec (self, "BEGIN IMMEDIATE", "starting a transaction", error))
-        return FALSE;
-    }
-  else
-    {
-      g_autofree char *sql = g_strdup_printf ("SAVEPOINT dr%u", self->transaction_depth);
-      if (!exec (self, sql, "starting a savepoint", error))
-        return FALSE;
-    }
-  self->transaction_depth++;
-  return TRUE;
-}
-
-/* Depth 1: COMMIT makes everything since begin durable (synchronous=FULL). Deeper: RELEASE.
- * If COMMIT fails the transaction is rolled back, so the caller's state stays consistent. */
-gboolean
-dr_project_commit (DrProject *self, GError **error)
-{
-  g_return_val_if_fail (self->transaction_depth > 0, FALSE);
-  if (!check_owner (self, "dr_project_commit", error))
-    return FALSE;
-  self->transaction_depth--;
-  if (self->transaction_depth == 0)
-    {
-      if (!exec (self, "COMMIT", "committing", error))
-        {
-          if (!sqlite3_get_autocommit (self->db))
-            sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
-        }
-      return TRUE;
-    }
-  g_autofree char *sql = g_strdup_printf ("RELEASE dr%u", self->transaction_depth);
-  return exec (self, sql, "releasing a savepoint", error);
-}
-
-/* Depth 1: ROLLBACK. Deeper: ROLLBACK TO and RELEASE the savepoint, keeping the outer work. */
-void
-dr_project_rollback (DrProject *self)
-{
-  g_return_if_fail (self->transaction_depth > 0);
-  if (!check_owner (self, "dr_project_rollback", NULL))
-    return;
-  self->transaction_depth--;
-  if (self->transaction_depth == 0)
-    {
-      if (!sqlite3_get_autocommit (self->db))
-        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      return;
-    }
-  g_autofree char *sql = g_strdup_printf ("ROLLBACK TO dr%u; RELEASE dr%u",
-                                          self->transaction_depth, self->transaction_depth);
-  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-}
-
-/* Reads one integer from a single-row PRAGMA or query. */
-static gboolean
-query_int (DrProject *self, const char *sql, gint64 *value, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      dr_project_set_db_error (self, error, "reading the file header");
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  *value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return TRUE;
-}
-
-/* Decides, without writing anything, whether the file may be opened: it must be an SQLite file
- * that is either empty or ours with a schema version this build knows. */
-static gboolean
-check_identity (DrProject *self, GError **error)
-{
-  gint64 app_id, version, n_objects;
-  g_autoptr (GError) local = NULL;
-  /* These three reads are the first accesses: a non-database fails here (SQLITE_NOTADB). */
-  if (!query_int (self, "PRAGMA application_id", &app_id, &local)
-      || !query_int (self, "PRAGMA user_version", &version, &local)
-      || !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, &local))
-    {
-      int rc = sqlite3_errcode (self->db);
-      g_autofree char *message = db_message (self);
-      if (rc == SQLITE_NOTADB)
-        g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                     "%s: not a Damage Review project (%s)", self->path, message);
-      else if (rc == SQLITE_CORRUPT)
-        g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                     "%s: damaged project file (%s); it was not changed — recover a copy with "
-                     "“sqlite3 '%s' .recover | sqlite3 recovered.damagereview”", self->path,
-                     message, self->path);
-      else
-        g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  gboolean empty = app_id == 0 && version == 0 && n_objects == 0;
-  if (!empty && app_id != DR_SCHEMA_APPLICATION_ID)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_UNSUPPORTED,
-                   "%s: not a Damage Review project (an SQLite database of another application)",
-                   self->path);
-      return FALSE;
-    }
-  if (version > DR_SCHEMA_VERSION)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_UNSUPPORTED,
-                   "%s: written by a newer Damage Review (schema %" G_GINT64_FORMAT
-                   ", this version knows up to %d); left untouched", self->path, version,
-                   DR_SCHEMA_VERSION);
-      return FALSE;
-    }
-  if (version < 0)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                   "%s: damaged project file (schema version %" G_GINT64_FORMAT ")", self->path,
-                   version);
-      return FALSE;
-    }
-  self->schema_version = (int) version;
-  return TRUE;
-}
-
-/* Sets the connection options every project relies on and verifies that they took effect:
- * WAL (readers never block the writer, a crash never corrupts), foreign keys, FULL sync (a
- * committed stroke survives a power cut, not only a crash — commits are human-paced, so the
- * extra fsync per commit is affordable). */
-static gboolean
-configure (DrProject *self, GError **error)
-{
-  sqlite3_busy_timeout (self->db, DR_PROJECT_BUSY_TIMEOUT_MS);
-  sqlite3_extended_result_codes (self->db, 1);
-  /* "PRAGMA journal_mode" answers with the mode actually in force. */
-  sqlite3_stmt *stmt = NULL;
-  gboolean wal = FALSE;
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    wal = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
-  sqlite3_finalize (stmt);
-  if (!wal)
-    {
-      g_autofree char *message = db_message (self);
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO,
-                   "%s: cannot switch the project to write-ahead logging (%s)", self->path,
-                   message);
-      return FALSE;
-    }
-  if (!exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", "configuring", error))
-    return FALSE;
-  gint64 fk;
-  if (!query_int (self, "PRAGMA foreign_keys", &fk, error))
-    return FALSE;
-  if (fk != 1)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_DATABASE,
-                   "%s: SQLite refused to enforce foreign keys", self->path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Runs every migration above the file's version, each in its own IMMEDIATE transaction that
- * also sets user_version, so an interrupted migration leaves the previous version intact. */
-static gboolean
-migrate (DrProject *self, GError **error)
-{
-  for (int v = self->schema_version + 1; v <= DR_SCHEMA_VERSION; v++)
-    {
-      g_autofree char *what = g_strdup_printf ("migrating to schema %d", v);
-      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v);
-      if (!dr_project_begin (self, error))
-        return FALSE;
-      if (!exec (self, dr_schema_migration (v), what, error)
-          || !exec (self, set_version, what, error)
-          || !dr_project_commit (self, error))
-        {
-          if (self->transaction_depth > 0)
-            dr_project_rollback (self);
-          return FALSE;
-        }
-      self->schema_version = v;
-    }
-  return TRUE;
-}
-
-/* A missing path is an error unless creating; anything but a regular file is refused without
- * blocking on it; an empty file is refused unless creating. */
-static gboolean
-check_path (const char *path, DrProjectOpenFlags flags, GError **error)
-{
-  gboolean create = (flags & DR_PROJECT_OPEN_CREATE) != 0;
-  GStatBuf st;
-  if (g_stat (path, &st) != 0 && errno == ENOENT)
-    {
-      if (create)
-        return TRUE;
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: no such project file", path);
-      return FALSE;
-    }
-  guint64 size = 0;
-  int fd = dr_safe_open (path, 0, &size, error);
-  if (fd < 0)
-    return FALSE;
-  close (fd);
-  if (size == 0 && !create)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                   "%s: empty file, not a project (only “add” or New Project create one)", path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* SQLite gives a project's -wal and -shm files the mode of the project file, so a session on a
- * read-only (0444) project leaves a read-only -shm behind, and every later read-write session
- * fails with "attempt to write a readonly database". Makes the owner's own side files
- * owner-writable again (they hold no data of their own); files of other users are left alone. */
-static void
-repair_side_files (const char *path)
-{
-  static const char *const suffixes[] = { "-shm", "-wal" };
-  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *side = g_strconcat (path, suffixes[i], NULL);
-      GStatBuf st;
-      if (g_lstat (side, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid ()
-          && (st.st_mode & S_IWUSR) == 0)
-        g_chmod (side, (st.st_mode & 07777) | S_IWUSR);
-    }
-}
-
-/* Opens the connection and checks and sets up the file; leaves self->db NULL on failure. */
-static gboolean
-open_connection (DrProject *self, int open_flags, GError **error)
-{
-  repair_side_files (self->path);
-  int rc = sqlite3_open_v2 (self->path, &self->db, open_flags, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, DR_STORE_ERROR, error_code_for (rc), "%s: cannot open (%s)",
-                   self->path,
-                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
-      g_clear_pointer (&self->db, sqlite3_close);
-      return FALSE;
-    }
-  gboolean ok = check_identity (self, error)
-                && dr_project_check (self->db, self->path, self->schema_version, error)
-                && configure (self, error) && migrate (self, error);
-  /* A read-only session has just created the -shm file with the project's 0444 mode. */
-  repair_side_files (self->path);
-  if (!ok)
-    {
-      g_hash_table_remove_all (self->statements);
-      g_clear_pointer (&self->db, sqlite3_close);
-    }
-  return ok;
-}
-
-/* SQLite opens a file it may not write read-only; once the file is writable again (chmod), a
- * new read-write connection replaces that one, so Retry works in the same session. Keeps the
- * read-only connection (the write then fails as before) when the new one cannot be opened.
- * Writes nothing: a reading connection can use it to learn that the file is writable again. */
-gboolean
-dr_project_reopen_if_writable (DrProject *self, GError **error)
-{
-  if (!check_owner (self, "dr_project_reopen_if_writable", error))
-    return FALSE;
-  if (!dr_project_is_read_only (self) || g_access (self->path, W_OK) != 0)
-    return TRUE;
-  sqlite3 *old = g_steal_pointer (&self->db);
-  g_autoptr (GHashTable) old_statements = g_steal_pointer (&self->statements);
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
-  if (open_connection (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, error))
-    {
-      g_clear_pointer (&old_statements, g_hash_table_unref);
-      sqlite3_close (old);
-      return TRUE;
-    }
-  g_hash_table_unref (self->statements);
-  self->statements = g_steal_pointer (&old_statements);
-  self->db = old;
-  return FALSE;
-}
-
-/* Opening order matters: identity, version and contents (dr-project-check.c) are checked with
- * reads only, before WAL is switched on, so refused files are never modified. The path is
- * first opened without blocking (a FIFO would hang SQLite's read); an existing empty file is
- * no project, and only DR_PROJECT_OPEN_CREATE may make one of it. */
+/* A project file is an SQLite file. */
 DrProject *
 dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  if (!check_path (path, flags, error))
-    return NULL;
-
-  g_autoptr (DrProject) self = g_object_new (DR_TYPE_PROJECT, NULL);
-  self->path = g_strdup (path);
-  self->owner = g_thread_ref (g_thread_self ());
-  int open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (flags & DR_PROJECT_OPEN_CREATE)
-    open_flags |= SQLITE_OPEN_CREATE;
-  if (!open_connection (self, open_flags, error))
-    return NULL;
-  return g_steal_pointer (&self);
+  return dr_project_open_with_backend (dr_sqlite_backend (), path, flags, error);
 }
 
-/* SQLite's own answer: the file could not be opened for writing. */
+/* Owner-checked begin. */
+gboolean
+dr_project_begin (DrProject *self, GError **error)
+{
+  DrStoreConn *conn = dr_project_get_conn (self, G_STRFUNC, error);
+  return conn != NULL && conn->backend->begin (conn, error);
+}
+
+/* Owner-checked commit. */
+gboolean
+dr_project_commit (DrProject *self, GError **error)
+{
+  DrStoreConn *conn = dr_project_get_conn (self, G_STRFUNC, error);
+  return conn != NULL && conn->backend->commit (conn, error);
+}
+
+/* Owner-checked rollback. */
+void
+dr_project_rollback (DrProject *self)
+{
+  DrStoreConn *conn = dr_project_get_conn (self, G_STRFUNC, NULL);
+  if (conn != NULL)
+    conn->backend->rollback (conn);
+}
+
+/* Owner-checked reopen. */
+gboolean
+dr_project_reopen_if_writable (DrProject *self, GError **error)
+{
+  DrStoreConn *conn = dr_project_get_conn (self, G_STRFUNC, error);
+  return conn != NULL && conn->backend->reopen_if_writable (conn, error);
+}
+
+/* The backend's answer. */
 gboolean
 dr_project_is_read_only (DrProject *self)
 {
   g_return_val_if_fail (DR_IS_PROJECT (self), TRUE);
-  return self->db == NULL || sqlite3_db_readonly (self->db, "main") == 1;
+  return self->conn->backend->is_read_only (self->conn);
 }
 
-/* Borrowed path string. */
+/* Borrowed location string. */
 const char *
 dr_project_get_path (DrProject *self)
 {
   g_return_val_if_fail (DR_IS_PROJECT (self), NULL);
-  return self->path;
+  return self->conn->location;
 }
 
-/* The version reached by migrate. */
+/* The version reached by the backend's migration. */
 int
 dr_project_get_schema_version (DrProject *self)
 {
   g_return_val_if_fail (DR_IS_PROJECT (self), 0);
-  return self->schema_version;
-}
-
-/* Borrowed connection. */
-sqlite3 *
-dr_project_get_db (DrProject *self)
-{
-  g_return_val_if_fail (DR_IS_PROJECT (self), NULL);
-  check_owner (self, "dr_project_get_db", NULL);
-  return self->db;
+  return self->conn->backend->get_schema_version (self->conn);
 }

@@ -1,14 +1,15 @@
-/* dr-project.h — a Damage Review project: one SQLite file (*.damagereview).
+/* dr-project.h — a Damage Review project: one SQLite file (*.damagereview), or a project of
+ * another backend (dr-store-backend.h).
  *
- * A DrProject owns one connection (WAL, foreign keys on, synchronous=FULL, 5 s busy timeout)
- * and a cache of prepared statements. It belongs to the thread that opened it: every call
- * below from another thread is refused with a g_critical (fatal in the tests) and an error,
- * before SQLite is touched. A worker that writes opens its own DrProject on its own thread
- * and hands results back to the owner's context (dr-post.h). */
+ * A DrProject owns one backend connection (for SQLite: WAL, foreign keys on, synchronous=FULL,
+ * 5 s busy timeout, a cache of prepared statements). It belongs to the thread that opened it:
+ * every call below, and every store function taking the project, from another thread is
+ * refused with a g_critical (fatal in the tests) and an error, before the database is touched.
+ * A worker that writes opens its own DrProject on its own thread and hands results back to the
+ * owner's context (dr-post.h). */
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -46,25 +47,9 @@ gboolean dr_project_reopen_if_writable (DrProject *self, GError **error);
 /* The file the project was opened from. */
 const char *dr_project_get_path (DrProject *self);
 
-/* The schema version of the open file (always DR_SCHEMA_VERSION after a successful open). */
+/* The schema version of the open file: DR_SCHEMA_VERSION after a successful open, except for
+ * a read-only file of an older readable schema (DR_SCHEMA_READABLE_MIN), left as it is. */
 int dr_project_get_schema_version (DrProject *self);
-
-/* The connection, for the store's own modules (dr-photo, dr-prediction, …). Called from a
- * thread other than the opener's it logs a g_critical (and still returns the connection, so
- * the critical is the one symptom). */
-sqlite3 *dr_project_get_db (DrProject *self);
-
-/* A statement owned by the project: prepared once per distinct SQL text and cached until the
- * project is finalized; returned reset with its bindings cleared. Reset it after use (declare it
- * with g_autoptr (DrStatement) to do so at scope exit). Since the same SQL text always gives the
- * same statement, a caller must not run code that prepares that text again while stepping it.
- * NULL and error on SQL errors. */
-typedef sqlite3_stmt DrStatement;
-DrStatement *dr_project_prepare (DrProject *self, const char *sql, GError **error);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrStatement, sqlite3_reset)
-
-/* Steps stmt to completion of a write; TRUE on SQLITE_DONE, otherwise sets error. */
-gboolean dr_project_step_done (DrProject *self, DrStatement *stmt, GError **error);
 
 /* Transactions. Outside any transaction, begin first reopens a read-only connection
  * read-write when the file has become writable. Begin opens BEGIN IMMEDIATE (so a write never fails half-way for a lock), or a
@@ -73,10 +58,6 @@ gboolean dr_project_step_done (DrProject *self, DrStatement *stmt, GError **erro
 gboolean dr_project_begin (DrProject *self, GError **error);
 gboolean dr_project_commit (DrProject *self, GError **error);
 void dr_project_rollback (DrProject *self);
-
-/* Sets error from the connection's last SQLite error, as "PATH: WHAT: MESSAGE", choosing the
- * DrStoreError code from the SQLite result (disk full / read-only → IO, corrupt → CORRUPT). */
-void dr_project_set_db_error (DrProject *self, GError **error, const char *what);
 
 /* Whether the calling thread is the one that opened the project. */
 gboolean dr_project_is_owner (DrProject *self);

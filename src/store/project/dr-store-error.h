@@ -13,8 +13,9 @@ typedef enum {
   DR_STORE_ERROR_CORRUPT,     /* file exists but its content is invalid */
   DR_STORE_ERROR_UNSUPPORTED, /* valid file of a kind or version we refuse */
   DR_STORE_ERROR_TOO_LARGE,   /* a size exceeds our bounds (e.g. > 100 megapixels) */
-  DR_STORE_ERROR_DATABASE,    /* SQLite reported an error */
+  DR_STORE_ERROR_DATABASE,    /* the database reported an error */
   DR_STORE_ERROR_NOT_FOUND,   /* a requested row does not exist */
+  DR_STORE_ERROR_CONFLICT,    /* a head moved since it was read (compare-and-swap lost) */
 } DrStoreError;
 
 GQuark dr_store_error_quark (void);

@@ -9,7 +9,12 @@ G_BEGIN_DECLS
 #define DR_SCHEMA_APPLICATION_ID 0x44526576
 
 /* The newest schema version this build writes (PRAGMA user_version). */
-#define DR_SCHEMA_VERSION 2
+#define DR_SCHEMA_VERSION 3
+
+/* The oldest schema this build reads as it is: a file at this version or newer that can only be
+ * opened read-only is read without migrating it (heads read as version 0); it is migrated once
+ * it is reopened writable. Older files must be migrated to be opened. */
+#define DR_SCHEMA_READABLE_MIN 2
 
 /* The SQL that takes a file from version - 1 to version (1 … DR_SCHEMA_VERSION). It does not set
  * user_version and does not open a transaction: the caller runs it inside one and then sets

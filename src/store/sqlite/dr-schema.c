@@ -15,7 +15,9 @@
  *    A revision's parent is a revision of the same photo × damage (or NULL for the first one).
  *  - heads holds, per photo × damage, the revision shown now (NULL = the prediction, nothing
  *    edited or everything undone); it must name a revision of the same photo × damage. Undo
- *    moves the head to its parent; redo to the newest child of the head.
+ *    moves the head to its parent; redo to the newest child of the head. Every move adds one
+ *    to the head's version (a layer without a heads row is at version 0), so a writer can move
+ *    a head only from the version it read (compare-and-swap, see dr-store-backend.h).
  *  - The current verdict of a photo × damage is its newest reviews row.
  *  - Ground truth is keyed by (photo, damage, source): one imported mask per label source.
  *  - Photos that have revisions, reviews, notes or ground truth cannot be deleted (no cascade):
@@ -148,9 +150,15 @@ static const char migration_2[] =
   "  PRIMARY KEY (photo_id, damage, source)"
   ") WITHOUT ROWID;";
 
+/* Version 3 (issue 9): the heads' version counter for compare-and-swap; existing heads start
+ * at 0, as a layer that never had a head. Nothing else changes. */
+static const char migration_3[] =
+  "ALTER TABLE heads ADD COLUMN version INTEGER NOT NULL DEFAULT 0 CHECK (version >= 0);";
+
 static const char *const migrations[DR_SCHEMA_VERSION] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 /* Returns the static SQL of one migration step, or NULL outside 1 … DR_SCHEMA_VERSION. */
