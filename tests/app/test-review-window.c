@@ -23,7 +23,7 @@
 #include "dr-photo-item.h"
 #include "dr-prediction.h"
 #include "dr-resources.h"
-#include "dr-window-private.h"
+#include "dr-window.h"
 #include "gui-loop.h"
 #include "nn-unet.h"
 
@@ -272,7 +272,7 @@ test_analyse_and_overlays (void)
       for (guint j = 0; j < DR_N_DAMAGE_TYPES; j++)
         g_assert_cmpint (dr_canvas_get_overlay_visible (f.canvas, j), ==, j == i);
       /* The type looked at alone is the one verdicts and edits apply to. */
-      g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, i);
+      g_assert_cmpint (dr_edit_session_get_damage (dr_review_controller_get_edit_session (dr_window_get_review (f.window))), ==, i);
       int w2, h2;
       g_autofree guint8 *solo = render (&f, &w2, &h2);
       g_assert_cmpint (w2, ==, w);
