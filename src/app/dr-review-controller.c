@@ -153,8 +153,9 @@ shown_verdict (DrReviewController *self, DrDamage d, DrReview **stored)
 }
 
 /* Pixels switched on in the newest unsaved mask of layer d of the photo being edited;
- * -1 when every edit of it is stored. A verdict kept unsaved that empties the layer
- * counts 0. */
+ * -1 when none of its edits failed to be stored (a write in flight is stored a moment
+ * later, and the project's figures follow then). A verdict kept unsaved that empties the
+ * layer counts 0. */
 static gint64
 unsaved_area (DrReviewController *self, DrDamage d, DrVerdict shown)
 {
@@ -167,7 +168,8 @@ unsaved_area (DrReviewController *self, DrDamage d, DrVerdict shown)
       if (dr_review_recorder_lookup_unsaved (self->recorder, project, id, d, &kept))
         return 0;
     }
-  if (!dr_edit_writer_has_layer (writer, project, id, d))
+  if (!dr_edit_session_has_unsaved (self->editor) ||
+      !dr_edit_writer_has_layer (writer, project, id, d))
     return -1;
   int w, h;
   dr_edit_session_get_size (self->editor, &w, &h);

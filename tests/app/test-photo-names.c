@@ -32,8 +32,9 @@ static gboolean
 photos_imported (gpointer data)
 {
   DrWindow *w = data;
-  return dr_window_get_session (w) != NULL && g_list_model_get_n_items (dr_session_get_items (dr_window_get_session (w))) == 2
-         && !dr_session_is_importing (dr_window_get_session (w));
+  DrSession *session = dr_window_get_session (w);
+  return session != NULL && g_list_model_get_n_items (dr_session_get_items (session)) == 2
+         && !dr_session_is_importing (session);
 }
 
 static gboolean
