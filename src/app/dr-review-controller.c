@@ -33,6 +33,7 @@ struct _DrReviewController
   DrEditTool *tool;
   DrReviewRecorder *recorder;
   gint64 note_photo_id;          /* photo the note entry shows */
+  int photo_w, photo_h;          /* its size as stored (0 × 0: none) */
   gboolean discard_unsaved;      /* the reviewer chose to close without them */
   double brush_default;          /* brush size last set for the photo's size */
   AdwToast *failure_toast;       /* the write-failure toast while it shows (weak), or NULL */
@@ -171,13 +172,13 @@ unsaved_area (DrReviewController *self, DrDamage d, DrVerdict shown)
   if (!dr_edit_session_has_unsaved (self->editor) ||
       !dr_edit_writer_has_layer (writer, project, id, d))
     return -1;
-  int w, h;
-  dr_edit_session_get_size (self->editor, &w, &h);
-  g_autofree guint8 *px = g_try_malloc ((gsize) w * h);
-  if (px == NULL || !dr_edit_writer_read_layer (writer, project, id, d, px, w, h, NULL))
+  gsize n = (gsize) self->photo_w * self->photo_h;
+  g_autofree guint8 *px = n > 0 ? g_try_malloc (n) : NULL;
+  if (px == NULL || !dr_edit_writer_read_layer (writer, project, id, d, px, self->photo_w,
+                                                self->photo_h, NULL))
     return -1;
   gint64 area = 0;
-  for (gsize i = 0; i < (gsize) w * h; i++)
+  for (gsize i = 0; i < n; i++)
     area += px[i] != 0;
   return area;
 }
@@ -766,6 +767,8 @@ dr_review_controller_set_photo (DrReviewController *self, DrPhotoItem *item)
   guint w = 0, h = 0;
   if (project == NULL || id <= 0 || !dr_photo_get_size (project, id, &w, &h, NULL))
     w = h = 0;
+  self->photo_w = (int) w;
+  self->photo_h = (int) h;
   dr_edit_session_set_photo (self->editor, project, id, (int) w, (int) h);
   /* Fill is a one-click tool: it does not stay armed for the next photo. */
   if (dr_edit_tool_get_kind (self->tool) == DR_TOOL_FILL)
