@@ -14,7 +14,10 @@
 
 #include "dr-image.h"
 #include "dr-photo.h"
+#include "dr-analysis-controller.h"
+#include "dr-claims-controller.h"
 #include "dr-photo-loader.h"
+#include "dr-project-controller.h"
 #include "dr-window.h"
 
 struct _DrWindow

@@ -4,12 +4,9 @@
 #include <adwaita.h>
 
 #include "dr-application.h"
-#include "dr-analysis-controller.h"
 #include "dr-canvas.h"
-#include "dr-claims-controller.h"
 #include "dr-inference-queue.h"
 #include "dr-photo-list.h"
-#include "dr-project-controller.h"
 #include "dr-review-controller.h"
 #include "dr-session.h"
 
