@@ -714,14 +714,6 @@ dr_canvas_set_outline (DrCanvas *self, gboolean outline)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Whether overlays are drawn as outlines. */
-gboolean
-dr_canvas_get_outline (DrCanvas *self)
-{
-  g_return_val_if_fail (DR_IS_CANVAS (self), FALSE);
-  return self->outline;
-}
-
 /* Shows the whole photo, and keeps doing so when the window is resized. */
 void
 dr_canvas_zoom_fit (DrCanvas *self)
@@ -758,14 +750,6 @@ dr_canvas_get_scale (DrCanvas *self)
 {
   g_return_val_if_fail (DR_IS_CANVAS (self), 1);
   return self->scale;
-}
-
-/* Whether the scale follows the viewport. */
-gboolean
-dr_canvas_get_fit (DrCanvas *self)
-{
-  g_return_val_if_fail (DR_IS_CANVAS (self), TRUE);
-  return self->fit;
 }
 
 /* See header. The canvas keeps a reference to editor. */

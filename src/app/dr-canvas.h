@@ -44,13 +44,11 @@ gboolean    dr_canvas_get_overlay_visible (DrCanvas *self, guint damage);
 void        dr_canvas_set_opacity        (DrCanvas *self, double opacity);
 double      dr_canvas_get_opacity        (DrCanvas *self);
 void        dr_canvas_set_outline        (DrCanvas *self, gboolean outline);
-gboolean    dr_canvas_get_outline        (DrCanvas *self);
 
 void        dr_canvas_zoom_fit           (DrCanvas *self);
 void        dr_canvas_zoom_to            (DrCanvas *self, double scale);
 void        dr_canvas_zoom_by            (DrCanvas *self, double factor);
 double      dr_canvas_get_scale          (DrCanvas *self);
-gboolean    dr_canvas_get_fit            (DrCanvas *self);
 
 /* Mask editing (dr-edit-tool.h): the canvas draws the editor's layer instead of its own
  * overlay where the editor owns it, and the editor's cursor and polygon on top (NULL: none). */

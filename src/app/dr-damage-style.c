@@ -15,10 +15,6 @@ static const char *const css_classes[DR_N_DAMAGE_TYPES] = {
   "damage-0", "damage-1", "damage-2", "damage-3",
 };
 
-static const char *const price_keys[DR_N_DAMAGE_TYPES] = {
-  "price-scratch", "price-separated", "price-crushed", "price-breakage",
-};
-
 /* Returns the translated name; i must be < DR_N_DAMAGE_TYPES. */
 const char *
 dr_damage_style_name (guint i)
@@ -54,12 +50,4 @@ dr_damage_style_css_class (guint i)
 {
   g_return_val_if_fail (i < DR_N_DAMAGE_TYPES, css_classes[0]);
   return css_classes[i];
-}
-
-/* Returns a static GSettings key; i must be < DR_N_DAMAGE_TYPES. */
-const char *
-dr_damage_style_price_key (guint i)
-{
-  g_return_val_if_fail (i < DR_N_DAMAGE_TYPES, price_keys[0]);
-  return price_keys[i];
 }

@@ -19,7 +19,4 @@ const GdkRGBA *dr_damage_style_color (guint i);
 /* CSS class that paints a chip in the colour of damage type i ("damage-0" … "damage-3"). */
 const char *dr_damage_style_css_class (guint i);
 
-/* GSettings key holding the repair price per % of photo area for damage type i. */
-const char *dr_damage_style_price_key (guint i);
-
 G_END_DECLS

@@ -183,15 +183,6 @@ dr_edit_session_get_photo_id (DrEditSession *self)
   return self->photo_id;
 }
 
-/* The edited photo's size (0 × 0 without one). */
-void
-dr_edit_session_get_size (DrEditSession *self, int *width, int *height)
-{
-  g_return_if_fail (DR_IS_EDIT_SESSION (self));
-  *width = self->width;
-  *height = self->height;
-}
-
 /* See header. The layer left behind is handed back to the canvas as an overlay. */
 void
 dr_edit_session_set_damage (DrEditSession *self, DrDamage damage)
@@ -224,13 +215,6 @@ dr_edit_session_set_author (DrEditSession *self, const char *author)
   g_free (self->author);
   self->author = g_strdup (author);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTHOR]);
-}
-
-const char *
-dr_edit_session_get_author (DrEditSession *self)
-{
-  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), NULL);
-  return self->author;
 }
 
 /* See header. A layer the session does not own yet is re-read, so a prediction that arrived

@@ -38,7 +38,6 @@ DrProject     *dr_edit_session_get_project  (DrEditSession *self);
  * dr_edit_writer_run() on it, after the edits made before it. */
 DrEditWriter  *dr_edit_session_get_writer   (DrEditSession *self);
 gint64         dr_edit_session_get_photo_id (DrEditSession *self);
-void           dr_edit_session_get_size     (DrEditSession *self, int *width, int *height);
 
 /* The damage type whose layer edits change (property "damage"). */
 void           dr_edit_session_set_damage   (DrEditSession *self, DrDamage damage);
@@ -46,7 +45,6 @@ DrDamage       dr_edit_session_get_damage   (DrEditSession *self);
 
 /* Who edits (property "author"); recorded with every revision. */
 void           dr_edit_session_set_author   (DrEditSession *self, const char *author);
-const char    *dr_edit_session_get_author   (DrEditSession *self);
 
 /* Starts an edit of the active layer, loading it if needed. FALSE (and nothing started) when
  * there is no photo, when the layer cannot be read (error set), or when nobody is named as

@@ -473,20 +473,6 @@ dr_edit_tool_set_subtract (DrEditTool *self, gboolean subtract)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTRACT]);
 }
 
-gboolean
-dr_edit_tool_get_subtract (DrEditTool *self)
-{
-  g_return_val_if_fail (DR_IS_EDIT_TOOL (self), FALSE);
-  return self->subtract;
-}
-
-DrEditSession *
-dr_edit_tool_get_session (DrEditTool *self)
-{
-  g_return_val_if_fail (DR_IS_EDIT_TOOL (self), NULL);
-  return self->session;
-}
-
 static void
 dr_edit_tool_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {

@@ -31,7 +31,6 @@ G_DECLARE_FINAL_TYPE (DrEditTool, dr_edit_tool, DR, EDIT_TOOL, GObject)
 
 /* Attaches pointer and key handling to canvas, editing session's layer. */
 DrEditTool    *dr_edit_tool_new            (DrCanvas *canvas, DrEditSession *session);
-DrEditSession *dr_edit_tool_get_session    (DrEditTool *self);
 
 /* The tool in use (property "kind"); switching drops an unfinished polygon. */
 void           dr_edit_tool_set_kind       (DrEditTool *self, DrToolKind kind);
@@ -44,7 +43,6 @@ double         dr_edit_tool_get_brush_size (DrEditTool *self);
 /* Polygon and fill subtract (erase) instead of add (property "subtract"); holding Ctrl or
  * Alt at the first click inverts it for that one polygon or fill. */
 void           dr_edit_tool_set_subtract   (DrEditTool *self, gboolean subtract);
-gboolean       dr_edit_tool_get_subtract   (DrEditTool *self);
 
 /* Pointer input in photo coordinates. */
 void           dr_edit_tool_press          (DrEditTool *self, double x, double y,

@@ -185,7 +185,7 @@ dr_legend_estimate_photo (GSettings *settings, DrPhotoItem *item, double *cost)
   double sum = 0;
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     {
-      double price = g_settings_get_double (settings, dr_damage_style_price_key (i));
+      double price = g_settings_get_double (settings, dr_damage_get_price_key (i));
       priced |= price > 0;
       gint64 area = dr_photo_item_get_area (item, i);
       if (area < 0 || w <= 0 || h <= 0)

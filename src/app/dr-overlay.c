@@ -9,7 +9,6 @@
 struct _DrOverlay
 {
   gatomicrefcount ref;
-  int width, height;         /* photo size */
   gint64 area;               /* set pixels */
   int x0, y0, x1, y1;        /* bounding box, x1/y1 exclusive; empty when x1 <= x0 */
   GdkTexture *fill;          /* [y1-y0][x1-x0] premultiplied RGBA, or NULL */
@@ -69,8 +68,6 @@ dr_overlay_new (const guint8 *mask, int width, int height, const GdkRGBA *color)
   g_return_val_if_fail (mask != NULL && width > 0 && height > 0 && color != NULL, NULL);
   DrOverlay *self = g_new0 (DrOverlay, 1);
   g_atomic_ref_count_init (&self->ref);
-  self->width = width;
-  self->height = height;
   self->x0 = width;
   self->y0 = height;
 
@@ -122,20 +119,6 @@ dr_overlay_unref (DrOverlay *overlay)
   g_clear_object (&overlay->fill);
   g_clear_object (&overlay->outline);
   g_free (overlay);
-}
-
-/* Width of the photo the mask belongs to. */
-int
-dr_overlay_get_width (const DrOverlay *overlay)
-{
-  return overlay->width;
-}
-
-/* Height of the photo the mask belongs to. */
-int
-dr_overlay_get_height (const DrOverlay *overlay)
-{
-  return overlay->height;
 }
 
 /* Number of set pixels. */

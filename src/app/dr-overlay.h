@@ -22,9 +22,6 @@ DrOverlay  *dr_overlay_new      (const guint8 *mask, int width, int height, cons
 DrOverlay  *dr_overlay_ref      (DrOverlay *overlay);
 void        dr_overlay_unref    (DrOverlay *overlay);
 
-/* Photo size the mask was made for. */
-int         dr_overlay_get_width  (const DrOverlay *overlay);
-int         dr_overlay_get_height (const DrOverlay *overlay);
 /* Damaged pixels. */
 gint64      dr_overlay_get_area   (const DrOverlay *overlay);
 /* Bounding box of the damage in photo pixels; FALSE when the mask is empty. */

@@ -225,14 +225,6 @@ dr_photo_item_get_area (DrPhotoItem *self, guint damage)
   return self->area[damage];
 }
 
-/* Mean confidence of one type's mask (0 … 1), meaningful only when it has a result. */
-double
-dr_photo_item_get_confidence (DrPhotoItem *self, guint damage)
-{
-  g_return_val_if_fail (damage < DR_N_DAMAGE_TYPES, 0);
-  return self->confidence[damage];
-}
-
 /* Records one model's result for this photo and notifies rows. */
 void
 dr_photo_item_set_result (DrPhotoItem *self, guint damage, gint64 area, double confidence)
@@ -240,18 +232,6 @@ dr_photo_item_set_result (DrPhotoItem *self, guint damage, gint64 area, double c
   g_return_if_fail (damage < DR_N_DAMAGE_TYPES);
   self->area[damage] = area;
   self->confidence[damage] = confidence;
-  emit_changed (self);
-}
-
-/* Forgets every result (e.g. stale after a model changed). */
-void
-dr_photo_item_clear_results (DrPhotoItem *self)
-{
-  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
-    {
-      self->area[i] = -1;
-      self->confidence[i] = 0;
-    }
   emit_changed (self);
 }
 

@@ -39,10 +39,8 @@ const char   *dr_photo_item_get_error        (DrPhotoItem *self);
 void          dr_photo_item_set_error        (DrPhotoItem *self, const char *message);
 
 gint64        dr_photo_item_get_area         (DrPhotoItem *self, guint damage);
-double        dr_photo_item_get_confidence   (DrPhotoItem *self, guint damage);
 void          dr_photo_item_set_result       (DrPhotoItem *self, guint damage, gint64 area,
                                               double confidence);
-void          dr_photo_item_clear_results    (DrPhotoItem *self);
 gboolean      dr_photo_item_has_result       (DrPhotoItem *self, guint damage);
 gint64        dr_photo_item_get_total_area   (DrPhotoItem *self);
 double        dr_photo_item_get_uncertainty  (DrPhotoItem *self);

@@ -12,6 +12,12 @@
 #include "dr-photo-row.h"
 #include "dr-thumbnailer.h"
 
+/* Thumbnails kept in memory; scrolling back within this many photos shows them at once. */
+#define THUMBNAILS_KEPT 400
+
+/* A result change re-sorts and re-filters the list at most this often. */
+#define RESORT_DELAY_MS 400
+
 enum { SORT_NAME, SORT_AREA, SORT_UNCERTAINTY };
 enum { DAMAGE_ANY, DAMAGE_SOME, DAMAGE_NONE, DAMAGE_TYPE0 };
 
@@ -321,7 +327,7 @@ static void
 dr_photo_list_init (DrPhotoList *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->thumbnailer = dr_thumbnailer_new (400);
+  self->thumbnailer = dr_thumbnailer_new (THUMBNAILS_KEPT);
 
   const char *all_claims[] = { _("All Claims"), NULL };
   gtk_string_list_splice (self->claims, 0, 0, all_claims);
@@ -440,7 +446,7 @@ dr_photo_list_invalidate (DrPhotoList *self)
 {
   g_return_if_fail (DR_IS_PHOTO_LIST (self));
   if (self->invalidate_id == 0)
-    self->invalidate_id = g_timeout_add (400, invalidate_cb, self);
+    self->invalidate_id = g_timeout_add (RESORT_DELAY_MS, invalidate_cb, self);
 }
 
 /* See header. */

@@ -222,7 +222,7 @@ add_price_rows (DrPreferencesWindow *self)
       GtkWidget *spin = gtk_spin_button_new_with_range (0, 1e9, 100);
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 0);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-      g_settings_bind (self->settings, dr_damage_style_price_key (d),
+      g_settings_bind (self->settings, dr_damage_get_price_key (d),
                        gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin)), "value",
                        G_SETTINGS_BIND_DEFAULT);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);

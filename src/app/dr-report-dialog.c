@@ -121,7 +121,7 @@ dr_report_dialog_export_to (DrReportDialog *self, GFile *file)
     (const char *const *) claims,
   };
   for (guint d = 0; d < DR_N_DAMAGE; d++)
-    options.prices[d] = g_settings_get_double (settings, dr_damage_style_price_key (d));
+    options.prices[d] = g_settings_get_double (settings, dr_damage_get_price_key (d));
   options.currency = currency;
 
   g_set_object (&self->written, file);

@@ -255,7 +255,7 @@ run_import (DrSession *self, DrProject *project, Op *op)
       else
         done->stats.failed++;
       gint64 now = g_get_monotonic_time ();
-      if (now - last > 100000 || i + 1 == files->len)
+      if (now - last > DR_PROGRESS_INTERVAL_US || i + 1 == files->len)
         {
           last = now;
           Report *progress = g_new0 (Report, 1);

@@ -1,4 +1,5 @@
-/* main.c — entry point: a subcommand runs headless, anything else opens the window. */
+/* main.c — entry point of damage-review-window, the review window; `damage-review` (src/cli)
+ * starts it with its own argv when no command is given. */
 #include "config.h"
 
 #include <gio/gio.h>
@@ -6,7 +7,6 @@
 #include <locale.h>
 
 #include "dr-application.h"
-#include "dr-cli.h"
 
 /* TRUE when the app's settings schema can be found; otherwise prints one line saying what is
  * missing and how to run the app, so the window never aborts in g_settings_new(). */
@@ -38,10 +38,6 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-
-  int status;
-  if (dr_cli_try_run (argc, argv, &status))
-    return status;
 
   if (!settings_schema_found ())
     return 1;

@@ -37,9 +37,6 @@ NnStatus nn_resize_u8_linear (const uint8_t *src, int src_w, int src_h, size_t s
                               uint8_t *dst, int dst_w, int dst_h, size_t dst_stride,
                               int channels, void *scratch, size_t scratch_bytes, NnError *err);
 
-/* Scratch bytes nn_resize_f32_linear needs for a dst_w x dst_h single-channel output. */
-size_t nn_resize_f32_scratch_bytes (int dst_w, int dst_h);
-
 /* Single-channel float32 resize, the same as OpenCV 4.6 cv::resize(..., INTER_LINEAR) on a
  * CV_32F image (same coefficients and operation order; strides in floats). */
 NnStatus nn_resize_f32_linear (const float *src, int src_w, int src_h, size_t src_stride,

@@ -356,15 +356,6 @@ nn_resize_u8_linear (const uint8_t *src, int src_w, int src_h, size_t src_stride
   return NN_OK;
 }
 
-/* See nn-image.h. */
-size_t
-nn_resize_f32_scratch_bytes (int dst_w, int dst_h)
-{
-  if (!nn_image_size_ok (dst_w, dst_h))
-    return 0;
-  return nn_resize_plan_bytes (dst_w, dst_h, 1);
-}
-
 /* See nn-image-internal.h. */
 void
 nn_resize_f32_stream (const float *src, int src_w, int src_h, size_t src_stride,

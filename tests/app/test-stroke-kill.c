@@ -88,7 +88,7 @@ open_plain (const char *path)
 {
   sqlite3 *db = NULL;
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
+  sqlite3_busy_timeout (db, DR_PROJECT_BUSY_TIMEOUT_MS);
   return db;
 }
 

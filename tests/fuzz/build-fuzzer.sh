@@ -8,8 +8,11 @@ mode=$1 clang=$2 out=$3
 shift 3
 pkgs="glib-2.0 gio-2.0 gobject-2.0 json-glib-1.0 sqlite3 libpng libjpeg libwebp libexif openblas"
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# Every store concept folder, as in src/store/meson.build (store_inc).
+store_inc=""
+for d in project masks image export labels io; do store_inc="$store_inc -I$root/src/store/$d"; done
 cflags="-std=gnu17 -g -O1 -fno-sanitize-recover=all -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-  -I$root/src/store -I$root/src/engine $(pkg-config --cflags $pkgs)"
+  $store_inc -I$root/src/engine $(pkg-config --cflags $pkgs)"
 case $mode in
 lib)
   work=$1 build_root=$2

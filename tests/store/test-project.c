@@ -377,7 +377,7 @@ test_two_connections (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  Writer w = { .path = f->path, .busy_timeout_ms = 5000 };
+  Writer w = { .path = f->path, .busy_timeout_ms = DR_PROJECT_BUSY_TIMEOUT_MS };
   gint64 released = race_second_writer (project, &w, 200);
   g_test_message ("second writer waited %" G_GINT64_FORMAT " ms", (w.done_us - w.asked_us) / 1000);
   g_assert_cmpint (w.begin_code, ==, SQLITE_OK);

@@ -23,11 +23,22 @@ typedef enum {
  * "breakage"), for files, the CLI and logs; NULL for an invalid value. */
 const char *dr_damage_to_string (DrDamage damage);
 
-/* Parses an id written by dr_damage_to_string (case-insensitive); FALSE if it names none. */
-gboolean dr_damage_from_string (const char *string, DrDamage *damage);
-
 /* The overlay colour of damage as 0xRRGGBB, shared by the window and the claim report so
  * that a type looks the same on screen and on paper. */
 guint32 dr_damage_get_rgb (DrDamage damage);
+
+/* Untranslated model name used in output file names and JSON ("Scratch", "Separated", …). */
+const char *dr_damage_get_model_name (DrDamage damage);
+
+/* Translated name for display. */
+const char *dr_damage_get_display_name (DrDamage damage);
+
+/* NULL-terminated list of the file names accepted for damage, in preference order; the
+ * first one is the original name. */
+const char *const *dr_damage_get_file_names (DrDamage damage);
+
+/* Key of the app's GSettings schema holding the repair price per % of photo area of damage
+ * ("price-scratch" …), read by the window and by `damage-review report`. */
+const char *dr_damage_get_price_key (DrDamage damage);
 
 G_END_DECLS

@@ -11,6 +11,9 @@
 
 #include "dr-store-error.h"
 
+/* Every 5-bit group of the string form is stored as a character this far above zero ('0'). */
+#define RLE_CHAR_OFFSET 48
+
 /* Longest number the string form may hold: 7 groups = 35 bits, more than any count we accept. */
 #define MAX_GROUPS 7
 
@@ -208,7 +211,7 @@ dr_rle_new_from_string (const char *string, guint height, guint width, GError **
                            "RLE string ends inside the number at offset %" G_GSIZE_FORMAT, start);
               return NULL;
             }
-          if (ch < 48 || ch > 48 + 63)
+          if (ch < RLE_CHAR_OFFSET || ch > RLE_CHAR_OFFSET + 63)
             {
               g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
                            "RLE string has an invalid character at offset %" G_GSIZE_FORMAT, p);
@@ -221,7 +224,7 @@ dr_rle_new_from_string (const char *string, guint height, guint width, GError **
                            G_GSIZE_FORMAT, MAX_GROUPS, start);
               return NULL;
             }
-          int c = ch - 48;
+          int c = ch - RLE_CHAR_OFFSET;
           x |= (gint64) (c & 0x1f) << (5 * k);
           more = (c & 0x20) != 0;
           p++;
@@ -321,7 +324,7 @@ dr_rle_to_string (const DrRle *rle)
           more = (c & 0x10) ? x != -1 : x != 0;
           if (more)
             c |= 0x20;
-          s[p++] = (char) (c + 48);
+          s[p++] = (char) (c + RLE_CHAR_OFFSET);
         }
     }
   s[p] = '\0';

@@ -1,5 +1,5 @@
 /* dr-layer-state.h — reads what the review policy looks at (DrLayerState) from a project.
- * GIO-only: belongs to the core tier. */
+ * GIO-only (core tier). */
 #pragma once
 
 #include "dr-project.h"

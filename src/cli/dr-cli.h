@@ -1,4 +1,4 @@
-/* dr-cli.h — headless subcommands of the damage-review binary. */
+/* dr-cli.h — the damage-review binary: headless subcommands, and starting the window. */
 #pragma once
 
 #include <glib.h>
@@ -15,5 +15,10 @@ enum {
 /* If argv[1] names a subcommand (or --help/--version), runs it, stores its exit code in
  * *status and returns TRUE. Otherwise returns FALSE and the caller opens the window. */
 gboolean dr_cli_try_run (int argc, char **argv, int *status);
+
+/* Replaces this process with the review window (damage-review-window, looked for next to this
+ * program, then in LIBEXECDIR), passing argv through unchanged. Returns only when that fails:
+ * prints one line saying the window is not installed, then the commands, and returns 1. */
+int dr_cli_open_window (int argc, char **argv);
 
 G_END_DECLS

@@ -327,7 +327,7 @@ check_identity (DrProject *self, GError **error)
 static gboolean
 configure (DrProject *self, GError **error)
 {
-  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_busy_timeout (self->db, DR_PROJECT_BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (self->db, 1);
   /* "PRAGMA journal_mode" answers with the mode actually in force. */
   sqlite3_stmt *stmt = NULL;

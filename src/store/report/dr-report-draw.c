@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "dr-model-set.h"
+#include "dr-damage.h"
 #include "dr-report-private.h"
 #include "dr-rle.h"
 

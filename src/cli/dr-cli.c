@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
@@ -26,6 +28,18 @@ static const DrCliCommand commands[] = {
   { "report", dr_cli_report, N_("Write a claim report (PDF) for the adjuster's file") },
 };
 
+/* The file name of the window program, installed in LIBEXECDIR. */
+#define DR_WINDOW_PROGRAM "damage-review-window"
+
+/* Prints "Commands:" and one line per subcommand to out. */
+static void
+print_commands (FILE *out)
+{
+  fprintf (out, "%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+}
+
 /* Prints the usage summary of the binary and every subcommand to stdout; returns 0. */
 int
 dr_cli_help (int argc, char **argv)
@@ -34,9 +48,7 @@ dr_cli_help (int argc, char **argv)
   printf ("       %s\n\n", _("damage-review COMMAND [OPTION…]"));
   printf ("%s\n", _("Review car-damage photos with four segmentation models."));
   printf ("%s\n\n", _("Without a command, opens the review window."));
-  printf ("%s\n", _("Commands:"));
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    printf ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  print_commands (stdout);
   printf ("\n%s\n", _("Run “damage-review COMMAND --help” for a command’s options."));
   return DR_EXIT_OK;
 }
@@ -111,4 +123,49 @@ dr_cli_try_run (int argc, char **argv, int *status)
       return TRUE;
     }
   return dr_cli_refuse_without_display (status);
+}
+
+/* The window program beside this executable (an uninstalled build keeps both in one
+ * directory), else the installed one; NULL when neither is an executable file. */
+static char *
+find_window_program (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  if (self != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self);
+      g_autofree char *beside = g_build_filename (dir, DR_WINDOW_PROGRAM, NULL);
+      if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&beside);
+    }
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, DR_WINDOW_PROGRAM, NULL);
+  if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&installed);
+  return NULL;
+}
+
+/* execv()s the window with argv as given (argv[0] stays, so the program name the window
+ * registers is still damage-review); on failure says why in one line and lists the commands. */
+int
+dr_cli_open_window (int argc, char **argv)
+{
+  g_autofree char *window = find_window_program ();
+  if (window != NULL)
+    {
+      fflush (stdout);
+      execv (window, argv);
+      /* TRANSLATORS: %s is a program path, then the system's reason (e.g. "Permission denied"). */
+      fprintf (stderr, _("damage-review: cannot start the review window %s: %s\n"), window,
+               g_strerror (errno));
+    }
+  else
+    {
+      /* TRANSLATORS: %s is the folder the window program is looked for in, e.g.
+       * /usr/libexec. */
+      fprintf (stderr, _("damage-review: the review window is not installed (no %s in %s); "
+                         "only the commands work on this machine\n"), DR_WINDOW_PROGRAM,
+               LIBEXECDIR);
+    }
+  print_commands (stderr);
+  return DR_EXIT_FAILED;
 }

@@ -12,6 +12,10 @@
 
 G_BEGIN_DECLS
 
+/* A worker reports progress to its owner at most this often (and once at the end), so a
+ * fast loop cannot flood the main loop with sources. */
+#define DR_PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
+
 /* Attaches to context an idle source of priority that calls func (data), which must return
  * G_SOURCE_REMOVE, and returns its
  * id in context (for g_main_context_find_source_by_id). destroy (data) runs after the call,

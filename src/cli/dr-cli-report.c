@@ -8,7 +8,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
-#include "dr-damage-style.h"
+#include "dr-damage.h"
 #include "dr-report.h"
 
 /* Redraws "page N of M" on stderr when it is a terminal. */
@@ -35,7 +35,7 @@ read_prices (DrReportOptions *options)
     return NULL;
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   for (guint d = 0; d < DR_N_DAMAGE; d++)
-    options->prices[d] = g_settings_get_double (settings, dr_damage_style_price_key (d));
+    options->prices[d] = g_settings_get_double (settings, dr_damage_get_price_key (d));
   return g_settings_get_string (settings, "currency");
 }
 

@@ -9,29 +9,6 @@
 #include "dr-store-error.h"
 
 typedef struct {
-  const char *id;
-  const char *display_name;
-  const char *const file_names[5];
-} DrDamageInfo;
-
-static const DrDamageInfo damage_info[DR_N_DAMAGE] = {
-  [DR_DAMAGE_SCRATCH] = { "Scratch", N_("Scratch"),
-                          { "[DAMAGE][Scratch_0]Unet.pt",
-                            "[DAMAGE][Scratch_0]Unet.safetensors", NULL } },
-  [DR_DAMAGE_SEPARATED] = { "Separated", N_("Separated"),
-                            { "[DAMAGE][Seperated_1]Unet.pt",
-                              "[DAMAGE][Separated_1]Unet.pt",
-                              "[DAMAGE][Seperated_1]Unet.safetensors",
-                              "[DAMAGE][Separated_1]Unet.safetensors", NULL } },
-  [DR_DAMAGE_CRUSHED] = { "Crushed", N_("Crushed"),
-                          { "[DAMAGE][Crushed_2]Unet.pt",
-                            "[DAMAGE][Crushed_2]Unet.safetensors", NULL } },
-  [DR_DAMAGE_BREAKAGE] = { "Breakage", N_("Breakage"),
-                           { "[DAMAGE][Breakage_3]Unet.pt",
-                             "[DAMAGE][Breakage_3]Unet.safetensors", NULL } },
-};
-
-typedef struct {
   char *path;        /* found file, or NULL */
   gboolean tried;    /* dr_model_set_load ran for this damage */
   NnUnet *model;     /* loaded model, or NULL */
@@ -48,30 +25,6 @@ struct _DrModelSet {
 };
 
 G_DEFINE_FINAL_TYPE (DrModelSet, dr_model_set, G_TYPE_OBJECT)
-
-/* Returns the untranslated model name; damage must be a valid DrDamage. */
-const char *
-dr_damage_get_model_name (DrDamage damage)
-{
-  g_return_val_if_fail (DR_DAMAGE_IS_VALID ((int) damage), NULL);
-  return damage_info[damage].id;
-}
-
-/* Returns the display name in the user's language; damage must be valid. */
-const char *
-dr_damage_get_display_name (DrDamage damage)
-{
-  g_return_val_if_fail (DR_DAMAGE_IS_VALID ((int) damage), NULL);
-  return _(damage_info[damage].display_name);
-}
-
-/* Returns the accepted file names, original first; damage must be valid. */
-const char *const *
-dr_damage_get_file_names (DrDamage damage)
-{
-  g_return_val_if_fail (DR_DAMAGE_IS_VALID ((int) damage), NULL);
-  return damage_info[damage].file_names;
-}
 
 /* Frees every model, path, digest and error; leaves the object safe to finalize. */
 static void
@@ -138,7 +91,7 @@ dr_model_set_locate (const char *models_dir)
 
   for (int d = 0; d < DR_N_DAMAGE; d++)
     for (guint i = 0; self->slots[d].path == NULL && i + 1 < self->dirs->len; i++)
-      for (const char *const *name = damage_info[d].file_names; *name != NULL; name++)
+      for (const char *const *name = dr_damage_get_file_names (d); *name != NULL; name++)
         {
           g_autofree char *path = g_build_filename (g_ptr_array_index (self->dirs, i),
                                                     *name, NULL);
@@ -173,7 +126,7 @@ dr_model_set_describe_missing (DrModelSet *self, DrDamage damage)
 {
   g_return_val_if_fail (DR_IS_MODEL_SET (self) && DR_DAMAGE_IS_VALID ((int) damage), NULL);
 
-  const char *const *names = damage_info[damage].file_names;
+  const char *const *names = dr_damage_get_file_names (damage);
   g_autoptr (GString) others = g_string_new (NULL);
   for (const char *const *name = names + 1; *name != NULL; name++)
     g_string_append_printf (others, "%s%s", others->len ? ", " : "", *name);

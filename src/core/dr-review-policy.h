@@ -2,7 +2,7 @@
  *
  * The callers read what a layer looks like now (dr-layer-state.h) and write what these
  * functions decide; nothing here reads or writes a project, so every rule is tested on its
- * own (tests/app/test-review-policy.c, no display). GIO-only: belongs to the core tier. */
+ * own (tests/core/test-review-policy.c, no display). GIO-only (core tier). */
 #pragma once
 
 #include <glib.h>

@@ -22,16 +22,6 @@
 
 G_BEGIN_DECLS
 
-/* Untranslated model name used in output file names and JSON ("Scratch", "Separated", …). */
-const char *dr_damage_get_model_name (DrDamage damage);
-
-/* Translated name for display. */
-const char *dr_damage_get_display_name (DrDamage damage);
-
-/* NULL-terminated list of the file names accepted for damage, in preference order; the
- * first one is the original name. */
-const char *const *dr_damage_get_file_names (DrDamage damage);
-
 #define DR_TYPE_MODEL_SET (dr_model_set_get_type ())
 G_DECLARE_FINAL_TYPE (DrModelSet, dr_model_set, DR, MODEL_SET, GObject)
 

@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (DrProject, dr_project, DR, PROJECT, GObject)
 /* Suggested file name extension of projects. */
 #define DR_PROJECT_EXTENSION ".damagereview"
 
+/* How long a connection waits for another connection's write lock before SQLITE_BUSY. */
+#define DR_PROJECT_BUSY_TIMEOUT_MS 5000
+
 typedef enum {
   DR_PROJECT_OPEN_EXISTING = 0,      /* fail if the file does not exist */
   DR_PROJECT_OPEN_CREATE = 1 << 0,   /* create an empty project if the file does not exist */
