@@ -292,7 +292,7 @@ static const struct {
   { "win.add-folder", { "<Control><Shift>o", NULL } },
   { "win.analyse-all", { "<Control>r", NULL } },
   /* Keys without a modifier (j, k, 1 … 4, o, f, +, −) are window shortcuts that act only
-   * when no text entry takes the key: see dr-window-review.c. Application accels would
+   * when no text entry takes the key: see dr-review-controller.c. Application accels would
    * fire before the entry and steal letters from notes and search. */
   { "win.next-photo", { "Page_Down", NULL } },
   { "win.previous-photo", { "Page_Up", NULL } },

@@ -23,6 +23,8 @@ struct _DrLegend
   GtkLabel *verdict_labels[DR_N_DAMAGE_TYPES];
   GtkLabel *percent_labels[DR_N_DAMAGE_TYPES];
   GSettings *settings;
+  DrPhotoItem *item;                     /* the photo shown, or NULL */
+  gint64 unsaved[DR_N_DAMAGE_TYPES];     /* areas of unsaved edits; -1: none */
 };
 
 G_DEFINE_FINAL_TYPE (DrLegend, dr_legend, GTK_TYPE_WIDGET)
@@ -138,6 +140,7 @@ dr_legend_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->settings);
+  g_clear_object (&self->item);
   G_OBJECT_CLASS (dr_legend_parent_class)->dispose (object);
 }
 
@@ -163,6 +166,8 @@ dr_legend_init (DrLegend *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (APP_ID);
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    self->unsaved[i] = -1;
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     gtk_list_box_append (self->rows, make_row (self, i));
   g_settings_bind (self->settings, "overlay-opacity", self->opacity_adjustment, "value",
@@ -192,17 +197,21 @@ dr_legend_estimate_photo (GSettings *settings, DrPhotoItem *item, double *cost)
   return priced && any;
 }
 
-/* See header. */
-void
-dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
+/* The area rows of the photo shown; an area with unsaved edits shows theirs. */
+static void
+show_areas (DrLegend *self)
 {
-  g_return_if_fail (DR_IS_LEGEND (self));
+  DrPhotoItem *item = self->item;
   int w = 0, h = 0;
   if (item)
     dr_photo_item_get_size (item, &w, &h);
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     {
-      gint64 area = item ? dr_photo_item_get_area (item, i) : -1;
+      gboolean unsaved = item != NULL && self->unsaved[i] >= 0;
+      gint64 area = unsaved ? self->unsaved[i] : item ? dr_photo_item_get_area (item, i) : -1;
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->area_labels[i]),
+                                   unsaved && w > 0 ? _("Includes changes not saved yet")
+                                                    : NULL);
       if (area < 0 || w <= 0 || h <= 0)
         {
           /* A photo that cannot be read is never analysed: the canvas says why, the rows
@@ -222,6 +231,25 @@ dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
       gtk_label_set_label (self->area_labels[i], px);
       gtk_label_set_label (self->percent_labels[i], pct);
     }
+}
+
+/* See header. */
+void
+dr_legend_show_unsaved_areas (DrLegend *self, const gint64 *areas)
+{
+  g_return_if_fail (DR_IS_LEGEND (self));
+  for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
+    self->unsaved[i] = areas ? areas[i] : -1;
+  show_areas (self);
+}
+
+/* See header. */
+void
+dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
+{
+  g_return_if_fail (DR_IS_LEGEND (self));
+  g_set_object (&self->item, item);
+  show_areas (self);
 
   double cost = 0;
   gboolean show = item != NULL && dr_legend_estimate_photo (self->settings, item, &cost);

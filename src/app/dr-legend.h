@@ -19,6 +19,11 @@ void dr_legend_update (DrLegend *self, DrPhotoItem *item, GListModel *all_items)
  * type's verdict under it (verdicts: DR_N_DAMAGE_TYPES of them, or NULL for none). */
 void dr_legend_show_review (DrLegend *self, int active, const DrVerdict *verdicts);
 
+/* Shows areas[d] pixels for each damage type d of the photo shown that has edits or a verdict
+ * not saved yet (areas: DR_N_DAMAGE_TYPES of them, -1 where everything is saved; NULL: none
+ * anywhere), marked as unsaved; the others show the photo's stored areas. */
+void dr_legend_show_unsaved_areas (DrLegend *self, const gint64 *areas);
+
 /* Estimated repair cost of one photo from the per-type prices in settings; returns FALSE
  * when no price is set or the photo has no results. */
 gboolean dr_legend_estimate_photo (GSettings *settings, DrPhotoItem *item, double *cost);

@@ -90,7 +90,7 @@ dr_review_bar_show_review (DrReviewBar *self, const DrReview *review, gboolean e
                                    (long long) review->px_added,
                                    (long long) review->px_removed);
     }
-  else if (review != NULL && review->verdict != DR_VERDICT_UNREVIEWED)
+  else if (review != NULL && review->id > 0 && review->verdict != DR_VERDICT_UNREVIEWED)
     stats = g_strdup (_("No prediction to compare"));
   gtk_label_set_label (self->stats_label, stats ? stats : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->stats_label),

@@ -19,7 +19,8 @@ void           dr_review_bar_set_damage   (DrReviewBar *self, int damage);
 int            dr_review_bar_get_damage   (DrReviewBar *self);
 
 /* Shows the layer's newest verdict (NULL: never reviewed) and whether it was edited;
- * without a photo (sensitive FALSE) the review row is disabled. */
+ * without a photo (sensitive FALSE) the review row is disabled. A verdict not stored yet
+ * (id 0) shows no numbers: they are measured when it is written. */
 void           dr_review_bar_show_review  (DrReviewBar *self, const DrReview *review,
                                            gboolean edited, gboolean sensitive);
 

@@ -2,8 +2,11 @@
  * which photo the canvas shows; navigation, overlay and zoom actions; drops.
  *
  * Decoding the photo on screen runs in a GTask thread whose GCancellable is cancelled as soon
- * as another photo is chosen, so the main loop only swaps finished textures in. Projects and
- * imports are in dr-window-project.c, inference in dr-window-analysis.c. */
+ * as another photo is chosen, so the main loop only swaps finished textures in. The window
+ * owns four controllers and connects them: projects and imports (DrProjectController),
+ * inference and overlays (DrAnalysisController), editing and verdicts (DrReviewController),
+ * claim names (DrClaimsController). Each owns its own state; the window tells them which
+ * project is open and which photo is shown, and does what their signals ask. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -11,23 +14,61 @@
 
 #include "dr-image.h"
 #include "dr-photo.h"
+#include "dr-analysis-controller.h"
+#include "dr-claims-controller.h"
 #include "dr-photo-loader.h"
-#include "dr-window-private.h"
+#include "dr-project-controller.h"
+#include "dr-window.h"
+
+struct _DrWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkWidget *header_bar;
+  GtkRevealer *progress_revealer;
+  GtkLabel *progress_label;
+  GtkProgressBar *progress_bar;
+  GtkRevealer *notice_revealer;
+  GtkLabel *notice_label;
+  GtkRevealer *read_only_revealer;
+  GtkStack *main_stack;
+  DrPhotoList *photo_list;
+  DrCanvas *canvas;
+  GtkLabel *zoom_label;
+  GtkLabel *photo_error_label;
+  DrLegend *legend;
+  GtkWidget *analyse_button;
+  GMenu *recent_menu;
+  DrReviewBar *review_bar;
+
+  GSettings *settings;
+  GListStore *no_items;          /* the empty list shown while no project is open */
+  DrSession *session;            /* the open project (the project controller's), or NULL */
+  DrPhotoItem *current;          /* shown on the canvas, or NULL */
+  GCancellable *load_cancellable;
+
+  DrProjectController *projects;
+  DrAnalysisController *analysis;
+  DrReviewController *review;
+  DrClaimsController *claims;
+};
 
 G_DEFINE_FINAL_TYPE (DrWindow, dr_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* The open project's photos, or an empty list. */
-GListModel *
-_dr_window_get_items (DrWindow *self)
+static GListModel *
+get_items (DrWindow *self)
 {
   return self->session ? dr_session_get_items (self->session) : G_LIST_MODEL (self->no_items);
 }
 
 /* Title and subtitle: the project name and its photo count; the empty state without one. */
-void
-_dr_window_update_title (DrWindow *self)
+static void
+update_title (DrWindow *self)
 {
-  guint n = g_list_model_get_n_items (_dr_window_get_items (self));
+  guint n = g_list_model_get_n_items (get_items (self));
   g_autofree char *title = self->session ? dr_session_dup_title (self->session) : NULL;
   g_autofree char *subtitle = self->session == NULL ? NULL
     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
@@ -65,15 +106,28 @@ dr_window_toast (DrWindow *self, const char *message)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Takes the keyboard focus from a header button (Enter would press it), leaving it where
+ * it is anywhere else; Tab still reaches every button. */
+static void
+release_header_focus (DrWindow *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  if (focus != NULL && gtk_widget_is_ancestor (focus, self->header_bar))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+}
+
 /* Shows (text non-NULL) or hides the progress strip under the header bar; fraction < 0
- * pulses. */
-void
-_dr_window_show_progress (DrWindow *self, const char *text, double fraction)
+ * pulses. Work started from a header button ("Analyse All") takes the focus off it. */
+static void
+show_progress (DrWindow *self, const char *text, double fraction)
 {
   gboolean show = text != NULL;
+  gboolean shown = gtk_revealer_get_reveal_child (self->progress_revealer);
   gtk_revealer_set_reveal_child (self->progress_revealer, show);
   if (!show)
     return;
+  if (!shown)
+    release_header_focus (self);
   gtk_label_set_label (self->progress_label, text);
   if (fraction < 0)
     gtk_progress_bar_pulse (self->progress_bar);
@@ -155,10 +209,10 @@ load_photo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   dr_canvas_set_photo (self->canvas, texture);
 }
 
-/* See dr-window-private.h: the canvas shows the error, the review bar no longer offers
- * verdicts (the project has no size for the photo any more). */
-void
-_dr_window_photo_error_stored (DrWindow *self, gint64 photo_id)
+/* The project now records photo_id as undecodable: the canvas shows the error, the review
+ * bar no longer offers verdicts (the project has no size for the photo any more). */
+static void
+photo_error_stored_cb (DrWindow *self, gint64 photo_id)
 {
   dr_photo_list_invalidate (self->photo_list);
   if (self->current == NULL || dr_photo_item_get_id (self->current) != photo_id)
@@ -166,24 +220,26 @@ _dr_window_photo_error_stored (DrWindow *self, gint64 photo_id)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   show_photo_error (self, dr_photo_item_get_error (self->current));
-  _dr_window_show_overlays (self);
-  _dr_window_review_photo_changed (self);
-  dr_legend_update (self->legend, self->current, _dr_window_get_items (self));
+  dr_analysis_controller_show_overlays (self->analysis);
+  dr_review_controller_set_photo (self->review, self->current);
+  dr_legend_update (self->legend, self->current, get_items (self));
 }
 
 /* Makes item the photo on the canvas: decoding starts, overlays follow. The previous photo
  * stays until the new one is decoded, so switching never flashes an empty canvas. */
-void
-_dr_window_show_item (DrWindow *self, DrPhotoItem *item)
+static void
+show_item (DrWindow *self, DrPhotoItem *item)
 {
   if (self->current == item)
     return;
   g_set_object (&self->current, item);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
-  _dr_window_show_overlays (self);
-  _dr_window_review_photo_changed (self);
-  dr_legend_update (self->legend, item, _dr_window_get_items (self));
+  dr_analysis_controller_set_photo (self->analysis, item);
+  dr_claims_controller_set_photo (self->claims, item);
+  dr_analysis_controller_show_overlays (self->analysis);
+  dr_review_controller_set_photo (self->review, item);
+  dr_legend_update (self->legend, item, get_items (self));
   if (item == NULL)
     {
       dr_canvas_set_photo (self->canvas, NULL);
@@ -200,11 +256,11 @@ _dr_window_show_item (DrWindow *self, DrPhotoItem *item)
       show_photo_error (self, error);
       return;
     }
-  _dr_window_queue_around_current (self);
+  dr_analysis_controller_queue_around_current (self->analysis);
   self->load_cancellable = g_cancellable_new ();
   g_autoptr (GTask) task = g_task_new (NULL, self->load_cancellable, load_photo_done_cb,
                                        g_object_ref (self));
-  g_task_set_source_tag (task, _dr_window_show_item);
+  g_task_set_source_tag (task, show_item);
   g_task_set_task_data (task, g_strdup (dr_photo_item_get_path (item)), g_free);
   g_task_run_in_thread (task, load_photo_thread);
 }
@@ -215,14 +271,14 @@ selected_item_notify_cb (DrWindow *self)
   DrPhotoItem *item = dr_photo_list_get_selected (self->photo_list);
   /* A filter that hides the current photo does not blank the canvas. */
   if (item != NULL)
-    _dr_window_show_item (self, item);
+    show_item (self, item);
 }
 
 /* The legend follows results and prices of the photo on screen. */
 static void
 current_changed_cb (DrWindow *self)
 {
-  dr_legend_update (self->legend, self->current, _dr_window_get_items (self));
+  dr_legend_update (self->legend, self->current, get_items (self));
 }
 
 /* ---- navigation, overlays, zoom ---------------------------------------------------- */
@@ -252,7 +308,7 @@ solo_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
     already &= dr_canvas_get_overlay_visible (self->canvas, i) == (i == solo);
   if (!already)
-    dr_edit_session_set_damage (self->editor, solo);
+    dr_edit_session_set_damage (dr_review_controller_get_edit_session (self->review), solo);
   for (int i = 0; i < DR_N_DAMAGE_TYPES; i++)
     {
       g_autofree char *name = g_strdup_printf ("overlay-%d", i);
@@ -341,16 +397,128 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, DrWindo
   return arr->len > 0;
 }
 
-/* ---- window life cycle ------------------------------------------------------------ */
+/* ---- the controllers ---------------------------------------------------------------- */
 
-/* See dr-window-private.h. */
-void
-_dr_window_release_header_focus (DrWindow *self)
+/* Another project opened (or none is): every part follows, on an empty canvas. */
+static void
+session_notify_cb (DrWindow *self)
 {
-  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
-  if (focus != NULL && gtk_widget_is_ancestor (focus, self->header_bar))
-    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  DrSession *session = dr_project_controller_get_session (self->projects);
+  show_item (self, NULL);
+  g_set_object (&self->session, session);
+  dr_photo_list_set_items (self->photo_list, get_items (self));
+  dr_analysis_controller_set_session (self->analysis, session);
+  dr_review_controller_set_session (self->review, session);
+  dr_claims_controller_set_session (self->claims, session);
+  update_title (self);
 }
+
+/* A project opened or an import ended: shows the photo at path, else the first photo unless
+ * one is shown already. */
+static void
+photo_wanted_cb (DrProjectController *projects, const char *path, DrWindow *self)
+{
+  update_title (self);
+  DrPhotoItem *item = self->session && path ? dr_session_find_path (self->session, path) : NULL;
+  if (item != NULL && dr_photo_list_select_item (self->photo_list, item))
+    return;
+  if (self->session != NULL && self->current == NULL)
+    dr_photo_list_move_selection (self->photo_list, 0);
+}
+
+static void
+toast_cb (GObject *controller, const char *message, DrWindow *self)
+{
+  dr_window_toast (self, message);
+}
+
+static void
+progress_cb (GObject *controller, const char *text, double fraction, DrWindow *self)
+{
+  show_progress (self, text, fraction);
+}
+
+/* Photo statuses and areas changed in the project: the list and legend follow. */
+static void
+photos_changed_cb (DrWindow *self)
+{
+  if (self->session && dr_session_reload (self->session, NULL))
+    dr_photo_list_invalidate (self->photo_list);
+  dr_legend_update (self->legend, self->current, get_items (self));
+}
+
+/* The masks of photo_id changed in the project: its kept overlays are dropped, and shown
+ * again from the project when asked and it is on screen. */
+static void
+overlays_stale_cb (DrReviewController *review, gint64 photo_id, gboolean reload, DrWindow *self)
+{
+  dr_analysis_controller_forget_overlays (self->analysis, photo_id);
+  if (reload && self->current != NULL && dr_photo_item_get_id (self->current) == photo_id)
+    dr_analysis_controller_show_overlays (self->analysis);
+}
+
+static void
+show_photo_cb (DrReviewController *review, DrPhotoItem *item, DrWindow *self)
+{
+  dr_photo_list_select_item (self->photo_list, item);
+  show_item (self, item);
+}
+
+/* A claim was renamed: the rows, the claim filter and the estimates follow. */
+static void
+claim_renamed_cb (DrClaimsController *claims, const char *old_name, const char *new_name,
+                  DrWindow *self)
+{
+  dr_photo_list_claim_renamed (self->photo_list, old_name, new_name);
+  dr_legend_update (self->legend, self->current, get_items (self));
+}
+
+/* Cancel on the progress strip: stops adding photos and analysis. */
+static void
+cancel_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrWindow *self = user_data;
+  dr_project_controller_cancel_import (self->projects);
+  dr_analysis_controller_cancel (self->analysis, TRUE);
+}
+
+/* Makes the four controllers and connects them. */
+static void
+init_controllers (DrWindow *self)
+{
+  GtkWindow *window = GTK_WINDOW (self);
+  self->projects = dr_project_controller_new (window, self->settings, self->recent_menu);
+  self->review = dr_review_controller_new (window, self->settings, self->canvas,
+                                           self->photo_list, self->review_bar, self->legend,
+                                           self->toast_overlay, self->read_only_revealer);
+  DrEditSession *editor = dr_review_controller_get_edit_session (self->review);
+  self->analysis = dr_analysis_controller_new (window, self->canvas, self->photo_list,
+                                               self->legend, self->notice_revealer,
+                                               self->notice_label, self->analyse_button,
+                                               dr_edit_session_get_writer (editor));
+  self->claims = dr_claims_controller_new (window,
+                                           dr_review_controller_get_recorder (self->review));
+  static const GActionEntry cancel_entry[] = { { "cancel", cancel_activated } };
+  g_action_map_add_action_entries (G_ACTION_MAP (self), cancel_entry, 1, self);
+
+  g_signal_connect_swapped (self->projects, "notify::session", G_CALLBACK (session_notify_cb),
+                            self);
+  g_signal_connect (self->projects, "photo-wanted", G_CALLBACK (photo_wanted_cb), self);
+  g_signal_connect_swapped (self->projects, "photo-error-stored",
+                            G_CALLBACK (photo_error_stored_cb), self);
+  g_signal_connect (self->projects, "toast", G_CALLBACK (toast_cb), self);
+  g_signal_connect (self->projects, "progress", G_CALLBACK (progress_cb), self);
+  g_signal_connect (self->analysis, "toast", G_CALLBACK (toast_cb), self);
+  g_signal_connect (self->analysis, "progress", G_CALLBACK (progress_cb), self);
+  g_signal_connect (self->claims, "toast", G_CALLBACK (toast_cb), self);
+  g_signal_connect (self->claims, "renamed", G_CALLBACK (claim_renamed_cb), self);
+  g_signal_connect_swapped (self->review, "photos-changed", G_CALLBACK (photos_changed_cb),
+                            self);
+  g_signal_connect (self->review, "overlays-stale", G_CALLBACK (overlays_stale_cb), self);
+  g_signal_connect (self->review, "show-photo", G_CALLBACK (show_photo_cb), self);
+}
+
+/* ---- window life cycle ------------------------------------------------------------ */
 
 /* GTK focuses the first focusable widget when a window without a focus is shown: "Add
  * Folder…" in the header, where Enter would open a chooser. Nothing has the focus instead. */
@@ -358,7 +526,7 @@ static void
 dr_window_show (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (dr_window_parent_class)->show (widget);
-  _dr_window_release_header_focus (DR_WINDOW (widget));
+  release_header_focus (DR_WINDOW (widget));
 }
 
 static gboolean
@@ -380,12 +548,15 @@ dr_window_dispose (GObject *object)
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
-  _dr_window_review_dispose (self);
-  _dr_window_analysis_dispose (self);
-  if (self->current)
-    g_signal_handlers_disconnect_by_data (self->current, self);
+  g_clear_object (&self->claims);
+  g_clear_object (&self->review);
+  g_clear_object (&self->analysis);
   g_clear_object (&self->current);
-  _dr_window_project_dispose (self);
+  if (self->projects)
+    g_signal_handlers_disconnect_by_data (self->projects, self);
+  g_clear_object (&self->projects);
+  g_clear_object (&self->session);
+  g_clear_object (&self->no_items);
   /* self->settings may outlive the window (others can hold it): no handler of ours may. */
   if (self->settings)
     g_signal_handlers_disconnect_by_data (self->settings, self);
@@ -466,10 +637,9 @@ dr_window_init (DrWindow *self)
                    G_SETTINGS_BIND_GET);
   g_signal_connect_swapped (self->settings, "changed", G_CALLBACK (current_changed_cb), self);
 
-  _dr_window_project_init (self);
-  _dr_window_analysis_init (self);
-  _dr_window_review_init (self);
-  _dr_window_claims_init (self);
+  self->no_items = g_list_store_new (DR_TYPE_PHOTO_ITEM);
+  dr_photo_list_set_items (self->photo_list, G_LIST_MODEL (self->no_items));
+  init_controllers (self);
 
   g_signal_connect_swapped (self->photo_list, "notify::selected-item",
                             G_CALLBACK (selected_item_notify_cb), self);
@@ -486,8 +656,7 @@ dr_window_init (DrWindow *self)
   g_signal_connect (keys, "key-pressed", G_CALLBACK (solo_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
-  _dr_window_update_title (self);
-  _dr_window_update_notice (self);
+  update_title (self);
 }
 
 /* Creates a window attached to app (may be NULL in tests). */
@@ -511,4 +680,60 @@ dr_window_get_photo_list (DrWindow *self)
 {
   g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
   return self->photo_list;
+}
+
+/* See header. */
+gboolean
+dr_window_open_project (DrWindow *self, const char *path, gboolean create)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self) && path != NULL, FALSE);
+  return dr_project_controller_open (self->projects, path, create);
+}
+
+/* See header. */
+DrSession *
+dr_window_get_session (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+/* See header. */
+void
+dr_window_add_files (DrWindow *self, GFile **files, guint n_files)
+{
+  g_return_if_fail (DR_IS_WINDOW (self));
+  dr_project_controller_add_files (self->projects, files, n_files);
+}
+
+/* See header. */
+void
+dr_window_open_files (DrWindow *self, GFile **files, guint n_files)
+{
+  g_return_if_fail (DR_IS_WINDOW (self));
+  dr_project_controller_open_files (self->projects, files, n_files);
+}
+
+/* See header. */
+void
+dr_window_set_inference_queue (DrWindow *self, DrInferenceQueue *queue)
+{
+  g_return_if_fail (DR_IS_WINDOW (self));
+  dr_analysis_controller_set_queue (self->analysis, queue);
+}
+
+/* See header. */
+DrPhotoItem *
+dr_window_get_current (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
+  return self->current;
+}
+
+/* See header. */
+DrReviewController *
+dr_window_get_review (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
+  return self->review;
 }

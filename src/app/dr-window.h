@@ -7,6 +7,7 @@
 #include "dr-canvas.h"
 #include "dr-inference-queue.h"
 #include "dr-photo-list.h"
+#include "dr-review-controller.h"
 #include "dr-session.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,9 @@ void         dr_window_set_inference_queue (DrWindow *self, DrInferenceQueue *qu
 
 DrCanvas    *dr_window_get_canvas     (DrWindow *self);
 DrPhotoList *dr_window_get_photo_list (DrWindow *self);
+/* The photo on the canvas, or NULL. */
+DrPhotoItem *dr_window_get_current    (DrWindow *self);
+/* The review part: its edit session, edit tool and unsaved state. */
+DrReviewController *dr_window_get_review (DrWindow *self);
 
 G_END_DECLS

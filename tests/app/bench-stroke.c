@@ -20,7 +20,21 @@
 #include "dr-prediction.h"
 #include "dr-resources.h"
 #include "dr-rle.h"
-#include "dr-window-private.h"
+#include "dr-window.h"
+
+/* The window's edit session (public accessors only). */
+static DrEditSession *
+editor_of (DrWindow *window)
+{
+  return dr_review_controller_get_edit_session (dr_window_get_review (window));
+}
+
+/* The window's edit tool. */
+static DrEditTool *
+tool_of (DrWindow *window)
+{
+  return dr_review_controller_get_edit_tool (dr_window_get_review (window));
+}
 
 static gint64 last_tick, longest_gap;
 
@@ -64,14 +78,15 @@ wait_until (gboolean (*cond) (DrWindow *), DrWindow *window, const char *what)
 static gboolean
 imported (DrWindow *w)
 {
-  return w->session != NULL && g_list_model_get_n_items (dr_session_get_items (w->session)) == 1
-         && !dr_session_is_importing (w->session);
+  DrSession *session = dr_window_get_session (w);
+  return session != NULL && g_list_model_get_n_items (dr_session_get_items (session)) == 1
+         && !dr_session_is_importing (session);
 }
 
 static gboolean
 written (DrWindow *w)
 {
-  return !dr_edit_session_is_writing (w->editor);
+  return !dr_edit_session_is_writing (editor_of (w));
 }
 
 static int
@@ -143,7 +158,8 @@ main (int argc, char **argv)
   wait_until (imported, window, "the import");
 
   /* A prediction: an ellipse over the middle third of the photo, from a second connection. */
-  g_autoptr (DrPhotoItem) item = g_list_model_get_item (dr_session_get_items (window->session), 0);
+  GListModel *items = dr_session_get_items (dr_window_get_session (window));
+  g_autoptr (DrPhotoItem) item = g_list_model_get_item (items, 0);
   gint64 photo_id = dr_photo_item_get_id (item);
   {
     g_autoptr (GError) error = NULL;
@@ -169,7 +185,7 @@ main (int argc, char **argv)
                                   g_variant_new_int32 (DR_DAMAGE_CRUSHED));
   g_action_group_activate_action (G_ACTION_GROUP (window), "tool",
                                   g_variant_new_string ("brush"));
-  dr_edit_tool_set_brush_size (window->tool, 40);
+  dr_edit_tool_set_brush_size (tool_of (window), 40);
   run_for (500);
 
   g_autoptr (GArray) releases = g_array_new (FALSE, FALSE, sizeof (double));
@@ -184,23 +200,23 @@ main (int argc, char **argv)
     {
       double y = h * (0.1 + 0.8 * s / n_strokes), x0 = w * 0.1, x1 = w * 0.9;
       gint64 tp = g_get_monotonic_time ();
-      dr_edit_tool_press (window->tool, x0, y, 0);
+      dr_edit_tool_press (tool_of (window), x0, y, 0);
       double press_ms = (g_get_monotonic_time () - tp) / 1000.0;
       g_array_append_val (presses, press_ms);
       for (int k = 1; k <= 20; k++)
         {
           gint64 t = g_get_monotonic_time ();
-          dr_edit_tool_drag (window->tool, x0 + (x1 - x0) * k / 20, y + (k % 2) * 15);
+          dr_edit_tool_drag (tool_of (window), x0 + (x1 - x0) * k / 20, y + (k % 2) * 15);
           double ms = (g_get_monotonic_time () - t) / 1000.0;
           g_array_append_val (drags, ms);
           run_for (16);
         }
       gint64 t = g_get_monotonic_time ();
-      dr_edit_tool_release (window->tool, x1, y);
+      dr_edit_tool_release (tool_of (window), x1, y);
       double ms = (g_get_monotonic_time () - t) / 1000.0;
       g_array_append_val (releases, ms);
       wait_until (written, window, "the stroke to be stored");
-      double latency = dr_edit_session_get_last_write_ms (window->editor);
+      double latency = dr_edit_session_get_last_write_ms (editor_of (window));
       g_array_append_val (stored, latency);
       run_for (100);
       if (s == 0)
@@ -217,7 +233,7 @@ main (int argc, char **argv)
   g_print ("longest main-loop gap in the first stroke (the layer is taken over): %.1f ms\n",
            first_gap / 1000.0);
   g_print ("longest main-loop gap in the later strokes: %.1f ms\n", longest_gap / 1000.0);
-  if (dr_edit_session_has_unsaved (window->editor))
+  if (dr_edit_session_has_unsaved (editor_of (window)))
     g_print ("WARNING: edits are unsaved\n");
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -12,7 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "dr-resources.h"
-#include "dr-window-private.h"
+#include "dr-window.h"
 #include "gui-loop.h"
 
 #define ODD_NAME "\xff\xfe.jpg"
@@ -32,16 +32,17 @@ static gboolean
 photos_imported (gpointer data)
 {
   DrWindow *w = data;
-  return w->session != NULL && g_list_model_get_n_items (dr_session_get_items (w->session)) == 2
-         && !dr_session_is_importing (w->session);
+  DrSession *session = dr_window_get_session (w);
+  return session != NULL && g_list_model_get_n_items (dr_session_get_items (session)) == 2
+         && !dr_session_is_importing (session);
 }
 
 static gboolean
 odd_photo_shown (gpointer data)
 {
   DrWindow *w = data;
-  return w->current != NULL
-         && g_str_has_suffix (dr_photo_item_get_path (w->current), "/" ODD_NAME);
+  return dr_window_get_current (w) != NULL
+         && g_str_has_suffix (dr_photo_item_get_path (dr_window_get_current (w)), "/" ODD_NAME);
 }
 
 /* The visible item whose file is the odd one; fails when there is none. */

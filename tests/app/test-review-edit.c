@@ -24,7 +24,7 @@
 #include "dr-review.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
-#include "dr-window-private.h"
+#include "dr-window.h"
 #include "gui-loop.h"
 
 #define PHOTO_W 320
@@ -38,6 +38,36 @@
 #define PRED_Y1 100
 
 /* Writes two smooth JPEGs into dir. */
+/* The window's edit session (public accessors only). */
+static DrEditSession *
+editor_of (DrWindow *window)
+{
+  return dr_review_controller_get_edit_session (dr_window_get_review (window));
+}
+
+/* The window's edit tool. */
+static DrEditTool *
+tool_of (DrWindow *window)
+{
+  return dr_review_controller_get_edit_tool (dr_window_get_review (window));
+}
+
+/* The window's review bar, by its id in the window's template. */
+static DrReviewBar *
+review_bar_of (DrWindow *window)
+{
+  return DR_REVIEW_BAR (gtk_widget_get_template_child (GTK_WIDGET (window), DR_TYPE_WINDOW,
+                                                       "review_bar"));
+}
+
+/* The window's toast overlay, by its id in the window's template. */
+static GtkWidget *
+toasts_of (DrWindow *window)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DR_TYPE_WINDOW,
+                                                    "toast_overlay"));
+}
+
 static void
 make_photos (const char *dir)
 {
@@ -70,9 +100,9 @@ static gboolean
 photos_imported (gpointer data)
 {
   Fixture *f = data;
-  return f->window->session != NULL &&
-         g_list_model_get_n_items (dr_session_get_items (f->window->session)) == 2 &&
-         !dr_session_is_importing (f->window->session);
+  return dr_window_get_session (f->window) != NULL &&
+         g_list_model_get_n_items (dr_session_get_items (dr_window_get_session (f->window))) == 2 &&
+         !dr_session_is_importing (dr_window_get_session (f->window));
 }
 
 /* The head mask of one layer, decoded from the project file by a fresh connection; NULL
@@ -161,14 +191,14 @@ static gboolean
 writes_finished (gpointer data)
 {
   Fixture *f = data;
-  return !dr_edit_session_is_writing (f->window->editor);
+  return !dr_edit_session_is_writing (editor_of (f->window));
 }
 
 /* One brush stroke through the tool's pointer API; returns once its write is finished. */
 static void
 stroke (Fixture *f, double x0, double y0, double x1, double y1)
 {
-  DrEditTool *tool = f->window->tool;
+  DrEditTool *tool = tool_of (f->window);
   dr_edit_tool_press (tool, x0, y0, 0);
   dr_edit_tool_drag (tool, (x0 + x1) / 2, (y0 + y1) / 2);
   dr_edit_tool_drag (tool, x1, y1);
@@ -200,7 +230,7 @@ test_edit_undo_verdict (void)
   gui_settle (10, 2000);
 
   /* A known prediction on the Crushed layer of the first photo, from another connection. */
-  f.items = dr_session_get_items (f.window->session);
+  f.items = dr_session_get_items (dr_window_get_session (f.window));
   g_autoptr (DrPhotoItem) item = g_list_model_get_item (f.items, 0);
   gint64 photo_id = dr_photo_item_get_id (item);
   {
@@ -224,29 +254,30 @@ test_edit_undo_verdict (void)
 
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (f.window), item));
   gui_settle (10, 2000);
-  g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==, photo_id);
+  g_assert_cmpint (dr_edit_session_get_photo_id (editor_of (f.window)), ==, photo_id);
 
   /* Layer and tool through the window's actions, as the keys Alt+3 and B do. */
   activate (&f, "edit-layer", g_variant_new_int32 (DR_DAMAGE_CRUSHED));
-  g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_CRUSHED);
+  g_assert_cmpint (dr_edit_session_get_damage (editor_of (f.window)), ==, DR_DAMAGE_CRUSHED);
   activate (&f, "tool", g_variant_new_string ("brush"));
-  g_assert_cmpint (dr_edit_tool_get_kind (f.window->tool), ==, DR_TOOL_BRUSH);
-  dr_edit_tool_set_brush_size (f.window->tool, 10);
-  double scale_before = dr_canvas_get_scale (f.window->canvas);
-  g_test_message ("canvas before: %d x %d", gtk_widget_get_width (GTK_WIDGET (f.window->canvas)),
-                  gtk_widget_get_height (GTK_WIDGET (f.window->canvas)));
+  g_assert_cmpint (dr_edit_tool_get_kind (tool_of (f.window)), ==, DR_TOOL_BRUSH);
+  dr_edit_tool_set_brush_size (tool_of (f.window), 10);
+  double scale_before = dr_canvas_get_scale (dr_window_get_canvas (f.window));
+  g_test_message ("canvas before: %d x %d",
+                  gtk_widget_get_width (GTK_WIDGET (dr_window_get_canvas (f.window))),
+                  gtk_widget_get_height (GTK_WIDGET (dr_window_get_canvas (f.window))));
 
   stroke (&f, 100.5, 60.5, 200.5, 60.5);
   g_test_message ("stroke on %d×%d: main thread %.2f ms, stored after %.2f ms", PHOTO_W,
-                  PHOTO_H, dr_edit_session_get_last_commit_us (f.window->editor) / 1000.0,
-                  dr_edit_session_get_last_write_ms (f.window->editor));
-  g_assert_false (dr_edit_session_has_unsaved (f.window->editor));
+                  PHOTO_H, dr_edit_session_get_last_commit_us (editor_of (f.window)) / 1000.0,
+                  dr_edit_session_get_last_write_ms (editor_of (f.window)));
+  g_assert_false (dr_edit_session_has_unsaved (editor_of (f.window)));
   /* Switching tool and layer did not touch the zoom. */
-  if (dr_canvas_get_scale (f.window->canvas) != scale_before)
+  if (dr_canvas_get_scale (dr_window_get_canvas (f.window)) != scale_before)
     g_error ("zoom changed from %g to %g; canvas now %d × %d", scale_before,
-             dr_canvas_get_scale (f.window->canvas),
-             gtk_widget_get_width (GTK_WIDGET (f.window->canvas)),
-             gtk_widget_get_height (GTK_WIDGET (f.window->canvas)));
+             dr_canvas_get_scale (dr_window_get_canvas (f.window)),
+             gtk_widget_get_width (GTK_WIDGET (dr_window_get_canvas (f.window))),
+             gtk_widget_get_height (GTK_WIDGET (dr_window_get_canvas (f.window))));
 
   /* The file holds one revision: prediction ∪ stroke, by the reviewer; nothing else. */
   gsize expected_area = 0, stroke_only = 0;
@@ -291,7 +322,7 @@ test_edit_undo_verdict (void)
   }
 
   /* The bar shows the numbers and the note's placeholder whole. */
-  assert_nothing_cut (GTK_WIDGET (f.window->review_bar));
+  assert_nothing_cut (GTK_WIDGET (review_bar_of (f.window)));
 
   /* Undo through the window: the head goes back to the prediction, in the file. */
   activate (&f, "undo", NULL);
@@ -341,7 +372,7 @@ test_edit_undo_verdict (void)
     g_assert_null (dr_revision_dup_layer_rle (other, photo_id, DR_DAMAGE_CRUSHED, &error));
     g_assert_no_error (error);
   }
-  g_assert_null (dr_canvas_get_overlay (f.window->canvas, DR_DAMAGE_CRUSHED));
+  g_assert_null (dr_canvas_get_overlay (dr_window_get_canvas (f.window), DR_DAMAGE_CRUSHED));
   g_assert_cmpint (dr_photo_item_get_area (item, DR_DAMAGE_CRUSHED), ==, 0);
 
   /* Withdrawing the verdict shows the edited mask again. */
@@ -357,15 +388,15 @@ test_edit_undo_verdict (void)
     g_assert_true (dr_project_begin (locker, &error));
     activate (&f, "tool", g_variant_new_string ("eraser"));
     stroke (&f, 60.5, 40.5, 60.5, 99.5);
-    g_assert_true (dr_edit_session_has_unsaved (f.window->editor));
-    g_assert_true (dr_review_bar_get_unsaved (f.window->review_bar));
+    g_assert_true (dr_edit_session_has_unsaved (editor_of (f.window)));
+    g_assert_true (dr_review_bar_get_unsaved (review_bar_of (f.window)));
     dr_project_rollback (locker);
   }
   g_autoptr (DrRevision) before = NULL;
   g_autofree guint8 *old = head_mask (path, photo_id, DR_DAMAGE_CRUSHED, &before);
   g_assert_cmpint (before->kind, ==, DR_REVISION_BRUSH);
   activate (&f, "retry-save", NULL);
-  g_assert_false (dr_edit_session_has_unsaved (f.window->editor));
+  g_assert_false (dr_edit_session_has_unsaved (editor_of (f.window)));
   {
     g_autoptr (DrRevision) head = NULL;
     g_autofree guint8 *mask = head_mask (path, photo_id, DR_DAMAGE_CRUSHED, &head);
@@ -378,7 +409,7 @@ test_edit_undo_verdict (void)
   }
 
   /* The note typed for the photo is stored with the reviewer's name. */
-  g_signal_emit_by_name (f.window->review_bar, "note-changed", "dent on the rear door");
+  g_signal_emit_by_name (review_bar_of (f.window), "note-changed", "dent on the rear door");
   {
     g_autoptr (GError) error = NULL;
     g_autoptr (DrProject) other = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, &error);
@@ -406,15 +437,15 @@ test_edit_undo_verdict (void)
    * verdict), then, once that one is confirmed empty, to the first layer of the next photo
    * in the list (layers before the active one come back only after a full round). */
   activate (&f, "next-unreviewed", NULL);
-  g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==, photo_id);
-  g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_BREAKAGE);
+  g_assert_cmpint (dr_edit_session_get_photo_id (editor_of (f.window)), ==, photo_id);
+  g_assert_cmpint (dr_edit_session_get_damage (editor_of (f.window)), ==, DR_DAMAGE_BREAKAGE);
   activate (&f, "verdict", g_variant_new_string ("none"));
   activate (&f, "next-unreviewed", NULL);
   g_autoptr (DrPhotoItem) second = g_list_model_get_item (
     dr_photo_list_get_visible (dr_window_get_photo_list (f.window)), 1);
-  g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==,
+  g_assert_cmpint (dr_edit_session_get_photo_id (editor_of (f.window)), ==,
                    dr_photo_item_get_id (second));
-  g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_SCRATCH);
+  g_assert_cmpint (dr_edit_session_get_damage (editor_of (f.window)), ==, DR_DAMAGE_SCRATCH);
 
   /* Second photo, Scratch, with the same rectangle predicted: "corrected" given by hand on
    * the prediction, then a stroke, then undo and redo. The verdict stays "corrected"
@@ -472,8 +503,8 @@ test_edit_undo_verdict (void)
   gtk_window_present (GTK_WINDOW (f.window));
   g_assert_true (dr_window_open_project (f.window, path, FALSE));
   gui_settle (10, 2000);
-  g_assert_nonnull (f.window->current);
-  g_assert_cmpint (dr_photo_item_get_id (f.window->current), ==, second_id);
+  g_assert_nonnull (dr_window_get_current (f.window));
+  g_assert_cmpint (dr_photo_item_get_id (dr_window_get_current (f.window)), ==, second_id);
 
   /* Back on the first photo the active layer is Scratch, which has no history; its edits
    * are on Crushed. Ctrl+Z must not look dead: undo stays enabled and says where the
@@ -491,15 +522,15 @@ test_edit_undo_verdict (void)
     g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (f.window), first));
   }
   gui_settle (10, 2000);
-  g_assert_cmpint (dr_edit_session_get_photo_id (f.window->editor), ==, photo_id);
-  g_assert_cmpint (dr_edit_session_get_damage (f.window->editor), ==, DR_DAMAGE_SCRATCH);
+  g_assert_cmpint (dr_edit_session_get_photo_id (editor_of (f.window)), ==, photo_id);
+  g_assert_cmpint (dr_edit_session_get_damage (editor_of (f.window)), ==, DR_DAMAGE_SCRATCH);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f.window), "undo"));
   g_autoptr (DrRevision) crushed_before = NULL;
   g_free (head_mask (path, photo_id, DR_DAMAGE_CRUSHED, &crushed_before));
   activate (&f, "undo", NULL);
   {
     g_autoptr (GString) shown = g_string_new (NULL);
-    collect_labels (GTK_WIDGET (f.window->toast_overlay), shown);
+    collect_labels (toasts_of (f.window), shown);
     if (strstr (shown->str, "Nothing to undo on Scratch; Crushed has edits (Alt+3)") == NULL)
       g_error ("no toast names the layer with history; labels shown: %s", shown->str);
     g_autoptr (DrRevision) head = NULL;

@@ -15,13 +15,27 @@
 #include <sqlite3.h>
 
 #include "dr-resources.h"
-#include "dr-window-private.h"
+#include "dr-window.h"
 #include "gui-loop.h"
 
 #define PHOTO_W 320
 #define PHOTO_H 240
 
 /* Writes two plain JPEGs into dir. */
+/* The window's edit session (public accessors only). */
+static DrEditSession *
+editor_of (DrWindow *window)
+{
+  return dr_review_controller_get_edit_session (dr_window_get_review (window));
+}
+
+/* The window's edit tool. */
+static DrEditTool *
+tool_of (DrWindow *window)
+{
+  return dr_review_controller_get_edit_tool (dr_window_get_review (window));
+}
+
 static void
 make_photos (const char *dir)
 {
@@ -40,8 +54,9 @@ static gboolean
 photos_imported (gpointer data)
 {
   DrWindow *w = data;
-  return w->session != NULL && g_list_model_get_n_items (dr_session_get_items (w->session)) == 2
-         && !dr_session_is_importing (w->session);
+  DrSession *session = dr_window_get_session (w);
+  return session != NULL && g_list_model_get_n_items (dr_session_get_items (session)) == 2
+         && !dr_session_is_importing (session);
 }
 
 /* Revisions stored in the project, read through a connection of its own. */
@@ -63,7 +78,7 @@ count_revisions (const char *path)
 static gboolean
 writes_finished (gpointer data)
 {
-  return !dr_edit_session_is_writing (DR_WINDOW (data)->editor);
+  return !dr_edit_session_is_writing (editor_of (DR_WINDOW (data)));
 }
 
 typedef struct {
@@ -76,9 +91,9 @@ geometry_of (DrWindow *w)
 {
   Geometry g = {
     gtk_widget_get_width (GTK_WIDGET (w)),
-    gtk_widget_get_width (GTK_WIDGET (w->canvas)),
-    gtk_widget_get_height (GTK_WIDGET (w->canvas)),
-    dr_canvas_get_scale (w->canvas),
+    gtk_widget_get_width (GTK_WIDGET (dr_window_get_canvas (w))),
+    gtk_widget_get_height (GTK_WIDGET (dr_window_get_canvas (w))),
+    dr_canvas_get_scale (dr_window_get_canvas (w)),
   };
   return g;
 }
@@ -154,10 +169,10 @@ test_width_constant (void)
   check_still (w, &before, "a long toast");
 
   activate (w, "tool", g_variant_new_string ("brush"));
-  dr_edit_tool_set_brush_size (w->tool, 12);
-  dr_edit_tool_press (w->tool, 20.5, 20.5, 0);
-  dr_edit_tool_drag (w->tool, 150.5, 100.5);
-  dr_edit_tool_release (w->tool, 150.5, 100.5);
+  dr_edit_tool_set_brush_size (tool_of (w), 12);
+  dr_edit_tool_press (tool_of (w), 20.5, 20.5, 0);
+  dr_edit_tool_drag (tool_of (w), 150.5, 100.5);
+  dr_edit_tool_release (tool_of (w), 150.5, 100.5);
   gui_wait_for (writes_finished, w, 30, "the stroke to be written");
   check_still (w, &before, "a stroke");
   activate (w, "undo", NULL);
@@ -170,16 +185,16 @@ test_width_constant (void)
   sqlite3 *locker = NULL;
   g_assert_cmpint (sqlite3_open (path, &locker), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (locker, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  dr_edit_tool_press (w->tool, 30.5, 150.5, 0);
-  dr_edit_tool_drag (w->tool, 200.5, 180.5);
-  dr_edit_tool_release (w->tool, 200.5, 180.5);
+  dr_edit_tool_press (tool_of (w), 30.5, 150.5, 0);
+  dr_edit_tool_drag (tool_of (w), 200.5, 180.5);
+  dr_edit_tool_release (tool_of (w), 200.5, 180.5);
   gui_wait_for (writes_finished, w, 30, "the stroke's write to fail");
-  g_assert_true (dr_edit_session_has_unsaved (w->editor));
+  g_assert_true (dr_edit_session_has_unsaved (editor_of (w)));
   check_still (w, &before, "a failed write (unsaved, Retry)");
   g_assert_cmpint (sqlite3_exec (locker, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (locker);
   activate (w, "retry-save", NULL);
-  g_assert_false (dr_edit_session_has_unsaved (w->editor));
+  g_assert_false (dr_edit_session_has_unsaved (editor_of (w)));
   check_still (w, &before, "retry");
 
   /* Fill clicked where no outline encloses the spot would flood the whole photo: refused,
@@ -187,17 +202,17 @@ test_width_constant (void)
    * photo. */
   gint64 n_before = count_revisions (path);
   activate (w, "tool", g_variant_new_string ("fill"));
-  dr_edit_tool_press (w->tool, 300.5, 5.5, 0);
-  dr_edit_tool_release (w->tool, 300.5, 5.5);
+  dr_edit_tool_press (tool_of (w), 300.5, 5.5, 0);
+  dr_edit_tool_release (tool_of (w), 300.5, 5.5);
   gui_wait_for (writes_finished, w, 30, "nothing to be written");
   check_still (w, &before, "a refused fill");
   g_assert_cmpint (count_revisions (path), ==, n_before);
-  g_assert_cmpint (dr_edit_tool_get_kind (w->tool), ==, DR_TOOL_FILL);
+  g_assert_cmpint (dr_edit_tool_get_kind (tool_of (w)), ==, DR_TOOL_FILL);
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (w), first));
   gui_settle (30, 5000);
-  g_assert_cmpint (dr_edit_tool_get_kind (w->tool), ==, DR_TOOL_NONE);
+  g_assert_cmpint (dr_edit_tool_get_kind (tool_of (w)), ==, DR_TOOL_NONE);
   /* The brush size chosen above holds on the other photo ... */
-  g_assert_cmpfloat (dr_edit_tool_get_brush_size (w->tool), ==, 12);
+  g_assert_cmpfloat (dr_edit_tool_get_brush_size (tool_of (w)), ==, 12);
   gtk_window_destroy (GTK_WINDOW (w));
   gui_settle (30, 5000);
 
@@ -206,7 +221,7 @@ test_width_constant (void)
   gtk_window_present (GTK_WINDOW (w));
   g_assert_true (dr_window_open_project (w, path, FALSE));
   gui_settle (30, 5000);
-  g_assert_cmpfloat (dr_edit_tool_get_brush_size (w->tool), ==, 12);
+  g_assert_cmpfloat (dr_edit_tool_get_brush_size (tool_of (w)), ==, 12);
   gtk_window_destroy (GTK_WINDOW (w));
   gui_settle (30, 5000);
 }

@@ -1,5 +1,4 @@
-/* dr-window-analysis.c — the window's side of inference: queueing photos, receiving results,
- * storing them in the project, overlays on the canvas, "Analyse All" progress and cancel.
+/* dr-analysis-controller.c — see dr-analysis-controller.h.
  *
  * Overlays of recently shown photos are kept (OVERLAY_CACHE_PHOTOS); any other photo's
  * overlays are rebuilt from the project on a worker thread when it is shown. */
@@ -7,10 +6,60 @@
 
 #include <glib/gi18n.h>
 
-#include "dr-window-private.h"
+#include "dr-analysis-controller.h"
+#include "dr-application.h"
 
 /* How many photos keep their overlays in memory. */
 #define OVERLAY_CACHE_PHOTOS 24
+
+struct _DrAnalysisController
+{
+  GObject parent_instance;
+
+  GtkWindow *window;             /* weak: holds the actions and the widgets below */
+  DrCanvas *canvas;
+  DrPhotoList *photo_list;
+  DrLegend *legend;
+  GtkRevealer *notice_revealer;
+  GtkLabel *notice_label;
+  GtkWidget *analyse_button;
+  DrEditWriter *writer;          /* writes the models' identities into the project */
+
+  DrSession *session;            /* the open project, or NULL */
+  DrPhotoItem *current;          /* shown on the canvas, or NULL */
+  DrInferenceQueue *queue;       /* NULL: no models, manual review only */
+  gboolean notice_dismissed;
+  guint urgency;                 /* grows with each photo shown: newest goes first */
+  GHashTable *overlays;          /* photo id → OverlaySet*, recent photos only */
+  GCancellable *overlay_cancellable;
+  GPtrArray *batch;              /* DrPhotoItem of the running "Analyse All", or NULL */
+  gint64 batch_start_us;
+};
+
+enum { SIG_TOAST, SIG_PROGRESS, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DrAnalysisController, dr_analysis_controller, G_TYPE_OBJECT)
+
+static void
+toast (DrAnalysisController *self, const char *message)
+{
+  g_signal_emit (self, signals[SIG_TOAST], 0, message);
+}
+
+/* Shows (text non-NULL) or hides the progress strip; fraction < 0 pulses. */
+static void
+show_progress (DrAnalysisController *self, const char *text, double fraction)
+{
+  g_signal_emit (self, signals[SIG_PROGRESS], 0, text, fraction);
+}
+
+/* The open project's photos, or NULL. */
+static GListModel *
+get_items (DrAnalysisController *self)
+{
+  return self->session ? dr_session_get_items (self->session) : NULL;
+}
 
 /* The four overlays of one photo, as far as they are known. */
 typedef struct {
@@ -29,7 +78,7 @@ overlay_set_free (gpointer data)
 /* Remembers a photo's overlay of one damage type (NULL: no mask), evicting other photos'
  * overlays when the cache is full (never the current photo's). */
 static void
-cache_overlay (DrWindow *self, gint64 photo_id, guint damage, DrOverlay *overlay)
+cache_overlay (DrAnalysisController *self, gint64 photo_id, guint damage, DrOverlay *overlay)
 {
   OverlaySet *set = g_hash_table_lookup (self->overlays, &photo_id);
   if (set == NULL)
@@ -51,7 +100,7 @@ cache_overlay (DrWindow *self, gint64 photo_id, guint damage, DrOverlay *overlay
 
 /* A pending overlay load: the window (a reference) and the photo it is for. */
 typedef struct {
-  DrWindow *self;
+  DrAnalysisController *self;
   gint64 id;
 } OverlayLoad;
 
@@ -61,7 +110,7 @@ overlays_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   OverlayLoad *load = user_data;
   gint64 id = load->id;
-  g_autoptr (DrWindow) self = load->self;
+  g_autoptr (DrAnalysisController) self = load->self;
   g_free (load);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) overlays = dr_session_load_overlays_finish (DR_SESSION (source), result,
@@ -69,7 +118,7 @@ overlays_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (overlays == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        dr_window_toast (self, error->message);
+        toast (self, error->message);
       return;
     }
   if (self->session != DR_SESSION (source))
@@ -77,13 +126,13 @@ overlays_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
     cache_overlay (self, id, d, overlays->pdata[d]);
   if (self->current != NULL && dr_photo_item_get_id (self->current) == id)
-    _dr_window_show_overlays (self);
+    dr_analysis_controller_show_overlays (self);
 }
 
 /* Puts the current photo's overlays on the canvas: from the cache, else loaded from the
  * project in the background (the photo shows at once, its overlays a moment later). */
 void
-_dr_window_show_overlays (DrWindow *self)
+dr_analysis_controller_show_overlays (DrAnalysisController *self)
 {
   dr_canvas_clear_overlays (self->canvas);
   if (self->current == NULL)
@@ -114,7 +163,7 @@ _dr_window_show_overlays (DrWindow *self)
 
 /* Bit set of the damage types that have a model but no result for item. */
 static guint
-missing_results (DrWindow *self, DrPhotoItem *item)
+missing_results (DrAnalysisController *self, DrPhotoItem *item)
 {
   guint missing = 0;
   for (guint i = 0; self->queue && i < DR_N_DAMAGE_TYPES; i++)
@@ -125,7 +174,7 @@ missing_results (DrWindow *self, DrPhotoItem *item)
 
 /* Queues item's missing results at priority. Marks it queued if anything was. */
 static void
-queue_item (DrWindow *self, DrPhotoItem *item, guint priority)
+queue_item (DrAnalysisController *self, DrPhotoItem *item, guint priority)
 {
   if (self->queue == NULL || dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
     return;
@@ -143,7 +192,7 @@ queue_item (DrWindow *self, DrPhotoItem *item, guint priority)
 /* The photo on screen jumps the queue; the two after it (in list order) come next. Each
  * call outranks the previous one, so the newest photo on screen always goes first. */
 void
-_dr_window_queue_around_current (DrWindow *self)
+dr_analysis_controller_queue_around_current (DrAnalysisController *self)
 {
   if (self->queue == NULL || self->current == NULL)
     return;
@@ -165,13 +214,13 @@ _dr_window_queue_around_current (DrWindow *self)
 }
 
 static DrPhotoItem *
-find_item (DrWindow *self, gint64 id)
+find_item (DrAnalysisController *self, gint64 id)
 {
   return self->session ? dr_session_find_item (self->session, id) : NULL;
 }
 
 static void
-queue_started_cb (DrInferenceQueue *queue, gint64 photo_id, DrWindow *self)
+queue_started_cb (DrInferenceQueue *queue, gint64 photo_id, DrAnalysisController *self)
 {
   DrPhotoItem *item = find_item (self, photo_id);
   if (item != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_QUEUED)
@@ -181,7 +230,7 @@ queue_started_cb (DrInferenceQueue *queue, gint64 photo_id, DrWindow *self)
 /* One model's result: stored in the project, recorded on the item, cached as an overlay and
  * drawn if its photo is on screen. */
 static void
-queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *r, DrWindow *self)
+queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *r, DrAnalysisController *self)
 {
   DrPhotoItem *item = find_item (self, r->photo_id);
   if (item == NULL)
@@ -207,14 +256,14 @@ queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *r, DrWindow *self)
   if (item == self->current)
     {
       dr_canvas_set_overlay (self->canvas, r->damage, r->overlay);
-      dr_legend_update (self->legend, item, _dr_window_get_items (self));
+      dr_legend_update (self->legend, item, get_items (self));
     }
 }
 
 /* Counts the photos of the running "Analyse All" that are finished: *done those with every
  * result or an error, *failed those with an error. */
 static void
-count_batch (DrWindow *self, guint *done, guint *failed)
+count_batch (DrAnalysisController *self, guint *done, guint *failed)
 {
   *done = *failed = 0;
   for (guint i = 0; self->batch != NULL && i < self->batch->len; i++)
@@ -252,7 +301,7 @@ batch_summary (guint analysed, guint failed, double elapsed)
 
 /* Progress of "Analyse All": photos finished out of the batch, and a time estimate. */
 static void
-update_batch_progress (DrWindow *self)
+update_batch_progress (DrAnalysisController *self)
 {
   if (self->batch == NULL)
     return;
@@ -264,8 +313,8 @@ update_batch_progress (DrWindow *self)
     {
       g_autofree char *msg = batch_summary (done - failed, failed, elapsed);
       g_clear_pointer (&self->batch, g_ptr_array_unref);
-      _dr_window_show_progress (self, NULL, 0);
-      dr_window_toast (self, msg);
+      show_progress (self, NULL, 0);
+      toast (self, msg);
       return;
     }
   g_autofree char *text = NULL;
@@ -279,11 +328,11 @@ update_batch_progress (DrWindow *self)
                            left / 60)
         : g_strdup_printf (_("Analysed %u of %u photos, about %.0f s left"), done, total, left);
     }
-  _dr_window_show_progress (self, text, (double) done / total);
+  show_progress (self, text, (double) done / total);
 }
 
 static void
-queue_batch_done_cb (DrInferenceQueue *queue, DrWindow *self)
+queue_batch_done_cb (DrInferenceQueue *queue, DrAnalysisController *self)
 {
   if (self->session)
     dr_session_flush (self->session);
@@ -295,10 +344,10 @@ queue_batch_done_cb (DrInferenceQueue *queue, DrWindow *self)
 static void
 analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
-  if (self->queue == NULL || self->batch != NULL)
+  DrAnalysisController *self = user_data;
+  if (self->queue == NULL || self->batch != NULL || self->session == NULL)
     return;
-  GListModel *items = _dr_window_get_items (self);
+  GListModel *items = get_items (self);
   g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (items);
   for (guint i = 0; i < n; i++)
@@ -310,7 +359,7 @@ analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_dat
     }
   if (batch->len == 0)
     {
-      dr_window_toast (self, _("Every photo is already analysed"));
+      toast (self, _("Every photo is already analysed"));
       return;
     }
   GListModel *visible = dr_photo_list_get_visible (self->photo_list);
@@ -325,14 +374,13 @@ analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_dat
   self->batch = g_steal_pointer (&batch);
   self->batch_start_us = g_get_monotonic_time ();
   update_batch_progress (self);
-  _dr_window_release_header_focus (self);
 }
 
 /* Stops analysis: queued jobs are dropped, running ones aborted; photos without all results
  * go back to "not analysed"; results already stored stay. With announce, a running "Analyse
  * All" ends with a toast saying how far it got. */
 void
-_dr_window_cancel_analysis (DrWindow *self, gboolean announce)
+dr_analysis_controller_cancel (DrAnalysisController *self, gboolean announce)
 {
   if (announce && self->batch != NULL)
     {
@@ -344,12 +392,12 @@ _dr_window_cancel_analysis (DrWindow *self, gboolean announce)
                                       "Analysis cancelled: %u of %u photos analysed",
                                       self->batch->len),
                          done - failed, self->batch->len);
-      dr_window_toast (self, msg);
+      toast (self, msg);
     }
   if (self->queue)
     dr_inference_queue_cancel_all (self->queue);
-  GListModel *items = _dr_window_get_items (self);
-  guint n = g_list_model_get_n_items (items);
+  GListModel *items = get_items (self);
+  guint n = items ? g_list_model_get_n_items (items) : 0;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (DrPhotoItem) item = g_list_model_get_item (items, i);
@@ -360,15 +408,15 @@ _dr_window_cancel_analysis (DrWindow *self, gboolean announce)
   if (self->batch != NULL)
     {
       g_clear_pointer (&self->batch, g_ptr_array_unref);
-      _dr_window_show_progress (self, NULL, 0);
+      show_progress (self, NULL, 0);
     }
 }
 
 /* Whether the application is still loading the models (never in a window without one). */
 static gboolean
-models_loading (DrWindow *self)
+models_loading (DrAnalysisController *self)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GtkApplication *app = self->window ? gtk_window_get_application (self->window) : NULL;
   if (!DR_IS_APPLICATION (app))
     return FALSE;
   for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
@@ -382,7 +430,7 @@ models_loading (DrWindow *self)
  * only after loading found none. While the models load, "Analyse All" is shown but disabled,
  * so nothing moves when they arrive. */
 void
-_dr_window_update_notice (DrWindow *self)
+dr_analysis_controller_update_notice (DrAnalysisController *self)
 {
   gboolean loading = self->queue == NULL && models_loading (self);
   gboolean none = self->queue == NULL && !loading;
@@ -396,36 +444,55 @@ _dr_window_update_notice (DrWindow *self)
                                loading ? _("The damage models are still loading")
                                        : _("Run the damage models on every photo not "
                                            "analysed yet"));
-  GAction *analyse = g_action_map_lookup_action (G_ACTION_MAP (self), "analyse-all");
+  GAction *analyse = self->window == NULL ? NULL
+    : g_action_map_lookup_action (G_ACTION_MAP (self->window), "analyse-all");
   if (analyse != NULL)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (analyse), !loading);
 }
 
-/* The open project changed: forget overlays, make the models current in the new project. */
+/* See header. */
 void
-_dr_window_session_changed (DrWindow *self)
+dr_analysis_controller_set_session (DrAnalysisController *self, DrSession *session)
 {
+  g_return_if_fail (DR_IS_ANALYSIS_CONTROLLER (self));
+  if (self->session != NULL && session != self->session)
+    dr_analysis_controller_cancel (self, FALSE);
+  g_set_object (&self->session, session);
   g_clear_pointer (&self->batch, g_ptr_array_unref);
   g_hash_table_remove_all (self->overlays);
   if (self->session && self->queue)
     {
       g_autoptr (GError) error = NULL;
-      if (!dr_session_register_models (self->session, self->queue,
-                                       dr_edit_session_get_writer (self->editor), &error))
-        dr_window_toast (self, error->message);
+      if (!dr_session_register_models (self->session, self->queue, self->writer, &error))
+        toast (self, error->message);
     }
-  _dr_window_update_notice (self);
-  _dr_window_update_read_only (self);
+  dr_analysis_controller_update_notice (self);
 }
 
 /* See header. */
 void
-dr_window_set_inference_queue (DrWindow *self, DrInferenceQueue *queue)
+dr_analysis_controller_set_photo (DrAnalysisController *self, DrPhotoItem *item)
 {
-  g_return_if_fail (DR_IS_WINDOW (self));
+  g_return_if_fail (DR_IS_ANALYSIS_CONTROLLER (self));
+  g_set_object (&self->current, item);
+}
+
+/* See header. */
+void
+dr_analysis_controller_forget_overlays (DrAnalysisController *self, gint64 photo_id)
+{
+  g_return_if_fail (DR_IS_ANALYSIS_CONTROLLER (self));
+  g_hash_table_remove (self->overlays, &photo_id);
+}
+
+/* See header. */
+void
+dr_analysis_controller_set_queue (DrAnalysisController *self, DrInferenceQueue *queue)
+{
+  g_return_if_fail (DR_IS_ANALYSIS_CONTROLLER (self));
   if (self->queue)
     {
-      _dr_window_cancel_analysis (self, FALSE);
+      dr_analysis_controller_cancel (self, FALSE);
       g_signal_handlers_disconnect_by_data (self->queue, self);
     }
   g_set_object (&self->queue, queue);
@@ -435,16 +502,16 @@ dr_window_set_inference_queue (DrWindow *self, DrInferenceQueue *queue)
       g_signal_connect (queue, "result", G_CALLBACK (queue_result_cb), self);
       g_signal_connect (queue, "batch-done", G_CALLBACK (queue_batch_done_cb), self);
     }
-  _dr_window_session_changed (self);
-  _dr_window_queue_around_current (self);
+  dr_analysis_controller_set_session (self, self->session);
+  dr_analysis_controller_queue_around_current (self);
 }
 
 static void
 dismiss_notice_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
+  DrAnalysisController *self = user_data;
   self->notice_dismissed = TRUE;
-  _dr_window_update_notice (self);
+  dr_analysis_controller_update_notice (self);
 }
 
 static const GActionEntry analysis_entries[] = {
@@ -452,19 +519,11 @@ static const GActionEntry analysis_entries[] = {
   { "dismiss-notice", dismiss_notice_activated },
 };
 
-/* Adds the analysis actions and state. */
-void
-_dr_window_analysis_init (DrWindow *self)
+/* Stops analysis and lets go of the queue; the actions leave the window. */
+static void
+dr_analysis_controller_dispose (GObject *object)
 {
-  self->overlays = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, overlay_set_free);
-  g_action_map_add_action_entries (G_ACTION_MAP (self), analysis_entries,
-                                   G_N_ELEMENTS (analysis_entries), self);
-}
-
-/* Stops analysis and lets go of the queue. */
-void
-_dr_window_analysis_dispose (DrWindow *self)
-{
+  DrAnalysisController *self = DR_ANALYSIS_CONTROLLER (object);
   if (self->queue)
     {
       dr_inference_queue_cancel_all (self->queue);
@@ -476,4 +535,61 @@ _dr_window_analysis_dispose (DrWindow *self)
   g_clear_object (&self->overlay_cancellable);
   g_clear_pointer (&self->batch, g_ptr_array_unref);
   g_clear_pointer (&self->overlays, g_hash_table_unref);
+  if (self->window != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (analysis_entries); i++)
+        g_action_map_remove_action (G_ACTION_MAP (self->window), analysis_entries[i].name);
+      g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      self->window = NULL;
+    }
+  g_clear_object (&self->current);
+  g_clear_object (&self->session);
+  g_clear_object (&self->writer);
+  g_clear_object (&self->canvas);
+  g_clear_object (&self->photo_list);
+  g_clear_object (&self->legend);
+  g_clear_object (&self->notice_revealer);
+  g_clear_object (&self->notice_label);
+  g_clear_object (&self->analyse_button);
+  G_OBJECT_CLASS (dr_analysis_controller_parent_class)->dispose (object);
+}
+
+static void
+dr_analysis_controller_class_init (DrAnalysisControllerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = dr_analysis_controller_dispose;
+  signals[SIG_TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                        G_TYPE_STRING, G_TYPE_DOUBLE);
+}
+
+static void
+dr_analysis_controller_init (DrAnalysisController *self)
+{
+  self->overlays = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, overlay_set_free);
+}
+
+/* See header. */
+DrAnalysisController *
+dr_analysis_controller_new (GtkWindow *window, DrCanvas *canvas, DrPhotoList *photo_list,
+                            DrLegend *legend, GtkRevealer *notice_revealer,
+                            GtkLabel *notice_label, GtkWidget *analyse_button,
+                            DrEditWriter *writer)
+{
+  DrAnalysisController *self = g_object_new (DR_TYPE_ANALYSIS_CONTROLLER, NULL);
+  self->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  self->canvas = g_object_ref (canvas);
+  self->photo_list = g_object_ref (photo_list);
+  self->legend = g_object_ref (legend);
+  self->notice_revealer = g_object_ref (notice_revealer);
+  self->notice_label = g_object_ref (notice_label);
+  self->analyse_button = g_object_ref (analyse_button);
+  self->writer = g_object_ref (writer);
+  g_action_map_add_action_entries (G_ACTION_MAP (window), analysis_entries,
+                                   G_N_ELEMENTS (analysis_entries), self);
+  dr_analysis_controller_update_notice (self);
+  return self;
 }

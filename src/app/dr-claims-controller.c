@@ -1,13 +1,26 @@
-/* dr-window-claims.c — the window's claims part: renaming the shown photo's claim. Like a
- * review edit, a rename is one small statement on the session's own connection. The list
- * rows, the claim filter and the claim's cost estimate follow at once; the selected photo,
- * its zoom and its pan stay as they were. */
+/* dr-claims-controller.c — see dr-claims-controller.h. */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "dr-claim.h"
-#include "dr-window-private.h"
+#include "dr-claims-controller.h"
+
+struct _DrClaimsController
+{
+  GObject parent_instance;
+
+  GtkWindow *window;             /* weak: holds the action, parent of the dialog */
+  DrReviewRecorder *recorder;
+  DrSession *session;            /* the open project, or NULL */
+  DrPhotoItem *current;          /* the photo on screen, or NULL */
+};
+
+enum { SIG_TOAST, SIG_RENAMED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DrClaimsController, dr_claims_controller, G_TYPE_OBJECT)
 
 /* The name the store keeps for claim id (newly allocated), or NULL with error set. With
  * name not NULL, finds the claim called name instead and stores its id in *id. */
@@ -31,32 +44,17 @@ lookup_claim (DrProject *project, const char *name, gint64 *id, GError **error)
   return NULL;
 }
 
-typedef struct {
-  gint64 id;
-  const char *name;
-} ClaimRename;
-
-/* Writer thread: renames the claim through the writer's own connection. */
-static gboolean
-rename_write (DrProject *project, gpointer data, GError **error)
-{
-  ClaimRename *r = data;
-  return dr_claim_rename (project, r->id, r->name, error);
-}
-
-/* See dr-window-private.h. The rename is written on the editor's writer thread. */
+/* See header. The rename is written on the edit writer's thread. */
 gboolean
-_dr_window_rename_claim (DrWindow *self, const char *old_name, const char *new_name,
-                         GError **error)
+dr_claims_controller_rename (DrClaimsController *self, const char *old_name,
+                             const char *new_name, GError **error)
 {
-  g_return_val_if_fail (self->session != NULL, FALSE);
+  g_return_val_if_fail (DR_IS_CLAIMS_CONTROLLER (self) && self->session != NULL, FALSE);
   DrProject *project = dr_session_get_project (self->session);
   gint64 id = 0;
   g_autofree char *found = lookup_claim (project, old_name, &id, error);
-  ClaimRename rename = { id, new_name };
   if (found == NULL
-      || !dr_edit_writer_run (dr_edit_session_get_writer (self->editor), project, rename_write,
-                              &rename, error))
+      || !dr_review_recorder_rename_claim (self->recorder, project, id, new_name, error))
     return FALSE;
   g_autofree char *stored = lookup_claim (project, NULL, &id, error);
   if (stored == NULL)
@@ -70,13 +68,12 @@ _dr_window_rename_claim (DrWindow *self, const char *old_name, const char *new_n
       if (g_strcmp0 (dr_photo_item_get_claim (item), old_name) == 0)
         dr_photo_item_set_claim (item, stored);
     }
-  dr_photo_list_claim_renamed (self->photo_list, old_name, stored);
-  dr_legend_update (self->legend, self->current, _dr_window_get_items (self));
+  g_signal_emit (self, signals[SIG_RENAMED], 0, old_name, stored);
   return TRUE;
 }
 
 typedef struct {
-  DrWindow *window;
+  DrClaimsController *controller;
   GtkEntry *entry;
   char *old_name;
 } Rename;
@@ -84,7 +81,7 @@ typedef struct {
 static void
 rename_free (Rename *rename)
 {
-  g_object_unref (rename->window);
+  g_object_unref (rename->controller);
   g_free (rename->old_name);
   g_free (rename);
 }
@@ -103,16 +100,16 @@ static void
 rename_response_cb (AdwMessageDialog *dialog, const char *response, Rename *rename)
 {
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (rename->entry))));
-  DrWindow *self = rename->window;
+  DrClaimsController *self = rename->controller;
   if (g_str_equal (response, "rename") && name_acceptable (name) && self->session != NULL &&
       g_strcmp0 (name, rename->old_name) != 0)
     {
       g_autoptr (GError) error = NULL;
-      if (!_dr_window_rename_claim (self, rename->old_name, name, &error))
+      if (!dr_claims_controller_rename (self, rename->old_name, name, &error))
         {
           g_autofree char *msg = g_strdup_printf (_("Could not rename the claim: %s"),
                                                   error->message);
-          dr_window_toast (self, msg);
+          g_signal_emit (self, signals[SIG_TOAST], 0, msg);
         }
     }
   rename_free (rename);
@@ -130,14 +127,14 @@ rename_entry_changed_cb (GtkEditable *entry, AdwMessageDialog *dialog)
 static void
 rename_claim_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
+  DrClaimsController *self = user_data;
   const char *claim = self->current ? dr_photo_item_get_claim (self->current) : NULL;
   if (self->session == NULL || claim == NULL || *claim == '\0')
     {
-      dr_window_toast (self, _("Select a photo to rename its claim"));
+      g_signal_emit (self, signals[SIG_TOAST], 0, _("Select a photo to rename its claim"));
       return;
     }
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Rename Claim"),
+  GtkWidget *dialog = adw_message_dialog_new (self->window, _("Rename Claim"),
                                               _("Every photo of this claim gets the new name."));
   GtkWidget *entry = gtk_entry_new ();
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Claim name"));
@@ -156,7 +153,7 @@ rename_claim_activated (GSimpleAction *action, GVariant *param, gpointer user_da
   rename_entry_changed_cb (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
 
   Rename *rename = g_new0 (Rename, 1);
-  rename->window = g_object_ref (self);
+  rename->controller = g_object_ref (self);
   rename->entry = GTK_ENTRY (entry);
   rename->old_name = g_strdup (claim);
   g_signal_connect (entry, "changed", G_CALLBACK (rename_entry_changed_cb), dialog);
@@ -169,10 +166,64 @@ static const GActionEntry claims_entries[] = {
   { "rename-claim", rename_claim_activated },
 };
 
-/* Adds the claim actions. */
+/* See header. */
 void
-_dr_window_claims_init (DrWindow *self)
+dr_claims_controller_set_session (DrClaimsController *self, DrSession *session)
 {
-  g_action_map_add_action_entries (G_ACTION_MAP (self), claims_entries,
+  g_return_if_fail (DR_IS_CLAIMS_CONTROLLER (self));
+  g_set_object (&self->session, session);
+}
+
+/* See header. */
+void
+dr_claims_controller_set_photo (DrClaimsController *self, DrPhotoItem *item)
+{
+  g_return_if_fail (DR_IS_CLAIMS_CONTROLLER (self));
+  g_set_object (&self->current, item);
+}
+
+/* The action leaves the window. */
+static void
+dr_claims_controller_dispose (GObject *object)
+{
+  DrClaimsController *self = DR_CLAIMS_CONTROLLER (object);
+  if (self->window != NULL)
+    {
+      g_action_map_remove_action (G_ACTION_MAP (self->window), claims_entries[0].name);
+      g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      self->window = NULL;
+    }
+  g_clear_object (&self->recorder);
+  g_clear_object (&self->session);
+  g_clear_object (&self->current);
+  G_OBJECT_CLASS (dr_claims_controller_parent_class)->dispose (object);
+}
+
+static void
+dr_claims_controller_class_init (DrClaimsControllerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = dr_claims_controller_dispose;
+  signals[SIG_TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_RENAMED] = g_signal_new ("renamed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+                                       G_TYPE_STRING);
+}
+
+static void
+dr_claims_controller_init (DrClaimsController *self)
+{
+}
+
+/* See header. */
+DrClaimsController *
+dr_claims_controller_new (GtkWindow *window, DrReviewRecorder *recorder)
+{
+  DrClaimsController *self = g_object_new (DR_TYPE_CLAIMS_CONTROLLER, NULL);
+  self->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  self->recorder = g_object_ref (recorder);
+  g_action_map_add_action_entries (G_ACTION_MAP (window), claims_entries,
                                    G_N_ELEMENTS (claims_entries), self);
+  return self;
 }

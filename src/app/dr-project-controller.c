@@ -1,4 +1,4 @@
-/* dr-window-project.c — opening, creating and remembering projects; adding photos to them.
+/* dr-project-controller.c — see dr-project-controller.h.
  *
  * A folder or photo given without a project (command line, "Add Folder…" or a drop on the
  * empty window) opens the folder's own project, dr_session_path_for_folder (), creating it
@@ -9,13 +9,45 @@
 #include <glib/gi18n.h>
 
 #include "dr-photo.h"
-#include "dr-window-private.h"
+#include "dr-project-controller.h"
 
 #define MAX_RECENT 8
 
+struct _DrProjectController
+{
+  GObject parent_instance;
+
+  GtkWindow *window;             /* weak: holds the actions, parent of the choosers */
+  GSettings *settings;
+  GMenu *recent_menu;
+
+  DrSession *session;            /* the open project, or NULL */
+  char *select_after_import;     /* path of a photo to show once imported, or NULL */
+};
+
+enum { PROP_0, PROP_SESSION, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIG_TOAST, SIG_PROGRESS, SIG_PHOTO_WANTED, SIG_PHOTO_ERROR_STORED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DrProjectController, dr_project_controller, G_TYPE_OBJECT)
+
+static void
+toast (DrProjectController *self, const char *message)
+{
+  g_signal_emit (self, signals[SIG_TOAST], 0, message);
+}
+
+static void
+show_progress (DrProjectController *self, const char *text, double fraction)
+{
+  g_signal_emit (self, signals[SIG_PROGRESS], 0, text, fraction);
+}
+
 /* Rebuilds the "Open Recent" submenu from settings, skipping files that no longer exist. */
 static void
-update_recent_menu (DrWindow *self)
+update_recent_menu (DrProjectController *self)
 {
   g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
   g_menu_remove_all (self->recent_menu);
@@ -34,7 +66,7 @@ update_recent_menu (DrWindow *self)
 
 /* Puts path first in the recent list and remembers it as the last project. */
 static void
-remember_project (DrWindow *self, const char *path)
+remember_project (DrProjectController *self, const char *path)
 {
   g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
@@ -53,19 +85,18 @@ remember_project (DrWindow *self, const char *path)
 }
 
 static void
-import_progress_cb (DrSession *session, guint done, guint total, DrWindow *self)
+import_progress_cb (DrSession *session, guint done, guint total, DrProjectController *self)
 {
   g_autofree char *text = g_strdup_printf (_("Adding photos: %u of %u…"), done, total);
-  _dr_window_show_progress (self, text, total ? (double) done / total : -1);
+  show_progress (self, text, total ? (double) done / total : -1);
 }
 
 /* An import ended: says what happened in one calm sentence and shows the first photo. */
 static void
 import_finished_cb (DrSession *session, guint added, guint duplicates, guint failed,
-                    const char *message, DrWindow *self)
+                    const char *message, DrProjectController *self)
 {
-  _dr_window_show_progress (self, NULL, 0);
-  _dr_window_update_title (self);
+  show_progress (self, NULL, 0);
   g_autofree char *text = NULL;
   if (message != NULL && added == 0)
     text = g_strdup (message);
@@ -84,46 +115,46 @@ import_finished_cb (DrSession *session, guint added, guint duplicates, guint fai
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u photo", "Added %u photos",
                                          added), added);
-  dr_window_toast (self, text);
-
-  DrPhotoItem *wanted = self->select_after_import
-    ? dr_session_find_path (session, self->select_after_import) : NULL;
-  g_clear_pointer (&self->select_after_import, g_free);
-  if (wanted != NULL)
-    dr_photo_list_select_item (self->photo_list, wanted);
-  else if (self->current == NULL)
-    dr_photo_list_move_selection (self->photo_list, 0);
+  toast (self, text);
+  g_autofree char *wanted = g_steal_pointer (&self->select_after_import);
+  g_signal_emit (self, signals[SIG_PHOTO_WANTED], 0, wanted);
 }
 
 static void
-write_failed_cb (DrSession *session, const char *message, DrWindow *self)
+write_failed_cb (DrSession *session, const char *message, DrProjectController *self)
 {
-  dr_window_toast (self, message);
+  toast (self, message);
 }
 
 static void
-photo_error_stored_cb (DrSession *session, gint64 photo_id, DrWindow *self)
+photo_error_stored_cb (DrSession *session, gint64 photo_id, DrProjectController *self)
 {
-  _dr_window_photo_error_stored (self, photo_id);
+  g_signal_emit (self, signals[SIG_PHOTO_ERROR_STORED], 0, photo_id);
 }
 
-/* Closes the open project, if any: analysis stops, the canvas empties. */
+/* Makes session (a new reference, or NULL) the open project; the previous one closes. */
 static void
-close_session (DrWindow *self)
+set_session (DrProjectController *self, DrSession *session)
 {
-  if (self->session == NULL)
-    return;
-  _dr_window_cancel_analysis (self, FALSE);
-  _dr_window_show_item (self, NULL);
-  g_signal_handlers_disconnect_by_data (self->session, self);
-  dr_photo_list_set_items (self->photo_list, G_LIST_MODEL (self->no_items));
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
-  _dr_window_show_progress (self, NULL, 0);
+  self->session = session;
+  if (session != NULL)
+    {
+      g_signal_connect (session, "import-progress", G_CALLBACK (import_progress_cb), self);
+      g_signal_connect (session, "import-finished", G_CALLBACK (import_finished_cb), self);
+      g_signal_connect (session, "write-failed", G_CALLBACK (write_failed_cb), self);
+      g_signal_connect (session, "photo-error-stored", G_CALLBACK (photo_error_stored_cb),
+                        self);
+    }
+  show_progress (self, NULL, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
-/* The photo to show once a just-opened project's list has drawn its rows. */
+/* The photo to ask for once a just-opened project's list has drawn its rows. */
 typedef struct {
-  DrWindow *window;
+  GWeakRef controller;
   char *path;                /* NULL: the first photo */
 } FirstPhoto;
 
@@ -131,73 +162,62 @@ static void
 first_photo_free (gpointer data)
 {
   FirstPhoto *first = data;
-  g_object_unref (first->window);
+  g_weak_ref_clear (&first->controller);
   g_free (first->path);
   g_free (first);
 }
 
-/* Idle after opening a project: shows the photo that was on screen when the same project was
- * last closed, so a reviewer who quit goes on where they stopped; otherwise (or when that
- * photo is gone) the first photo, unless one is shown already. */
+/* Idle after opening a project: asks for the photo that was on screen when the same project
+ * was last closed, so a reviewer who quit goes on where they stopped; the window shows the
+ * first photo when that one is gone. */
 static gboolean
-show_first_photo_cb (gpointer data)
+want_first_photo_cb (gpointer data)
 {
   FirstPhoto *first = data;
-  DrWindow *self = first->window;
-  DrPhotoItem *item = self->session && first->path
-                        ? dr_session_find_path (self->session, first->path) : NULL;
-  if (item != NULL && dr_photo_list_select_item (self->photo_list, item))
-    return G_SOURCE_REMOVE;
-  if (self->session != NULL && self->current == NULL)
-    dr_photo_list_move_selection (self->photo_list, 0);
+  g_autoptr (DrProjectController) self = g_weak_ref_get (&first->controller);
+  if (self != NULL && self->session != NULL)
+    g_signal_emit (self, signals[SIG_PHOTO_WANTED], 0, first->path);
   return G_SOURCE_REMOVE;
 }
 
 /* See header. */
 gboolean
-dr_window_open_project (DrWindow *self, const char *path, gboolean create)
+dr_project_controller_open (DrProjectController *self, const char *path, gboolean create)
 {
-  g_return_val_if_fail (DR_IS_WINDOW (self) && path != NULL, FALSE);
+  g_return_val_if_fail (DR_IS_PROJECT_CONTROLLER (self) && path != NULL, FALSE);
   if (self->session && g_strcmp0 (dr_session_get_path (self->session), path) == 0)
     return TRUE;
   g_autoptr (GError) error = NULL;
   g_autoptr (DrSession) session = dr_session_open (path, create, &error);
   if (session == NULL)
     {
-      dr_window_toast (self, error->message);
+      toast (self, error->message);
       return FALSE;
     }
-  close_session (self);
-  self->session = g_steal_pointer (&session);
-  g_signal_connect (self->session, "import-progress", G_CALLBACK (import_progress_cb), self);
-  g_signal_connect (self->session, "import-finished", G_CALLBACK (import_finished_cb), self);
-  g_signal_connect (self->session, "write-failed", G_CALLBACK (write_failed_cb), self);
-  g_signal_connect (self->session, "photo-error-stored", G_CALLBACK (photo_error_stored_cb),
-                    self);
-  FirstPhoto *first = g_new0 (FirstPhoto, 1);
-  first->window = g_object_ref (self);
+  g_autofree char *first = NULL;
   g_autofree char *last_project = g_settings_get_string (self->settings, "last-project");
-  if (g_strcmp0 (last_project, dr_session_get_path (self->session)) == 0)
+  if (g_strcmp0 (last_project, dr_session_get_path (session)) == 0)
     {
       /* A file: URI; a plain path is what versions before it stored. */
       g_autofree char *last = g_settings_get_string (self->settings, "last-photo");
-      first->path = g_str_has_prefix (last, "file:") ? g_filename_from_uri (last, NULL, NULL)
-                                                      : g_steal_pointer (&last);
+      first = g_str_has_prefix (last, "file:") ? g_filename_from_uri (last, NULL, NULL)
+                                                : g_steal_pointer (&last);
     }
-  dr_photo_list_set_items (self->photo_list, dr_session_get_items (self->session));
+  set_session (self, g_steal_pointer (&session));
   remember_project (self, dr_session_get_path (self->session));
-  _dr_window_session_changed (self);
-  _dr_window_update_title (self);
   /* After the list has drawn its rows (selecting into rows not drawn yet can abort GTK 4.8). */
-  g_idle_add_full (G_PRIORITY_LOW, show_first_photo_cb, first, first_photo_free);
+  FirstPhoto *want = g_new0 (FirstPhoto, 1);
+  g_weak_ref_init (&want->controller, self);
+  want->path = g_steal_pointer (&first);
+  g_idle_add_full (G_PRIORITY_LOW, want_first_photo_cb, want, first_photo_free);
   return TRUE;
 }
 
 /* See header. */
 DrSession *
-dr_window_get_session (DrWindow *self)
+dr_project_controller_get_session (DrProjectController *self)
 {
-  g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (DR_IS_PROJECT_CONTROLLER (self), NULL);
   return self->session;
 }
 
@@ -215,9 +235,9 @@ folder_for_files (GFile **files, guint n_files)
 
 /* See header. */
 void
-dr_window_add_files (DrWindow *self, GFile **files, guint n_files)
+dr_project_controller_add_files (DrProjectController *self, GFile **files, guint n_files)
 {
-  g_return_if_fail (DR_IS_WINDOW (self));
+  g_return_if_fail (DR_IS_PROJECT_CONTROLLER (self));
   if (n_files == 0)
     return;
   if (self->session == NULL)
@@ -226,25 +246,25 @@ dr_window_add_files (DrWindow *self, GFile **files, guint n_files)
       if (folder == NULL)
         return;
       g_autofree char *project = dr_session_path_for_folder (folder);
-      if (!dr_window_open_project (self, project, TRUE))
+      if (!dr_project_controller_open (self, project, TRUE))
         return;
     }
-  _dr_window_show_progress (self, _("Looking for photos…"), -1);
+  show_progress (self, _("Looking for photos…"), -1);
   dr_session_import (self->session, files, n_files);
 }
 
 /* See header. Project files are opened; folders and photos are added (to their folder's
  * project when none is open), and a single photo is shown once it is in. */
 void
-dr_window_open_files (DrWindow *self, GFile **files, guint n_files)
+dr_project_controller_open_files (DrProjectController *self, GFile **files, guint n_files)
 {
-  g_return_if_fail (DR_IS_WINDOW (self));
+  g_return_if_fail (DR_IS_PROJECT_CONTROLLER (self));
   g_autoptr (GPtrArray) photos = g_ptr_array_new ();
   for (guint i = 0; i < n_files; i++)
     {
       g_autofree char *path = g_file_get_path (files[i]);
       if (path != NULL && g_str_has_suffix (path, DR_PROJECT_EXTENSION))
-        dr_window_open_project (self, path, FALSE);
+        dr_project_controller_open (self, path, FALSE);
       else
         g_ptr_array_add (photos, files[i]);
     }
@@ -254,13 +274,13 @@ dr_window_open_files (DrWindow *self, GFile **files, guint n_files)
       g_free (self->select_after_import);
       self->select_after_import = g_file_get_path (photos->pdata[0]);
     }
-  dr_window_add_files (self, (GFile **) photos->pdata, photos->len);
+  dr_project_controller_add_files (self, (GFile **) photos->pdata, photos->len);
 }
 
 /* ---- file choosers ---------------------------------------------------------------- */
 
 static void
-add_chooser_response_cb (GtkNativeDialog *dialog, int response, DrWindow *self)
+add_chooser_response_cb (GtkNativeDialog *dialog, int response, DrProjectController *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -268,17 +288,17 @@ add_chooser_response_cb (GtkNativeDialog *dialog, int response, DrWindow *self)
       g_autoptr (GPtrArray) arr = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; i < g_list_model_get_n_items (files); i++)
         g_ptr_array_add (arr, g_list_model_get_item (files, i));
-      dr_window_add_files (self, (GFile **) arr->pdata, arr->len);
+      dr_project_controller_add_files (self, (GFile **) arr->pdata, arr->len);
     }
   g_object_unref (dialog);
 }
 
 /* Opens a native chooser for photos (multi-select) or folders. */
 static void
-choose_photos (DrWindow *self, gboolean folders)
+choose_photos (DrProjectController *self, gboolean folders)
 {
   GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (folders ? _("Add Folder") : _("Add Photos"), GTK_WINDOW (self),
+    gtk_file_chooser_native_new (folders ? _("Add Folder") : _("Add Photos"), self->window,
                                  folders ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
                                          : GTK_FILE_CHOOSER_ACTION_OPEN,
                                  _("_Add"), _("_Cancel"));
@@ -299,18 +319,18 @@ choose_photos (DrWindow *self, gboolean folders)
 static void
 add_photos_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  choose_photos (DR_WINDOW (user_data), FALSE);
+  choose_photos (DR_PROJECT_CONTROLLER (user_data), FALSE);
 }
 
 static void
 add_folder_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  choose_photos (DR_WINDOW (user_data), TRUE);
+  choose_photos (DR_PROJECT_CONTROLLER (user_data), TRUE);
 }
 
 /* Opens (OPEN) or creates (SAVE) the chosen project. */
 static void
-project_chooser_response_cb (GtkNativeDialog *dialog, int response, DrWindow *self)
+project_chooser_response_cb (GtkNativeDialog *dialog, int response, DrProjectController *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -325,17 +345,17 @@ project_chooser_response_cb (GtkNativeDialog *dialog, int response, DrWindow *se
           path = with_ext;
         }
       if (path != NULL)
-        dr_window_open_project (self, path, create);
+        dr_project_controller_open (self, path, create);
     }
   g_object_unref (dialog);
 }
 
 /* Shows a chooser for a project file: to open (create FALSE) or to create. */
 static void
-choose_project (DrWindow *self, gboolean create)
+choose_project (DrProjectController *self, gboolean create)
 {
   GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (create ? _("New Project") : _("Open Project"), GTK_WINDOW (self),
+    gtk_file_chooser_native_new (create ? _("New Project") : _("Open Project"), self->window,
                                  create ? GTK_FILE_CHOOSER_ACTION_SAVE
                                         : GTK_FILE_CHOOSER_ACTION_OPEN,
                                  create ? _("_Create") : _("_Open"), _("_Cancel"));
@@ -355,28 +375,19 @@ choose_project (DrWindow *self, gboolean create)
 static void
 new_project_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  choose_project (DR_WINDOW (user_data), TRUE);
+  choose_project (DR_PROJECT_CONTROLLER (user_data), TRUE);
 }
 
 static void
 open_project_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  choose_project (DR_WINDOW (user_data), FALSE);
+  choose_project (DR_PROJECT_CONTROLLER (user_data), FALSE);
 }
 
 static void
 open_recent_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  dr_window_open_project (DR_WINDOW (user_data), g_variant_get_string (param, NULL), FALSE);
-}
-
-static void
-cancel_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
-{
-  DrWindow *self = user_data;
-  if (self->session)
-    dr_session_cancel_import (self->session);
-  _dr_window_cancel_analysis (self, TRUE);
+  dr_project_controller_open (DR_PROJECT_CONTROLLER (user_data), g_variant_get_string (param, NULL), FALSE);
 }
 
 static const GActionEntry project_entries[] = {
@@ -385,29 +396,95 @@ static const GActionEntry project_entries[] = {
   { "open-recent", open_recent_activated, "s" },
   { "add-photos", add_photos_activated },
   { "add-folder", add_folder_activated },
-  { "cancel", cancel_activated },
 };
 
-/* Adds the project actions and the recent-projects menu. */
-void
-_dr_window_project_init (DrWindow *self)
+/* Closes the project (its writer finishes and stops); the actions leave the window. */
+static void
+dr_project_controller_dispose (GObject *object)
 {
-  self->no_items = g_list_store_new (DR_TYPE_PHOTO_ITEM);
-  dr_photo_list_set_items (self->photo_list, G_LIST_MODEL (self->no_items));
-  g_action_map_add_action_entries (G_ACTION_MAP (self), project_entries,
-                                   G_N_ELEMENTS (project_entries), self);
-  update_recent_menu (self);
-}
-
-/* Closes the project; its writer finishes and stops. */
-void
-_dr_window_project_dispose (DrWindow *self)
-{
+  DrProjectController *self = DR_PROJECT_CONTROLLER (object);
   if (self->session)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
       g_clear_object (&self->session);
     }
-  g_clear_object (&self->no_items);
+  if (self->window != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (project_entries); i++)
+        g_action_map_remove_action (G_ACTION_MAP (self->window), project_entries[i].name);
+      g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      self->window = NULL;
+    }
   g_clear_pointer (&self->select_after_import, g_free);
+  g_clear_object (&self->recent_menu);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (dr_project_controller_parent_class)->dispose (object);
+}
+
+static void
+dr_project_controller_get_property (GObject *object, guint prop_id, GValue *value,
+                                    GParamSpec *pspec)
+{
+  DrProjectController *self = DR_PROJECT_CONTROLLER (object);
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dr_project_controller_class_init (DrProjectControllerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = dr_project_controller_dispose;
+  object_class->get_property = dr_project_controller_get_property;
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, DR_TYPE_SESSION,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  signals[SIG_TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                        G_TYPE_STRING, G_TYPE_DOUBLE);
+  signals[SIG_PHOTO_WANTED] = g_signal_new ("photo-wanted", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_PHOTO_ERROR_STORED] = g_signal_new ("photo-error-stored",
+                                                  G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                                  G_TYPE_INT64);
+}
+
+static void
+dr_project_controller_init (DrProjectController *self)
+{
+}
+
+/* See header. */
+DrProjectController *
+dr_project_controller_new (GtkWindow *window, GSettings *settings, GMenu *recent_menu)
+{
+  DrProjectController *self = g_object_new (DR_TYPE_PROJECT_CONTROLLER, NULL);
+  self->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  self->settings = g_object_ref (settings);
+  self->recent_menu = g_object_ref (recent_menu);
+  g_action_map_add_action_entries (G_ACTION_MAP (window), project_entries,
+                                   G_N_ELEMENTS (project_entries), self);
+  update_recent_menu (self);
+  return self;
+}
+
+/* See header. */
+void
+dr_project_controller_cancel_import (DrProjectController *self)
+{
+  g_return_if_fail (DR_IS_PROJECT_CONTROLLER (self));
+  if (self->session)
+    dr_session_cancel_import (self->session);
 }

@@ -1,6 +1,7 @@
-/* dr-window-review.c — the window's review part: mask editing on the canvas, undo/redo,
- * verdicts and notes, the reviewer's name, export. Everything is written to the project at
- * once (one transaction per edit or verdict); failures are shown and never dropped. */
+/* dr-review-controller.c — see dr-review-controller.h. Everything the reviewer decides is
+ * written through the recorder and the edit writer at once (one transaction per edit,
+ * verdict or note); what cannot be written is kept, shown as unsaved and never dropped
+ * without asking. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -8,31 +9,83 @@
 
 #include "dr-damage-style.h"
 #include "dr-export-dialog.h"
-#include "dr-report-dialog.h"
 #include "dr-photo.h"
-#include "dr-prediction.h"
+#include "dr-report-dialog.h"
+#include "dr-review-controller.h"
 #include "dr-reviewer-dialog.h"
-#include "dr-rle.h"
-#include "dr-window-private.h"
+
+struct _DrReviewController
+{
+  GObject parent_instance;
+
+  GtkWindow *window;             /* weak: holds the actions and the widgets below */
+  GSettings *settings;
+  DrCanvas *canvas;
+  DrPhotoList *photo_list;
+  DrReviewBar *review_bar;
+  DrLegend *legend;
+  AdwToastOverlay *toasts;
+  GtkRevealer *read_only_revealer;
+
+  DrSession *session;            /* the open project, or NULL */
+  DrPhotoItem *current;          /* the photo on screen, or NULL */
+  DrEditSession *editor;         /* the layer being edited */
+  DrEditTool *tool;
+  DrReviewRecorder *recorder;
+  gint64 note_photo_id;          /* photo the note entry shows */
+  int photo_w, photo_h;          /* its size as stored (0 × 0: none) */
+  gboolean discard_unsaved;      /* the reviewer chose to close without them */
+  double brush_default;          /* brush size last set for the photo's size */
+  AdwToast *failure_toast;       /* the write-failure toast while it shows (weak), or NULL */
+};
+
+enum { SIG_PHOTOS_CHANGED, SIG_OVERLAYS_STALE, SIG_SHOW_PHOTO, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (DrReviewController, dr_review_controller, G_TYPE_OBJECT)
 
 /* The open project, or NULL. */
 static DrProject *
-project_of (DrWindow *self)
+project_of (DrReviewController *self)
 {
   return self->session ? dr_session_get_project (self->session) : NULL;
 }
 
 /* The reviewer's name from settings, newly allocated, "" when unset. */
 static char *
-dup_reviewer (DrWindow *self)
+dup_reviewer (DrReviewController *self)
 {
   g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
   return g_strstrip (g_steal_pointer (&name));
 }
 
+static void
+toast (DrReviewController *self, const char *message)
+{
+  AdwToast *t = adw_toast_new (message);
+  adw_toast_set_timeout (t, 4);
+  adw_toast_overlay_add_toast (self->toasts, t);
+}
+
+static void
+set_action_enabled (DrReviewController *self, const char *name, gboolean enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->window), name);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* Shows overlay d on the canvas (a layer edited or judged is never hidden). */
+static void
+show_layer (DrReviewController *self, DrDamage d)
+{
+  g_autofree char *name = g_strdup_printf ("overlay-%d", d);
+  g_action_group_change_action_state (G_ACTION_GROUP (self->window), name,
+                                      g_variant_new_boolean (TRUE));
+}
+
 /* Shows the read-only banner exactly while the project's connection cannot write. */
-void
-_dr_window_update_read_only (DrWindow *self)
+static void
+update_read_only (DrReviewController *self)
 {
   DrProject *project = project_of (self);
   gtk_revealer_set_reveal_child (self->read_only_revealer,
@@ -43,11 +96,11 @@ _dr_window_update_read_only (DrWindow *self)
  * keeps painting on a read-only file is not buried in toasts); the store's own wording,
  * naming the file and SQLite's reason, goes to the log. */
 static void
-toast_write_failure (DrWindow *self, const char *detail)
+toast_write_failure (DrReviewController *self, const char *detail)
 {
   if (detail != NULL)
     g_message ("%s", detail);
-  _dr_window_update_read_only (self);
+  update_read_only (self);
   if (self->failure_toast != NULL)
     return;
   DrProject *project = project_of (self);
@@ -59,41 +112,13 @@ toast_write_failure (DrWindow *self, const char *detail)
   self->failure_toast = adw_toast_new (text);
   adw_toast_set_timeout (self->failure_toast, 6);
   g_object_add_weak_pointer (G_OBJECT (self->failure_toast), (gpointer *) &self->failure_toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, self->failure_toast);
-}
-
-/* Whether the active layer's mask now differs from the prediction, and whether the
- * prediction has any pixel. Masks are compared run by run (no decoding). */
-static gboolean
-layer_differs (DrProject *project, gint64 photo_id, DrDamage d, gboolean *pred_nonempty,
-               gboolean *final_empty, GError **error)
-{
-  guint w, h;
-  if (!dr_photo_get_size (project, photo_id, &w, &h, error))
-    return FALSE;
-  g_autoptr (DrPrediction) pred = dr_prediction_get_current (project, photo_id, d, error);
-  if (pred == NULL && error && *error)
-    return FALSE;
-  g_autofree char *final = dr_revision_dup_layer_rle (project, photo_id, d, error);
-  if (final == NULL && error && *error)
-    return FALSE;
-  g_autoptr (DrRle) a = pred ? dr_rle_new_from_string (pred->rle, h, w, error) : NULL;
-  g_autoptr (DrRle) b = final ? dr_rle_new_from_string (final, h, w, error) : NULL;
-  if ((pred && !a) || (final && !b))
-    return FALSE;
-  guint64 area_a = a ? dr_rle_get_area (a) : 0, area_b = b ? dr_rle_get_area (b) : 0;
-  guint64 only_a = area_a, only_b = area_b;
-  if (a && b)
-    dr_rle_compare (a, b, NULL, &only_a, &only_b);
-  *pred_nonempty = area_a > 0;
-  *final_empty = area_b == 0;
-  return only_a + only_b > 0;
+  adw_toast_overlay_add_toast (self->toasts, self->failure_toast);
 }
 
 /* The first layer of the current photo, other than the active one, that undo (or redo)
  * would change; -1 when there is none. */
 static int
-other_layer_with_history (DrWindow *self, gboolean undo)
+other_layer_with_history (DrReviewController *self, gboolean undo)
 {
   DrProject *project = dr_edit_session_get_project (self->editor);
   gint64 id = dr_edit_session_get_photo_id (self->editor);
@@ -111,134 +136,130 @@ other_layer_with_history (DrWindow *self, gboolean undo)
   return -1;
 }
 
-/* Shows the active layer's verdict, numbers and the undo state. */
+/* The verdict layer d of the photo being edited shows: the one kept unsaved, else the
+ * stored one (*stored, NULL when kept or never given). */
+static DrVerdict
+shown_verdict (DrReviewController *self, DrDamage d, DrReview **stored)
+{
+  DrProject *project = dr_edit_session_get_project (self->editor);
+  gint64 id = dr_edit_session_get_photo_id (self->editor);
+  DrVerdict kept;
+  *stored = NULL;
+  if (project == NULL)
+    return DR_VERDICT_UNREVIEWED;
+  if (dr_review_recorder_lookup_unsaved (self->recorder, project, id, d, &kept))
+    return kept;
+  *stored = dr_review_get_current (project, id, d, NULL);
+  return *stored ? (*stored)->verdict : DR_VERDICT_UNREVIEWED;
+}
+
+/* Pixels switched on in the newest unsaved mask of layer d of the photo being edited;
+ * -1 when none of its edits failed to be stored (a write in flight is stored a moment
+ * later, and the project's figures follow then). A verdict kept unsaved that empties the
+ * layer counts 0. */
+static gint64
+unsaved_area (DrReviewController *self, DrDamage d, DrVerdict shown)
+{
+  DrProject *project = dr_edit_session_get_project (self->editor);
+  gint64 id = dr_edit_session_get_photo_id (self->editor);
+  DrEditWriter *writer = dr_edit_session_get_writer (self->editor);
+  if (dr_verdict_empties_layer (shown))
+    {
+      DrVerdict kept;
+      if (dr_review_recorder_lookup_unsaved (self->recorder, project, id, d, &kept))
+        return 0;
+    }
+  if (!dr_edit_session_has_unsaved (self->editor) ||
+      !dr_edit_writer_has_layer (writer, project, id, d))
+    return -1;
+  gsize n = (gsize) self->photo_w * self->photo_h;
+  g_autofree guint8 *px = n > 0 ? g_try_malloc (n) : NULL;
+  if (px == NULL || !dr_edit_writer_read_layer (writer, project, id, d, px, self->photo_w,
+                                                self->photo_h, NULL))
+    return -1;
+  gint64 area = 0;
+  for (gsize i = 0; i < n; i++)
+    area += px[i] != 0;
+  return area;
+}
+
+/* Shows the active layer's verdict and numbers, every layer's verdict and area in the side
+ * panel (unsaved ones included), the undo state and the unsaved mark. */
 static void
-refresh_review (DrWindow *self)
+refresh_review (DrReviewController *self)
 {
   DrProject *project = dr_edit_session_get_project (self->editor);
   gint64 id = dr_edit_session_get_photo_id (self->editor);
   DrDamage d = dr_edit_session_get_damage (self->editor);
-  g_autoptr (DrReview) review = project ? dr_review_get_current (project, id, d, NULL) : NULL;
+  DrVerdict verdicts[DR_N_DAMAGE];
+  gint64 areas[DR_N_DAMAGE];
+  g_autoptr (DrReview) active = NULL;
+  for (DrDamage k = 0; k < DR_N_DAMAGE; k++)
+    {
+      g_autoptr (DrReview) stored = NULL;
+      verdicts[k] = shown_verdict (self, k, &stored);
+      areas[k] = project ? unsaved_area (self, k, verdicts[k]) : -1;
+      if (k == d)
+        active = g_steal_pointer (&stored);
+    }
   g_autoptr (DrRevision) head = project ? dr_revision_get_head (project, id, d, NULL) : NULL;
-  dr_review_bar_show_review (self->review_bar, review, head != NULL, project != NULL);
+  gboolean kept = project != NULL && active == NULL && verdicts[d] != DR_VERDICT_UNREVIEWED;
+  /* A kept verdict has no numbers yet: they are measured when it is written. */
+  DrReview unsaved = { .verdict = verdicts[d], .iou = -1, .px_added = -1, .px_removed = -1 };
+  dr_review_bar_show_review (self->review_bar, kept ? &unsaved : active, head != NULL,
+                             project != NULL);
   /* Undo / redo stay enabled while any layer of the photo has history, so that Ctrl+Z on a
    * layer without any says which layer has it (move_head) instead of doing nothing. */
   gboolean can_undo, can_redo;
   dr_edit_session_get_history (self->editor, &can_undo, &can_redo);
   can_undo |= other_layer_with_history (self, TRUE) >= 0;
   can_redo |= other_layer_with_history (self, FALSE) >= 0;
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "undo")), can_undo);
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "redo")), can_redo);
-  dr_review_bar_set_unsaved (self->review_bar, dr_edit_session_has_unsaved (self->editor), NULL);
-  DrVerdict verdicts[DR_N_DAMAGE];
-  for (DrDamage k = 0; k < DR_N_DAMAGE; k++)
-    {
-      g_autoptr (DrReview) r = project ? dr_review_get_current (project, id, k, NULL) : NULL;
-      verdicts[k] = r ? r->verdict : DR_VERDICT_UNREVIEWED;
-    }
+  set_action_enabled (self, "undo", can_undo);
+  set_action_enabled (self, "redo", can_redo);
+  dr_review_bar_set_unsaved (self->review_bar, dr_review_controller_has_unsaved (self), NULL);
   dr_legend_show_review (self->legend, project ? (int) d : -1, verdicts);
+  dr_legend_show_unsaved_areas (self->legend, project ? areas : NULL);
 }
 
-typedef struct {
-  gint64 photo_id;
-  DrDamage damage;
-  DrVerdict verdict;
-  const char *author;
-} VerdictWrite;
-
-/* Writer thread: records a verdict through the writer's own connection. */
-static gboolean
-verdict_write (DrProject *project, gpointer data, GError **error)
-{
-  VerdictWrite *v = data;
-  return dr_review_set_verdict (project, v->photo_id, v->damage, v->verdict, v->author, NULL,
-                                error);
-}
-
-/* Records a verdict on the editor's writer thread (after the edits made before it); the main
- * thread's connection only reads. */
-static gboolean
-set_verdict (DrWindow *self, DrProject *project, gint64 photo_id, DrDamage d,
-             DrVerdict verdict, const char *author, GError **error)
-{
-  VerdictWrite v = { photo_id, d, verdict, author };
-  return dr_edit_writer_run (dr_edit_session_get_writer (self->editor), project, verdict_write,
-                             &v, error);
-}
-
-/* After an edit, undo or redo of (photo, d), the verdict follows the mask the layer shows:
- * when a verdict was given on that very mask before (undo or redo back to it), that one comes
- * back; otherwise "corrected" or "added" when the mask differs from the prediction, an
- * automatic one withdrawn when it matches again, and a "rejected" or "none" verdict kept while
- * the mask is empty. A kept verdict whose row was measured on another mask is recorded again,
- * so its IoU and pixel counts describe the mask as it is. Returns whether a row was written. */
-static gboolean
-auto_verdict (DrWindow *self, DrProject *project, gint64 photo_id, DrDamage d)
-{
-  g_autoptr (GError) error = NULL;
-  gboolean pred_nonempty = FALSE, final_empty = TRUE;
-  gboolean differs = layer_differs (project, photo_id, d, &pred_nonempty, &final_empty, &error);
-  g_autoptr (DrRevision) head = error ? NULL : dr_revision_get_head (project, photo_id, d,
-                                                                      &error);
-  gint64 head_id = head != NULL ? head->id : 0;
-  g_autoptr (DrReview) cur = error ? NULL : dr_review_get_current (project, photo_id, d, &error);
-  g_autoptr (DrReview) earlier = error ? NULL : dr_review_get_on_revision (project, photo_id,
-                                                                           d, head_id, &error);
-  if (error != NULL)
-    {
-      dr_window_toast (self, error->message);
-      return FALSE;
-    }
-  DrVerdict have = cur ? cur->verdict : DR_VERDICT_UNREVIEWED, want = have;
-  if (earlier != NULL)
-    want = earlier->verdict;
-  else if (!differs)
-    {
-      if (have == DR_VERDICT_CORRECTED || have == DR_VERDICT_ADDED)
-        want = DR_VERDICT_UNREVIEWED;
-    }
-  else if (!(final_empty && (have == DR_VERDICT_REJECTED || have == DR_VERDICT_NONE)))
-    want = pred_nonempty ? DR_VERDICT_CORRECTED : DR_VERDICT_ADDED;
-  gboolean measured_here = cur == NULL || cur->revision_id == head_id;
-  if (want == have && (measured_here || want == DR_VERDICT_UNREVIEWED))
-    return FALSE;
-  g_autofree char *author = dup_reviewer (self);
-  if (!set_verdict (self, project, photo_id, d, want, author, &error))
-    {
-      toast_write_failure (self, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Photo statuses and areas changed in the project: the list and legend follow. */
+/* Statuses and areas changed in the project: the window reloads what shows them. */
 static void
-reload_items (DrWindow *self)
+photos_changed (DrReviewController *self)
 {
-  if (self->session && dr_session_reload (self->session, NULL))
-    dr_photo_list_invalidate (self->photo_list);
-  dr_legend_update (self->legend, self->current, _dr_window_get_items (self));
+  g_signal_emit (self, signals[SIG_PHOTOS_CHANGED], 0);
 }
 
 /* ---- editor signals ---------------------------------------------------------------- */
 
 /* A revision was written or the head moved: the stored overlays of that photo are stale,
- * and the verdict may follow the edit. */
+ * and the verdict follows the edit (kept unsaved when it cannot be written). */
 static void
-editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage, DrWindow *self)
+editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage,
+                     DrReviewController *self)
 {
-  g_hash_table_remove (self->overlays, &photo_id);
+  g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, photo_id, FALSE);
   DrProject *project = dr_edit_session_get_project (editor);
   if (project != NULL)
-    auto_verdict (self, project, photo_id, damage);
-  reload_items (self);
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *author = dup_reviewer (self);
+      gboolean changed;
+      if (!dr_review_recorder_follow_edit (self->recorder, project, photo_id, damage, author,
+                                           &changed, &error))
+        {
+          if (changed)
+            toast_write_failure (self, error->message);
+          else
+            toast (self, error->message);
+        }
+    }
+  photos_changed (self);
   refresh_review (self);
 }
 
 /* The editor stops drawing a layer of the photo on screen: the canvas shows it again. */
 static void
 editor_layer_left_cb (DrEditSession *editor, gint64 photo_id, int damage, DrOverlay *overlay,
-                      DrWindow *self)
+                      DrReviewController *self)
 {
   if (self->current && dr_photo_item_get_id (self->current) == photo_id)
     dr_canvas_set_overlay (self->canvas, damage, overlay);
@@ -246,72 +267,56 @@ editor_layer_left_cb (DrEditSession *editor, gint64 photo_id, int damage, DrOver
 
 /* The bar marks the edit unsaved (its tooltip keeps the detail); one plain toast says why. */
 static void
-editor_save_failed_cb (DrEditSession *editor, const char *message, DrWindow *self)
+editor_save_failed_cb (DrEditSession *editor, const char *message, DrReviewController *self)
 {
   dr_review_bar_set_unsaved (self->review_bar, TRUE, message);
   toast_write_failure (self, message);
 }
 
 static void
-editor_author_needed_cb (DrEditSession *editor, DrWindow *self)
+editor_author_needed_cb (DrEditSession *editor, DrReviewController *self)
 {
-  dr_reviewer_dialog_present (GTK_WINDOW (self), self->settings, NULL, NULL, NULL);
+  dr_reviewer_dialog_present (self->window, self->settings, NULL, NULL, NULL);
 }
 
 static void
-editor_state_changed_cb (DrWindow *self)
+editor_state_changed_cb (DrReviewController *self)
 {
   refresh_review (self);
 }
 
 /* A newly chosen layer is shown, so nobody edits a hidden mask. */
 static void
-editor_damage_notify_cb (DrWindow *self)
+editor_damage_notify_cb (DrReviewController *self)
 {
-  g_autofree char *name = g_strdup_printf ("overlay-%d", dr_edit_session_get_damage (self->editor));
-  g_action_group_change_action_state (G_ACTION_GROUP (self), name, g_variant_new_boolean (TRUE));
+  show_layer (self, dr_edit_session_get_damage (self->editor));
   refresh_review (self);
 }
 
 static void
-reviewer_changed_cb (DrWindow *self)
+reviewer_changed_cb (DrReviewController *self)
 {
   g_autofree char *name = dup_reviewer (self);
   dr_review_bar_set_reviewer (self->review_bar, name);
 }
 
-typedef struct {
-  gint64 photo_id;
-  const char *text;
-  const char *author;
-} NoteWrite;
-
-/* Writer thread: records a note through the writer's own connection. */
-static gboolean
-note_write (DrProject *project, gpointer data, GError **error)
-{
-  NoteWrite *n = data;
-  return dr_review_add_note (project, n->photo_id, n->text, n->author, error);
-}
-
-/* The note's text changed: recorded on the editor's writer thread. */
+/* The note's text changed: recorded after the edits before it. */
 static void
-note_changed_cb (DrReviewBar *bar, const char *text, DrWindow *self)
+note_changed_cb (DrReviewBar *bar, const char *text, DrReviewController *self)
 {
   DrProject *project = project_of (self);
   if (project == NULL || self->note_photo_id <= 0)
     return;
   g_autofree char *author = dup_reviewer (self);
   g_autoptr (GError) error = NULL;
-  NoteWrite note = { self->note_photo_id, text, *author ? author : _("unknown") };
-  if (!dr_edit_writer_run (dr_edit_session_get_writer (self->editor), project, note_write,
-                           &note, &error))
+  if (!dr_review_recorder_add_note (self->recorder, project, self->note_photo_id, text,
+                                    *author ? author : _("unknown"), &error))
     toast_write_failure (self, error->message);
 }
 
 /* A size other than the automatic one was chosen ([, ] or the size field): remembered. */
 static void
-brush_size_notify_cb (DrWindow *self)
+brush_size_notify_cb (DrReviewController *self)
 {
   double size = dr_edit_tool_get_brush_size (self->tool);
   if (size != self->brush_default)
@@ -326,7 +331,7 @@ brush_size_notify_cb (DrWindow *self)
 static void
 tool_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
 {
-  DrWindow *self = user_data;
+  DrReviewController *self = user_data;
   DrToolKind kind;
   if (!dr_tool_kind_from_string (g_variant_get_string (state, NULL), &kind))
     return;
@@ -340,13 +345,13 @@ static void
 subtract_change_state (GSimpleAction *action, GVariant *state, gpointer user_data)
 {
   g_simple_action_set_state (action, state);
-  dr_edit_tool_set_subtract (DR_WINDOW (user_data)->tool, g_variant_get_boolean (state));
+  dr_edit_tool_set_subtract (DR_REVIEW_CONTROLLER (user_data)->tool, g_variant_get_boolean (state));
 }
 
 static void
 brush_bigger_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrEditTool *tool = DR_WINDOW (user_data)->tool;
+  DrEditTool *tool = DR_REVIEW_CONTROLLER (user_data)->tool;
   double s = dr_edit_tool_get_brush_size (tool);
   dr_edit_tool_set_brush_size (tool, MAX (s + 1, s * 1.25));
 }
@@ -354,14 +359,14 @@ brush_bigger_activated (GSimpleAction *action, GVariant *param, gpointer user_da
 static void
 brush_smaller_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrEditTool *tool = DR_WINDOW (user_data)->tool;
+  DrEditTool *tool = DR_REVIEW_CONTROLLER (user_data)->tool;
   double s = dr_edit_tool_get_brush_size (tool);
   dr_edit_tool_set_brush_size (tool, MIN (s - 1, s / 1.25));
 }
 
 /* Undo or redo of the active layer, with failures shown. */
 static void
-move_head (DrWindow *self, gboolean undo)
+move_head (DrReviewController *self, gboolean undo)
 {
   g_autoptr (GError) error = NULL;
   gboolean can_undo, can_redo;
@@ -376,38 +381,38 @@ move_head (DrWindow *self, gboolean undo)
                                 name, other + 1)
              : g_strdup_printf (_("Nothing to redo on %s; %s has undone edits (Alt+%d)"), active,
                                 name, other + 1);
-      dr_window_toast (self, text);
+      toast (self, text);
       return;
     }
   gboolean moved;
   gboolean ok = undo ? dr_edit_session_undo (self->editor, &moved, &error)
                      : dr_edit_session_redo (self->editor, &moved, &error);
   if (!ok)
-    dr_window_toast (self, error->message);
+    toast (self, error->message);
 }
 
 static void
 undo_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  move_head (DR_WINDOW (user_data), TRUE);
+  move_head (DR_REVIEW_CONTROLLER (user_data), TRUE);
 }
 
 static void
 redo_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  move_head (DR_WINDOW (user_data), FALSE);
+  move_head (DR_REVIEW_CONTROLLER (user_data), FALSE);
 }
 
 static void
 clear_layer_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  dr_edit_session_clear (DR_WINDOW (user_data)->editor);
+  dr_edit_session_clear (DR_REVIEW_CONTROLLER (user_data)->editor);
 }
 
 static void
 reset_layer_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  dr_edit_session_reset (DR_WINDOW (user_data)->editor);
+  dr_edit_session_reset (DR_REVIEW_CONTROLLER (user_data)->editor);
 }
 
 static void
@@ -415,87 +420,80 @@ edit_layer_activated (GSimpleAction *action, GVariant *param, gpointer user_data
 {
   int d = g_variant_get_int32 (param);
   if (DR_DAMAGE_IS_VALID (d))
-    dr_edit_session_set_damage (DR_WINDOW (user_data)->editor, d);
+    dr_edit_session_set_damage (DR_REVIEW_CONTROLLER (user_data)->editor, d);
 }
 
-/* Writes the unsaved edits (the edit writer's connection reopens read-write by itself once
- * the file is writable); the window's reading connection is refreshed too, for the banner. */
+/* Writes the unsaved edits and verdicts (the edit writer's connection reopens read-write by
+ * itself once the file is writable); the window's reading connection is refreshed too, for
+ * the banner. */
 static void
 retry_save_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
+  DrReviewController *self = user_data;
   DrProject *project = project_of (self);
   if (project != NULL)
     dr_project_reopen_if_writable (project, NULL);
-  if (dr_edit_session_save (self->editor))
+  if (dr_review_controller_save (self))
     {
       if (project != NULL && dr_project_is_read_only (project))
         toast_write_failure (self, NULL);
       else
-        dr_window_toast (self, _("Saved"));
+        toast (self, _("Saved"));
     }
-  _dr_window_update_read_only (self);
+  update_read_only (self);
   refresh_review (self);
 }
 
 /* The verdict on layer d of photo id changed whether the layer is empty: the canvas follows
  * (rejected / none hide the mask at once; withdrawing them loads it from the project). */
 static void
-show_verdict_layer (DrWindow *self, gint64 id, DrDamage d, DrVerdict verdict)
+show_verdict_layer (DrReviewController *self, gint64 id, DrDamage d, DrVerdict verdict)
 {
-  g_hash_table_remove (self->overlays, &id);
+  gboolean empties = dr_verdict_empties_layer (verdict);
+  g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, id, !empties);
   dr_edit_session_forget_layer (self->editor);
-  if (self->current == NULL || dr_photo_item_get_id (self->current) != id)
-    return;
-  if (dr_verdict_empties_layer (verdict))
+  if (empties && self->current != NULL && dr_photo_item_get_id (self->current) == id)
     dr_canvas_set_overlay (self->canvas, d, NULL);
-  else
-    _dr_window_show_overlays (self);
 }
 
 static const char *const verdict_ids[] = {
   "unreviewed", "accepted", "corrected", "rejected", "added", "none",
 };
 
-/* Records verdict on the active layer (after the reviewer is named). */
+/* Records verdict on the active layer (after the reviewer is named). Edits waiting to be
+ * written are tried first; when they, or the verdict itself, still cannot be written the
+ * verdict is kept and shown unsaved. */
 static void
-apply_verdict (DrWindow *self, DrVerdict verdict)
+apply_verdict (DrReviewController *self, DrVerdict verdict)
 {
   DrProject *project = dr_edit_session_get_project (self->editor);
   gint64 id = dr_edit_session_get_photo_id (self->editor);
   DrDamage d = dr_edit_session_get_damage (self->editor);
   if (project == NULL)
     return;
-  if (!dr_edit_session_save (self->editor))
-    return;
+  dr_review_controller_save (self);
   /* The layer judged is shown, so a verdict never goes to a mask the reviewer cannot see. */
-  g_autofree char *overlay = g_strdup_printf ("overlay-%d", d);
-  g_action_group_change_action_state (G_ACTION_GROUP (self), overlay,
-                                      g_variant_new_boolean (TRUE));
+  show_layer (self, d);
+  g_autoptr (DrReview) stored = NULL;
+  gboolean emptied_before = dr_verdict_empties_layer (shown_verdict (self, d, &stored));
   g_autoptr (GError) error = NULL;
-  gboolean pred_nonempty, final_empty;
-  gboolean differs = layer_differs (project, id, d, &pred_nonempty, &final_empty, &error);
-  if (verdict == DR_VERDICT_ACCEPTED && differs)
-    {
-      verdict = DR_VERDICT_CORRECTED;
-      dr_window_toast (self, _("The mask was edited, so it is recorded as corrected"));
-    }
-  g_autoptr (DrReview) before = dr_review_get_current (project, id, d, NULL);
-  gboolean emptied_before = before != NULL && dr_verdict_empties_layer (before->verdict);
   g_autofree char *author = dup_reviewer (self);
-  if (!set_verdict (self, project, id, d, verdict, author, &error))
-    {
-      toast_write_failure (self, error->message);
-      return;
-    }
-  reload_items (self);
-  if (emptied_before != dr_verdict_empties_layer (verdict))
-    show_verdict_layer (self, id, d, verdict);
+  DrVerdict recorded;
+  gboolean written = dr_review_recorder_give (self->recorder, project, id, d, verdict, author,
+                                              &recorded, &error);
+  if (recorded != verdict)
+    toast (self, _("The mask was edited, so it is recorded as corrected"));
+  if (error != NULL)
+    toast_write_failure (self, error->message);
+  if (written)
+    photos_changed (self);
+  if (emptied_before != dr_verdict_empties_layer (recorded))
+    show_verdict_layer (self, id, d, recorded);
   refresh_review (self);
 }
 
 typedef struct {
-  DrWindow *window;
+  DrReviewController *controller;
   DrVerdict verdict;
 } PendingVerdict;
 
@@ -503,21 +501,21 @@ static void
 pending_verdict_ready (gpointer data)
 {
   PendingVerdict *p = data;
-  apply_verdict (p->window, p->verdict);
+  apply_verdict (p->controller, p->verdict);
 }
 
 static void
 pending_verdict_free (gpointer data)
 {
   PendingVerdict *p = data;
-  g_object_unref (p->window);
+  g_object_unref (p->controller);
   g_free (p);
 }
 
 static void
 verdict_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
+  DrReviewController *self = user_data;
   const char *id = g_variant_get_string (param, NULL);
   for (guint v = 0; v < G_N_ELEMENTS (verdict_ids); v++)
     if (g_str_equal (id, verdict_ids[v]))
@@ -529,9 +527,9 @@ verdict_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
             return;
           }
         PendingVerdict *p = g_new0 (PendingVerdict, 1);
-        p->window = g_object_ref (self);
+        p->controller = g_object_ref (self);
         p->verdict = v;
-        dr_reviewer_dialog_present (GTK_WINDOW (self), self->settings, pending_verdict_ready, p,
+        dr_reviewer_dialog_present (self->window, self->settings, pending_verdict_ready, p,
                                     pending_verdict_free);
         return;
       }
@@ -542,7 +540,7 @@ verdict_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 static void
 next_unreviewed_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
+  DrReviewController *self = user_data;
   DrProject *project = project_of (self);
   if (project == NULL)
     return;
@@ -550,7 +548,7 @@ next_unreviewed_activated (GSimpleAction *action, GVariant *param, gpointer user
   g_autoptr (GPtrArray) infos = dr_photo_list (project, &error);
   if (infos == NULL)
     {
-      dr_window_toast (self, error->message);
+      toast (self, error->message);
       return;
     }
   g_autoptr (GHashTable) reviewed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -581,41 +579,40 @@ next_unreviewed_activated (GSimpleAction *action, GVariant *param, gpointer user
       for (int d = k == 0 ? d0 : 0; d < DR_N_DAMAGE; d++)
         if (!(bits & (1u << d)))
           {
-            dr_photo_list_select_item (self->photo_list, it);
-            _dr_window_show_item (self, it);
+            g_signal_emit (self, signals[SIG_SHOW_PHOTO], 0, it);
             dr_edit_session_set_damage (self->editor, d);
             return;
           }
     }
-  dr_window_toast (self, _("Every photo shown has a verdict for every damage type"));
+  toast (self, _("Every photo shown has a verdict for every damage type"));
 }
 
 static void
 focus_note_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  dr_review_bar_focus_note (DR_WINDOW (user_data)->review_bar);
+  dr_review_bar_focus_note (DR_REVIEW_CONTROLLER (user_data)->review_bar);
 }
 
 static void
 reviewer_name_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
-  dr_reviewer_dialog_present (GTK_WINDOW (self), self->settings, NULL, NULL, NULL);
+  DrReviewController *self = user_data;
+  dr_reviewer_dialog_present (self->window, self->settings, NULL, NULL, NULL);
 }
 
 static void
 export_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
+  DrReviewController *self = user_data;
   DrProject *project = project_of (self);
   if (project == NULL)
     {
-      dr_window_toast (self, _("Open a project to export it"));
+      toast (self, _("Open a project to export it"));
       return;
     }
-  if (!dr_edit_session_save (self->editor))
+  if (!dr_review_controller_save (self))
     return;
-  dr_export_dialog_present (GTK_WINDOW (self), project);
+  dr_export_dialog_present (self->window, project);
 }
 
 /* "Export Claim Report…": for the shown photo's claim (every claim when none is shown), once
@@ -623,16 +620,16 @@ export_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 static void
 report_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  DrWindow *self = user_data;
+  DrReviewController *self = user_data;
   DrProject *project = project_of (self);
   if (project == NULL)
     {
-      dr_window_toast (self, _("Open a project to report on it"));
+      toast (self, _("Open a project to report on it"));
       return;
     }
-  if (!dr_edit_session_save (self->editor))
+  if (!dr_review_controller_save (self))
     return;
-  dr_report_dialog_present (GTK_WINDOW (self), project,
+  dr_report_dialog_present (self->window, project,
                             self->current ? dr_photo_item_get_claim (self->current) : NULL);
 }
 
@@ -704,7 +701,7 @@ static const struct {
 
 /* Installs review_keys on the window. */
 static void
-add_shortcuts (DrWindow *self)
+add_shortcuts (DrReviewController *self)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller),
@@ -718,29 +715,31 @@ add_shortcuts (DrWindow *self)
                                                         NULL, NULL));
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), s);
     }
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  gtk_widget_add_controller (GTK_WIDGET (self->window), controller);
 }
 
 /* ---- life cycle --------------------------------------------------------------------- */
 
 static void
-discard_response_cb (AdwMessageDialog *dialog, const char *response, DrWindow *self)
+discard_response_cb (AdwMessageDialog *dialog, const char *response, DrReviewController *self)
 {
   if (!g_str_equal (response, "discard"))
     return;
   self->discard_unsaved = TRUE;
-  gtk_window_close (GTK_WINDOW (self));
+  dr_review_recorder_discard (self->recorder);
+  gtk_window_close (self->window);
 }
 
-/* Closing with edits that still cannot be written asks first: they would be lost. */
+/* Closing with edits or verdicts that still cannot be written asks first: they would be
+ * lost. */
 static gboolean
-close_request_cb (DrWindow *self)
+close_request_cb (GtkWindow *window, DrReviewController *self)
 {
   dr_review_bar_flush_note (self->review_bar);
-  if (self->discard_unsaved || dr_edit_session_save (self->editor))
+  if (self->discard_unsaved || dr_review_controller_save (self))
     return FALSE;
   GtkWidget *dialog =
-    adw_message_dialog_new (GTK_WINDOW (self), _("Unsaved Edits"),
+    adw_message_dialog_new (self->window, _("Unsaved Edits"),
                             _("The last edits could not be written to the project file "
                               "(see the message in the window). If you close now they are lost."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -756,21 +755,24 @@ close_request_cb (DrWindow *self)
   return TRUE;
 }
 
-/* See dr-window-private.h: the editor follows the photo on screen, the note and verdict
- * show for it. A note typed for the previous photo is saved first. */
+/* See header. */
 void
-_dr_window_review_photo_changed (DrWindow *self)
+dr_review_controller_set_photo (DrReviewController *self, DrPhotoItem *item)
 {
+  g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
   dr_review_bar_flush_note (self->review_bar);
+  g_set_object (&self->current, item);
   DrProject *project = project_of (self);
-  gint64 id = self->current ? dr_photo_item_get_id (self->current) : 0;
+  gint64 id = item ? dr_photo_item_get_id (item) : 0;
   guint w = 0, h = 0;
   if (project == NULL || id <= 0 || !dr_photo_get_size (project, id, &w, &h, NULL))
     w = h = 0;
+  self->photo_w = (int) w;
+  self->photo_h = (int) h;
   dr_edit_session_set_photo (self->editor, project, id, (int) w, (int) h);
   /* Fill is a one-click tool: it does not stay armed for the next photo. */
   if (dr_edit_tool_get_kind (self->tool) == DR_TOOL_FILL)
-    g_action_group_change_action_state (G_ACTION_GROUP (self), "tool",
+    g_action_group_change_action_state (G_ACTION_GROUP (self->window), "tool",
                                         g_variant_new_string ("none"));
   /* A brush the reviewer has not resized follows the photo: about 1/60 of its short side. */
   if (w > 0 && dr_edit_tool_get_brush_size (self->tool) == self->brush_default)
@@ -784,34 +786,169 @@ _dr_window_review_photo_changed (DrWindow *self)
   refresh_review (self);
 }
 
-/* See dr-window-private.h. */
+/* See header. */
 void
-_dr_window_review_init (DrWindow *self)
+dr_review_controller_set_session (DrReviewController *self, DrSession *session)
 {
+  g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
+  g_set_object (&self->session, session);
+  update_read_only (self);
+}
+
+/* See header. */
+gboolean
+dr_review_controller_save (DrReviewController *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_CONTROLLER (self), FALSE);
+  if (!dr_edit_session_save (self->editor))
+    return FALSE;
+  g_autoptr (GError) error = NULL;
+  if (dr_review_recorder_get_n_unsaved (self->recorder) == 0)
+    return TRUE;
+  gboolean saved = dr_review_recorder_flush (self->recorder, &error);
+  if (!saved)
+    {
+      dr_review_bar_set_unsaved (self->review_bar, TRUE, error->message);
+      toast_write_failure (self, error->message);
+    }
+  photos_changed (self);
+  g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0,
+                 self->current ? dr_photo_item_get_id (self->current) : 0, TRUE);
+  dr_edit_session_forget_layer (self->editor);
+  refresh_review (self);
+  return saved;
+}
+
+/* See header. */
+gboolean
+dr_review_controller_has_unsaved (DrReviewController *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_CONTROLLER (self), FALSE);
+  return dr_edit_session_has_unsaved (self->editor) ||
+         dr_review_recorder_get_n_unsaved (self->recorder) > 0;
+}
+
+/* See header. */
+DrEditSession *
+dr_review_controller_get_edit_session (DrReviewController *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_CONTROLLER (self), NULL);
+  return self->editor;
+}
+
+/* See header. */
+DrEditTool *
+dr_review_controller_get_edit_tool (DrReviewController *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_CONTROLLER (self), NULL);
+  return self->tool;
+}
+
+/* See header. */
+DrReviewRecorder *
+dr_review_controller_get_recorder (DrReviewController *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_CONTROLLER (self), NULL);
+  return self->recorder;
+}
+
+/* Saves what can be saved and lets go of the editor; the actions leave the window. */
+static void
+dr_review_controller_dispose (GObject *object)
+{
+  DrReviewController *self = DR_REVIEW_CONTROLLER (object);
+  if (self->review_bar)
+    dr_review_bar_flush_note (self->review_bar);
+  if (self->editor && !dr_edit_session_save (self->editor))
+    g_message ("closing with unsaved edits the reviewer chose to discard");
+  if (self->window != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (review_entries); i++)
+        g_action_map_remove_action (G_ACTION_MAP (self->window), review_entries[i].name);
+      g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      self->window = NULL;
+    }
+  g_clear_object (&self->recorder);
+  g_clear_object (&self->tool);
+  g_clear_object (&self->editor);
+  if (self->failure_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->failure_toast),
+                                  (gpointer *) &self->failure_toast);
+  self->failure_toast = NULL;
+  g_clear_object (&self->current);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->canvas);
+  g_clear_object (&self->photo_list);
+  g_clear_object (&self->review_bar);
+  g_clear_object (&self->legend);
+  g_clear_object (&self->toasts);
+  g_clear_object (&self->read_only_revealer);
+  G_OBJECT_CLASS (dr_review_controller_parent_class)->dispose (object);
+}
+
+static void
+dr_review_controller_class_init (DrReviewControllerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = dr_review_controller_dispose;
+  signals[SIG_PHOTOS_CHANGED] =
+    g_signal_new ("photos-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIG_OVERLAYS_STALE] =
+    g_signal_new ("overlays-stale", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
+  signals[SIG_SHOW_PHOTO] =
+    g_signal_new ("show-photo", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, DR_TYPE_PHOTO_ITEM);
+}
+
+static void
+dr_review_controller_init (DrReviewController *self)
+{
+}
+
+/* See header. */
+DrReviewController *
+dr_review_controller_new (GtkWindow *window, GSettings *settings, DrCanvas *canvas,
+                          DrPhotoList *photo_list, DrReviewBar *review_bar, DrLegend *legend,
+                          AdwToastOverlay *toasts, GtkRevealer *read_only_revealer)
+{
+  DrReviewController *self = g_object_new (DR_TYPE_REVIEW_CONTROLLER, NULL);
+  self->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  self->settings = g_object_ref (settings);
+  self->canvas = g_object_ref (canvas);
+  self->photo_list = g_object_ref (photo_list);
+  self->review_bar = g_object_ref (review_bar);
+  self->legend = g_object_ref (legend);
+  self->toasts = g_object_ref (toasts);
+  self->read_only_revealer = g_object_ref (read_only_revealer);
+
   self->editor = dr_edit_session_new ();
-  self->tool = dr_edit_tool_new (self->canvas, self->editor);
-  g_signal_connect_swapped (self->tool, "refused", G_CALLBACK (dr_window_toast), self);
-  g_action_map_add_action_entries (G_ACTION_MAP (self), review_entries,
+  self->tool = dr_edit_tool_new (canvas, self->editor);
+  self->recorder = dr_review_recorder_new (dr_edit_session_get_writer (self->editor));
+  g_signal_connect_object (self->tool, "refused", G_CALLBACK (toast), self, G_CONNECT_SWAPPED);
+  g_action_map_add_action_entries (G_ACTION_MAP (window), review_entries,
                                    G_N_ELEMENTS (review_entries), self);
   add_shortcuts (self);
 
-  g_settings_bind (self->settings, "reviewer-name", self->editor, "author", G_SETTINGS_BIND_GET);
-  g_signal_connect_swapped (self->settings, "changed::reviewer-name",
-                            G_CALLBACK (reviewer_changed_cb), self);
+  g_settings_bind (settings, "reviewer-name", self->editor, "author", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (settings, "changed::reviewer-name", G_CALLBACK (reviewer_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   reviewer_changed_cb (self);
-  g_object_bind_property (self->review_bar, "damage", self->editor, "damage",
+  g_object_bind_property (review_bar, "damage", self->editor, "damage",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_object_bind_property (dr_review_bar_get_brush_adjustment (self->review_bar), "value",
+  g_object_bind_property (dr_review_bar_get_brush_adjustment (review_bar), "value",
                           self->tool, "brush-size",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   /* A size the reviewer chose holds for every photo and across restarts; until then the
-   * brush follows each photo's size (brush_default, see _dr_window_review_photo_changed). */
-  double chosen = g_settings_get_double (self->settings, "brush-size");
+   * brush follows each photo's size (brush_default, see dr_review_controller_set_photo). */
+  double chosen = g_settings_get_double (settings, "brush-size");
   if (chosen > 0)
     dr_edit_tool_set_brush_size (self->tool, chosen);
   self->brush_default = chosen > 0 ? 0 : dr_edit_tool_get_brush_size (self->tool);
-  g_signal_connect_swapped (self->tool, "notify::brush-size", G_CALLBACK (brush_size_notify_cb),
-                            self);
+  g_signal_connect_object (self->tool, "notify::brush-size", G_CALLBACK (brush_size_notify_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "committed", G_CALLBACK (editor_committed_cb), self, 0);
   g_signal_connect_object (self->editor, "layer-left", G_CALLBACK (editor_layer_left_cb), self, 0);
   g_signal_connect_object (self->editor, "save-failed", G_CALLBACK (editor_save_failed_cb), self, 0);
@@ -821,23 +958,10 @@ _dr_window_review_init (DrWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify::damage", G_CALLBACK (editor_damage_notify_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->review_bar, "note-changed", G_CALLBACK (note_changed_cb), self, 0);
-  g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+  g_signal_connect_object (self->recorder, "changed", G_CALLBACK (refresh_review), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (review_bar, "note-changed", G_CALLBACK (note_changed_cb), self, 0);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb), self, 0);
   refresh_review (self);
-}
-
-/* See dr-window-private.h. */
-void
-_dr_window_review_dispose (DrWindow *self)
-{
-  if (self->review_bar)
-    dr_review_bar_flush_note (self->review_bar);
-  if (self->editor && !dr_edit_session_save (self->editor))
-    g_message ("closing with unsaved edits the reviewer chose to discard");
-  g_clear_object (&self->tool);
-  g_clear_object (&self->editor);
-  if (self->failure_toast != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->failure_toast),
-                                  (gpointer *) &self->failure_toast);
-  self->failure_toast = NULL;
+  return self;
 }

@@ -1,0 +1,48 @@
+/* dr-project-controller.h — opening, creating and remembering projects (Open Recent, the
+ * last project and photo); adding photos and folders to them.
+ *
+ * It owns the open project (property "session", notified when another opens), adds the
+ * project actions (win.new-project, win.open-project, win.open-recent, win.add-photos,
+ * win.add-folder) to the window it is made for, and asks the window for the rest through
+ * signals: "toast" (message); "progress" (text or NULL to hide, fraction; < 0 pulses);
+ * "photo-wanted" (path, or NULL for the first photo) after a project opened or an import
+ * ended; "photo-error-stored" (photo_id) when the project now records a photo as
+ * undecodable. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "dr-session.h"
+
+G_BEGIN_DECLS
+
+#define DR_TYPE_PROJECT_CONTROLLER (dr_project_controller_get_type ())
+G_DECLARE_FINAL_TYPE (DrProjectController, dr_project_controller, DR, PROJECT_CONTROLLER,
+                      GObject)
+
+/* window is the choosers' parent (no reference is held); recent_menu is filled with the
+ * recent projects from settings. */
+DrProjectController *dr_project_controller_new (GtkWindow *window, GSettings *settings,
+                                                GMenu *recent_menu);
+
+DrSession *dr_project_controller_get_session (DrProjectController *self);
+
+/* Opens the project at path (create: creates it if missing). On failure says why in a toast
+ * and keeps the open project; returns whether it opened. */
+gboolean   dr_project_controller_open        (DrProjectController *self, const char *path,
+                                              gboolean create);
+
+/* Adds photos and folders (recursively) to the open project; without one, opens the project
+ * of their folder first (see dr_session_path_for_folder). */
+void       dr_project_controller_add_files   (DrProjectController *self, GFile **files,
+                                              guint n_files);
+
+/* What the command line and drops do: project files are opened, photos and folders added,
+ * and a single photo is asked for once it is in. */
+void       dr_project_controller_open_files  (DrProjectController *self, GFile **files,
+                                              guint n_files);
+
+/* Stops adding photos (those added so far stay). */
+void       dr_project_controller_cancel_import (DrProjectController *self);
+
+G_END_DECLS

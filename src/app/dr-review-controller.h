@@ -1,0 +1,55 @@
+/* dr-review-controller.h — the window's review part: mask editing on the canvas, undo and
+ * redo, verdicts and notes, the reviewer's name, the unsaved state and the read-only banner,
+ * export and the claim report.
+ *
+ * It owns the edit session, the edit tool and the review recorder; it adds its actions
+ * (win.tool, win.verdict, win.undo, …) and keys to the window it is made for, and asks the
+ * window for the rest through signals:
+ * "photos-changed" ()                 statuses or areas changed in the project;
+ * "overlays-stale" (photo_id, reload) the stored overlays of photo_id are out of date (reload:
+ *                                     show them again from the project);
+ * "show-photo" (DrPhotoItem)          put this photo on screen. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "dr-canvas.h"
+#include "dr-edit-session.h"
+#include "dr-edit-tool.h"
+#include "dr-legend.h"
+#include "dr-photo-item.h"
+#include "dr-photo-list.h"
+#include "dr-review-bar.h"
+#include "dr-review-recorder.h"
+#include "dr-session.h"
+
+G_BEGIN_DECLS
+
+#define DR_TYPE_REVIEW_CONTROLLER (dr_review_controller_get_type ())
+G_DECLARE_FINAL_TYPE (DrReviewController, dr_review_controller, DR, REVIEW_CONTROLLER, GObject)
+
+/* The widgets it drives belong to window (it holds no reference to window). */
+DrReviewController *dr_review_controller_new (GtkWindow *window, GSettings *settings,
+                                              DrCanvas *canvas, DrPhotoList *photo_list,
+                                              DrReviewBar *review_bar, DrLegend *legend,
+                                              AdwToastOverlay *toasts,
+                                              GtkRevealer *read_only_revealer);
+
+/* The open project (NULL: none); shows the read-only banner while it cannot be written. */
+void              dr_review_controller_set_session (DrReviewController *self,
+                                                    DrSession *session);
+/* The photo on screen (NULL: none): the editor follows it, its note and verdicts show. A
+ * note typed for the previous photo is saved first. */
+void              dr_review_controller_set_photo   (DrReviewController *self,
+                                                    DrPhotoItem *item);
+
+DrEditSession    *dr_review_controller_get_edit_session (DrReviewController *self);
+DrEditTool       *dr_review_controller_get_edit_tool    (DrReviewController *self);
+DrReviewRecorder *dr_review_controller_get_recorder     (DrReviewController *self);
+
+/* Writes the unsaved edits, then the unsaved verdicts. TRUE when nothing is left unsaved. */
+gboolean          dr_review_controller_save        (DrReviewController *self);
+/* Whether edits or verdicts are kept unsaved. */
+gboolean          dr_review_controller_has_unsaved (DrReviewController *self);
+
+G_END_DECLS
