@@ -10,6 +10,7 @@
 #include "dr-review-recorder.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-sqlite.h"
 #include "dr-test-util.h"
 
 #define W 4
@@ -51,7 +52,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   f->project = dr_project_open (f->path, DR_PROJECT_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_exec (dr_project_get_db (f->project),
+  g_assert_cmpint (sqlite3_exec (dr_sqlite_project_get_db (f->project),
                                  "INSERT INTO claims (id, name) VALUES (1, 'c');"
                                  "INSERT INTO photos (id, claim_id, path, sha256, width, height,"
                                  "  added) VALUES (7, 1, '/p/a.jpg', printf ('%064d', 1), 4, 3, 0);",

@@ -5,6 +5,7 @@
 
 #include "dr-pg-team.h"
 #include "dr-safe-file.h"
+#include "dr-sqlite.h"
 #include "dr-store-error.h"
 
 /* A time stored in the file (microseconds since the epoch, UTC) as a timestamptz, exactly. */
@@ -19,6 +20,35 @@ typedef struct {
   GHashTable *revisions;     /* file revision id → team revision id */
   DrPgPushSummary *sum;
 } Push;
+
+/* A statement on the project file being pushed, finalized at scope exit. push reads the file
+ * through its own SQLite connection: it copies every row, which the store's API has no call for. */
+typedef sqlite3_stmt PushStmt;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PushStmt, sqlite3_finalize)
+
+/* Sets error from the file's last SQLite error, as "PATH: WHAT: MESSAGE". */
+static void
+file_error (Push *p, GError **error, const char *what)
+{
+  sqlite3 *db = dr_sqlite_project_get_db (p->project);
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED, "%s: %s: %s",
+               dr_project_get_path (p->project), what,
+               db != NULL ? sqlite3_errmsg (db) : "not a SQLite project");
+}
+
+/* Prepares @sql on the file; NULL and the file's error on failure. */
+static PushStmt *
+push_prepare (Push *p, const char *sql, GError **error)
+{
+  sqlite3 *db = dr_sqlite_project_get_db (p->project);
+  sqlite3_stmt *stmt = NULL;
+  if (db == NULL || sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      file_error (p, error, "reading the project");
+      return NULL;
+    }
+  return stmt;
+}
 
 /* Column @col of the current row as new text, NULL for SQL NULL. */
 static char *
@@ -54,7 +84,7 @@ step_done (Push *p, int rc, const char *what, GError **error)
 {
   if (rc == SQLITE_DONE)
     return TRUE;
-  dr_project_set_db_error (p->project, error, what);
+  file_error (p, error, what);
   return FALSE;
 }
 
@@ -71,7 +101,7 @@ exec (Push *p, const char *name, const char *sql, int n, const char *const *para
 static gboolean
 push_models (Push *p, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT damage, sha256, path, name, current, added FROM models ORDER BY id", error);
   if (stmt == NULL)
     return FALSE;
@@ -99,7 +129,7 @@ push_models (Push *p, GError **error)
 static gboolean
 push_claims (Push *p, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT id, name FROM claims ORDER BY id", error);
   if (stmt == NULL)
     return FALSE;
@@ -167,7 +197,7 @@ read_photo (Push *p, const char *path, const char *sha256, GError **error)
 static gboolean
 push_predictions (Push *p, gint64 photo, const char *team_photo, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT damage, model_sha256, rle, area, confidence, created FROM predictions"
     " WHERE photo_id = ?1", error);
   if (stmt == NULL)
@@ -206,7 +236,7 @@ map_revision (Push *p, sqlite3_stmt *stmt, int i)
 static gboolean
 push_revisions (Push *p, gint64 photo, const char *team_photo, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT id, damage, parent_id, rle, area, author, created, kind FROM revisions"
     " WHERE photo_id = ?1 ORDER BY id", error);
   if (stmt == NULL)
@@ -239,7 +269,7 @@ static gboolean
 push_heads (Push *p, gint64 photo, const char *team_photo, GError **error)
 {
   char *heads[4] = { NULL, NULL, NULL, NULL };
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT damage, revision_id FROM heads WHERE photo_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -273,7 +303,7 @@ push_heads (Push *p, gint64 photo, const char *team_photo, GError **error)
 static gboolean
 push_reviews (Push *p, gint64 photo, const char *team_photo, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT damage, verdict, revision_id, model_sha256, author, created, iou, px_added,"
     " px_removed FROM reviews WHERE photo_id = ?1 ORDER BY id", error);
   if (stmt == NULL)
@@ -305,7 +335,7 @@ push_reviews (Push *p, gint64 photo, const char *team_photo, GError **error)
 static gboolean
 push_notes (Push *p, gint64 photo, const char *team_photo, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT text, author, created FROM notes WHERE photo_id = ?1 ORDER BY id", error);
   if (stmt == NULL)
     return FALSE;
@@ -329,7 +359,7 @@ push_notes (Push *p, gint64 photo, const char *team_photo, GError **error)
 static gboolean
 push_ground_truth (Push *p, gint64 photo, const char *team_photo, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT damage, source, rle, area, imported FROM ground_truth WHERE photo_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -411,7 +441,7 @@ push_photo_row (Push *p, sqlite3_stmt *stmt, gboolean *present, GError **error)
 static gboolean
 push_photos (Push *p, GError **error)
 {
-  g_autoptr (DrStatement) stmt = dr_project_prepare (p->project,
+  g_autoptr (PushStmt) stmt = push_prepare (p,
     "SELECT id, claim_id, path, sha256, size, width, height, error, added FROM photos"
     " ORDER BY id", error);
   if (stmt == NULL)
