@@ -4,9 +4,9 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "dr-application.h"
+#include "dr-i18n.h"
 
 /* TRUE when the app's settings schema can be found; otherwise prints one line saying what is
  * missing and how to run the app, so the window never aborts in g_settings_new(). */
@@ -31,13 +31,7 @@ settings_schema_found (void)
 int
 main (int argc, char **argv)
 {
-  /* DAMAGE_REVIEW_LOCALEDIR points an uninstalled build at <builddir>/po (see po/meson.build). */
-  const char *localedir = g_getenv ("DAMAGE_REVIEW_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  dr_i18n_init ();
 
   if (!settings_schema_found ())
     return 1;

@@ -2,21 +2,14 @@
  * arguments, files, GApplication options) starts the review window in its place. */
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <locale.h>
 
 #include "dr-cli.h"
+#include "dr-i18n.h"
 
 int
 main (int argc, char **argv)
 {
-  /* DAMAGE_REVIEW_LOCALEDIR points an uninstalled build at <builddir>/po (see po/meson.build). */
-  const char *localedir = g_getenv ("DAMAGE_REVIEW_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  dr_i18n_init ();
 
   int status;
   if (dr_cli_try_run (argc, argv, &status))
