@@ -23,6 +23,7 @@
 
 #define W 4
 #define H 3
+#define LEGACY_FIXTURE TEST_DATA_DIR "/legacy-v2/legacy.damagereview"
 
 typedef struct {
   char *dir;
@@ -180,6 +181,16 @@ run_unprivileged (char **argv)
     }
   g_autofree char *uid = g_strdup_printf ("--reuid=%u", (unsigned) pw->pw_uid);
   g_autofree char *gid = g_strdup_printf ("--regid=%u", (unsigned) pw->pw_gid);
+  /* The source tree may sit in a folder only root can enter (a CI clone in a mktemp -d): the
+   * fixture the child reads is copied to a folder it can read. */
+  g_autoptr (GError) error = NULL;
+  g_autofree char *share = g_dir_make_tmp ("dr-test-read-only-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (share, 0755), ==, 0);
+  gsize length;
+  g_autofree guint8 *legacy = dr_test_read_file (LEGACY_FIXTURE, &length);
+  g_autofree char *legacy_copy = dr_test_write_file (share, "legacy.damagereview", legacy, length);
+  g_assert_cmpint (g_chmod (legacy_copy, 0644), ==, 0);
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   g_strv_builder_add_many (b, setpriv, uid, gid, "--clear-groups", "--", self, NULL);
   for (int i = 1; argv[i] != NULL; i++)
@@ -189,10 +200,12 @@ run_unprivileged (char **argv)
   env = g_environ_setenv (env, "DR_TEST_DROPPED_ROOT", "1", TRUE);
   env = g_environ_setenv (env, "TMPDIR", "/tmp", TRUE);
   env = g_environ_setenv (env, "HOME", "/tmp", TRUE);
+  env = g_environ_setenv (env, "DR_TEST_LEGACY_FIXTURE", legacy_copy, TRUE);
   int status = 0;
-  g_autoptr (GError) error = NULL;
-  if (!g_spawn_sync ("/", child_argv, env, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL, NULL,
-                     &status, &error))
+  gboolean spawned = g_spawn_sync ("/", child_argv, env, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+                                   NULL, NULL, &status, &error);
+  dr_test_rmtree (share);
+  if (!spawned)
     {
       g_printerr ("cannot run %s: %s\n", setpriv, error->message);
       return 1;
@@ -228,7 +241,8 @@ static void
 test_legacy_schema (Fixture *f, gconstpointer data)
 {
   gsize length;
-  g_autofree guint8 *before = dr_test_read_file (TEST_DATA_DIR "/legacy-v2/legacy.damagereview",
+  const char *fixture = g_getenv ("DR_TEST_LEGACY_FIXTURE");
+  g_autofree guint8 *before = dr_test_read_file (fixture != NULL ? fixture : LEGACY_FIXTURE,
                                                  &length);
   g_autofree char *path = dr_test_write_file (f->dir, "legacy.damagereview", before, length);
   g_assert_cmpint (g_chmod (path, 0444), ==, 0);
