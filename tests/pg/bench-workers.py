@@ -2,16 +2,16 @@
 """Workers' photos/s on a team project, and the no-op `analyse` time (not a test).
 
     pg_virtualenv -t -o max_connections=200 /usr/bin/python3 tests/pg/bench-workers.py \\
-        BUILD/src/damage-review --photos DIR [--configs 1x1,1x2,2x1] [--repeat N]
+        BUILD/src/damage-review --photos DIR [--configs 1x1,1x2,2x1,1x2:32] [--repeat N]
 
 The server comes from the environment (PGHOST, PGPORT, PGUSER = a superuser, PGPASSWORD), as
 with check-worker.py; the script creates and drops its own database and roles. It writes four
 full-size checkpoints with calibrated random weights (tests/oracle/fixtures.py: the real U-Net,
 so the engine does the same work as with trained weights), adds the photos of DIR (for example
 the sample claim photos) to a local project, pushes it, registers the models with
-`analyse URI`, then for each configuration WxT (W workers of T engine threads each,
-`worker --until-empty`) empties the predictions, queues every (photo, model) again and times
-the workers until they exit:
+`analyse URI`, then for each configuration WxT[:B] (W workers of T engine threads each,
+`worker --until-empty`, `--batch B` when given) empties the predictions, queues every
+(photo, model) again and times the workers until they exit:
 photos/s = photos / wall time, four models per photo; beside them, as the reference for the
 same moment, a local `analyse FILE --threads 2` of the same photos. Last, the no-op `analyse`:
 a local project where nothing is left to do, timed with the model identity cache emptied
@@ -77,13 +77,14 @@ def timed(*args):
     return time.monotonic() - t0
 
 
-def workers_run(models, n_workers, threads):
+def workers_run(models, n_workers, threads, batch):
     """Empties the predictions, queues everything again and times W workers to the end."""
     psql("DELETE FROM dr.predictions", db=DB)
     run("analyse", uri(LEAD))
     t0 = time.monotonic()
     procs = [subprocess.Popen([DR, "worker", uri(WORKER), "--models", models, "--until-empty",
-                               "--threads", str(threads), "--name", f"bench-{i}"],
+                               "--threads", str(threads), "--name", f"bench-{i}",
+                               *(["--batch", str(batch)] if batch else [])],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=dict(os.environ, **ENV))
              for i in range(n_workers)]
@@ -128,11 +129,12 @@ def body(tmp):
     print("reference, local analyse FILE --threads 2: "
           + ", ".join(f"{r:.2f}" for r in local) + " photos/s")
     for config in A.configs.split(","):
-        w, t = (int(x) for x in config.split("x"))
+        shape, _, batch = config.partition(":")
+        w, t = (int(x) for x in shape.split("x"))
         rates = []
         for _ in range(A.repeat):
-            rates.append(n_photos / workers_run(models, w, t))
-        print(f"{w} worker(s) x {t} thread(s): "
+            rates.append(n_photos / workers_run(models, w, t, int(batch or 0)))
+        print(f"{w} worker(s) x {t} thread(s), batch {batch or 'default'}: "
               + ", ".join(f"{r:.2f}" for r in rates) + " photos/s")
 
     run("analyse", project, "--models", models)
