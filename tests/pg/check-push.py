@@ -20,6 +20,9 @@ hashlib hashes the photo files, json compares the exports.
 4. Pushing again adds nothing; a reviewer (not a lead) cannot push; a photo file changed since
    it was added makes the push fail naming the file, and nothing of it is written; a bad URI
    is one line.
+5. `export URI` goes through the store's generic path (dr_project_open → the PostgreSQL
+   backend): with the lead in two teams it asks for the team, and `--team east` or the dr.team
+   setting in the connection's options give the same dataset as the file again.
 """
 import hashlib
 import json
@@ -216,6 +219,25 @@ def body():
     rc, out, err = run("push", project2, uri(LEAD))
     expect(rc == 1 and "--team" in err and err.count("\n") == 1,
            f"in two teams, push asks for --team: {err.strip()}")
+
+    # The lead is now in two teams: export through the generic store path needs the team, by
+    # --team or by the dr.team setting in the connection's options, and then gives the same
+    # dataset as the file.
+    rc, out, err = run("export", uri(LEAD), "--out", os.path.join(tmp, "export-no-team"),
+                       env=env)
+    expect(rc == 1 and "--team" in err and err.count("\n") == 1
+           and not os.path.exists(os.path.join(tmp, "export-no-team")),
+           f"in two teams, export asks for the team: {err.strip()}")
+    out_team = os.path.join(tmp, "export-team-option")
+    rc, out3, err = run("export", uri(LEAD), "--team", "east", "--out", out_team, "--split", "0.5",
+                        env=env)
+    expect(rc == 0, f"export --team east by the lead: {out3.strip()} {err.strip()}")
+    compare_exports(out_file, out_team)
+    out_setting = os.path.join(tmp, "export-team-setting")
+    rc, out4, err = run("export", uri(LEAD) + " options='-c dr.team=east'", "--out", out_setting,
+                        "--split", "0.5", env=env)
+    expect(rc == 0, f"export with dr.team in the connection options: {out4.strip()} {err.strip()}")
+    compare_exports(out_file, out_setting)
 
     rc, out, err = run("push", project, "postgresql://x:secret@[::1/db")
     expect(rc == 1 and err.count("\n") == 1 and "not a valid connection string" in err

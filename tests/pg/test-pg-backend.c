@@ -1,6 +1,6 @@
 /* test-pg-backend.c — the store's API on a team project (DrStoreBackend for PostgreSQL): the
  * push fixture's project file is pushed into a fresh database, then opened by its connection
- * string through dr_project_open_location and compared with the same file opened as SQLite.
+ * string through dr_project_open and compared with the same file opened as SQLite.
  * psql (sharing no code with ours) is the oracle for what the server stored.
  *
  *   test-pg-backend --tap PUSH_FIXTURE */
@@ -9,7 +9,6 @@
 
 #include "dr-claim.h"
 #include "dr-file-hash.h"
-#include "dr-pg-backend.h"
 #include "dr-pg-push.h"
 #include "dr-pg-team.h"
 #include "dr-photo.h"
@@ -104,7 +103,7 @@ static DrProject *
 open_team (const char *uri)
 {
   g_autoptr (GError) error = NULL;
-  DrProject *project = dr_project_open_location (uri, DR_PROJECT_OPEN_EXISTING, &error);
+  DrProject *project = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error);
   g_assert_no_error (error);
   g_assert_nonnull (project);
   return project;
@@ -402,7 +401,7 @@ test_open_errors (Team *t, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *wrong = dr_pg_test_db_conninfo_password (t->db, t->reviewer, "nope");
-  g_assert_null (dr_project_open_location (wrong, DR_PROJECT_OPEN_EXISTING, &error));
+  g_assert_null (dr_project_open (wrong, DR_PROJECT_OPEN_EXISTING, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
   g_assert_nonnull (strstr (error->message, t->db->name));
   g_assert_null (strchr (error->message, '\n'));
@@ -412,7 +411,7 @@ test_open_errors (Team *t, gconstpointer data)
   g_autofree char *grant = g_strdup_printf ("GRANT dr_member TO \"%s\"", outsider);
   g_free (dr_pg_test_psql_ok (t->db, NULL, grant));
   g_autofree char *uri = dr_pg_test_db_conninfo (t->db, outsider);
-  g_assert_null (dr_project_open_location (uri, DR_PROJECT_OPEN_EXISTING, &error));
+  g_assert_null (dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
   g_assert_nonnull (strstr (error->message, outsider));
   g_assert_null (strchr (error->message, '\n'));
@@ -420,10 +419,127 @@ test_open_errors (Team *t, gconstpointer data)
 
   g_autoptr (DrPgTestDb) empty = dr_pg_test_db_new ();
   g_autofree char *admin = dr_pg_test_db_conninfo (empty, NULL);
-  g_assert_null (dr_project_open_location (admin, DR_PROJECT_OPEN_CREATE, &error));
+  g_assert_null (dr_project_open (admin, DR_PROJECT_OPEN_CREATE, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, empty->name));
   g_assert_null (strchr (error->message, '\n'));
+}
+
+/* The id of the photo called @name in @project. */
+static gint64
+photo_named (DrProject *project, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = dr_photo_list (project, &error);
+  g_assert_no_error (error);
+  return find_photo (list, name)->id;
+}
+
+/* One line of a transcript: the layer's shown mask, head, history length, undo/redo state,
+ * newest verdict and note, and the photo's summary (ids are each project's own, so they are
+ * left out; revisions are named by their masks). */
+static void
+describe (GString *out, DrProject *project, gint64 photo, DrDamage d, const char *step)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shown = dr_revision_dup_layer_rle (project, photo, d, &error);
+  g_assert_no_error (error);
+  g_autoptr (DrRevision) head = dr_revision_get_head (project, photo, d, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) history = dr_revision_list_history (project, photo, d, &error);
+  g_assert_no_error (error);
+  gboolean can_undo = FALSE, can_redo = FALSE;
+  dr_revision_get_history_state (project, photo, d, &can_undo, &can_redo, &error);
+  g_assert_no_error (error);
+  g_autoptr (DrReview) review = dr_review_get_current (project, photo, d, &error);
+  g_assert_no_error (error);
+  g_autofree char *note = dr_review_dup_note (project, photo, &error);
+  g_assert_no_error (error);
+  g_autoptr (DrPhotoInfo) info = dr_photo_get (project, photo, &error);
+  g_assert_no_error (error);
+  g_string_append_printf (out, "%s: shown=%s head=%s/%s history=%u undo=%d redo=%d "
+                          "verdict=%s iou=%.6f note=%s status=%s edited=%u reviewed=%u "
+                          "area=%" G_GINT64_FORMAT " claim=%s\n", step, shown ? shown : "-",
+                          head ? head->rle : "-",
+                          head ? dr_revision_kind_to_string (head->kind) : "-", history->len,
+                          can_undo, can_redo,
+                          review ? dr_verdict_to_string (review->verdict) : "-",
+                          review ? review->iou : -2, note ? note : "-",
+                          dr_photo_status_to_string (info->status), info->edited, info->reviewed,
+                          info->area[d], info->claim);
+}
+
+/* The same sequence of edits, undo/redo, verdicts, notes and a claim move through the store's
+ * API; returns the transcript. */
+static char *
+edit_sequence (DrProject *project)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  gint64 photo = photo_named (project, "rear.png");
+  const DrDamage d = DR_DAMAGE_SEPARATED;
+  gboolean moved = FALSE;
+  describe (out, project, photo, d, "start");
+  g_autofree char *a = mask (project, photo, 11), *b = mask (project, photo, 40);
+  dr_revision_append (project, photo, d, a, DR_REVISION_BRUSH, "tester", NULL, &error);
+  g_assert_no_error (error);
+  describe (out, project, photo, d, "edit a");
+  dr_revision_append (project, photo, d, b, DR_REVISION_POLYGON, "tester", NULL, &error);
+  g_assert_no_error (error);
+  describe (out, project, photo, d, "edit b");
+  dr_revision_undo (project, photo, d, &moved, &error);
+  g_assert_no_error (error);
+  g_string_append_printf (out, "undo moved=%d\n", moved);
+  describe (out, project, photo, d, "undo");
+  dr_revision_redo (project, photo, d, &moved, &error);
+  g_assert_no_error (error);
+  describe (out, project, photo, d, "redo");
+  dr_review_set_verdict (project, photo, d, DR_VERDICT_REJECTED, "tester", NULL, &error);
+  g_assert_no_error (error);
+  describe (out, project, photo, d, "rejected");
+  dr_revision_undo (project, photo, d, &moved, &error);
+  g_assert_no_error (error);
+  dr_revision_undo (project, photo, d, &moved, &error);
+  g_assert_no_error (error);
+  dr_revision_undo (project, photo, d, &moved, &error);
+  g_assert_no_error (error);
+  g_string_append_printf (out, "third undo moved=%d\n", moved);
+  describe (out, project, photo, d, "back to the prediction");
+  dr_revision_append (project, photo, d, b, DR_REVISION_FILL, "tester", NULL, &error);
+  g_assert_no_error (error);
+  dr_review_set_verdict (project, photo, d, DR_VERDICT_CORRECTED, "tester", NULL, &error);
+  g_assert_no_error (error);
+  describe (out, project, photo, d, "branch + corrected");
+  dr_review_add_note (project, photo, "check again", "tester", &error);
+  g_assert_no_error (error);
+  describe (out, project, photo, d, "note");
+  dr_review_add_note (project, photo, "", "tester", &error);
+  g_assert_no_error (error);
+  dr_photo_set_claim (project, photo, "CLM-9", &error);
+  g_assert_no_error (error);
+  describe (out, project, photo, d, "note cleared, moved to CLM-9");
+  g_autoptr (GPtrArray) claims = dr_claim_list (project, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < claims->len; i++)
+    {
+      DrClaimInfo *c = claims->pdata[i];
+      g_string_append_printf (out, "claim %s: %u photos\n", c->name, c->n_photos);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The store's edit, undo/redo, verdict, note and claim behaviour is the same on both backends:
+ * the same sequence on the file and on the team project (as its lead) gives the same
+ * transcript. */
+static void
+test_same_behaviour (Team *t, gconstpointer data)
+{
+  g_autoptr (DrProject) file = open_team (t->file);
+  g_autoptr (DrProject) team = open_team (t->lead_uri);
+  g_autofree char *on_file = edit_sequence (file);
+  g_autofree char *on_team = edit_sequence (team);
+  g_test_message ("%s", on_file);
+  g_assert_cmpstr (on_team, ==, on_file);
 }
 
 int
@@ -446,6 +562,8 @@ main (int argc, char **argv)
   g_test_add ("/pg-backend/claim-list", Team, NULL, team_setup, test_claim_list,
               team_teardown);
   g_test_add ("/pg-backend/open-errors", Team, NULL, team_setup, test_open_errors,
+              team_teardown);
+  g_test_add ("/pg-backend/same-behaviour", Team, NULL, team_setup, test_same_behaviour,
               team_teardown);
   return g_test_run ();
 }

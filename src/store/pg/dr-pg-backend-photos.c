@@ -92,25 +92,12 @@ dr_pg_backend_claim_list (DrStoreConn *conn, GError **error)
   return g_steal_pointer (&claims);
 }
 
-/* A DrPhotoInfo with no layer data yet (area and confidence -1). */
-static DrPhotoInfo *
-photo_info_new (void)
-{
-  DrPhotoInfo *info = g_new0 (DrPhotoInfo, 1);
-  for (int d = 0; d < DR_N_DAMAGE; d++)
-    {
-      info->area[d] = -1;
-      info->confidence[d] = -1;
-    }
-  return info;
-}
-
 /* Reads row @r of columns id, claim_id, claim name, name, sha256, size, width, height, error,
  * added (µs): path is the photo's cache path (a readable photo) or its name (an error row). */
 static DrPhotoInfo *
 read_photo_row (DrPgBackendConn *self, const PGresult *res, int r, GError **error)
 {
-  g_autoptr (DrPhotoInfo) info = photo_info_new ();
+  g_autoptr (DrPhotoInfo) info = dr_photo_info_new ();
   g_autofree char *name = NULL;
   gint64 width = 0, height = 0;
   const char *what = "listing photos";

@@ -55,16 +55,6 @@ dr_pg_backend (void)
   return &pg_backend;
 }
 
-/* A connection string goes to the server, anything else is a file. */
-DrProject *
-dr_project_open_location (const char *location, DrProjectOpenFlags flags, GError **error)
-{
-  g_return_val_if_fail (location != NULL, NULL);
-  if (dr_pg_is_conninfo (location))
-    return dr_project_open_with_backend (&pg_backend, location, flags, error);
-  return dr_project_open (location, flags, error);
-}
-
 /* The store's code for a pg module's error code (messages already name the server). */
 static int
 store_code (int pg_code)

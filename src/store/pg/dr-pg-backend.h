@@ -1,6 +1,7 @@
 /* dr-pg-backend.h — the PostgreSQL implementation of DrStoreBackend (dr-store-backend.h): a team
- * project opened through the store's ordinary API, so the window and every command that takes
- * a project file also take a server.
+ * project opened through the store's ordinary API. dr_project_open uses it when the location is
+ * a connection string, so every caller that takes a project path (the window, the commands, the
+ * edit writer, the import task, the report) takes a server too.
  *
  * Location. A libpq connection string: a postgresql:// (or postgres://) URI, "service=NAME" or
  * keyword=value pairs (dr_pg_is_conninfo). The password comes from ~/.pgpass or the service
@@ -35,7 +36,7 @@
  * CONFLICT naming the member who moved it when it lost. */
 #pragma once
 
-#include "dr-project.h"
+#include <glib.h>
 
 G_BEGIN_DECLS
 
@@ -43,11 +44,5 @@ typedef struct _DrStoreBackend DrStoreBackend;
 
 /* The PostgreSQL implementation of DrStoreBackend; static, never freed. */
 const DrStoreBackend *dr_pg_backend (void);
-
-/* Opens the project at @location with the backend its form names: a connection string
- * (dr_pg_is_conninfo) with dr_pg_backend, anything else as a project file (dr_project_open).
- * Errors as the backend's open. */
-DrProject *dr_project_open_location (const char *location, DrProjectOpenFlags flags,
-                                     GError **error);
 
 G_END_DECLS
