@@ -10,8 +10,6 @@
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
 #include "dr-export.h"
-#include "dr-pg-export-source.h"
-#include "dr-pg-team.h"
 
 /* Redraws a percentage on stderr when it is a terminal. */
 static void
@@ -44,22 +42,25 @@ parse_format (const char *text, DrExportFormat *format)
   return TRUE;
 }
 
-/* The export items of the project file at @path. */
+/* The export items of the project at @location — a file, or a connection string, through the
+ * same store API (team photos come from the local photo cache). @team (may be NULL) picks the
+ * team of a login in several: passed to the server as the dr.team setting (dr-pg-backend.h)
+ * through PGOPTIONS, which libpq adds to the connection's options. */
 static GPtrArray *
-load_file_items (const char *path, GError **error)
+load_items (const char *location, const char *team, GError **error)
 {
-  g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, error);
+  if (team != NULL)
+    {
+      g_autoptr (GString) options = g_string_new (g_getenv ("PGOPTIONS"));
+      g_autoptr (GString) value = g_string_new (team);
+      /* libpq's options are split at spaces; a backslash escapes the next character. */
+      g_string_replace (value, "\\", "\\\\", 0);
+      g_string_replace (value, " ", "\\ ", 0);
+      g_string_append_printf (options, "%s-c dr.team=%s", options->len ? " " : "", value->str);
+      g_setenv ("PGOPTIONS", options->str, TRUE);
+    }
+  g_autoptr (DrProject) project = dr_project_open (location, DR_PROJECT_OPEN_EXISTING, error);
   return project != NULL ? dr_export_load_items (project, error) : NULL;
-}
-
-/* The export items of team @team (NULL: the caller's only team) on server @conninfo; photo
- * files come from the local photo cache. */
-static GPtrArray *
-load_team_items (const char *conninfo, const char *team, GError **error)
-{
-  g_autoptr (DrPgConn) conn = dr_pg_conn_open (conninfo, DR_PG_OPEN_DEFAULT, error);
-  gint64 team_id = conn != NULL ? dr_pg_team_resolve (conn, team, error) : 0;
-  return team_id != 0 ? dr_pg_export_load_items (conn, team_id, NULL, error) : NULL;
 }
 
 /* Exit codes: 0 exported and verified; 1 the project could not be read or the export failed
@@ -117,9 +118,7 @@ dr_cli_export (int argc, char **argv)
       return DR_EXIT_USAGE;
     }
 
-  g_autoptr (GPtrArray) items = dr_pg_is_conninfo (argv[1]) ? load_team_items (argv[1], team,
-                                                                                 &error)
-                                                             : load_file_items (argv[1], &error);
+  g_autoptr (GPtrArray) items = load_items (argv[1], team, &error);
   if (items == NULL)
     {
       fprintf (stderr, "%s\n", error->message);

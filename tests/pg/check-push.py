@@ -20,6 +20,11 @@ hashlib hashes the photo files, json compares the exports.
 4. Pushing again adds nothing; a reviewer (not a lead) cannot push; a photo file changed since
    it was added makes the push fail naming the file, and nothing of it is written; a bad URI
    is one line.
+5. `export URI` goes through the store's generic path (dr_project_open → the PostgreSQL
+   backend): with the lead in two teams it asks for the team, and `--team east` or the dr.team
+   setting in the connection's options give the same dataset as the file again; `import` and
+   `evaluate` take the URI the same way, and evaluating the file and the team project after
+   importing the same ground truth gives the same table.
 """
 import hashlib
 import json
@@ -216,6 +221,42 @@ def body():
     rc, out, err = run("push", project2, uri(LEAD))
     expect(rc == 1 and "--team" in err and err.count("\n") == 1,
            f"in two teams, push asks for --team: {err.strip()}")
+
+    # The lead is now in two teams: export through the generic store path needs the team, by
+    # --team or by the dr.team setting in the connection's options, and then gives the same
+    # dataset as the file.
+    rc, out, err = run("export", uri(LEAD), "--out", os.path.join(tmp, "export-no-team"),
+                       env=env)
+    expect(rc == 1 and "--team" in err and err.count("\n") == 1
+           and not os.path.exists(os.path.join(tmp, "export-no-team")),
+           f"in two teams, export asks for the team: {err.strip()}")
+    out_team = os.path.join(tmp, "export-team-option")
+    rc, out3, err = run("export", uri(LEAD), "--team", "east", "--out", out_team, "--split", "0.5",
+                        env=env)
+    expect(rc == 0, f"export --team east by the lead: {out3.strip()} {err.strip()}")
+    compare_exports(out_file, out_team)
+    out_setting = os.path.join(tmp, "export-team-setting")
+    rc, out4, err = run("export", uri(LEAD) + " options='-c dr.team=east'", "--out", out_setting,
+                        "--split", "0.5", env=env)
+    expect(rc == 0, f"export with dr.team in the connection options: {out4.strip()} {err.strip()}")
+    compare_exports(out_file, out_setting)
+
+    # import and evaluate take a URI through the same generic path; the lead (in two teams)
+    # names the team in the connection options. The exported COCO files serve as ground truth
+    # for both the file and the team project; evaluating both gives the same table.
+    east = uri(LEAD) + " options='-c dr.team=east'"
+    labels = sorted(os.path.join(out_file, "annotations", f)
+                    for f in os.listdir(os.path.join(out_file, "annotations"))
+                    if f.startswith("instances_") and f.endswith(".json"))
+    expect(labels, f"the export has COCO files to import: {labels}")
+    for target in (project, east):
+        rc, out, err = run("import", target, *labels, env=env)
+        expect(rc == 0, f"import of the exported COCO files: {out.strip()} {err.strip()}")
+    rc, eval_file, err = run("evaluate", project, env=env)
+    expect(rc == 0 and eval_file.count("\n") > 1, f"evaluate FILE: {eval_file} {err.strip()}")
+    rc, eval_team, err = run("evaluate", east, env=env)
+    expect(rc == 0 and eval_team == eval_file, f"evaluate URI gives the same table: {eval_team} "
+                                                f"{err.strip()}")
 
     rc, out, err = run("push", project, "postgresql://x:secret@[::1/db")
     expect(rc == 1 and err.count("\n") == 1 and "not a valid connection string" in err

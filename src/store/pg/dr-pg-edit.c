@@ -122,11 +122,19 @@ dr_pg_edit_move_head (DrPgConn *conn, gint64 photo_id, DrDamage damage, const Dr
                   *version = dr_pg_int (seen->version);
   DrPgHead seen_copy = { seen->revision_id, seen->version, NULL };
   const char *params[] = { photo, d, target, version };
-  /* CAS of the head onto another revision of the layer (or none). */
+  /* CAS of the head onto another revision of the layer (or none); from version 0 a layer
+   * without a head row (a photo added after the push) gets one at version 1, unless another
+   * member created it first (ON CONFLICT: nothing, so a conflict). */
   g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "edit_move_head",
-    "UPDATE dr.heads SET revision_id = $3, version = version + 1, moved_by = session_user,"
-    " moved_at = now () WHERE photo_id = $1 AND damage = $2 AND version = $4"
-    " RETURNING revision_id, version, moved_by", 4, params, error);
+    "WITH u AS (UPDATE dr.heads SET revision_id = $3, version = version + 1,"
+    "   moved_by = session_user, moved_at = now ()"
+    "   WHERE photo_id = $1 AND damage = $2 AND version = $4"
+    "   RETURNING revision_id, version, moved_by),"
+    " i AS (INSERT INTO dr.heads (team_id, photo_id, damage, revision_id, version)"
+    "   SELECT team_id, $1, $2, $3, 1 FROM dr.photos"
+    "   WHERE id = $1 AND $4::bigint = 0 AND NOT EXISTS (SELECT 1 FROM u)"
+    "   ON CONFLICT (photo_id, damage) DO NOTHING RETURNING revision_id, version, moved_by)"
+    " SELECT * FROM u UNION ALL SELECT * FROM i", 4, params, error);
   if (res == NULL)
     return FALSE;
   if (PQntuples (res) == 0)

@@ -49,7 +49,8 @@ gboolean dr_pg_edit_commit (DrPgConn       *conn,
                             DrPgHead       *head,
                             GError        **error);
 
-/* Moves the head from @seen to @revision_id (0 = the prediction) by CAS: undo passes the
+/* Moves the head from @seen to @revision_id (0 = the prediction) by CAS (from version 0 a
+ * missing head row is created at version 1, as a layer without one reads as version 0): undo passes the
  * parent of the head's revision, redo a child, "keep mine" the caller's stored revision. The
  * revision must belong to the layer (the foreign key refuses others). Conflict as above. */
 gboolean dr_pg_edit_move_head (DrPgConn       *conn,

@@ -83,27 +83,35 @@ fetch (DrPgConn *conn, gint64 team_id, const char *sha256, const char *path, GEr
 
 /* See dr-pg-photo-cache.h. */
 char *
+dr_pg_photo_cache_path (const char *cache_dir, const char *sha256, const char *name)
+{
+  if (!is_sha256 (sha256))
+    return NULL;
+  g_autofree char *default_dir = cache_dir ? NULL : dr_pg_photo_cache_default_dir ();
+  g_autofree char *prefix = g_strndup (sha256, 2);
+  g_autofree char *safe = safe_name (name);
+  return g_build_filename (cache_dir ? cache_dir : default_dir, prefix, sha256, safe, NULL);
+}
+
+/* See dr-pg-photo-cache.h. */
+char *
 dr_pg_photo_cache_get (DrPgConn *conn, const char *cache_dir, gint64 team_id,
                        const char *sha256, const char *name, GError **error)
 {
-  if (!is_sha256 (sha256))
+  g_autofree char *path = dr_pg_photo_cache_path (cache_dir, sha256, name);
+  if (path == NULL)
     {
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: a photo has an invalid "
                    "SHA-256 \"%.70s\"", dr_pg_conn_get_server (conn), sha256 ? sha256 : "");
       return NULL;
     }
-  g_autofree char *default_dir = cache_dir ? NULL : dr_pg_photo_cache_default_dir ();
-  g_autofree char *prefix = g_strndup (sha256, 2);
-  g_autofree char *safe = safe_name (name);
-  g_autofree char *dir = g_build_filename (cache_dir ? cache_dir : default_dir, prefix, sha256,
-                                           NULL);
-  g_autofree char *path = g_build_filename (dir, safe, NULL);
   if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_autofree char *cached = dr_file_sha256 (path, NULL);
       if (g_strcmp0 (cached, sha256) == 0)
         return g_steal_pointer (&path);
     }
+  g_autofree char *dir = g_path_get_dirname (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int errsv = errno;

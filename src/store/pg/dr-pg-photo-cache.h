@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 /* The default cache folder. */
 char *dr_pg_photo_cache_default_dir (void);
 
+/* Where the cached file of the photo with @sha256 and base name @name is (or will be) kept in
+ * @cache_dir (NULL: the default); fetches nothing. NULL when @sha256 is not 64 hex digits. */
+char *dr_pg_photo_cache_path (const char *cache_dir, const char *sha256, const char *name);
+
 /* The verified local file of team @team_id's photo with @sha256 (and base name @name), fetched
  * into @cache_dir when missing or damaged. NULL with a one-line error naming the server or the
  * file otherwise. */

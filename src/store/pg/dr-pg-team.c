@@ -36,7 +36,8 @@ dr_pg_team_resolve (DrPgConn *conn, const char *name, GError **error)
       for (int i = 0; i < n && i < 20; i++)
         g_string_append_printf (names, "%s\"%s\"", i ? ", " : "", PQgetvalue (res, i, 1));
       g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
-                   "%s: role \"%s\" is in %d teams (%s%s); choose one with --team",
+                   "%s: role \"%s\" is in %d teams (%s%s); choose one with --team (or dr.team in "
+                   "the connection options)",
                    dr_pg_conn_get_server (conn), dr_pg_conn_get_user (conn), n, names->str,
                    n > 20 ? ", …" : "");
     }

@@ -22,6 +22,19 @@ dr_photo_status_to_string (DrPhotoStatus status)
   return id != NULL ? id : "error";
 }
 
+/* A zeroed DrPhotoInfo with no layer data: every area and confidence -1. */
+DrPhotoInfo *
+dr_photo_info_new (void)
+{
+  DrPhotoInfo *info = g_new0 (DrPhotoInfo, 1);
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    {
+      info->area[d] = -1;
+      info->confidence[d] = -1;
+    }
+  return info;
+}
+
 /* Frees the strings and the struct; NULL allowed. */
 void
 dr_photo_info_free (DrPhotoInfo *info)

@@ -38,6 +38,9 @@ typedef struct {
   double confidence[DR_N_DAMAGE]; /* mean confidence of the current prediction; -1 if none */
 } DrPhotoInfo;
 
+/* A DrPhotoInfo with no layer data yet (area and confidence -1, the rest zero), as the backends
+ * fill it. */
+DrPhotoInfo *dr_photo_info_new (void);
 void dr_photo_info_free (DrPhotoInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPhotoInfo, dr_photo_info_free)
 

@@ -1,6 +1,8 @@
 /* dr-project.c — a project: one backend connection, used only by the thread that opened it. */
 #include "dr-project.h"
 
+#include "dr-pg-backend.h"
+#include "dr-pg-conn.h"
 #include "dr-sqlite.h"
 #include "dr-store-backend.h"
 #include "dr-store-error.h"
@@ -85,12 +87,15 @@ dr_project_open_with_backend (const DrStoreBackend *backend, const char *locatio
   return self;
 }
 
-/* A project file is an SQLite file. */
+/* A connection string (dr_pg_is_conninfo) names a team project on a server; anything else is
+ * a project file, an SQLite file. */
 DrProject *
 dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  return dr_project_open_with_backend (dr_sqlite_backend (), path, flags, error);
+  const DrStoreBackend *backend = dr_pg_is_conninfo (path) ? dr_pg_backend ()
+                                                          : dr_sqlite_backend ();
+  return dr_project_open_with_backend (backend, path, flags, error);
 }
 
 /* Owner-checked begin. */

@@ -28,7 +28,10 @@ typedef enum {
 } DrProjectOpenFlags;
 
 /* Opens (and if asked, creates) the project at path and migrates it to the current schema,
- * each migration step in its own transaction. Fails with a one-line message naming the file:
+ * each migration step in its own transaction. A libpq connection string instead of a path (a
+ * postgresql:// URI, "service=NAME", keyword=value) opens a team project on that server with
+ * the PostgreSQL backend (dr-pg-backend.h: team, authorship, photo cache, its errors). For a
+ * file, it fails with a one-line message naming the file:
  * DR_STORE_ERROR_IO (missing, unreadable), _CORRUPT (not a database, damaged), _UNSUPPORTED
  * (another application's SQLite file, or a schema newer than this build — such files are not
  * modified in any way), _DATABASE (anything else SQLite reports). */
@@ -44,7 +47,7 @@ gboolean dr_project_is_read_only (DrProject *self);
  * call it to learn that Retry can succeed. FALSE with error only when reopening failed. */
 gboolean dr_project_reopen_if_writable (DrProject *self, GError **error);
 
-/* The file the project was opened from. */
+/* The file (or connection string) the project was opened from. */
 const char *dr_project_get_path (DrProject *self);
 
 /* The schema version of the open file: DR_SCHEMA_VERSION after a successful open, except for

@@ -3,24 +3,11 @@
 
 #include "dr-store-error.h"
 
-/* A DrPhotoInfo with no layer data yet (area and confidence -1). */
-static DrPhotoInfo *
-photo_info_new (void)
-{
-  DrPhotoInfo *info = g_new0 (DrPhotoInfo, 1);
-  for (int d = 0; d < DR_N_DAMAGE; d++)
-    {
-      info->area[d] = -1;
-      info->confidence[d] = -1;
-    }
-  return info;
-}
-
 /* Reads columns id, claim_id, claim name, path, sha256, size, width, height, error, added. */
 static DrPhotoInfo *
 read_photo_row (DrSqliteStmt *stmt)
 {
-  DrPhotoInfo *info = photo_info_new ();
+  DrPhotoInfo *info = dr_photo_info_new ();
   info->id = sqlite3_column_int64 (stmt, 0);
   info->claim_id = sqlite3_column_int64 (stmt, 1);
   info->claim = dr_sqlite_column_dup (stmt, 2);
