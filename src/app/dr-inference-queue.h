@@ -1,10 +1,10 @@
-/* dr-inference-queue.h — runs the damage models on photos in worker threads.
+/* dr-inference-queue.h — the window's analysis jobs, run on a DrInferenceRunner.
  *
- * The queue owns its workers (one per core by default), each with its own engine workspace;
- * the models are shared read-only. Jobs are (photo, damage type) pairs. A photo is decoded
- * and resized once and shared by that photo's jobs. Results reach the main loop in batches
- * through an idle callback, so the caller stores them in the project on the main thread;
- * results arriving after the queue is gone are dropped. */
+ * Jobs are (photo, damage type) pairs; a photo is decoded and resized once and shared by that
+ * photo's jobs, and each result carries a ready-to-draw overlay (a GDK texture, which is why
+ * this adapter lives in the app while the runner is in the core). Results reach the main loop
+ * in batches, so the caller stores them in the project on the main thread; results of jobs
+ * cancelled, or arriving after the queue is gone, are dropped. */
 #pragma once
 
 #include <gio/gio.h>
