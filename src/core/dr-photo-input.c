@@ -129,6 +129,7 @@ dr_photo_input_run (DrPhotoInput *self, DrInferenceWorker *worker, const NnUnet 
     }
   if (st != NN_OK)
     {
+      /* TRANSLATORS: photo, damage model name, the engine's reason */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: %s model: %s"), name,
                    model_name, err.message);
       return NULL;
@@ -144,6 +145,7 @@ dr_photo_input_run (DrPhotoInput *self, DrInferenceWorker *worker, const NnUnet 
   if (nn_mask_from_logits (logits, self->width, self->height, mask, w, stats, NULL, 0, &err)
       != NN_OK)
     {
+      /* TRANSLATORS: photo, damage model name, the engine's reason */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: %s model: %s"), name,
                    model_name, err.message);
       return NULL;
