@@ -12,18 +12,10 @@
 #include "dr-photo-input.h"
 #include "dr-rle.h"
 
-typedef struct {
-  DrInferenceQueue *queue;   /* the runner's owner: outlives every job */
-  gint64 photo_id;
-  guint damage;
-  DrPhotoInput *input;
-} Job;
-
 /* One photo with jobs queued or running. */
 typedef struct {
   DrPhotoInput *input;
   guint remaining;           /* its jobs not yet delivered */
-  gboolean started;          /* "started" was emitted */
 } Photo;
 
 struct _DrInferenceQueue
@@ -38,9 +30,6 @@ struct _DrInferenceQueue
   GHashTable *known;         /* job key (photo_id * 4 + damage) of queued/running jobs */
   GHashTable *photos;        /* photo_id → Photo* */
 };
-
-enum { SIGNAL_STARTED, SIGNAL_RESULT, SIGNAL_BATCH_DONE, N_SIGNALS };
-static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DrInferenceQueue, dr_inference_queue, G_TYPE_OBJECT)
 
@@ -61,14 +50,6 @@ static gint64
 job_key (gint64 photo_id, guint damage)
 {
   return photo_id * DR_N_DAMAGE_TYPES + damage;
-}
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
-  dr_photo_input_unref (job->input);
-  g_free (job);
 }
 
 static void
@@ -94,11 +75,11 @@ error_result (DrInferenceResult *r, const GError *error)
 static gpointer
 run_job (DrInferenceWorker *w, gpointer data, gpointer user_data)
 {
-  Job *job = data;
-  DrInferenceQueue *self = job->queue;
+  DrModelJob *job = data;
+  DrInferenceQueue *self = user_data;
   g_autoptr (GError) error = NULL;
   DrInferenceResult *r = g_new0 (DrInferenceResult, 1);
-  r->photo_id = job->photo_id;
+  r->photo_id = job->photo;
   r->damage = job->damage;
   r->model_sha256 = g_strdup (self->sha256[job->damage]);
   if (!dr_photo_input_prepare (job->input, w, &error))
@@ -133,36 +114,16 @@ run_job (DrInferenceWorker *w, gpointer data, gpointer user_data)
   return r;
 }
 
-/* "job-started": a worker began a photo's first job. */
+/* "job-done", before the owner's handlers: forgets the job, and its photo after the last one. */
 static void
-job_started_cb (DrInferenceRunner *runner, Job *job, DrInferenceQueue *self)
-{
-  Photo *photo = g_hash_table_lookup (self->photos, &job->photo_id);
-  if (photo == NULL || photo->started)
-    return;
-  photo->started = TRUE;
-  g_signal_emit (self, signals[SIGNAL_STARTED], 0, job->photo_id);
-}
-
-/* "job-done": forgets the job (and its photo after the last one), then emits its result. */
-static void
-job_done_cb (DrInferenceRunner *runner, Job *job, DrInferenceResult *result,
+job_done_cb (DrInferenceRunner *runner, DrModelJob *job, DrInferenceResult *result,
              DrInferenceQueue *self)
 {
-  gint64 key = job_key (job->photo_id, job->damage);
+  gint64 key = job_key (job->photo, job->damage);
   g_hash_table_remove (self->known, &key);
-  Photo *photo = g_hash_table_lookup (self->photos, &job->photo_id);
+  Photo *photo = g_hash_table_lookup (self->photos, &job->photo);
   if (photo != NULL && --photo->remaining == 0)
-    g_hash_table_remove (self->photos, &job->photo_id);
-  if (result != NULL)
-    g_signal_emit (self, signals[SIGNAL_RESULT], 0, result);
-}
-
-/* "batch-done": passed on. */
-static void
-batch_done_cb (DrInferenceRunner *runner, DrInferenceQueue *self)
-{
-  g_signal_emit (self, signals[SIGNAL_BATCH_DONE], 0);
+    g_hash_table_remove (self->photos, &job->photo);
 }
 
 static void
@@ -184,18 +145,7 @@ dr_inference_queue_finalize (GObject *object)
 static void
 dr_inference_queue_class_init (DrInferenceQueueClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  object_class->finalize = dr_inference_queue_finalize;
-
-  signals[SIGNAL_STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass),
-                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 1, G_TYPE_INT64);
-  signals[SIGNAL_RESULT] = g_signal_new ("result", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_BATCH_DONE] = g_signal_new ("batch-done", G_TYPE_FROM_CLASS (klass),
-                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                             G_TYPE_NONE, 0);
+  G_OBJECT_CLASS (klass)->finalize = dr_inference_queue_finalize;
 }
 
 static void
@@ -221,13 +171,11 @@ dr_inference_queue_new (GObject *owner, const NnUnet *const models[DR_N_DAMAGE_T
       self->paths[i] = models[i] ? g_strdup (paths[i]) : NULL;
     }
   self->runner = dr_inference_runner_new (n_workers, DR_INFERENCE_RUNNER_BACKGROUND, run_job,
-                                          NULL, (GDestroyNotify) dr_inference_result_free,
+                                          self, (GDestroyNotify) dr_inference_result_free,
                                           error);
   if (self->runner == NULL)
     return NULL;
-  g_signal_connect (self->runner, "job-started", G_CALLBACK (job_started_cb), self);
   g_signal_connect (self->runner, "job-done", G_CALLBACK (job_done_cb), self);
-  g_signal_connect (self->runner, "batch-done", G_CALLBACK (batch_done_cb), self);
   return g_steal_pointer (&self);
 }
 
@@ -255,12 +203,12 @@ dr_inference_queue_get_path (DrInferenceQueue *self, guint damage)
   return self->paths[damage];
 }
 
-/* Number of worker threads. */
-guint
-dr_inference_queue_get_n_workers (DrInferenceQueue *self)
+/* See header. */
+DrInferenceRunner *
+dr_inference_queue_get_runner (DrInferenceQueue *self)
 {
-  g_return_val_if_fail (DR_IS_INFERENCE_QUEUE (self), 0);
-  return dr_inference_runner_get_n_workers (self->runner);
+  g_return_val_if_fail (DR_IS_INFERENCE_QUEUE (self), NULL);
+  return self->runner;
 }
 
 /* See header. */
@@ -285,12 +233,8 @@ dr_inference_queue_add (DrInferenceQueue *self, gint64 photo_id, const char *pat
           g_hash_table_insert (self->photos, g_memdup2 (&photo_id, sizeof photo_id), photo);
         }
       photo->remaining++;
-      Job *job = g_new0 (Job, 1);
-      job->queue = self;
-      job->photo_id = photo_id;
-      job->damage = d;
-      job->input = dr_photo_input_ref (photo->input);
-      dr_inference_runner_push (self->runner, job, job_free, photo_id, priority, NULL);
+      dr_inference_runner_push (self->runner, dr_model_job_new (photo->input, photo_id, d),
+                                dr_model_job_free, photo_id, priority, NULL);
       added++;
     }
   return added;

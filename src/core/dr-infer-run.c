@@ -16,29 +16,14 @@
 #include "dr-npy.h"
 #include "dr-photo-input.h"
 
-typedef struct {
-  DrInferRequest *req;
-  DrInferPhoto *photo;
-  DrDamage damage;
-  DrPhotoInput *input;   /* shared by the photo's jobs */
-} Job;
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
-  dr_photo_input_unref (job->input);
-  g_free (job);
-}
-
 /* Writes one finished run's mask PNG (only with an output folder) and logits .npy (only with
  * a logits folder); fills result. */
 static void
-write_outputs (DrInferRequest *req, Job *job, const float *logits, const guint8 *mask,
+write_outputs (DrInferRequest *req, DrModelJob *job, const float *logits, const guint8 *mask,
                DrInferResult *result)
 {
   const char *id = dr_damage_get_model_name (job->damage);
-  const char *stem = job->photo->stem;
+  const char *stem = req->photos[job->photo].stem;
   int width = dr_photo_input_get_width (job->input);
   g_autoptr (GError) error = NULL;
   if (req->out_dir != NULL)
@@ -74,34 +59,36 @@ write_outputs (DrInferRequest *req, Job *job, const float *logits, const guint8 
 static gpointer
 run_job (DrInferenceWorker *w, gpointer data, gpointer user_data)
 {
-  Job *job = data;
+  DrInferRequest *req = user_data;
+  DrModelJob *job = data;
   GError *photo_error = NULL;
   if (!dr_photo_input_prepare (job->input, w, &photo_error))
     return photo_error;
-  DrInferResult *result = &job->photo->results[job->damage];
+  DrInferResult *result = &req->photos[job->photo].results[job->damage];
   g_autoptr (GError) error = NULL;
   g_autofree guint8 *mask = dr_photo_input_run (job->input, w,
-                                                dr_model_set_get_model (job->req->models,
-                                                                        job->damage),
+                                                dr_model_set_get_model (req->models, job->damage),
                                                 dr_damage_get_model_name (job->damage), NULL,
                                                 &result->stats, &error);
   if (mask == NULL)
     result->error = g_strdup (error->message);
   else
-    write_outputs (job->req, job, dr_inference_worker_get_logits (w), mask, result);
+    write_outputs (req, job, dr_inference_worker_get_logits (w), mask, result);
   return NULL;
 }
 
 /* "job-done" (calling thread): records the photo's size, or its error once. */
 static void
-job_done_cb (DrInferenceRunner *runner, Job *job, GError *photo_error, gpointer user_data)
+job_done_cb (DrInferenceRunner *runner, DrModelJob *job, GError *photo_error,
+             DrInferRequest *req)
 {
-  if (photo_error != NULL && job->photo->error == NULL)
-    job->photo->error = g_strdup (photo_error->message);
+  DrInferPhoto *photo = &req->photos[job->photo];
+  if (photo_error != NULL && photo->error == NULL)
+    photo->error = g_strdup (photo_error->message);
   else if (photo_error == NULL)
     {
-      job->photo->width = dr_photo_input_get_width (job->input);
-      job->photo->height = dr_photo_input_get_height (job->input);
+      photo->width = dr_photo_input_get_width (job->input);
+      photo->height = dr_photo_input_get_height (job->input);
     }
 }
 
@@ -118,7 +105,7 @@ dr_infer_run (DrInferRequest *req)
   g_autoptr (GError) error = NULL;
   g_autoptr (DrInferenceRunner) runner
     = dr_inference_runner_new (MIN (req->n_threads, MAX (n_jobs, 1)),
-                               DR_INFERENCE_RUNNER_DEFAULT, run_job, NULL,
+                               DR_INFERENCE_RUNNER_DEFAULT, run_job, req,
                                (GDestroyNotify) g_error_free, &error);
   for (guint i = 0; i < req->n_photos; i++)
     {
@@ -133,18 +120,12 @@ dr_infer_run (DrInferRequest *req)
         }
       g_autoptr (DrPhotoInput) input = dr_photo_input_new (photo->path);
       for (guint k = 0; k < req->n_active; k++)
-        {
-          Job *job = g_new0 (Job, 1);
-          job->req = req;
-          job->photo = photo;
-          job->damage = req->active[k];
-          job->input = dr_photo_input_ref (input);
-          dr_inference_runner_push (runner, job, job_free, i, 0, NULL);
-        }
+        dr_inference_runner_push (runner, dr_model_job_new (input, i, req->active[k]),
+                                  dr_model_job_free, i, 0, NULL);
     }
   if (runner != NULL)
     {
-      g_signal_connect (runner, "job-done", G_CALLBACK (job_done_cb), NULL);
+      g_signal_connect (runner, "job-done", G_CALLBACK (job_done_cb), req);
       dr_inference_runner_wait (runner);
     }
   g_clear_object (&runner);

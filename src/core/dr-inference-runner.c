@@ -259,10 +259,13 @@ worker_main (gpointer data)
   return NULL;
 }
 
+/* Joins the worker's thread (if it was started) and frees its buffers. */
 static void
 worker_free (gpointer data)
 {
   DrInferenceWorker *w = data;
+  if (w->thread != NULL)
+    g_thread_join (w->thread);
   nn_workspace_free (w->ws);
   g_free (w->logits);
   g_free (w->scratch);
@@ -273,20 +276,12 @@ static void
 dr_inference_runner_finalize (GObject *object)
 {
   DrInferenceRunner *self = DR_INFERENCE_RUNNER (object);
-  dr_inference_runner_stop (self, -1);
-  for (guint i = 0; i < self->workers->len; i++)
-    {
-      DrInferenceWorker *w = self->workers->pdata[i];
-      if (w->thread)
-        g_thread_join (w->thread);
-    }
+  dr_inference_runner_stop (self, -1); /* empties the job list */
   g_ptr_array_unref (self->workers);
   dr_post_cancel (self->context, &self->idle_id);
   g_main_context_unref (self->context);
-  Item *item;
-  while ((item = g_queue_pop_head (&self->done)) != NULL)
+  for (Item *item; (item = g_queue_pop_head (&self->done)) != NULL;)
     item_free (self, item);
-  g_queue_clear_full (&self->jobs, (GDestroyNotify) job_free);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->work_cond);
   g_cond_clear (&self->exit_cond);
@@ -464,17 +459,6 @@ dr_inference_runner_cancel_all (DrInferenceRunner *self)
   GQueue dropped = cancel_all_locked (self);
   g_mutex_unlock (&self->lock);
   g_queue_clear_full (&dropped, (GDestroyNotify) job_free);
-}
-
-/* See header. */
-guint
-dr_inference_runner_get_generation (DrInferenceRunner *self)
-{
-  g_return_val_if_fail (DR_IS_INFERENCE_RUNNER (self), 0);
-  g_mutex_lock (&self->lock);
-  guint generation = self->generation;
-  g_mutex_unlock (&self->lock);
-  return generation;
 }
 
 /* See header. */

@@ -84,9 +84,6 @@ void  dr_inference_runner_prioritize (DrInferenceRunner *self, gint64 group, gui
  * before this call is delivered after it. */
 void  dr_inference_runner_cancel_all (DrInferenceRunner *self);
 
-/* The current generation (starts at 0, one more after each cancel_all). */
-guint dr_inference_runner_get_generation (DrInferenceRunner *self);
-
 /* Jobs of the current generation pushed and not yet delivered: queued, running, or finished
  * with "job-done" still to come. Owner's thread. */
 guint dr_inference_runner_get_pending (DrInferenceRunner *self);

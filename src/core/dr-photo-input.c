@@ -6,8 +6,8 @@
 #include "dr-image.h"
 #include "dr-photo-input.h"
 
+/* Allocated with g_atomic_rc_box. */
 struct _DrPhotoInput {
-  gatomicrefcount ref;
   char *path;
   GMutex lock;         /* held by the preparing worker, so the others wait for it */
   gboolean prepared;   /* input or error is set (lock) */
@@ -20,8 +20,7 @@ struct _DrPhotoInput {
 DrPhotoInput *
 dr_photo_input_new (const char *path)
 {
-  DrPhotoInput *self = g_new0 (DrPhotoInput, 1);
-  g_atomic_ref_count_init (&self->ref);
+  DrPhotoInput *self = g_atomic_rc_box_new0 (DrPhotoInput);
   self->path = g_strdup (path);
   g_mutex_init (&self->lock);
   return self;
@@ -31,21 +30,26 @@ dr_photo_input_new (const char *path)
 DrPhotoInput *
 dr_photo_input_ref (DrPhotoInput *self)
 {
-  g_atomic_ref_count_inc (&self->ref);
-  return self;
+  return g_atomic_rc_box_acquire (self);
+}
+
+/* Frees what the box holds, after the last reference. */
+static void
+photo_input_clear (gpointer data)
+{
+  DrPhotoInput *self = data;
+  g_free (self->path);
+  g_free (self->input);
+  g_clear_error (&self->error);
+  g_mutex_clear (&self->lock);
 }
 
 /* See header; NULL allowed. */
 void
 dr_photo_input_unref (DrPhotoInput *self)
 {
-  if (self == NULL || !g_atomic_ref_count_dec (&self->ref))
-    return;
-  g_free (self->path);
-  g_free (self->input);
-  g_clear_error (&self->error);
-  g_mutex_clear (&self->lock);
-  g_free (self);
+  if (self != NULL)
+    g_atomic_rc_box_release_full (self, photo_input_clear);
 }
 
 /* See header. */
@@ -151,4 +155,26 @@ dr_photo_input_run (DrPhotoInput *self, DrInferenceWorker *worker, const NnUnet 
       return NULL;
     }
   return g_steal_pointer (&mask);
+}
+
+/* See header. */
+DrModelJob *
+dr_model_job_new (DrPhotoInput *input, gint64 photo, guint damage)
+{
+  DrModelJob *job = g_new (DrModelJob, 1);
+  job->input = dr_photo_input_ref (input);
+  job->photo = photo;
+  job->damage = damage;
+  return job;
+}
+
+/* See header. */
+void
+dr_model_job_free (gpointer data)
+{
+  DrModelJob *job = data;
+  if (job == NULL)
+    return;
+  dr_photo_input_unref (job->input);
+  g_free (job);
 }

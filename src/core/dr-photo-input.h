@@ -41,4 +41,16 @@ guint8 *dr_photo_input_run (DrPhotoInput *self, DrInferenceWorker *worker, const
                             const char *model_name, const atomic_int *abort,
                             NnMaskStats *stats, GError **error);
 
+/* One model to run on one photo: the job of the window's queue and of `infer`. */
+typedef struct {
+  DrPhotoInput *input;   /* shared by the photo's jobs */
+  gint64 photo;          /* the owner's photo id (or index) */
+  guint damage;          /* the model's damage type */
+} DrModelJob;
+
+/* A job holding a reference to input. */
+DrModelJob *dr_model_job_new  (DrPhotoInput *input, gint64 photo, guint damage);
+/* Frees job and drops its reference to the input; NULL allowed. A GDestroyNotify. */
+void        dr_model_job_free (gpointer job);
+
 G_END_DECLS

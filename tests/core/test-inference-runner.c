@@ -273,11 +273,9 @@ static void
 test_generation_drop (void)
 {
   g_autoptr (DrInferenceRunner) runner = make_runner (1);
-  guint generation = dr_inference_runner_get_generation (runner);
   push (runner, 1, RUN_UNTIL_GATE, 1, 0, NULL);     /* does not listen to the abort flag */
   wait_ran (1);
   dr_inference_runner_cancel_all (runner);          /* the project closes */
-  g_assert_cmpuint (dr_inference_runner_get_generation (runner), ==, generation + 1);
   push (runner, 2, RUN_AT_ONCE, 2, 0, NULL);        /* the next project's photo */
   open_gate ();
   wait_finished (2);
