@@ -61,8 +61,7 @@ struct _DrInferenceRunner
   GPtrArray *workers;        /* DrInferenceWorker* */
 
   GMutex lock;
-  GCond work_cond;           /* a job was queued, or stopping */
-  GCond exit_cond;           /* a worker left its loop */
+  GCond cond;                /* broadcast: a job was queued, stopping, or a worker left */
   guint n_running;           /* workers that have not left their loop */
   GQueue jobs;               /* Job*, head runs next */
   guint generation;
@@ -238,7 +237,7 @@ worker_main (gpointer data)
   for (;;)
     {
       while (!self->stopping && self->jobs.length == 0)
-        g_cond_wait (&self->work_cond, &self->lock);
+        g_cond_wait (&self->cond, &self->lock);
       if (self->stopping)
         break;
       Job *job = g_queue_pop_head (&self->jobs);
@@ -254,7 +253,7 @@ worker_main (gpointer data)
       post_locked (self, ITEM_DONE, job, result);
     }
   self->n_running--;
-  g_cond_broadcast (&self->exit_cond);
+  g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   return NULL;
 }
@@ -280,11 +279,10 @@ dr_inference_runner_finalize (GObject *object)
   g_ptr_array_unref (self->workers);
   dr_post_cancel (self->context, &self->idle_id);
   g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
   for (Item *item; (item = g_queue_pop_head (&self->done)) != NULL;)
     item_free (self, item);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->work_cond);
-  g_cond_clear (&self->exit_cond);
   G_OBJECT_CLASS (dr_inference_runner_parent_class)->finalize (object);
 }
 
@@ -309,8 +307,7 @@ static void
 dr_inference_runner_init (DrInferenceRunner *self)
 {
   g_mutex_init (&self->lock);
-  g_cond_init (&self->work_cond);
-  g_cond_init (&self->exit_cond);
+  g_cond_init (&self->cond);
   g_queue_init (&self->jobs);
   g_queue_init (&self->done);
   self->context = g_main_context_ref_thread_default ();
@@ -401,7 +398,7 @@ dr_inference_runner_push (DrInferenceRunner *self, gpointer data, GDestroyNotify
   job->generation = self->generation;
   self->pending++;
   insert_job_locked (self, job);
-  g_cond_signal (&self->work_cond);
+  g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 }
 
@@ -490,12 +487,12 @@ dr_inference_runner_stop (DrInferenceRunner *self, gint64 timeout_us)
   g_mutex_lock (&self->lock);
   self->stopping = TRUE;
   GQueue dropped = cancel_all_locked (self);
-  g_cond_broadcast (&self->work_cond);
+  g_cond_broadcast (&self->cond);
   while (self->n_running > 0)
     {
       if (timeout_us < 0)
-        g_cond_wait (&self->exit_cond, &self->lock);
-      else if (!g_cond_wait_until (&self->exit_cond, &self->lock, deadline))
+        g_cond_wait (&self->cond, &self->lock);
+      else if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
         break;
     }
   gboolean stopped = self->n_running == 0;
