@@ -2,7 +2,7 @@
  * case, with a job function that stands in for the network (no display, no model files):
  * the current photo first, prefetch by priority, cancel (all, or one job by its
  * GCancellable), results of an older generation dropped, stop with a timeout, and delivery
- * on the owner's main context only. Expected orders come from the rules in
+ * on the owner's main context only (never on a worker, never on another context). Expected orders come from the rules in
  * dr-inference-runner.h (higher priority first, first come first served among equals), not
  * from the code. */
 #include "config.h"
@@ -325,6 +325,24 @@ test_stop_aborts (void)
   g_assert_cmpuint (t.ran->len, ==, 2);
 }
 
+/* Results go to the context that was the thread default when the runner was made (a thread
+ * with a loop of its own), not to the global default one. */
+static void
+test_owner_context (void)
+{
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  g_autoptr (DrInferenceRunner) runner = make_runner (1);
+  g_main_context_pop_thread_default (context);
+  push (runner, 1, RUN_AT_ONCE, 1, 0, NULL);
+  wait_finished (1);
+  g_assert_false (g_main_context_pending (NULL));
+  g_assert_cmpuint (t.delivered->len, ==, 0);
+  dr_inference_runner_wait (runner);
+  const int delivered[] = { 1 };
+  assert_ids (t.delivered, delivered, G_N_ELEMENTS (delivered));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,6 +354,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inference-runner/generation-drop", test_generation_drop);
   g_test_add_func ("/inference-runner/stop-timeout", test_stop_timeout);
   g_test_add_func ("/inference-runner/stop-aborts", test_stop_aborts);
+  g_test_add_func ("/inference-runner/owner-context", test_owner_context);
   int status = g_test_run ();
   g_clear_pointer (&t.ran, g_array_unref);
   g_clear_pointer (&t.delivered, g_array_unref);
