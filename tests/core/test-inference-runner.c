@@ -343,6 +343,64 @@ test_owner_context (void)
   assert_ids (t.delivered, delivered, G_N_ELEMENTS (delivered));
 }
 
+/* Job function for the real engine: runs the model until a run is aborted; returns the
+ * status that ended the loop. */
+static gpointer
+run_engine (DrInferenceWorker *w, gpointer data, gpointer user_data)
+{
+  const NnUnet *model = user_data;
+  g_autofree float *input = g_new0 (float, 3 * NN_UNET_SIZE * NN_UNET_SIZE);
+  NnStatus status;
+  NnError err = { 0 };
+  int id = 0;
+  g_mutex_lock (&t.lock);
+  g_array_append_val (t.ran, id);
+  g_cond_broadcast (&t.cond);
+  g_mutex_unlock (&t.lock);
+  do
+    status = nn_unet_run (model, dr_inference_worker_get_workspace (w), input,
+                          dr_inference_worker_get_logits (w), dr_inference_worker_get_abort (w),
+                          &err);
+  while (status == NN_OK);
+  g_assert_cmpint (status, ==, NN_ERR_ABORTED);
+  g_mutex_lock (&t.lock);
+  t.finished++;
+  g_cond_broadcast (&t.cond);
+  g_mutex_unlock (&t.lock);
+  return g_memdup2 (&status, sizeof status);
+}
+
+/* Stand-in for "job-done" of run_engine: never called, the job is cancelled. */
+static void
+engine_done_cb (DrInferenceRunner *runner, gpointer job, NnStatus *status, gpointer user_data)
+{
+  g_assert_not_reached ();
+}
+
+/* cancel_all reaches into a running forward pass of a (random-weight) U-Net: the engine sees
+ * the worker's flag between layers and returns NN_ERR_ABORTED. */
+static void
+test_cancel_engine (void)
+{
+  reset ();
+  NnUnet *model = NULL;
+  NnError err = { 0 };
+  g_assert_cmpint (nn_unet_new_random (1, &model, &err), ==, NN_OK);
+  g_autoptr (GError) error = NULL;
+  DrInferenceRunner *runner = dr_inference_runner_new (1, DR_INFERENCE_RUNNER_DEFAULT,
+                                                       run_engine, model, result_free, &error);
+  g_assert_no_error (error);
+  g_signal_connect (runner, "job-done", G_CALLBACK (engine_done_cb), NULL);
+  dr_inference_runner_push (runner, NULL, NULL, 0, 0, NULL);
+  wait_ran (1);
+  dr_inference_runner_cancel_all (runner);
+  wait_finished (1);
+  while (t.results_freed < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (runner);
+  nn_unet_free (model);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -355,6 +413,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inference-runner/stop-timeout", test_stop_timeout);
   g_test_add_func ("/inference-runner/stop-aborts", test_stop_aborts);
   g_test_add_func ("/inference-runner/owner-context", test_owner_context);
+  g_test_add_func ("/inference-runner/cancel-engine", test_cancel_engine);
   int status = g_test_run ();
   g_clear_pointer (&t.ran, g_array_unref);
   g_clear_pointer (&t.delivered, g_array_unref);
