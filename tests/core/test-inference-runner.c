@@ -50,22 +50,26 @@ reset (void)
   t.main_thread = g_thread_self ();
 }
 
+/* Frees data and counts it in *counter (any thread). */
 static void
-test_job_free (gpointer data)
+count_free (guint *counter, gpointer data)
 {
   g_mutex_lock (&t.lock);
-  t.jobs_freed++;
+  (*counter)++;
   g_mutex_unlock (&t.lock);
   g_free (data);
 }
 
 static void
+test_job_free (gpointer data)
+{
+  count_free (&t.jobs_freed, data);
+}
+
+static void
 result_free (gpointer data)
 {
-  g_mutex_lock (&t.lock);
-  t.results_freed++;
-  g_mutex_unlock (&t.lock);
-  g_free (data);
+  count_free (&t.results_freed, data);
 }
 
 /* The job function: records the start, behaves, records the end. A result is the job's id. */
