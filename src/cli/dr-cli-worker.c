@@ -102,23 +102,52 @@ cache_file_name (const DrPgModel *m)
   return names[0];
 }
 
+/* Frees the model digests and sets them to NULL. */
+static void
+clear_digests (char *sha[DR_N_DAMAGE])
+{
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    g_clear_pointer (&sha[d], g_free);
+}
+
+/* Makes the fetch cache folder @dir hold every checkpoint of @set with the project's SHA-256:
+ * each one missing there (or different) is fetched and verified. FALSE with error when the
+ * server or the disk fails. */
+static gboolean
+fill_cache (DrPgConn *conn, gint64 team, GPtrArray *set, const char *dir, GError **error)
+{
+  g_autoptr (DrModelSet) cached = dr_model_set_locate (dir);
+  for (guint i = 0; i < set->len; i++)
+    {
+      DrPgModel *m = set->pdata[i];
+      if (!DR_DAMAGE_IS_VALID (m->damage))
+        continue;
+      const char *found = dr_model_set_identify (cached, (DrDamage) m->damage, NULL);
+      if (found != NULL && strcmp (found, m->sha256) == 0)
+        continue;
+      g_autofree char *dest = g_build_filename (dir, cache_file_name (m), NULL);
+      if (!dr_pg_model_set_fetch (conn, team, m->sha256, dest, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Loads the team's model set: from @models_dir when given (every file must have the
- * project's SHA-256), else from the project through the local fetch cache. Fills sha[d]
- * (NULL for damage types the team does not analyse). NULL with error otherwise; *usage is
- * set when the cause is the models (exit 2) rather than the server. */
+ * project's SHA-256), else from the project through the local fetch cache. On success fills
+ * sha[d] (NULL for damage types the team does not analyse); on failure leaves sha[] all NULL
+ * and returns NULL with error; *usage is set when the cause is the models (exit 2) rather
+ * than the server. */
 static DrModelSet *
 prepare_models (DrPgConn *conn, gint64 team, const char *models_dir, char *sha[DR_N_DAMAGE],
                 gboolean *usage, GError **error)
 {
-  /* A second pass (after a fetch) starts from scratch. */
-  for (int d = 0; d < DR_N_DAMAGE; d++)
-    g_clear_pointer (&sha[d], g_free);
+  *usage = FALSE;
   g_autoptr (GPtrArray) set = dr_pg_model_set_list (conn, team, error);
   if (set == NULL)
     return NULL;
-  *usage = TRUE;
   if (set->len == 0)
     {
+      *usage = TRUE;
       g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND,
                    _("%s: the team has no model set yet; a lead registers one with "
                      "“damage-review analyse URI --models DIR”"), dr_pg_conn_get_server (conn));
@@ -133,7 +162,10 @@ prepare_models (DrPgConn *conn, gint64 team, const char *models_dir, char *sha[D
         g_checksum_update (key, (const guchar *) ((DrPgModel *) set->pdata[i])->sha256, 64);
       dir = g_build_filename (g_get_user_cache_dir (), PACKAGE_NAME, "team-models",
                               g_checksum_get_string (key), NULL);
+      if (!fill_cache (conn, team, set, dir, error))
+        return NULL;
     }
+  *usage = TRUE;
   g_autoptr (DrModelSet) models = dr_model_set_locate (dir);
   for (guint i = 0; i < set->len; i++)
     {
@@ -141,9 +173,10 @@ prepare_models (DrPgConn *conn, gint64 team, const char *models_dir, char *sha[D
       if (!DR_DAMAGE_IS_VALID (m->damage))
         continue;
       DrDamage d = (DrDamage) m->damage;
-      g_autoptr (GError) local = NULL;
-      const char *found = dr_model_set_identify (models, d, &local);
-      if (found != NULL && strcmp (found, m->sha256) != 0 && models_dir != NULL)
+      const char *found = dr_model_set_identify (models, d, error);
+      if (found == NULL)
+        return NULL;
+      if (strcmp (found, m->sha256) != 0)
         {
           g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
                        _("%s: SHA-256 %s differs from the team project’s %s model (%s); "
@@ -151,22 +184,6 @@ prepare_models (DrPgConn *conn, gint64 team, const char *models_dir, char *sha[D
                        dr_model_set_get_path (models, d), found, dr_damage_get_model_name (d),
                        m->sha256);
           return NULL;
-        }
-      if (found == NULL || strcmp (found, m->sha256) != 0)
-        {
-          if (models_dir != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local));
-              return NULL;
-            }
-          /* Not in the cache yet (or damaged): fetch it, then look again. */
-          g_autofree char *dest = g_build_filename (dir, cache_file_name (m), NULL);
-          *usage = FALSE;
-          if (!dr_pg_model_set_fetch (conn, team, m->sha256, dest, error))
-            return NULL;
-          *usage = TRUE;
-          g_clear_object (&models);
-          return prepare_models (conn, team, dir, sha, usage, error);
         }
       if (!dr_model_set_load (models, d, error))
         return NULL;
@@ -177,7 +194,12 @@ prepare_models (DrPgConn *conn, gint64 team, const char *models_dir, char *sha[D
                        dr_model_set_get_path (models, d));
           return NULL;
         }
-      sha[d] = g_strdup (m->sha256);
+    }
+  for (guint i = 0; i < set->len; i++)
+    {
+      DrPgModel *m = set->pdata[i];
+      if (DR_DAMAGE_IS_VALID (m->damage))
+        sha[m->damage] = g_strdup (m->sha256);
     }
   *usage = FALSE;
   return g_steal_pointer (&models);
@@ -508,6 +530,7 @@ dr_cli_worker (int argc, char **argv)
   if (!dr_pg_jobs_register_worker (conn, team, worker, (int) threads, &error))
     {
       fprintf (stderr, "%s\n", error->message);
+      clear_digests (sha);
       return DR_EXIT_FAILED;
     }
 
@@ -535,7 +558,6 @@ dr_cli_worker (int argc, char **argv)
   g_cond_clear (&hb.wake);
   sigaction (SIGTERM, &old_term, NULL);
   sigaction (SIGINT, &old_int, NULL);
-  for (int d = 0; d < DR_N_DAMAGE; d++)
-    g_free (sha[d]);
+  clear_digests (sha);
   return rc;
 }

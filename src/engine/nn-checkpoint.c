@@ -95,14 +95,11 @@ normalise_names (NnStateDict *sd, const char *name, NnError *err)
   return st;
 }
 
-/* See nn-checkpoint.h: sniff the format from the first bytes, then read and normalise. */
-NnStatus
-nn_checkpoint_read_memory (const void *data, size_t size, const char *name, NnStateDict *sd,
-                           NnError *err)
+/* Sniffs the format from the first bytes, then reads data[size] into the empty sd and
+ * normalises the names; on failure sd holds no tensors (its mapping, if any, is kept). */
+static NnStatus
+read_buffer (const uint8_t *d, size_t size, const char *name, NnStateDict *sd, NnError *err)
 {
-  const uint8_t *d = data;
-  sd->tensors = NULL;
-  sd->count = 0;
   NnStatus st;
   if (size == 0)
     return nn_error_set (err, NN_ERR_FORMAT, "%s: file is empty", name);
@@ -132,18 +129,28 @@ nn_checkpoint_read_memory (const void *data, size_t size, const char *name, NnSt
                          "torch.save zip nor a safetensors file)", name);
   if (st == NN_OK)
     st = normalise_names (sd, name, err);
+  return st;
+}
+
+/* See nn-checkpoint.h: nothing points into data afterwards. */
+NnStatus
+nn_checkpoint_read_memory (const void *data, size_t size, const char *name, NnStateDict *sd,
+                           NnError *err)
+{
+  *sd = (NnStateDict) { 0 };
+  NnStatus st = read_buffer (data, size, name, sd, err);
   if (st != NN_OK)
     nn_state_dict_clear (sd);
   return st;
 }
 
-/* Maps the whole file read-only, reads it, unmaps it. O_NONBLOCK: a FIFO or device given as a
- * checkpoint returns from open() at once and is refused by the type check on the descriptor. */
+/* Maps the whole file read-only and reads it, leaving the mapping to sd (see nn-checkpoint.h).
+ * O_NONBLOCK: a FIFO or device given as a checkpoint returns from open() at once and is
+ * refused by the type check on the descriptor. */
 NnStatus
 nn_checkpoint_read (const char *path, NnStateDict *sd, NnError *err)
 {
-  sd->tensors = NULL;
-  sd->count = 0;
+  *sd = (NnStateDict) { 0 };
   int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return nn_error_set (err, NN_ERR_IO, "%s: cannot open: %s", path, strerror (errno));
@@ -170,7 +177,12 @@ nn_checkpoint_read (const char *path, NnStateDict *sd, NnError *err)
   close (fd);
   if (map == MAP_FAILED)
     return nn_error_set (err, NN_ERR_IO, "%s: cannot map: %s", path, strerror (map_errno));
-  NnStatus st = nn_checkpoint_read_memory (map, size, path, sd, err);
-  munmap (map, size);
+  sd->map = map;
+  sd->map_size = size;
+  NnStatus st = read_buffer (map, size, path, sd, err);
+  if (st != NN_OK)
+    nn_state_dict_clear (sd);
+  else
+    madvise (map, size, MADV_DONTNEED);
   return st;
 }

@@ -37,18 +37,27 @@ typedef struct {
 typedef struct {
   NnNamedTensor *tensors;      /* [count], in file order */
   size_t count;
+  const uint8_t *map;          /* the file's read-only mapping when read by nn_checkpoint_read:
+                                  native f32 tensors point into it instead of being copied */
+  size_t map_size;
 } NnStateDict;
 
 /* Reads path (format chosen by content, not extension) into sd. On failure sd is left empty
  * and err names the file and the reason in one line. Never crashes or hangs on any bytes;
- * every allocation is bounded by the file size. */
+ * every allocation is bounded by the file size. Tensors stored as contiguous native-order f32
+ * are not copied: their data points into a read-only mapping of the file that sd keeps until
+ * nn_state_dict_clear, so the file must not be truncated in place meanwhile (replacing it by
+ * rename is safe). The pages the parse touched are returned to the kernel before this returns,
+ * so the file costs resident memory only while its tensors are being used. */
 NnStatus nn_checkpoint_read (const char *path, NnStateDict *sd, NnError *err);
 
-/* Same, from a memory buffer; name is used in error messages only. Used by the fuzzer. */
+/* Same, from a memory buffer, which every tensor is copied out of; name is used in error
+ * messages only. Used by the fuzzer. */
 NnStatus nn_checkpoint_read_memory (const void *data, size_t size, const char *name,
                                     NnStateDict *sd, NnError *err);
 
-/* Releases everything sd owns and leaves it empty; safe on an empty or zeroed sd. */
+/* Releases everything sd owns (copies, the file mapping) and leaves it empty; safe on an empty
+ * or zeroed sd. */
 void nn_state_dict_clear (NnStateDict *sd);
 
 /* Returns the tensor named name, or NULL. */

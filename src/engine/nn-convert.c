@@ -129,3 +129,10 @@ nn_convert_run (NnStorageType type, const uint8_t *src, size_t n, int big, float
       return;
     }
 }
+
+/* See nn-convert.h. */
+int
+nn_convert_is_identity (NnStorageType type, int big)
+{
+  return type == NN_ST_F32 && (big != 0) == HOST_BIG;
+}

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nn-convert.h"
 #include "nn-pickle.h"
 #include "nn-state-dict.h"
 
@@ -321,13 +320,14 @@ tensor_entry (Json *j, const char *name, size_t nlen, const uint8_t *body, uint6
                          "%llu] that do not fit its shape or the file", j->file, shown, name,
                          (unsigned long long) offs[0], (unsigned long long) offs[1]);
   int is_float = nn_storage_type_is_float (type);
-  NnNamedTensor *t = nn_state_dict_add (sd, name, nlen, is_float ? NN_DTYPE_F32 : NN_DTYPE_INT,
-                                        ndim, dims, (size_t) numel);
+  NnNamedTensor *t = is_float ? nn_state_dict_add_contiguous (sd, name, nlen, ndim, dims,
+                                                              (size_t) numel, type, 0,
+                                                              body + offs[0])
+                               : nn_state_dict_add (sd, name, nlen, NN_DTYPE_INT, ndim, dims,
+                                                    (size_t) numel);
   if (t == NULL)
     return nn_error_set (j->err, NN_ERR_NOMEM, "%s: out of memory reading '%.*s'", j->file,
                          shown, name);
-  if (is_float)
-    nn_convert_run (type, body + offs[0], (size_t) numel, 0, t->data);
   span->begin = offs[0];
   span->end = offs[1];
   return NN_OK;

@@ -134,8 +134,31 @@ check_view (Reader *r, const NnPkObj *t, const Storage *s, const char *name, siz
   return NN_OK;
 }
 
-/* Copies the (possibly strided) view into dst[numel] as f32, in C order. check_view has
- * bounded every reachable element, so the walk stays inside the storage. */
+/* True when the view's elements lie contiguously in C order (a dimension of size 1 never
+ * moves the position, so its stride may be anything). */
+static int
+is_contiguous (const NnPkObj *t)
+{
+  int64_t expect = 1;
+  for (int k = t->u.tensor.ndim - 1; k >= 0; k--)
+    {
+      const int64_t n = t->u.tensor.size[k];
+      if (n != 1 && t->u.tensor.stride[k] != expect)
+        return 0;
+      expect *= n;
+    }
+  return 1;
+}
+
+/* The view's first element inside the storage. */
+static const uint8_t *
+view_base (const NnPkObj *t, const Storage *s)
+{
+  return s->bytes + (size_t) t->u.tensor.offset * nn_storage_type_size (s->type);
+}
+
+/* Copies a strided view into dst[numel] as f32, in C order. check_view has bounded every
+ * reachable element, so the walk stays inside the storage. */
 static void
 gather (const Reader *r, const NnPkObj *t, const Storage *s, size_t numel, float *dst)
 {
@@ -145,22 +168,9 @@ gather (const Reader *r, const NnPkObj *t, const Storage *s, size_t numel, float
   int ndim = t->u.tensor.ndim;
   const int64_t *size = t->u.tensor.size;
   int64_t stride[NN_MAX_DIMS];
-  int64_t expect = 1;
-  int contiguous = 1;
-  for (int k = ndim - 1; k >= 0; k--)
-    {
-      /* a dimension of size 1 never moves the position; its stride may be anything */
-      stride[k] = size[k] == 1 ? 0 : t->u.tensor.stride[k];
-      if (size[k] != 1 && stride[k] != expect)
-        contiguous = 0;
-      expect *= size[k];
-    }
-  const uint8_t *base = s->bytes + (size_t) t->u.tensor.offset * es;
-  if (contiguous)
-    {
-      nn_convert_run (s->type, base, numel, r->big_endian, dst);
-      return;
-    }
+  for (int k = 0; k < ndim; k++)
+    stride[k] = size[k] == 1 ? 0 : t->u.tensor.stride[k];
+  const uint8_t *base = view_base (t, s);
   int64_t idx[NN_MAX_DIMS] = { 0 };
   int64_t pos = 0;
   for (size_t i = 0; i < numel; i++)
@@ -210,13 +220,19 @@ add_tensor (Reader *r, const NnPkObj *key, const NnPkObj *val, NnStateDict *sd, 
                              "than the file holds (at '%.*s')", r->file, shown (nlen), name);
       r->budget -= numel;
     }
-  NnNamedTensor *nt = nn_state_dict_add (sd, name, nlen, is_float ? NN_DTYPE_F32 : NN_DTYPE_INT,
-                                         val->u.tensor.ndim, val->u.tensor.size, numel);
+  const int ndim = val->u.tensor.ndim;
+  const int64_t *shape = val->u.tensor.size;
+  NnNamedTensor *nt;
+  if (!is_float)
+    nt = nn_state_dict_add (sd, name, nlen, NN_DTYPE_INT, ndim, shape, numel);
+  else if (is_contiguous (val))
+    nt = nn_state_dict_add_contiguous (sd, name, nlen, ndim, shape, numel, s->type,
+                                       r->big_endian, view_base (val, s));
+  else if ((nt = nn_state_dict_add (sd, name, nlen, NN_DTYPE_F32, ndim, shape, numel)) != NULL)
+    gather (r, val, s, numel, nt->data);
   if (nt == NULL)
     return nn_error_set (err, NN_ERR_NOMEM, "%s: out of memory reading '%.*s'", r->file,
                          shown (nlen), name);
-  if (is_float)
-    gather (r, val, s, numel, nt->data);
   return NN_OK;
 }
 

@@ -1,6 +1,7 @@
 /* nn-unet-load.c — building an NnUnet from a checkpoint's state dict. */
 #include "nn-unet-keys.h"
 #include "nn-unet-private.h"
+#include "nn-state-dict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +37,7 @@ release_conv_tensors (NnStateDict *owned, const NnConvSpec *s)
       if (strcmp (t->name, s->weight_key) == 0
           || (s->bias_key[0] && strcmp (t->name, s->bias_key) == 0)
           || (plen && strncmp (t->name, s->bn_prefix, plen) == 0 && t->name[plen] == '.'))
-        {
-          free (t->data);
-          t->data = NULL;
-        }
+        nn_state_dict_release (owned, t);
     }
 }
 

@@ -28,6 +28,7 @@ import time
 
 BUILD_TIMEOUT = 1000  # seconds until the first window: a cold release build took 6.5 min on 2 loaded cores
 STAY_UP = 4  # seconds the window must stay up
+GONE_TIMEOUT = 30  # seconds a killed window may take to leave the display
 GLIB_PROBLEM = re.compile(r"(WARNING|CRITICAL|ERROR) \*\*|Trace/breakpoint|Segmentation fault|Aborted")
 
 
@@ -125,6 +126,13 @@ def run_window(n, what, clone, env, display, title, other_title, log_prefix, sho
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        # The next run looks for its window on the same display: this one must be gone first
+        # (on a loaded machine the X server can list a killed client's window for a while).
+        gone_by = time.monotonic() + GONE_TIMEOUT
+        while visible_window(display, title) and time.monotonic() < gone_by:
+            time.sleep(0.5)
+        if problem is None and visible_window(display, title):
+            problem = f"the window titled {title!r} stayed on screen {GONE_TIMEOUT} s after SIGTERM"
     with open(err_path, encoding="utf-8", errors="replace") as f:
         stderr = f.read()
     bad = [line for line in stderr.splitlines() if GLIB_PROBLEM.search(line)]

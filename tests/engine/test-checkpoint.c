@@ -166,6 +166,58 @@ check_bad (const char *name, NnStatus status, int model, const char *want)
   nn_state_dict_clear (&sd);
 }
 
+/* Counts the float tensors of sd and those whose data lies inside its file mapping. */
+static void
+count_borrowed (const NnStateDict *sd, size_t *floats, size_t *borrowed)
+{
+  *floats = *borrowed = 0;
+  for (size_t i = 0; i < sd->count; i++)
+    {
+      const uint8_t *p = (const uint8_t *) sd->tensors[i].data;
+      if (p == NULL)
+        continue;
+      ++*floats;
+      if (sd->map != NULL && p >= sd->map && p < sd->map + sd->map_size)
+        ++*borrowed;
+    }
+}
+
+/* Native f32 tensors are read in place from the file's mapping (no copy), converted ones
+ * (f16, big-endian) and everything read from memory are copies. */
+static void
+check_borrowing (void)
+{
+  static const struct { const char *file; int all; } cases[] = {
+    { "plain.pt", 1 }, { "model.safetensors", 1 }, { "torch2x.pt", 1 },
+    { "fp16.pt", 0 }, { "big-endian.pt", 0 }, { "f64.pt", 0 },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      NnStateDict sd = { 0 };
+      NnError err = { 0 };
+      size_t floats, borrowed;
+      if (nn_checkpoint_read (fixture (cases[i].file), &sd, &err) != NN_OK)
+        FAIL ("%s: %s", cases[i].file, err.message);
+      count_borrowed (&sd, &floats, &borrowed);
+      if (floats == 0 || borrowed != (cases[i].all ? floats : 0))
+        FAIL ("%s: %zu of %zu float tensors point into the file, want %s", cases[i].file,
+              borrowed, floats, cases[i].all ? "all" : "none");
+      nn_state_dict_clear (&sd);
+      if (sd.map != NULL || sd.count != 0)
+        FAIL ("%s: the state dict still holds its mapping after clearing", cases[i].file);
+    }
+  size_t size;
+  unsigned char *data = slurp (fixture ("plain.pt"), &size);
+  NnStateDict sd = { 0 };
+  NnError err = { 0 };
+  if (nn_checkpoint_read_memory (data, size, "plain.pt", &sd, &err) != NN_OK)
+    FAIL ("plain.pt from memory: %s", err.message);
+  free (data);   /* nothing may point into it any more: ASan sees any use */
+  compare_values ("plain.pt from memory", &sd, "expect-f32.bin");
+  nn_state_dict_clear (&sd);
+  printf ("ok borrowing\n");
+}
+
 /* The plain checkpoint cut at many lengths: always a format error, never a crash. */
 static void
 check_truncations (void)
@@ -238,6 +290,7 @@ main (int argc, char **argv)
   };
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
     check_good (good[i].file, good[i].expect);
+  check_borrowing ();
 
   static const struct { const char *file; NnStatus status; int model; const char *want; } bad[] = {
     { "legacy.pt", NN_ERR_UNSUPPORTED, 0, "legacy (pre-1.6) torch file; re-save it with "

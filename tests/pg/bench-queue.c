@@ -56,6 +56,44 @@ bench_worker (gpointer data)
   return NULL;
 }
 
+/* Fills team @team (its id as text) with one claim, @n_photos photos (and their blobs) and four
+ * current fake checkpoints, as the administrator, through prepared statements. */
+static void
+fill (DrPgTestDb *db, const char *team, gint64 n_photos)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrPgConn) conn = dr_pg_conn_open (db->admin, DR_PG_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, n_photos);
+  const char *params[] = { team, n };
+  /* $1 the team, $2 the number of photos */
+  const struct { const char *name, *sql; int n_params; } statements[] = {
+    { "bench_claim", "INSERT INTO dr.claims (team_id, name) VALUES ($1::bigint, 'c')", 1 },
+    { "bench_blobs",
+      "INSERT INTO dr.photo_blobs SELECT $1::bigint, encode (sha256 (g::text::bytea), 'hex'),"
+      "  g::text::bytea FROM generate_series (1, $2::bigint) g", 2 },
+    { "bench_photos",
+      "INSERT INTO dr.photos (team_id, claim_id, name, sha256, size, width, height)"
+      "  SELECT $1::bigint, (SELECT id FROM dr.claims), 'p' || g,"
+      "         encode (sha256 (g::text::bytea), 'hex'), 1, 1, 1"
+      "    FROM generate_series (1, $2::bigint) g", 2 },
+    { "bench_model_blobs",
+      "INSERT INTO dr.model_blobs SELECT $1::bigint, encode (sha256 (('m' || d)::bytea), 'hex'),"
+      "  ('m' || d)::bytea FROM generate_series (0, 3) d", 1 },
+    { "bench_models",
+      "INSERT INTO dr.models (team_id, damage, sha256, path, name, current)"
+      "  SELECT $1::bigint, d, encode (sha256 (('m' || d)::bytea), 'hex'), 'm.pt', 'm', true"
+      "    FROM generate_series (0, 3) d", 1 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    {
+      g_autoptr (PGresult) res = dr_pg_conn_exec (conn, statements[i].name, statements[i].sql,
+                                                  statements[i].n_params, params, &error);
+      g_assert_no_error (error);
+    }
+  g_free (dr_pg_test_psql_ok (db, NULL, "ANALYZE"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -69,21 +107,7 @@ main (int argc, char **argv)
   dr_pg_test_db_add_member (db, "bench", login, "worker");
 
   gint64 t0 = g_get_monotonic_time ();
-  g_autofree char *fill = g_strdup_printf (
-    "INSERT INTO dr.claims (team_id, name) VALUES (%s, 'c');"
-    "INSERT INTO dr.photo_blobs SELECT %s, encode (sha256 (g::text::bytea), 'hex'), g::text::bytea"
-    "  FROM generate_series (1, %" G_GINT64_FORMAT ") g;"
-    "INSERT INTO dr.photos (team_id, claim_id, name, sha256, size, width, height)"
-    "  SELECT %s, (SELECT id FROM dr.claims), 'p' || g, encode (sha256 (g::text::bytea), 'hex'),"
-    "         1, 1, 1 FROM generate_series (1, %" G_GINT64_FORMAT ") g;"
-    "INSERT INTO dr.model_blobs SELECT %s, encode (sha256 (('m' || d)::bytea), 'hex'),"
-    "  ('m' || d)::bytea FROM generate_series (0, 3) d;"
-    "INSERT INTO dr.models (team_id, damage, sha256, path, name, current)"
-    "  SELECT %s, d, encode (sha256 (('m' || d)::bytea), 'hex'), 'm.pt', 'm', true"
-    "    FROM generate_series (0, 3) d;"
-    "ANALYZE",
-    team, team, n_photos, team, n_photos, team, team);
-  g_free (dr_pg_test_psql_ok (db, NULL, fill));
+  fill (db, team, n_photos);
   g_autofree char *models = dr_pg_test_psql_ok (db, NULL,
     "SELECT '{' || string_agg (sha256, ',') || '}' FROM dr.models");
   printf ("filled %" G_GINT64_FORMAT " photos in %.1f s\n", n_photos,

@@ -105,6 +105,12 @@ def jobs(where="true"):
     return int(psql(f"SELECT count(*) FROM dr.analysis_jobs WHERE {where}"))
 
 
+def brief(err):
+    """The first line of a worker's stderr (its error) and the end (a sanitizer's summary)."""
+    err = err.strip()
+    return err if len(err) <= 600 else f"{err[:300]} … {err[-300:]}"
+
+
 def wait_for(cond, timeout, what):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -193,7 +199,7 @@ def body(tmp):
         workers[victim] = start_worker("--models", models, "--until-empty")
     for w in workers:
         out, err = w.communicate(timeout=3600)
-        expect(w.returncode == 0, f"worker ends with the queue: {out.strip()} {err.strip()[-300:]}")
+        expect(w.returncode == 0, f"worker ends with the queue: {out.strip()} {brief(err)}")
     print(f"chaos: {kills} kills, {A.photos} photos x 2 models in {time.time() - t0:.1f} s")
     expect(kills >= A.kills, f"{kills} workers SIGKILLed during the run")
     expect(jobs() == 0, "no job is left (none failed)")
@@ -244,7 +250,7 @@ def body(tmp):
     w = start_worker("--until-empty", "--threads", "2")
     out, err = w.communicate(timeout=3600)
     expect(w.returncode == 0 and jobs() == 0, f"a worker with only the URI finishes: {out.strip()}"
-                                              f" {err.strip()[-300:]}")
+                                              f" {brief(err)}")
     fetched = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(tmp, "cache",
                                                                        "damage-review",
                                                                        "team-models"))

@@ -191,7 +191,26 @@ find_bin (void)
   return g_strdup_printf ("/usr/lib/postgresql/%d/bin", best);
 }
 
-/* Runs @argv (as postgres when the server does); g_error unless it exits 0. */
+/* The environment for the server's programs: ours without any PG* variable. pg_virtualenv
+ * exports PGPORT (5433 when a cluster already has 5432, as Debian's postgresql package sets one
+ * up), PGHOST, PGUSER, PGDATABASE …; postgres and pg_ctl read PGPORT as their default port, so
+ * inheriting it put the private server's socket where its connection strings did not look. */
+static char **
+server_environ (void)
+{
+  char **env = g_get_environ ();
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (char **e = env; *e != NULL; e++)
+    if (g_str_has_prefix (*e, "PG"))
+      g_ptr_array_add (names, g_strndup (*e, strcspn (*e, "=")));
+  for (guint i = 0; i < names->len; i++)
+    env = g_environ_unsetenv (env, names->pdata[i]);
+  return env;
+}
+
+/* Runs @argv (as postgres when the server does) in the server's folder, with no PG* variable
+ * from our environment; g_error unless it exits 0. The folder is the working directory because
+ * the postgres user may not enter ours (a checkout in a 0700 folder). */
 static void
 server_run (DrPgPrivateServer *server, const char *const *argv)
 {
@@ -206,28 +225,54 @@ server_run (DrPgPrivateServer *server, const char *const *argv)
   for (; *argv != NULL; argv++)
     g_ptr_array_add (full, (char *) *argv);
   g_ptr_array_add (full, NULL);
+  g_auto (GStrv) env = server_environ ();
   g_autofree char *out = NULL, *err = NULL;
   int status = 0;
   g_autoptr (GError) error = NULL;
-  if (!g_spawn_sync (NULL, (char **) full->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                     &err, &status, &error)
+  if (!g_spawn_sync (server->dir, (char **) full->pdata, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     &out, &err, &status, &error)
       || !g_spawn_check_wait_status (status, NULL))
     g_error ("%s failed: %s%s%s", (char *) full->pdata[server->as_postgres ? 4 : 0],
              error ? error->message : "", out ? out : "", err ? err : "");
 }
 
-/* pg_ctl … start with the server's options. */
+/* pg_ctl @action -m @mode with the server's options (an explicit port, the socket in sock/). */
 static void
 server_ctl (DrPgPrivateServer *server, const char *action, const char *mode)
 {
   g_autofree char *ctl = g_build_filename (server->bin, "pg_ctl", NULL);
   g_autofree char *data = g_build_filename (server->dir, "data", NULL);
   g_autofree char *log = g_build_filename (server->dir, "log", NULL);
-  g_autofree char *opts = g_strdup_printf ("-c listen_addresses='' -k %s/sock -c fsync=off "
-                                           "-c max_connections=100", server->dir);
+  g_autofree char *opts = g_strdup_printf ("-c listen_addresses='' -k %s/sock -c port=%d "
+                                           "-c fsync=off -c max_connections=100", server->dir,
+                                           DR_PG_PRIVATE_SERVER_PORT);
   const char *argv[] = { ctl, "-D", data, "-l", log, "-w", "-t", "60", "-m", mode, "-o", opts,
                          action, NULL };
   server_run (server, argv);
+}
+
+/* Returns once the server accepts connections on the socket the conninfo names (pg_ctl -w
+ * has said so already; this checks it from the client's side, as the tests will connect).
+ * g_error with the end of the server log when it does not within
+ * DR_PG_PRIVATE_SERVER_READY_SECONDS. */
+static void
+server_wait_ready (DrPgPrivateServer *server)
+{
+  g_autofree char *conninfo = dr_pg_private_server_conninfo (server, "postgres", NULL);
+  gint64 give_up = g_get_monotonic_time ()
+                   + DR_PG_PRIVATE_SERVER_READY_SECONDS * G_USEC_PER_SEC;
+  PGPing ping;
+  while ((ping = PQping (conninfo)) != PQPING_OK && g_get_monotonic_time () < give_up)
+    g_usleep (G_USEC_PER_SEC / 10);
+  if (ping == PQPING_OK)
+    return;
+  g_autofree char *log_path = g_build_filename (server->dir, "log", NULL);
+  g_autofree char *log = NULL;
+  g_file_get_contents (log_path, &log, NULL, NULL);
+  gsize len = log != NULL ? strlen (log) : 0;
+  g_error ("the private server at %s does not accept connections after %d s (PQping %d); "
+           "its log ends:\n%s", conninfo, DR_PG_PRIVATE_SERVER_READY_SECONDS, (int) ping,
+           log == NULL ? "(none)" : log + (len > 2000 ? len - 2000 : 0));
 }
 
 DrPgPrivateServer *
@@ -253,6 +298,7 @@ dr_pg_private_server_start (void)
                          "--no-locale", "-E", "UTF8", NULL };
   server_run (server, argv);
   server_ctl (server, "start", "fast");
+  server_wait_ready (server);
   return server;
 }
 
@@ -260,6 +306,7 @@ void
 dr_pg_private_server_restart (DrPgPrivateServer *server, const char *mode)
 {
   server_ctl (server, "restart", mode);
+  server_wait_ready (server);
 }
 
 void
@@ -279,6 +326,6 @@ dr_pg_private_server_free (DrPgPrivateServer *server)
 char *
 dr_pg_private_server_conninfo (DrPgPrivateServer *server, const char *dbname, const char *user)
 {
-  return g_strdup_printf ("host=%s/sock port=5432 dbname=%s user=%s", server->dir, dbname,
-                          user ? user : "dr");
+  return g_strdup_printf ("host=%s/sock port=%d dbname=%s user=%s", server->dir,
+                          DR_PG_PRIVATE_SERVER_PORT, dbname, user ? user : "dr");
 }

@@ -56,17 +56,22 @@ G_BEGIN_DECLS
 /* A private PostgreSQL server of the test's own (initdb + pg_ctl into a temporary folder,
  * Unix socket only, trust authentication inside a 0700 folder, fsync off), for tests that
  * restart the server: restarting the shared one would break the tests running beside them.
- * As root the server runs as the "postgres" user (initdb refuses root). */
+ * As root the server runs as the "postgres" user (initdb refuses root). Its programs get none
+ * of our PG* variables, and it listens on an explicit port: the socket's name depends on it. */
+#define DR_PG_PRIVATE_SERVER_PORT 5432
+/* How long start and restart wait for the server to answer a ping (after pg_ctl -w). */
+#define DR_PG_PRIVATE_SERVER_READY_SECONDS 60
+
 typedef struct {
   char *dir;          /* the temporary folder: data/, sock/, log */
   char *bin;          /* PostgreSQL's bin folder */
   gboolean as_postgres;
 } DrPgPrivateServer;
 
-/* Starts one; g_error when initdb or pg_ctl fail. */
+/* Starts one and returns once it answers; g_error when initdb or pg_ctl fail or it does not. */
 DrPgPrivateServer *dr_pg_private_server_start (void);
 
-/* pg_ctl restart -m @mode ("fast" or "immediate"), waiting until it accepts connections. */
+/* pg_ctl restart -m @mode ("fast" or "immediate"); returns once it accepts connections. */
 void dr_pg_private_server_restart (DrPgPrivateServer *server, const char *mode);
 
 /* Stops it (immediate) and removes the folder; NULL is allowed. */

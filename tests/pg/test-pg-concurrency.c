@@ -442,7 +442,8 @@ test_restarts (void)
   g_autoptr (DrPgPrivateServer) server = dr_pg_private_server_start ();
   g_autofree char *admin = dr_pg_private_server_conninfo (server, "postgres", NULL);
   PGconn *conn = PQconnectdb (admin);
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("%s: %s", admin, PQerrorMessage (conn));
   admin_exec (conn, "CREATE DATABASE crew");
   char *logins[N_MEMBERS], *conninfos[N_MEMBERS];
   for (int i = 0; i < N_MEMBERS; i++)

@@ -8,6 +8,32 @@
 #include "dr-safe-file.h"
 #include "dr-store-error.h"
 
+/* See dr-ground-truth.h. */
+gpointer
+dr_label_fail (GError **error, const char *prefix, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_autofree char *reason = dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS);
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: %s", prefix, reason);
+  return NULL;
+}
+
+/* See dr-ground-truth.h. */
+void
+dr_label_warn (GPtrArray *warnings, const char *format, ...)
+{
+  if (warnings == NULL)
+    return;
+  va_list args;
+  va_start (args, format);
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (warnings, dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS));
+}
+
 /* Allocates the record after checking the size. */
 DrGroundTruth *
 dr_ground_truth_new (const char *file_name, gint64 label_id, guint width, guint height,

@@ -54,6 +54,17 @@ gboolean dr_ground_truth_damage_from_name (const char *name, DrDamage *damage);
 /* The match key of a file name: base name without directory and last extension, case-folded. */
 char *dr_ground_truth_stem (const char *file_name);
 
+/* For the label importers: sets a CORRUPT error "PREFIX: reason", the reason shortened and
+ * escaped (dr_safe_excerpt) so a message never carries raw bytes or spans two lines, and
+ * returns NULL. */
+G_GNUC_PRINTF (3, 4)
+gpointer dr_label_fail (GError **error, const char *prefix, const char *format, ...);
+
+/* For the label importers: appends one warning line, shortened and escaped the same way, to
+ * @warnings; does nothing when @warnings is NULL. */
+G_GNUC_PRINTF (2, 3)
+void dr_label_warn (GPtrArray *warnings, const char *format, ...);
+
 /* Reads @path as JSON for a label importer: refuses files larger than
  * DR_LABEL_MAX_FILE_BYTES or nested deeper than DR_LABEL_MAX_DEPTH, and anything that is not
  * JSON, each with a one-line error naming the file. */

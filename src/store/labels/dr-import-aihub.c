@@ -5,20 +5,6 @@
 #include "dr-safe-file.h"
 #include "dr-store-error.h"
 
-/* Sets a CORRUPT error "PATH: reason" and returns NULL. */
-G_GNUC_PRINTF (3, 4)
-static gpointer
-fail (GError **error, const char *path, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *text = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_autofree char *reason = dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS);
-  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: %s", path, reason);
-  return NULL;
-}
-
 /* Builds a DrGroundTruth from one `images` object. */
 static DrGroundTruth *
 read_image (JsonNode *node, const char *path, GError **error)
@@ -28,11 +14,11 @@ read_image (JsonNode *node, const char *path, GError **error)
   const char *name = img != NULL ? dr_json_member_string (img, "file_name") : NULL;
   if (img == NULL || name == NULL || !dr_json_member_int (img, "width", TRUE, &w)
       || !dr_json_member_int (img, "height", TRUE, &h))
-    return fail (error, path, "an image lacks file_name, width or height");
+    return dr_label_fail (error, path, "an image lacks file_name, width or height");
   if (json_object_has_member (img, "id") && !dr_json_member_int (img, "id", TRUE, &id))
-    return fail (error, path, "image %s has a non-integer id", name);
+    return dr_label_fail (error, path, "image %s has a non-integer id", name);
   if (w <= 0 || h <= 0 || w > G_MAXINT || h > G_MAXINT)
-    return fail (error, path, "image %s has an impossible size %" G_GINT64_FORMAT " × %"
+    return dr_label_fail (error, path, "image %s has an impossible size %" G_GINT64_FORMAT " × %"
                  G_GINT64_FORMAT, name, w, h);
   return dr_ground_truth_new (name, id, (guint) w, (guint) h, path, error);
 }
@@ -59,7 +45,7 @@ paint_segmentation (JsonNode *seg, DrDamage damage, DrGroundTruth *gt, DrGroundT
 {
   if (seg == NULL || !JSON_NODE_HOLDS_ARRAY (seg))
     {
-      fail (error, where, "segmentation is not a list");
+      dr_label_fail (error, where, "segmentation is not a list");
       return -1;
     }
   JsonArray *top = json_node_get_array (seg);
@@ -68,7 +54,7 @@ paint_segmentation (JsonNode *seg, DrDamage damage, DrGroundTruth *gt, DrGroundT
   int depth = first_depth (seg);
   if (depth < 2 || depth > 4)
     {
-      fail (error, where, "segmentation is not polygons → rings → [x, y] points");
+      dr_label_fail (error, where, "segmentation is not polygons → rings → [x, y] points");
       return -1;
     }
   guint n_polys = json_array_get_length (top);
@@ -81,7 +67,7 @@ paint_segmentation (JsonNode *seg, DrDamage damage, DrGroundTruth *gt, DrGroundT
       guint n_rings = depth == 4 ? (rings != NULL ? json_array_get_length (rings) : 0) : 1;
       if (depth == 4 && (rings == NULL || n_rings == 0))
         {
-          fail (error, where, "polygon %u has no ring", p);
+          dr_label_fail (error, where, "polygon %u has no ring", p);
           return -1;
         }
       g_autoptr (GPtrArray) xy = g_ptr_array_new_with_free_func (g_free);
@@ -101,26 +87,12 @@ paint_segmentation (JsonNode *seg, DrDamage damage, DrGroundTruth *gt, DrGroundT
   return (int) n_polys;
 }
 
-/* Adds a warning line when the caller collects them. */
-G_GNUC_PRINTF (2, 3)
-static void
-warn (GPtrArray *warnings, const char *format, ...)
-{
-  if (warnings == NULL)
-    return;
-  va_list args;
-  va_start (args, format);
-  g_autofree char *text = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_ptr_array_add (warnings, dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS));
-}
-
 /* Parses the images, routes the annotations to them, then paints image by image. */
 GPtrArray *
 dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
 {
   if (!JSON_NODE_HOLDS_OBJECT (root))
-    return fail (error, path, "top level is not an object");
+    return dr_label_fail (error, path, "top level is not an object");
   JsonObject *obj = json_node_get_object (root);
 
   g_autoptr (GPtrArray) gts =
@@ -145,11 +117,11 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
         }
     }
   if (gts->len == 0)
-    return fail (error, path, "no images object or list: not an AI Hub label file");
+    return dr_label_fail (error, path, "no images object or list: not an AI Hub label file");
 
   JsonNode *anns_node = json_object_get_member (obj, "annotations");
   if (anns_node == NULL || !JSON_NODE_HOLDS_ARRAY (anns_node))
-    return fail (error, path, "annotations is not a list");
+    return dr_label_fail (error, path, "annotations is not a list");
   JsonArray *anns = json_node_get_array (anns_node);
 
   /* Route every annotation to its image first, so only one image's layers are in memory at a
@@ -159,7 +131,7 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
     {
       DrGroundTruth *gt = gts->pdata[k];
       if (g_hash_table_contains (by_id, &gt->label_id))
-        return fail (error, path, "image id %" G_GINT64_FORMAT " appears twice", gt->label_id);
+        return dr_label_fail (error, path, "image id %" G_GINT64_FORMAT " appears twice", gt->label_id);
       g_hash_table_insert (by_id, &gt->label_id, GUINT_TO_POINTER (k));
     }
   g_autoptr (GPtrArray) per_image = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
@@ -169,7 +141,7 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
     {
       JsonNode *an = json_array_get_element (anns, i);
       if (!JSON_NODE_HOLDS_OBJECT (an))
-        return fail (error, path, "annotations[%u] is not an object", i);
+        return dr_label_fail (error, path, "annotations[%u] is not an object", i);
       JsonObject *ann = json_node_get_object (an);
       gint64 ann_id = i, image_id;
       dr_json_member_int (ann, "id", TRUE, &ann_id);
@@ -178,12 +150,12 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
       if (dr_json_member_int (ann, "image_id", TRUE, &image_id))
         {
           if (!g_hash_table_lookup_extended (by_id, &image_id, NULL, &slot))
-            return fail (error, path, "annotation %" G_GINT64_FORMAT ": image_id %"
+            return dr_label_fail (error, path, "annotation %" G_GINT64_FORMAT ": image_id %"
                          G_GINT64_FORMAT " is not in images", ann_id, image_id);
           target = GPOINTER_TO_UINT (slot);
         }
       else if (gts->len > 1)
-        return fail (error, path, "annotation %" G_GINT64_FORMAT ": no image_id but the file "
+        return dr_label_fail (error, path, "annotation %" G_GINT64_FORMAT ": no image_id but the file "
                      "lists %u images", ann_id, gts->len);
       g_array_append_val ((GArray *) per_image->pdata[target], i);
     }
@@ -210,7 +182,7 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
             {
               g_autofree char *shown = dr_safe_excerpt (name != NULL ? name : "(none)", -1,
                                                         DR_NAME_MAX_CHARS);
-              warn (warnings, "%s: unknown damage class “%s”, skipped", where, shown);
+              dr_label_warn (warnings, "%s: unknown damage class “%s”, skipped", where, shown);
               continue;
             }
           int n = paint_segmentation (json_object_get_member (ann, "segmentation"), damage, gt,
@@ -218,7 +190,7 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
           if (n < 0)
             return NULL;
           if (n == 0)
-            warn (warnings, "%s: no polygon, skipped", where);
+            dr_label_warn (warnings, "%s: no polygon, skipped", where);
           gt->n_regions[damage] += (guint) n;
         }
       if (!dr_ground_truth_canvas_finish (canvas, gt, error))

@@ -5,20 +5,6 @@
 #include "dr-safe-file.h"
 #include "dr-store-error.h"
 
-/* Sets a CORRUPT error "PREFIX: reason" and returns NULL. */
-G_GNUC_PRINTF (3, 4)
-static gpointer
-fail (GError **error, const char *prefix, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  g_autofree char *text = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_autofree char *reason = dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS);
-  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: %s", prefix, reason);
-  return NULL;
-}
-
 /* Decodes an RLE segmentation object of @gt's size (compressed string or integer list). */
 static DrRle *
 read_rle (JsonObject *seg, const DrGroundTruth *gt, const char *where, GError **error)
@@ -26,12 +12,12 @@ read_rle (JsonObject *seg, const DrGroundTruth *gt, const char *where, GError **
   JsonArray *size = dr_json_member_array (seg, "size");
   JsonNode *counts = json_object_get_member (seg, "counts");
   if (size == NULL || json_array_get_length (size) != 2 || counts == NULL)
-    return fail (error, where, "RLE segmentation needs size [h, w] and counts");
+    return dr_label_fail (error, where, "RLE segmentation needs size [h, w] and counts");
   gint64 h = -1, w = -1;
   dr_json_array_int (size, 0, &h);
   dr_json_array_int (size, 1, &w);
   if (h != gt->height || w != gt->width)
-    return fail (error, where, "RLE size [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] is not the "
+    return dr_label_fail (error, where, "RLE size [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] is not the "
                  "image's [%u, %u]", h, w, gt->height, gt->width);
   g_autoptr (GError) local = NULL;
   DrRle *rle = NULL;
@@ -42,37 +28,23 @@ read_rle (JsonObject *seg, const DrGroundTruth *gt, const char *where, GError **
       JsonArray *list = json_node_get_array (counts);
       guint n = json_array_get_length (list);
       if ((guint64) n > (guint64) gt->width * gt->height + 1)
-        return fail (error, where, "more RLE counts than pixels");
+        return dr_label_fail (error, where, "more RLE counts than pixels");
       g_autofree guint32 *c = g_new (guint32, MAX (n, 1));
       for (guint i = 0; i < n; i++)
         {
           JsonNode *e = json_array_get_element (list, i);
           if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_INT64
               || json_node_get_int (e) < 0 || json_node_get_int (e) > G_MAXUINT32)
-            return fail (error, where, "RLE count %u is not a non-negative integer", i);
+            return dr_label_fail (error, where, "RLE count %u is not a non-negative integer", i);
           c[i] = (guint32) json_node_get_int (e);
         }
       rle = dr_rle_new_from_counts (c, n, gt->height, gt->width, &local);
     }
   else
-    return fail (error, where, "RLE counts is neither a string nor a list");
+    return dr_label_fail (error, where, "RLE counts is neither a string nor a list");
   if (rle == NULL)
-    return fail (error, where, "%s", local->message);
+    return dr_label_fail (error, where, "%s", local->message);
   return rle;
-}
-
-/* Adds a warning line when the caller collects them. */
-G_GNUC_PRINTF (2, 3)
-static void
-warn (GPtrArray *warnings, const char *format, ...)
-{
-  if (warnings == NULL)
-    return;
-  va_list args;
-  va_start (args, format);
-  g_autofree char *text = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_ptr_array_add (warnings, dr_safe_excerpt (text, -1, DR_MESSAGE_MAX_CHARS));
 }
 
 /* Parses images and categories, routes the annotations, then paints image by image. */
@@ -80,13 +52,13 @@ GPtrArray *
 dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
 {
   if (!JSON_NODE_HOLDS_OBJECT (root))
-    return fail (error, path, "top level is not an object");
+    return dr_label_fail (error, path, "top level is not an object");
   JsonObject *obj = json_node_get_object (root);
   JsonArray *images = dr_json_member_array (obj, "images");
   JsonArray *cats = dr_json_member_array (obj, "categories");
   JsonArray *anns = dr_json_member_array (obj, "annotations");
   if (images == NULL || cats == NULL || anns == NULL)
-    return fail (error, path, "images, categories and annotations must be lists: not a COCO file");
+    return dr_label_fail (error, path, "images, categories and annotations must be lists: not a COCO file");
 
   g_autoptr (GPtrArray) gts =
     g_ptr_array_new_with_free_func ((GDestroyNotify) dr_ground_truth_free);
@@ -100,18 +72,18 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
       if (img == NULL || name == NULL || !dr_json_member_int (img, "id", FALSE, &id)
           || !dr_json_member_int (img, "width", FALSE, &w)
           || !dr_json_member_int (img, "height", FALSE, &h))
-        return fail (error, path, "images[%u] lacks an integer id, width, height or file_name", i);
+        return dr_label_fail (error, path, "images[%u] lacks an integer id, width, height or file_name", i);
       if (w <= 0 || h <= 0 || w > G_MAXINT || h > G_MAXINT)
         {
           g_autofree char *shown = dr_safe_excerpt (name, -1, DR_NAME_MAX_CHARS);
-          return fail (error, path, "image %s has an impossible size", shown);
+          return dr_label_fail (error, path, "image %s has an impossible size", shown);
         }
       DrGroundTruth *gt = dr_ground_truth_new (name, id, (guint) w, (guint) h, path, error);
       if (gt == NULL)
         return NULL;
       g_ptr_array_add (gts, gt);
       if (g_hash_table_contains (by_id, &gt->label_id))
-        return fail (error, path, "image id %" G_GINT64_FORMAT " appears twice", id);
+        return dr_label_fail (error, path, "image id %" G_GINT64_FORMAT " appears twice", id);
       g_hash_table_insert (by_id, &gt->label_id, GUINT_TO_POINTER (i));
     }
 
@@ -124,7 +96,7 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
       JsonObject *cat = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
       gint64 id;
       if (cat == NULL || !dr_json_member_int (cat, "id", FALSE, &id))
-        return fail (error, path, "categories[%u] lacks an integer id", i);
+        return dr_label_fail (error, path, "categories[%u] lacks an integer id", i);
       const char *name = dr_json_member_string (cat, "name");
       DrDamage d;
       gboolean ours = dr_ground_truth_damage_from_name (name, &d);
@@ -132,7 +104,7 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
         {
           g_autofree char *shown = dr_safe_excerpt (name != NULL ? name : "(unnamed)", -1,
                                                     DR_NAME_MAX_CHARS);
-          warn (warnings, "%s: category %" G_GINT64_FORMAT " “%s” is not a damage type, its "
+          dr_label_warn (warnings, "%s: category %" G_GINT64_FORMAT " “%s” is not a damage type, its "
                 "annotations are skipped", path, id, shown);
         }
       g_hash_table_insert (cat_damage, g_memdup2 (&id, sizeof id),
@@ -150,17 +122,17 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
       JsonObject *ann = JSON_NODE_HOLDS_OBJECT (an) ? json_node_get_object (an) : NULL;
       gint64 ann_id = i, image_id, cat_id;
       if (ann == NULL)
-        return fail (error, path, "annotations[%u] is not an object", i);
+        return dr_label_fail (error, path, "annotations[%u] is not an object", i);
       dr_json_member_int (ann, "id", FALSE, &ann_id);
       g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path, ann_id);
       if (!dr_json_member_int (ann, "image_id", FALSE, &image_id)
           || !dr_json_member_int (ann, "category_id", FALSE, &cat_id))
-        return fail (error, where, "lacks an integer image_id or category_id");
+        return dr_label_fail (error, where, "lacks an integer image_id or category_id");
       gpointer slot, dv;
       if (!g_hash_table_lookup_extended (by_id, &image_id, NULL, &slot))
-        return fail (error, where, "image_id %" G_GINT64_FORMAT " is not in images", image_id);
+        return dr_label_fail (error, where, "image_id %" G_GINT64_FORMAT " is not in images", image_id);
       if (!g_hash_table_lookup_extended (cat_damage, &cat_id, NULL, &dv))
-        return fail (error, where, "category_id %" G_GINT64_FORMAT " is not in categories",
+        return dr_label_fail (error, where, "category_id %" G_GINT64_FORMAT " is not in categories",
                      cat_id);
       if (GPOINTER_TO_INT (dv) != 0)
         g_array_append_val ((GArray *) per_image->pdata[GPOINTER_TO_UINT (slot)], i);
@@ -197,7 +169,7 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
             {
               JsonArray *polys = json_node_get_array (seg);
               if (json_array_get_length (polys) == 0)
-                warn (warnings, "%s: no polygon, skipped", where);
+                dr_label_warn (warnings, "%s: no polygon, skipped", where);
               for (guint p = 0; p < json_array_get_length (polys); p++)
                 {
                   gsize n;
@@ -212,7 +184,7 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
                 }
             }
           else
-            return fail (error, where, "segmentation is neither polygons nor RLE");
+            return dr_label_fail (error, where, "segmentation is neither polygons nor RLE");
         }
       if (!dr_ground_truth_canvas_finish (canvas, gt, error))
         return NULL;
