@@ -219,10 +219,11 @@ find_item (DrAnalysisController *self, gint64 id)
   return self->session ? dr_session_find_item (self->session, id) : NULL;
 }
 
+/* A worker began one of the photo's jobs. */
 static void
-queue_started_cb (DrInferenceQueue *queue, gint64 photo_id, DrAnalysisController *self)
+queue_started_cb (DrInferenceRunner *runner, DrModelJob *job, DrAnalysisController *self)
 {
-  DrPhotoItem *item = find_item (self, photo_id);
+  DrPhotoItem *item = find_item (self, job->photo);
   if (item != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_QUEUED)
     dr_photo_item_set_status (item, DR_ITEM_STATUS_ANALYSING);
 }
@@ -230,9 +231,10 @@ queue_started_cb (DrInferenceQueue *queue, gint64 photo_id, DrAnalysisController
 /* One model's result: stored in the project, recorded on the item, cached as an overlay and
  * drawn if its photo is on screen. */
 static void
-queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *r, DrAnalysisController *self)
+queue_result_cb (DrInferenceRunner *runner, DrModelJob *job, DrInferenceResult *r,
+                 DrAnalysisController *self)
 {
-  DrPhotoItem *item = find_item (self, r->photo_id);
+  DrPhotoItem *item = r != NULL ? find_item (self, r->photo_id) : NULL;
   if (item == NULL)
     return;
   if (r->error != NULL)
@@ -332,7 +334,7 @@ update_batch_progress (DrAnalysisController *self)
 }
 
 static void
-queue_batch_done_cb (DrInferenceQueue *queue, DrAnalysisController *self)
+queue_batch_done_cb (DrInferenceRunner *runner, DrAnalysisController *self)
 {
   if (self->session)
     dr_session_flush (self->session);
@@ -493,14 +495,15 @@ dr_analysis_controller_set_queue (DrAnalysisController *self, DrInferenceQueue *
   if (self->queue)
     {
       dr_analysis_controller_cancel (self, FALSE);
-      g_signal_handlers_disconnect_by_data (self->queue, self);
+      g_signal_handlers_disconnect_by_data (dr_inference_queue_get_runner (self->queue), self);
     }
   g_set_object (&self->queue, queue);
   if (queue)
     {
-      g_signal_connect (queue, "started", G_CALLBACK (queue_started_cb), self);
-      g_signal_connect (queue, "result", G_CALLBACK (queue_result_cb), self);
-      g_signal_connect (queue, "batch-done", G_CALLBACK (queue_batch_done_cb), self);
+      DrInferenceRunner *runner = dr_inference_queue_get_runner (queue);
+      g_signal_connect (runner, "job-started", G_CALLBACK (queue_started_cb), self);
+      g_signal_connect (runner, "job-done", G_CALLBACK (queue_result_cb), self);
+      g_signal_connect (runner, "batch-done", G_CALLBACK (queue_batch_done_cb), self);
     }
   dr_analysis_controller_set_session (self, self->session);
   dr_analysis_controller_queue_around_current (self);
@@ -527,7 +530,7 @@ dr_analysis_controller_dispose (GObject *object)
   if (self->queue)
     {
       dr_inference_queue_cancel_all (self->queue);
-      g_signal_handlers_disconnect_by_data (self->queue, self);
+      g_signal_handlers_disconnect_by_data (dr_inference_queue_get_runner (self->queue), self);
       g_clear_object (&self->queue);
     }
   if (self->overlay_cancellable)

@@ -1,16 +1,18 @@
-/* dr-inference-queue.h — runs the damage models on photos in worker threads.
+/* dr-inference-queue.h — the window's analysis jobs, run on a DrInferenceRunner.
  *
- * The queue owns its workers (one per core by default), each with its own engine workspace;
- * the models are shared read-only. Jobs are (photo, damage type) pairs. A photo is decoded
- * and resized once and shared by that photo's jobs. Results reach the main loop in batches
- * through an idle callback, so the caller stores them in the project on the main thread;
- * results arriving after the queue is gone are dropped. */
+ * Jobs are (photo, damage type) pairs; a photo is decoded and resized once and shared by that
+ * photo's jobs, and each result carries a ready-to-draw overlay (a GDK texture, which is why
+ * this adapter lives in the app while the runner is in the core). Results reach the main loop
+ * in batches, so the caller stores them in the project on the main thread; results of jobs
+ * cancelled, or arriving after the queue is gone, are dropped. */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "dr-damage-style.h"
+#include "dr-inference-runner.h"
 #include "dr-overlay.h"
+#include "dr-photo-input.h"
 #include "nn-unet.h"
 
 G_BEGIN_DECLS
@@ -49,7 +51,14 @@ DrInferenceQueue *dr_inference_queue_new (GObject *owner,
 gboolean    dr_inference_queue_has_model   (DrInferenceQueue *self, guint damage);
 const char *dr_inference_queue_get_sha256  (DrInferenceQueue *self, guint damage);
 const char *dr_inference_queue_get_path    (DrInferenceQueue *self, guint damage);
-guint       dr_inference_queue_get_n_workers (DrInferenceQueue *self);
+
+/* The runner the jobs run on; connect to its signals (main loop only) for the outcome:
+ *   "job-started" (DrModelJob *job)                          a worker began job->photo
+ *   "job-done"    (DrModelJob *job, DrInferenceResult *r)    r is NULL when the job was
+ *                                                            aborted; both borrowed
+ *   "batch-done"                                             after each batch of results
+ * The queue's own "job-done" handler runs first, so get_pending already counts the job out. */
+DrInferenceRunner *dr_inference_queue_get_runner (DrInferenceQueue *self);
 
 /* Queues one job per damage type in damages (bit i = type i; types without a model are
  * skipped) for photo, unless already queued or running. Jobs run in decreasing priority,
@@ -73,11 +82,5 @@ gboolean dr_inference_queue_stop (DrInferenceQueue *self, gint64 timeout_us);
 
 /* Jobs waiting or running. */
 guint dr_inference_queue_get_pending (DrInferenceQueue *self);
-
-/* Signals (main loop only):
- *   "started"  (gint64 photo_id)                   a worker began a photo's first job
- *   "result"   (DrInferenceResult *result)         borrowed for the duration of the emission
- *   "batch-done"                                   after each batch of results was emitted
- */
 
 G_END_DECLS

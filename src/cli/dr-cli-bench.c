@@ -1,6 +1,6 @@
 /* dr-cli-bench.c — `damage-review bench`: times the four-model forward pass and prints the
- * numbers (never a pass/fail verdict). Four models are spread over N worker threads, each
- * model on one worker with its own workspace, BLAS single-threaded. */
+ * numbers (never a pass/fail verdict). The four models of a pass are four jobs of an inference
+ * runner with N workers, each running one model at a time in its own workspace. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -10,6 +10,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-inference-runner.h"
 #include "dr-model-set.h"
 #include "nn-conv.h"
 #include "nn-gemm.h"
@@ -19,52 +20,83 @@
 #define N_IN (3 * NN_UNET_SIZE * NN_UNET_SIZE)
 #define N_OUT (NN_UNET_CLASSES * NN_UNET_SIZE * NN_UNET_SIZE)
 
+/* What every pass shares: the models, the input and where each run's stage times go. */
 typedef struct {
-  const NnUnet *const *models;
-  NnWorkspace *ws;
-  int first, count;      /* models [first, first+count) run on this worker */
-  const float *input;
-  float *logits;         /* [N_OUT] */
-  double *stage_seconds; /* [N_MODELS][NN_UNET_STAGES] of this pass, this worker's rows */
-  double *stage_cpu;     /* the same in thread CPU seconds */
-  NnStatus status;
-  NnError err;
-} BenchWorker;
+  const NnUnet *models[N_MODELS];
+  const float *input;          /* [N_IN] */
+  double *stage_seconds;       /* [N_MODELS][NN_UNET_STAGES] of the current pass */
+  double *stage_cpu;           /* the same in thread CPU seconds */
+  double flops[NN_UNET_STAGES];    /* of one run, from the last delivered job */
+  unsigned kernels[NN_UNET_STAGES];
+  size_t workspace_bytes;
+  char *error;                 /* the first failure, or NULL */
+} Bench;
 
-/* Worker body: runs its models one after another and records each run's stage times. */
+/* One model run of a pass, and what its worker's workspace measured. */
+typedef struct {
+  int model;
+  double seconds[NN_UNET_STAGES], cpu[NN_UNET_STAGES], flops[NN_UNET_STAGES];
+  unsigned kernels[NN_UNET_STAGES];
+  size_t workspace_bytes;
+} BenchJob;
+
+/* Job function (worker thread): runs one model and records its stage times. Returns NULL, or
+ * the error message. */
 static gpointer
-bench_worker_run (gpointer data)
+bench_run (DrInferenceWorker *w, gpointer data, gpointer user_data)
 {
-  BenchWorker *w = data;
-  w->status = NN_OK;
-  for (int i = w->first; i < w->first + w->count && w->status == NN_OK; i++)
-    {
-      w->status = nn_unet_run (w->models[i], w->ws, w->input, w->logits, NULL, &w->err);
-      nn_workspace_stage_seconds (w->ws, w->stage_seconds + (gsize) i * NN_UNET_STAGES);
-      nn_workspace_stage_cpu_seconds (w->ws, w->stage_cpu + (gsize) i * NN_UNET_STAGES);
-    }
+  const Bench *b = user_data;
+  BenchJob *job = data;
+  NnWorkspace *ws = dr_inference_worker_get_workspace (w);
+  NnError err = { 0 };
+  if (nn_unet_run (b->models[job->model], ws, b->input, dr_inference_worker_get_logits (w),
+                   dr_inference_worker_get_abort (w), &err) != NN_OK)
+    return g_strdup (err.message);
+  nn_workspace_stage_seconds (ws, job->seconds);
+  nn_workspace_stage_cpu_seconds (ws, job->cpu);
+  nn_workspace_stage_flops (ws, job->flops);
+  nn_workspace_stage_kernels (ws, job->kernels);
+  job->workspace_bytes = nn_workspace_bytes (ws);
   return NULL;
 }
 
-/* Runs one four-model pass on n_workers threads (worker 0 on the calling thread); returns
- * its wall time in seconds, or a negative value after printing the first error. */
-static double
-bench_pass (BenchWorker *workers, int n_workers)
+/* "job-done": files the run's stage times under its model, or keeps the first error. */
+static void
+bench_done_cb (DrInferenceRunner *runner, BenchJob *job, char *error, Bench *b)
 {
-  GThread *threads[N_MODELS] = { NULL };
+  if (error != NULL)
+    {
+      if (b->error == NULL)
+        b->error = g_strdup (error);
+      return;
+    }
+  memcpy (b->stage_seconds + (gsize) job->model * NN_UNET_STAGES, job->seconds,
+          sizeof job->seconds);
+  memcpy (b->stage_cpu + (gsize) job->model * NN_UNET_STAGES, job->cpu, sizeof job->cpu);
+  memcpy (b->flops, job->flops, sizeof job->flops);
+  memcpy (b->kernels, job->kernels, sizeof job->kernels);
+  b->workspace_bytes = job->workspace_bytes;
+}
+
+/* Runs one four-model pass on the runner's workers; returns its wall time in seconds, or a
+ * negative value after printing the first error. */
+static double
+bench_pass (DrInferenceRunner *runner, Bench *b)
+{
   gint64 start = g_get_monotonic_time ();
-  for (int t = 1; t < n_workers; t++)
-    threads[t] = g_thread_new ("bench-worker", bench_worker_run, &workers[t]);
-  bench_worker_run (&workers[0]);
-  for (int t = 1; t < n_workers; t++)
-    g_thread_join (threads[t]);
+  for (int i = 0; i < N_MODELS; i++)
+    {
+      BenchJob *job = g_new0 (BenchJob, 1);
+      job->model = i;
+      dr_inference_runner_push (runner, job, g_free, 0, 0, NULL);
+    }
+  dr_inference_runner_wait (runner);
   double seconds = (double) (g_get_monotonic_time () - start) * 1e-6;
-  for (int t = 0; t < n_workers; t++)
-    if (workers[t].status != NN_OK)
-      {
-        g_printerr ("damage-review: %s\n", workers[t].err.message);
-        return -1.0;
-      }
+  if (b->error != NULL)
+    {
+      g_printerr ("damage-review: %s\n", b->error);
+      return -1.0;
+    }
   return seconds;
 }
 
@@ -207,17 +239,14 @@ dr_cli_bench (int argc, char **argv)
       g_printerr (_("--kernels %s is not one this CPU can run (blas, avx2, avx512)\n"), kernels);
       return DR_EXIT_USAGE;
     }
-  nn_blas_use_single_thread ();
   NnUnet *random[N_MODELS] = { NULL };
-  const NnUnet *models[N_MODELS] = { NULL };
   g_autoptr (DrModelSet) set = NULL;
-  NnWorkspace *ws[N_MODELS] = { NULL };
+  g_autoptr (DrInferenceRunner) runner = NULL;
   float *input = g_new (float, N_IN);
-  float *logits = g_new (float, (gsize) N_OUT * n_threads);
   double *stage = g_new0 (double, (gsize) repeat * N_MODELS * NN_UNET_STAGES);
   double *stage_cpu = g_new0 (double, (gsize) repeat * N_MODELS * NN_UNET_STAGES);
   double *pass = g_new0 (double, repeat);
-  BenchWorker workers[N_MODELS];
+  Bench bench = { .input = input };
   g_autofree char *cpu = NULL;
   int status = DR_EXIT_OK;
 
@@ -229,28 +258,20 @@ dr_cli_bench (int argc, char **argv)
       input[i] = (float) (s >> 8) / 16777216.0f;
     }
 
-  if (!load_models (random_weights, models_dir, random, &set, models))
+  if (!load_models (random_weights, models_dir, random, &set, bench.models))
     {
       status = DR_EXIT_USAGE;
       goto out;
     }
-  for (int t = 0; t < n_threads; t++)
+  runner = dr_inference_runner_new ((guint) n_threads, DR_INFERENCE_RUNNER_DEFAULT, bench_run,
+                                    &bench, g_free, &error);
+  if (runner == NULL)
     {
-      NnError err = { 0 };
-      if (nn_workspace_new (&ws[t], &err) != NN_OK)
-        {
-          g_printerr ("damage-review: %s\n", err.message);
-          status = DR_EXIT_FAILED;
-          goto out;
-        }
-      /* Contiguous model ranges: with 2 workers, models 0-1 and 2-3. */
-      workers[t] = (BenchWorker) {
-        .models = models, .ws = ws[t], .input = input,
-        .first = t * N_MODELS / n_threads,
-        .count = (t + 1) * N_MODELS / n_threads - t * N_MODELS / n_threads,
-        .logits = logits + (gsize) t * N_OUT,
-      };
+      g_printerr ("damage-review: %s\n", error->message);
+      status = DR_EXIT_FAILED;
+      goto out;
     }
+  g_signal_connect (runner, "job-done", G_CALLBACK (bench_done_cb), &bench);
 
   double cpu_start = 0.0;
   for (int r = -1; r < repeat; r++)
@@ -258,12 +279,9 @@ dr_cli_bench (int argc, char **argv)
       if (r == 0)
         cpu_start = process_cpu_seconds ();
       const gsize row0 = (gsize) (r < 0 ? 0 : r) * N_MODELS * NN_UNET_STAGES;
-      for (int t = 0; t < n_threads; t++)
-        {
-          workers[t].stage_seconds = stage + row0;
-          workers[t].stage_cpu = stage_cpu + row0;
-        }
-      double sec = bench_pass (workers, n_threads);
+      bench.stage_seconds = stage + row0;
+      bench.stage_cpu = stage_cpu + row0;
+      double sec = bench_pass (runner, &bench);
       if (sec < 0)
         {
           status = DR_EXIT_FAILED;
@@ -282,7 +300,7 @@ dr_cli_bench (int argc, char **argv)
     for (DrDamage d = 0; d < DR_N_DAMAGE; d++)
       printf (_("Model %s: %s\n"), dr_damage_get_model_name (d), dr_model_set_get_path (set, d));
   printf (_("Workers: %d, one model at a time each, BLAS single-threaded; workspace %.1f MB "
-            "each\n"), n_threads, (double) nn_workspace_bytes (ws[0]) / 1e6);
+            "each\n"), n_threads, (double) bench.workspace_bytes / 1e6);
   const NnGemmPath path = nn_gemm_path ();
   /* BLAS picks its own ISA; measure it against the widest one the CPU has. */
   const NnGemmPath peak_isa = path == NN_GEMM_BLAS ? nn_gemm_best_path () : path;
@@ -290,10 +308,8 @@ dr_cli_bench (int argc, char **argv)
   printf (_("GEMM kernels: %s (best on this CPU: %s); measured FMA peak of one core: "
             "%.0f GFLOP/s (%s)\n"), nn_gemm_path_name (path),
           nn_gemm_path_name (nn_gemm_best_path ()), peak, nn_gemm_path_name (peak_isa));
-  double flops[NN_UNET_STAGES];
-  unsigned stage_kernels[NN_UNET_STAGES];
-  nn_workspace_stage_flops (ws[0], flops);
-  nn_workspace_stage_kernels (ws[0], stage_kernels);
+  const double *flops = bench.flops;
+  const unsigned *stage_kernels = bench.kernels;
   printf (_("Per stage, medians over %d model runs: wall ms, thread CPU ms, convolution "
             "GFLOP/s of one core from the CPU time (Winograd counted as the direct "
             "convolution it replaces, so it can pass 100 %%) and share of that core's peak, "
@@ -332,13 +348,11 @@ dr_cli_bench (int argc, char **argv)
   printf (_("Peak RSS: %.1f MB\n"), (double) ru.ru_maxrss / 1024.0);
 
 out:
+  g_clear_object (&runner);
   for (int i = 0; i < N_MODELS; i++)
-    {
-      nn_unet_free (random[i]);
-      nn_workspace_free (ws[i]);
-    }
+    nn_unet_free (random[i]);
+  g_free (bench.error);
   g_free (input);
-  g_free (logits);
   g_free (stage);
   g_free (stage_cpu);
   g_free (pass);

@@ -1,34 +1,20 @@
-/* dr-analyse-pool.c — the photo-per-worker pool behind `damage-review analyse`. */
+/* dr-analyse-pool.c — the photo-per-job work of `damage-review analyse` on the runner. */
 #include "config.h"
 
 #include "dr-analyse-pool.h"
 
-#include "dr-image.h"
+#include "dr-inference-runner.h"
 #include "dr-photo.h"
+#include "dr-photo-input.h"
 #include "dr-rle.h"
-#include "nn-image.h"
-
-#define INPUT_FLOATS (3 * NN_UNET_SIZE * NN_UNET_SIZE)             /* float [3][256][256] */
-#define LOGIT_FLOATS (NN_UNET_CLASSES * NN_UNET_SIZE * NN_UNET_SIZE) /* float [2][256][256] */
 
 struct _DrAnalysePool {
   DrModelSet *models;
   GPtrArray *jobs;
   atomic_int *abort_flag;
-  atomic_uint next_job;
-  GAsyncQueue *results;   /* DrAnalyseResult*, or the pool itself as "a worker finished" */
-  GThread **threads;      /* [n_threads] */
-  guint n_threads;
-  guint n_running;        /* workers that have not yet said "finished" (caller side) */
+  DrInferenceRunner *runner;  /* NULL when no worker could be allocated */
+  GQueue ready;               /* DrAnalyseResult*, delivered, not yet popped */
 };
-
-typedef struct {
-  DrAnalysePool *pool;
-  NnWorkspace *ws;
-  float *input;           /* [3][256][256] */
-  float *logits;          /* [2][256][256] */
-  void *prep_scratch;     /* nn_preprocess_scratch_bytes () */
-} Worker;
 
 /* Frees the path and the struct; NULL allowed. */
 void
@@ -51,9 +37,10 @@ dr_analyse_result_free (DrAnalyseResult *result)
   g_free (result);
 }
 
-/* Queues a result for the caller. */
-static void
-push (DrAnalysePool *pool, guint job, int damage, char *rle, double confidence, char *error)
+/* Adds one result to a job's list. */
+static DrAnalyseResult *
+add_result (GPtrArray *results, guint job, int damage, char *rle, double confidence,
+            char *error)
 {
   DrAnalyseResult *r = g_new0 (DrAnalyseResult, 1);
   r->job = job;
@@ -61,98 +48,72 @@ push (DrAnalysePool *pool, guint job, int damage, char *rle, double confidence, 
   r->rle = rle;
   r->confidence = confidence;
   r->error = error;
-  g_async_queue_push (pool->results, r);
+  g_ptr_array_add (results, r);
+  return r;
 }
 
-/* Runs one model on the prepared input and encodes its mask at photo resolution. */
+/* Runs one model on the prepared photo and encodes its mask at photo resolution; nothing is
+ * added when the run was aborted. */
 static void
-run_model (Worker *w, guint index, DrAnalyseJob *job, DrDamage damage, const DrImage *image,
-           guint8 *mask)
+run_model (DrAnalysePool *pool, DrInferenceWorker *w, DrPhotoInput *input, guint index,
+           DrDamage damage, GPtrArray *results)
 {
-  DrAnalysePool *pool = w->pool;
-  const char *name = dr_damage_get_model_name (damage);
-  NnError nn_err = { 0 };
+  g_autoptr (GError) error = NULL;
   NnMaskStats stats;
-  if (nn_unet_run (dr_model_set_get_model (pool->models, damage), w->ws, w->input, w->logits,
-                   pool->abort_flag, &nn_err) != NN_OK
-      || nn_mask_from_logits (w->logits, image->width, image->height, mask,
-                              (size_t) image->width, &stats, NULL, 0, &nn_err) != NN_OK)
-    {
-      if (nn_err.status != NN_ERR_ABORTED)
-        push (pool, index, damage, NULL, 0,
-              g_strdup_printf ("%s: %s model: %s", job->path, name, nn_err.message));
-      return;
-    }
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DrRle) rle = dr_rle_new_from_mask (mask, (guint) image->height,
-                                                (guint) image->width, &error);
-  if (rle == NULL)
-    {
-      push (pool, index, damage, NULL, 0, g_strdup_printf ("%s: %s", job->path, error->message));
-      return;
-    }
-  push (pool, index, damage, dr_rle_to_string (rle), stats.mean_confidence, NULL);
-}
-
-/* Decodes and preprocesses one photo, then runs every model it still needs. */
-static void
-run_job (Worker *w, guint index)
-{
-  DrAnalysePool *pool = w->pool;
-  DrAnalyseJob *job = pool->jobs->pdata[index];
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DrImage) image = dr_image_load (job->path, &error);
-  if (image == NULL)
-    {
-      DrAnalyseResult *r = g_new0 (DrAnalyseResult, 1);
-      r->job = index;
-      r->damage = -1;
-      r->error = g_strdup (error->message);
-      r->unreadable = dr_photo_error_is_permanent (error);
-      g_async_queue_push (pool->results, r);
-      return;
-    }
-  NnError nn_err = { 0 };
-  if (nn_preprocess (image->pixels, image->width, image->height, image->stride, w->input,
-                     w->prep_scratch, nn_preprocess_scratch_bytes (), &nn_err) != NN_OK)
-    {
-      push (pool, index, -1, NULL, 0, g_strdup_printf ("%s: %s", job->path, nn_err.message));
-      return;
-    }
-  g_autofree guint8 *mask = g_try_malloc ((gsize) image->width * image->height);
+  g_autofree guint8 *mask = dr_photo_input_run (input, w,
+                                                dr_model_set_get_model (pool->models, damage),
+                                                dr_damage_get_model_name (damage),
+                                                pool->abort_flag, &stats, &error);
   if (mask == NULL)
     {
-      push (pool, index, -1, NULL, 0,
-            g_strdup_printf ("%s: out of memory for a %d×%d mask", job->path, image->width,
-                             image->height));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        add_result (results, index, damage, NULL, 0, g_strdup (error->message));
       return;
     }
-  for (int d = 0; d < DR_N_DAMAGE; d++)
-    if ((job->todo & (1u << d)) && !atomic_load (pool->abort_flag))
-      run_model (w, index, job, (DrDamage) d, image, mask);
+  g_autoptr (DrRle) rle = dr_rle_new_from_mask (mask, (guint) dr_photo_input_get_height (input),
+                                                (guint) dr_photo_input_get_width (input),
+                                                &error);
+  if (rle == NULL)
+    add_result (results, index, damage, NULL, 0,
+                g_strdup_printf ("%s: %s", dr_photo_input_get_path (input), error->message));
+  else
+    add_result (results, index, damage, dr_rle_to_string (rle), stats.mean_confidence, NULL);
 }
 
-/* Takes photos until none are left or the run is aborted, then says it finished. */
+/* Job function (worker thread): decodes one photo once, then runs every model it still needs.
+ * Returns a GPtrArray of DrAnalyseResult. */
 static gpointer
-worker_main (gpointer data)
+run_job (DrInferenceWorker *w, gpointer job, gpointer user_data)
 {
-  Worker *w = data;
-  DrAnalysePool *pool = w->pool;
-  guint index;
-  while (!atomic_load (pool->abort_flag)
-         && (index = atomic_fetch_add (&pool->next_job, 1)) < pool->jobs->len)
-    run_job (w, index);
-  nn_workspace_free (w->ws);
-  g_free (w->input);
-  g_free (w->logits);
-  g_free (w->prep_scratch);
-  g_free (w);
-  g_async_queue_push (pool->results, pool);
-  return NULL;
+  DrAnalysePool *pool = user_data;
+  guint index = GPOINTER_TO_UINT (job);
+  DrAnalyseJob *photo = pool->jobs->pdata[index];
+  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_analyse_result_free);
+  if (atomic_load (pool->abort_flag))
+    return results;
+  g_autoptr (DrPhotoInput) input = dr_photo_input_new (photo->path);
+  g_autoptr (GError) error = NULL;
+  if (!dr_photo_input_prepare (input, w, &error))
+    {
+      DrAnalyseResult *r = add_result (results, index, -1, NULL, 0, g_strdup (error->message));
+      r->unreadable = dr_photo_error_is_permanent (error);
+      return results;
+    }
+  for (int d = 0; d < DR_N_DAMAGE; d++)
+    if ((photo->todo & (1u << d)) && !atomic_load (pool->abort_flag))
+      run_model (pool, w, input, index, (DrDamage) d, results);
+  return results;
 }
 
-/* Allocates every worker's buffers before starting its thread; a worker whose workspace cannot
- * be allocated is not started (the others still run; with none, pop returns NULL at once). */
+/* "job-done": queues the photo's results for pop, in order. */
+static void
+job_done_cb (DrInferenceRunner *runner, gpointer job, GPtrArray *results, DrAnalysePool *pool)
+{
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    g_queue_push_tail (&pool->ready, g_steal_pointer (&results->pdata[i]));
+}
+
+/* See header. One job per photo, in the jobs' order. */
 DrAnalysePool *
 dr_analyse_pool_start (DrModelSet *models, GPtrArray *jobs, guint n_threads,
                        atomic_int *abort_flag)
@@ -161,55 +122,37 @@ dr_analyse_pool_start (DrModelSet *models, GPtrArray *jobs, guint n_threads,
   pool->models = models;
   pool->jobs = jobs;
   pool->abort_flag = abort_flag;
-  atomic_init (&pool->next_job, 0);
-  pool->results = g_async_queue_new ();
-  pool->threads = g_new0 (GThread *, MAX (n_threads, 1));
-  nn_blas_use_single_thread ();
-  for (guint i = 0; i < n_threads; i++)
+  g_queue_init (&pool->ready);
+  g_autoptr (GError) error = NULL;
+  pool->runner = dr_inference_runner_new (MAX (n_threads, 1), DR_INFERENCE_RUNNER_DEFAULT,
+                                          run_job, pool, (GDestroyNotify) g_ptr_array_unref,
+                                          &error);
+  if (pool->runner == NULL)
     {
-      Worker *w = g_new0 (Worker, 1);
-      NnError nn_err = { 0 };
-      if (nn_workspace_new (&w->ws, &nn_err) != NN_OK)
-        {
-          g_free (w);
-          g_printerr ("%s\n", nn_err.message);
-          continue;
-        }
-      w->pool = pool;
-      w->input = g_new (float, INPUT_FLOATS);
-      w->logits = g_new (float, LOGIT_FLOATS);
-      w->prep_scratch = g_malloc (nn_preprocess_scratch_bytes ());
-      pool->threads[pool->n_threads++] = g_thread_new ("dr-analyse", worker_main, w);
+      g_printerr ("%s\n", error->message);
+      return pool;
     }
-  pool->n_running = pool->n_threads;
+  g_signal_connect (pool->runner, "job-done", G_CALLBACK (job_done_cb), pool);
+  for (guint i = 0; i < jobs->len; i++)
+    dr_inference_runner_push (pool->runner, GUINT_TO_POINTER (i), NULL, 0, 0, NULL);
   return pool;
 }
 
-/* Pops until a real result arrives, counting "finished" markers on the way. */
+/* See header. */
 DrAnalyseResult *
 dr_analyse_pool_pop (DrAnalysePool *pool)
 {
-  while (pool->n_running > 0)
-    {
-      gpointer item = g_async_queue_pop (pool->results);
-      if (item != pool)
-        return item;
-      pool->n_running--;
-    }
-  return NULL;
+  while (pool->runner != NULL && g_queue_is_empty (&pool->ready)
+         && dr_inference_runner_get_pending (pool->runner) > 0)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+  return g_queue_pop_head (&pool->ready);
 }
 
-/* Joins every worker, drops unread results, frees the pool. */
+/* See header. Results not popped are dropped. */
 void
 dr_analyse_pool_free (DrAnalysePool *pool)
 {
-  for (guint i = 0; i < pool->n_threads; i++)
-    g_thread_join (pool->threads[i]);
-  gpointer item;
-  while ((item = g_async_queue_try_pop (pool->results)) != NULL)
-    if (item != pool)
-      dr_analyse_result_free (item);
-  g_async_queue_unref (pool->results);
-  g_free (pool->threads);
+  g_clear_object (&pool->runner);
+  g_queue_clear_full (&pool->ready, (GDestroyNotify) dr_analyse_result_free);
   g_free (pool);
 }

@@ -1,8 +1,9 @@
-/* dr-analyse-pool.h — worker threads of `damage-review analyse`: photos in, RLE masks out.
+/* dr-analyse-pool.h — `damage-review analyse` (and the team worker) on the inference runner:
+ * photos in, RLE masks out.
  *
- * Each worker takes whole photos (decode once, then every model the photo still needs), owns
- * its engine workspace and buffers, and shares the read-only models. Results go back to the
- * calling thread through a queue; the workers never touch the project database, so the caller
+ * Each job is a whole photo (decode once, then every model the photo still needs), run on a
+ * DrInferenceRunner. Results reach the calling thread through its thread-default main
+ * context, which pop iterates; the workers never touch the project database, so the caller
  * stores every result in its own transaction. */
 #pragma once
 
@@ -38,15 +39,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrAnalyseResult, dr_analyse_result_free)
 typedef struct _DrAnalysePool DrAnalysePool;
 
 /* Starts n_threads workers over jobs (a GPtrArray of DrAnalyseJob, kept alive by the caller
- * until dr_analyse_pool_free). Workers stop taking photos, and interrupt the network between
- * layers, once *abort_flag is non-zero. models must have every damage in the jobs loaded. */
+ * until dr_analyse_pool_free). Workers skip the photos left, and interrupt the network between
+ * layers, once *abort_flag is non-zero (a signal handler may set it). models must have every
+ * damage in the jobs loaded. When the workers cannot be allocated the reason is printed and
+ * pop returns NULL at once. */
 DrAnalysePool *dr_analyse_pool_start (DrModelSet *models, GPtrArray *jobs, guint n_threads,
                                       atomic_int *abort_flag);
 
-/* Blocks for the next result; NULL once every worker has finished. */
+/* Iterates the calling thread's default main context until the next result; NULL once every
+ * job is done. */
 DrAnalyseResult *dr_analyse_pool_pop (DrAnalysePool *pool);
 
-/* Joins the workers (after the last pop) and frees the pool. */
+/* Stops the workers (after the last pop) and frees the pool. */
 void dr_analyse_pool_free (DrAnalysePool *pool);
 
 G_END_DECLS

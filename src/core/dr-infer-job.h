@@ -1,5 +1,5 @@
-/* dr-infer-job.h — what `damage-review infer` computes per photo and model, shared by the
- * worker pool (dr-infer-run.c) and the reports (dr-infer-report.c). */
+/* dr-infer-job.h — what `damage-review infer` computes per photo and model, shared by its
+ * jobs on the inference runner (dr-infer-run.c) and the reports (dr-infer-report.c). */
 #pragma once
 
 #include <glib.h>

@@ -1,121 +1,37 @@
-/* dr-infer-run.c — the worker pool of `damage-review infer`.
+/* dr-infer-run.c — the jobs of `damage-review infer` on the inference runner.
  *
- * Jobs are (photo, model) pairs in photo-major order, handed out by an atomic counter, so the
- * workers tend to share one decoded photo: the first worker to need a photo decodes and
- * preprocesses it under the photo's lock, and the last one to finish with it frees it. Models
- * are shared read-only; each worker owns one engine workspace and its buffers.
+ * Jobs are (photo, model) pairs in photo-major order, so the workers tend to share one decoded
+ * photo: the jobs of a photo share one DrPhotoInput, which the first of them decodes and
+ * preprocesses and the last one to finish frees. Models are shared read-only. Each job writes
+ * only its own DrInferResult; the photo's size and error are recorded on the calling thread
+ * when the job is delivered.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdatomic.h>
 
 #include "dr-image.h"
 #include "dr-infer-job.h"
+#include "dr-inference-runner.h"
 #include "dr-npy.h"
+#include "dr-photo-input.h"
 
-#define INPUT_FLOATS (3 * NN_UNET_SIZE * NN_UNET_SIZE)             /* float [3][256][256] */
-#define LOGIT_FLOATS (NN_UNET_CLASSES * NN_UNET_SIZE * NN_UNET_SIZE) /* float [2][256][256] */
-
-typedef enum {
-  PHOTO_PENDING,  /* not decoded yet */
-  PHOTO_READY,    /* input holds the network input */
-  PHOTO_FAILED,   /* photo->error says why */
-} PhotoState;
-
-typedef struct {
-  DrInferPhoto *photo;
-  GMutex lock;        /* guards everything below */
-  PhotoState state;
-  guint jobs_left;    /* model jobs not finished; the input is freed at 0 */
-  float *input;       /* [3][256][256] network input while READY */
-} PhotoSlot;
-
-typedef struct {
-  DrInferRequest *req;
-  PhotoSlot *slots;   /* [req->n_photos] */
-  atomic_uint next_job;
-  guint n_jobs;
-} Pool;
-
-typedef struct {
-  Pool *pool;
-  NnWorkspace *ws;
-  float *logits;          /* [2][256][256] */
-  void *prep_scratch;     /* nn_preprocess_scratch_bytes() */
-} Worker;
-
-/* Decodes and preprocesses slot's photo once (under its lock); TRUE when the input is ready. */
-static gboolean
-photo_acquire (PhotoSlot *slot, Worker *w)
-{
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
-  if (slot->state != PHOTO_PENDING)
-    return slot->state == PHOTO_READY;
-
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DrImage) image = dr_image_load (slot->photo->path, &error);
-  if (image == NULL)
-    {
-      slot->photo->error = g_strdup (error->message);
-      slot->state = PHOTO_FAILED;
-      return FALSE;
-    }
-  slot->photo->width = image->width;
-  slot->photo->height = image->height;
-
-  NnError nn_err = { 0 };
-  slot->input = g_new (float, INPUT_FLOATS);
-  if (nn_preprocess (image->pixels, image->width, image->height, image->stride, slot->input,
-                     w->prep_scratch, nn_preprocess_scratch_bytes (), &nn_err) != NN_OK)
-    {
-      slot->photo->error = g_strdup_printf ("%s: %s", slot->photo->path, nn_err.message);
-      g_clear_pointer (&slot->input, g_free);
-      slot->state = PHOTO_FAILED;
-      return FALSE;
-    }
-  slot->state = PHOTO_READY;
-  return TRUE;
-}
-
-/* Marks one of slot's jobs finished and frees the input after the last one. */
+/* Writes one finished run's mask PNG (only with an output folder) and logits .npy (only with
+ * a logits folder); fills result. */
 static void
-photo_release (PhotoSlot *slot)
-{
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&slot->lock);
-  if (--slot->jobs_left == 0)
-    g_clear_pointer (&slot->input, g_free);
-}
-
-/* Computes one finished run's mask statistics and writes the mask PNG (only with an output
- * folder) and the logits .npy (only with a logits folder); fills result. */
-static void
-write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const float *logits,
+write_outputs (DrInferRequest *req, DrModelJob *job, const float *logits, const guint8 *mask,
                DrInferResult *result)
 {
-  const char *id = dr_damage_get_model_name (damage);
-  NnError nn_err = { 0 };
+  const char *id = dr_damage_get_model_name (job->damage);
+  const char *stem = req->photos[job->photo].stem;
+  int width = dr_photo_input_get_width (job->input);
   g_autoptr (GError) error = NULL;
-
-  gsize w = photo->width, h = photo->height;
-  g_autofree guint8 *mask = g_try_malloc (w * h);
-  if (mask == NULL)
-    {
-      result->error = g_strdup_printf (_("%s: %s model: out of memory for a %zu×%zu mask"),
-                                       photo->path, id, w, h);
-      return;
-    }
-  if (nn_mask_from_logits (logits, photo->width, photo->height, mask, w, &result->stats,
-                           NULL, 0, &nn_err) != NN_OK)
-    {
-      result->error = g_strdup_printf ("%s: %s model: %s", photo->path, id, nn_err.message);
-      return;
-    }
   if (req->out_dir != NULL)
     {
-      g_autofree char *name = g_strdup_printf ("%s.%s.png", photo->stem, id);
+      g_autofree char *name = g_strdup_printf ("%s.%s.png", stem, id);
       g_autofree char *mask_path = g_build_filename (req->out_dir, name, NULL);
-      if (!dr_image_save_grey_png (mask_path, mask, photo->width, photo->height, w, &error))
+      if (!dr_image_save_grey_png (mask_path, mask, width, dr_photo_input_get_height (job->input),
+                                   (gsize) width, &error))
         {
           result->error = g_strdup (error->message);
           return;
@@ -126,7 +42,7 @@ write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const 
   if (req->logits_dir != NULL)
     {
       static const gsize shape[3] = { NN_UNET_CLASSES, NN_UNET_SIZE, NN_UNET_SIZE };
-      g_autofree char *npy_name = g_strdup_printf ("%s.%s.npy", photo->stem, id);
+      g_autofree char *npy_name = g_strdup_printf ("%s.%s.npy", stem, id);
       g_autofree char *npy_path = g_build_filename (req->logits_dir, npy_name, NULL);
       if (!dr_npy_write_f32 (npy_path, logits, shape, 3, &error))
         {
@@ -138,96 +54,80 @@ write_outputs (DrInferRequest *req, DrInferPhoto *photo, DrDamage damage, const 
   result->done = TRUE;
 }
 
-/* Runs job number job: one active model on one photo. */
-static void
-run_job (Worker *w, guint job)
-{
-  DrInferRequest *req = w->pool->req;
-  PhotoSlot *slot = &w->pool->slots[job / req->n_active];
-  DrDamage damage = req->active[job % req->n_active];
-  DrInferResult *result = &slot->photo->results[damage];
-
-  if (photo_acquire (slot, w))
-    {
-      NnError nn_err = { 0 };
-      const NnUnet *model = dr_model_set_get_model (req->models, damage);
-      if (nn_unet_run (model, w->ws, slot->input, w->logits, NULL, &nn_err) != NN_OK)
-        result->error = g_strdup_printf ("%s: %s model: %s", slot->photo->path,
-                                         dr_damage_get_model_name (damage), nn_err.message);
-      else
-        write_outputs (req, slot->photo, damage, w->logits, result);
-    }
-  photo_release (slot);
-}
-
-/* Takes jobs until none are left. */
+/* Job function (worker thread): one model on one photo. Returns the photo's error (a GError)
+ * when the photo cannot be prepared, else NULL. */
 static gpointer
-worker_main (gpointer data)
+run_job (DrInferenceWorker *w, gpointer data, gpointer user_data)
 {
-  Worker *w = data;
-  guint job;
-  while ((job = atomic_fetch_add (&w->pool->next_job, 1)) < w->pool->n_jobs)
-    run_job (w, job);
+  DrInferRequest *req = user_data;
+  DrModelJob *job = data;
+  GError *photo_error = NULL;
+  if (!dr_photo_input_prepare (job->input, w, &photo_error))
+    return photo_error;
+  DrInferResult *result = &req->photos[job->photo].results[job->damage];
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *mask = dr_photo_input_run (job->input, w,
+                                                dr_model_set_get_model (req->models, job->damage),
+                                                dr_damage_get_model_name (job->damage), NULL,
+                                                &result->stats, &error);
+  if (mask == NULL)
+    result->error = g_strdup (error->message);
+  else
+    write_outputs (req, job, dr_inference_worker_get_logits (w), mask, result);
   return NULL;
 }
 
-/* Sets up one slot per photo and one worker per thread (workspaces allocated up front, before
- * any thread starts), runs them all and joins them. */
+/* "job-done" (calling thread): records the photo's size, or its error once. */
+static void
+job_done_cb (DrInferenceRunner *runner, DrModelJob *job, GError *photo_error,
+             DrInferRequest *req)
+{
+  DrInferPhoto *photo = &req->photos[job->photo];
+  if (photo_error != NULL && photo->error == NULL)
+    photo->error = g_strdup (photo_error->message);
+  else if (photo_error == NULL)
+    {
+      photo->width = dr_photo_input_get_width (job->input);
+      photo->height = dr_photo_input_get_height (job->input);
+    }
+}
+
+/* Pushes every (photo, active model) job on a runner of n_threads workers and waits for them
+ * all on a context of its own. */
 void
 dr_infer_run (DrInferRequest *req)
 {
   g_return_if_fail (req->n_active > 0 && req->n_threads > 0);
 
-  Pool pool = { .req = req, .n_jobs = req->n_photos * req->n_active };
-  atomic_init (&pool.next_job, 0);
-  pool.slots = g_new0 (PhotoSlot, req->n_photos);
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  guint n_jobs = req->n_photos * req->n_active;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrInferenceRunner) runner
+    = dr_inference_runner_new (MIN (req->n_threads, MAX (n_jobs, 1)),
+                               DR_INFERENCE_RUNNER_DEFAULT, run_job, req,
+                               (GDestroyNotify) g_error_free, &error);
   for (guint i = 0; i < req->n_photos; i++)
     {
-      PhotoSlot *slot = &pool.slots[i];
-      slot->photo = &req->photos[i];
-      g_mutex_init (&slot->lock);
+      DrInferPhoto *photo = &req->photos[i];
       /* A photo that already failed (e.g. a name clash) is never decoded. */
-      slot->state = slot->photo->error != NULL ? PHOTO_FAILED : PHOTO_PENDING;
-      slot->jobs_left = req->n_active;
+      if (photo->error != NULL)
+        continue;
+      if (runner == NULL)
+        {
+          photo->error = g_strdup_printf ("%s: %s", photo->path, error->message);
+          continue;
+        }
+      g_autoptr (DrPhotoInput) input = dr_photo_input_new (photo->path);
+      for (guint k = 0; k < req->n_active; k++)
+        dr_inference_runner_push (runner, dr_model_job_new (input, i, req->active[k]),
+                                  dr_model_job_free, i, 0, NULL);
     }
-
-  nn_blas_use_single_thread ();
-  guint n_workers = MIN (req->n_threads, MAX (pool.n_jobs, 1));
-  Worker *workers = g_new0 (Worker, n_workers);
-  GThread **threads = g_new0 (GThread *, n_workers);
-  NnError nn_err = { 0 };
-  guint started = 0;
-  for (guint i = 0; i < n_workers; i++)
+  if (runner != NULL)
     {
-      Worker *w = &workers[i];
-      w->pool = &pool;
-      if (nn_workspace_new (&w->ws, &nn_err) != NN_OK)
-        break;
-      w->logits = g_new (float, LOGIT_FLOATS);
-      w->prep_scratch = g_malloc (nn_preprocess_scratch_bytes ());
-      started++;
+      g_signal_connect (runner, "job-done", G_CALLBACK (job_done_cb), req);
+      dr_inference_runner_wait (runner);
     }
-  if (started == 0)
-    for (guint i = 0; i < req->n_photos; i++)
-      if (req->photos[i].error == NULL)
-        req->photos[i].error = g_strdup_printf ("%s: %s", req->photos[i].path, nn_err.message);
-  for (guint i = 0; i < started; i++)
-    threads[i] = g_thread_new ("infer-worker", worker_main, &workers[i]);
-  for (guint i = 0; i < started; i++)
-    g_thread_join (threads[i]);
-
-  for (guint i = 0; i < started; i++)
-    {
-      nn_workspace_free (workers[i].ws);
-      g_free (workers[i].logits);
-      g_free (workers[i].prep_scratch);
-    }
-  for (guint i = 0; i < req->n_photos; i++)
-    {
-      g_free (pool.slots[i].input);
-      g_mutex_clear (&pool.slots[i].lock);
-    }
-  g_free (threads);
-  g_free (workers);
-  g_free (pool.slots);
+  g_clear_object (&runner);
+  g_main_context_pop_thread_default (context);
 }

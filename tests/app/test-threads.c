@@ -105,23 +105,25 @@ task_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-queue_started_cb (DrInferenceQueue *queue, gint64 photo_id, State *s)
+queue_started_cb (DrInferenceRunner *runner, DrModelJob *job, State *s)
 {
   on_main_thread (s);
   s->queue_started++;
 }
 
 static void
-queue_result_cb (DrInferenceQueue *queue, DrInferenceResult *result, State *s)
+queue_result_cb (DrInferenceRunner *runner, DrModelJob *job, DrInferenceResult *result,
+                 State *s)
 {
   on_main_thread (s);
+  g_assert_nonnull (result);
   g_assert_null (result->error);
   dr_session_store_result (s->session, result);
   s->queue_results++;
 }
 
 static void
-queue_batch_done_cb (DrInferenceQueue *queue, State *s)
+queue_batch_done_cb (DrInferenceRunner *runner, State *s)
 {
   on_main_thread (s);
   dr_session_flush (s->session);
@@ -233,9 +235,10 @@ test_reports_on_owner_thread (void)
   g_autoptr (DrInferenceQueue) queue = dr_inference_queue_new (owner, models, shas, model_paths,
                                                                2, &error);
   g_assert_no_error (error);
-  g_signal_connect (queue, "started", G_CALLBACK (queue_started_cb), &s);
-  g_signal_connect (queue, "result", G_CALLBACK (queue_result_cb), &s);
-  g_signal_connect (queue, "batch-done", G_CALLBACK (queue_batch_done_cb), &s);
+  DrInferenceRunner *runner = dr_inference_queue_get_runner (queue);
+  g_signal_connect (runner, "job-started", G_CALLBACK (queue_started_cb), &s);
+  g_signal_connect (runner, "job-done", G_CALLBACK (queue_result_cb), &s);
+  g_signal_connect (runner, "batch-done", G_CALLBACK (queue_batch_done_cb), &s);
 
   g_autoptr (GPtrArray) items = dr_export_load_items (project, &error);
   g_assert_no_error (error);
