@@ -12,6 +12,7 @@
 
 #include "dr-application.h"
 #include "dr-model-set.h"
+#include "dr-path-settings.h"
 #include "dr-preferences-window.h"
 #include "dr-resources.h"
 #include "dr-window.h"
@@ -217,8 +218,8 @@ dr_application_activate (GApplication *app)
   if (created)
     {
       g_autoptr (GSettings) settings = g_settings_new (APP_ID);
-      g_autofree char *last = g_settings_get_string (settings, "last-project");
-      if (*last && g_file_test (last, G_FILE_TEST_EXISTS))
+      g_autofree char *last = dr_path_settings_get (settings, "last-project");
+      if (last != NULL && g_file_test (last, G_FILE_TEST_EXISTS))
         dr_window_open_project (window, last, FALSE);
     }
   gtk_window_present (GTK_WINDOW (window));

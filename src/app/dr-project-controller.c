@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dr-path-settings.h"
 #include "dr-photo.h"
 #include "dr-project-controller.h"
 
@@ -45,42 +46,66 @@ show_progress (DrProjectController *self, const char *text, double fraction)
   g_signal_emit (self, signals[SIG_PROGRESS], 0, text, fraction);
 }
 
-/* Rebuilds the "Open Recent" submenu from settings, skipping files that no longer exist. */
+/* The recent projects' files, most recent first, as a NULL-terminated array of paths: values
+ * that name no file are left out (see dr_path_settings_decode). */
+static GStrv
+dup_recent (DrProjectController *self)
+{
+  g_auto (GStrv) values = g_settings_get_strv (self->settings, "recent-projects");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      g_autofree char *path = dr_path_settings_decode (values[i]);
+      if (path != NULL)
+        g_strv_builder_add (builder, path);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Rebuilds the "Open Recent" submenu from settings, skipping files that no longer exist.
+ * Each entry's target is the project's file: URI (a GVariant string must be UTF-8). */
 static void
 update_recent_menu (DrProjectController *self)
 {
-  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_auto (GStrv) recent = dup_recent (self);
   g_menu_remove_all (self->recent_menu);
   for (guint i = 0; recent[i] != NULL; i++)
     {
-      if (!g_file_test (recent[i], G_FILE_TEST_EXISTS))
+      g_autofree char *uri = dr_path_settings_encode (recent[i]);
+      if (uri == NULL || !g_file_test (recent[i], G_FILE_TEST_EXISTS))
         continue;
-      g_autofree char *base = g_path_get_basename (recent[i]);
-      g_autofree char *label = g_filename_display_name (base);
+      g_autofree char *label = g_filename_display_basename (recent[i]);
       g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
       g_menu_item_set_action_and_target_value (item, "win.open-recent",
-                                               g_variant_new_string (recent[i]));
+                                               g_variant_new_string (uri));
       g_menu_append_item (self->recent_menu, item);
     }
 }
 
-/* Puts path first in the recent list and remembers it as the last project. */
+/* Puts path first in the recent list and remembers it as the last project, both as file:
+ * URIs; entries stored as plain paths by older versions are rewritten as URIs. */
 static void
 remember_project (DrProjectController *self, const char *path)
 {
-  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_auto (GStrv) recent = dup_recent (self);
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_strv_builder_add (builder, path);
+  g_autofree char *uri = dr_path_settings_encode (path);
+  if (uri == NULL)
+    return;
+  g_strv_builder_add (builder, uri);
   guint n = 1;
   for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
-    if (g_strcmp0 (recent[i], path) != 0)
-      {
-        g_strv_builder_add (builder, recent[i]);
-        n++;
-      }
+    {
+      g_autofree char *other = dr_path_settings_encode (recent[i]);
+      if (other != NULL && g_strcmp0 (recent[i], path) != 0)
+        {
+          g_strv_builder_add (builder, other);
+          n++;
+        }
+    }
   g_auto (GStrv) updated = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "recent-projects", (const char *const *) updated);
-  g_settings_set_string (self->settings, "last-project", path);
+  g_settings_set_string (self->settings, "last-project", uri);
   update_recent_menu (self);
 }
 
@@ -195,14 +220,9 @@ dr_project_controller_open (DrProjectController *self, const char *path, gboolea
       return FALSE;
     }
   g_autofree char *first = NULL;
-  g_autofree char *last_project = g_settings_get_string (self->settings, "last-project");
+  g_autofree char *last_project = dr_path_settings_get (self->settings, "last-project");
   if (g_strcmp0 (last_project, dr_session_get_path (session)) == 0)
-    {
-      /* A file: URI; a plain path is what versions before it stored. */
-      g_autofree char *last = g_settings_get_string (self->settings, "last-photo");
-      first = g_str_has_prefix (last, "file:") ? g_filename_from_uri (last, NULL, NULL)
-                                                : g_steal_pointer (&last);
-    }
+    first = dr_path_settings_get (self->settings, "last-photo");
   set_session (self, g_steal_pointer (&session));
   remember_project (self, dr_session_get_path (self->session));
   /* After the list has drawn its rows (selecting into rows not drawn yet can abort GTK 4.8). */
@@ -384,10 +404,13 @@ open_project_activated (GSimpleAction *action, GVariant *param, gpointer user_da
   choose_project (DR_PROJECT_CONTROLLER (user_data), FALSE);
 }
 
+/* The target is the project's file: URI (or, from older menus, its path). */
 static void
 open_recent_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  dr_project_controller_open (DR_PROJECT_CONTROLLER (user_data), g_variant_get_string (param, NULL), FALSE);
+  g_autofree char *path = dr_path_settings_decode (g_variant_get_string (param, NULL));
+  if (path != NULL)
+    dr_project_controller_open (DR_PROJECT_CONTROLLER (user_data), path, FALSE);
 }
 
 static const GActionEntry project_entries[] = {

@@ -18,6 +18,7 @@
 #include "dr-claims-controller.h"
 #include "dr-photo-loader.h"
 #include "dr-project-controller.h"
+#include "dr-path-settings.h"
 #include "dr-window.h"
 
 struct _DrWindow
@@ -246,10 +247,7 @@ show_item (DrWindow *self, DrPhotoItem *item)
       gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), FALSE);
       return;
     }
-  /* As a file: URI: GSettings strings must be UTF-8, file names need not be. */
-  g_autofree char *uri = g_filename_to_uri (dr_photo_item_get_path (item), NULL, NULL);
-  if (uri != NULL)
-    g_settings_set_string (self->settings, "last-photo", uri);
+  dr_path_settings_set (self->settings, "last-photo", dr_photo_item_get_path (item));
   const char *error = dr_photo_item_get_error (item);
   if (error != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
     {
