@@ -404,10 +404,13 @@ session_notify_cb (DrWindow *self)
   DrSession *session = dr_project_controller_get_session (self->projects);
   show_item (self, NULL);
   g_set_object (&self->session, session);
-  dr_photo_list_set_items (self->photo_list, get_items (self));
   dr_analysis_controller_set_session (self->analysis, session);
   dr_review_controller_set_session (self->review, session);
   dr_claims_controller_set_session (self->claims, session);
+  /* Last: the list selects its first row at once, and the photo shown must find every
+   * controller on the new project (else the review controller kept no project for it, and
+   * strokes and verdicts on that photo did nothing until another photo was chosen). */
+  dr_photo_list_set_items (self->photo_list, get_items (self));
   update_title (self);
 }
 
