@@ -8,25 +8,17 @@
  * engine checks it between layers) and bumps a generation number; results of an older
  * generation are dropped on delivery. A worker clears its own flag when it takes a job,
  * under the lock, so a cancel can never be lost between two jobs. */
-#ifdef __linux__
-#define _GNU_SOURCE /* SCHED_IDLE */
-#endif
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <stdatomic.h>
-#ifdef __linux__
-#include <sched.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "dr-inference-queue.h"
 #include "dr-image.h"
 #include "dr-photo.h"
 #include "dr-post.h"
 #include "dr-rle.h"
+#include "dr-thread-priority.h"
 #include "nn-image.h"
 
 typedef struct {
@@ -292,30 +284,13 @@ run_job (Worker *w, const Job *job, const Input *in)
   return r;
 }
 
-/* Lowers the calling thread's scheduling priority, so that with every core busy analysing,
- * the main loop (and the compositor) still get the CPU the moment they need it: a waking
- * SCHED_IDLE thread's core is taken at once, where nice 10 still let the main thread queue
- * behind the workers for tens of milliseconds on a loaded machine. With group scheduling
- * (the app's own systemd scope under GNOME, or its autogroup) this only ranks the app's
- * threads among themselves; the app's share against other programs is unchanged. Falls
- * back to nice 10 where SCHED_IDLE is refused. */
-static void
-lower_thread_priority (void)
-{
-#ifdef __linux__
-  struct sched_param param = { 0 };
-  if (sched_setscheduler (0, SCHED_IDLE, &param) != 0)
-    setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
-#endif
-}
-
 /* Worker thread: takes jobs until the queue stops. */
 static gpointer
 worker_main (gpointer data)
 {
   Worker *w = data;
   DrInferenceQueue *self = w->queue;
-  lower_thread_priority ();
+  dr_thread_priority_lower ();
   g_mutex_lock (&self->lock);
   for (;;)
     {
