@@ -263,7 +263,7 @@ pending_open_cb (gpointer data)
   if (window == NULL)
     return G_SOURCE_REMOVE;
   if (p->project != NULL)
-    dr_window_open_project (window, p->project, FALSE);
+    dr_window_open_project_async (window, p->project);
   if (p->files != NULL)
     dr_window_open_files (window, (GFile **) p->files->pdata, p->files->len);
   return G_SOURCE_REMOVE;

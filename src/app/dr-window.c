@@ -692,6 +692,22 @@ dr_window_open_project (DrWindow *self, const char *path, gboolean create)
 }
 
 /* See header. */
+void
+dr_window_open_project_async (DrWindow *self, const char *path)
+{
+  g_return_if_fail (DR_IS_WINDOW (self) && path != NULL);
+  dr_project_controller_open_async (self->projects, path);
+}
+
+/* See header. */
+gboolean
+dr_window_is_opening (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), FALSE);
+  return dr_project_controller_is_opening (self->projects);
+}
+
+/* See header. */
 DrSession *
 dr_window_get_session (DrWindow *self)
 {
