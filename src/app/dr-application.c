@@ -12,8 +12,10 @@
 
 #include "dr-application.h"
 #include "dr-model-set.h"
+#include "dr-path-settings.h"
 #include "dr-preferences-window.h"
 #include "dr-resources.h"
+#include "dr-thread-priority.h"
 #include "dr-window.h"
 
 typedef struct {
@@ -99,6 +101,19 @@ load_models_thread (GTask *task, gpointer source, gpointer data, GCancellable *c
   g_task_return_pointer (task, r, load_result_free);
 }
 
+/* The model loader's own thread, at the lowest priority (reading and preparing four
+ * checkpoints takes seconds of CPU, which the window needs more while it starts); the task
+ * reports to the main loop. */
+static gpointer
+load_models_main (gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  dr_thread_priority_lower ();
+  load_models_thread (task, g_task_get_source_object (task), NULL,
+                      g_task_get_cancellable (task));
+  return NULL;
+}
+
 /* Hands the queue (or NULL) to every window. */
 static void
 give_queue_to_windows (DrApplication *self)
@@ -164,7 +179,7 @@ dr_application_reload_models (DrApplication *self)
   g_autoptr (GTask) task = g_task_new (self, self->load_cancellable, load_models_done_cb, NULL);
   g_task_set_source_tag (task, dr_application_reload_models);
   g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, load_models_thread);
+  g_thread_unref (g_thread_new ("dr-models", load_models_main, g_object_ref (task)));
   g_signal_emit (self, signals[SIGNAL_MODELS_CHANGED], 0);
 }
 
@@ -208,30 +223,122 @@ get_window (DrApplication *self, gboolean *created)
   return DR_WINDOW (window);
 }
 
-/* Presents the window; a new one reopens the last project if it still exists. */
+/* What a window opens once it has painted its first frame: the last project, or the files
+ * of the command line. Reference-counted (GRcBox): held by the frame clock's handler, then by
+ * the idle that opens. */
+typedef struct {
+  GWeakRef window;
+  char *project;             /* or NULL */
+  GPtrArray *files;          /* GFile*, or NULL */
+  gulong handler;
+} PendingOpen;
+
+static void
+pending_open_clear (gpointer data)
+{
+  PendingOpen *p = data;
+  g_weak_ref_clear (&p->window);
+  g_free (p->project);
+  g_clear_pointer (&p->files, g_ptr_array_unref);
+}
+
+static void
+pending_open_release (gpointer data, GClosure *closure)
+{
+  g_rc_box_release_full (data, pending_open_clear);
+}
+
+static void
+pending_open_unref (gpointer data)
+{
+  g_rc_box_release_full (data, pending_open_clear);
+}
+
+/* Idle after the first frame: opens what was asked, if the window is still there. */
+static gboolean
+pending_open_cb (gpointer data)
+{
+  PendingOpen *p = data;
+  g_autoptr (DrWindow) window = g_weak_ref_get (&p->window);
+  if (window == NULL)
+    return G_SOURCE_REMOVE;
+  if (p->project != NULL)
+    dr_window_open_project_async (window, p->project);
+  if (p->files != NULL)
+    dr_window_open_files (window, (GFile **) p->files->pdata, p->files->len);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window's first frame is painted: the opening is scheduled, once. */
+static void
+first_paint_cb (GdkFrameClock *clock, gpointer data)
+{
+  PendingOpen *p = data;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pending_open_cb, g_rc_box_acquire (p),
+                   pending_open_unref);
+  g_signal_handler_disconnect (clock, p->handler);
+}
+
+/* Presents window and opens project (or files) only once it has painted its first frame: a
+ * project of thousands of photos takes a moment to open, and the window must not stay black
+ * meanwhile (issue 15, item 14). */
+static void
+present_then_open (DrWindow *window, const char *project, GFile **files, int n_files)
+{
+  gtk_window_present (GTK_WINDOW (window));
+  if (project == NULL && n_files == 0)
+    return;
+  PendingOpen *p = g_rc_box_new0 (PendingOpen);
+  g_weak_ref_init (&p->window, window);
+  p->project = g_strdup (project);
+  if (n_files > 0)
+    {
+      p->files = g_ptr_array_new_with_free_func (g_object_unref);
+      for (int i = 0; i < n_files; i++)
+        g_ptr_array_add (p->files, g_object_ref (files[i]));
+    }
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (clock == NULL)
+    {
+      pending_open_cb (p);
+      pending_open_unref (p);
+      return;
+    }
+  p->handler = g_signal_connect_data (clock, "after-paint", G_CALLBACK (first_paint_cb), p,
+                                      pending_open_release, 0);
+}
+
+/* Presents the window; a new one reopens the last project if it still exists, once it has
+ * painted its first frame. */
 static void
 dr_application_activate (GApplication *app)
 {
   gboolean created;
   DrWindow *window = get_window (DR_APPLICATION (app), &created);
+  g_autofree char *last = NULL;
   if (created)
     {
       g_autoptr (GSettings) settings = g_settings_new (APP_ID);
-      g_autofree char *last = g_settings_get_string (settings, "last-project");
-      if (*last && g_file_test (last, G_FILE_TEST_EXISTS))
-        dr_window_open_project (window, last, FALSE);
+      last = dr_path_settings_get (settings, "last-project");
+      if (last != NULL && !g_file_test (last, G_FILE_TEST_EXISTS))
+        g_clear_pointer (&last, g_free);
     }
-  gtk_window_present (GTK_WINDOW (window));
+  present_then_open (window, last, NULL, 0);
 }
 
-/* Opens the window on the given photos, folders or projects. */
+/* Opens the window on the given photos, folders or projects (a new window first paints). */
 static void
 dr_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {
   gboolean created;
   DrWindow *window = get_window (DR_APPLICATION (app), &created);
-  gtk_window_present (GTK_WINDOW (window));
-  dr_window_open_files (window, files, (guint) n_files);
+  if (created)
+    present_then_open (window, NULL, files, n_files);
+  else
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      dr_window_open_files (window, files, (guint) n_files);
+    }
 }
 
 static void

@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "dr-legend.h"
+#include "dr-number-format.h"
 
 struct _DrLegend
 {
@@ -123,12 +125,15 @@ dr_legend_show_review (DrLegend *self, int active, const DrVerdict *verdicts)
     }
 }
 
-/* Formats an amount with locale digit grouping and the configured currency. */
+/* Formats an amount, rounded to a whole unit, with its digits grouped
+ * (dr_number_format_count) and the configured currency. */
 static char *
 format_money (GSettings *settings, double amount)
 {
   g_autofree char *currency = g_settings_get_string (settings, "currency");
-  return g_strdup_printf ("%'.0f %s", amount, currency);
+  /* Prices are at most 1e12 per percent (the schema's range): far inside gint64. */
+  g_autofree char *number = dr_number_format_count ((gint64) CLAMP (round (amount), -9e18, 9e18));
+  return g_strdup_printf ("%s %s", number, currency);
 }
 
 static void
@@ -223,7 +228,7 @@ show_areas (DrLegend *self)
           continue;
         }
       /* The count is formatted first: gettext cannot see through G_GINT64_FORMAT. */
-      g_autofree char *count = g_strdup_printf ("%'" G_GINT64_FORMAT, area);
+      g_autofree char *count = dr_number_format_count (area);
       g_autofree char *px = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s pixel", "%s pixels",
                                                           (gulong) MIN (area, G_MAXLONG)),
                                              count);

@@ -16,6 +16,7 @@ struct _DrPhotoItem
   gint64 id;                                /* store row id, or 0 outside a project */
   char *path;
   char *name;                               /* display basename */
+  char *name_key;                           /* its collation key, made on first use */
   char *claim;
   char *sha256;                             /* hex, or NULL before import */
   char *error;
@@ -48,6 +49,7 @@ dr_photo_item_finalize (GObject *object)
   DrPhotoItem *self = DR_PHOTO_ITEM (object);
   g_free (self->path);
   g_free (self->name);
+  g_free (self->name_key);
   g_free (self->claim);
   g_free (self->sha256);
   g_free (self->error);
@@ -125,6 +127,16 @@ const char *
 dr_photo_item_get_name (DrPhotoItem *self)
 {
   return self->name;
+}
+
+/* See header. Made once: the name never changes, and a list of 10,000 photos sorted by
+ * name compares each one about 14 times. */
+const char *
+dr_photo_item_get_name_key (DrPhotoItem *self)
+{
+  if (self->name_key == NULL)
+    self->name_key = g_utf8_collate_key_for_filename (self->name, -1);
+  return self->name_key;
 }
 
 /* Claim label, or NULL. */

@@ -26,6 +26,8 @@ DrPhotoItem *dr_photo_item_new (gint64 id, const char *path, const char *claim);
 gint64        dr_photo_item_get_id           (DrPhotoItem *self);
 const char   *dr_photo_item_get_path         (DrPhotoItem *self);
 const char   *dr_photo_item_get_name         (DrPhotoItem *self);
+/* The name's key for sorting file names (g_utf8_collate_key_for_filename), owned by the item. */
+const char   *dr_photo_item_get_name_key     (DrPhotoItem *self);
 const char   *dr_photo_item_get_claim        (DrPhotoItem *self);
 void          dr_photo_item_set_claim        (DrPhotoItem *self, const char *claim);
 const char   *dr_photo_item_get_sha256       (DrPhotoItem *self);

@@ -94,9 +94,7 @@ filter_func (gpointer object, gpointer user_data)
 static int
 compare_names (DrPhotoItem *a, DrPhotoItem *b)
 {
-  g_autofree char *ka = g_utf8_collate_key_for_filename (dr_photo_item_get_name (a), -1);
-  g_autofree char *kb = g_utf8_collate_key_for_filename (dr_photo_item_get_name (b), -1);
-  return g_strcmp0 (ka, kb);
+  return g_strcmp0 (dr_photo_item_get_name_key (a), dr_photo_item_get_name_key (b));
 }
 
 /* Orders by the chosen key (area and uncertainty: largest first), ties by name. */

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dr-path-settings.h"
 #include "dr-photo.h"
 #include "dr-project-controller.h"
 
@@ -22,6 +23,7 @@ struct _DrProjectController
   GMenu *recent_menu;
 
   DrSession *session;            /* the open project, or NULL */
+  GCancellable *opening;         /* a project being opened without blocking, or NULL */
   char *select_after_import;     /* path of a photo to show once imported, or NULL */
 };
 
@@ -45,42 +47,66 @@ show_progress (DrProjectController *self, const char *text, double fraction)
   g_signal_emit (self, signals[SIG_PROGRESS], 0, text, fraction);
 }
 
-/* Rebuilds the "Open Recent" submenu from settings, skipping files that no longer exist. */
+/* The recent projects' files, most recent first, as a NULL-terminated array of paths: values
+ * that name no file are left out (see dr_path_settings_decode). */
+static GStrv
+dup_recent (DrProjectController *self)
+{
+  g_auto (GStrv) values = g_settings_get_strv (self->settings, "recent-projects");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      g_autofree char *path = dr_path_settings_decode (values[i]);
+      if (path != NULL)
+        g_strv_builder_add (builder, path);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Rebuilds the "Open Recent" submenu from settings, skipping files that no longer exist.
+ * Each entry's target is the project's file: URI (a GVariant string must be UTF-8). */
 static void
 update_recent_menu (DrProjectController *self)
 {
-  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_auto (GStrv) recent = dup_recent (self);
   g_menu_remove_all (self->recent_menu);
   for (guint i = 0; recent[i] != NULL; i++)
     {
-      if (!g_file_test (recent[i], G_FILE_TEST_EXISTS))
+      g_autofree char *uri = dr_path_settings_encode (recent[i]);
+      if (uri == NULL || !g_file_test (recent[i], G_FILE_TEST_EXISTS))
         continue;
-      g_autofree char *base = g_path_get_basename (recent[i]);
-      g_autofree char *label = g_filename_display_name (base);
+      g_autofree char *label = g_filename_display_basename (recent[i]);
       g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
       g_menu_item_set_action_and_target_value (item, "win.open-recent",
-                                               g_variant_new_string (recent[i]));
+                                               g_variant_new_string (uri));
       g_menu_append_item (self->recent_menu, item);
     }
 }
 
-/* Puts path first in the recent list and remembers it as the last project. */
+/* Puts path first in the recent list and remembers it as the last project, both as file:
+ * URIs; entries stored as plain paths by older versions are rewritten as URIs. */
 static void
 remember_project (DrProjectController *self, const char *path)
 {
-  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_auto (GStrv) recent = dup_recent (self);
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_strv_builder_add (builder, path);
+  g_autofree char *uri = dr_path_settings_encode (path);
+  if (uri == NULL)
+    return;
+  g_strv_builder_add (builder, uri);
   guint n = 1;
   for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
-    if (g_strcmp0 (recent[i], path) != 0)
-      {
-        g_strv_builder_add (builder, recent[i]);
-        n++;
-      }
+    {
+      g_autofree char *other = dr_path_settings_encode (recent[i]);
+      if (other != NULL && g_strcmp0 (recent[i], path) != 0)
+        {
+          g_strv_builder_add (builder, other);
+          n++;
+        }
+    }
   g_auto (GStrv) updated = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "recent-projects", (const char *const *) updated);
-  g_settings_set_string (self->settings, "last-project", path);
+  g_settings_set_string (self->settings, "last-project", uri);
   update_recent_menu (self);
 }
 
@@ -180,37 +206,91 @@ want_first_photo_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* See header. */
-gboolean
-dr_project_controller_open (DrProjectController *self, const char *path, gboolean create)
+/* Makes session (owned by the caller until now) the open project: remembered as the last
+ * one, and shown on the photo it was left on. */
+static void
+adopt_session (DrProjectController *self, DrSession *session)
 {
-  g_return_val_if_fail (DR_IS_PROJECT_CONTROLLER (self) && path != NULL, FALSE);
-  if (self->session && g_strcmp0 (dr_session_get_path (self->session), path) == 0)
-    return TRUE;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DrSession) session = dr_session_open (path, create, &error);
-  if (session == NULL)
-    {
-      toast (self, error->message);
-      return FALSE;
-    }
   g_autofree char *first = NULL;
-  g_autofree char *last_project = g_settings_get_string (self->settings, "last-project");
+  g_autofree char *last_project = dr_path_settings_get (self->settings, "last-project");
   if (g_strcmp0 (last_project, dr_session_get_path (session)) == 0)
-    {
-      /* A file: URI; a plain path is what versions before it stored. */
-      g_autofree char *last = g_settings_get_string (self->settings, "last-photo");
-      first = g_str_has_prefix (last, "file:") ? g_filename_from_uri (last, NULL, NULL)
-                                                : g_steal_pointer (&last);
-    }
-  set_session (self, g_steal_pointer (&session));
+    first = dr_path_settings_get (self->settings, "last-photo");
+  set_session (self, session);
   remember_project (self, dr_session_get_path (self->session));
   /* After the list has drawn its rows (selecting into rows not drawn yet can abort GTK 4.8). */
   FirstPhoto *want = g_new0 (FirstPhoto, 1);
   g_weak_ref_init (&want->controller, self);
   want->path = g_steal_pointer (&first);
   g_idle_add_full (G_PRIORITY_LOW, want_first_photo_cb, want, first_photo_free);
+}
+
+/* Forgets a project still being opened without blocking: its result is dropped. */
+static void
+cancel_opening (DrProjectController *self)
+{
+  if (self->opening == NULL)
+    return;
+  g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
+  show_progress (self, NULL, 0);
+}
+
+/* See header. */
+gboolean
+dr_project_controller_open (DrProjectController *self, const char *path, gboolean create)
+{
+  g_return_val_if_fail (DR_IS_PROJECT_CONTROLLER (self) && path != NULL, FALSE);
+  cancel_opening (self);
+  if (self->session && g_strcmp0 (dr_session_get_path (self->session), path) == 0)
+    return TRUE;
+  g_autoptr (GError) error = NULL;
+  DrSession *session = dr_session_open (path, create, &error);
+  if (session == NULL)
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+  adopt_session (self, session);
   return TRUE;
+}
+
+/* Main loop: the project asked for by dr_project_controller_open_async is checked and
+ * listed; opened unless another was asked for since (or the controller went away). */
+static void
+open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DrProjectController) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrSession) session = dr_session_open_finish (result, &error);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  g_clear_object (&self->opening);
+  show_progress (self, NULL, 0);
+  if (session == NULL)
+    toast (self, error->message);
+  else
+    adopt_session (self, g_steal_pointer (&session));
+}
+
+/* See header. */
+void
+dr_project_controller_open_async (DrProjectController *self, const char *path)
+{
+  g_return_if_fail (DR_IS_PROJECT_CONTROLLER (self) && path != NULL);
+  cancel_opening (self);
+  if (self->session && g_strcmp0 (dr_session_get_path (self->session), path) == 0)
+    return;
+  self->opening = g_cancellable_new ();
+  show_progress (self, _("Opening the project…"), -1);
+  dr_session_open_async (path, self->opening, open_done_cb, g_object_ref (self));
+}
+
+/* See header. */
+gboolean
+dr_project_controller_is_opening (DrProjectController *self)
+{
+  g_return_val_if_fail (DR_IS_PROJECT_CONTROLLER (self), FALSE);
+  return self->opening != NULL;
 }
 
 /* See header. */
@@ -260,14 +340,27 @@ dr_project_controller_open_files (DrProjectController *self, GFile **files, guin
 {
   g_return_if_fail (DR_IS_PROJECT_CONTROLLER (self));
   g_autoptr (GPtrArray) photos = g_ptr_array_new ();
+  g_autofree char *project = NULL;
   for (guint i = 0; i < n_files; i++)
     {
       g_autofree char *path = g_file_get_path (files[i]);
       if (path != NULL && g_str_has_suffix (path, DR_PROJECT_EXTENSION))
-        dr_project_controller_open (self, path, FALSE);
+        {
+          g_free (project);
+          project = g_steal_pointer (&path);
+        }
       else
         g_ptr_array_add (photos, files[i]);
     }
+  /* Photos go into the project, which must be open first; a project alone opens without
+   * blocking. */
+  if (project != NULL && photos->len == 0)
+    {
+      dr_project_controller_open_async (self, project);
+      return;
+    }
+  if (project != NULL)
+    dr_project_controller_open (self, project, FALSE);
   if (photos->len == 1 &&
       g_file_query_file_type (photos->pdata[0], G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR)
     {
@@ -344,8 +437,10 @@ project_chooser_response_cb (GtkNativeDialog *dialog, int response, DrProjectCon
           g_free (path);
           path = with_ext;
         }
-      if (path != NULL)
-        dr_project_controller_open (self, path, create);
+      if (path != NULL && create)
+        dr_project_controller_open (self, path, TRUE);
+      else if (path != NULL)
+        dr_project_controller_open_async (self, path);
     }
   g_object_unref (dialog);
 }
@@ -384,10 +479,13 @@ open_project_activated (GSimpleAction *action, GVariant *param, gpointer user_da
   choose_project (DR_PROJECT_CONTROLLER (user_data), FALSE);
 }
 
+/* The target is the project's file: URI (or, from older menus, its path). */
 static void
 open_recent_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  dr_project_controller_open (DR_PROJECT_CONTROLLER (user_data), g_variant_get_string (param, NULL), FALSE);
+  g_autofree char *path = dr_path_settings_decode (g_variant_get_string (param, NULL));
+  if (path != NULL)
+    dr_project_controller_open_async (DR_PROJECT_CONTROLLER (user_data), path);
 }
 
 static const GActionEntry project_entries[] = {
@@ -403,6 +501,9 @@ static void
 dr_project_controller_dispose (GObject *object)
 {
   DrProjectController *self = DR_PROJECT_CONTROLLER (object);
+  if (self->opening != NULL)
+    g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
   if (self->session)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);

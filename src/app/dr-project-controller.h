@@ -31,6 +31,12 @@ DrSession *dr_project_controller_get_session (DrProjectController *self);
  * and keeps the open project; returns whether it opened. */
 gboolean   dr_project_controller_open        (DrProjectController *self, const char *path,
                                               gboolean create);
+/* Opens the existing project at path without blocking the main loop (dr_session_open_async),
+ * saying "Opening the project…" meanwhile; the open project stays until the new one is
+ * ready. On failure says why in a toast. Another open cancels this one. */
+void       dr_project_controller_open_async  (DrProjectController *self, const char *path);
+/* Whether a project is being opened by dr_project_controller_open_async. */
+gboolean   dr_project_controller_is_opening  (DrProjectController *self);
 
 /* Adds photos and folders (recursively) to the open project; without one, opens the project
  * of their folder first (see dr_session_path_for_folder). */

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dr-damage-style.h"
+#include "dr-number-format.h"
 #include "dr-review-bar.h"
 
 struct _DrReviewBar
@@ -81,14 +82,13 @@ dr_review_bar_show_review (DrReviewBar *self, const DrReview *review, gboolean e
   g_autofree char *stats = NULL, *stats_tip = NULL;
   if (review != NULL && review->iou >= 0)
     {
+      g_autofree char *added = dr_number_format_count (review->px_added);
+      g_autofree char *removed = dr_number_format_count (review->px_removed);
       /* Translators: IoU of prediction and final mask, then pixels added and removed (counts
-       * grouped by the locale's thousands separator), kept short for the review bar. */
-      stats = g_strdup_printf (_("IoU %.3f · +%'lld · −%'lld"), review->iou,
-                               (long long) review->px_added, (long long) review->px_removed);
-      stats_tip = g_strdup_printf (_("IoU with the model's prediction %.3f; %'lld pixels "
-                                     "added, %'lld removed"), review->iou,
-                                   (long long) review->px_added,
-                                   (long long) review->px_removed);
+       * already grouped, e.g. 12,345), kept short for the review bar. */
+      stats = g_strdup_printf (_("IoU %.3f · +%s · −%s"), review->iou, added, removed);
+      stats_tip = g_strdup_printf (_("IoU with the model's prediction %.3f; %s pixels added, "
+                                     "%s removed"), review->iou, added, removed);
     }
   else if (review != NULL && review->id > 0 && review->verdict != DR_VERDICT_UNREVIEWED)
     stats = g_strdup (_("No prediction to compare"));

@@ -153,14 +153,11 @@ update_item (DrPhotoItem *item, const DrPhotoInfo *info)
     dr_photo_item_set_status (item, item_status (item, info));
 }
 
-/* See header. */
-gboolean
-dr_session_reload (DrSession *self, GError **error)
+/* Brings the items in line with infos (DrPhotoInfo*, as dr_photo_list returns them): new
+ * photos are appended in one splice, known ones updated in place. */
+static void
+apply_infos (DrSession *self, GPtrArray *infos)
 {
-  g_return_val_if_fail (DR_IS_SESSION (self), FALSE);
-  g_autoptr (GPtrArray) infos = dr_photo_list (self->project, error);
-  if (infos == NULL)
-    return FALSE;
   g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < infos->len; i++)
     {
@@ -176,6 +173,17 @@ dr_session_reload (DrSession *self, GError **error)
     }
   g_list_store_splice (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)), 0,
                        added->pdata, added->len);
+}
+
+/* See header. */
+gboolean
+dr_session_reload (DrSession *self, GError **error)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), FALSE);
+  g_autoptr (GPtrArray) infos = dr_photo_list (self->project, error);
+  if (infos == NULL)
+    return FALSE;
+  apply_infos (self, infos);
   return TRUE;
 }
 
@@ -417,6 +425,18 @@ dr_session_init (DrSession *self)
   self->main_context = g_main_context_ref_thread_default ();
 }
 
+/* A session on project (the calling thread's connection) showing infos; starts its writer. */
+static DrSession *
+session_new (DrProject *project, GPtrArray *infos)
+{
+  DrSession *self = g_object_new (DR_TYPE_SESSION, NULL);
+  self->path = g_strdup (dr_project_get_path (project));
+  self->project = g_object_ref (project);
+  apply_infos (self, infos);
+  self->writer = g_thread_new ("dr-writer", writer_main, self);
+  return self;
+}
+
 /* See header. */
 DrSession *
 dr_session_open (const char *path, gboolean create, GError **error)
@@ -427,13 +447,47 @@ dr_session_open (const char *path, gboolean create, GError **error)
                                                    error);
   if (project == NULL)
     return NULL;
-  g_autoptr (DrSession) self = g_object_new (DR_TYPE_SESSION, NULL);
-  self->path = g_strdup (dr_project_get_path (project));
-  self->project = g_steal_pointer (&project);
-  if (!dr_session_reload (self, error))
+  g_autoptr (GPtrArray) infos = dr_photo_list (project, error);
+  return infos ? session_new (project, infos) : NULL;
+}
+
+/* Worker: checks the file by opening it, and lists its photos; the connection closes here. */
+static void
+open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr (DrProject) project = dr_project_open (data, DR_PROJECT_OPEN_EXISTING, &error);
+  GPtrArray *infos = project ? dr_photo_list (project, &error) : NULL;
+  if (infos == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, infos, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* See header. */
+void
+dr_session_open_async (const char *path, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (path != NULL);
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dr_session_open_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+/* See header. */
+DrSession *
+dr_session_open_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_autoptr (GPtrArray) infos = g_task_propagate_pointer (G_TASK (result), error);
+  if (infos == NULL)
     return NULL;
-  self->writer = g_thread_new ("dr-writer", writer_main, self);
-  return g_steal_pointer (&self);
+  const char *path = g_task_get_task_data (G_TASK (result));
+  g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING |
+                                                   DR_PROJECT_OPEN_CHECKED, error);
+  return project ? session_new (project, infos) : NULL;
 }
 
 /* See header. */

@@ -19,8 +19,17 @@ G_BEGIN_DECLS
 #define DR_TYPE_SESSION (dr_session_get_type ())
 G_DECLARE_FINAL_TYPE (DrSession, dr_session, DR, SESSION, GObject)
 
-/* Opens (create: creates if missing) the project at path and lists its photos. */
+/* Opens (create: creates if missing) the project at path and lists its photos. Blocks for
+ * as long as checking the file and reading the list take (see dr_session_open_async). */
 DrSession   *dr_session_open          (const char *path, gboolean create, GError **error);
+/* Opens the existing project at path without blocking the calling thread's loop for more
+ * than building the items: a worker checks the file and reads the photo list through its
+ * own connection, then the session's connection opens without checking the contents again
+ * (DR_PROJECT_OPEN_CHECKED). A project of 10,000 photos took about a second on the main
+ * thread through dr_session_open. */
+void         dr_session_open_async    (const char *path, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+DrSession   *dr_session_open_finish   (GAsyncResult *result, GError **error);
 
 /* The project file for a folder of photos opened without a project: one per folder, in
  * $XDG_DATA_HOME/damage-review/projects, named after the folder (plus a short hash of its

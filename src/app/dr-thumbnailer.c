@@ -1,4 +1,7 @@
-/* dr-thumbnailer.c — a two-thread pool making thumbnails, newest request first.
+/* dr-thumbnailer.c — a two-thread pool making thumbnails, newest request first. Its threads
+ * are its own and run at the lowest priority (dr_thread_priority_lower): a project opening
+ * on a loaded machine asks for a screenful of thumbnails at once, and decoding them must not
+ * take the cores the window needs to draw its first frames.
  *
  * A worker first looks in the on-disk cache (dr-thumbnail-cache, keyed by the photo's
  * SHA-256); on a miss it decodes the photo at reduced scale and writes the result to the
@@ -19,6 +22,7 @@
 #include "dr-thumbnail-cache.h"
 #include "dr-thumbnailer.h"
 #include "dr-post.h"
+#include "dr-thread-priority.h"
 
 struct _DrThumbnailer
 {
@@ -122,9 +126,15 @@ deliver_cb (gpointer data)
 static void
 job_run (gpointer data, gpointer user_data)
 {
+  static GPrivate lowered = G_PRIVATE_INIT (NULL);
   DrThumbnailer *self = user_data;
   Job *job = data;
   const int size = DR_THUMBNAIL_SIZE * 2;
+  if (g_private_get (&lowered) == NULL)
+    {
+      dr_thread_priority_lower ();
+      g_private_set (&lowered, GINT_TO_POINTER (1));
+    }
   job->skipped = !g_atomic_int_get (&job->wanted);
   if (!job->skipped && job->sha256 != NULL)
     job->texture = dr_thumbnail_cache_load (job->sha256, size);
@@ -196,7 +206,8 @@ dr_thumbnailer_init (DrThumbnailer *self)
   g_queue_init (&self->done);
   self->shown = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->pending = g_hash_table_new (NULL, NULL);
-  self->pool = g_thread_pool_new_full (job_run, self, job_free, 2, FALSE, NULL);
+  /* Exclusive threads: a lowered priority never reaches GLib's shared pool. */
+  self->pool = g_thread_pool_new_full (job_run, self, job_free, 2, TRUE, NULL);
   g_thread_pool_set_sort_function (self->pool, job_compare, NULL);
 }
 

@@ -18,6 +18,7 @@
 #include "dr-claims-controller.h"
 #include "dr-photo-loader.h"
 #include "dr-project-controller.h"
+#include "dr-path-settings.h"
 #include "dr-window.h"
 
 struct _DrWindow
@@ -246,10 +247,7 @@ show_item (DrWindow *self, DrPhotoItem *item)
       gtk_widget_set_visible (GTK_WIDGET (self->photo_error_label), FALSE);
       return;
     }
-  /* As a file: URI: GSettings strings must be UTF-8, file names need not be. */
-  g_autofree char *uri = g_filename_to_uri (dr_photo_item_get_path (item), NULL, NULL);
-  if (uri != NULL)
-    g_settings_set_string (self->settings, "last-photo", uri);
+  dr_path_settings_set (self->settings, "last-photo", dr_photo_item_get_path (item));
   const char *error = dr_photo_item_get_error (item);
   if (error != NULL && dr_photo_item_get_status (item) == DR_ITEM_STATUS_ERROR)
     {
@@ -406,10 +404,13 @@ session_notify_cb (DrWindow *self)
   DrSession *session = dr_project_controller_get_session (self->projects);
   show_item (self, NULL);
   g_set_object (&self->session, session);
-  dr_photo_list_set_items (self->photo_list, get_items (self));
   dr_analysis_controller_set_session (self->analysis, session);
   dr_review_controller_set_session (self->review, session);
   dr_claims_controller_set_session (self->claims, session);
+  /* Last: the list selects its first row at once, and the photo shown must find every
+   * controller on the new project (else the review controller kept no project for it, and
+   * strokes and verdicts on that photo did nothing until another photo was chosen). */
+  dr_photo_list_set_items (self->photo_list, get_items (self));
   update_title (self);
 }
 
@@ -688,6 +689,22 @@ dr_window_open_project (DrWindow *self, const char *path, gboolean create)
 {
   g_return_val_if_fail (DR_IS_WINDOW (self) && path != NULL, FALSE);
   return dr_project_controller_open (self->projects, path, create);
+}
+
+/* See header. */
+void
+dr_window_open_project_async (DrWindow *self, const char *path)
+{
+  g_return_if_fail (DR_IS_WINDOW (self) && path != NULL);
+  dr_project_controller_open_async (self->projects, path);
+}
+
+/* See header. */
+gboolean
+dr_window_is_opening (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), FALSE);
+  return dr_project_controller_is_opening (self->projects);
 }
 
 /* See header. */

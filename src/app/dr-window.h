@@ -20,6 +20,10 @@ DrWindow    *dr_window_new           (DrApplication *app);
 /* Opens the project at path (create: creates it if missing). On failure says why in a toast
  * and keeps the open project; returns whether it opened. */
 gboolean     dr_window_open_project  (DrWindow *self, const char *path, gboolean create);
+/* Opens the existing project at path without blocking the main loop (see
+ * dr_project_controller_open_async); dr_window_is_opening () until it is open or failed. */
+void         dr_window_open_project_async (DrWindow *self, const char *path);
+gboolean     dr_window_is_opening    (DrWindow *self);
 DrSession   *dr_window_get_session   (DrWindow *self);
 
 /* Adds photos and folders (recursively) to the open project; without one, opens the project

@@ -7,20 +7,11 @@
  * Cancellation: a worker clears its abort flag when it takes a job, under the lock, so a
  * cancel_all () that raises the flags of the running jobs can never be lost between two jobs.
  * Every item carries its job's generation; delivery drops the items of older generations. */
-#ifdef __linux__
-#define _GNU_SOURCE /* SCHED_IDLE */
-#endif
 #include "config.h"
-
-#ifdef __linux__
-#include <sched.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "dr-inference-runner.h"
 #include "dr-post.h"
+#include "dr-thread-priority.h"
 
 typedef struct {
   gpointer data;
@@ -178,22 +169,6 @@ post_locked (DrInferenceRunner *self, ItemKind kind, Job *job, gpointer result)
     self->idle_id = dr_post (self->context, G_PRIORITY_DEFAULT_IDLE, deliver_cb, self, NULL);
 }
 
-/* Lowers the calling thread's scheduling priority, so that with every core busy analysing,
- * the main loop (and the compositor) still get the CPU the moment they need it: a waking
- * SCHED_IDLE thread's core is taken at once, where nice 10 still let the main thread queue
- * behind the workers for tens of milliseconds on a loaded machine. With group scheduling
- * (the app's own systemd scope under GNOME, or its autogroup) this only ranks the app's
- * threads among themselves. Falls back to nice 10 where SCHED_IDLE is refused. */
-static void
-lower_thread_priority (void)
-{
-#ifdef __linux__
-  struct sched_param param = { 0 };
-  if (sched_setscheduler (0, SCHED_IDLE, &param) != 0)
-    setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
-#endif
-}
-
 /* GCancellable::cancelled of the running job: raises its worker's abort flag. */
 static void
 job_cancelled_cb (GCancellable *cancellable, gpointer data)
@@ -232,7 +207,7 @@ worker_main (gpointer data)
   DrInferenceWorker *w = data;
   DrInferenceRunner *self = w->runner;
   if (self->flags & DR_INFERENCE_RUNNER_BACKGROUND)
-    lower_thread_priority ();
+    dr_thread_priority_lower ();
   g_mutex_lock (&self->lock);
   for (;;)
     {

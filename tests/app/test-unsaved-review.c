@@ -1,7 +1,8 @@
 /* test-unsaved-review.c — GUI test (Xvfb) of review work that cannot be written yet.
  *
- * Another connection holds the project's write lock, so a brush stroke on the Crushed layer
- * cannot be stored and stays unsaved. Then:
+ * The project cannot be written, in two ways: another connection holds its write lock, or
+ * its file is read-only (mode 0444) when the window opens it (then the read-only banner must
+ * show). A brush stroke on the Crushed layer cannot be stored and stays unsaved. Then:
  * - the side panel's Crushed area must count the pixels of the mask on the canvas (the
  *   prediction plus the stroke, counted by hand below), not the stored prediction;
  * - a verdict given meanwhile ("rejected" on Crushed, "none" on Breakage) must be kept and
@@ -9,13 +10,18 @@
  *   layer) instead of refused;
  * - once the lock is gone, Retry writes the stroke and then both verdicts, by the named
  *   reviewer, measured on the stroke's revision: read back from the file by a fresh
- *   connection.
- * Runs with G_DEBUG=fatal-warnings. */
+ *   connection (for the read-only file: once it is made writable again).
+ * Counts are checked as the panel groups them under C.UTF-8 (3,511 pixels).
+ * Runs with G_DEBUG=fatal-warnings. File modes mean nothing to root, so as root the read-only
+ * case runs this program again as the user "nobody" (setpriv), with a copy of the X
+ * server's cookie it can read; it is skipped only when that is impossible. */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dr-prediction.h"
 #include "dr-resources.h"
@@ -28,6 +34,10 @@
 #define PHOTO_W 320
 #define PHOTO_H 240
 #define REVIEWER "Unsaved Reviewer"
+#define READ_ONLY_CASE "/app/unsaved-review/read-only-file"
+
+/* How the project is made unwritable while the reviewer works. */
+typedef enum { BLOCK_BY_LOCK, BLOCK_BY_FILE_MODE } Blocker;
 
 /* The prediction: the rectangle [40, 80) × [40, 100) of Crushed. */
 static gboolean
@@ -115,14 +125,34 @@ labels_of (DrWindow *window, const char *id)
   return g_string_free (out, FALSE);
 }
 
+/* n as the panel writes it under C.UTF-8 (set in main): digits grouped by three with a
+ * comma, written out here for the counts this test meets (below a million). */
+static char *
+grouped (gsize n)
+{
+  g_assert_cmpuint (n, <, 1000000);
+  return n >= 1000 ? g_strdup_printf ("%u,%03u", (guint) (n / 1000), (guint) (n % 1000))
+                   : g_strdup_printf ("%u", (guint) n);
+}
+
 /* Fails unless the panel's row of Crushed (its name, then its area) reads "N pixels". */
 static void
 assert_crushed_area (DrWindow *window, gsize n)
 {
   g_autofree char *panel = labels_of (window, "legend");
-  g_autofree char *want = g_strdup_printf ("Crushed | %" G_GSIZE_FORMAT " pixels | ", n);
+  g_autofree char *count = grouped (n);
+  g_autofree char *want = g_strdup_printf ("Crushed | %s pixels | ", count);
   if (strstr (panel, want) == NULL)
     g_error ("the side panel does not show \"%s\"; it shows: %s", want, panel);
+}
+
+static gboolean
+read_only_banner_shown (DrWindow *window)
+{
+  GtkRevealer *banner = GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                    DR_TYPE_WINDOW,
+                                                                    "read_only_revealer"));
+  return gtk_revealer_get_reveal_child (banner);
 }
 
 static DrReview *
@@ -137,8 +167,9 @@ stored_review (const char *path, gint64 photo_id, DrDamage d)
 }
 
 static void
-test_unsaved_stroke_and_verdicts (void)
+test_unsaved_stroke_and_verdicts (gconstpointer data)
 {
+  Blocker blocker = GPOINTER_TO_INT (data);
   g_autofree char *dir = g_dir_make_tmp ("dr-unsaved-XXXXXX", NULL);
   g_autofree char *photos = g_build_filename (dir, "claim-3", NULL);
   g_assert_cmpint (g_mkdir (photos, 0700), ==, 0);
@@ -187,6 +218,27 @@ test_unsaved_stroke_and_verdicts (void)
   g_assert_cmpuint (pred_area, ==, 2400);
   g_assert_cmpuint (stroke_only, >, 11 * 100);
 
+  if (blocker == BLOCK_BY_FILE_MODE)
+    {
+      /* Closed, made read-only, opened again as a reviewer would find it. */
+      gtk_window_destroy (GTK_WINDOW (window));
+      gui_settle (10, 2000);
+      g_clear_object (&item);
+      g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+      g_assert_cmpint (g_access (path, W_OK), !=, 0);  /* not root: the mode holds */
+      window = dr_window_new (NULL);
+      gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (dr_window_open_project (window, path, FALSE));
+      gui_wait_for (photo_imported, window, 60, "the project to be opened again");
+      gui_settle (10, 2000);
+      g_assert_true (read_only_banner_shown (window));
+      items = dr_session_get_items (dr_window_get_session (window));
+      item = g_list_model_get_item (items, 0);
+    }
+  else
+    g_assert_false (read_only_banner_shown (window));
+
   g_assert_true (dr_photo_list_select_item (dr_window_get_photo_list (window), item));
   gui_settle (10, 2000);
   activate (window, "edit-layer", g_variant_new_int32 (DR_DAMAGE_CRUSHED));
@@ -198,9 +250,13 @@ test_unsaved_stroke_and_verdicts (void)
                                                                    DR_TYPE_WINDOW,
                                                                    "review_bar"));
   g_autoptr (GError) error = NULL;
-  g_autoptr (DrProject) locker = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, &error);
-  g_assert_no_error (error);
-  g_assert_true (dr_project_begin (locker, &error));
+  g_autoptr (DrProject) locker = NULL;
+  if (blocker == BLOCK_BY_LOCK)
+    {
+      locker = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, &error);
+      g_assert_no_error (error);
+      g_assert_true (dr_project_begin (locker, &error));
+    }
 
   dr_edit_tool_press (tool, 100.5, 60.5, 0);
   dr_edit_tool_drag (tool, 150.5, 60.5);
@@ -233,9 +289,14 @@ test_unsaved_stroke_and_verdicts (void)
     g_assert_null (none_yet);
   }
 
-  /* The lock goes; Retry writes the stroke, then the two verdicts. */
-  dr_project_rollback (locker);
+  /* The lock goes, or the file is made writable; Retry writes the stroke, then the two
+   * verdicts. */
+  if (blocker == BLOCK_BY_LOCK)
+    dr_project_rollback (locker);
+  else
+    g_assert_cmpint (g_chmod (path, 0644), ==, 0);
   activate (window, "retry-save", NULL);
+  g_assert_false (read_only_banner_shown (window));
   g_assert_false (dr_review_controller_has_unsaved (dr_window_get_review (window)));
   g_assert_false (dr_review_bar_get_unsaved (bar));
   g_autoptr (DrRevision) head = NULL;
@@ -266,16 +327,90 @@ test_unsaved_stroke_and_verdicts (void)
   gui_settle (10, 2000);
 }
 
+/* The read-only case as root: runs this program again as "nobody" for that case alone, with
+ * a copy of the X cookie it may read, and fails when the child fails. */
+static void
+test_read_only_as_nobody (const char *self_exe)
+{
+  struct passwd *pw = getpwnam ("nobody");
+  g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+  if (pw == NULL || setpriv == NULL)
+    {
+      g_test_skip ("running as root and cannot become an unprivileged user (need the user "
+                   "nobody and setpriv)");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *share = g_dir_make_tmp ("dr-unsaved-ro-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (chown (share, pw->pw_uid, pw->pw_gid), ==, 0);
+  g_auto (GStrv) env = g_get_environ ();
+  const char *xauth = g_environ_getenv (env, "XAUTHORITY");
+  if (xauth != NULL)
+    {
+      gsize length;
+      g_autofree char *cookie = NULL;
+      g_assert_true (g_file_get_contents (xauth, &cookie, &length, &error));
+      g_autofree char *copy = g_build_filename (share, "Xauthority", NULL);
+      g_assert_true (g_file_set_contents_full (copy, cookie, (gssize) length,
+                                               G_FILE_SET_CONTENTS_NONE, 0600, &error));
+      g_assert_cmpint (chown (copy, pw->pw_uid, pw->pw_gid), ==, 0);
+      env = g_environ_setenv (env, "XAUTHORITY", copy, TRUE);
+    }
+  env = g_environ_setenv (env, "DR_TEST_DROPPED_ROOT", "1", TRUE);
+  env = g_environ_setenv (env, "TMPDIR", share, TRUE);
+  env = g_environ_setenv (env, "HOME", share, TRUE);
+  /* The build tree's thumbnail cache is root's; the child keeps its own. */
+  g_autofree char *cache = g_build_filename (share, "cache", NULL);
+  env = g_environ_setenv (env, "XDG_CACHE_HOME", cache, TRUE);
+  g_autofree char *uid = g_strdup_printf ("--reuid=%u", (unsigned) pw->pw_uid);
+  g_autofree char *gid = g_strdup_printf ("--regid=%u", (unsigned) pw->pw_gid);
+  const char *argv[] = { setpriv, uid, gid, "--clear-groups", "--", self_exe,
+                         "-p", READ_ONLY_CASE, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync ("/", (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                               &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("as nobody:\n%s%s", out, err);
+  const char *rm[] = { "rm", "-rf", share, NULL };
+  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                NULL);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("the read-only case failed as nobody (%s):\n%s%s", error->message, out, err);
+}
+
+static const char *self_exe;
+
+static void
+test_read_only (void)
+{
+  if (geteuid () == 0)
+    {
+      if (g_getenv ("DR_TEST_DROPPED_ROOT") != NULL)
+        g_error ("still root after setpriv");
+      test_read_only_as_nobody (self_exe);
+      return;
+    }
+  test_unsaved_stroke_and_verdicts (GINT_TO_POINTER (BLOCK_BY_FILE_MODE));
+}
+
 int
 main (int argc, char **argv)
 {
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  self_exe = exe;
   g_autofree char *home = g_dir_make_tmp ("dr-gui-unsaved-XXXXXX", NULL);
   g_autofree char *data = g_build_filename (home, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* A locale without a thousands separator of its own: counts must be grouped anyway. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   dr_register_resource ();
-  g_test_add_func ("/app/unsaved-review/stroke-and-verdicts", test_unsaved_stroke_and_verdicts);
+  g_test_add_data_func ("/app/unsaved-review/stroke-and-verdicts",
+                        GINT_TO_POINTER (BLOCK_BY_LOCK), test_unsaved_stroke_and_verdicts);
+  g_test_add_func (READ_ONLY_CASE, test_read_only);
   return g_test_run ();
 }

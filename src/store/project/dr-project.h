@@ -25,6 +25,11 @@ G_DECLARE_FINAL_TYPE (DrProject, dr_project, DR, PROJECT, GObject)
 typedef enum {
   DR_PROJECT_OPEN_EXISTING = 0,      /* fail if the file does not exist */
   DR_PROJECT_OPEN_CREATE = 1 << 0,   /* create an empty project if the file does not exist */
+  /* Another connection of this process has just opened the file, which checked its contents
+   * (indexes, foreign keys, value ranges: seconds for a big project): identity and version
+   * are still checked, the contents not again. For a reader on a thread that must not
+   * block, after a worker opened the same file. */
+  DR_PROJECT_OPEN_CHECKED = 1 << 1,
 } DrProjectOpenFlags;
 
 /* Opens (and if asked, creates) the project at path and migrates it to the current schema,

@@ -546,7 +546,8 @@ open_connection (DrSqliteConn *self, int open_flags, GError **error)
       return FALSE;
     }
   gboolean ok = check_identity (self, error)
-                && dr_project_check (self->db, path, self->schema_version, error)
+                && (self->contents_checked
+                    || dr_project_check (self->db, path, self->schema_version, error))
                 && configure (self, error)
                 && (can_read_unmigrated (self) || migrate (self, error));
   /* A read-only session has just created the -shm file with the project's 0444 mode. */
@@ -612,6 +613,7 @@ dr_sqlite_open (const char *path, DrProjectOpenFlags flags, GError **error)
   self->parent.backend = dr_sqlite_backend ();
   self->parent.location = g_strdup (path);
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, statement_free);
+  self->contents_checked = (flags & DR_PROJECT_OPEN_CHECKED) != 0;
   int open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (flags & DR_PROJECT_OPEN_CREATE)
     open_flags |= SQLITE_OPEN_CREATE;

@@ -16,6 +16,7 @@ typedef struct {
   GHashTable *statements;  /* SQL text (owned by the statement) → sqlite3_stmt */
   int schema_version;
   guint transaction_depth;
+  gboolean contents_checked;  /* opened with DR_PROJECT_OPEN_CHECKED */
 } DrSqliteConn;
 
 /* The SQLite connection behind a DrStoreConn of this backend. */
