@@ -3,12 +3,15 @@
 
 #include "dr-pg-jobs.h"
 
+#include "dr-damage.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
 
 #define MAX_ERROR_CHARS 1000   /* last_error is bounded by the schema (2000) */
 #define MAX_BACKOFF_SECONDS 3600
+#define MAX_NAME_BYTES (4 * 4096) /* a photo's name: the schema allows 4096 characters */
 
 /* Frees the strings and the struct; NULL allowed. */
 void
@@ -78,6 +81,66 @@ dr_pg_jobs_enqueue (DrPgConn *conn, gint64 team, int max_attempts, gboolean retr
   return TRUE;
 }
 
+/* An integer column of a row from the server, or -1 when it is NULL, not a plain decimal
+ * number or outside [min, max]. */
+static gint64
+checked_int (const PGresult *res, int row, int col, gint64 min, gint64 max)
+{
+  if (PQgetisnull (res, row, col))
+    return -1;
+  const char *text = PQgetvalue (res, row, col);
+  gint64 value = 0;
+  if (!g_ascii_string_to_signed (text, 10, min, max, &value, NULL))
+    return -1;
+  return value;
+}
+
+/* True when text is a lowercase hex SHA-256 (what the schema stores). */
+static gboolean
+is_sha256 (const char *text)
+{
+  if (strlen (text) != 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+/* One claimed row as a job, every value range-checked (the server is not trusted: the damage
+ * selects a bit and a model); NULL when any value is out of range. Control characters in the
+ * photo's name become '?', so a message naming it stays one line. */
+static DrPgJob *
+read_job (const PGresult *res, int row)
+{
+  gint64 photo_id = checked_int (res, row, 0, 1, G_MAXINT64);
+  gint64 damage = checked_int (res, row, 1, 0, DR_N_DAMAGE - 1);
+  gint64 attempts = checked_int (res, row, 5, 0, G_MAXINT);
+  gint64 width = checked_int (res, row, 6, 0, G_MAXINT);
+  gint64 height = checked_int (res, row, 7, 0, G_MAXINT);
+  const char *model = PQgetvalue (res, row, 2);
+  const char *name = PQgetvalue (res, row, 3);
+  const char *photo_sha = PQgetisnull (res, row, 4) ? NULL : PQgetvalue (res, row, 4);
+  if (photo_id < 0 || damage < 0 || attempts < 0 || width < 0 || height < 0
+      || PQgetisnull (res, row, 2) || !is_sha256 (model) || PQgetisnull (res, row, 3)
+      || strlen (name) > MAX_NAME_BYTES || !g_utf8_validate (name, -1, NULL)
+      || (photo_sha != NULL && !is_sha256 (photo_sha)))
+    return NULL;
+  DrPgJob *job = g_new0 (DrPgJob, 1);
+  job->photo_id = photo_id;
+  job->damage = (int) damage;
+  job->model_sha256 = g_strdup (model);
+  job->photo_name = g_strdup (name);
+  for (char *p = job->photo_name; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = '?';
+  job->photo_sha256 = g_strdup (photo_sha);
+  job->attempts = (int) attempts;
+  job->width = (int) width;
+  job->height = (int) height;
+  return job;
+}
+
 /* Orders jobs (GPtrArray elements) by photo, then damage. */
 static gint
 compare_jobs (gconstpointer a, gconstpointer b)
@@ -119,16 +182,17 @@ dr_pg_jobs_claim (DrPgConn *conn, gint64 team, const char *worker, const char *m
   GPtrArray *jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_pg_job_free);
   for (int i = 0; i < PQntuples (res); i++)
     {
-      DrPgJob *job = g_new0 (DrPgJob, 1);
-      job->photo_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
-      job->damage = (int) g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
-      job->model_sha256 = g_strdup (PQgetvalue (res, i, 2));
-      job->photo_name = g_strdup (PQgetvalue (res, i, 3));
-      job->photo_sha256 = PQgetisnull (res, i, 4) ? NULL : g_strdup (PQgetvalue (res, i, 4));
-      job->attempts = (int) g_ascii_strtoll (PQgetvalue (res, i, 5), NULL, 10);
-      job->width = (int) g_ascii_strtoll (PQgetvalue (res, i, 6), NULL, 10);
-      job->height = (int) g_ascii_strtoll (PQgetvalue (res, i, 7), NULL, 10);
-      g_ptr_array_add (jobs, job);
+      g_autoptr (DrPgJob) job = read_job (res, i);
+      if (job == NULL)
+        {
+          /* The claimed rows stay running under this worker's lease, which expires and is
+           * rescued like a crashed worker's. */
+          g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
+                       "%s: the analysis queue sent an out-of-range job (row %d)",
+                       dr_pg_conn_get_server (conn), i + 1);
+          return NULL;
+        }
+      g_ptr_array_add (jobs, g_steal_pointer (&job));
     }
   /* Rows come back in no particular order: photo order lets a worker decode each photo once. */
   g_ptr_array_sort (jobs, compare_jobs);
