@@ -24,7 +24,7 @@ hashlib hashes the photo files, json compares the exports.
    backend): with the lead in two teams it asks for the team, and `--team east` or the dr.team
    setting in the connection's options give the same dataset as the file again; `import` and
    `evaluate` take the URI the same way, and evaluating the file and the team project after
-   importing the same ground truth gives the same table.
+   importing the same ground truth gives the same table; `report URI` writes the claim report.
 """
 import hashlib
 import json
@@ -257,6 +257,15 @@ def body():
     rc, eval_team, err = run("evaluate", east, env=env)
     expect(rc == 0 and eval_team == eval_file, f"evaluate URI gives the same table: {eval_team} "
                                                 f"{err.strip()}")
+
+    # report takes the URI too: the claim report of the team project (photos from the cache).
+    pdf_file, pdf_team = os.path.join(tmp, "file.pdf"), os.path.join(tmp, "team.pdf")
+    rc, rep_file, err = run("report", project, "--claim", "CLM-1", "--out", pdf_file, env=env)
+    expect(rc == 0, f"report FILE: {rep_file.strip()} {err.strip()}")
+    rc, rep_team, err = run("report", east, "--claim", "CLM-1", "--out", pdf_team, env=env)
+    expect(rc == 0 and os.path.getsize(pdf_team) > 0
+           and rep_team.replace(pdf_team, "") == rep_file.replace(pdf_file, ""),
+           f"report URI: the same summary as the file's: {rep_team.strip()} {err.strip()}")
 
     rc, out, err = run("push", project, "postgresql://x:secret@[::1/db")
     expect(rc == 1 and err.count("\n") == 1 and "not a valid connection string" in err

@@ -117,8 +117,8 @@ read_photo_row (DrPgBackendConn *self, const PGresult *res, int r, GError **erro
     return NULL;
   info->width = (int) width;
   info->height = (int) height;
-  info->path = info->sha256 != NULL ? dr_pg_photo_cache_path (self->cache_dir, info->sha256,
-                                                                name)
+  /* The default cache folder ($XDG_CACHE_HOME/damage-review/photos). */
+  info->path = info->sha256 != NULL ? dr_pg_photo_cache_path (NULL, info->sha256, name)
                                     : g_strdup (name);
   if (info->path == NULL)
     {
@@ -135,8 +135,8 @@ static gboolean
 fetch_photo (DrPgBackendConn *self, DrPhotoInfo *info, GError **error)
 {
   g_autofree char *name = g_path_get_basename (info->path);
-  char *path = dr_pg_photo_cache_get (self->pg, self->cache_dir, self->team_id, info->sha256,
-                                      name, error);
+  char *path = dr_pg_photo_cache_get (self->pg, NULL, self->team_id, info->sha256, name,
+                                      error);
   if (path == NULL)
     {
       dr_pg_backend_convert_error (error);

@@ -15,7 +15,6 @@ typedef struct {
   DrPgConn *pg;
   gint64 team_id;
   char *team;              /* team_id as text, the first parameter of most statements */
-  char *cache_dir;         /* local photo cache (dr-pg-photo-cache.h); NULL = the default */
   guint transaction_depth;
 } DrPgBackendConn;
 

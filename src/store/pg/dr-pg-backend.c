@@ -212,7 +212,6 @@ dr_pg_backend_close (DrStoreConn *conn)
     dr_pg_conn_rollback (self->pg);
   dr_pg_conn_free (self->pg);
   g_free (self->team);
-  g_free (self->cache_dir);
   g_free (self->parent.location);
   g_free (self);
 }
