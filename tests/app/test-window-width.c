@@ -197,7 +197,7 @@ test_width_constant (void)
   check_still (w, &before, "redo");
 
   /* A write that fails (another connection holds the write lock past the 5 s busy timeout)
-   * shows "Unsaved edit" with Retry and a toast; Retry saves once the lock is gone. */
+   * shows "Not saved" with Retry and a toast; Retry saves once the lock is gone. */
   sqlite3 *locker = NULL;
   g_assert_cmpint (sqlite3_open (path, &locker), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (locker, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
