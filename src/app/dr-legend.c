@@ -61,11 +61,13 @@ make_row (DrLegend *self, guint i)
   gtk_widget_add_css_class (area, "caption");
   gtk_widget_add_css_class (area, "dim-label");
   gtk_box_append (GTK_BOX (names), area);
+  /* Always there, one line (empty until a verdict): a verdict given must not make its row
+   * taller and move the rows, check boxes and key caps below it. */
   GtkWidget *verdict = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (verdict), 0);
-  gtk_label_set_wrap (GTK_LABEL (verdict), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (verdict), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (verdict), TRUE);
   gtk_widget_add_css_class (verdict, "caption");
-  gtk_widget_set_visible (verdict, FALSE);
   gtk_box_append (GTK_BOX (names), verdict);
   gtk_box_append (GTK_BOX (box), names);
 
@@ -121,7 +123,8 @@ dr_legend_show_review (DrLegend *self, int active, const DrVerdict *verdicts)
         gtk_widget_remove_css_class (GTK_WIDGET (self->name_labels[i]), "heading");
       DrVerdict v = verdicts ? verdicts[i] : DR_VERDICT_UNREVIEWED;
       gtk_label_set_label (self->verdict_labels[i], verdict_label (v));
-      gtk_widget_set_visible (GTK_WIDGET (self->verdict_labels[i]), v != DR_VERDICT_UNREVIEWED);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->verdict_labels[i]),
+                                   v != DR_VERDICT_UNREVIEWED ? verdict_label (v) : NULL);
     }
 }
 

@@ -221,11 +221,12 @@ refresh_review (DrReviewController *self)
   dr_legend_show_unsaved_areas (self->legend, project ? areas : NULL);
 }
 
-/* Statuses and areas changed in the project: the window reloads what shows them. */
+/* Statuses and areas of photo_id (0: of any photo) changed in the project: the window
+ * reloads what shows them. */
 static void
-photos_changed (DrReviewController *self)
+photos_changed (DrReviewController *self, gint64 photo_id)
 {
-  g_signal_emit (self, signals[SIG_PHOTOS_CHANGED], 0);
+  g_signal_emit (self, signals[SIG_PHOTOS_CHANGED], 0, photo_id);
 }
 
 /* ---- editor signals ---------------------------------------------------------------- */
@@ -252,7 +253,7 @@ editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage,
             toast (self, error->message);
         }
     }
-  photos_changed (self);
+  photos_changed (self, photo_id);
   refresh_review (self);
 }
 
@@ -486,7 +487,7 @@ apply_verdict (DrReviewController *self, DrVerdict verdict)
   if (error != NULL)
     toast_write_failure (self, error->message);
   if (written)
-    photos_changed (self);
+    photos_changed (self, id);
   if (emptied_before != dr_verdict_empties_layer (recorded))
     show_verdict_layer (self, id, d, recorded);
   refresh_review (self);
@@ -811,7 +812,8 @@ dr_review_controller_save (DrReviewController *self)
       dr_review_bar_set_unsaved (self->review_bar, TRUE, error->message);
       toast_write_failure (self, error->message);
     }
-  photos_changed (self);
+  /* Kept verdicts may belong to any photo. */
+  photos_changed (self, 0);
   g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0,
                  self->current ? dr_photo_item_get_id (self->current) : 0, TRUE);
   dr_edit_session_forget_layer (self->editor);
@@ -893,7 +895,7 @@ dr_review_controller_class_init (DrReviewControllerClass *klass)
   G_OBJECT_CLASS (klass)->dispose = dr_review_controller_dispose;
   signals[SIG_PHOTOS_CHANGED] =
     g_signal_new ("photos-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                  NULL, NULL, G_TYPE_NONE, 0);
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
   signals[SIG_OVERLAYS_STALE] =
     g_signal_new ("overlays-stale", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);

@@ -5,7 +5,8 @@
  * It owns the edit session, the edit tool and the review recorder; it adds its actions
  * (win.tool, win.verdict, win.undo, …) and keys to the window it is made for, and asks the
  * window for the rest through signals:
- * "photos-changed" ()                 statuses or areas changed in the project;
+ * "photos-changed" (photo_id)         statuses or areas changed in the project: of photo_id
+ *                                     alone, or of any photo when it is 0;
  * "overlays-stale" (photo_id, reload) the stored overlays of photo_id are out of date (reload:
  *                                     show them again from the project);
  * "show-photo" (DrPhotoItem)          put this photo on screen. */

@@ -187,6 +187,21 @@ dr_session_reload (DrSession *self, GError **error)
   return TRUE;
 }
 
+/* See header. */
+gboolean
+dr_session_reload_photo (DrSession *self, gint64 photo_id, GError **error)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), FALSE);
+  DrPhotoItem *item = g_hash_table_lookup (self->by_id, &photo_id);
+  if (item == NULL)
+    return dr_session_reload (self, error);
+  g_autoptr (DrPhotoInfo) info = dr_photo_get (self->project, photo_id, error);
+  if (info == NULL)
+    return FALSE;
+  update_item (item, info);
+  return TRUE;
+}
+
 /* ---- writer thread ------------------------------------------------------------------ */
 
 /* Main loop: delivers one report from the writer, if the session still exists. */

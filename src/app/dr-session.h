@@ -48,6 +48,8 @@ DrPhotoItem *dr_session_find_path     (DrSession *self, const char *path);
 
 /* Re-reads every photo's status and areas from the project, updating items in place. */
 gboolean     dr_session_reload        (DrSession *self, GError **error);
+/* The same for one photo (all of them when it has no item yet). */
+gboolean     dr_session_reload_photo  (DrSession *self, gint64 photo_id, GError **error);
 
 /* Adds files and folders (recursively) on the writer thread. Emits "import-progress"
  * (done, total) and finally "import-finished" (added, duplicates, failed, message-or-NULL),

@@ -7,7 +7,8 @@
  * brush size chosen holds on the next photo and after a restart. After each step the window, the canvas and the canvas's
  * fit zoom must be exactly what they were before the first verdict: anything that grows with
  * its text (verdict labels, IoU numbers, toasts, the unsaved mark) would widen the window and move the photo
- * under the pointer. Runs with G_DEBUG=fatal-warnings. */
+ * under the pointer; and the side panel's height: a verdict line appearing under a damage type
+ * would move every row below it. Runs with G_DEBUG=fatal-warnings. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -82,9 +83,21 @@ writes_finished (gpointer data)
 }
 
 typedef struct {
-  int window_w, canvas_w, canvas_h;
+  int window_w, canvas_w, canvas_h, legend_h;
   double scale;
 } Geometry;
+
+/* The side panel's natural height at its width: grows when a row gains a line. */
+static int
+legend_height (DrWindow *w)
+{
+  GtkWidget *legend = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (w), DR_TYPE_WINDOW,
+                                                                 "legend"));
+  int min = 0, nat = 0;
+  gtk_widget_measure (legend, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (legend), &min,
+                      &nat, NULL, NULL);
+  return nat;
+}
 
 static Geometry
 geometry_of (DrWindow *w)
@@ -93,6 +106,7 @@ geometry_of (DrWindow *w)
     gtk_widget_get_width (GTK_WIDGET (w)),
     gtk_widget_get_width (GTK_WIDGET (dr_window_get_canvas (w))),
     gtk_widget_get_height (GTK_WIDGET (dr_window_get_canvas (w))),
+    legend_height (w),
     dr_canvas_get_scale (dr_window_get_canvas (w)),
   };
   return g;
@@ -104,13 +118,15 @@ check_still (DrWindow *w, const Geometry *before, const char *step)
 {
   gui_settle (30, 5000);
   Geometry now = geometry_of (w);
-  g_test_message ("%s: window %d, canvas %d × %d, zoom %.4f", step, now.window_w, now.canvas_w,
-                  now.canvas_h, now.scale);
+  g_test_message ("%s: window %d, canvas %d × %d, zoom %.4f, side panel %d high", step,
+                  now.window_w, now.canvas_w, now.canvas_h, now.scale, now.legend_h);
   if (now.window_w != before->window_w || now.canvas_w != before->canvas_w
-      || now.canvas_h != before->canvas_h || now.scale != before->scale)
+      || now.canvas_h != before->canvas_h || now.scale != before->scale
+      || now.legend_h != before->legend_h)
     g_error ("after %s the window is %d px wide (was %d), the canvas %d × %d (was %d × %d), "
-             "zoom %.4f (was %.4f)", step, now.window_w, before->window_w, now.canvas_w,
-             now.canvas_h, before->canvas_w, before->canvas_h, now.scale, before->scale);
+             "zoom %.4f (was %.4f), the side panel %d px high (was %d)", step, now.window_w,
+             before->window_w, now.canvas_w, now.canvas_h, before->canvas_w, before->canvas_h,
+             now.scale, before->scale, now.legend_h, before->legend_h);
 }
 
 static void
@@ -181,7 +197,7 @@ test_width_constant (void)
   check_still (w, &before, "redo");
 
   /* A write that fails (another connection holds the write lock past the 5 s busy timeout)
-   * shows "Unsaved edit" with Retry and a toast; Retry saves once the lock is gone. */
+   * shows "Not saved" with Retry and a toast; Retry saves once the lock is gone. */
   sqlite3 *locker = NULL;
   g_assert_cmpint (sqlite3_open (path, &locker), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (locker, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);

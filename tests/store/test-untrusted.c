@@ -436,6 +436,39 @@ test_damaged_kinds (void)
   dr_test_rmtree (dir);
 }
 
+/* DR_PROJECT_OPEN_CHECKED (a second connection to a file another connection just checked)
+ * skips only the contents check: a dangling foreign key the check refuses is not looked for
+ * again, while another application's SQLite file is still refused. */
+static void
+test_checked_flag (void)
+{
+  g_autofree char *dir = dr_test_make_tmpdir ();
+  g_autofree char *rich = make_rich_project (dir);
+  g_autofree char *dangling = tamper (dir, rich, "dangling.damagereview",
+                                      "PRAGMA foreign_keys = OFF; DELETE FROM claims WHERE id = 2;");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) checked = dr_project_open (dangling, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_null (checked);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_autoptr (DrProject) trusted = dr_project_open (dangling, DR_PROJECT_OPEN_EXISTING |
+                                                   DR_PROJECT_OPEN_CHECKED, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (trusted);
+  g_clear_object (&trusted);
+
+  g_autofree char *foreign = g_build_filename (dir, "other-app.damagereview", NULL);
+  sqlite3 *raw = NULL;
+  g_assert_cmpint (sqlite3_open (foreign, &raw), ==, SQLITE_OK);
+  raw_exec (raw, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);");
+  sqlite3_close (raw);
+  g_autoptr (DrProject) other = dr_project_open (foreign, DR_PROJECT_OPEN_EXISTING |
+                                                 DR_PROJECT_OPEN_CHECKED, &error);
+  g_assert_null (other);
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_UNSUPPORTED);
+  dr_test_rmtree (dir);
+}
+
 /* Label files whose JSON is broken across lines, or whose class names hold line breaks and
  * go on for kilobytes: errors and warnings are one line each, the names escaped and cut. */
 static void
@@ -485,6 +518,7 @@ main (int argc, char **argv)
   g_test_add_func ("/untrusted/project/empty-missing-loop", test_empty_project);
   g_test_add_func ("/untrusted/project/flipped-bytes", test_flipped_bytes);
   g_test_add_func ("/untrusted/project/damaged-kinds", test_damaged_kinds);
+  g_test_add_func ("/untrusted/project/checked-flag", test_checked_flag);
   g_test_add_func ("/untrusted/labels/one-line-messages", test_label_messages);
   return g_test_run ();
 }
