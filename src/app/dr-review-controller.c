@@ -92,23 +92,21 @@ update_read_only (DrReviewController *self)
                                  project != NULL && dr_project_is_read_only (project));
 }
 
-/* One plain-language toast for a failed write, and only one while it shows (a reviewer who
- * keeps painting on a read-only file is not buried in toasts); the store's own wording,
- * naming the file and SQLite's reason, goes to the log. */
+/* Tells the reviewer once that a write failed (the store's own wording, naming the file and
+ * SQLite's reason, goes to the log): a read-only project already says so in its banner, so
+ * only the unsaved mark changes; any other failure gets one plain-language toast, and only
+ * one while it shows, so a reviewer who keeps painting is not buried in toasts. */
 static void
 toast_write_failure (DrReviewController *self, const char *detail)
 {
   if (detail != NULL)
     g_message ("%s", detail);
   update_read_only (self);
-  if (self->failure_toast != NULL)
-    return;
   DrProject *project = project_of (self);
+  if (self->failure_toast != NULL || (project != NULL && dr_project_is_read_only (project)))
+    return;
   const char *text =
-    project != NULL && dr_project_is_read_only (project)
-      ? _("The project file is read-only: your changes are kept, unsaved. Make the file "
-          "writable, then press Retry.")
-      : _("Your changes could not be saved and are kept, unsaved. Press Retry to try again.");
+    _("Your changes could not be saved and are kept, unsaved. Press Retry to try again.");
   self->failure_toast = adw_toast_new (text);
   adw_toast_set_timeout (self->failure_toast, 6);
   g_object_add_weak_pointer (G_OBJECT (self->failure_toast), (gpointer *) &self->failure_toast);
