@@ -327,8 +327,23 @@ test_unsaved_stroke_and_verdicts (gconstpointer data)
   gui_settle (10, 2000);
 }
 
+/* Copies the file at path into folder share as name with the given mode; returns the copy's
+ * path (g_free). */
+static char *
+share_copy (const char *share, const char *path, const char *name, int mode)
+{
+  g_autoptr (GError) error = NULL;
+  gsize length;
+  g_autofree char *bytes = NULL;
+  g_assert_true (g_file_get_contents (path, &bytes, &length, &error));
+  char *copy = g_build_filename (share, name, NULL);
+  g_assert_true (g_file_set_contents_full (copy, bytes, (gssize) length,
+                                           G_FILE_SET_CONTENTS_NONE, mode, &error));
+  return copy;
+}
+
 /* The read-only case as root: runs this program again as "nobody" for that case alone, with
- * a copy of the X cookie it may read, and fails when the child fails. */
+ * copies of the X cookie and the settings schema it may read, and fails when the child fails. */
 static void
 test_read_only_as_nobody (const char *self_exe)
 {
@@ -345,17 +360,34 @@ test_read_only_as_nobody (const char *self_exe)
   g_assert_no_error (error);
   g_assert_cmpint (chown (share, pw->pw_uid, pw->pw_gid), ==, 0);
   g_auto (GStrv) env = g_get_environ ();
+  /* The child reads its X cookie, and the build tree's settings schema and leak suppressions,
+   * from copies it may read: the originals are root's, and the build tree may sit in a folder
+   * only root can enter (a CI clone in a mktemp -d). */
   const char *xauth = g_environ_getenv (env, "XAUTHORITY");
   if (xauth != NULL)
     {
-      gsize length;
-      g_autofree char *cookie = NULL;
-      g_assert_true (g_file_get_contents (xauth, &cookie, &length, &error));
-      g_autofree char *copy = g_build_filename (share, "Xauthority", NULL);
-      g_assert_true (g_file_set_contents_full (copy, cookie, (gssize) length,
-                                               G_FILE_SET_CONTENTS_NONE, 0600, &error));
+      g_autofree char *copy = share_copy (share, xauth, "Xauthority", 0600);
       g_assert_cmpint (chown (copy, pw->pw_uid, pw->pw_gid), ==, 0);
       env = g_environ_setenv (env, "XAUTHORITY", copy, TRUE);
+    }
+  const char *schemas = g_environ_getenv (env, "GSETTINGS_SCHEMA_DIR");
+  if (schemas != NULL)
+    {
+      g_autofree char *compiled = g_build_filename (schemas, "gschemas.compiled", NULL);
+      g_free (share_copy (share, compiled, "gschemas.compiled", 0644));
+      env = g_environ_setenv (env, "GSETTINGS_SCHEMA_DIR", share, TRUE);
+    }
+  const char *lsan = g_environ_getenv (env, "LSAN_OPTIONS");
+  const char *supp = lsan != NULL ? strstr (lsan, "suppressions=") : NULL;
+  if (supp != NULL)
+    {
+      supp += strlen ("suppressions=");
+      g_autofree char *path = g_strndup (supp, strcspn (supp, ":"));
+      g_autofree char *copy = share_copy (share, path, "lsan.supp", 0644);
+      g_autofree char *options = g_strdup_printf ("%.*ssuppressions=%s%s", (int) (supp - lsan
+                                                  - strlen ("suppressions=")), lsan, copy,
+                                                  supp + strlen (path));
+      env = g_environ_setenv (env, "LSAN_OPTIONS", options, TRUE);
     }
   env = g_environ_setenv (env, "DR_TEST_DROPPED_ROOT", "1", TRUE);
   env = g_environ_setenv (env, "TMPDIR", share, TRUE);
