@@ -199,7 +199,11 @@ prepare_models (DrPgConn *conn, gint64 team, const char *models_dir, char *sha[D
     {
       DrPgModel *m = set->pdata[i];
       if (DR_DAMAGE_IS_VALID (m->damage))
-        sha[m->damage] = g_strdup (m->sha256);
+        {
+          /* a damage the server lists twice keeps its last row */
+          g_free (sha[m->damage]);
+          sha[m->damage] = g_strdup (m->sha256);
+        }
     }
   *usage = FALSE;
   return g_steal_pointer (&models);

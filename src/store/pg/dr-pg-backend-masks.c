@@ -130,7 +130,7 @@ dr_pg_backend_prediction_missing (DrStoreConn *conn, DrDamage damage, const char
   for (int r = 0; r < PQntuples (res); r++)
     {
       gint64 id = 0;
-      if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, -1, &id,
+      if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &id,
                               "finding photos to analyse", error))
         return NULL;
       g_array_append_val (ids, id);
@@ -171,10 +171,10 @@ read_revision_row (DrPgBackendConn *self, const PGresult *res, int r, GError **e
   gint64 d = 0;
   g_autofree char *kind = NULL;
   const char *what = "reading an edit";
-  if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, -1, &rev->id, what, error)
-      || !dr_pg_backend_int (self, res, r, 1, 1, DR_PG_BACKEND_MAX_INT, -1, &rev->photo_id,
+  if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &rev->id, what, error)
+      || !dr_pg_backend_int (self, res, r, 1, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &rev->photo_id,
                              what, error)
-      || !dr_pg_backend_int (self, res, r, 2, 0, DR_N_DAMAGE - 1, -1, &d, what, error)
+      || !dr_pg_backend_int (self, res, r, 2, 0, DR_N_DAMAGE - 1, DR_PG_BACKEND_NOT_NULL, &d, what, error)
       || !dr_pg_backend_int (self, res, r, 3, 1, DR_PG_BACKEND_MAX_INT, 0, &rev->parent_id,
                              what, error)
       || !dr_pg_backend_text (self, res, r, 4, DR_PG_BACKEND_MAX_TEXT, &rev->rle, what, error)
@@ -341,7 +341,7 @@ dr_pg_backend_review_insert (DrStoreConn *conn, DrReview *r, GError **error)
     return FALSE;
   if (PQntuples (res) != 1)
     return no_photo (self, r->photo_id, error);
-  return dr_pg_backend_int (self, res, 0, 0, 1, DR_PG_BACKEND_MAX_INT, -1, &r->id,
+  return dr_pg_backend_int (self, res, 0, 0, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &r->id,
                             "adding a verdict", error);
 }
 
@@ -369,7 +369,7 @@ dr_pg_backend_review_get_newest (DrStoreConn *conn, gint64 photo_id, DrDamage da
   r->damage = damage;
   g_autofree char *verdict = NULL;
   const char *what = "reading a verdict";
-  if (!dr_pg_backend_int (self, res, 0, 0, 1, DR_PG_BACKEND_MAX_INT, -1, &r->id, what, error)
+  if (!dr_pg_backend_int (self, res, 0, 0, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &r->id, what, error)
       || !dr_pg_backend_text (self, res, 0, 1, MAX_SHORT_TEXT, &verdict, what, error)
       || !dr_pg_backend_int (self, res, 0, 2, 1, DR_PG_BACKEND_MAX_INT, 0, &r->revision_id,
                              what, error)
@@ -471,8 +471,8 @@ dr_pg_backend_evaluation_foreach (DrStoreConn *conn, DrStoreEvaluationFunc func,
   for (int r = 0; r < PQntuples (res); r++)
     {
       gint64 d = 0, photo = 0, w = 0, h = 0;
-      if (!dr_pg_backend_int (self, res, r, 0, 0, DR_N_DAMAGE - 1, -1, &d, what, error)
-          || !dr_pg_backend_int (self, res, r, 4, 1, DR_PG_BACKEND_MAX_INT, -1, &photo, what,
+      if (!dr_pg_backend_int (self, res, r, 0, 0, DR_N_DAMAGE - 1, DR_PG_BACKEND_NOT_NULL, &d, what, error)
+          || !dr_pg_backend_int (self, res, r, 4, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &photo, what,
                                  error)
           || !dr_pg_backend_int (self, res, r, 5, 1, G_MAXINT, 0, &w, what, error)
           || !dr_pg_backend_int (self, res, r, 6, 1, G_MAXINT, 0, &h, what, error))

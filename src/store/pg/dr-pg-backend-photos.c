@@ -81,11 +81,11 @@ dr_pg_backend_claim_list (DrStoreConn *conn, GError **error)
       DrClaimInfo *info = g_new0 (DrClaimInfo, 1);
       g_ptr_array_add (claims, info);
       gint64 n = 0;
-      if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, -1, &info->id,
+      if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &info->id,
                               "listing claims", error)
           || !dr_pg_backend_text (self, res, r, 1, MAX_NAME_BYTES, &info->name, "listing claims",
                                   error)
-          || !dr_pg_backend_int (self, res, r, 2, 0, G_MAXUINT, -1, &n, "listing claims", error))
+          || !dr_pg_backend_int (self, res, r, 2, 0, G_MAXUINT, DR_PG_BACKEND_NOT_NULL, &n, "listing claims", error))
         return NULL;
       info->n_photos = (guint) n;
     }
@@ -101,8 +101,8 @@ read_photo_row (DrPgBackendConn *self, const PGresult *res, int r, GError **erro
   g_autofree char *name = NULL;
   gint64 width = 0, height = 0;
   const char *what = "listing photos";
-  if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, -1, &info->id, what, error)
-      || !dr_pg_backend_int (self, res, r, 1, 1, DR_PG_BACKEND_MAX_INT, -1, &info->claim_id,
+  if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &info->id, what, error)
+      || !dr_pg_backend_int (self, res, r, 1, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &info->claim_id,
                              what, error)
       || !dr_pg_backend_text (self, res, r, 2, MAX_NAME_BYTES, &info->claim, what, error)
       || !dr_pg_backend_text (self, res, r, 3, MAX_NAME_BYTES, &name, what, error)
@@ -160,8 +160,8 @@ apply_layers (DrPgBackendConn *self, const PGresult *res, GHashTable *by_id, Lay
   for (int r = 0; r < PQntuples (res); r++)
     {
       gint64 id = 0, d = 0;
-      if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, -1, &id, what, error)
-          || !dr_pg_backend_int (self, res, r, 1, 0, DR_N_DAMAGE - 1, -1, &d, what, error))
+      if (!dr_pg_backend_int (self, res, r, 0, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &id, what, error)
+          || !dr_pg_backend_int (self, res, r, 1, 0, DR_N_DAMAGE - 1, DR_PG_BACKEND_NOT_NULL, &d, what, error))
         return FALSE;
       DrPhotoInfo *info = g_hash_table_lookup (by_id, &id);
       if (info != NULL && !func (self, info, (DrDamage) d, res, r, error))
@@ -220,7 +220,7 @@ read_current_models (DrPgBackendConn *self, guint8 *current, GError **error)
   for (int r = 0; r < PQntuples (res); r++)
     {
       gint64 d = 0;
-      if (!dr_pg_backend_int (self, res, r, 0, 0, DR_N_DAMAGE - 1, -1, &d, "reading models",
+      if (!dr_pg_backend_int (self, res, r, 0, 0, DR_N_DAMAGE - 1, DR_PG_BACKEND_NOT_NULL, &d, "reading models",
                               error))
         return FALSE;
       *current |= 1u << d;
@@ -382,8 +382,8 @@ dr_pg_backend_photo_get_size (DrStoreConn *conn, gint64 photo_id, guint *width, 
       return FALSE;
     }
   gint64 w = 0, h = 0;
-  if (!dr_pg_backend_int (self, res, 0, 0, 1, MAX_SIDE, -1, &w, "reading a photo", error)
-      || !dr_pg_backend_int (self, res, 0, 1, 1, MAX_SIDE, -1, &h, "reading a photo", error))
+  if (!dr_pg_backend_int (self, res, 0, 0, 1, MAX_SIDE, DR_PG_BACKEND_NOT_NULL, &w, "reading a photo", error)
+      || !dr_pg_backend_int (self, res, 0, 1, 1, MAX_SIDE, DR_PG_BACKEND_NOT_NULL, &h, "reading a photo", error))
     return FALSE;
   *width = (guint) w;
   *height = (guint) h;

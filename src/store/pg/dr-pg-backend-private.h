@@ -35,7 +35,8 @@ PGresult *dr_pg_backend_exec (DrPgBackendConn *self, const char *name, const cha
 void dr_pg_backend_convert_error (GError **error);
 
 /* Value (r, c) of a result from the server, range-checked: an integer in [min, max] into *out
- * (SQL NULL reads as null_value, which need not be in range). FALSE with a DATABASE error
+ * (SQL NULL reads as null_value, which need not be in range, or is refused like an
+ * out-of-range value when null_value is DR_PG_BACKEND_NOT_NULL). FALSE with a DATABASE error
  * "SERVER: WHAT: the server sent an out-of-range value" otherwise. */
 gboolean dr_pg_backend_int (DrPgBackendConn *self, const PGresult *res, int r, int c,
                             gint64 min, gint64 max, gint64 null_value, gint64 *out,
@@ -53,6 +54,9 @@ gboolean dr_pg_backend_text (DrPgBackendConn *self, const PGresult *res, int r, 
 
 /* Longest text read from the server: masks (RLE) and notes. */
 #define DR_PG_BACKEND_MAX_TEXT (G_GINT64_CONSTANT (64) * 1024 * 1024)
+/* null_value for dr_pg_backend_int: the column must not be NULL (an id, a damage, a size),
+ * whatever the schema says, since the server is not trusted. */
+#define DR_PG_BACKEND_NOT_NULL G_MININT64
 /* Largest id, count, area or size accepted from the server. */
 #define DR_PG_BACKEND_MAX_INT G_MAXINT64
 

@@ -113,6 +113,8 @@ dr_pg_backend_int (DrPgBackendConn *self, const PGresult *res, int r, int c, gin
     return out_of_range (self, what, error);
   if (PQgetisnull (res, r, c))
     {
+      if (null_value == DR_PG_BACKEND_NOT_NULL)
+        return out_of_range (self, what, error);
       *out = null_value;
       return TRUE;
     }

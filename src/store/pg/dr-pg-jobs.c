@@ -179,14 +179,14 @@ dr_pg_jobs_claim (DrPgConn *conn, gint64 team, const char *worker, const char *m
     5, params, error);
   if (res == NULL)
     return NULL;
-  GPtrArray *jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_pg_job_free);
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_pg_job_free);
   for (int i = 0; i < PQntuples (res); i++)
     {
       g_autoptr (DrPgJob) job = read_job (res, i);
       if (job == NULL)
         {
-          /* The claimed rows stay running under this worker's lease, which expires and is
-           * rescued like a crashed worker's. */
+          /* Only a broken server sends such a row (the schema forbids it): the worker stops
+           * with this line, and its release gives the batch back. */
           g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
                        "%s: the analysis queue sent an out-of-range job (row %d)",
                        dr_pg_conn_get_server (conn), i + 1);
@@ -196,7 +196,7 @@ dr_pg_jobs_claim (DrPgConn *conn, gint64 team, const char *worker, const char *m
     }
   /* Rows come back in no particular order: photo order lets a worker decode each photo once. */
   g_ptr_array_sort (jobs, compare_jobs);
-  return jobs;
+  return g_steal_pointer (&jobs);
 }
 
 /* See dr-pg-jobs.h. */
