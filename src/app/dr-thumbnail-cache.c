@@ -12,31 +12,21 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "dr-file-hash.h"
 #include "dr-image.h"
 #include "dr-photo-loader.h"
 #include "dr-thumbnail-cache.h"
-
-/* TRUE when s is exactly 64 hexadecimal digits, so it is safe as a file name. */
-static gboolean
-is_sha256 (const char *s)
-{
-  if (s == NULL)
-    return FALSE;
-  gsize i = 0;
-  for (; s[i] != '\0'; i++)
-    if (!g_ascii_isxdigit (s[i]))
-      return FALSE;
-  return i == 64;
-}
 
 /* See header. */
 char *
 dr_thumbnail_cache_path (const char *sha256, int size)
 {
   g_return_val_if_fail (size > 0, NULL);
-  if (!is_sha256 (sha256))
+  if (sha256 == NULL)
     return NULL;
   g_autofree char *lower = g_ascii_strdown (sha256, -1);
+  if (!dr_sha256_is_valid (lower))
+    return NULL;
   g_autofree char *name = g_strdup_printf ("%s-%d.png", lower, size);
   char prefix[3] = { lower[0], lower[1], '\0' };
   return g_build_filename (g_get_user_cache_dir (), "damage-review", "thumbnails", prefix,

@@ -75,18 +75,6 @@ group_for (const char *abs_path)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, abs_path, -1);
 }
 
-/* TRUE when text is 64 lower-case hex digits. */
-static gboolean
-is_sha256_hex (const char *text)
-{
-  if (text == NULL || strlen (text) != 64)
-    return FALSE;
-  for (const char *c = text; *c; c++)
-    if (!g_ascii_isdigit (*c) && !(*c >= 'a' && *c <= 'f'))
-      return FALSE;
-  return TRUE;
-}
-
 /* The cached digest for abs_path when the entry matches id and was taken at least RACY_NS
  * after the file's modification; NULL otherwise. */
 static char *
@@ -95,7 +83,7 @@ cache_lookup (GKeyFile *keys, const char *abs_path, const Identity *id)
   g_autofree char *group = group_for (abs_path);
   g_autofree char *path = g_key_file_get_string (keys, group, "path", NULL);
   g_autofree char *sha = g_key_file_get_string (keys, group, "sha256", NULL);
-  if (g_strcmp0 (path, abs_path) != 0 || !is_sha256_hex (sha))
+  if (g_strcmp0 (path, abs_path) != 0 || !dr_sha256_is_valid (sha))
     return NULL;
   g_autoptr (GError) bad = NULL;
   guint64 dev = g_key_file_get_uint64 (keys, group, "dev", &bad);

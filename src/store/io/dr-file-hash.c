@@ -37,3 +37,16 @@ dr_file_sha256 (const char *path, GError **error)
     }
   return g_strdup (g_checksum_get_string (sum));
 }
+
+/* See dr-file-hash.h. */
+gboolean
+dr_sha256_is_valid (const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+  gsize n = 0;
+  for (; text[n] != '\0'; n++)
+    if (!g_ascii_isdigit (text[n]) && !(text[n] >= 'a' && text[n] <= 'f'))
+      return FALSE;
+  return n == 64;
+}

@@ -1,6 +1,7 @@
 /* dr-prediction.c — registering models, storing and reading predictions, finding stale ones. */
 #include "dr-prediction.h"
 
+#include "dr-file-hash.h"
 #include "dr-photo.h"
 #include "dr-rle.h"
 #include "dr-store-backend.h"
@@ -17,19 +18,6 @@ dr_prediction_free (DrPrediction *prediction)
   g_free (prediction);
 }
 
-/* TRUE for exactly 64 lower-case hex digits. */
-static gboolean
-is_sha256 (const char *sha256)
-{
-  if (sha256 == NULL)
-    return FALSE;
-  int n = 0;
-  for (; sha256[n] != '\0'; n++)
-    if (!g_ascii_isxdigit (sha256[n]) || g_ascii_isupper (sha256[n]))
-      return FALSE;
-  return n == 64;
-}
-
 /* Checks the arguments shared by every entry point. */
 static gboolean
 check_model_args (DrDamage damage, const char *sha256, GError **error)
@@ -40,7 +28,7 @@ check_model_args (DrDamage damage, const char *sha256, GError **error)
                    (int) damage);
       return FALSE;
     }
-  if (!is_sha256 (sha256))
+  if (!dr_sha256_is_valid (sha256))
     {
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED,
                    "model id must be a lower-case SHA-256 hex digest");

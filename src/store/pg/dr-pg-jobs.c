@@ -4,6 +4,7 @@
 #include "dr-pg-jobs.h"
 
 #include "dr-damage.h"
+#include "dr-file-hash.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -95,18 +96,6 @@ checked_int (const PGresult *res, int row, int col, gint64 min, gint64 max)
   return value;
 }
 
-/* True when text is a lowercase hex SHA-256 (what the schema stores). */
-static gboolean
-is_sha256 (const char *text)
-{
-  if (strlen (text) != 64)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
-      return FALSE;
-  return TRUE;
-}
-
 /* One claimed row as a job, every value range-checked (the server is not trusted: the damage
  * selects a bit and a model); NULL when any value is out of range. Control characters in the
  * photo's name become '?', so a message naming it stays one line. */
@@ -122,9 +111,9 @@ read_job (const PGresult *res, int row)
   const char *name = PQgetvalue (res, row, 3);
   const char *photo_sha = PQgetisnull (res, row, 4) ? NULL : PQgetvalue (res, row, 4);
   if (photo_id < 0 || damage < 0 || attempts < 0 || width < 0 || height < 0
-      || PQgetisnull (res, row, 2) || !is_sha256 (model) || PQgetisnull (res, row, 3)
+      || PQgetisnull (res, row, 2) || !dr_sha256_is_valid (model) || PQgetisnull (res, row, 3)
       || strlen (name) > MAX_NAME_BYTES || !g_utf8_validate (name, -1, NULL)
-      || (photo_sha != NULL && !is_sha256 (photo_sha)))
+      || (photo_sha != NULL && !dr_sha256_is_valid (photo_sha)))
     return NULL;
   DrPgJob *job = g_new0 (DrPgJob, 1);
   job->photo_id = photo_id;

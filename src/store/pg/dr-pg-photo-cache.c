@@ -16,18 +16,6 @@ dr_pg_photo_cache_default_dir (void)
   return g_build_filename (g_get_user_cache_dir (), "damage-review", "photos", NULL);
 }
 
-/* Whether @sha256 is 64 lower-case hex digits (it becomes part of a path). */
-static gboolean
-is_sha256 (const char *sha256)
-{
-  if (sha256 == NULL || strlen (sha256) != 64)
-    return FALSE;
-  for (const char *c = sha256; *c; c++)
-    if (!g_ascii_isdigit (*c) && !(*c >= 'a' && *c <= 'f'))
-      return FALSE;
-  return TRUE;
-}
-
 /* A base name from the server that is safe as one path component: no separators, not "." or
  * "..", not empty or hidden, at most 200 bytes; otherwise "photo". */
 static char *
@@ -85,7 +73,7 @@ fetch (DrPgConn *conn, gint64 team_id, const char *sha256, const char *path, GEr
 char *
 dr_pg_photo_cache_path (const char *cache_dir, const char *sha256, const char *name)
 {
-  if (!is_sha256 (sha256))
+  if (!dr_sha256_is_valid (sha256))
     return NULL;
   g_autofree char *default_dir = cache_dir ? NULL : dr_pg_photo_cache_default_dir ();
   g_autofree char *prefix = g_strndup (sha256, 2);
