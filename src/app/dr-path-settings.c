@@ -3,6 +3,7 @@
 
 #include "dr-path-settings.h"
 #include "dr-pg-conn.h"
+#include "dr-pg-location.h"
 
 /* See header. */
 char *
@@ -22,7 +23,8 @@ char *
 dr_path_settings_encode (const char *path)
 {
   if (path != NULL && dr_pg_is_conninfo (path))
-    return g_utf8_validate (path, -1, NULL) ? g_strdup (path) : NULL;
+    return g_utf8_validate (path, -1, NULL) && !dr_pg_location_has_password (path)
+             ? g_strdup (path) : NULL;
   if (path == NULL || !g_path_is_absolute (path))
     return NULL;
   return g_filename_to_uri (path, NULL, NULL);

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * anything else. */
 char  *dr_path_settings_decode  (const char *value);
 /* The value that stores path (a file: URI, valid UTF-8; a connection string as it is),
- * newly allocated; NULL when path is neither absolute nor a UTF-8 connection string. */
+ * newly allocated; NULL when path is neither absolute nor a UTF-8 connection string, and for
+ * a connection string that carries a password (never stored). */
 char  *dr_path_settings_encode  (const char *path);
 /* The file string key of settings names, or NULL (see dr_path_settings_decode). */
 char  *dr_path_settings_get     (GSettings *settings, const char *key);
