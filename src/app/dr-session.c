@@ -557,6 +557,14 @@ dr_session_dup_title (DrSession *self)
   return g_filename_display_name (base);
 }
 
+/* See header. */
+gboolean
+dr_session_is_team (DrSession *self)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), FALSE);
+  return dr_pg_is_conninfo (self->path);
+}
+
 /* The main-thread connection (for reads on the main thread only). */
 DrProject *
 dr_session_get_project (DrSession *self)
