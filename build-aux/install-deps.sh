@@ -43,6 +43,8 @@ test_packages=(
   poppler-utils
   # team project tests: a throw-away PostgreSQL server (pg_virtualenv) and psql as the oracle
   postgresql postgresql-common postgresql-client
+  # team login test: a private GNOME keyring, and secret-tool as the independent client
+  gnome-keyring libsecret-tools
 )
 
 case "${1:-test}" in

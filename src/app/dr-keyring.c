@@ -79,7 +79,8 @@ dr_keyring_store_async (const char *location, const char *password, GCancellable
   if (attrs == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s",
-                               _("This is not a valid connection"));
+                               _("This is not a valid connection: use "
+                                 "postgresql://SERVER/DATABASE or service=NAME"));
       g_object_unref (task);
       return;
     }

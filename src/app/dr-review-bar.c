@@ -26,6 +26,7 @@ struct _DrReviewBar
   GtkLabel *reviewer_label;
 
   char *note;                /* the note as last set or saved, to skip unchanged saves */
+  char *author;              /* who gave the verdict shown, or NULL */
 };
 
 enum { PROP_0, PROP_DAMAGE, N_PROPS };
@@ -73,9 +74,13 @@ dr_review_bar_show_review (DrReviewBar *self, const DrReview *review, gboolean e
   else
     state = g_strdup (dr_review_bar_verdict_label (v));
   gtk_label_set_label (self->state_label, state);
+  g_free (self->author);
+  self->author = review && review->author && *review->author ? g_strdup (review->author) : NULL;
+  /* TRANSLATORS: %s is who gave the verdict (a team project's login, or the reviewer's name). */
+  g_autofree char *given_by = self->author ? g_strdup_printf (_("Given by %s"), self->author)
+                                           : NULL;
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label),
-                               review && review->author
-                               ? review->author : _("No verdict yet for this damage type"));
+                               given_by ? given_by : _("No verdict yet for this damage type"));
 
   /* The bar shows the numbers alone, short enough not to be cut beside the note; the
    * tooltip says what they are. */
@@ -92,6 +97,15 @@ dr_review_bar_show_review (DrReviewBar *self, const DrReview *review, gboolean e
     }
   else if (review != NULL && review->id > 0 && review->verdict != DR_VERDICT_UNREVIEWED)
     stats = g_strdup (_("No prediction to compare"));
+  /* Who gave it shows beside the numbers: in a team, verdicts come from several people. */
+  if (self->author != NULL && review != NULL && review->id > 0)
+    {
+      /* TRANSLATORS: the numbers (or "No prediction to compare"), then who gave the verdict. */
+      char *with_author = stats ? g_strdup_printf (_("%s · by %s"), stats, self->author)
+                                : g_strdup_printf (_("by %s"), self->author);
+      g_free (stats);
+      stats = with_author;
+    }
   gtk_label_set_label (self->stats_label, stats ? stats : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->stats_label),
                                stats_tip ? stats_tip
@@ -273,6 +287,7 @@ dr_review_bar_dispose (GObject *object)
   DrReviewBar *self = DR_REVIEW_BAR (object);
   gtk_widget_dispose_template (GTK_WIDGET (self), DR_TYPE_REVIEW_BAR);
   g_clear_pointer (&self->note, g_free);
+  g_clear_pointer (&self->author, g_free);
   G_OBJECT_CLASS (dr_review_bar_parent_class)->dispose (object);
 }
 
@@ -332,4 +347,28 @@ dr_review_bar_init (DrReviewBar *self)
   brush_size_changed_cb (self);
   dr_review_bar_set_reviewer (self, NULL);
   dr_review_bar_show_review (self, NULL, FALSE, FALSE);
+}
+
+/* See header. */
+const char *
+dr_review_bar_get_state_text (DrReviewBar *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_BAR (self), NULL);
+  return gtk_label_get_label (self->state_label);
+}
+
+/* See header. */
+const char *
+dr_review_bar_get_author (DrReviewBar *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_BAR (self), NULL);
+  return self->author;
+}
+
+/* See header. */
+const char *
+dr_review_bar_get_note_text (DrReviewBar *self)
+{
+  g_return_val_if_fail (DR_IS_REVIEW_BAR (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->note_entry));
 }

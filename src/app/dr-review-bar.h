@@ -44,6 +44,13 @@ void           dr_review_bar_set_unsaved  (DrReviewBar *self, gboolean unsaved,
 /* Whether the unsaved-edit warning and its Retry button show. */
 gboolean       dr_review_bar_get_unsaved  (DrReviewBar *self);
 
+/* What the bar says of the active layer's verdict ("Confirmed: no damage", …) and who gave
+ * it (NULL when no verdict is stored), as shown. */
+const char    *dr_review_bar_get_state_text (DrReviewBar *self);
+const char    *dr_review_bar_get_author     (DrReviewBar *self);
+/* The text of the note field as shown (typed or loaded). */
+const char    *dr_review_bar_get_note_text  (DrReviewBar *self);
+
 /* The brush size the spin button edits (photo px). */
 GtkAdjustment *dr_review_bar_get_brush_adjustment (DrReviewBar *self);
 

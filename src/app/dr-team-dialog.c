@@ -252,7 +252,7 @@ dr_team_dialog_init (DrTeamDialog *self)
   adw_preferences_group_set_description (group,
     _("A team project lives on a PostgreSQL server. Your team lead gives you its address "
       "(postgresql://SERVER/DATABASE) or a service name, and your own login."));
-  self->connection_row = add_entry_row (self, group, adw_entry_row_new (), _("Server"));
+  self->connection_row = add_entry_row (self, group, adw_entry_row_new (), _("Address"));
   self->login_row = add_entry_row (self, group, adw_entry_row_new (), _("Login"));
   self->password_row = ADW_PASSWORD_ENTRY_ROW (
     add_entry_row (self, group, adw_password_entry_row_new (), _("Password")));

@@ -333,3 +333,19 @@ dr_team_live_is_listening (DrTeamLive *self)
   g_return_val_if_fail (DR_IS_TEAM_LIVE (self), FALSE);
   return self->listening;
 }
+
+/* See header. */
+void
+dr_team_live_refresh (DrTeamLive *self, gint64 photo_id)
+{
+  g_return_if_fail (DR_IS_TEAM_LIVE (self));
+  if (photo_id > 0)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = photo_id;
+      g_hash_table_add (self->want_ids, key);
+    }
+  else
+    self->want_all = TRUE;
+  send_request (self);
+}

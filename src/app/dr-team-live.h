@@ -29,6 +29,11 @@ G_DECLARE_FINAL_TYPE (DrTeamLive, dr_team_live, DR, TEAM_LIVE, GObject)
  * context; stops when the object is disposed. */
 DrTeamLive *dr_team_live_new (DrSession *session);
 
+/* Reads photo @photo_id (every photo when 0) again on the reader thread, as a hint would:
+ * for changes this window made itself, so that reading a team photo's row (which fetches and
+ * verifies its bytes) never runs on the main thread. "photos-changed" follows. */
+void dr_team_live_refresh (DrTeamLive *self, gint64 photo_id);
+
 /* Whether the watch listens now (FALSE before the first connection and while the server is
  * away). */
 gboolean dr_team_live_is_listening (DrTeamLive *self);

@@ -544,6 +544,13 @@ progress_cb (GObject *controller, const char *text, double fraction, DrWindow *s
 static void
 photos_changed_cb (DrWindow *self, gint64 photo_id)
 {
+  /* A team project's rows are read on the live reader's thread (reading one fetches and
+   * verifies the photo's bytes); the list and legend follow when they arrive. */
+  if (self->live != NULL)
+    {
+      dr_team_live_refresh (self->live, photo_id);
+      return;
+    }
   gboolean reloaded = self->session != NULL &&
                       (photo_id > 0 ? dr_session_reload_photo (self->session, photo_id, NULL)
                                     : dr_session_reload (self->session, NULL));
@@ -862,4 +869,12 @@ dr_window_get_review (DrWindow *self)
 {
   g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
   return self->review;
+}
+
+/* See header. */
+DrReviewBar *
+dr_window_get_review_bar (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
+  return self->review_bar;
 }
