@@ -599,6 +599,15 @@ static void
 reviewer_name_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrReviewController *self = user_data;
+  const char *login = self->session ? dr_session_get_login (self->session) : NULL;
+  if (login != NULL)
+    {
+      /* TRANSLATORS: %s is the login role of a team project. */
+      g_autofree char *text = g_strdup_printf (_("In a team project, everything you do is "
+                                                 "recorded under your login, %s"), login);
+      toast (self, text);
+      return;
+    }
   dr_reviewer_dialog_present (self->window, self->settings, NULL, NULL, NULL);
 }
 
@@ -803,9 +812,6 @@ dr_review_controller_set_session (DrReviewController *self, DrSession *session)
   else
     g_settings_bind (self->settings, "reviewer-name", self->editor, "author",
                      G_SETTINGS_BIND_GET);
-  GAction *name = g_action_map_lookup_action (G_ACTION_MAP (self->window), "reviewer-name");
-  if (name != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (name), !team);
   reviewer_changed_cb (self);
 }
 

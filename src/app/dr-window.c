@@ -78,6 +78,14 @@ update_title (DrWindow *self)
   g_autofree char *title = self->session ? dr_session_dup_title (self->session) : NULL;
   g_autofree char *subtitle = self->session == NULL ? NULL
     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
+  const char *login = self->session ? dr_session_get_login (self->session) : NULL;
+  if (login != NULL)
+    {
+      /* TRANSLATORS: the photo count ("12 photos"), then the team project's login. */
+      char *with_login = g_strdup_printf (_("%s · signed in as %s"), subtitle, login);
+      g_free (subtitle);
+      subtitle = with_login;
+    }
   adw_window_title_set_title (self->window_title, title ? title : _("Damage Review"));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_stack_set_visible_child_name (self->main_stack, n == 0 ? "empty" : "review");
