@@ -18,6 +18,10 @@
  *   turns "reviewed" (its last layer without a verdict). Then a note bob adds through a
  *   second connection shows in alice's note field. Waits are bounded (a hang fails), never
  *   measured.
+ * - /team-window/photo-verification: the server's bytes of rear.png are replaced (as the
+ *   administrator, psql, past the schema's own hash check) and the local cached copy damaged; shown in the window, the photo must
+ *   become an error row saying its bytes were refused, and nothing may be written on the
+ *   server (the server's photo row keeps no error).
  */
 #include "config.h"
 
@@ -333,6 +337,71 @@ test_live_verdict (Team *t, gconstpointer data)
   gui_settle (5, 1000);
 }
 
+/* ---- photo verification ------------------------------------------------------------ */
+
+#define BAD_PHOTO "rear.png"
+
+typedef struct {
+  DrWindow *window;
+  DrPhotoItem *item;
+} Bad;
+
+static gboolean
+bad_photo_listed (gpointer data)
+{
+  Bad *b = data;
+  DrSession *session = dr_window_get_session (b->window);
+  GListModel *items = session ? dr_session_get_items (session) : NULL;
+  for (guint i = 0; items != NULL && i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (DrPhotoItem) item = g_list_model_get_item (items, i);
+      if (g_strcmp0 (dr_photo_item_get_name (item), BAD_PHOTO) == 0)
+        b->item = item;
+    }
+  return b->item != NULL;
+}
+
+static gboolean
+bad_photo_refused (gpointer data)
+{
+  Bad *b = data;
+  return dr_photo_item_get_status (b->item) == DR_ITEM_STATUS_ERROR;
+}
+
+static void
+test_photo_verification (Team *t, gconstpointer data)
+{
+  dr_pg_password_set (t->alice_location, t->alice);
+  Bad b = { .window = dr_window_new (NULL) };
+  gtk_window_present (GTK_WINDOW (b.window));
+  dr_window_open_project_async (b.window, t->alice_location);
+  gui_wait_for (bad_photo_listed, &b, WAIT_S, "the team project's photos to be listed");
+  g_assert_cmpint (dr_photo_item_get_status (b.item), !=, DR_ITEM_STATUS_ERROR);
+  /* The schema refuses such bytes (a CHECK on their hash), so the administrator drops that
+   * check first: a damaged server or a tampering one. */
+  g_autofree char *sql = g_strdup_printf ("ALTER TABLE dr.photo_blobs DROP CONSTRAINT "
+                                          "photo_blobs_check; UPDATE dr.photo_blobs SET bytes ="
+                                          " 'not the photo' WHERE sha256 = '%s'",
+                                          dr_photo_item_get_sha256 (b.item));
+  g_free (dr_pg_test_psql_ok (t->db, NULL, sql));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cached_dir = g_path_get_dirname (dr_photo_item_get_path (b.item));
+  g_assert_cmpint (g_mkdir_with_parents (cached_dir, 0700), ==, 0);
+  g_file_set_contents (dr_photo_item_get_path (b.item), "damaged", -1, &error);
+  g_assert_no_error (error);
+
+  dr_photo_list_select_item (dr_window_get_photo_list (b.window), b.item);
+  gui_wait_for (bad_photo_refused, &b, WAIT_S, "the photo whose bytes fail verification to "
+                "become an error row");
+  g_test_message ("error row: %s", dr_photo_item_get_error (b.item));
+  g_assert_nonnull (strstr (dr_photo_item_get_error (b.item), "refused"));
+  g_autofree char *errors = dr_pg_test_psql_ok (t->db, NULL,
+    "SELECT count (*) FROM dr.photos WHERE error IS NOT NULL AND name = '" BAD_PHOTO "'");
+  g_assert_cmpstr (errors, ==, "0");
+  gtk_window_destroy (GTK_WINDOW (b.window));
+  gui_settle (5, 1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -354,6 +423,8 @@ main (int argc, char **argv)
               team_teardown);
   g_test_add ("/team-window/live-verdict", Team, NULL, team_setup, test_live_verdict,
               team_teardown);
+  g_test_add ("/team-window/photo-verification", Team, NULL, team_setup,
+              test_photo_verification, team_teardown);
   int status = g_test_run ();
   g_autofree char *quoted = g_shell_quote (home);
   g_autofree char *rm = g_strdup_printf ("rm -rf %s", quoted);
