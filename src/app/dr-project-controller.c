@@ -80,7 +80,7 @@ update_recent_menu (DrProjectController *self)
       if (uri == NULL || (!team && !g_file_test (recent[i], G_FILE_TEST_EXISTS)))
         continue;
       /* A team project is named database@server; its server is not asked whether it exists. */
-      g_autofree char *label = team ? dr_pg_location_describe (recent[i])
+      g_autofree char *label = team ? dr_pg_location_describe_login (recent[i])
                                     : g_filename_display_basename (recent[i]);
       if (label == NULL)
         continue;
@@ -106,7 +106,9 @@ remember_project (DrProjectController *self, const char *path)
   for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
     {
       g_autofree char *other = dr_path_settings_encode (recent[i]);
-      if (other != NULL && g_strcmp0 (recent[i], path) != 0)
+      /* A team project typed another way (URI or keywords) is the same entry. */
+      if (other != NULL && g_strcmp0 (recent[i], path) != 0
+          && !(dr_pg_is_conninfo (path) && dr_pg_location_same (recent[i], path)))
         {
           g_strv_builder_add (builder, other);
           n++;

@@ -87,6 +87,13 @@ test_connection_params (void)
   g_assert_true (dr_pg_location_has_password ("dbname=claims password='x y'"));
   g_autofree char *shown = dr_pg_location_describe ("postgresql://alice@db.example/claims");
   g_assert_cmpstr (shown, ==, "claims@db.example");
+  g_autofree char *with_login =
+    dr_pg_location_describe_login ("postgresql://alice@db.example/claims");
+  g_assert_nonnull (strstr (with_login, "alice"));
+  g_assert_true (dr_pg_location_same ("postgresql://alice@db.example:5433/claims",
+                                      "host=db.example port=5433 dbname=claims user=alice"));
+  g_assert_false (dr_pg_location_same ("postgresql://alice@db.example:5433/claims",
+                                       "host=db.example port=5433 dbname=claims user=bob"));
 }
 
 /* Where a store's result goes. */

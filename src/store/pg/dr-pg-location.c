@@ -99,3 +99,36 @@ dr_pg_location_with_login (const char *location, const char *login)
   g_string_free (quoted, TRUE);
   return result;
 }
+
+/* See header. */
+gboolean
+dr_pg_location_same (const char *a, const char *b)
+{
+  DrPgLocationParts pa, pb;
+  if (a == NULL || b == NULL || !dr_pg_location_get_parts (a, &pa))
+    return FALSE;
+  if (!dr_pg_location_get_parts (b, &pb))
+    {
+      dr_pg_location_parts_clear (&pa);
+      return FALSE;
+    }
+  gboolean same = strcmp (pa.server, pb.server) == 0 && strcmp (pa.port, pb.port) == 0
+                  && strcmp (pa.database, pb.database) == 0 && strcmp (pa.login, pb.login) == 0;
+  dr_pg_location_parts_clear (&pa);
+  dr_pg_location_parts_clear (&pb);
+  return same;
+}
+
+/* See header. */
+char *
+dr_pg_location_describe_login (const char *location)
+{
+  DrPgLocationParts parts;
+  g_autofree char *name = dr_pg_location_describe (location);
+  if (name == NULL || !dr_pg_location_get_parts (location, &parts))
+    return NULL;
+  char *text = *parts.login ? g_strdup_printf ("%s (%s)", name, parts.login)
+                            : g_strdup (name);
+  dr_pg_location_parts_clear (&parts);
+  return text;
+}

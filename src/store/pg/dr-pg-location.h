@@ -26,6 +26,12 @@ void dr_pg_location_parts_clear (DrPgLocationParts *parts);
  * shows its name), never the password; NULL when the location cannot be parsed. */
 char *dr_pg_location_describe (const char *location);
 
+/* The same with the login when the location names one: "DATABASE@SERVER (LOGIN)". */
+char *dr_pg_location_describe_login (const char *location);
+
+/* Whether @a and @b name the same server, port, database and login (written either way). */
+gboolean dr_pg_location_same (const char *a, const char *b);
+
 /* Whether @location itself carries a password (user:password@ or password=): such a location
  * must not be stored or shown. */
 gboolean dr_pg_location_has_password (const char *location);
