@@ -19,9 +19,9 @@
  *   second connection shows in alice's note field. Waits are bounded (a hang fails), never
  *   measured.
  * - /team-window/photo-verification: the server's bytes of rear.png are replaced (as the
- *   administrator, psql, past the schema's own hash check) and the local cached copy damaged; shown in the window, the photo must
- *   become an error row saying its bytes were refused, and nothing may be written on the
- *   server (the server's photo row keeps no error).
+ *   administrator, psql, past the schema's own hash check) and the local cached copy damaged;
+ *   shown in the window, the photo must become an error row saying its bytes were refused,
+ *   and nothing may be written on the server (the server's photo row keeps no error).
  */
 #include "config.h"
 
