@@ -18,6 +18,11 @@
  *   turns "reviewed" (its last layer without a verdict). Then a note bob adds through a
  *   second connection shows in alice's note field. Waits are bounded (a hang fails), never
  *   measured.
+ * - /team-window/open-errors: every reason a team project cannot be opened (bad connection
+ *   string, no server, wrong password, a login in no team, a database without the schema, a
+ *   schema newer than this build) is one line of the DR_PG_ERROR code the store gave, naming
+ *   the project and never the password, from the check every window open runs; nothing is
+ *   written.
  * - /team-window/photo-verification: the server's bytes of rear.png are replaced (as the
  *   administrator, psql, past the schema's own hash check) and the local cached copy damaged;
  *   shown in the window, the photo must become an error row saying its bytes were refused,
@@ -38,6 +43,7 @@
 #include "dr-resources.h"
 #include "dr-review.h"
 #include "dr-team-dialog.h"
+#include "dr-team-login.h"
 #include "dr-window.h"
 #include "gui-loop.h"
 #include "pg-test-util.h"
@@ -337,6 +343,55 @@ test_live_verdict (Team *t, gconstpointer data)
   gui_settle (5, 1000);
 }
 
+/* ---- open errors --------------------------------------------------------------------- */
+
+/* dr_team_login_check (the worker-side check of every window open) fails on @location with
+ * @code in one line that names @name and not @password. */
+static void
+expect_open_error (const char *location, const char *password, DrPgError code,
+                   const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  dr_pg_password_set (location, password);
+  g_assert_false (dr_team_login_check (location, NULL, NULL, NULL, &error));
+  dr_pg_password_set (location, NULL);
+  g_test_message ("%s → %s", location, error->message);
+  g_assert_error (error, DR_PG_ERROR, (int) code);
+  g_assert_null (strchr (error->message, '\n'));
+  if (name != NULL)
+    g_assert_nonnull (strstr (error->message, name));
+  if (password != NULL)
+    g_assert_null (strstr (error->message, password));
+}
+
+static void
+test_open_errors (Team *t, gconstpointer data)
+{
+  g_autofree char *before = written_rows (t);
+  g_autofree char *bad = g_strdup_printf ("dbname=%s user='unterminated", t->db->name);
+  expect_open_error (bad, NULL, DR_PG_ERROR_BAD_URI, NULL);
+  g_autofree char *nowhere = g_strdup_printf ("host=127.0.0.1 port=1 dbname=%s", t->db->name);
+  expect_open_error (nowhere, NULL, DR_PG_ERROR_UNREACHABLE, t->db->name);
+  expect_open_error (t->alice_location, "not-alices-password", DR_PG_ERROR_AUTH, t->db->name);
+  const char *outsider = dr_pg_test_db_add_login (t->db, "outsider");
+  g_autofree char *outside = location_for (t, outsider);
+  expect_open_error (outside, outsider, DR_PG_ERROR_PERMISSION, t->db->name);
+
+  g_autoptr (DrPgTestDb) empty = dr_pg_test_db_new ();
+  const char *someone = dr_pg_test_db_add_login (empty, "someone");
+  g_autofree char *no_schema = g_strdup_printf ("dbname=%s user=%s", empty->name, someone);
+  expect_open_error (no_schema, someone, DR_PG_ERROR_NO_SCHEMA, empty->name);
+
+  g_free (dr_pg_test_psql_ok (t->db, NULL, "INSERT INTO dr.schema_version (version, name) "
+                              "SELECT max (version) + 1, 'from a newer build' "
+                              "FROM dr.schema_version"));
+  expect_open_error (t->alice_location, t->alice, DR_PG_ERROR_SCHEMA_NEW, t->db->name);
+  g_free (dr_pg_test_psql_ok (t->db, NULL, "DELETE FROM dr.schema_version WHERE version = "
+                              "(SELECT max (version) FROM dr.schema_version)"));
+  g_autofree char *after = written_rows (t);
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* ---- photo verification ------------------------------------------------------------ */
 
 #define BAD_PHOTO "rear.png"
@@ -422,6 +477,8 @@ main (int argc, char **argv)
   g_test_add ("/team-window/wrong-password", Team, NULL, team_setup, test_wrong_password,
               team_teardown);
   g_test_add ("/team-window/live-verdict", Team, NULL, team_setup, test_live_verdict,
+              team_teardown);
+  g_test_add ("/team-window/open-errors", Team, NULL, team_setup, test_open_errors,
               team_teardown);
   g_test_add ("/team-window/photo-verification", Team, NULL, team_setup,
               test_photo_verification, team_teardown);
