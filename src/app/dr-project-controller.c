@@ -296,6 +296,18 @@ dr_project_controller_open_async (DrProjectController *self, const char *path)
 }
 
 /* See header. */
+void
+dr_project_controller_reopen (DrProjectController *self)
+{
+  g_return_if_fail (DR_IS_PROJECT_CONTROLLER (self));
+  if (self->session == NULL || self->opening != NULL)
+    return;
+  self->opening = g_cancellable_new ();
+  dr_session_open_async (dr_session_get_path (self->session), self->opening, open_done_cb,
+                         g_object_ref (self));
+}
+
+/* See header. */
 gboolean
 dr_project_controller_is_opening (DrProjectController *self)
 {

@@ -35,6 +35,10 @@ gboolean   dr_project_controller_open        (DrProjectController *self, const c
  * saying "Opening the project…" meanwhile; the open project stays until the new one is
  * ready. On failure says why in a toast. Another open cancels this one. */
 void       dr_project_controller_open_async  (DrProjectController *self, const char *path);
+/* Opens the open project again without blocking (new connections, everything re-read) and
+ * puts it in place of the current one, on the photo that was shown: after a team server came
+ * back, whose old connections died with it. Nothing happens while another opening runs. */
+void       dr_project_controller_reopen      (DrProjectController *self);
 /* Whether a project is being opened by dr_project_controller_open_async. */
 gboolean   dr_project_controller_is_opening  (DrProjectController *self);
 

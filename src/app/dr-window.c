@@ -479,10 +479,15 @@ live_server_lost_cb (DrTeamLive *live, const char *message, DrWindow *self)
   show_server_state (self, message);
 }
 
+/* The server is back. The window's own connections (reads on the main thread, the writer)
+ * died with it and libpq does not reconnect them: the project is opened again, on the same
+ * photo, unless work not saved yet is on screen (it stays, and its Retry says what failed). */
 static void
 live_server_back_cb (DrTeamLive *live, DrWindow *self)
 {
   show_server_state (self, NULL);
+  if (!dr_review_controller_has_unsaved (self->review))
+    dr_project_controller_reopen (self->projects);
 }
 
 /* Live updates follow the open project: a team project gets its own watch. */
