@@ -891,3 +891,11 @@ dr_window_get_review_bar (DrWindow *self)
   g_return_val_if_fail (DR_IS_WINDOW (self), NULL);
   return self->review_bar;
 }
+
+/* See header. */
+gboolean
+dr_window_is_live (DrWindow *self)
+{
+  g_return_val_if_fail (DR_IS_WINDOW (self), FALSE);
+  return self->live != NULL && dr_team_live_is_listening (self->live);
+}

@@ -45,6 +45,8 @@ DrPhotoList *dr_window_get_photo_list (DrWindow *self);
 DrPhotoItem *dr_window_get_current    (DrWindow *self);
 /* The review part: its edit session, edit tool and unsaved state. */
 DrReviewController *dr_window_get_review (DrWindow *self);
+/* Whether a team project is open and its live updates listen now (no banner). */
+gboolean     dr_window_is_live        (DrWindow *self);
 /* The review bar under the canvas (verdict, note, reviewer). */
 DrReviewBar *dr_window_get_review_bar (DrWindow *self);
 

@@ -23,6 +23,10 @@
  *   schema newer than this build) is one line of the DR_PG_ERROR code the store gave, naming
  *   the project and never the password, from the check every window open runs; nothing is
  *   written.
+ * - /team-window/server-back: every connection of alice's window is cut on the server
+ *   (pg_terminate_backend, as the administrator): once its live watch is back, the window
+ *   must be working on new connections — a verdict given in it afterwards is stored under
+ *   alice (psql).
  * - /team-window/photo-verification: the server's bytes of rear.png are replaced (as the
  *   administrator, psql, past the schema's own hash check) and the local cached copy damaged;
  *   shown in the window, the photo must become an error row saying its bytes were refused,
@@ -343,6 +347,60 @@ test_live_verdict (Team *t, gconstpointer data)
   gui_settle (5, 1000);
 }
 
+/* ---- server back ------------------------------------------------------------------- */
+
+typedef struct {
+  Watch *watch;
+  DrSession *before;             /* not a reference: only compared */
+} Reopened;
+
+/* The window works on another session than before, with the photo on its layer again. */
+static gboolean
+reopened (gpointer data)
+{
+  Reopened *r = data;
+  DrSession *now = dr_window_get_session (r->watch->window);
+  if (now == NULL || now == r->before || dr_window_is_opening (r->watch->window))
+    return FALSE;
+  r->watch->item = find_photo (r->watch->window);
+  if (r->watch->item == NULL)
+    return FALSE;
+  if (dr_window_get_current (r->watch->window) != r->watch->item)
+    dr_photo_list_select_item (dr_window_get_photo_list (r->watch->window), r->watch->item);
+  return photo_on_layer (r->watch);
+}
+
+static gboolean
+window_live (gpointer data)
+{
+  return dr_window_is_live (data);
+}
+
+static void
+test_server_back (Team *t, gconstpointer data)
+{
+  dr_pg_password_set (t->alice_location, t->alice);
+  Watch w = { .window = dr_window_new (NULL) };
+  gtk_window_present (GTK_WINDOW (w.window));
+  show_photo_layer (&w, t->alice_location);
+  gui_wait_for (window_live, w.window, WAIT_S, "the window's live updates to listen");
+  Reopened r = { &w, dr_window_get_session (w.window) };
+  g_autofree char *cut = g_strdup_printf ("SELECT count (pg_terminate_backend (pid)) FROM "
+                                          "pg_stat_activity WHERE usename = '%s'", t->alice);
+  g_autofree char *n_cut = dr_pg_test_psql_ok (t->db, NULL, cut);
+  g_test_message ("cut %s connections of alice's window", n_cut);
+  gui_wait_for (reopened, &r, WAIT_S, "the window to work on new connections");
+  gtk_widget_activate_action (GTK_WIDGET (w.window), "win.verdict", "s", "none");
+  w.author = t->alice;
+  gui_wait_for (verdict_shown, &w, WAIT_S, "alice's verdict stored and shown");
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM dr.reviews WHERE author = '%s'",
+                                          t->alice);
+  g_autofree char *stored = dr_pg_test_psql_ok (t->db, NULL, sql);
+  g_assert_cmpstr (stored, ==, "1");
+  gtk_window_destroy (GTK_WINDOW (w.window));
+  gui_settle (5, 1000);
+}
+
 /* ---- open errors --------------------------------------------------------------------- */
 
 /* dr_team_login_check (the worker-side check of every window open) fails on @location with
@@ -479,6 +537,8 @@ main (int argc, char **argv)
   g_test_add ("/team-window/live-verdict", Team, NULL, team_setup, test_live_verdict,
               team_teardown);
   g_test_add ("/team-window/open-errors", Team, NULL, team_setup, test_open_errors,
+              team_teardown);
+  g_test_add ("/team-window/server-back", Team, NULL, team_setup, test_server_back,
               team_teardown);
   g_test_add ("/team-window/photo-verification", Team, NULL, team_setup,
               test_photo_verification, team_teardown);
