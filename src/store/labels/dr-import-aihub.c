@@ -198,13 +198,3 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
     }
   return g_steal_pointer (&gts);
 }
-
-/* Bounded JSON load, then the parse above. */
-GPtrArray *
-dr_import_aihub_load (const char *path, GPtrArray *warnings, GError **error)
-{
-  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
-  if (root == NULL)
-    return NULL;
-  return dr_import_aihub_parse (root, path, warnings, error);
-}
