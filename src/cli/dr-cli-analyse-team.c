@@ -14,6 +14,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-analyse-team.h"
+#include "dr-cli-options.h"
 #include "dr-pg-team.h"
 #include "dr-model-set.h"
 #include "dr-pg-jobs.h"
@@ -73,10 +74,7 @@ dr_cli_analyse_team (const char *uri, const char *team_name, const char *models_
   if (team == 0 || !update_model_set (conn, team, models_dir, &error)
       || !dr_pg_jobs_enqueue (conn, team, max_attempts, retry_failed, &added, &error)
       || !dr_pg_jobs_count (conn, team, &n, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   /* TRANSLATORS: summary of `damage-review analyse URI` */
   printf (_("%lld jobs added: %lld queued, %lld running, %lld failed, %lld done\n"),
           (long long) added, (long long) n.queued, (long long) n.running, (long long) n.failed,

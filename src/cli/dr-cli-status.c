@@ -12,6 +12,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-pg-team.h"
 #include "dr-model-set.h"
 #include "dr-pg-jobs.h"
@@ -96,29 +97,19 @@ dr_cli_status (int argc, char **argv)
       N_("Show team NAME (needed when the login is in several)"), N_("NAME") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("URI"));
-  g_option_context_set_summary (context, _("Show a team project’s analysis queue and workers."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("status", _("URI"),
+                             _("Show a team project’s analysis queue and workers."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review status: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc != 2 || !dr_pg_is_conninfo (argv[1]))
-    {
-      fprintf (stderr, "damage-review status: %s\n",
-               _("expected one connection URI (postgresql://… or service=NAME)"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("status",
+                               _("expected one connection URI (postgresql://… or service=NAME)"));
   g_autoptr (DrPgConn) conn = dr_pg_conn_open (argv[1], DR_PG_OPEN_DEFAULT, &error);
   gint64 team = conn == NULL ? 0 : dr_pg_team_resolve (conn, team_name, &error);
   DrPgQueueCounts n = { 0 };
   if (team == 0 || !dr_pg_jobs_count (conn, team, &n, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   printf ("%s\n", dr_pg_conn_get_server (conn));
   /* TRANSLATORS: job counts of the analysis queue */
   printf (_("Jobs: %lld queued (%lld waiting to retry), %lld running (%lld with an expired "
@@ -127,10 +118,7 @@ dr_cli_status (int argc, char **argv)
           (long long) n.expired, (long long) n.failed, (long long) n.done);
   double rate = print_workers (conn, team, &error);
   if (rate < 0 || !print_failed (conn, team, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   gint64 left = n.queued + n.running;
   if (left > 0 && rate > 0)
     {
