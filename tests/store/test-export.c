@@ -43,8 +43,8 @@ draw_layer (int k, int d, guint w, guint h)
     case 0:
       return NULL; /* empty */
     case 1:
-      dr_mask_stamp_disc (&m, 5 + d, 6, 3.5, TRUE);
-      dr_mask_stamp_disc (&m, w - 6.0, h - 5.0, 2.5, TRUE);
+      dr_mask_stamp_segment (&m, 5 + d, 6, 5 + d, 6, 3.5, TRUE);
+      dr_mask_stamp_segment (&m, w - 6.0, h - 5.0, w - 6.0, h - 5.0, 2.5, TRUE);
       break;
     case 2:
       px[2 * w + 3] = 1;
