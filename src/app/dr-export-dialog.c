@@ -56,13 +56,13 @@ export_run_free (ExportRun *run)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportRun, export_run_free)
 
-/* Main loop: shows the fraction unless the export is being cancelled (or has ended). */
+/* Main loop: shows the part done unless the export is being cancelled (or has ended). */
 static void
-progress_cb (double fraction, gpointer user_data)
+progress_cb (guint done, guint total, gpointer user_data)
 {
   DrExportDialog *self = user_data;
   if (self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable))
-    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+    gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
 }
 
 /* Shows @text under the options, styled with @css_class ("success", "warning", "error") or

@@ -131,7 +131,7 @@ queue_batch_done_cb (DrInferenceRunner *runner, State *s)
 }
 
 static void
-export_progress_cb (double fraction, gpointer data)
+export_progress_cb (guint done, guint total, gpointer data)
 {
   State *s = data;
   on_main_thread (s);

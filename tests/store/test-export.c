@@ -592,9 +592,10 @@ typedef struct {
 
 /* Progress in the main thread, never going backwards; cancels the export when asked to. */
 static void
-async_progress (double fraction, gpointer user_data)
+async_progress (guint done, guint total, gpointer user_data)
 {
   AsyncState *st = user_data;
+  double fraction = (double) done / total;
   g_assert_true (g_thread_self () == st->main_thread);
   g_assert_cmpfloat (fraction, >=, st->last);
   st->last = fraction;

@@ -1,14 +1,13 @@
 /* dr-export-async.c — dr_export_run on a worker thread with progress marshalled back to the
  * caller's main context. */
 #include "dr-export.h"
-#include "dr-post.h"
 #include "dr-worker-task.h"
 
 typedef struct {
   GPtrArray *items;
   char *out_dir;
   DrExportOptions options;
-  DrExportProgressFunc progress;
+  DrProgressFunc progress;
   gpointer progress_data;
   GMainContext *owner;    /* where progress runs; set by the worker, the task's */
   int last_percent;       /* touched by the worker only */
@@ -24,21 +23,6 @@ export_job_free (ExportJob *job)
   g_free (job);
 }
 
-typedef struct {
-  DrExportProgressFunc func;
-  gpointer data;
-  double fraction;
-} ProgressCall;
-
-/* Runs one progress report in the caller's context. */
-static gboolean
-progress_dispatch (gpointer user_data)
-{
-  ProgressCall *call = user_data;
-  call->func (call->fraction, call->data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Worker-side progress: posts whole-percent changes to the caller's context, where they run
  * in order and before the completion callback (see dr-worker-task.h). */
 static void
@@ -49,9 +33,8 @@ worker_progress (double fraction, gpointer user_data)
   if (job->progress == NULL || percent == job->last_percent)
     return;
   job->last_percent = percent;
-  ProgressCall *call = g_new (ProgressCall, 1);
-  *call = (ProgressCall) { job->progress, job->progress_data, fraction };
-  dr_post (job->owner, G_PRIORITY_DEFAULT, progress_dispatch, call, g_free);
+  dr_worker_task_post_progress (job->owner, job->progress, job->progress_data, (guint) percent,
+                                100);
 }
 
 /* The worker: the blocking export. */
@@ -67,7 +50,7 @@ export_job_run (gpointer data, GMainContext *owner, GCancellable *cancellable, G
 /* Packs the arguments into a job and starts the worker. */
 void
 dr_export_run_async (GPtrArray *items, const char *out_dir, const DrExportOptions *options,
-                     DrExportProgressFunc progress, gpointer progress_data,
+                     DrProgressFunc progress, gpointer progress_data,
                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   ExportJob *job = g_new0 (ExportJob, 1);

@@ -1,6 +1,33 @@
 /* dr-worker-task.c — see dr-worker-task.h. */
 #include "dr-worker-task.h"
 
+#include "dr-post.h"
+
+typedef struct {
+  DrProgressFunc func;
+  gpointer data;
+  guint done, total;
+} ProgressCall;
+
+/* Runs one progress report in the owner's context. */
+static gboolean
+progress_dispatch (gpointer user_data)
+{
+  ProgressCall *call = user_data;
+  call->func (call->done, call->total, call->data);
+  return G_SOURCE_REMOVE;
+}
+
+/* See dr-worker-task.h. */
+void
+dr_worker_task_post_progress (GMainContext *owner, DrProgressFunc func, gpointer data,
+                              guint done, guint total)
+{
+  ProgressCall *call = g_new (ProgressCall, 1);
+  *call = (ProgressCall) { func, data, done, total };
+  dr_post (owner, G_PRIORITY_DEFAULT, progress_dispatch, call, g_free);
+}
+
 typedef struct {
   DrWorkerFunc func;
   gpointer job;

@@ -2,7 +2,6 @@
  * project; progress goes back to the caller's main context through dr_post. */
 #include "dr-report.h"
 
-#include "dr-post.h"
 #include "dr-worker-task.h"
 
 typedef struct {
@@ -28,30 +27,13 @@ report_job_free (ReportJob *job)
   g_free (job);
 }
 
-typedef struct {
-  DrReportProgressFunc func;
-  gpointer data;
-  guint done, total;
-} ProgressCall;
-
-/* Runs one progress report in the caller's context. */
-static gboolean
-progress_dispatch (gpointer user_data)
-{
-  ProgressCall *call = user_data;
-  call->func (call->done, call->total, call->data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Worker side: posts the report to the caller's context, where it runs before the completion
  * callback (see dr-worker-task.h). */
 static void
 worker_progress (guint done, guint total, gpointer user_data)
 {
   ReportJob *job = user_data;
-  ProgressCall *call = g_new (ProgressCall, 1);
-  *call = (ProgressCall) { job->progress, job->progress_data, done, total };
-  dr_post (job->owner, G_PRIORITY_DEFAULT, progress_dispatch, call, g_free);
+  dr_worker_task_post_progress (job->owner, job->progress, job->progress_data, done, total);
 }
 
 /* The worker: opens the project itself and writes the report. */
