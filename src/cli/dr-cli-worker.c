@@ -35,11 +35,12 @@
 #include "dr-pg-conn.h"
 #include "dr-pg-jobs.h"
 #include "dr-pg-model-set.h"
+#include "dr-pg-photo-cache.h"
+#include "dr-pg-push.h"
 #include "dr-rle.h"
 
 #define MAX_THREADS 256
 #define MAX_BATCH 1024
-#define MAX_PHOTO_BYTES (G_GINT64_CONSTANT (256) << 20) /* as the importer's decoder bound */
 
 static atomic_int stop_requested;  /* SIGTERM/SIGINT: stop claiming, abort the engines */
 
@@ -287,8 +288,8 @@ batch_fetch (Context *c, Batch *b, GError **error)
       g_autoptr (GError) local = NULL;
       gsize len = 0;
       g_autofree guint8 *bytes = job->photo_sha256 == NULL ? NULL
-        : dr_pg_jobs_fetch_photo (c->conn, c->team, job->photo_sha256, MAX_PHOTO_BYTES, &len,
-                                  &local);
+        : dr_pg_photo_fetch (c->conn, c->team, job->photo_sha256, DR_PG_MAX_PHOTO_BYTES, &len,
+                             &local);
       g_autofree char *base = g_path_get_basename (job->photo_name);
       g_strdelimit (base, "/\\", '_');
       g_autofree char *file = g_strdup_printf ("%" G_GINT64_FORMAT "-%s", job->photo_id, base);

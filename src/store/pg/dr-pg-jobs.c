@@ -353,57 +353,6 @@ dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts, GError *
   return TRUE;
 }
 
-/* See dr-pg-jobs.h. The size is asked first so an oversized photo is never transferred. */
-guint8 *
-dr_pg_jobs_fetch_photo (DrPgConn *conn, gint64 team, const char *sha256, gint64 max_bytes,
-                        gsize *len, GError **error)
-{
-  g_autofree char *team_s = dr_pg_int (team);
-  g_autofree char *max_s = dr_pg_int (max_bytes);
-  const char *params[] = { team_s, sha256, max_s };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_fetch_photo",
-    "SELECT octet_length (bytes), CASE WHEN octet_length (bytes) <= $3::bigint THEN bytes END"
-    "  FROM dr.photo_blobs WHERE team_id = $1::bigint AND sha256 = $2",
-    3, params, error);
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) != 1)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND,
-                   "%s: the bytes of photo %s are not stored in the project",
-                   dr_pg_conn_get_server (conn), sha256);
-      return NULL;
-    }
-  if (PQgetisnull (res, 0, 1))
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
-                   "%s: photo %s is %s bytes, more than the %s allowed",
-                   dr_pg_conn_get_server (conn), sha256, PQgetvalue (res, 0, 0), max_s);
-      return NULL;
-    }
-  size_t n = 0;
-  unsigned char *bytes = PQunescapeBytea ((const unsigned char *) PQgetvalue (res, 0, 1), &n);
-  if (bytes == NULL)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED, "%s: photo %s: not bytea",
-                   dr_pg_conn_get_server (conn), sha256);
-      return NULL;
-    }
-  g_autofree char *got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, n);
-  if (strcmp (got, sha256) != 0)
-    {
-      PQfreemem (bytes);
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
-                   "%s: photo %s arrived with SHA-256 %s", dr_pg_conn_get_server (conn), sha256,
-                   got);
-      return NULL;
-    }
-  guint8 *copy = g_memdup2 (bytes, n);
-  PQfreemem (bytes);
-  *len = n;
-  return copy;
-}
-
 /* See dr-pg-jobs.h. */
 char *
 dr_pg_jobs_channel (DrPgConn *conn, gint64 team, GError **error)

@@ -96,12 +96,6 @@ gboolean dr_pg_jobs_register_worker (DrPgConn *conn, gint64 team, const char *wo
 gboolean dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts,
                            GError **error);
 
-/* The bytes of @team's photo with content @sha256, at most @max_bytes, in a new buffer
- * (*len gets the size). Errors: NOT_FOUND when not stored, TOO_LARGE-style FAILED above the
- * bound; the digest of what arrived is checked. */
-guint8 *dr_pg_jobs_fetch_photo (DrPgConn *conn, gint64 team, const char *sha256,
-                                gint64 max_bytes, gsize *len, GError **error);
-
 /* The channel that NOTIFY wakes workers of @team on (newly allocated), or NULL with error. */
 char *dr_pg_jobs_channel (DrPgConn *conn, gint64 team, GError **error);
 
