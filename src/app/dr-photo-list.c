@@ -148,6 +148,8 @@ compare_strings (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
+static void filters_changed_cb (DrPhotoList *self);
+
 /* Rebuilds the claim filter's choices from the items, keeping the chosen claim (followed to
  * its new name when renamed_from, if not NULL, became renamed_to). */
 static void
@@ -184,12 +186,18 @@ update_claims (DrPhotoList *self, const char *renamed_from, const char *renamed_
   for (guint i = 0; names->pdata[i] != NULL; i++)
     g_ptr_array_add (all, names->pdata[i]);
   g_ptr_array_add (all, NULL);
+  /* New choices alone change no row's visibility: the list is filtered again only when the
+   * chosen claim did change (it vanished), not once per chunk of a project being opened. */
+  g_signal_handlers_block_by_func (self->claim_dropdown, filters_changed_cb, self);
   gtk_string_list_splice (self->claims, 0, old_n, (const char *const *) all->pdata);
   guint pos = 0;
   for (guint i = 1; chosen && i < all->len - 1; i++)
     if (g_strcmp0 (all->pdata[i], chosen) == 0)
       pos = i;
   gtk_drop_down_set_selected (self->claim_dropdown, pos);
+  g_signal_handlers_unblock_by_func (self->claim_dropdown, filters_changed_cb, self);
+  if (g_strcmp0 (selected_claim (self), chosen) != 0)
+    filters_changed_cb (self);
 }
 
 static void
