@@ -22,8 +22,11 @@
 #include "dr-prediction.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-pg-conn.h"
+#include "dr-pg-location.h"
 #include "dr-session.h"
 #include "dr-store-error.h"
+#include "dr-team-login.h"
 
 typedef enum { OP_IMPORT, OP_PREDICTIONS, OP_PHOTO_ERROR, OP_STOP } OpKind;
 
@@ -576,6 +579,12 @@ static void
 open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
+  /* A team project: its keyring password found, and a failure said in one translated line. */
+  if (dr_pg_is_conninfo (data) && !dr_team_login_check (data, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_autoptr (DrProject) project = dr_project_open (data, DR_PROJECT_OPEN_EXISTING, &error);
   GPtrArray *infos = project ? dr_photo_list (project, &error) : NULL;
   if (infos == NULL)
@@ -637,6 +646,9 @@ char *
 dr_session_dup_title (DrSession *self)
 {
   g_return_val_if_fail (DR_IS_SESSION (self), NULL);
+  /* A team project: "database@server", never the connection string (or a password in it). */
+  if (dr_pg_is_conninfo (self->path))
+    return dr_pg_location_describe (self->path);
   g_autofree char *base = g_path_get_basename (self->path);
   if (g_str_has_suffix (base, DR_PROJECT_EXTENSION))
     base[strlen (base) - strlen (DR_PROJECT_EXTENSION)] = '\0';
@@ -648,6 +660,14 @@ dr_session_dup_title (DrSession *self)
   if (g_strcmp0 (dir, projects) == 0 && len > 9 && base[len - 9] == '-')
     base[len - 9] = '\0';
   return g_filename_display_name (base);
+}
+
+/* See header. */
+gboolean
+dr_session_is_team (DrSession *self)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), FALSE);
+  return dr_pg_is_conninfo (self->path);
 }
 
 /* The main-thread connection (for reads on the main thread only). */

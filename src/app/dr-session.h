@@ -52,8 +52,10 @@ gboolean     dr_session_is_adopting   (DrSession *self);
 char        *dr_session_path_for_folder (const char *folder);
 
 const char  *dr_session_get_path      (DrSession *self);
-/* The file name without the .damagereview extension. */
+/* The file name without the .damagereview extension; a team project's database@server. */
 char        *dr_session_dup_title     (DrSession *self);
+/* Whether the project is a team project on a server (its path is a connection string). */
+gboolean     dr_session_is_team       (DrSession *self);
 DrProject   *dr_session_get_project   (DrSession *self);
 /* The photos: a GListModel of DrPhotoItem, sorted by claim then path. */
 GListModel  *dr_session_get_items     (DrSession *self);

@@ -19,6 +19,7 @@
 #include "dr-photo-loader.h"
 #include "dr-project-controller.h"
 #include "dr-path-settings.h"
+#include "dr-team-photo.h"
 #include "dr-window.h"
 
 struct _DrWindow
@@ -166,11 +167,38 @@ load_native_texture (const char *path, GError **error)
   return dr_canvas_texture_new (image->width, image->height, bytes, stride);
 }
 
+/* Which photo a load task decodes. */
+typedef struct {
+  char *path;
+  char *location;    /* the team project's, or NULL for a project file */
+  char *sha256;
+  gint64 id;
+} PhotoLoad;
+
+static void
+photo_load_free (gpointer data)
+{
+  PhotoLoad *load = data;
+  g_free (load->path);
+  g_free (load->location);
+  g_free (load->sha256);
+  g_free (load);
+}
+
+/* Worker thread: decodes the photo; a team project's photo is first fetched and verified. */
 static void
 load_photo_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
+  PhotoLoad *load = data;
   GError *error = NULL;
-  GdkTexture *texture = load_native_texture (data, &error);
+  g_autofree char *fetched = load->location == NULL ? NULL
+    : dr_team_photo_fetch (load->location, load->id, load->sha256, load->path, &error);
+  if (load->location != NULL && fetched == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  GdkTexture *texture = load_native_texture (fetched ? fetched : load->path, &error);
   if (texture == NULL)
     g_task_return_error (task, error);
   else
@@ -199,6 +227,16 @@ load_photo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (texture == NULL)
     {
       show_photo_error (self, error->message);
+      /* A team photo whose bytes fail verification is shown as an error row here; the
+       * server's copy is not marked (it may be this machine's cache or network at fault). */
+      if (dr_photo_error_is_permanent (error) && self->session != NULL &&
+          self->current != NULL && dr_session_is_team (self->session))
+        {
+          dr_photo_item_set_error (self->current, error->message);
+          dr_photo_item_set_status (self->current, DR_ITEM_STATUS_ERROR);
+          dr_photo_list_invalidate (self->photo_list);
+          return;
+        }
       if (dr_photo_error_is_permanent (error) && self->session != NULL &&
           self->current != NULL &&
           dr_photo_item_get_status (self->current) != DR_ITEM_STATUS_ERROR)
@@ -259,7 +297,13 @@ show_item (DrWindow *self, DrPhotoItem *item)
   g_autoptr (GTask) task = g_task_new (NULL, self->load_cancellable, load_photo_done_cb,
                                        g_object_ref (self));
   g_task_set_source_tag (task, show_item);
-  g_task_set_task_data (task, g_strdup (dr_photo_item_get_path (item)), g_free);
+  PhotoLoad *load = g_new0 (PhotoLoad, 1);
+  load->path = g_strdup (dr_photo_item_get_path (item));
+  load->sha256 = g_strdup (dr_photo_item_get_sha256 (item));
+  load->id = dr_photo_item_get_id (item);
+  if (self->session != NULL && dr_session_is_team (self->session))
+    load->location = g_strdup (dr_session_get_path (self->session));
+  g_task_set_task_data (task, load, photo_load_free);
   g_task_run_in_thread (task, load_photo_thread);
 }
 
@@ -410,6 +454,8 @@ session_notify_cb (DrWindow *self)
   /* Last: the list selects its first row at once, and the photo shown must find every
    * controller on the new project (else the review controller kept no project for it, and
    * strokes and verdicts on that photo did nothing until another photo was chosen). */
+  dr_photo_list_set_location (self->photo_list, session && dr_session_is_team (session)
+                                                  ? dr_session_get_path (session) : NULL);
   dr_photo_list_set_items (self->photo_list, get_items (self));
   update_title (self);
 }

@@ -4,6 +4,7 @@
  * (LISTEN sent) → IDLE (draining notifications). Any failure → WAITING (a timeout source) →
  * CONNECTING again. In every state at most one fd source and one timeout source exist. */
 #include "dr-pg-watch.h"
+#include "dr-pg-password.h"
 
 #include <glib-unix.h>
 #include <string.h>
@@ -257,9 +258,12 @@ on_io (gint fd, GIOCondition cond, gpointer data)
 static void
 start_connect (DrPgWatch *self)
 {
-  const char *keys[] = { "dbname", "application_name", NULL };
-  const char *values[] = { self->conninfo, "damage-review-watch", NULL };
-  self->conn = PQconnectStartParams (keys, values, 1);
+  const char *extra_keys[] = { "application_name" };
+  const char *extra_values[] = { "damage-review-watch" };
+  char **keys, **values;
+  dr_pg_password_params (self->conninfo, extra_keys, extra_values, 1, &keys, &values);
+  self->conn = PQconnectStartParams ((const char *const *) keys, (const char *const *) values, 1);
+  dr_pg_password_params_free (keys, values);
   if (self->conn == NULL || PQstatus (self->conn) == CONNECTION_BAD)
     {
       fail (self, self->conn ? PQerrorMessage (self->conn) : "out of memory");
