@@ -16,6 +16,7 @@ dr_pg_work_item_free (DrPgWorkItem *item)
 {
   if (item == NULL)
     return;
+  g_free (item->claim_name);
   g_free (item->stage);
   g_free (item->assignee);
   g_free (item->lease_holder);
@@ -37,10 +38,11 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
   g_autofree char *team_s = dr_pg_int (team);
   const char *params[] = { team_s };
   g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_work_items_list",
-    "SELECT claim_id, stage, coalesce (assignee, ''),"
-    "       CASE WHEN lease_until >= now () THEN lease_holder ELSE '' END,"
-    "       lease_until < now ()"
-    "  FROM dr.work_items WHERE team_id = $1::bigint ORDER BY claim_id",
+    "SELECT w.claim_id, w.stage, coalesce (w.assignee, ''),"
+    "       CASE WHEN w.lease_until >= now () THEN w.lease_holder ELSE '' END,"
+    "       w.lease_until < now (), c.name"
+    "  FROM dr.work_items w JOIN dr.claims c ON c.id = w.claim_id"
+    " WHERE w.team_id = $1::bigint ORDER BY w.claim_id",
     1, params, error);
   if (res == NULL)
     return NULL;
@@ -59,6 +61,7 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
         }
       DrPgWorkItem *item = g_new0 (DrPgWorkItem, 1);
       item->claim_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      item->claim_name = g_utf8_make_valid (PQgetvalue (res, i, 5), -1);
       item->stage = g_strdup (stage);
       item->assignee = g_strdup (PQgetvalue (res, i, 2));
       item->lease_holder = g_strdup (PQgetvalue (res, i, 3));
@@ -66,6 +69,25 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
       g_ptr_array_add (items, item);
     }
   return g_steal_pointer (&items);
+}
+
+/* See dr-pg-work-items.h. */
+GStrv
+dr_pg_work_items_members (DrPgConn *conn, gint64 team, GError **error)
+{
+  g_autofree char *team_s = dr_pg_int (team);
+  const char *params[] = { team_s };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_work_items_members",
+    "SELECT member FROM dr.team_members WHERE team_id = $1::bigint AND role <> 'worker'"
+    " ORDER BY member",
+    1, params, error);
+  if (res == NULL)
+    return NULL;
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  for (int i = 0; i < PQntuples (res); i++)
+    if (strlen (PQgetvalue (res, i, 0)) <= NAME_MAX_BYTES)
+      g_strv_builder_add (names, PQgetvalue (res, i, 0));
+  return g_strv_builder_end (names);
 }
 
 /* See dr-pg-work-items.h. */

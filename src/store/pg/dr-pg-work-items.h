@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 /* One claim's work item. Strings are never NULL ("" for nobody). */
 typedef struct {
   gint64 claim_id;
+  char *claim_name;     /* the claim's name in the project */
   char *stage;
   char *assignee;       /* "" when unassigned */
   char *lease_holder;   /* "" when nobody holds a live lease */
@@ -23,6 +24,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgWorkItem, dr_pg_work_item_free)
 /* Every work item of @team the caller can see, by claim id: a GPtrArray of DrPgWorkItem, or
  * NULL with a one-line error. Values are checked (stage one of the three, names bounded). */
 GPtrArray *dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error);
+
+/* The login names of @team's members (sorted), or NULL with a one-line error. */
+GStrv dr_pg_work_items_members (DrPgConn *conn, gint64 team, GError **error);
 
 /* The caller's role in @team ("annotator", "reviewer", "lead" or "worker"), newly allocated;
  * NULL with NOT_FOUND when the caller is not a member. */
