@@ -33,6 +33,7 @@ struct _DrAnalysisController
   GHashTable *overlays;          /* photo id → OverlaySet*, recent photos only */
   GCancellable *overlay_cancellable;
   GPtrArray *batch;              /* DrPhotoItem of the running "Analyse All", or NULL */
+  DrTeamController *team;        /* Analyse All of a team project goes there (not owned) */
   gint64 batch_start_us;
 };
 
@@ -342,11 +343,25 @@ queue_batch_done_cb (DrInferenceRunner *runner, DrAnalysisController *self)
   dr_photo_list_invalidate (self->photo_list);
 }
 
-/* Queues every photo still missing a result, in the order the list shows them. */
+/* See header. */
+void
+dr_analysis_controller_set_team (DrAnalysisController *self, DrTeamController *team)
+{
+  g_return_if_fail (DR_IS_ANALYSIS_CONTROLLER (self));
+  self->team = team;
+}
+
+/* Queues every photo still missing a result, in the order the list shows them; on a team
+ * project the workers get the missing jobs instead (dr_team_controller_analyse_all). */
 static void
 analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrAnalysisController *self = user_data;
+  if (self->team != NULL && dr_team_controller_is_active (self->team))
+    {
+      dr_team_controller_analyse_all (self->team);
+      return;
+    }
   if (self->queue == NULL || self->batch != NULL || self->session == NULL)
     return;
   GListModel *items = get_items (self);

@@ -19,6 +19,7 @@
 #include "dr-photo-loader.h"
 #include "dr-project-controller.h"
 #include "dr-path-settings.h"
+#include "dr-team-controller.h"
 #include "dr-team-photo.h"
 #include "dr-window.h"
 
@@ -55,6 +56,7 @@ struct _DrWindow
   DrAnalysisController *analysis;
   DrReviewController *review;
   DrClaimsController *claims;
+  DrTeamController *team;
 };
 
 G_DEFINE_FINAL_TYPE (DrWindow, dr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -276,6 +278,7 @@ show_item (DrWindow *self, DrPhotoItem *item)
   g_clear_object (&self->load_cancellable);
   dr_analysis_controller_set_photo (self->analysis, item);
   dr_claims_controller_set_photo (self->claims, item);
+  dr_team_controller_set_photo (self->team, item);
   dr_analysis_controller_show_overlays (self->analysis);
   dr_review_controller_set_photo (self->review, item);
   dr_legend_update (self->legend, item, get_items (self));
@@ -457,6 +460,7 @@ session_notify_cb (DrWindow *self)
   dr_photo_list_set_location (self->photo_list, session && dr_session_is_team (session)
                                                   ? dr_session_get_path (session) : NULL);
   dr_photo_list_set_items (self->photo_list, get_items (self));
+  dr_team_controller_set_session (self->team, session);
   update_title (self);
 }
 
@@ -550,6 +554,9 @@ init_controllers (DrWindow *self)
                                                dr_edit_session_get_writer (editor));
   self->claims = dr_claims_controller_new (window,
                                            dr_review_controller_get_recorder (self->review));
+  self->team = dr_team_controller_new (window, self->photo_list);
+  dr_analysis_controller_set_team (self->analysis, self->team);
+  dr_review_controller_set_team (self->review, self->team);
   static const GActionEntry cancel_entry[] = { { "cancel", cancel_activated } };
   g_action_map_add_action_entries (G_ACTION_MAP (self), cancel_entry, 1, self);
 
@@ -563,6 +570,8 @@ init_controllers (DrWindow *self)
   g_signal_connect (self->analysis, "toast", G_CALLBACK (toast_cb), self);
   g_signal_connect (self->analysis, "progress", G_CALLBACK (progress_cb), self);
   g_signal_connect (self->claims, "toast", G_CALLBACK (toast_cb), self);
+  g_signal_connect (self->team, "toast", G_CALLBACK (toast_cb), self);
+  g_signal_connect (self->team, "progress", G_CALLBACK (progress_cb), self);
   g_signal_connect (self->claims, "renamed", G_CALLBACK (claim_renamed_cb), self);
   g_signal_connect_swapped (self->review, "photos-changed", G_CALLBACK (photos_changed_cb),
                             self);
@@ -601,6 +610,7 @@ dr_window_dispose (GObject *object)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->claims);
+  g_clear_object (&self->team);
   g_clear_object (&self->review);
   g_clear_object (&self->analysis);
   g_clear_object (&self->current);
