@@ -449,8 +449,10 @@ models_loading (DrAnalysisController *self)
 void
 dr_analysis_controller_update_notice (DrAnalysisController *self)
 {
-  gboolean loading = self->queue == NULL && models_loading (self);
-  gboolean none = self->queue == NULL && !loading;
+  /* A team project is analysed by its workers: no local model is needed. */
+  gboolean team = self->session != NULL && dr_session_is_team (self->session);
+  gboolean loading = !team && self->queue == NULL && models_loading (self);
+  gboolean none = !team && self->queue == NULL && !loading;
   gtk_label_set_label (self->notice_label,
                        _("No damage models are installed, so photos are not analysed. "
                          "You can still browse and review them."));
@@ -458,9 +460,11 @@ dr_analysis_controller_update_notice (DrAnalysisController *self)
                                  none && self->session != NULL && !self->notice_dismissed);
   gtk_widget_set_visible (self->analyse_button, !none && self->session != NULL);
   gtk_widget_set_tooltip_text (self->analyse_button,
-                               loading ? _("The damage models are still loading")
-                                       : _("Run the damage models on every photo not "
-                                           "analysed yet"));
+                               team ? _("Queue every photo not analysed yet for the team’s "
+                                        "workers")
+                               : loading ? _("The damage models are still loading")
+                                         : _("Run the damage models on every photo not "
+                                             "analysed yet"));
   GAction *analyse = self->window == NULL ? NULL
     : g_action_map_lookup_action (G_ACTION_MAP (self->window), "analyse-all");
   if (analyse != NULL)
