@@ -4,11 +4,13 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "dr-claim-lease.h"
 #include "dr-damage.h"
 #include "dr-pg-claims.h"
+#include "dr-pg-watch.h"
 #include "dr-pg-work-items.h"
 #include "dr-team-controller.h"
 #include "dr-team-monitor.h"
@@ -21,11 +23,15 @@ struct _DrTeamController
   DrSession *session;          /* a team project's, or NULL */
   DrTeamMonitor *monitor;
   DrClaimLease *lease;
+  DrPgWatch *watch;            /* live hints: a work item changed (assignment, lease) */
   DrTeamSnapshot *snapshot;    /* the last read, or NULL */
   GHashTable *work;            /* claim name → DrPhotoListWork */
   DrPhotoItem *photo;          /* shown */
   char *taken;                 /* name of a claim just taken by "next", to show */
 };
+
+/* A broken watch connection is tried again this often. */
+#define DR_TEAM_CONTROLLER_WATCH_RETRY_MS 5000
 
 enum { SIG_TOAST, SIG_PROGRESS, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -183,6 +189,29 @@ lease_cb (DrClaimLease *lease, DrClaimLeaseEvent event, gint64 claim_id, const c
     dr_team_monitor_wake (self->monitor);
 }
 
+/* The watch: a work item changed (someone took, left or was given a claim), or the watch
+ * (re)connected and anything may have: read the team again. Other hints (edits, verdicts) do
+ * not change what this controller shows. */
+static void
+watch_cb (DrPgWatch *watch, const char *payload, gpointer user_data)
+{
+  DrTeamController *self = user_data;
+  if (payload != NULL)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonNode *root = json_parser_load_from_data (parser, payload, -1, NULL)
+        ? json_parser_get_root (parser) : NULL;
+      JsonObject *hint = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+        ? json_node_get_object (root) : NULL;
+      if (hint == NULL
+          || g_strcmp0 (json_object_get_string_member_with_default (hint, "kind", ""),
+                        "work_items") != 0)
+        return;
+    }
+  if (self->monitor != NULL)
+    dr_team_monitor_wake (self->monitor);
+}
+
 /* The monitor read the team again: filter, progress, error rows, actions. */
 static void
 snapshot_cb (DrTeamMonitor *monitor, const DrTeamSnapshot *snapshot, const char *message,
@@ -215,6 +244,12 @@ snapshot_cb (DrTeamMonitor *monitor, const DrTeamSnapshot *snapshot, const char 
   g_clear_pointer (&self->work, g_hash_table_unref);
   self->work = g_hash_table_ref (work);
   dr_photo_list_set_work (self->list, work, self->snapshot->login);
+  if (first)
+    self->watch = dr_pg_watch_new (dr_session_get_path (self->session), self->snapshot->team,
+                                   g_main_context_get_thread_default ()
+                                     ? g_main_context_get_thread_default ()
+                                     : g_main_context_default (),
+                                   DR_TEAM_CONTROLLER_WATCH_RETRY_MS, watch_cb, self);
   if (first && g_strcmp0 (self->snapshot->role, "worker") != 0)
     self->lease = dr_claim_lease_new (dr_session_get_path (self->session), self->snapshot->team,
                                       g_strcmp0 (self->snapshot->role, "reviewer") == 0
@@ -255,6 +290,7 @@ dr_team_controller_set_session (DrTeamController *self, DrSession *session)
     session = NULL;
   if (self->session == session)
     return;
+  g_clear_pointer (&self->watch, dr_pg_watch_free);
   g_clear_pointer (&self->lease, dr_claim_lease_free);
   g_clear_pointer (&self->monitor, dr_team_monitor_free);
   g_clear_pointer (&self->snapshot, dr_team_snapshot_free);
@@ -407,6 +443,7 @@ static void
 dr_team_controller_dispose (GObject *object)
 {
   DrTeamController *self = DR_TEAM_CONTROLLER (object);
+  g_clear_pointer (&self->watch, dr_pg_watch_free);
   g_clear_pointer (&self->lease, dr_claim_lease_free);
   g_clear_pointer (&self->monitor, dr_team_monitor_free);
   g_clear_pointer (&self->snapshot, dr_team_snapshot_free);

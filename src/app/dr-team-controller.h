@@ -3,7 +3,8 @@
  *
  * On a team project it runs a DrTeamMonitor (role, work items, queue: read on its own thread)
  * and a DrClaimLease (the claim I work on, renewed by heartbeat, released when I move on or
- * the project closes). It feeds the photo list's Mine / Unassigned / Everyone's filter, shows
+ * the project closes), and a DrPgWatch whose work-item hints make the monitor read at once
+ * (else it polls every few seconds). It feeds the photo list's Mine / Unassigned / Everyone's filter, shows
  * the queue of every worker as "progress" (text, fraction; NULL text when idle), turns failed
  * photos into error rows with their last error, and owns win.assign-claim and
  * win.take-over-claim (enabled for a lead). Refusals come as "toast" (one line). On a project
