@@ -33,6 +33,7 @@ struct _DrWindow
   GtkRevealer *progress_revealer;
   GtkLabel *progress_label;
   GtkProgressBar *progress_bar;
+  GtkWidget *cancel_button;
   GtkRevealer *notice_revealer;
   GtkLabel *notice_label;
   GtkRevealer *read_only_revealer;
@@ -486,6 +487,8 @@ toast_cb (GObject *controller, const char *message, DrWindow *self)
 static void
 progress_cb (GObject *controller, const char *text, double fraction, DrWindow *self)
 {
+  /* The team's queue belongs to its workers: this window has nothing there to cancel. */
+  gtk_widget_set_visible (self->cancel_button, controller != G_OBJECT (self->team));
   show_progress (self, text, fraction);
 }
 
@@ -662,6 +665,7 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, read_only_revealer);
