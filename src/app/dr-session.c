@@ -65,6 +65,8 @@ struct _DrSession
   GObject parent_instance;
 
   char *path;
+  char *login;                 /* a team project's login role (session_user), else NULL */
+  gint64 team_id;              /* a team project's team, else 0 */
   DrProject *project;          /* main-thread connection */
   GListStore *items;           /* DrPhotoItem */
   GHashTable *by_id;           /* photo id → DrPhotoItem (borrowed from items) */
@@ -174,13 +176,12 @@ adopt_stop (DrSession *self)
   g_clear_pointer (&self->adopting, g_ptr_array_unref);
 }
 
-/* Brings the items in line with infos (DrPhotoInfo*, as dr_photo_list returns them): new
- * photos are appended in one splice, known ones updated in place. An adoption in chunks still
- * running is superseded by this newer list. */
+/* Brings the items in line with infos (DrPhotoInfo*, as dr_photo_list returns them, or some
+ * of them): new photos are appended in one splice, known ones updated in place. An adoption in
+ * chunks still running goes on (it skips photos applied here: these infos are newer). */
 static void
 apply_infos (DrSession *self, GPtrArray *infos)
 {
-  adopt_stop (self);
   g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < infos->len; i++)
     {
@@ -227,13 +228,11 @@ adopt_chunk_cb (gpointer data)
              || g_get_monotonic_time () - start < DR_SESSION_ADOPT_BUDGET_US))
     {
       const DrPhotoInfo *info = self->adopting->pdata[self->adopt_next++];
-      DrPhotoItem *item = g_hash_table_lookup (self->by_id, &info->id);
-      if (item == NULL)
-        {
-          item = dr_photo_item_new (info->id, info->path, info->claim);
-          g_hash_table_insert (self->by_id, g_memdup2 (&info->id, sizeof info->id), item);
-          g_ptr_array_add (added, item);
-        }
+      if (g_hash_table_contains (self->by_id, &info->id))
+        continue;  /* applied meanwhile from a newer read */
+      DrPhotoItem *item = dr_photo_item_new (info->id, info->path, info->claim);
+      g_hash_table_insert (self->by_id, g_memdup2 (&info->id, sizeof info->id), item);
+      g_ptr_array_add (added, item);
       update_item (item, info);
     }
   g_list_store_splice (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)), 0,
@@ -286,6 +285,7 @@ dr_session_reload (DrSession *self, GError **error)
   g_autoptr (GPtrArray) infos = dr_photo_list (self->project, error);
   if (infos == NULL)
     return FALSE;
+  adopt_stop (self);  /* the whole list, newer than the one being adopted */
   apply_infos (self, infos);
   return TRUE;
 }
@@ -509,6 +509,7 @@ dr_session_finalize (GObject *object)
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_free (self->path);
+  g_free (self->login);
   G_OBJECT_CLASS (dr_session_parent_class)->finalize (object);
 }
 
@@ -574,13 +575,32 @@ dr_session_open (const char *path, gboolean create, GError **error)
   return infos ? session_new (project, infos, FALSE) : NULL;
 }
 
+/* What the opening worker found: the photos, and a team project's login role. */
+typedef struct {
+  GPtrArray *infos;
+  char *login;
+  gint64 team_id;
+} Opened;
+
+static void
+opened_free (gpointer data)
+{
+  Opened *opened = data;
+  g_clear_pointer (&opened->infos, g_ptr_array_unref);
+  g_free (opened->login);
+  g_free (opened);
+}
+
 /* Worker: checks the file by opening it, and lists its photos; the connection closes here. */
 static void
 open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
+  g_autofree char *login = NULL;
+  gint64 team_id = 0;
   /* A team project: its keyring password found, and a failure said in one translated line. */
-  if (dr_pg_is_conninfo (data) && !dr_team_login_check (data, cancellable, &error))
+  if (dr_pg_is_conninfo (data)
+      && !dr_team_login_check (data, cancellable, &login, &team_id, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -588,9 +608,15 @@ open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   g_autoptr (DrProject) project = dr_project_open (data, DR_PROJECT_OPEN_EXISTING, &error);
   GPtrArray *infos = project ? dr_photo_list (project, &error) : NULL;
   if (infos == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, infos, (GDestroyNotify) g_ptr_array_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  Opened *opened = g_new0 (Opened, 1);
+  opened->infos = infos;
+  opened->login = g_steal_pointer (&login);
+  opened->team_id = team_id;
+  g_task_return_pointer (task, opened, opened_free);
 }
 
 /* See header. */
@@ -610,13 +636,20 @@ DrSession *
 dr_session_open_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_autoptr (GPtrArray) infos = g_task_propagate_pointer (G_TASK (result), error);
-  if (infos == NULL)
+  Opened *opened = g_task_propagate_pointer (G_TASK (result), error);
+  if (opened == NULL)
     return NULL;
   const char *path = g_task_get_task_data (G_TASK (result));
   g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING |
                                                    DR_PROJECT_OPEN_CHECKED, error);
-  return project ? session_new (project, infos, TRUE) : NULL;
+  DrSession *session = project ? session_new (project, opened->infos, TRUE) : NULL;
+  if (session != NULL)
+    {
+      session->login = g_steal_pointer (&opened->login);
+      session->team_id = opened->team_id;
+    }
+  opened_free (opened);
+  return session;
 }
 
 /* See header. */
@@ -660,6 +693,30 @@ dr_session_dup_title (DrSession *self)
   if (g_strcmp0 (dir, projects) == 0 && len > 9 && base[len - 9] == '-')
     base[len - 9] = '\0';
   return g_filename_display_name (base);
+}
+
+/* See header. */
+const char *
+dr_session_get_login (DrSession *self)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), NULL);
+  return self->login;
+}
+
+/* See header. */
+gint64
+dr_session_get_team_id (DrSession *self)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), 0);
+  return self->team_id;
+}
+
+/* See header. */
+void
+dr_session_apply (DrSession *self, GPtrArray *infos)
+{
+  g_return_if_fail (DR_IS_SESSION (self) && infos != NULL);
+  apply_infos (self, infos);
 }
 
 /* See header. */

@@ -75,7 +75,7 @@ check_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
 {
   Attempt *a = data;
   GError *error = NULL;
-  if (dr_team_login_check (a->location, cancellable, &error))
+  if (dr_team_login_check (a->location, cancellable, NULL, NULL, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

@@ -7,6 +7,7 @@
 #include "dr-pg-conn.h"
 #include "dr-pg-location.h"
 #include "dr-pg-password.h"
+#include "dr-pg-team.h"
 #include "dr-team-login.h"
 
 /* The translated line for @pg_error (from dr_pg_conn_open) on the project @name. */
@@ -47,9 +48,23 @@ describe_failure (const GError *pg_error, const char *name)
     }
 }
 
+/* The team the project works on, as the store's backend picks it: the dr.team setting of the
+ * connection's options, else the login's only team; 0 with an error. */
+static gint64
+resolve_team (DrPgConn *conn, GError **error)
+{
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "backend_team_setting",
+    "SELECT nullif (current_setting ('dr.team', true), '')", 0, NULL, error);
+  if (res == NULL)
+    return 0;
+  return dr_pg_team_resolve (conn, PQgetisnull (res, 0, 0) ? NULL : PQgetvalue (res, 0, 0),
+                             error);
+}
+
 /* See header. */
 gboolean
-dr_team_login_check (const char *location, GCancellable *cancellable, GError **error)
+dr_team_login_check (const char *location, GCancellable *cancellable, char **login,
+                     gint64 *team_id, GError **error)
 {
   g_return_val_if_fail (location != NULL, FALSE);
   char *known = dr_pg_password_dup (location);
@@ -62,8 +77,15 @@ dr_team_login_check (const char *location, GCancellable *cancellable, GError **e
   dr_pg_password_free (known);
   g_autoptr (GError) local = NULL;
   g_autoptr (DrPgConn) conn = dr_pg_conn_open (location, DR_PG_OPEN_DEFAULT, &local);
-  if (conn != NULL)
-    return TRUE;
+  gint64 team = conn != NULL ? resolve_team (conn, &local) : 0;
+  if (team > 0)
+    {
+      if (login != NULL)
+        *login = g_strdup (dr_pg_conn_get_user (conn));
+      if (team_id != NULL)
+        *team_id = team;
+      return TRUE;
+    }
   g_autofree char *name = dr_pg_location_describe (location);
   g_autofree char *line = describe_failure (local, name ? name : _("(unreadable connection)"));
   g_set_error_literal (error, local->domain == DR_PG_ERROR ? DR_PG_ERROR : G_IO_ERROR,

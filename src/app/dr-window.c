@@ -20,6 +20,7 @@
 #include "dr-project-controller.h"
 #include "dr-path-settings.h"
 #include "dr-team-controller.h"
+#include "dr-team-live.h"
 #include "dr-team-photo.h"
 #include "dr-window.h"
 
@@ -37,6 +38,8 @@ struct _DrWindow
   GtkRevealer *notice_revealer;
   GtkLabel *notice_label;
   GtkRevealer *read_only_revealer;
+  GtkRevealer *server_revealer;
+  GtkLabel *server_label;
   GtkStack *main_stack;
   DrPhotoList *photo_list;
   DrCanvas *canvas;
@@ -58,6 +61,7 @@ struct _DrWindow
   DrReviewController *review;
   DrClaimsController *claims;
   DrTeamController *team;
+  DrTeamLive *live;              /* a team project's live updates, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DrWindow, dr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -445,11 +449,60 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, DrWindo
 
 /* ---- the controllers ---------------------------------------------------------------- */
 
+/* Another team member changed photo_id (0: any photo, after a whole re-read), already applied
+ * to the items: the list, the legend and, for the photo on screen, the side panel follow. */
+static void
+live_photos_changed_cb (DrTeamLive *live, gint64 photo_id, DrWindow *self)
+{
+  dr_photo_list_invalidate (self->photo_list);
+  dr_legend_update (self->legend, self->current, get_items (self));
+  dr_review_controller_reload (self->review, photo_id);
+}
+
+/* The team server went away (message non-NULL: its line) or is back (NULL): a banner says so
+ * while it is away; what is on screen stays. */
+static void
+show_server_state (DrWindow *self, const char *message)
+{
+  if (message != NULL)
+    gtk_label_set_label (self->server_label, message);
+  gtk_revealer_set_reveal_child (self->server_revealer, message != NULL);
+}
+
+static void
+live_server_lost_cb (DrTeamLive *live, const char *message, DrWindow *self)
+{
+  show_server_state (self, message);
+}
+
+static void
+live_server_back_cb (DrTeamLive *live, DrWindow *self)
+{
+  show_server_state (self, NULL);
+}
+
+/* Live updates follow the open project: a team project gets its own watch. */
+static void
+follow_team_project (DrWindow *self, DrSession *session)
+{
+  if (self->live != NULL)
+    g_signal_handlers_disconnect_by_data (self->live, self);
+  g_clear_object (&self->live);
+  show_server_state (self, NULL);
+  if (session == NULL || !dr_session_is_team (session))
+    return;
+  self->live = dr_team_live_new (session);
+  g_signal_connect (self->live, "photos-changed", G_CALLBACK (live_photos_changed_cb), self);
+  g_signal_connect (self->live, "server-lost", G_CALLBACK (live_server_lost_cb), self);
+  g_signal_connect (self->live, "server-back", G_CALLBACK (live_server_back_cb), self);
+}
+
 /* Another project opened (or none is): every part follows, on an empty canvas. */
 static void
 session_notify_cb (DrWindow *self)
 {
   DrSession *session = dr_project_controller_get_session (self->projects);
+  follow_team_project (self, session);
   show_item (self, NULL);
   g_set_object (&self->session, session);
   dr_analysis_controller_set_session (self->analysis, session);
@@ -612,6 +665,9 @@ dr_window_dispose (GObject *object)
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  if (self->live != NULL)
+    g_signal_handlers_disconnect_by_data (self->live, self);
+  g_clear_object (&self->live);
   g_clear_object (&self->claims);
   g_clear_object (&self->team);
   g_clear_object (&self->review);
@@ -669,6 +725,8 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, read_only_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, server_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, server_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, photo_list);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, canvas);

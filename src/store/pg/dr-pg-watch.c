@@ -24,6 +24,7 @@ struct _DrPgWatch {
   guint retry_ms;
   DrPgWatchFunc func;
   gpointer user_data;
+  DrPgWatchFunc lost_func;  /* told each time the connection fails, or NULL */
   PGconn *conn;
   State state;
   GSource *io;             /* fd source on PQsocket, or NULL */
@@ -91,6 +92,8 @@ fail (DrPgWatch *self, const char *why)
   self->timer = g_timeout_source_new (self->retry_ms);
   g_source_set_callback (self->timer, on_retry, self, NULL);
   g_source_attach (self->timer, self->context);
+  if (self->lost_func != NULL)
+    self->lost_func (self, self->error, self->user_data);
 }
 
 /* After queueing a query: flush it (non-blocking) and wait for the reply (or to write more). */
@@ -331,4 +334,12 @@ dr_pg_watch_get_backend_pid (DrPgWatch *self)
 {
   return self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK
            ? PQbackendPID (self->conn) : 0;
+}
+
+/* See dr-pg-watch.h. */
+void
+dr_pg_watch_set_lost_func (DrPgWatch *watch, DrPgWatchFunc lost_func)
+{
+  g_return_if_fail (watch != NULL);
+  watch->lost_func = lost_func;
 }
