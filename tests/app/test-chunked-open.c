@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "dr-import.h"
+#include "dr-photo.h"
 #include "dr-photo-list.h"
 #include "dr-project.h"
 #include "dr-resources.h"
@@ -133,6 +134,16 @@ test_chunks_keep_order_and_selection (void)
           chosen = middle;
           g_assert_true (dr_photo_list_select_item (list, chosen));
           g_test_message ("chose %s at %u of %u", dr_photo_item_get_name (chosen), n / 2, n);
+          /* A live update of one photo (another member's verdict) arrives meanwhile: it must
+           * not end the adoption. */
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func (
+            (GDestroyNotify) dr_photo_info_free);
+          DrPhotoInfo *info = dr_photo_get (dr_session_get_project (session),
+                                            dr_photo_item_get_id (chosen), &error);
+          g_assert_no_error (error);
+          g_ptr_array_add (one, info);
+          dr_session_apply (session, one);
         }
       g_assert_true (dr_photo_list_get_selected (list) == chosen);
       int pos = position (visible, chosen);
