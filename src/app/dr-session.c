@@ -211,8 +211,9 @@ thread_cpu_us (void)
 
 /* Idle: adopts the next chunk of the list being opened — at most DR_SESSION_ADOPT_CHUNK
  * photos (fewer in the first chunks) and about DR_SESSION_ADOPT_BUDGET_US of building items —
- * appended in one splice, so one main-loop iteration stays near a frame and the list's sort model merges each chunk in
- * (selection and order stay as GtkSortListModel and GtkSingleSelection keep them). */
+ * appended in one splice, so one main-loop iteration stays near a frame; the list's sort
+ * model merges each chunk in (selection and order stay as GtkSortListModel and
+ * GtkSingleSelection keep them). */
 static gboolean
 adopt_chunk_cb (gpointer data)
 {

@@ -109,11 +109,12 @@ show_queue (DrTeamController *self)
       g_signal_emit (self, signals[SIG_PROGRESS], 0, NULL, 0.0);
       return;
     }
-  g_autofree char *text = NULL;
   /* TRANSLATORS: progress of the team's analysis queue (every worker's), then jobs per second */
-  text = g_strdup_printf (_("Workers: %lld queued, %lld running, %lld failed, %lld done · %.1f jobs/s"),
-                          (long long) n->queued, (long long) n->running, (long long) n->failed,
-                          (long long) n->done, self->snapshot->rate);
+  g_autofree char *text = g_strdup_printf (_("Workers: %lld queued, %lld running, %lld failed, "
+                                             "%lld done · %.1f jobs/s"),
+                                           (long long) n->queued, (long long) n->running,
+                                           (long long) n->failed, (long long) n->done,
+                                           self->snapshot->rate);
   g_signal_emit (self, signals[SIG_PROGRESS], 0, text,
                  total > 0 ? (double) (n->done + n->failed) / (double) total : 0.0);
 }
