@@ -328,7 +328,11 @@ void
 dr_team_controller_analyse_all (DrTeamController *self)
 {
   g_return_if_fail (DR_IS_TEAM_CONTROLLER (self));
-  if (self->monitor != NULL)
+  /* The server refuses the others anyway; this says so in the user's words. */
+  if (self->snapshot != NULL && g_strcmp0 (self->snapshot->role, "lead") != 0
+      && g_strcmp0 (self->snapshot->role, "worker") != 0)
+    toast (self, _("Only a team lead can queue photos for the workers"));
+  else if (self->monitor != NULL)
     dr_team_monitor_enqueue (self->monitor);
 }
 
