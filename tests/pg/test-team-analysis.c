@@ -1,11 +1,13 @@
-/* test-team-analysis.c — the window's Analyse All on a team project queues exactly what
- * `damage-review analyse URI` queues: both run dr_team_analysis_enqueue, and psql (sharing no
- * code with either) reads the job rows each one left. Argument: the damage-review program. */
+/* test-team-analysis.c — the window's Analyse All on a team project (DrTeamMonitor, as
+ * DrTeamController runs it) queues exactly what `damage-review analyse URI` queues: both run
+ * dr_team_analysis_enqueue, and psql (sharing no code with either) reads the job rows each one
+ * left. Argument: the damage-review program. */
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "dr-pg-conn.h"
 #include "dr-team-analysis.h"
+#include "dr-team-monitor.h"
 #include "pg-test-util.h"
 
 static const char *damage_review;
@@ -88,7 +90,8 @@ run_cli (Fixture *f, const char *extra)
   g_assert_no_error (error);
 }
 
-/* What the window's Analyse All runs on its worker: the default attempts, no retry. */
+/* dr_team_analysis_enqueue called directly with the CLI's defaults (the window has no
+ * retry of failed jobs; this checks the shared function's retry against the CLI's). */
 static gint64
 run_window (Fixture *f, gboolean retry_failed)
 {
@@ -106,6 +109,49 @@ run_window (Fixture *f, gboolean retry_failed)
   return added;
 }
 
+typedef struct {
+  gboolean done;
+  gint64 added;
+  char *message;
+} Enqueued;
+
+static void
+on_snapshot (DrTeamMonitor *monitor, const DrTeamSnapshot *snapshot, const char *message,
+             gpointer user_data)
+{
+}
+
+static void
+on_enqueued (DrTeamMonitor *monitor, gint64 added, const char *message, gpointer user_data)
+{
+  Enqueued *e = user_data;
+  e->done = TRUE;
+  e->added = added;
+  e->message = g_strdup (message);
+}
+
+/* Analyse All exactly as the window runs it: DrTeamMonitor on its own thread, as the lead. */
+static gint64
+run_window_monitor (Fixture *f)
+{
+  g_autofree char *uri = dr_pg_test_db_conninfo (f->db, f->lead);
+  g_setenv ("XDG_DATA_HOME", f->home, TRUE);
+  g_unsetenv ("DAMAGE_REVIEW_MODELS");
+  Enqueued e = { 0 };
+  DrTeamMonitor *monitor = dr_team_monitor_new (uri, on_snapshot, on_enqueued, &e);
+  dr_team_monitor_enqueue (monitor);
+  gint64 limit = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;  /* a hang fails */
+  while (!e.done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, limit);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (G_USEC_PER_SEC / 100);
+    }
+  dr_team_monitor_free (monitor);
+  g_assert_cmpstr (e.message, ==, NULL);
+  return e.added;
+}
+
 /* The same missing jobs, with the same attempts and limits, from both. */
 static void
 test_same_jobs (Fixture *f, gconstpointer data)
@@ -116,7 +162,7 @@ test_same_jobs (Fixture *f, gconstpointer data)
   g_auto (GStrv) rows = g_strsplit (by_cli, " ", -1);
   g_assert_cmpuint (g_strv_length (rows), ==, 2 * 4 - 1);
   g_free (dr_pg_test_psql_ok (f->db, NULL, "DELETE FROM dr.analysis_jobs"));
-  g_assert_cmpint (run_window (f, FALSE), ==, 2 * 4 - 1);
+  g_assert_cmpint (run_window_monitor (f), ==, 2 * 4 - 1);
   g_autofree char *by_window = jobs (f);
   g_assert_cmpstr (by_window, ==, by_cli);
 }
