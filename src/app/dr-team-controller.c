@@ -137,19 +137,41 @@ show_failed (DrTeamController *self)
     }
 }
 
-/* Selects the first photo of claim @name in the list as shown, if any. */
+/* Whether @item still needs a verdict (reviewed and unreadable photos do not). */
 static gboolean
-show_claim (DrTeamController *self, const char *name)
+needs_review (DrPhotoItem *item)
+{
+  DrItemStatus status = dr_photo_item_get_status (item);
+  return status != DR_ITEM_STATUS_REVIEWED && status != DR_ITEM_STATUS_ERROR;
+}
+
+/* The first photo of claim @name in the list as shown that needs a verdict, other than
+ * @skip; with @any_photo, else its first photo at all. NULL when none. */
+static DrPhotoItem *
+find_in_claim (DrTeamController *self, const char *name, DrPhotoItem *skip, gboolean any_photo)
 {
   GListModel *visible = dr_photo_list_get_visible (self->list);
   guint n = g_list_model_get_n_items (visible);
+  DrPhotoItem *first = NULL;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (DrPhotoItem) item = g_list_model_get_item (visible, i);
-      if (g_strcmp0 (dr_photo_item_get_claim (item), name) == 0)
-        return dr_photo_list_select_item (self->list, item);
+      if (g_strcmp0 (dr_photo_item_get_claim (item), name) != 0 || item == skip)
+        continue;
+      if (needs_review (item))
+        return item;  /* the list holds a reference */
+      if (first == NULL)
+        first = item;
     }
-  return FALSE;
+  return any_photo ? first : NULL;
+}
+
+/* Shows claim @name: its first photo that needs a verdict, else its first photo. */
+static gboolean
+show_claim (DrTeamController *self, const char *name)
+{
+  DrPhotoItem *item = find_in_claim (self, name, NULL, TRUE);
+  return item != NULL && dr_photo_list_select_item (self->list, item);
 }
 
 /* The lease's answers: the claim taken is shown; refusals and a lost lease are told. */
@@ -341,7 +363,15 @@ void
 dr_team_controller_next (DrTeamController *self)
 {
   g_return_if_fail (DR_IS_TEAM_CONTROLLER (self));
-  if (self->lease != NULL)
+  /* The claim I hold first: its next photo that needs a verdict; the next claim only once
+   * none is left (leaving a claim gives its lease back). */
+  const DrPgWorkItem *held = self->lease != NULL
+    ? find_work_id (self, dr_claim_lease_get_claim (self->lease)) : NULL;
+  DrPhotoItem *item = held != NULL ? find_in_claim (self, held->claim_name, self->photo, FALSE)
+                                   : NULL;
+  if (item != NULL)
+    dr_photo_list_select_item (self->list, item);
+  else if (self->lease != NULL)
     dr_claim_lease_next (self->lease);
   else if (self->session != NULL)
     toast (self, _("Your role does not take claims to work on"));

@@ -30,8 +30,9 @@ void              dr_team_controller_set_photo   (DrTeamController *self, DrPhot
 gboolean          dr_team_controller_is_active   (DrTeamController *self);
 /* Queues the missing jobs for the workers (as `damage-review analyse URI`). */
 void              dr_team_controller_analyse_all (DrTeamController *self);
-/* Gives back the claim I hold and takes the next (mine first, then a free one), then shows
- * its first photo. */
+/* Shows the next photo of the claim I hold that needs a verdict; when none is left, gives
+ * that claim back and takes the next (mine first, then a free one), showing its first photo
+ * that needs a verdict. */
 void              dr_team_controller_next        (DrTeamController *self);
 /* Reads the team's state again now (the live watch's NOTIFY calls this). */
 void              dr_team_controller_refresh     (DrTeamController *self);
