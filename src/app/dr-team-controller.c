@@ -377,15 +377,6 @@ dr_team_controller_next (DrTeamController *self)
     toast (self, _("Your role does not take claims to work on"));
 }
 
-/* See header. */
-void
-dr_team_controller_refresh (DrTeamController *self)
-{
-  g_return_if_fail (DR_IS_TEAM_CONTROLLER (self));
-  if (self->monitor != NULL)
-    dr_team_monitor_wake (self->monitor);
-}
-
 /* The shown photo's claim, for the lead's actions; NULL (with a toast) when there is none. */
 static const DrPgWorkItem *
 current_claim (DrTeamController *self)

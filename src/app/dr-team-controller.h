@@ -34,7 +34,5 @@ void              dr_team_controller_analyse_all (DrTeamController *self);
  * that claim back and takes the next (mine first, then a free one), showing its first photo
  * that needs a verdict. */
 void              dr_team_controller_next        (DrTeamController *self);
-/* Reads the team's state again now (the live watch's NOTIFY calls this). */
-void              dr_team_controller_refresh     (DrTeamController *self);
 
 G_END_DECLS

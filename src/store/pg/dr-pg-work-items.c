@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "dr-claim.h"
 #include "dr-pg-claims.h"
 #include "dr-pg-team.h"
 #include "dr-pg-work-items.h"
@@ -39,8 +40,7 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
   const char *params[] = { team_s };
   g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_work_items_list",
     "SELECT w.claim_id, w.stage, coalesce (w.assignee, ''),"
-    "       CASE WHEN w.lease_until >= now () THEN w.lease_holder ELSE '' END,"
-    "       w.lease_until < now (), c.name"
+    "       CASE WHEN w.lease_until >= now () THEN w.lease_holder ELSE '' END, c.name"
     "  FROM dr.work_items w JOIN dr.claims c ON c.id = w.claim_id"
     " WHERE w.team_id = $1::bigint ORDER BY w.claim_id",
     1, params, error);
@@ -52,7 +52,8 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
     {
       const char *stage = PQgetvalue (res, i, 1);
       if (!stage_is_valid (stage) || strlen (PQgetvalue (res, i, 2)) > NAME_MAX_BYTES
-          || strlen (PQgetvalue (res, i, 3)) > NAME_MAX_BYTES)
+          || strlen (PQgetvalue (res, i, 3)) > NAME_MAX_BYTES
+          || g_utf8_strlen (PQgetvalue (res, i, 4), -1) > DR_CLAIM_NAME_MAX)
         {
           g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
                        "%s: the work item of claim %s is out of range",
@@ -61,11 +62,10 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
         }
       DrPgWorkItem *item = g_new0 (DrPgWorkItem, 1);
       item->claim_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
-      item->claim_name = g_utf8_make_valid (PQgetvalue (res, i, 5), -1);
+      item->claim_name = g_utf8_make_valid (PQgetvalue (res, i, 4), -1);
       item->stage = g_strdup (stage);
       item->assignee = g_strdup (PQgetvalue (res, i, 2));
       item->lease_holder = g_strdup (PQgetvalue (res, i, 3));
-      item->lease_expired = PQgetvalue (res, i, 4)[0] == 't';
       g_ptr_array_add (items, item);
     }
   return g_steal_pointer (&items);

@@ -15,14 +15,14 @@ typedef struct {
   char *stage;
   char *assignee;       /* "" when unassigned */
   char *lease_holder;   /* "" when nobody holds a live lease */
-  gboolean lease_expired;  /* a lease was taken and ran out (a lead may take it over) */
 } DrPgWorkItem;
 
 void dr_pg_work_item_free (DrPgWorkItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgWorkItem, dr_pg_work_item_free)
 
 /* Every work item of @team the caller can see, by claim id: a GPtrArray of DrPgWorkItem, or
- * NULL with a one-line error. Values are checked (stage one of the three, names bounded). */
+ * NULL with a one-line error. Values are checked (stage one of the three, names bounded, the
+ * claim name at most DR_CLAIM_NAME_MAX characters). */
 GPtrArray *dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error);
 
 /* The login names of @team's members (sorted), or NULL with a one-line error. */
