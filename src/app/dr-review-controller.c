@@ -19,6 +19,7 @@ struct _DrReviewController
   GObject parent_instance;
 
   GtkWindow *window;             /* weak: holds the actions and the widgets below */
+  DrTeamController *team;        /* "Next unreviewed" of a team project (not owned) */
   GSettings *settings;
   DrCanvas *canvas;
   DrPhotoList *photo_list;
@@ -51,10 +52,13 @@ project_of (DrReviewController *self)
   return self->session ? dr_session_get_project (self->session) : NULL;
 }
 
-/* The reviewer's name from settings, newly allocated, "" when unset. */
+/* The reviewer's name from settings, newly allocated, "" when unset; on a team project the
+ * login role, which the server records as the author of everything written. */
 static char *
 dup_reviewer (DrReviewController *self)
 {
+  if (self->session != NULL && dr_session_get_login (self->session) != NULL)
+    return g_strdup (dr_session_get_login (self->session));
   g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
   return g_strstrip (g_steal_pointer (&name));
 }
@@ -534,12 +538,26 @@ verdict_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
       }
 }
 
+/* See header. */
+void
+dr_review_controller_set_team (DrReviewController *self, DrTeamController *team)
+{
+  g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
+  self->team = team;
+}
+
 /* Goes to the next photo × damage type without a verdict, in list order, starting after
- * the active layer of the photo on screen and wrapping around. */
+ * the active layer of the photo on screen and wrapping around. On a team project: the next
+ * claim by lease (dr_team_controller_next), my assignment first. */
 static void
 next_unreviewed_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrReviewController *self = user_data;
+  if (self->team != NULL && dr_team_controller_is_active (self->team))
+    {
+      dr_team_controller_next (self->team);
+      return;
+    }
   DrProject *project = project_of (self);
   if (project == NULL)
     return;
@@ -792,6 +810,38 @@ dr_review_controller_set_session (DrReviewController *self, DrSession *session)
   g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
   g_set_object (&self->session, session);
   update_read_only (self);
+  /* A team project's author is its login (the server's session_user), not a typed name. */
+  gboolean team = session != NULL && dr_session_get_login (session) != NULL;
+  g_settings_unbind (self->editor, "author");
+  if (team)
+    g_object_set (self->editor, "author", dr_session_get_login (session), NULL);
+  else
+    g_settings_bind (self->settings, "reviewer-name", self->editor, "author",
+                     G_SETTINGS_BIND_GET);
+  GAction *name = g_action_map_lookup_action (G_ACTION_MAP (self->window), "reviewer-name");
+  if (name != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (name), !team);
+  reviewer_changed_cb (self);
+}
+
+/* See header. */
+void
+dr_review_controller_reload (DrReviewController *self, gint64 photo_id)
+{
+  g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
+  DrProject *project = project_of (self);
+  if (project == NULL || self->current == NULL
+      || (photo_id > 0 && dr_photo_item_get_id (self->current) != photo_id))
+    return;
+  gint64 id = dr_photo_item_get_id (self->current);
+  dr_edit_session_forget_layer (self->editor);
+  if (self->note_photo_id == id)
+    {
+      g_autofree char *note = dr_review_dup_note (project, id, NULL);
+      dr_review_bar_update_note (self->review_bar, note);
+    }
+  refresh_review (self);
+  g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, id, TRUE);
 }
 
 /* See header. */

@@ -16,6 +16,15 @@
 
 G_BEGIN_DECLS
 
+/* An opened list is adopted at most this many photos per main-loop iteration, and a chunk
+ * stops building items after about this long (a frame is 16 ms; the splice's sort merge and
+ * the list's redraw come on top). */
+#define DR_SESSION_ADOPT_CHUNK 1024
+/* The first chunk is DR_SESSION_ADOPT_CHUNK >> DR_SESSION_ADOPT_RAMP photos, each next one
+ * twice the last, up to DR_SESSION_ADOPT_CHUNK. */
+#define DR_SESSION_ADOPT_RAMP 7
+#define DR_SESSION_ADOPT_BUDGET_US (4 * G_TIME_SPAN_MILLISECOND)
+
 #define DR_TYPE_SESSION (dr_session_get_type ())
 G_DECLARE_FINAL_TYPE (DrSession, dr_session, DR, SESSION, GObject)
 
@@ -29,7 +38,12 @@ DrSession   *dr_session_open          (const char *path, gboolean create, GError
  * thread through dr_session_open. */
 void         dr_session_open_async    (const char *path, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
+/* The session's items fill from the main loop in chunks (dr_session_is_adopting), so no
+ * iteration builds more than DR_SESSION_ADOPT_CHUNK items; DR_DEBUG_ADOPT=1 prints the
+ * chunks' count and longest time on stderr. */
 DrSession   *dr_session_open_finish   (GAsyncResult *result, GError **error);
+/* TRUE while a list opened by dr_session_open_async is still being adopted. */
+gboolean     dr_session_is_adopting   (DrSession *self);
 
 /* The project file for a folder of photos opened without a project: one per folder, in
  * $XDG_DATA_HOME/damage-review/projects, named after the folder (plus a short hash of its
@@ -38,8 +52,18 @@ DrSession   *dr_session_open_finish   (GAsyncResult *result, GError **error);
 char        *dr_session_path_for_folder (const char *folder);
 
 const char  *dr_session_get_path      (DrSession *self);
-/* The file name without the .damagereview extension. */
+/* The file name without the .damagereview extension; a team project's database@server. */
 char        *dr_session_dup_title     (DrSession *self);
+/* Whether the project is a team project on a server (its path is a connection string). */
+gboolean     dr_session_is_team       (DrSession *self);
+/* A team project's login role (the server's session_user: every revision, verdict and note
+ * is recorded under it), or NULL for a project file. */
+const char  *dr_session_get_login     (DrSession *self);
+/* A team project's team id (as its connections resolve it), or 0 for a project file. */
+gint64       dr_session_get_team_id   (DrSession *self);
+/* Brings the items in line with @infos (DrPhotoInfo*, read on any thread from the same
+ * project, e.g. after another member's change): new photos appended, known ones updated. */
+void         dr_session_apply         (DrSession *self, GPtrArray *infos);
 DrProject   *dr_session_get_project   (DrSession *self);
 /* The photos: a GListModel of DrPhotoItem, sorted by claim then path. */
 GListModel  *dr_session_get_items     (DrSession *self);

@@ -22,6 +22,7 @@
 #include "dr-cli-commands.h"
 #include "dr-cli-options.h"
 #include "dr-pg-conn.h"
+#include "dr-team-analysis.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 
@@ -208,7 +209,7 @@ int
 dr_cli_analyse (int argc, char **argv)
 {
   g_autofree char *models_dir = NULL, *team = NULL;
-  int n_threads = 0, max_attempts = 5;
+  int n_threads = 0, max_attempts = DR_TEAM_ANALYSIS_MAX_ATTEMPTS;
   gboolean retry_failed = FALSE;
   const GOptionEntry entries[] = {
     { "team", 0, 0, G_OPTION_ARG_STRING, &team,

@@ -18,7 +18,6 @@
 #include "dr-pg-jobs.h"
 
 #define MAX_FAILED_SHOWN 20
-#define LIVE_SECONDS 120   /* a worker heard of within this is counted as running */
 
 /* Prints the worker table; returns the summed rate (jobs/s) of the live workers. */
 static double
@@ -43,7 +42,7 @@ print_workers (DrPgConn *conn, gint64 team, GError **error)
       double rate = g_ascii_strtod (PQgetvalue (res, i, 4), NULL);
       gint64 ago = g_ascii_strtoll (PQgetvalue (res, i, 5), NULL, 10);
       gboolean stopped = PQgetvalue (res, i, 6)[0] == 't';
-      gboolean live = !stopped && ago <= LIVE_SECONDS;
+      gboolean live = !stopped && ago <= DR_PG_WORKER_LIVE_SECONDS;
       if (live)
         total += rate;
       /* TRANSLATORS: worker name, threads, jobs done, jobs failed, jobs per second, state */
@@ -59,30 +58,18 @@ print_workers (DrPgConn *conn, gint64 team, GError **error)
 static gboolean
 print_failed (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = g_strdup_printf ("%" G_GINT64_FORMAT, team);
-  g_autofree char *max_s = g_strdup_printf ("%d", MAX_FAILED_SHOWN);
-  const char *params[] = { team_s, max_s };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_status_failed",
-    "SELECT p.name, j.damage, j.attempts, coalesce (j.last_error, '')"
-    "  FROM dr.analysis_jobs j JOIN dr.photos p ON p.id = j.photo_id"
-    " WHERE j.team_id = $1::bigint AND j.state = 'failed'"
-    " ORDER BY j.photo_id, j.damage LIMIT $2::integer",
-    2, params, error);
-  if (res == NULL)
+  g_autoptr (GPtrArray) failed = dr_pg_jobs_list_failed (conn, team, MAX_FAILED_SHOWN, error);
+  if (failed == NULL)
     return FALSE;
-  if (PQntuples (res) > 0)
+  if (failed->len > 0)
     printf ("%s\n", _("Failed:"));
-  for (int i = 0; i < PQntuples (res); i++)
+  for (guint i = 0; i < failed->len; i++)
     {
-      int damage = (int) g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
-      g_autofree char *name = g_utf8_make_valid (PQgetvalue (res, i, 0), -1);
-      g_autofree char *why = g_utf8_make_valid (PQgetvalue (res, i, 3), -1);
-      g_strdelimit (name, "\r\n\t", ' ');
-      g_strdelimit (why, "\r\n\t", ' ');
+      DrPgFailedJob *job = failed->pdata[i];
+      g_autofree char *attempts = g_strdup_printf ("%d", job->attempts);
       /* TRANSLATORS: photo name, model name, attempts, last error */
-      printf (_("  %s, %s: %s attempts: %s\n"), name,
-              DR_DAMAGE_IS_VALID (damage) ? dr_damage_get_model_name ((DrDamage) damage) : "?",
-              PQgetvalue (res, i, 2), why);
+      printf (_("  %s, %s: %s attempts: %s\n"), job->photo_name,
+              dr_damage_get_model_name ((DrDamage) job->damage), attempts, job->last_error);
     }
   return TRUE;
 }

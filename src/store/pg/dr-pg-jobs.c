@@ -8,6 +8,7 @@
 #include "dr-pg-team.h"
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <string.h>
 
@@ -351,6 +352,85 @@ dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts, GError *
   for (int i = 0; i < 6; i++)
     *fields[i] = g_ascii_strtoll (PQgetvalue (res, 0, i), NULL, 10);
   return TRUE;
+}
+
+/* See dr-pg-jobs.h. Rate = jobs finished over the time between start and last heartbeat. */
+gboolean
+dr_pg_jobs_rate (DrPgConn *conn, gint64 team, double *rate, GError **error)
+{
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *live_s = dr_pg_int (DR_PG_WORKER_LIVE_SECONDS);
+  const char *params[] = { team_s, live_s };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_rate",
+    "SELECT coalesce (sum (jobs_done / greatest (extract (epoch FROM last_seen - started), 1)),"
+    "                 0)"
+    "  FROM dr.analysis_workers WHERE team_id = $1::bigint AND stopped IS NULL"
+    "   AND last_seen >= now () - make_interval (secs => $2::integer)",
+    2, params, error);
+  if (res == NULL)
+    return FALSE;
+  double r = g_ascii_strtod (PQgetvalue (res, 0, 0), NULL);
+  *rate = isfinite (r) && r >= 0 ? r : 0;
+  return TRUE;
+}
+
+/* See dr-pg-jobs.h. */
+void
+dr_pg_failed_job_free (DrPgFailedJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->photo_name);
+  g_free (job->last_error);
+  g_free (job);
+}
+
+/* A copy of @text that is valid UTF-8 on one line. */
+static char *
+one_line (const char *text)
+{
+  char *line = g_utf8_make_valid (text, -1);
+  g_strdelimit (line, "\r\n\t", ' ');
+  return line;
+}
+
+/* See dr-pg-jobs.h. */
+GPtrArray *
+dr_pg_jobs_list_failed (DrPgConn *conn, gint64 team, int limit, GError **error)
+{
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *limit_s = dr_pg_int (limit);
+  const char *params[] = { team_s, limit_s };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_list_failed",
+    "SELECT j.photo_id, j.damage, j.attempts, p.name, left (coalesce (j.last_error, ''), 2000)"
+    "  FROM dr.analysis_jobs j JOIN dr.photos p ON p.id = j.photo_id"
+    " WHERE j.team_id = $1::bigint AND j.state = 'failed'"
+    " ORDER BY j.photo_id, j.damage LIMIT $2::integer",
+    2, params, error);
+  if (res == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) dr_pg_failed_job_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      gint64 damage = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
+      gint64 attempts = g_ascii_strtoll (PQgetvalue (res, i, 2), NULL, 10);
+      if (!DR_DAMAGE_IS_VALID (damage) || attempts < 0 || attempts > G_MAXINT)
+        {
+          g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
+                       "%s: a failed job of photo %s is out of range",
+                       dr_pg_conn_get_server (conn), PQgetvalue (res, i, 0));
+          return NULL;
+        }
+      DrPgFailedJob *job = g_new0 (DrPgFailedJob, 1);
+      job->photo_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      job->damage = (int) damage;
+      job->attempts = (int) attempts;
+      job->photo_name = one_line (PQgetvalue (res, i, 3));
+      job->last_error = one_line (PQgetvalue (res, i, 4));
+      g_ptr_array_add (jobs, job);
+    }
+  return g_steal_pointer (&jobs);
 }
 
 /* See dr-pg-jobs.h. */
