@@ -39,6 +39,7 @@ struct _DrTeamLive
   GHashTable *want_ids;          /* gint64* set, gathered for the next request */
   gboolean listening;
   gboolean lost_said;            /* "server-lost" was emitted and no "server-back" since */
+  gboolean started;              /* the watch has listened once */
 };
 
 enum { SIG_PHOTOS_CHANGED, SIG_CLAIM_CHANGED, SIG_SERVER_LOST, SIG_SERVER_BACK, N_SIGNALS };
@@ -200,12 +201,20 @@ hint_id (JsonObject *hint, const char *member)
   return id >= 1 ? id : 0;
 }
 
-/* A hint from the watch: NULL (listening again) re-reads everything; a photo's hint that
+/* A hint from the watch: NULL (listening again after a loss) re-reads everything; a photo's hint that
  * photo; a claim's hint is passed on. A hint that is not such JSON re-reads everything. */
 static void
 hint_cb (DrPgWatch *watch, const char *payload, gpointer user_data)
 {
   DrTeamLive *self = user_data;
+  if (payload == NULL && !self->started)
+    {
+      /* Listening for the first time: the session's list was read just before (re-reading a
+       * 100,000-photo list at once would stall the window it has just adopted in chunks). */
+      self->started = TRUE;
+      self->listening = TRUE;
+      return;
+    }
   if (payload == NULL)
     {
       gboolean was_lost = self->lost_said;

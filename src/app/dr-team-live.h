@@ -5,9 +5,10 @@
  * changed" for an assignment. A hint is only a reason to re-read: the photo rows it names are
  * read again on this object's own reader thread, on its own connection, and the result is
  * applied to the session's items on the main thread ("photos-changed" per photo). Whenever the
- * watch (re)starts listening — first, and after every reconnect — everything is re-read
- * (changes made meanwhile sent no hint to us), and "photos-changed" says 0. Hints arriving
- * while a read runs are gathered into the next one.
+ * watch listens again after a reconnect, everything is re-read (changes made meanwhile sent no
+ * hint to us), and "photos-changed" says 0. Its first listen re-reads nothing: the session's
+ * list was read just before (a change between that read and the LISTEN is missed until the
+ * next hint for that photo). Hints arriving while a read runs are gathered into the next one.
  *
  * When the watch's connection fails, "server-lost" gives one translated line naming the
  * project; the window keeps what it shows. "server-back" follows when it listens again. */
