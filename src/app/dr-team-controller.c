@@ -27,7 +27,8 @@ struct _DrTeamController
   DrTeamSnapshot *snapshot;    /* the last read, or NULL */
   GHashTable *work;            /* claim name → DrPhotoListWork */
   DrPhotoItem *photo;          /* shown */
-  char *taken;                 /* name of a claim just taken by "next", to show */
+  gint64 taken;                /* id of a claim just taken by "next", to show; 0: none */
+  gboolean read_failing;       /* the last read of the team failed (told once) */
 };
 
 /* A broken watch connection is tried again this often. */
@@ -174,6 +175,16 @@ show_claim (DrTeamController *self, const char *name)
   return item != NULL && dr_photo_list_select_item (self->list, item);
 }
 
+/* Shows the claim "next" took once the last read knows it (a claim created or assigned since
+ * the last read is shown after the next one). */
+static void
+show_taken (DrTeamController *self)
+{
+  const DrPgWorkItem *w = self->taken != 0 ? find_work_id (self, self->taken) : NULL;
+  if (w != NULL && show_claim (self, w->claim_name))
+    self->taken = 0;
+}
+
 /* The lease's answers: the claim taken is shown; refusals and a lost lease are told. */
 static void
 lease_cb (DrClaimLease *lease, DrClaimLeaseEvent event, gint64 claim_id, const char *message,
@@ -189,13 +200,8 @@ lease_cb (DrClaimLease *lease, DrClaimLeaseEvent event, gint64 claim_id, const c
           toast (self, _("No claim is left to take"));
           break;
         }
-      {
-        const DrPgWorkItem *w = find_work_id (self, claim_id);
-        g_free (self->taken);
-        self->taken = w != NULL ? g_strdup (w->claim_name) : NULL;
-        if (self->taken != NULL && show_claim (self, self->taken))
-          g_clear_pointer (&self->taken, g_free);
-      }
+      self->taken = claim_id;
+      show_taken (self);
       break;
     case DR_CLAIM_LEASE_LOST:
       toast (self, _("Your lease on this claim ran out and someone else took it"));
@@ -243,9 +249,14 @@ snapshot_cb (DrTeamMonitor *monitor, const DrTeamSnapshot *snapshot, const char 
   DrTeamController *self = user_data;
   if (snapshot == NULL)
     {
-      toast (self, message);
+      /* Told once per outage: the monitor retries every few seconds, and the window's banner
+       * already says while the server is away. */
+      if (!self->read_failing)
+        toast (self, message);
+      self->read_failing = TRUE;
       return;
     }
+  self->read_failing = FALSE;
   gboolean first = self->snapshot == NULL;
   /* The monitor frees its copy after this call; keep our own (fields are moved). */
   dr_team_snapshot_free (self->snapshot);
@@ -282,8 +293,7 @@ snapshot_cb (DrTeamMonitor *monitor, const DrTeamSnapshot *snapshot, const char 
   show_queue (self);
   show_failed (self);
   update_actions (self);
-  if (self->taken != NULL && show_claim (self, self->taken))
-    g_clear_pointer (&self->taken, g_free);
+  show_taken (self);
 }
 
 /* Analyse All's answer: how many jobs the workers got, or why not. */
@@ -318,7 +328,8 @@ dr_team_controller_set_session (DrTeamController *self, DrSession *session)
   g_clear_pointer (&self->monitor, dr_team_monitor_free);
   g_clear_pointer (&self->snapshot, dr_team_snapshot_free);
   g_clear_pointer (&self->work, g_hash_table_unref);
-  g_clear_pointer (&self->taken, g_free);
+  self->taken = 0;
+  self->read_failing = FALSE;
   g_set_object (&self->session, session);
   dr_photo_list_set_work (self->list, NULL, NULL);
   g_signal_emit (self, signals[SIG_PROGRESS], 0, NULL, 0.0);
@@ -399,7 +410,9 @@ take_over_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 
 typedef struct {
   DrTeamController *controller;
+  DrSession *session;          /* the project the dialog was opened on */
   GtkDropDown *members;
+  GtkStringList *names;        /* what the dialog shows: "Nobody", then the members */
   gint64 claim_id;
 } Assign;
 
@@ -407,19 +420,24 @@ static void
 assign_free (Assign *assign)
 {
   g_object_unref (assign->controller);
+  g_object_unref (assign->session);
+  g_object_unref (assign->names);
   g_free (assign);
 }
 
-/* "assign": hands the claim to the member chosen (the first choice is nobody). */
+/* "assign": hands the claim to the member chosen (the first choice is nobody), named from the
+ * dialog's own list (the team read every few seconds may have changed meanwhile); nothing when
+ * another project was opened while the dialog was up. */
 static void
 assign_response_cb (AdwMessageDialog *dialog, const char *response, Assign *assign)
 {
   DrTeamController *self = assign->controller;
   guint pos = gtk_drop_down_get_selected (assign->members);
-  if (g_str_equal (response, "assign") && self->lease != NULL && self->snapshot != NULL
-      && pos != GTK_INVALID_LIST_POSITION)
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (assign->names));
+  if (g_str_equal (response, "assign") && self->lease != NULL
+      && self->session == assign->session && pos < n)
     dr_claim_lease_assign (self->lease, assign->claim_id,
-                           pos == 0 ? NULL : self->snapshot->members[pos - 1]);
+                           pos == 0 ? NULL : gtk_string_list_get_string (assign->names, pos));
   assign_free (assign);
 }
 
@@ -454,7 +472,9 @@ assign_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "assign");
   Assign *assign = g_new0 (Assign, 1);
   assign->controller = g_object_ref (self);
+  assign->session = g_object_ref (self->session);
   assign->members = GTK_DROP_DOWN (members);
+  assign->names = g_object_ref (names);
   assign->claim_id = w->claim_id;
   g_signal_connect (dialog, "response", G_CALLBACK (assign_response_cb), assign);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -474,7 +494,6 @@ dr_team_controller_dispose (GObject *object)
   g_clear_pointer (&self->monitor, dr_team_monitor_free);
   g_clear_pointer (&self->snapshot, dr_team_snapshot_free);
   g_clear_pointer (&self->work, g_hash_table_unref);
-  g_clear_pointer (&self->taken, g_free);
   g_clear_object (&self->session);
   g_clear_object (&self->photo);
   G_OBJECT_CLASS (dr_team_controller_parent_class)->dispose (object);

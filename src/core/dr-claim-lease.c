@@ -41,6 +41,7 @@ typedef struct {
   int heartbeat_seconds;
   DrPgConn *conn;
   gint64 held;
+  gint64 stale;  /* a claim left whose release failed: given back at the next beat */
 } Worker;
 
 typedef struct {
@@ -128,6 +129,21 @@ worker_release (Worker *w, GError **error)
   return TRUE;
 }
 
+/* Gives back the claim left behind by a failed release, if any; it is tried again at the next
+ * beat until the server takes it (or the lease runs out there). */
+static void
+worker_release_stale (Worker *w)
+{
+  g_autoptr (GError) error = NULL;
+  if (w->stale == 0)
+    return;
+  DrPgConn *conn = worker_conn (w, &error);
+  if (conn != NULL && dr_pg_claim_release (conn, w->stale, &error))
+    w->stale = 0;
+  else
+    worker_check_conn (w, error);
+}
+
 /* Runs one request; posts its answer. */
 static void
 worker_run (Worker *w, const Cmd *cmd)
@@ -143,15 +159,19 @@ worker_run (Worker *w, const Cmd *cmd)
       if ((conn = worker_conn (w, &error)) != NULL
           && dr_pg_claim_next (conn, w->team, w->stage, w->lease_seconds, &got, &error))
         {
-          if (got != before)
-            worker_release (w, &error);
+          if (got != before && !worker_release (w, &error))
+            {
+              w->stale = before;
+              worker_check_conn (w, error);
+            }
           w->held = got;
-          post (w, DR_CLAIM_LEASE_TAKEN, got, error);
+          post (w, DR_CLAIM_LEASE_TAKEN, got, NULL);
           return;
         }
       break;
     case CMD_RELEASE:
     case CMD_STOP:
+      worker_release_stale (w);
       if (worker_release (w, &error))
         {
           post (w, cmd->kind == CMD_STOP ? DR_CLAIM_LEASE_CLOSED : DR_CLAIM_LEASE_RELEASED,
@@ -187,11 +207,14 @@ worker_run (Worker *w, const Cmd *cmd)
   worker_check_conn (w, error);
 }
 
-/* Renews the lease; a lost one is reported and forgotten. */
+/* Renews the lease; a lost one is reported and forgotten. A claim left behind is given back. */
 static void
 worker_heartbeat (Worker *w)
 {
   g_autoptr (GError) error = NULL;
+  worker_release_stale (w);
+  if (w->held == 0)
+    return;
   DrPgConn *conn = worker_conn (w, &error);
   if (conn != NULL && dr_pg_claim_heartbeat (conn, w->held, w->lease_seconds, &error))
     return;
@@ -214,7 +237,7 @@ worker_main (gpointer data)
   for (gboolean running = TRUE; running;)
     {
       Cmd *cmd;
-      if (w->held == 0)
+      if (w->held == 0 && w->stale == 0)
         cmd = g_async_queue_pop (w->queue);
       else
         {

@@ -415,7 +415,9 @@ dr_pg_jobs_list_failed (DrPgConn *conn, gint64 team, int limit, GError **error)
     {
       gint64 damage = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
       gint64 attempts = g_ascii_strtoll (PQgetvalue (res, i, 2), NULL, 10);
-      if (!DR_DAMAGE_IS_VALID (damage) || attempts < 0 || attempts > G_MAXINT)
+      gint64 photo_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      if (photo_id < 1 || !DR_DAMAGE_IS_VALID (damage) || attempts < 0 || attempts > G_MAXINT
+          || strlen (PQgetvalue (res, i, 3)) > MAX_NAME_BYTES)
         {
           g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
                        "%s: a failed job of photo %s is out of range",
@@ -423,7 +425,7 @@ dr_pg_jobs_list_failed (DrPgConn *conn, gint64 team, int limit, GError **error)
           return NULL;
         }
       DrPgFailedJob *job = g_new0 (DrPgFailedJob, 1);
-      job->photo_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      job->photo_id = photo_id;
       job->damage = (int) damage;
       job->attempts = (int) attempts;
       job->photo_name = one_line (PQgetvalue (res, i, 3));

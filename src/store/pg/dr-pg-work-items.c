@@ -51,7 +51,8 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
   for (int i = 0; i < PQntuples (res); i++)
     {
       const char *stage = PQgetvalue (res, i, 1);
-      if (!stage_is_valid (stage) || strlen (PQgetvalue (res, i, 2)) > NAME_MAX_BYTES
+      gint64 claim_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      if (claim_id < 1 || !stage_is_valid (stage) || strlen (PQgetvalue (res, i, 2)) > NAME_MAX_BYTES
           || strlen (PQgetvalue (res, i, 3)) > NAME_MAX_BYTES
           || g_utf8_strlen (PQgetvalue (res, i, 4), -1) > DR_CLAIM_NAME_MAX)
         {
@@ -61,7 +62,7 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
           return NULL;
         }
       DrPgWorkItem *item = g_new0 (DrPgWorkItem, 1);
-      item->claim_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      item->claim_id = claim_id;
       item->claim_name = g_utf8_make_valid (PQgetvalue (res, i, 4), -1);
       item->stage = g_strdup (stage);
       item->assignee = g_strdup (PQgetvalue (res, i, 2));
