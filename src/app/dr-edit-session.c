@@ -103,7 +103,7 @@ commit (DrEditSession *self, DrRevisionKind kind)
 {
   gint64 t0 = g_get_monotonic_time ();
   dr_edit_writer_push (self->writer, self->project, self->photo_id, self->damage, self->width,
-                       self->height, self->pixels, kind, self->author);
+                       self->height, self->pixels, kind, self->author, &self->seen);
   self->last_commit_us = g_get_monotonic_time () - t0;
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
 }
