@@ -29,6 +29,9 @@ struct _DrEditSession
   gboolean editing;          /* between begin and end */
   DrRect edit_rect;          /* pixels the current edit may have changed */
   DrEditWriter *writer;      /* finished edits on their way to the project file */
+  DrHeadSeen seen;           /* the head the loaded layer was read from (pushed with edits) */
+  gint64 seen_photo_id;      /* … of this layer */
+  DrDamage seen_damage;
   gint64 last_commit_us;
 };
 
@@ -70,8 +73,15 @@ load_layer (DrEditSession *self, GError **error)
                                   pixels, self->width, self->height, &local))
     {
       g_autofree char *stored = NULL;
-      if (local == NULL)
+      DrHeadSeen seen = { 0 };
+      /* The head first: if it moves before the mask is read, the edit conflicts (shown)
+       * rather than overwriting a mask never seen. */
+      if (local == NULL
+          && dr_revision_read_head (self->project, self->photo_id, self->damage, &seen, &local))
         stored = dr_revision_dup_layer_rle (self->project, self->photo_id, self->damage, &local);
+      self->seen = seen;
+      self->seen_photo_id = self->photo_id;
+      self->seen_damage = self->damage;
       if (local != NULL)
         {
           g_propagate_error (error, local);
@@ -103,7 +113,9 @@ commit (DrEditSession *self, DrRevisionKind kind)
 {
   gint64 t0 = g_get_monotonic_time ();
   dr_edit_writer_push (self->writer, self->project, self->photo_id, self->damage, self->width,
-                       self->height, self->pixels, kind, self->author, &self->seen);
+                       self->height, self->pixels, kind, self->author,
+                       self->seen_photo_id == self->photo_id && self->seen_damage == self->damage
+                         ? &self->seen : NULL);
   self->last_commit_us = g_get_monotonic_time () - t0;
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
 }
