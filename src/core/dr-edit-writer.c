@@ -50,6 +50,7 @@ typedef struct {
   char *rle;                 /* writer thread only: the mask encoded, once it was */
   gint64 queued_at;          /* monotonic µs */
   gboolean journaled;        /* writer thread, then owner: kept in the journal, not stored */
+  DrEditConflict *conflict;  /* writer thread, then owner: its head move lost */
   EditState state;           /* under lock */
   GError *error;             /* under lock: why the write failed (EDIT_FAILED) */
   double latency_ms;         /* queued → committed, set with EDIT_WRITTEN */
@@ -105,6 +106,7 @@ edit_free (Edit *e)
   g_free (e->path);
   g_free (e->author);
   g_free (e->key);
+  g_clear_pointer (&e->conflict, dr_edit_conflict_free);
   g_free (e->pixels);
   g_free (e->rle);
   g_clear_error (&e->error);
@@ -392,12 +394,7 @@ write_edit (DrEditWriter *self, DrProject **project, Edit *e, GError **error)
   if (seen != NULL)
     chain_settle (c, NULL, &base, &out);
   if (!out.moved)
-    {
-      g_mutex_lock (&self->lock);
-      add_conflict_locked (self, dr_edit_conflict_new (e->project, e->photo_id, e->damage,
-                                                       &out));
-      g_mutex_unlock (&self->lock);
-    }
+    e->conflict = dr_edit_conflict_new (e->project, e->photo_id, e->damage, &out);
   gint64 now = g_get_monotonic_time ();
   e->latency_ms = (now - e->queued_at) / 1000.0;
   g_debug ("edit stored %.1f ms after it was made (%d×%d; RLE encoding %.1f ms, write %.1f ms)",
@@ -498,7 +495,8 @@ writer_main (gpointer data)
 /* ---- owner thread ----------------------------------------------------------------- */
 
 /* Pops every written edit from the head, emitting "written" for each stored one (not for
- * journaled or resume entries), in order, then "conflict" for each lost head move and
+ * journaled or resume entries), in order, each followed by "conflict" when its head move
+ * lost; then "conflict" for each lost head move of the journal and
  * "waiting" when the journal's size changed. When the head failed: returns FALSE and sets
  * error to its reason (the edit stays queued); else TRUE. */
 static gboolean
@@ -526,6 +524,8 @@ deliver (DrEditWriter *self, GError **error)
           g_signal_emit (self, signals[SIG_WRITTEN], 0, e->project, e->photo_id,
                          (int) e->damage);
         }
+      if (e->conflict != NULL)
+        g_signal_emit (self, signals[SIG_CONFLICT], 0, e->conflict);
       edit_free (e);
     }
   DrEditConflict *c;

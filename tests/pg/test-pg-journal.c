@@ -151,6 +151,13 @@ waiting_cb (DrEditWriter *writer, guint n, Seen *seen)
   seen->waiting = n;
 }
 
+/* A write that failed fails the test, with its message. */
+static void
+failed_cb (DrEditWriter *writer, const char *message, Seen *seen)
+{
+  g_error ("the writer failed: %s", message);
+}
+
 static DrEditWriter *
 writer_new (Seen *seen)
 {
@@ -159,6 +166,7 @@ writer_new (Seen *seen)
   g_signal_connect (w, "conflict", G_CALLBACK (conflict_cb), seen);
   g_signal_connect (w, "written", G_CALLBACK (written_cb), seen);
   g_signal_connect (w, "waiting", G_CALLBACK (waiting_cb), seen);
+  g_signal_connect (w, "failed", G_CALLBACK (failed_cb), seen);
   return w;
 }
 
@@ -394,7 +402,7 @@ test_replay_after_kill (void)
   g_autofree char *head = oracle (&t, "SELECT h.version || ',' || (h.revision_id = (SELECT"
                                       " max (id) FROM dr.revisions)) FROM dr.heads h"
                                       " WHERE damage = 0");
-  g_autofree char *head_want = g_strdup_printf ("%d,t", N_OFFLINE);
+  g_autofree char *head_want = g_strdup_printf ("%d,true", N_OFFLINE);
   g_assert_cmpstr (head, ==, head_want);
 
   /* The acknowledgements lost (the journal as it was before sending): sent again, nothing is

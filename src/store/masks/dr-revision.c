@@ -115,15 +115,27 @@ dr_revision_read_head (DrProject *project, gint64 photo_id, DrDamage damage, DrH
 }
 
 /* Inside a transaction: moves the head from seen_version to out->revision_id, unless it is
- * there already (a re-sent edit); a lost compare-and-swap fills out with the head as it is. */
+ * there already or (resent: the revision may have been stored and moved before) on the head's
+ * history, edits having been made on it since; a lost compare-and-swap fills out with the head
+ * as it is. */
 static gboolean
 cas_to (DrStoreConn *conn, gint64 photo_id, DrDamage damage, gint64 seen_version,
-        DrRevisionOutcome *out, GError **error)
+        gboolean resent, DrRevisionOutcome *out, GError **error)
 {
   DrHeadSeen now;
   if (!conn->backend->head_get (conn, photo_id, damage, &now.revision_id, &now.version, error))
     return FALSE;
-  if (now.revision_id == out->revision_id && out->revision_id > 0)
+  gboolean applied = now.revision_id == out->revision_id && out->revision_id > 0;
+  if (!applied && resent && now.revision_id > 0)
+    {
+      g_autoptr (GPtrArray) path = conn->backend->revision_list_path (conn, now.revision_id,
+                                                                      error);
+      if (path == NULL)
+        return FALSE;
+      for (guint i = 0; i < path->len && !applied; i++)
+        applied = ((DrRevision *) g_ptr_array_index (path, i))->id == out->revision_id;
+    }
+  if (applied)
     {
       out->moved = TRUE;
       out->head = now;
@@ -143,6 +155,7 @@ cas_to (DrStoreConn *conn, gint64 photo_id, DrDamage damage, gint64 seen_version
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  g_clear_error (&local);
   out->moved = FALSE;
   if (!conn->backend->head_get (conn, photo_id, damage, &out->head.revision_id,
                                 &out->head.version, error))
@@ -175,7 +188,7 @@ commit_body (DrProject *project, DrRevision *r, const DrHeadSeen *seen,
     return FALSE;
   r->parent_id = base.revision_id;
   return conn->backend->revision_insert (conn, r, &out->revision_id, error)
-         && cas_to (conn, r->photo_id, r->damage, base.version, out, error);
+         && cas_to (conn, r->photo_id, r->damage, base.version, r->key != NULL, out, error);
 }
 
 /* Validates like dr_revision_append, then inserts and moves in one transaction. */
@@ -228,7 +241,7 @@ dr_revision_move_head_to (DrProject *project, gint64 photo_id, DrDamage damage,
   if (!dr_project_begin (project, error))
     return FALSE;
   DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
-  if (conn == NULL || !cas_to (conn, photo_id, damage, seen->version, out, error))
+  if (conn == NULL || !cas_to (conn, photo_id, damage, seen->version, FALSE, out, error))
     {
       dr_project_rollback (project);
       dr_revision_outcome_clear (out);
