@@ -69,6 +69,7 @@ struct _DrEditWriter
 
   GQueue conflicts;          /* under lock: DrEditConflict* found, for the owner */
   guint n_waiting;           /* under lock: the journal's edits not yet sent */
+  guint n_sent;              /* under lock: journaled edits the server has acknowledged */
 
   GHashTable *chains;        /* writer thread: layer → Chain, for chain_path's file */
   char *chain_path;
@@ -82,7 +83,8 @@ struct _DrEditWriter
   gboolean stalled;          /* owner's view: "failed" was emitted, sync has not succeeded */
   DrProject *last_project;   /* the owner's project of the last push or resume */
   double last_latency_ms;
-  guint owner_n_waiting;     /* owner's view of n_waiting ("waiting" emitted on change) */
+  guint owner_n_waiting;     /* owner's view of n_waiting and n_sent ("waiting" emitted when */
+  guint owner_n_sent;        /* either changed) */
 };
 
 /* Where the writer's edits of one layer have taken its head. */
@@ -325,6 +327,9 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
         }
       if (!dr_edit_journal_ack (self->journal, en->seq, out.revision_id, error))
         return FALSE;
+      g_mutex_lock (&self->lock);
+      self->n_sent++;
+      g_mutex_unlock (&self->lock);
       journal_count (self);
     }
   return TRUE;
@@ -512,7 +517,7 @@ deliver (DrEditWriter *self, GError **error)
     failure = g_error_copy (head->error);
   conflicts = self->conflicts;
   g_queue_init (&self->conflicts);
-  guint n_waiting = self->n_waiting;
+  guint n_waiting = self->n_waiting, n_sent = self->n_sent;
   g_mutex_unlock (&self->lock);
 
   Edit *e;
@@ -537,9 +542,10 @@ deliver (DrEditWriter *self, GError **error)
       g_signal_emit (self, signals[SIG_CONFLICT], 0, c);
       dr_edit_conflict_free (c);
     }
-  if (n_waiting != self->owner_n_waiting)
+  if (n_waiting != self->owner_n_waiting || n_sent != self->owner_n_sent)
     {
       self->owner_n_waiting = n_waiting;
+      self->owner_n_sent = n_sent;
       g_signal_emit (self, signals[SIG_WAITING], 0, n_waiting);
     }
   if (failure != NULL)
@@ -704,6 +710,13 @@ dr_edit_writer_get_n_waiting (DrEditWriter *self)
 {
   g_return_val_if_fail (DR_IS_EDIT_WRITER (self), 0);
   return self->owner_n_waiting;
+}
+
+guint
+dr_edit_writer_get_n_sent (DrEditWriter *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self), 0);
+  return self->owner_n_sent;
 }
 
 /* The newest queued edit of the layer, or NULL (the owner alone changes the list). */

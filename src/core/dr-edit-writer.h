@@ -29,7 +29,8 @@
  * "written" (project, photo_id, damage) after each revision is committed (durable: the project
  * runs synchronous=FULL); "failed" (message) once when a write failed and the queue stalled;
  * "conflict" (DrEditConflict) when a head move lost; "waiting" (n) when the number of
- * journaled edits not yet sent changed. Every function below is for that same thread. */
+ * journaled edits not yet sent, or of those sent, changed (conflicts found while sending are
+ * emitted before it). Every function below is for that same thread. */
 #pragma once
 
 #include <gio/gio.h>
@@ -72,8 +73,10 @@ gboolean      dr_edit_writer_keep_mine    (DrEditWriter *self, const DrEditConfl
  * empty journal), in the background. */
 void          dr_edit_writer_resume       (DrEditWriter *self, DrProject *project);
 
-/* Journaled edits not yet acknowledged by the server ("waiting" tells when it changes). */
+/* Journaled edits not yet acknowledged by the server, and those it has acknowledged since
+ * the writer was made ("waiting" tells when either changed). */
 guint         dr_edit_writer_get_n_waiting (DrEditWriter *self);
+guint         dr_edit_writer_get_n_sent    (DrEditWriter *self);
 
 /* Whether an edit of that layer is queued (not yet written). */
 gboolean      dr_edit_writer_has_layer    (DrEditWriter *self, DrProject *project,

@@ -130,7 +130,7 @@ bob_edits (Team *t, int n)
 typedef struct {
   GPtrArray *conflicts;   /* DrEditConflict* */
   guint written;
-  guint waiting;
+  guint sent;
 } Seen;
 
 static void
@@ -148,7 +148,7 @@ written_cb (DrEditWriter *writer, DrProject *p, gint64 photo, int damage, Seen *
 static void
 waiting_cb (DrEditWriter *writer, guint n, Seen *seen)
 {
-  seen->waiting = n;
+  seen->sent = dr_edit_writer_get_n_sent (writer);
 }
 
 /* A write that failed fails the test, with its message. */
@@ -205,9 +205,9 @@ test_conflict (void)
   mask_with (px, 2);
   dr_edit_writer_push (w, ann, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
                        &seen);
-  wait_for (&s.conflicts->len, 1);
+  wait_for (&s.written, 1);
+  g_assert_cmpuint (s.conflicts->len, ==, 1);
   DrEditConflict *c1 = g_ptr_array_index (s.conflicts, 0);
-  g_assert_cmpint (s.written, ==, 1);
   g_assert_true (c1->project == ann);
   g_assert_cmpstr (c1->name, ==, t.bob_login);
   g_assert_cmpint (c1->theirs.revision_id, ==, b1);
@@ -295,10 +295,10 @@ child_journal (const char *uri, gint64 photo, int n)
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* Child "replay URI": opens the project, sends the journal, prints "sent C" with C the
- * conflicts reported. */
+/* Child "replay URI N": opens the project, sends the journal of N edits, prints "sent S C"
+ * with S the edits sent and C the conflicts reported once nothing waits. */
 static int
-child_replay (const char *uri)
+child_replay (const char *uri, guint n)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (DrProject) p = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error);
@@ -306,11 +306,8 @@ child_replay (const char *uri)
   Seen s = { 0 };
   g_autoptr (DrEditWriter) w = writer_new (&s);
   dr_edit_writer_resume (w, p);
-  g_autofree char *file = dr_edit_journal_path_for (uri);
-  /* The journal was read (waiting > 0) and then emptied. */
-  wait_for (&s.waiting, 1);
-  wait_waiting (w, 0);
-  printf ("sent %u\n", s.conflicts->len);
+  wait_for (&s.sent, n);
+  printf ("sent %u %u %u\n", s.sent, dr_edit_writer_get_n_waiting (w), s.conflicts->len);
   g_ptr_array_unref (s.conflicts);
   return 0;
 }
@@ -372,10 +369,11 @@ test_replay_after_kill (void)
   g_assert_true (g_file_get_contents (file, &copy, &copy_len, NULL));
 
   dr_pg_private_server_start_again (server);
-  const char *replay[] = { "replay", t.ann, NULL };
+  const char *replay[] = { "replay", t.ann, count, NULL };
+  g_autofree char *all_sent = g_strdup_printf ("sent %d 0 0", N_OFFLINE);
   g_autoptr (GSubprocess) b = spawn_child (replay);
   g_autofree char *sent = child_line (b);
-  g_assert_cmpstr (sent, ==, "sent 0");
+  g_assert_cmpstr (sent, ==, all_sent);
   g_assert_true (g_subprocess_wait_check (b, NULL, NULL));
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
 
@@ -410,7 +408,7 @@ test_replay_after_kill (void)
   g_assert_true (g_file_set_contents (file, copy, (gssize) copy_len, NULL));
   g_autoptr (GSubprocess) again = spawn_child (replay);
   g_autofree char *sent2 = child_line (again);
-  g_assert_cmpstr (sent2, ==, "sent 0");
+  g_assert_cmpstr (sent2, ==, all_sent);
   g_assert_true (g_subprocess_wait_check (again, NULL, NULL));
   g_autofree char *n2 = oracle (&t, "SELECT count (*) || ',' || count (DISTINCT client_key)"
                                     " FROM dr.revisions");
@@ -451,8 +449,9 @@ test_replay_conflict (void)
   Seen s = { 0 };
   g_autoptr (DrEditWriter) w = writer_new (&s);
   dr_edit_writer_resume (w, ann2);
-  wait_for (&s.conflicts->len, 1);
-  wait_waiting (w, 0);
+  wait_for (&s.sent, 1);
+  g_assert_cmpuint (dr_edit_writer_get_n_waiting (w), ==, 0);
+  g_assert_cmpuint (s.conflicts->len, ==, 1);
   DrEditConflict *c = g_ptr_array_index (s.conflicts, 0);
   g_assert_true (c->project == ann2);
   g_assert_cmpstr (c->name, ==, t.bob_login);
@@ -530,8 +529,8 @@ main (int argc, char **argv)
   self_exe = argv[0];
   if (argc >= 5 && g_str_equal (argv[1], "journal"))
     return child_journal (argv[2], g_ascii_strtoll (argv[3], NULL, 10), atoi (argv[4]));
-  if (argc >= 3 && g_str_equal (argv[1], "replay"))
-    return child_replay (argv[2]);
+  if (argc >= 4 && g_str_equal (argv[1], "replay"))
+    return child_replay (argv[2], (guint) atoi (argv[3]));
 
   g_autofree char *state = g_dir_make_tmp ("dr-journal-state-XXXXXX", NULL);
   g_setenv ("XDG_STATE_HOME", state, TRUE);
