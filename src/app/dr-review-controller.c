@@ -13,6 +13,7 @@
 #include "dr-report-dialog.h"
 #include "dr-review-controller.h"
 #include "dr-reviewer-dialog.h"
+#include "dr-sync-bar.h"
 
 struct _DrReviewController
 {
@@ -32,6 +33,7 @@ struct _DrReviewController
   DrEditSession *editor;         /* the layer being edited */
   DrEditTool *tool;
   DrReviewRecorder *recorder;
+  DrSyncBar *sync_bar;           /* conflicts and journaled edits, atop the review bar */
   gint64 note_photo_id;          /* photo the note entry shows */
   int photo_w, photo_h;          /* its size as stored (0 × 0: none) */
   gboolean discard_unsaved;      /* the reviewer chose to close without them */
@@ -284,11 +286,32 @@ editor_state_changed_cb (DrReviewController *self)
   refresh_review (self);
 }
 
+/* The sync bar follows the photo and layer on screen. */
+static void
+update_sync_bar (DrReviewController *self)
+{
+  gint64 id = self->photo_w > 0 && self->current ? dr_photo_item_get_id (self->current) : 0;
+  dr_sync_bar_set_shown (self->sync_bar, id, self->photo_w, self->photo_h,
+                         dr_edit_session_get_damage (self->editor));
+}
+
+/* A conflict arrived or was resolved: the photo's stored layers are drawn again, its status
+ * and the verdicts shown follow. */
+static void
+sync_bar_layer_stale_cb (DrSyncBar *bar, gint64 photo_id, DrReviewController *self)
+{
+  g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, photo_id, TRUE);
+  photos_changed (self, photo_id);
+  refresh_review (self);
+  update_sync_bar (self);
+}
+
 /* A newly chosen layer is shown, so nobody edits a hidden mask. */
 static void
 editor_damage_notify_cb (DrReviewController *self)
 {
   show_layer (self, dr_edit_session_get_damage (self->editor));
+  update_sync_bar (self);
   refresh_review (self);
 }
 
@@ -782,6 +805,7 @@ dr_review_controller_set_photo (DrReviewController *self, DrPhotoItem *item)
   self->note_photo_id = w > 0 ? id : 0;
   g_autofree char *note = w > 0 ? dr_review_dup_note (project, id, NULL) : NULL;
   dr_review_bar_set_note (self->review_bar, note);
+  update_sync_bar (self);
   refresh_review (self);
 }
 
@@ -792,6 +816,10 @@ dr_review_controller_set_session (DrReviewController *self, DrSession *session)
   g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
   g_set_object (&self->session, session);
   update_read_only (self);
+  /* Edits a crash left in the journal of this team project are sent now. */
+  DrProject *project = project_of (self);
+  if (project != NULL)
+    dr_edit_writer_resume (dr_edit_session_get_writer (self->editor), project);
 }
 
 /* See header. */
@@ -928,6 +956,10 @@ dr_review_controller_new (GtkWindow *window, GSettings *settings, DrCanvas *canv
   self->tool = dr_edit_tool_new (canvas, self->editor);
   self->recorder = dr_review_recorder_new (dr_edit_session_get_writer (self->editor));
   g_signal_connect_object (self->tool, "refused", G_CALLBACK (toast), self, G_CONNECT_SWAPPED);
+  self->sync_bar = DR_SYNC_BAR (dr_sync_bar_new (self->editor, canvas));
+  gtk_box_prepend (GTK_BOX (review_bar), GTK_WIDGET (self->sync_bar));
+  g_signal_connect_object (self->sync_bar, "layer-stale", G_CALLBACK (sync_bar_layer_stale_cb),
+                           self, 0);
   g_action_map_add_action_entries (G_ACTION_MAP (window), review_entries,
                                    G_N_ELEMENTS (review_entries), self);
   add_shortcuts (self);

@@ -250,6 +250,14 @@ dr_revision_move_head_to (DrProject *project, gint64 photo_id, DrDamage damage,
   return dr_project_commit (project, error);
 }
 
+/* The backend's revision_get. */
+DrRevision *
+dr_revision_get (DrProject *project, gint64 revision_id, GError **error)
+{
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  return conn != NULL ? conn->backend->revision_get (conn, revision_id, error) : NULL;
+}
+
 /* The head's revision id, then that revision. */
 DrRevision *
 dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage damage, GError **error)

@@ -94,6 +94,9 @@ gboolean dr_revision_move_head_to (DrProject *project, gint64 photo_id, DrDamage
                                    const DrHeadSeen *seen, gint64 revision_id,
                                    DrRevisionOutcome *out, GError **error);
 
+/* One revision by id (NOT_FOUND when there is none). */
+DrRevision *dr_revision_get (DrProject *project, gint64 revision_id, GError **error);
+
 /* The revision the layer shows now; NULL without error when it shows the prediction. */
 DrRevision *dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage damage,
                                   GError **error);
