@@ -18,6 +18,8 @@ run_packages=(
   libpq-dev
   # app; a Hangul font so the Korean translation (the original users') is readable
   libgtk-4-dev libadwaita-1-dev fonts-nanum
+  # team project passwords remembered in the GNOME keyring
+  libsecret-1-dev
   # install steps of the schema, icons, desktop entry and MIME type (gnome.post_install)
   libglib2.0-bin gtk-update-icon-cache desktop-file-utils shared-mime-info
   # SVG loader for icons (only a Recommends of GTK, so absent with --no-install-recommends)

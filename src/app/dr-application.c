@@ -13,6 +13,7 @@
 #include "dr-application.h"
 #include "dr-model-set.h"
 #include "dr-path-settings.h"
+#include "dr-pg-conn.h"
 #include "dr-preferences-window.h"
 #include "dr-resources.h"
 #include "dr-thread-priority.h"
@@ -320,7 +321,7 @@ dr_application_activate (GApplication *app)
     {
       g_autoptr (GSettings) settings = g_settings_new (APP_ID);
       last = dr_path_settings_get (settings, "last-project");
-      if (last != NULL && !g_file_test (last, G_FILE_TEST_EXISTS))
+      if (last != NULL && !dr_pg_is_conninfo (last) && !g_file_test (last, G_FILE_TEST_EXISTS))
         g_clear_pointer (&last, g_free);
     }
   present_then_open (window, last, NULL, 0);
@@ -339,6 +340,65 @@ dr_application_open (GApplication *app, GFile **files, int n_files, const char *
       gtk_window_present (GTK_WINDOW (window));
       dr_window_open_files (window, files, (guint) n_files);
     }
+}
+
+/* Opens the team project a connection string names (the action's string target, passed to
+ * the project unchanged); a new window first paints. */
+static void
+open_location_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  gboolean created;
+  DrWindow *window = get_window (DR_APPLICATION (user_data), &created);
+  const char *location = g_variant_get_string (param, NULL);
+  if (created)
+    present_then_open (window, location, NULL, 0);
+  else
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      dr_window_open_project_async (window, location);
+    }
+}
+
+/* Connection strings (postgresql://…, postgres://…, service=NAME, keyword=value) on the
+ * command line are not files: GApplication would make each a GFile relative to the current
+ * folder. They are taken out of the arguments and opened through the "open-location" action,
+ * which reaches the primary instance as they are; whatever else was given is handled as
+ * before. */
+static gboolean
+dr_application_local_command_line (GApplication *app, char ***arguments, int *exit_status)
+{
+  char **argv = *arguments;
+  g_autoptr (GPtrArray) locations = g_ptr_array_new ();
+  g_autoptr (GStrvBuilder) rest = g_strv_builder_new ();
+  for (guint i = 0; argv[i] != NULL; i++)
+    {
+      if (i > 0 && dr_pg_is_conninfo (argv[i]) && g_utf8_validate (argv[i], -1, NULL))
+        g_ptr_array_add (locations, argv[i]);
+      else
+        g_strv_builder_add (rest, argv[i]);
+    }
+  if (locations->len == 0)
+    return G_APPLICATION_CLASS (dr_application_parent_class)->local_command_line (app, arguments,
+                                                                                 exit_status);
+  g_autoptr (GError) error = NULL;
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      *exit_status = 1;
+      return TRUE;
+    }
+  for (guint i = 0; i < locations->len; i++)
+    g_action_group_activate_action (G_ACTION_GROUP (app), "open-location",
+                                    g_variant_new_string (locations->pdata[i]));
+  g_auto (GStrv) others = g_strv_builder_end (rest);
+  *exit_status = 0;
+  if (g_strv_length (others) <= 1)
+    return TRUE;
+  /* Files given beside the locations: the default handling opens them. */
+  g_strfreev (*arguments);
+  *arguments = g_steal_pointer (&others);
+  return G_APPLICATION_CLASS (dr_application_parent_class)->local_command_line (app, arguments,
+                                                                               exit_status);
 }
 
 static void
@@ -381,6 +441,7 @@ quit_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 }
 
 static const GActionEntry app_entries[] = {
+  { "open-location", open_location_activated, "s" },
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
@@ -458,6 +519,7 @@ dr_application_class_init (DrApplicationClass *klass)
   app_class->shutdown = dr_application_shutdown;
   app_class->activate = dr_application_activate;
   app_class->open = dr_application_open;
+  app_class->local_command_line = dr_application_local_command_line;
 
   signals[SIGNAL_MODELS_CHANGED] =
     g_signal_new ("models-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include "dr-path-settings.h"
+#include "dr-pg-conn.h"
+#include "dr-pg-location.h"
 
 /* See header. */
 char *
@@ -9,6 +11,8 @@ dr_path_settings_decode (const char *value)
 {
   if (value == NULL || *value == '\0')
     return NULL;
+  if (dr_pg_is_conninfo (value))
+    return g_strdup (value);
   if (g_str_has_prefix (value, "file:"))
     return g_filename_from_uri (value, NULL, NULL);
   return g_path_is_absolute (value) ? g_strdup (value) : NULL;
@@ -18,6 +22,9 @@ dr_path_settings_decode (const char *value)
 char *
 dr_path_settings_encode (const char *path)
 {
+  if (path != NULL && dr_pg_is_conninfo (path))
+    return g_utf8_validate (path, -1, NULL) && !dr_pg_location_has_password (path)
+             ? g_strdup (path) : NULL;
   if (path == NULL || !g_path_is_absolute (path))
     return NULL;
   return g_filename_to_uri (path, NULL, NULL);

@@ -455,3 +455,11 @@ dr_photo_list_claim_renamed (DrPhotoList *self, const char *old_name, const char
   update_claims (self, old_name, new_name);
   filters_changed_cb (self);
 }
+
+/* See header. */
+void
+dr_photo_list_set_location (DrPhotoList *self, const char *location)
+{
+  g_return_if_fail (DR_IS_PHOTO_LIST (self));
+  dr_thumbnailer_set_location (self->thumbnailer, location);
+}

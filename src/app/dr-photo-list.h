@@ -12,6 +12,9 @@ G_DECLARE_FINAL_TYPE (DrPhotoList, dr_photo_list, DR, PHOTO_LIST, GtkWidget)
 
 /* Shows items (a GListModel of DrPhotoItem; NULL for none). */
 void         dr_photo_list_set_items      (DrPhotoList *self, GListModel *items);
+/* The team project (connection string) the items belong to, for fetching their thumbnails'
+ * photos; NULL for a project file. Set it before the items. */
+void         dr_photo_list_set_location   (DrPhotoList *self, const char *location);
 /* The selected photo, or NULL. Notifies "selected-item" when it changes. */
 DrPhotoItem *dr_photo_list_get_selected   (DrPhotoList *self);
 /* Selects item if it passes the filters; returns whether it did. */

@@ -9,8 +9,11 @@
 #include <glib/gi18n.h>
 
 #include "dr-path-settings.h"
+#include "dr-pg-conn.h"
+#include "dr-pg-location.h"
 #include "dr-photo.h"
 #include "dr-project-controller.h"
+#include "dr-team-dialog.h"
 
 #define MAX_RECENT 8
 
@@ -73,9 +76,14 @@ update_recent_menu (DrProjectController *self)
   for (guint i = 0; recent[i] != NULL; i++)
     {
       g_autofree char *uri = dr_path_settings_encode (recent[i]);
-      if (uri == NULL || !g_file_test (recent[i], G_FILE_TEST_EXISTS))
+      gboolean team = dr_pg_is_conninfo (recent[i]);
+      if (uri == NULL || (!team && !g_file_test (recent[i], G_FILE_TEST_EXISTS)))
         continue;
-      g_autofree char *label = g_filename_display_basename (recent[i]);
+      /* A team project is named database@server; its server is not asked whether it exists. */
+      g_autofree char *label = team ? dr_pg_location_describe (recent[i])
+                                    : g_filename_display_basename (recent[i]);
+      if (label == NULL)
+        continue;
       g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
       g_menu_item_set_action_and_target_value (item, "win.open-recent",
                                                g_variant_new_string (uri));
@@ -479,6 +487,25 @@ open_project_activated (GSimpleAction *action, GVariant *param, gpointer user_da
   choose_project (DR_PROJECT_CONTROLLER (user_data), FALSE);
 }
 
+/* The team dialog checked @location: it opens like any project. */
+static void
+team_location_chosen_cb (DrTeamDialog *dialog, const char *location, gpointer user_data)
+{
+  DrProjectController *self = user_data;
+  dr_project_controller_open_async (self, location);
+}
+
+/* "Open Team Project…": the connect dialog over the window. */
+static void
+open_team_project_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DrProjectController *self = DR_PROJECT_CONTROLLER (user_data);
+  DrTeamDialog *dialog = dr_team_dialog_new (self->window);
+  g_signal_connect_object (dialog, "location-chosen", G_CALLBACK (team_location_chosen_cb),
+                           self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* The target is the project's file: URI (or, from older menus, its path). */
 static void
 open_recent_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -491,6 +518,7 @@ open_recent_activated (GSimpleAction *action, GVariant *param, gpointer user_dat
 static const GActionEntry project_entries[] = {
   { "new-project", new_project_activated },
   { "open-project", open_project_activated },
+  { "open-team-project", open_team_project_activated },
   { "open-recent", open_recent_activated, "s" },
   { "add-photos", add_photos_activated },
   { "add-folder", add_folder_activated },

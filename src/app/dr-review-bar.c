@@ -113,6 +113,16 @@ dr_review_bar_set_note (DrReviewBar *self, const char *note)
 
 /* See header. */
 void
+dr_review_bar_update_note (DrReviewBar *self, const char *note)
+{
+  g_return_if_fail (DR_IS_REVIEW_BAR (self));
+  const char *shown = gtk_editable_get_text (GTK_EDITABLE (self->note_entry));
+  if (g_strcmp0 (shown, self->note) == 0)
+    dr_review_bar_set_note (self, note);
+}
+
+/* See header. */
+void
 dr_review_bar_focus_note (DrReviewBar *self)
 {
   g_return_if_fail (DR_IS_REVIEW_BAR (self));

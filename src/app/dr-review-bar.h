@@ -29,6 +29,9 @@ const char    *dr_review_bar_verdict_label (DrVerdict verdict);
 
 /* The photo's note (without emitting "note-changed"). */
 void           dr_review_bar_set_note     (DrReviewBar *self, const char *note);
+/* The same, unless the reviewer is typing a note of their own (the entry differs from the
+ * note last shown): then that stays. */
+void           dr_review_bar_update_note  (DrReviewBar *self, const char *note);
 /* Emits "note-changed" (text) when the entry's text differs from the note last set or
  * emitted; the entry does so itself on Enter and when it loses the focus. */
 void           dr_review_bar_flush_note   (DrReviewBar *self);

@@ -53,10 +53,13 @@ project_of (DrReviewController *self)
   return self->session ? dr_session_get_project (self->session) : NULL;
 }
 
-/* The reviewer's name from settings, newly allocated, "" when unset. */
+/* The reviewer's name from settings, newly allocated, "" when unset; on a team project the
+ * login role, which the server records as the author of everything written. */
 static char *
 dup_reviewer (DrReviewController *self)
 {
+  if (self->session != NULL && dr_session_get_login (self->session) != NULL)
+    return g_strdup (dr_session_get_login (self->session));
   g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
   return g_strstrip (g_steal_pointer (&name));
 }
@@ -816,10 +819,42 @@ dr_review_controller_set_session (DrReviewController *self, DrSession *session)
   g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
   g_set_object (&self->session, session);
   update_read_only (self);
+  /* A team project's author is its login (the server's session_user), not a typed name. */
+  gboolean team = session != NULL && dr_session_get_login (session) != NULL;
+  g_settings_unbind (self->editor, "author");
+  if (team)
+    g_object_set (self->editor, "author", dr_session_get_login (session), NULL);
+  else
+    g_settings_bind (self->settings, "reviewer-name", self->editor, "author",
+                     G_SETTINGS_BIND_GET);
+  GAction *name = g_action_map_lookup_action (G_ACTION_MAP (self->window), "reviewer-name");
+  if (name != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (name), !team);
+  reviewer_changed_cb (self);
   /* Edits a crash left in the journal of this team project are sent now. */
   DrProject *project = project_of (self);
   if (project != NULL)
     dr_edit_writer_resume (dr_edit_session_get_writer (self->editor), project);
+}
+
+/* See header. */
+void
+dr_review_controller_reload (DrReviewController *self, gint64 photo_id)
+{
+  g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
+  DrProject *project = project_of (self);
+  if (project == NULL || self->current == NULL
+      || (photo_id > 0 && dr_photo_item_get_id (self->current) != photo_id))
+    return;
+  gint64 id = dr_photo_item_get_id (self->current);
+  dr_edit_session_forget_layer (self->editor);
+  if (self->note_photo_id == id)
+    {
+      g_autofree char *note = dr_review_dup_note (project, id, NULL);
+      dr_review_bar_update_note (self->review_bar, note);
+    }
+  refresh_review (self);
+  g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, id, TRUE);
 }
 
 /* See header. */

@@ -48,6 +48,12 @@ DrEditSession    *dr_review_controller_get_edit_session (DrReviewController *sel
 DrEditTool       *dr_review_controller_get_edit_tool    (DrReviewController *self);
 DrReviewRecorder *dr_review_controller_get_recorder     (DrReviewController *self);
 
+/* The shown photo (@photo_id, or any when 0) changed in the project through someone else
+ * (a team member): its verdicts, head, note and overlays are read again. Unsaved edits and a
+ * note being typed are kept. */
+void              dr_review_controller_reload      (DrReviewController *self,
+                                                    gint64              photo_id);
+
 /* Writes the unsaved edits, then the unsaved verdicts. TRUE when nothing is left unsaved. */
 gboolean          dr_review_controller_save        (DrReviewController *self);
 /* Whether edits or verdicts are kept unsaved. */

@@ -21,8 +21,11 @@
 #include "dr-prediction.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-pg-conn.h"
+#include "dr-pg-location.h"
 #include "dr-session.h"
 #include "dr-store-error.h"
+#include "dr-team-login.h"
 
 typedef enum { OP_IMPORT, OP_PREDICTIONS, OP_PHOTO_ERROR, OP_STOP } OpKind;
 
@@ -61,6 +64,8 @@ struct _DrSession
   GObject parent_instance;
 
   char *path;
+  char *login;                 /* a team project's login role (session_user), else NULL */
+  gint64 team_id;              /* a team project's team, else 0 */
   DrProject *project;          /* main-thread connection */
   GListStore *items;           /* DrPhotoItem */
   GHashTable *by_id;           /* photo id → DrPhotoItem (borrowed from items) */
@@ -405,6 +410,7 @@ dr_session_finalize (GObject *object)
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_free (self->path);
+  g_free (self->login);
   G_OBJECT_CLASS (dr_session_parent_class)->finalize (object);
 }
 
@@ -466,17 +472,48 @@ dr_session_open (const char *path, gboolean create, GError **error)
   return infos ? session_new (project, infos) : NULL;
 }
 
+/* What the opening worker found: the photos, and a team project's login role. */
+typedef struct {
+  GPtrArray *infos;
+  char *login;
+  gint64 team_id;
+} Opened;
+
+static void
+opened_free (gpointer data)
+{
+  Opened *opened = data;
+  g_clear_pointer (&opened->infos, g_ptr_array_unref);
+  g_free (opened->login);
+  g_free (opened);
+}
+
 /* Worker: checks the file by opening it, and lists its photos; the connection closes here. */
 static void
 open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
+  g_autofree char *login = NULL;
+  gint64 team_id = 0;
+  /* A team project: its keyring password found, and a failure said in one translated line. */
+  if (dr_pg_is_conninfo (data)
+      && !dr_team_login_check (data, cancellable, &login, &team_id, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_autoptr (DrProject) project = dr_project_open (data, DR_PROJECT_OPEN_EXISTING, &error);
   GPtrArray *infos = project ? dr_photo_list (project, &error) : NULL;
   if (infos == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, infos, (GDestroyNotify) g_ptr_array_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  Opened *opened = g_new0 (Opened, 1);
+  opened->infos = infos;
+  opened->login = g_steal_pointer (&login);
+  opened->team_id = team_id;
+  g_task_return_pointer (task, opened, opened_free);
 }
 
 /* See header. */
@@ -496,13 +533,20 @@ DrSession *
 dr_session_open_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_autoptr (GPtrArray) infos = g_task_propagate_pointer (G_TASK (result), error);
-  if (infos == NULL)
+  Opened *opened = g_task_propagate_pointer (G_TASK (result), error);
+  if (opened == NULL)
     return NULL;
   const char *path = g_task_get_task_data (G_TASK (result));
   g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING |
                                                    DR_PROJECT_OPEN_CHECKED, error);
-  return project ? session_new (project, infos) : NULL;
+  DrSession *session = project ? session_new (project, opened->infos) : NULL;
+  if (session != NULL)
+    {
+      session->login = g_steal_pointer (&opened->login);
+      session->team_id = opened->team_id;
+    }
+  opened_free (opened);
+  return session;
 }
 
 /* See header. */
@@ -532,6 +576,9 @@ char *
 dr_session_dup_title (DrSession *self)
 {
   g_return_val_if_fail (DR_IS_SESSION (self), NULL);
+  /* A team project: "database@server", never the connection string (or a password in it). */
+  if (dr_pg_is_conninfo (self->path))
+    return dr_pg_location_describe (self->path);
   g_autofree char *base = g_path_get_basename (self->path);
   if (g_str_has_suffix (base, DR_PROJECT_EXTENSION))
     base[strlen (base) - strlen (DR_PROJECT_EXTENSION)] = '\0';
@@ -543,6 +590,38 @@ dr_session_dup_title (DrSession *self)
   if (g_strcmp0 (dir, projects) == 0 && len > 9 && base[len - 9] == '-')
     base[len - 9] = '\0';
   return g_filename_display_name (base);
+}
+
+/* See header. */
+const char *
+dr_session_get_login (DrSession *self)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), NULL);
+  return self->login;
+}
+
+/* See header. */
+gint64
+dr_session_get_team_id (DrSession *self)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), 0);
+  return self->team_id;
+}
+
+/* See header. */
+void
+dr_session_apply (DrSession *self, GPtrArray *infos)
+{
+  g_return_if_fail (DR_IS_SESSION (self) && infos != NULL);
+  apply_infos (self, infos);
+}
+
+/* See header. */
+gboolean
+dr_session_is_team (DrSession *self)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), FALSE);
+  return dr_pg_is_conninfo (self->path);
 }
 
 /* The main-thread connection (for reads on the main thread only). */

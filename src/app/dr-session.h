@@ -38,8 +38,18 @@ DrSession   *dr_session_open_finish   (GAsyncResult *result, GError **error);
 char        *dr_session_path_for_folder (const char *folder);
 
 const char  *dr_session_get_path      (DrSession *self);
-/* The file name without the .damagereview extension. */
+/* The file name without the .damagereview extension; a team project's database@server. */
 char        *dr_session_dup_title     (DrSession *self);
+/* Whether the project is a team project on a server (its path is a connection string). */
+gboolean     dr_session_is_team       (DrSession *self);
+/* A team project's login role (the server's session_user: every revision, verdict and note
+ * is recorded under it), or NULL for a project file. */
+const char  *dr_session_get_login     (DrSession *self);
+/* A team project's team id (as its connections resolve it), or 0 for a project file. */
+gint64       dr_session_get_team_id   (DrSession *self);
+/* Brings the items in line with @infos (DrPhotoInfo*, read on any thread from the same
+ * project, e.g. after another member's change): new photos appended, known ones updated. */
+void         dr_session_apply         (DrSession *self, GPtrArray *infos);
 DrProject   *dr_session_get_project   (DrSession *self);
 /* The photos: a GListModel of DrPhotoItem, sorted by claim then path. */
 GListModel  *dr_session_get_items     (DrSession *self);

@@ -22,6 +22,7 @@
 #include "dr-thumbnail-cache.h"
 #include "dr-thumbnailer.h"
 #include "dr-post.h"
+#include "dr-team-photo.h"
 #include "dr-thread-priority.h"
 
 struct _DrThumbnailer
@@ -38,11 +39,14 @@ struct _DrThumbnailer
   GQueue done;          /* Job*, finished by workers, not yet delivered */
   guint idle_id;        /* the posted deliver_cb in context, or 0 */
   GMainContext *context; /* the creating thread's: items are updated there */
+  char *location;        /* the team project whose photos these are, or NULL */
 };
 
 typedef struct {
   DrPhotoItem *item;    /* strong ref; only unreffed on the main thread */
   char *path;
+  char *location;       /* the team project's (its photo is fetched first), or NULL */
+  gint64 id;
   char *sha256;         /* cache key, NULL when the photo has no known hash */
   guint64 serial;
   gint wanted;          /* atomic: 0 once no row shows the item (the job may be skipped) */
@@ -62,6 +66,7 @@ job_free (gpointer data)
   g_clear_object (&job->item);
   g_clear_object (&job->texture);
   g_free (job->path);
+  g_free (job->location);
   g_free (job->sha256);
   g_free (job);
 }
@@ -121,8 +126,9 @@ deliver_cb (gpointer data)
 
 /* Worker thread: makes one thumbnail, from the cache when it has it, else by decoding the
  * photo (and caching the result); skips the job if no row shows the item any more. A
- * failed decode leaves the placeholder; the import already recorded why the photo is
- * unreadable. */
+ * team project's photo is fetched and verified first (dr_team_photo_fetch). A failed decode
+ * or fetch leaves the placeholder; the import already recorded why the photo is unreadable,
+ * and the canvas says why a team photo cannot be fetched. */
 static void
 job_run (gpointer data, gpointer user_data)
 {
@@ -140,7 +146,11 @@ job_run (gpointer data, gpointer user_data)
     job->texture = dr_thumbnail_cache_load (job->sha256, size);
   if (!job->skipped && job->texture == NULL)
     {
-      job->texture = dr_photo_loader_load_thumbnail (job->path, size, NULL);
+      g_autofree char *fetched = job->location == NULL ? NULL
+        : dr_team_photo_fetch (job->location, job->id, job->sha256, job->path, NULL);
+      if (job->location == NULL || fetched != NULL)
+        job->texture = dr_photo_loader_load_thumbnail (fetched ? fetched : job->path, size,
+                                                       NULL);
       if (job->texture != NULL && job->sha256 != NULL)
         dr_thumbnail_cache_store (job->sha256, size, job->texture);
     }
@@ -169,6 +179,8 @@ queue_job (DrThumbnailer *self, DrPhotoItem *item)
   job->item = g_object_ref (item);
   job->path = g_strdup (dr_photo_item_get_path (item));
   job->sha256 = g_strdup (dr_photo_item_get_sha256 (item));
+  job->location = g_strdup (self->location);
+  job->id = dr_photo_item_get_id (item);
   job->serial = ++self->serial;
   job->wanted = 1;
   g_hash_table_insert (self->pending, item, job);
@@ -180,6 +192,7 @@ dr_thumbnailer_finalize (GObject *object)
 {
   DrThumbnailer *self = DR_THUMBNAILER (object);
   g_thread_pool_free (self->pool, TRUE, TRUE);
+  g_free (self->location);
   dr_post_cancel (self->context, &self->idle_id);
   g_main_context_unref (self->context);
   g_hash_table_remove_all (self->pending); /* borrowed jobs, freed with done or the pool */
@@ -253,4 +266,13 @@ dr_thumbnailer_release (DrThumbnailer *self, DrPhotoItem *item)
   if (job != NULL)
     g_atomic_int_set (&job->wanted, 0);
   g_hash_table_remove (self->shown, item);
+}
+
+/* See header. */
+void
+dr_thumbnailer_set_location (DrThumbnailer *self, const char *location)
+{
+  g_return_if_fail (DR_IS_THUMBNAILER (self));
+  g_free (self->location);
+  self->location = g_strdup (location);
 }

@@ -25,4 +25,8 @@ void           dr_thumbnailer_request (DrThumbnailer *self, DrPhotoItem *item);
  * pending one that no worker has started yet is not made. */
 void           dr_thumbnailer_release (DrThumbnailer *self, DrPhotoItem *item);
 
+/* The team project (a connection string) the items requested from now on belong to, whose
+ * photos are fetched from its server before decoding; NULL for a project file. */
+void           dr_thumbnailer_set_location (DrThumbnailer *self, const char *location);
+
 G_END_DECLS

@@ -19,6 +19,8 @@
 #include "dr-photo-loader.h"
 #include "dr-project-controller.h"
 #include "dr-path-settings.h"
+#include "dr-team-live.h"
+#include "dr-team-photo.h"
 #include "dr-window.h"
 
 struct _DrWindow
@@ -34,6 +36,8 @@ struct _DrWindow
   GtkRevealer *notice_revealer;
   GtkLabel *notice_label;
   GtkRevealer *read_only_revealer;
+  GtkRevealer *server_revealer;
+  GtkLabel *server_label;
   GtkStack *main_stack;
   DrPhotoList *photo_list;
   DrCanvas *canvas;
@@ -54,6 +58,7 @@ struct _DrWindow
   DrAnalysisController *analysis;
   DrReviewController *review;
   DrClaimsController *claims;
+  DrTeamLive *live;              /* a team project's live updates, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DrWindow, dr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -166,11 +171,38 @@ load_native_texture (const char *path, GError **error)
   return dr_canvas_texture_new (image->width, image->height, bytes, stride);
 }
 
+/* Which photo a load task decodes. */
+typedef struct {
+  char *path;
+  char *location;    /* the team project's, or NULL for a project file */
+  char *sha256;
+  gint64 id;
+} PhotoLoad;
+
+static void
+photo_load_free (gpointer data)
+{
+  PhotoLoad *load = data;
+  g_free (load->path);
+  g_free (load->location);
+  g_free (load->sha256);
+  g_free (load);
+}
+
+/* Worker thread: decodes the photo; a team project's photo is first fetched and verified. */
 static void
 load_photo_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
+  PhotoLoad *load = data;
   GError *error = NULL;
-  GdkTexture *texture = load_native_texture (data, &error);
+  g_autofree char *fetched = load->location == NULL ? NULL
+    : dr_team_photo_fetch (load->location, load->id, load->sha256, load->path, &error);
+  if (load->location != NULL && fetched == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  GdkTexture *texture = load_native_texture (fetched ? fetched : load->path, &error);
   if (texture == NULL)
     g_task_return_error (task, error);
   else
@@ -199,6 +231,16 @@ load_photo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (texture == NULL)
     {
       show_photo_error (self, error->message);
+      /* A team photo whose bytes fail verification is shown as an error row here; the
+       * server's copy is not marked (it may be this machine's cache or network at fault). */
+      if (dr_photo_error_is_permanent (error) && self->session != NULL &&
+          self->current != NULL && dr_session_is_team (self->session))
+        {
+          dr_photo_item_set_error (self->current, error->message);
+          dr_photo_item_set_status (self->current, DR_ITEM_STATUS_ERROR);
+          dr_photo_list_invalidate (self->photo_list);
+          return;
+        }
       if (dr_photo_error_is_permanent (error) && self->session != NULL &&
           self->current != NULL &&
           dr_photo_item_get_status (self->current) != DR_ITEM_STATUS_ERROR)
@@ -259,7 +301,13 @@ show_item (DrWindow *self, DrPhotoItem *item)
   g_autoptr (GTask) task = g_task_new (NULL, self->load_cancellable, load_photo_done_cb,
                                        g_object_ref (self));
   g_task_set_source_tag (task, show_item);
-  g_task_set_task_data (task, g_strdup (dr_photo_item_get_path (item)), g_free);
+  PhotoLoad *load = g_new0 (PhotoLoad, 1);
+  load->path = g_strdup (dr_photo_item_get_path (item));
+  load->sha256 = g_strdup (dr_photo_item_get_sha256 (item));
+  load->id = dr_photo_item_get_id (item);
+  if (self->session != NULL && dr_session_is_team (self->session))
+    load->location = g_strdup (dr_session_get_path (self->session));
+  g_task_set_task_data (task, load, photo_load_free);
   g_task_run_in_thread (task, load_photo_thread);
 }
 
@@ -397,11 +445,60 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, DrWindo
 
 /* ---- the controllers ---------------------------------------------------------------- */
 
+/* Another team member changed photo_id (0: any photo, after a whole re-read), already applied
+ * to the items: the list, the legend and, for the photo on screen, the side panel follow. */
+static void
+live_photos_changed_cb (DrTeamLive *live, gint64 photo_id, DrWindow *self)
+{
+  dr_photo_list_invalidate (self->photo_list);
+  dr_legend_update (self->legend, self->current, get_items (self));
+  dr_review_controller_reload (self->review, photo_id);
+}
+
+/* The team server went away (message non-NULL: its line) or is back (NULL): a banner says so
+ * while it is away; what is on screen stays. */
+static void
+show_server_state (DrWindow *self, const char *message)
+{
+  if (message != NULL)
+    gtk_label_set_label (self->server_label, message);
+  gtk_revealer_set_reveal_child (self->server_revealer, message != NULL);
+}
+
+static void
+live_server_lost_cb (DrTeamLive *live, const char *message, DrWindow *self)
+{
+  show_server_state (self, message);
+}
+
+static void
+live_server_back_cb (DrTeamLive *live, DrWindow *self)
+{
+  show_server_state (self, NULL);
+}
+
+/* Live updates follow the open project: a team project gets its own watch. */
+static void
+follow_team_project (DrWindow *self, DrSession *session)
+{
+  if (self->live != NULL)
+    g_signal_handlers_disconnect_by_data (self->live, self);
+  g_clear_object (&self->live);
+  show_server_state (self, NULL);
+  if (session == NULL || !dr_session_is_team (session))
+    return;
+  self->live = dr_team_live_new (session);
+  g_signal_connect (self->live, "photos-changed", G_CALLBACK (live_photos_changed_cb), self);
+  g_signal_connect (self->live, "server-lost", G_CALLBACK (live_server_lost_cb), self);
+  g_signal_connect (self->live, "server-back", G_CALLBACK (live_server_back_cb), self);
+}
+
 /* Another project opened (or none is): every part follows, on an empty canvas. */
 static void
 session_notify_cb (DrWindow *self)
 {
   DrSession *session = dr_project_controller_get_session (self->projects);
+  follow_team_project (self, session);
   show_item (self, NULL);
   g_set_object (&self->session, session);
   dr_analysis_controller_set_session (self->analysis, session);
@@ -410,6 +507,8 @@ session_notify_cb (DrWindow *self)
   /* Last: the list selects its first row at once, and the photo shown must find every
    * controller on the new project (else the review controller kept no project for it, and
    * strokes and verdicts on that photo did nothing until another photo was chosen). */
+  dr_photo_list_set_location (self->photo_list, session && dr_session_is_team (session)
+                                                  ? dr_session_get_path (session) : NULL);
   dr_photo_list_set_items (self->photo_list, get_items (self));
   update_title (self);
 }
@@ -554,6 +653,9 @@ dr_window_dispose (GObject *object)
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  if (self->live != NULL)
+    g_signal_handlers_disconnect_by_data (self->live, self);
+  g_clear_object (&self->live);
   g_clear_object (&self->claims);
   g_clear_object (&self->review);
   g_clear_object (&self->analysis);
@@ -609,6 +711,8 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, read_only_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, server_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, server_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, photo_list);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, canvas);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dr-pg-migrate.h"
+#include "dr-pg-password.h"
 
 struct _DrPgConn {
   PGconn *conn;
@@ -324,7 +325,11 @@ dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error)
   g_autoptr (DrPgConn) self = g_new0 (DrPgConn, 1);
   self->owner = g_thread_ref (g_thread_self ());
   self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->conn = PQconnectdb (conninfo);
+  /* A password typed in the window for this location goes beside it, never into it. */
+  char **keys, **values;
+  dr_pg_password_params (conninfo, NULL, NULL, 0, &keys, &values);
+  self->conn = PQconnectdbParams ((const char *const *) keys, (const char *const *) values, 1);
+  dr_pg_password_params_free (keys, values);
   self->server = server_name (self->conn, conninfo);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {

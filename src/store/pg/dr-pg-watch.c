@@ -4,6 +4,7 @@
  * (LISTEN sent) → IDLE (draining notifications). Any failure → WAITING (a timeout source) →
  * CONNECTING again. In every state at most one fd source and one timeout source exist. */
 #include "dr-pg-watch.h"
+#include "dr-pg-password.h"
 
 #include <glib-unix.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct _DrPgWatch {
   guint retry_ms;
   DrPgWatchFunc func;
   gpointer user_data;
+  DrPgWatchFunc lost_func;  /* told each time the connection fails, or NULL */
   PGconn *conn;
   State state;
   GSource *io;             /* fd source on PQsocket, or NULL */
@@ -90,6 +92,8 @@ fail (DrPgWatch *self, const char *why)
   self->timer = g_timeout_source_new (self->retry_ms);
   g_source_set_callback (self->timer, on_retry, self, NULL);
   g_source_attach (self->timer, self->context);
+  if (self->lost_func != NULL)
+    self->lost_func (self, self->error, self->user_data);
 }
 
 /* After queueing a query: flush it (non-blocking) and wait for the reply (or to write more). */
@@ -257,9 +261,12 @@ on_io (gint fd, GIOCondition cond, gpointer data)
 static void
 start_connect (DrPgWatch *self)
 {
-  const char *keys[] = { "dbname", "application_name", NULL };
-  const char *values[] = { self->conninfo, "damage-review-watch", NULL };
-  self->conn = PQconnectStartParams (keys, values, 1);
+  const char *extra_keys[] = { "application_name" };
+  const char *extra_values[] = { "damage-review-watch" };
+  char **keys, **values;
+  dr_pg_password_params (self->conninfo, extra_keys, extra_values, 1, &keys, &values);
+  self->conn = PQconnectStartParams ((const char *const *) keys, (const char *const *) values, 1);
+  dr_pg_password_params_free (keys, values);
   if (self->conn == NULL || PQstatus (self->conn) == CONNECTION_BAD)
     {
       fail (self, self->conn ? PQerrorMessage (self->conn) : "out of memory");
@@ -327,4 +334,12 @@ dr_pg_watch_get_backend_pid (DrPgWatch *self)
 {
   return self->conn != NULL && PQstatus (self->conn) == CONNECTION_OK
            ? PQbackendPID (self->conn) : 0;
+}
+
+/* See dr-pg-watch.h. */
+void
+dr_pg_watch_set_lost_func (DrPgWatch *watch, DrPgWatchFunc lost_func)
+{
+  g_return_if_fail (watch != NULL);
+  watch->lost_func = lost_func;
 }

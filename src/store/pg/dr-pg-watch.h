@@ -33,6 +33,12 @@ DrPgWatch *dr_pg_watch_new (const char   *conninfo,
                             DrPgWatchFunc func,
                             gpointer      user_data);
 
+/* Calls @lost_func (with the watch's user data) on the watch's context each time the
+ * connection fails or a connection attempt fails, with the one-line error (as
+ * dr_pg_watch_get_error); the next call of the watch's func with payload NULL means it
+ * listens again. NULL stops these calls. */
+void dr_pg_watch_set_lost_func (DrPgWatch *watch, DrPgWatchFunc lost_func);
+
 /* Stops watching and closes the connection; NULL is allowed. */
 void dr_pg_watch_free (DrPgWatch *watch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgWatch, dr_pg_watch_free)

@@ -1,0 +1,86 @@
+/* dr-pg-password.c — see dr-pg-password.h. */
+#include <string.h>
+
+#include "dr-pg-password.h"
+
+static GMutex lock;
+static GHashTable *passwords;  /* location → password, both owned; guarded by lock */
+
+/* Overwrites a string's bytes before it is freed. */
+static void
+wipe_free (gpointer data)
+{
+  char *s = data;
+  if (s == NULL)
+    return;
+  memset (s, 0, strlen (s));
+  g_free (s);
+}
+
+/* See header. */
+void
+dr_pg_password_free (char *password)
+{
+  wipe_free (password);
+}
+
+/* See header. */
+void
+dr_pg_password_set (const char *location, const char *password)
+{
+  g_return_if_fail (location != NULL);
+  g_mutex_lock (&lock);
+  if (passwords == NULL)
+    passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_free);
+  if (password == NULL || *password == '\0')
+    g_hash_table_remove (passwords, location);
+  else
+    g_hash_table_replace (passwords, g_strdup (location), g_strdup (password));
+  g_mutex_unlock (&lock);
+}
+
+/* See header. */
+char *
+dr_pg_password_dup (const char *location)
+{
+  g_return_val_if_fail (location != NULL, NULL);
+  g_mutex_lock (&lock);
+  char *copy = passwords ? g_strdup (g_hash_table_lookup (passwords, location)) : NULL;
+  g_mutex_unlock (&lock);
+  return copy;
+}
+
+/* See header. */
+void
+dr_pg_password_params (const char *location, const char *const *extra_keys,
+                       const char *const *extra_values, guint n_extra, char ***keys,
+                       char ***values)
+{
+  char *password = dr_pg_password_dup (location);
+  guint n = 1 + n_extra + (password != NULL);
+  *keys = g_new0 (char *, n + 1);
+  *values = g_new0 (char *, n + 1);
+  (*keys)[0] = g_strdup ("dbname");
+  (*values)[0] = g_strdup (location);
+  for (guint i = 0; i < n_extra; i++)
+    {
+      (*keys)[1 + i] = g_strdup (extra_keys[i]);
+      (*values)[1 + i] = g_strdup (extra_values[i]);
+    }
+  if (password != NULL)
+    {
+      (*keys)[n - 1] = g_strdup ("password");
+      (*values)[n - 1] = password;
+    }
+}
+
+/* See header. */
+void
+dr_pg_password_params_free (char **keys, char **values)
+{
+  if (values != NULL)
+    for (guint i = 0; values[i] != NULL; i++)
+      wipe_free (g_steal_pointer (&values[i]));
+  g_free (values);
+  g_strfreev (keys);
+}
