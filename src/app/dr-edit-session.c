@@ -11,6 +11,7 @@
 #include "dr-overlay.h"
 #include "dr-prediction.h"
 #include "dr-rle.h"
+#include "dr-store-error.h"
 
 struct _DrEditSession
 {
@@ -32,6 +33,11 @@ struct _DrEditSession
   DrHeadSeen seen;           /* the head the loaded layer was read from (pushed with edits) */
   gint64 seen_photo_id;      /* … of this layer */
   DrDamage seen_damage;
+  guint8 *kept;              /* the last layer forgotten (with seen), for when a team server
+                              * cannot be reached to load it again; NULL: none */
+  DrHeadSeen kept_seen;
+  gint64 kept_photo_id;
+  DrDamage kept_damage;
   gint64 last_commit_us;
 };
 
@@ -79,14 +85,23 @@ load_layer (DrEditSession *self, GError **error)
       if (local == NULL
           && dr_revision_read_head (self->project, self->photo_id, self->damage, &seen, &local))
         stored = dr_revision_dup_layer_rle (self->project, self->photo_id, self->damage, &local);
-      self->seen = seen;
-      self->seen_photo_id = self->photo_id;
-      self->seen_damage = self->damage;
+      /* The server is away: the layer as last loaded, with the head it was read from (its
+       * edits go to the journal and are checked against that head when sent). */
+      if (g_error_matches (local, DR_STORE_ERROR, DR_STORE_ERROR_IO) && self->kept != NULL
+          && self->kept_photo_id == self->photo_id && self->kept_damage == self->damage)
+        {
+          g_clear_error (&local);
+          memcpy (pixels, self->kept, (gsize) self->width * self->height);
+          seen = self->kept_seen;
+        }
       if (local != NULL)
         {
           g_propagate_error (error, local);
           return FALSE;
         }
+      self->seen = seen;
+      self->seen_photo_id = self->photo_id;
+      self->seen_damage = self->damage;
       if (stored != NULL)
         {
           g_autoptr (DrRle) decoded = dr_rle_new_from_string (stored, (guint) self->height,
@@ -163,6 +178,7 @@ dr_edit_session_set_photo (DrEditSession *self, DrProject *project, gint64 photo
       height == self->height)
     return;
   leave_layer (self, FALSE);
+  g_clear_pointer (&self->kept, g_free);
   DrProject *usable = photo_id > 0 && width > 0 && height > 0 ? project : NULL;
   g_set_object (&self->project, usable);
   self->photo_id = self->project ? photo_id : 0;
@@ -288,6 +304,11 @@ dr_edit_session_forget_layer (DrEditSession *self)
   g_return_if_fail (DR_IS_EDIT_SESSION (self));
   if (self->editing || self->pixels == NULL || has_queued_layer (self))
     return;
+  g_free (self->kept);
+  self->kept = g_steal_pointer (&self->pixels);
+  self->kept_photo_id = self->photo_id;
+  self->kept_damage = self->damage;
+  self->kept_seen = self->seen;
   drop_layer (self);
   g_signal_emit (self, signals[SIG_CHANGED], 0);
 }
@@ -483,6 +504,7 @@ dr_edit_session_finalize (GObject *object)
   drop_layer (self);
   g_clear_object (&self->project);
   g_free (self->author);
+  g_free (self->kept);
   G_OBJECT_CLASS (dr_edit_session_parent_class)->finalize (object);
 }
 

@@ -68,6 +68,7 @@ struct _DrEditWriter
   guint deliver_id;          /* under lock: the posted deliver_cb, or 0 */
 
   GQueue conflicts;          /* under lock: DrEditConflict* found, for the owner */
+  GArray *sent_layers;       /* under lock: SentLayer of journaled edits the server stored */
   guint n_waiting;           /* under lock: the journal's edits not yet sent */
   guint n_sent;              /* under lock: journaled edits the server has acknowledged */
 
@@ -86,6 +87,12 @@ struct _DrEditWriter
   guint owner_n_waiting;     /* owner's view of n_waiting and n_sent ("waiting" emitted when */
   guint owner_n_sent;        /* either changed) */
 };
+
+/* A layer one sent journal entry changed ("written" for the owner). */
+typedef struct {
+  gint64 photo_id;
+  DrDamage damage;
+} SentLayer;
 
 /* Where the writer's edits of one layer have taken its head. */
 typedef struct {
@@ -325,10 +332,13 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
                                                            &out));
           g_mutex_unlock (&self->lock);
         }
+      SentLayer sent = { en->photo_id, en->damage };
+      /* The entry is freed once acknowledged. */
       if (!dr_edit_journal_ack (self->journal, en->seq, out.revision_id, error))
         return FALSE;
       g_mutex_lock (&self->lock);
       self->n_sent++;
+      g_array_append_val (self->sent_layers, sent);
       g_mutex_unlock (&self->lock);
       journal_count (self);
     }
@@ -501,7 +511,8 @@ writer_main (gpointer data)
 
 /* Pops every written edit from the head, emitting "written" for each stored one (not for
  * journaled or resume entries), in order, each followed by "conflict" when its head move
- * lost; then "conflict" for each lost head move of the journal and
+ * lost; then "written" for each journal entry sent, "conflict" for each lost head move of the
+ * journal and
  * "waiting" when the journal's size changed. When the head failed: returns FALSE and sets
  * error to its reason (the edit stays queued); else TRUE. */
 static gboolean
@@ -517,6 +528,8 @@ deliver (DrEditWriter *self, GError **error)
     failure = g_error_copy (head->error);
   conflicts = self->conflicts;
   g_queue_init (&self->conflicts);
+  g_autoptr (GArray) sent = self->sent_layers;
+  self->sent_layers = g_array_new (FALSE, FALSE, sizeof (SentLayer));
   guint n_waiting = self->n_waiting, n_sent = self->n_sent;
   g_mutex_unlock (&self->lock);
 
@@ -532,6 +545,13 @@ deliver (DrEditWriter *self, GError **error)
       if (e->conflict != NULL)
         g_signal_emit (self, signals[SIG_CONFLICT], 0, e->conflict);
       edit_free (e);
+    }
+  /* Sent from the journal: stored now, on the project last named for it. */
+  for (guint i = 0; i < sent->len && self->last_project != NULL; i++)
+    {
+      SentLayer *l = &g_array_index (sent, SentLayer, i);
+      g_signal_emit (self, signals[SIG_WRITTEN], 0, self->last_project, l->photo_id,
+                     (int) l->damage);
     }
   DrEditConflict *c;
   while ((c = g_queue_pop_head (&conflicts)) != NULL)
@@ -858,6 +878,7 @@ dr_edit_writer_finalize (GObject *object)
   DrEditWriter *self = DR_EDIT_WRITER (object);
   g_main_context_unref (self->context);
   g_hash_table_unref (self->chains);
+  g_array_unref (self->sent_layers);
   g_free (self->chain_path);
   g_free (self->journal_location);
   g_mutex_clear (&self->lock);
@@ -895,6 +916,7 @@ dr_edit_writer_init (DrEditWriter *self)
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);
   g_queue_init (&self->conflicts);
+  self->sent_layers = g_array_new (FALSE, FALSE, sizeof (SentLayer));
   self->chains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) chain_free);
   self->context = g_main_context_ref_thread_default ();

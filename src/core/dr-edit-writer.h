@@ -27,7 +27,8 @@
  *
  * Signals, emitted on the thread that created the writer (posted to its context, dr-post.h):
  * "written" (project, photo_id, damage) after each revision is committed (durable: the project
- * runs synchronous=FULL); "failed" (message) once when a write failed and the queue stalled;
+ * runs synchronous=FULL), journaled edits when the server has stored them (project: the one
+ * last pushed or resumed); "failed" (message) once when a write failed and the queue stalled;
  * "conflict" (DrEditConflict) when a head move lost; "waiting" (n) when the number of
  * journaled edits not yet sent, or of those sent, changed (conflicts found while sending are
  * emitted before it). Every function below is for that same thread. */

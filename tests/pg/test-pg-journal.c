@@ -12,7 +12,7 @@
  *   the journal file is gone. The same journal replayed again (as if the acknowledgements had
  *   been lost) stores nothing more and moves nothing.
  * /pg/journal/replay-conflict: an edit journaled offline whose layer bob changes before it is
- *   sent is reported as a conflict on replay, stored, not dropped.
+ *   sent is reported as a conflict on replay, stored ("written"), not dropped.
  * /pg/journal/damaged: a damaged journal gives one line naming the file and is moved aside,
  *   not deleted. */
 #include <glib/gstdio.h>
@@ -451,6 +451,8 @@ test_replay_conflict (void)
   dr_edit_writer_resume (w, ann2);
   wait_for (&s.sent, 1);
   g_assert_cmpuint (dr_edit_writer_get_n_waiting (w), ==, 0);
+  /* Stored now ("written", so the window re-reads the layer) and reported. */
+  g_assert_cmpuint (s.written, ==, 1);
   g_assert_cmpuint (s.conflicts->len, ==, 1);
   DrEditConflict *c = g_ptr_array_index (s.conflicts, 0);
   g_assert_true (c->project == ann2);
