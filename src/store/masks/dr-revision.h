@@ -81,8 +81,8 @@ gboolean dr_revision_read_head (DrProject *project, gint64 photo_id, DrDamage da
  * not an error: the revision is stored all the same, out->moved is FALSE and out->head /
  * out->moved_by say where the head is and who moved it. key (a UUID, NULL: none) makes a
  * re-sent edit idempotent on a team project: the revision stored under it before is used and,
- * when the head is on it or on a later revision made on it, counts as moved. All in one transaction; FALSE (nothing
- * stored) only on other errors. */
+ * when the head is on it or on a later revision made on it, counts as moved. All in one
+ * transaction; FALSE (nothing stored) only on other errors. */
 gboolean dr_revision_commit (DrProject *project, gint64 photo_id, DrDamage damage,
                              const DrHeadSeen *seen, const char *rle, DrRevisionKind kind,
                              const char *author, const char *key, DrRevisionOutcome *out,
