@@ -209,13 +209,6 @@ dr_sync_bar_set_shown (DrSyncBar *self, gint64 photo_id, int width, int height,
   update (self);
 }
 
-guint
-dr_sync_bar_get_n_conflicts (DrSyncBar *self)
-{
-  g_return_val_if_fail (DR_IS_SYNC_BAR (self), 0);
-  return self->conflicts->len;
-}
-
 static void
 dr_sync_bar_dispose (GObject *object)
 {

@@ -30,7 +30,4 @@ GtkWidget *dr_sync_bar_new       (DrEditSession *editor, DrCanvas *canvas);
 void       dr_sync_bar_set_shown (DrSyncBar *self, gint64 photo_id, int width, int height,
                                   DrDamage damage);
 
-/* Conflicts not resolved yet (all photos). */
-guint      dr_sync_bar_get_n_conflicts (DrSyncBar *self);
-
 G_END_DECLS
