@@ -141,7 +141,8 @@ writer_written_cb (DrEditWriter *writer, DrProject *project, gint64 photo_id, in
                    DrEditSession *self)
 {
   if (project == self->project)
-    g_signal_emit (self, signals[SIG_COMMITTED], 0, photo_id, damage);
+    g_signal_emit (self, signals[SIG_COMMITTED], 0, photo_id, damage,
+                   dr_edit_writer_get_written_lost (writer));
   if (dr_edit_writer_get_n_queued (writer) == 0)
     g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
 }
@@ -397,7 +398,8 @@ move_head (DrEditSession *self, gboolean undo, gboolean *moved, GError **error)
       if (!load_layer (self, error))
         return FALSE;
       self->owns_layer = TRUE;
-      g_signal_emit (self, signals[SIG_COMMITTED], 0, self->photo_id, (int) self->damage);
+      g_signal_emit (self, signals[SIG_COMMITTED], 0, self->photo_id, (int) self->damage,
+                     FALSE);
       g_signal_emit (self, signals[SIG_CHANGED], 0);
     }
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
@@ -556,10 +558,12 @@ dr_edit_session_class_init (DrEditSessionClass *klass)
   /* Pixels of the drawn layer changed: redraw. */
   signals[SIG_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* (photo_id, damage): a revision was written or the head moved; stored overlays are stale. */
+  /* (photo_id, damage, head_lost): a revision was written or the head moved; stored overlays
+   * are stale. head_lost: the revision was stored but another member moved the head first
+   * (a "conflict" follows). */
   signals[SIG_COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                         2, G_TYPE_INT64, G_TYPE_INT);
+                                         3, G_TYPE_INT64, G_TYPE_INT, G_TYPE_BOOLEAN);
   /* (message): a write failed; the edit is kept unsaved. */
   signals[SIG_SAVE_FAILED] = g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,

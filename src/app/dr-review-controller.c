@@ -235,9 +235,10 @@ photos_changed (DrReviewController *self, gint64 photo_id)
 /* ---- editor signals ---------------------------------------------------------------- */
 
 /* A revision was written or the head moved: the stored overlays of that photo are stale,
- * and the verdict follows the edit (kept unsaved when it cannot be written). */
+ * and the verdict follows the edit (kept unsaved when it cannot be written) unless the edit
+ * lost its head move (head_lost: a conflict, the layer shows someone else's mask). */
 static void
-editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage,
+editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage, gboolean head_lost,
                      DrReviewController *self)
 {
   g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, photo_id, FALSE);
@@ -247,8 +248,8 @@ editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage,
       g_autoptr (GError) error = NULL;
       g_autofree char *author = dup_reviewer (self);
       gboolean changed;
-      if (!dr_review_recorder_follow_edit (self->recorder, project, photo_id, damage, author,
-                                           &changed, &error))
+      if (!dr_review_recorder_follow_edit (self->recorder, project, photo_id, damage,
+                                           head_lost, author, &changed, &error))
         {
           if (changed)
             toast_write_failure (self, error->message);

@@ -86,12 +86,14 @@ struct _DrEditWriter
   double last_latency_ms;
   guint owner_n_waiting;     /* owner's view of n_waiting and n_sent ("waiting" emitted when */
   guint owner_n_sent;        /* either changed) */
+  gboolean written_lost;     /* owner: the edit "written" is emitted for lost its head move */
 };
 
 /* A layer one sent journal entry changed ("written" for the owner). */
 typedef struct {
   gint64 photo_id;
   DrDamage damage;
+  gboolean head_lost;        /* stored, but its head move lost */
 } SentLayer;
 
 /* Where the writer's edits of one layer have taken its head. */
@@ -332,7 +334,7 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
                                                            &out));
           g_mutex_unlock (&self->lock);
         }
-      SentLayer sent = { en->photo_id, en->damage };
+      SentLayer sent = { en->photo_id, en->damage, !out.moved };
       /* The entry is freed once acknowledged. */
       if (!dr_edit_journal_ack (self->journal, en->seq, out.revision_id, error))
         return FALSE;
@@ -539,8 +541,10 @@ deliver (DrEditWriter *self, GError **error)
       if (!e->resume && !e->journaled)
         {
           self->last_latency_ms = e->latency_ms;
+          self->written_lost = e->conflict != NULL;
           g_signal_emit (self, signals[SIG_WRITTEN], 0, e->project, e->photo_id,
                          (int) e->damage);
+          self->written_lost = FALSE;
         }
       if (e->conflict != NULL)
         g_signal_emit (self, signals[SIG_CONFLICT], 0, e->conflict);
@@ -550,8 +554,10 @@ deliver (DrEditWriter *self, GError **error)
   for (guint i = 0; i < sent->len && self->last_project != NULL; i++)
     {
       SentLayer *l = &g_array_index (sent, SentLayer, i);
+      self->written_lost = l->head_lost;
       g_signal_emit (self, signals[SIG_WRITTEN], 0, self->last_project, l->photo_id,
                      (int) l->damage);
+      self->written_lost = FALSE;
     }
   DrEditConflict *c;
   while ((c = g_queue_pop_head (&conflicts)) != NULL)
@@ -737,6 +743,14 @@ dr_edit_writer_get_n_sent (DrEditWriter *self)
 {
   g_return_val_if_fail (DR_IS_EDIT_WRITER (self), 0);
   return self->owner_n_sent;
+}
+
+/* See header. */
+gboolean
+dr_edit_writer_get_written_lost (DrEditWriter *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self), FALSE);
+  return self->written_lost;
 }
 
 /* The newest queued edit of the layer, or NULL (the owner alone changes the list). */

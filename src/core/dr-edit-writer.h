@@ -79,6 +79,10 @@ void          dr_edit_writer_resume       (DrEditWriter *self, DrProject *projec
 guint         dr_edit_writer_get_n_waiting (DrEditWriter *self);
 guint         dr_edit_writer_get_n_sent    (DrEditWriter *self);
 
+/* In a handler of "written": TRUE when that edit was stored but its head move lost (its
+ * "conflict" follows); FALSE for an edit that moved the head, and outside "written". */
+gboolean      dr_edit_writer_get_written_lost (DrEditWriter *self);
+
 /* Whether an edit of that layer is queued (not yet written). */
 gboolean      dr_edit_writer_has_layer    (DrEditWriter *self, DrProject *project,
                                            gint64 photo_id, DrDamage damage);

@@ -130,6 +130,7 @@ bob_edits (Team *t, int n)
 typedef struct {
   GPtrArray *conflicts;   /* DrEditConflict* */
   guint written;
+  guint written_lost;     /* of those, stored but their head move lost */
   guint sent;
 } Seen;
 
@@ -143,6 +144,7 @@ static void
 written_cb (DrEditWriter *writer, DrProject *p, gint64 photo, int damage, Seen *seen)
 {
   seen->written++;
+  seen->written_lost += dr_edit_writer_get_written_lost (writer);
 }
 
 static void
@@ -207,6 +209,9 @@ test_conflict (void)
                        &seen);
   wait_for (&s.written, 1);
   g_assert_cmpuint (s.conflicts->len, ==, 1);
+  /* "written" says the edit lost (no verdict follows it), and only for this edit. */
+  g_assert_cmpuint (s.written_lost, ==, 1);
+  g_assert_false (dr_edit_writer_get_written_lost (w));
   DrEditConflict *c1 = g_ptr_array_index (s.conflicts, 0);
   g_assert_true (c1->project == ann);
   g_assert_cmpstr (c1->name, ==, t.bob_login);
@@ -453,6 +458,7 @@ test_replay_conflict (void)
   g_assert_cmpuint (dr_edit_writer_get_n_waiting (w), ==, 0);
   /* Stored now ("written", so the window re-reads the layer) and reported. */
   g_assert_cmpuint (s.written, ==, 1);
+  g_assert_cmpuint (s.written_lost, ==, 1);
   g_assert_cmpuint (s.conflicts->len, ==, 1);
   DrEditConflict *c = g_ptr_array_index (s.conflicts, 0);
   g_assert_true (c->project == ann2);
