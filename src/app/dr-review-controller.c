@@ -261,6 +261,16 @@ editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage, gboolea
   refresh_review (self);
 }
 
+/* The server refused a journaled edit for good and it was set aside: the one line stays
+ * until the reviewer dismisses it. */
+static void
+writer_refused_cb (DrEditWriter *writer, const char *message, DrReviewController *self)
+{
+  AdwToast *t = adw_toast_new (message);
+  adw_toast_set_timeout (t, 0);
+  adw_toast_overlay_add_toast (self->toasts, t);
+}
+
 /* The editor stops drawing a layer of the photo on screen: the canvas shows it again. */
 static void
 editor_layer_left_cb (DrEditSession *editor, gint64 photo_id, int damage, DrOverlay *overlay,
@@ -1018,6 +1028,8 @@ dr_review_controller_new (GtkWindow *window, GSettings *settings, DrCanvas *canv
   g_signal_connect_object (self->tool, "notify::brush-size", G_CALLBACK (brush_size_notify_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "committed", G_CALLBACK (editor_committed_cb), self, 0);
+  g_signal_connect_object (dr_edit_session_get_writer (self->editor), "refused",
+                           G_CALLBACK (writer_refused_cb), self, 0);
   g_signal_connect_object (self->editor, "layer-left", G_CALLBACK (editor_layer_left_cb), self, 0);
   g_signal_connect_object (self->editor, "save-failed", G_CALLBACK (editor_save_failed_cb), self, 0);
   g_signal_connect_object (self->editor, "author-needed", G_CALLBACK (editor_author_needed_cb),

@@ -69,6 +69,8 @@ struct _DrEditWriter
 
   GQueue conflicts;          /* under lock: DrEditConflict* found, for the owner */
   GArray *sent_layers;       /* under lock: SentLayer of journaled edits the server stored */
+  GPtrArray *refusals;       /* under lock: one line per journal entry the server refused for
+                              * good (set aside), for the owner */
   guint n_waiting;           /* under lock: the journal's edits not yet sent */
   guint n_sent;              /* under lock: journaled edits the server has acknowledged */
 
@@ -104,7 +106,7 @@ typedef struct {
   char *key;
 } Chain;
 
-enum { SIG_WRITTEN, SIG_FAILED, SIG_CONFLICT, SIG_WAITING, N_SIGNALS };
+enum { SIG_WRITTEN, SIG_FAILED, SIG_CONFLICT, SIG_WAITING, SIG_REFUSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DrEditWriter, dr_edit_writer, G_TYPE_OBJECT)
@@ -300,6 +302,30 @@ journal_edit (DrEditWriter *self, Edit *e, Chain *c, const DrHeadSeen *base, GEr
   return TRUE;
 }
 
+/* Writer thread: the server refused journal entry en for good (reason): it leaves the send
+ * queue for the journal's aside file, and the owner gets one line saying so. FALSE with error
+ * when that could not be written (en then stays first in the queue). */
+static gboolean
+set_aside (DrEditWriter *self, DrEditJournalEntry *en, const GError *reason, GError **error)
+{
+  g_autofree char *aside = dr_edit_journal_aside_path (self->journal);
+  char *line = g_strdup_printf (_("The server refused an edit of photo %" G_GINT64_FORMAT
+                                  " (%s); it is kept aside, not sent: %s"),
+                                en->photo_id, dr_damage_get_display_name (en->damage),
+                                reason->message);
+  if (!dr_edit_journal_set_aside (self->journal, en->seq, error))
+    {
+      g_free (line);
+      return FALSE;
+    }
+  g_message ("%s (kept in %s)", line, aside);
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->refusals, line);
+  g_mutex_unlock (&self->lock);
+  journal_count (self);
+  return TRUE;
+}
+
 /* Writer thread: sends the journal of the project written last, oldest first, acknowledging
  * each entry once stored and reporting lost head moves. FALSE (error set) at the first entry
  * that could not be sent; the rest wait for the next try. */
@@ -319,11 +345,22 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
       if (en->parent_key != NULL)
         base.revision_id = dr_edit_journal_lookup (self->journal, en->parent_key);
       g_auto (DrRevisionOutcome) out = { 0 };
+      g_autoptr (GError) local = NULL;
       if (!dr_revision_commit (*project, en->photo_id, en->damage, &base, en->rle, en->kind,
-                               en->author, en->key, &out, error))
+                               en->author, en->key, &out, &local))
         {
           g_clear_object (project);
-          return FALSE;
+          /* Unreachable, or a transient conflict (serialization, a concurrent duplicate):
+           * the next try may succeed. Anything else is the server's answer for good. */
+          if (is_unreachable (path, local)
+              || g_error_matches (local, DR_STORE_ERROR, DR_STORE_ERROR_CONFLICT))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          if (!set_aside (self, en, local, error) || !connect_to (project, path, error))
+            return FALSE;
+          continue;
         }
       Chain *c = chain_lookup (self, path, en->photo_id, en->damage);
       chain_settle (c, en->key, &base, &out);
@@ -532,6 +569,8 @@ deliver (DrEditWriter *self, GError **error)
   g_queue_init (&self->conflicts);
   g_autoptr (GArray) sent = self->sent_layers;
   self->sent_layers = g_array_new (FALSE, FALSE, sizeof (SentLayer));
+  g_autoptr (GPtrArray) refusals = self->refusals;
+  self->refusals = g_ptr_array_new_with_free_func (g_free);
   guint n_waiting = self->n_waiting, n_sent = self->n_sent;
   g_mutex_unlock (&self->lock);
 
@@ -559,6 +598,8 @@ deliver (DrEditWriter *self, GError **error)
                      (int) l->damage);
       self->written_lost = FALSE;
     }
+  for (guint i = 0; i < refusals->len; i++)
+    g_signal_emit (self, signals[SIG_REFUSED], 0, g_ptr_array_index (refusals, i));
   DrEditConflict *c;
   while ((c = g_queue_pop_head (&conflicts)) != NULL)
     {
@@ -893,6 +934,7 @@ dr_edit_writer_finalize (GObject *object)
   g_main_context_unref (self->context);
   g_hash_table_unref (self->chains);
   g_array_unref (self->sent_layers);
+  g_ptr_array_unref (self->refusals);
   g_free (self->chain_path);
   g_free (self->journal_location);
   g_mutex_clear (&self->lock);
@@ -921,6 +963,9 @@ dr_edit_writer_class_init (DrEditWriterClass *klass)
   /* (n): journaled edits not yet sent to the server. */
   signals[SIG_WAITING] = g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* (message): the server refused a journaled edit for good; it was set aside (one line). */
+  signals[SIG_REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -931,6 +976,7 @@ dr_edit_writer_init (DrEditWriter *self)
   g_queue_init (&self->queue);
   g_queue_init (&self->conflicts);
   self->sent_layers = g_array_new (FALSE, FALSE, sizeof (SentLayer));
+  self->refusals = g_ptr_array_new_with_free_func (g_free);
   self->chains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) chain_free);
   self->context = g_main_context_ref_thread_default ();

@@ -21,17 +21,21 @@
  * is every later edit until the journal is empty again. The writer thread sends the journal in
  * order, retrying with a growing delay (DR_EDIT_WRITER_RETRY_MIN_US … _MAX_US); an entry leaves
  * the journal only once the server has stored it, and each edit carries a key that makes
- * sending it twice harmless. A conflict on replay is reported as above. A journal left by an
- * earlier run is sent once the project is named to dr_edit_writer_resume(). Verdicts, notes
- * and the other dr_edit_writer_run() writes are not journaled.
+ * sending it twice harmless. A conflict on replay is reported as above. An entry the server
+ * refuses for good (not unreachable, not a transient conflict: say a right taken away, a photo
+ * removed) is set aside into the journal's aside file (dr_edit_journal_set_aside, never
+ * dropped), "refused" tells the owner in one line, and the entries after it are sent. A
+ * journal left by an earlier run is sent once the project is named to
+ * dr_edit_writer_resume(). Verdicts, notes and the other dr_edit_writer_run() writes are not
+ * journaled.
  *
  * Signals, emitted on the thread that created the writer (posted to its context, dr-post.h):
  * "written" (project, photo_id, damage) after each revision is committed (durable: the project
  * runs synchronous=FULL), journaled edits when the server has stored them (project: the one
  * last pushed or resumed); "failed" (message) once when a write failed and the queue stalled;
- * "conflict" (DrEditConflict) when a head move lost; "waiting" (n) when the number of
- * journaled edits not yet sent, or of those sent, changed (conflicts found while sending are
- * emitted before it). Every function below is for that same thread. */
+ * "conflict" (DrEditConflict) when a head move lost; "refused" (message) when a journaled
+ * edit was set aside; "waiting" (n) when the number of journaled edits not yet sent, or of
+ * those sent, changed (conflicts found while sending are emitted before it). Every function below is for that same thread. */
 #pragma once
 
 #include <gio/gio.h>

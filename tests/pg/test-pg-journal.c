@@ -132,6 +132,7 @@ typedef struct {
   guint written;
   guint written_lost;     /* of those, stored but their head move lost */
   guint sent;
+  GPtrArray *refused;     /* the "refused" lines (char*) */
 } Seen;
 
 static void
@@ -145,6 +146,12 @@ written_cb (DrEditWriter *writer, DrProject *p, gint64 photo, int damage, Seen *
 {
   seen->written++;
   seen->written_lost += dr_edit_writer_get_written_lost (writer);
+}
+
+static void
+refused_cb (DrEditWriter *writer, const char *message, Seen *seen)
+{
+  g_ptr_array_add (seen->refused, g_strdup (message));
 }
 
 static void
@@ -164,10 +171,15 @@ static DrEditWriter *
 writer_new (Seen *seen)
 {
   seen->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_edit_conflict_free);
+  seen->refused = g_ptr_array_new_with_free_func (g_free);
   DrEditWriter *w = dr_edit_writer_new ();
+  /* Lives as long as the writer that fills it. */
+  g_object_set_data_full (G_OBJECT (w), "refused", seen->refused,
+                          (GDestroyNotify) g_ptr_array_unref);
   g_signal_connect (w, "conflict", G_CALLBACK (conflict_cb), seen);
   g_signal_connect (w, "written", G_CALLBACK (written_cb), seen);
   g_signal_connect (w, "waiting", G_CALLBACK (waiting_cb), seen);
+  g_signal_connect (w, "refused", G_CALLBACK (refused_cb), seen);
   g_signal_connect (w, "failed", G_CALLBACK (failed_cb), seen);
   return w;
 }
@@ -481,6 +493,120 @@ test_replay_conflict (void)
   team_clear (&t);
 }
 
+/* Journals, with the server stopped, an edit of ann's on photo (on head seen), pixel n on. */
+static void
+journal_offline (Team *t, DrProject *ann, gint64 photo, const DrHeadSeen *seen, int n)
+{
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  guint8 px[W * H];
+  mask_with (px, n);
+  dr_edit_writer_push (w, ann, photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       seen);
+  wait_waiting (w, 1);
+  g_ptr_array_unref (s.conflicts);
+}
+
+/* Resumes ann's journal with a new writer until nothing waits; returns the "refused" lines and
+ * sets *sent to the edits the server stored. */
+static GPtrArray *
+resume_all (Team *t, guint *sent)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) ann = dr_project_open (t->ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  dr_edit_writer_resume (w, ann);
+  /* Wait until the writer has read the journal back, then until it is empty. */
+  while (s.sent + s.refused->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  wait_waiting (w, 0);
+  *sent = s.sent;
+  g_ptr_array_unref (s.conflicts);
+  return g_ptr_array_ref (s.refused);
+}
+
+/* A journaled edit the server refuses for good (its photo is gone; then ann's right to write
+ * revisions is revoked) does not block the edits after it and is not dropped: it is set
+ * aside, in the aside file, with one line for the user; the next edit is stored once. */
+static void
+test_refused (void)
+{
+  Team t;
+  team_init (&t, "refused");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  DrHeadSeen seen;
+  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  /* A photo the server does not have (as if the lead removed it while ann was offline). */
+  gint64 gone = t.photo + 1000;
+
+  dr_pg_private_server_stop (server, "fast");
+  DrHeadSeen zero = { 0, 0 };
+  journal_offline (&t, ann, gone, &zero, 3);
+  journal_offline (&t, ann, t.photo, &seen, 4);
+  dr_pg_private_server_start_again (server);
+  guint sent = 0;
+  g_autoptr (GPtrArray) refused = resume_all (&t, &sent);
+  g_assert_cmpuint (refused->len, ==, 1);
+  g_autofree char *prefix = g_strdup_printf ("The server refused an edit of photo %"
+                                             G_GINT64_FORMAT " (", gone);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (refused, 0), prefix));
+  g_assert_null (strchr (g_ptr_array_index (refused, 0), '\n'));
+  g_assert_cmpuint (sent, ==, 1);
+  /* The edit after it is stored, once, by ann, and moved the head. */
+  g_autofree char *rle4 = rle_with (4);
+  g_autofree char *q = g_strdup_printf ("SELECT count (*) || ',' || min (author) FROM"
+                                        " dr.revisions WHERE rle = '%s'", rle4);
+  g_autofree char *row = oracle (&t, q);
+  g_autofree char *want = g_strdup_printf ("1,%s", t.ann_login);
+  g_assert_cmpstr (row, ==, want);
+  g_autofree char *file = dr_edit_journal_path_for (t.ann);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  /* The refused edit is kept in the aside file, as it was made. */
+  {
+    g_autoptr (DrEditJournal) j = dr_edit_journal_open (file, NULL, &error);
+    g_assert_no_error (error);
+    g_autofree char *aside_path = dr_edit_journal_aside_path (j);
+    g_autofree char *damage = NULL;
+    g_autoptr (DrEditJournal) aside = dr_edit_journal_open (aside_path, &damage, &error);
+    g_assert_no_error (error);
+    g_assert_null (damage);
+    GPtrArray *kept = dr_edit_journal_get_pending (aside);
+    g_assert_cmpuint (kept->len, ==, 1);
+    DrEditJournalEntry *e = g_ptr_array_index (kept, 0);
+    g_autofree char *rle3 = rle_with (3);
+    g_assert_cmpint (e->photo_id, ==, gone);
+    g_assert_cmpstr (e->rle, ==, rle3);
+  }
+
+  /* ann's write right taken away while she is offline: refused, set aside, the line says the
+   * server's reason. */
+  DrHeadSeen now;
+  g_autoptr (DrProject) ann2 = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_true (dr_revision_read_head (ann2, t.photo, DR_DAMAGE_SCRATCH, &now, &error));
+  g_assert_cmpint (now.version, ==, seen.version + 1);
+  dr_pg_private_server_stop (server, "fast");
+  journal_offline (&t, ann2, t.photo, &now, 5);
+  dr_pg_private_server_start_again (server);
+  g_free (oracle (&t, "REVOKE INSERT ON dr.revisions FROM dr_member"));
+  g_autoptr (GPtrArray) refused2 = resume_all (&t, &sent);
+  g_assert_cmpuint (refused2->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (refused2, 0), "permission denied"));
+  g_assert_cmpuint (sent, ==, 0);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_autofree char *n = oracle (&t, "SELECT count (*) FROM dr.revisions");
+  g_assert_cmpstr (n, ==, "1");
+  g_autofree char *aside_path = g_strconcat (file, ".refused", NULL);
+  g_autoptr (DrEditJournal) aside = dr_edit_journal_open (aside_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dr_edit_journal_get_pending (aside)->len, ==, 2);
+  team_clear (&t);
+}
+
 static void
 test_damaged (void)
 {
@@ -549,6 +675,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/journal/replay-after-kill", test_replay_after_kill);
   g_test_add_func ("/pg/journal/replay-conflict", test_replay_conflict);
   g_test_add_func ("/pg/journal/damaged", test_damaged);
+  g_test_add_func ("/pg/journal/refused", test_refused);
   server = dr_pg_private_server_start ();
   int rc = g_test_run ();
   dr_pg_private_server_free (server);

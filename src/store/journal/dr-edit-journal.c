@@ -18,7 +18,7 @@
 #define RECORD_TYPE "(utsxixxsissx)"
 #define MAX_AUTHOR 1024
 
-enum { RECORD_ENTRY = 1, RECORD_ACK = 2 };
+enum { RECORD_ENTRY = 1, RECORD_ACK = 2, RECORD_SET_ASIDE = 3 };
 
 struct _DrEditJournal
 {
@@ -135,6 +135,13 @@ apply_record (DrEditJournal *j, GVariant *v)
     {
       if (revision_id < 1 || !settle (j, seq, revision_id))
         return "an acknowledgement of no waiting edit";
+      return NULL;
+    }
+  /* Refused for good and copied to the aside file: no revision id (0) for its children. */
+  if (type == RECORD_SET_ASIDE)
+    {
+      if (revision_id != 0 || !settle (j, seq, 0))
+        return "a set-aside of no waiting edit";
       return NULL;
     }
   if (type != RECORD_ENTRY)
@@ -331,14 +338,10 @@ dr_edit_journal_append (DrEditJournal *journal, DrEditJournalEntry *entry, GErro
   return TRUE;
 }
 
-/* See header. */
-gboolean
-dr_edit_journal_ack (DrEditJournal *journal, guint64 seq, gint64 revision_id, GError **error)
+/* Settles @seq (its record is on disk) and removes the file when nothing is pending. */
+static gboolean
+settle_on_disk (DrEditJournal *journal, guint64 seq, gint64 revision_id, GError **error)
 {
-  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new (RECORD_TYPE, RECORD_ACK, seq, "",
-    (gint64) 0, (gint32) 0, (gint64) 0, (gint64) 0, "", (gint32) 0, "", "", revision_id));
-  if (!append_record (journal, v, error))
-    return FALSE;
   settle (journal, seq, revision_id);
   if (journal->pending->len == 0 && g_unlink (journal->path) != 0 && errno != ENOENT)
     {
@@ -348,4 +351,70 @@ dr_edit_journal_ack (DrEditJournal *journal, guint64 seq, gint64 revision_id, GE
       return FALSE;
     }
   return TRUE;
+}
+
+/* See header. */
+gboolean
+dr_edit_journal_ack (DrEditJournal *journal, guint64 seq, gint64 revision_id, GError **error)
+{
+  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new (RECORD_TYPE, RECORD_ACK, seq, "",
+    (gint64) 0, (gint32) 0, (gint64) 0, (gint64) 0, "", (gint32) 0, "", "", revision_id));
+  if (!append_record (journal, v, error))
+    return FALSE;
+  return settle_on_disk (journal, seq, revision_id, error);
+}
+
+/* See header. */
+char *
+dr_edit_journal_aside_path (DrEditJournal *journal)
+{
+  return g_strconcat (journal->path, ".refused", NULL);
+}
+
+/* See header. */
+gboolean
+dr_edit_journal_set_aside (DrEditJournal *journal, guint64 seq, GError **error)
+{
+  DrEditJournalEntry *e = NULL;
+  for (guint i = 0; i < journal->pending->len && e == NULL; i++)
+    if (((DrEditJournalEntry *) g_ptr_array_index (journal->pending, i))->seq == seq)
+      e = g_ptr_array_index (journal->pending, i);
+  g_return_val_if_fail (e != NULL, FALSE);
+  g_autofree char *path = dr_edit_journal_aside_path (journal);
+  g_autofree char *damage = NULL;
+  g_autoptr (DrEditJournal) aside = dr_edit_journal_open (path, &damage, error);
+  if (aside == NULL)
+    return FALSE;
+  if (damage != NULL)
+    g_warning ("%s", damage);
+  /* Already there when the app stopped between the copy and the set-aside record. */
+  gboolean copied = g_hash_table_contains (aside->acked, e->key);
+  for (guint i = 0; i < aside->pending->len && !copied; i++)
+    copied = g_str_equal (((DrEditJournalEntry *) g_ptr_array_index (aside->pending, i))->key,
+                          e->key);
+  if (!copied)
+    {
+      /* On its own in that file: its parent as a revision id (0 when that is unknown too). */
+      DrEditJournalEntry *copy = g_new0 (DrEditJournalEntry, 1);
+      copy->key = g_strdup (e->key);
+      copy->photo_id = e->photo_id;
+      copy->damage = e->damage;
+      copy->seen = e->seen;
+      if (e->parent_key != NULL)
+        copy->seen.revision_id = dr_edit_journal_lookup (journal, e->parent_key);
+      copy->kind = e->kind;
+      copy->author = g_strdup (e->author);
+      copy->rle = g_strdup (e->rle);
+      if (!dr_edit_journal_append (aside, copy, error))
+        {
+          dr_edit_journal_entry_free (copy);
+          return FALSE;
+        }
+    }
+  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new (RECORD_TYPE, RECORD_SET_ASIDE,
+    seq, "", (gint64) 0, (gint32) 0, (gint64) 0, (gint64) 0, "", (gint32) 0, "", "",
+    (gint64) 0));
+  if (!append_record (journal, v, error))
+    return FALSE;
+  return settle_on_disk (journal, seq, 0, error);
 }

@@ -5,7 +5,9 @@
  * little-endian 32-bit length, the SHA-256 of the payload and the payload (a GVariant in normal
  * form). An entry record holds one edit (a revision to store and the head move it makes); an
  * acknowledgement record names an entry the server has stored and the revision id it got.
- * Every append is fsync'd before it returns, so what was journaled survives a crash of the app;
+ * An entry the server refuses for good is set aside: copied (as a pending entry) into the
+ * aside file FILE.refused, same format, which nothing sends or removes, then marked set aside
+ * in the journal; nothing is discarded. Every append is fsync'd before it returns, so what was journaled survives a crash of the app;
  * an entry counts as sent only once its acknowledgement is on disk, and the file is removed
  * when every entry is acknowledged. The file is untrusted when read back: sizes are bounded,
  * every record's checksum and every field's range is checked, and a file that fails any check
@@ -65,6 +67,16 @@ GPtrArray     *dr_edit_journal_get_pending (DrEditJournal *journal);
  * nothing is pending any more. */
 gboolean       dr_edit_journal_ack (DrEditJournal *journal, guint64 seq, gint64 revision_id,
                                     GError **error);
+
+/* The aside file of @journal (see above; it may not exist). */
+char          *dr_edit_journal_aside_path (DrEditJournal *journal);
+
+/* Sets the pending entry @seq aside: copies it to the aside file (its parent given as the
+ * revision id known for it, 0 if none), then records in the journal that it left (both
+ * fsync'd; the file is removed when nothing is pending). A later entry whose parent it was
+ * then has no parent revision (0). FALSE with error when either write failed (the entry is
+ * then still pending; setting it aside again does not copy it twice). */
+gboolean       dr_edit_journal_set_aside (DrEditJournal *journal, guint64 seq, GError **error);
 
 /* The revision id the server gave the acknowledged entry @key; 0 when unknown. */
 gint64         dr_edit_journal_lookup (DrEditJournal *journal, const char *key);
