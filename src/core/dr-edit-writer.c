@@ -309,9 +309,11 @@ static gboolean
 set_aside (DrEditWriter *self, DrEditJournalEntry *en, const GError *reason, GError **error)
 {
   g_autofree char *aside = dr_edit_journal_aside_path (self->journal);
-  char *line = g_strdup_printf (_("The server refused an edit of photo %" G_GINT64_FORMAT
-                                  " (%s); it is kept aside, not sent: %s"),
-                                en->photo_id, dr_damage_get_display_name (en->damage),
+  g_autofree char *photo = g_strdup_printf ("%" G_GINT64_FORMAT, en->photo_id);
+  /* Translators: a photo's number, a damage type, the server's reason. */
+  char *line = g_strdup_printf (_("The server refused an edit of photo %s (%s); it is kept "
+                                  "aside, not sent: %s"),
+                                photo, dr_damage_get_display_name (en->damage),
                                 reason->message);
   if (!dr_edit_journal_set_aside (self->journal, en->seq, error))
     {
