@@ -33,6 +33,7 @@ struct _DrAnalysisController
   GHashTable *overlays;          /* photo id → OverlaySet*, recent photos only */
   GCancellable *overlay_cancellable;
   GPtrArray *batch;              /* DrPhotoItem of the running "Analyse All", or NULL */
+  DrTeamController *team;        /* Analyse All of a team project goes there (not owned) */
   gint64 batch_start_us;
 };
 
@@ -342,11 +343,25 @@ queue_batch_done_cb (DrInferenceRunner *runner, DrAnalysisController *self)
   dr_photo_list_invalidate (self->photo_list);
 }
 
-/* Queues every photo still missing a result, in the order the list shows them. */
+/* See header. */
+void
+dr_analysis_controller_set_team (DrAnalysisController *self, DrTeamController *team)
+{
+  g_return_if_fail (DR_IS_ANALYSIS_CONTROLLER (self));
+  self->team = team;
+}
+
+/* Queues every photo still missing a result, in the order the list shows them; on a team
+ * project the workers get the missing jobs instead (dr_team_controller_analyse_all). */
 static void
 analyse_all_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrAnalysisController *self = user_data;
+  if (self->team != NULL && dr_team_controller_is_active (self->team))
+    {
+      dr_team_controller_analyse_all (self->team);
+      return;
+    }
   if (self->queue == NULL || self->batch != NULL || self->session == NULL)
     return;
   GListModel *items = get_items (self);
@@ -434,8 +449,10 @@ models_loading (DrAnalysisController *self)
 void
 dr_analysis_controller_update_notice (DrAnalysisController *self)
 {
-  gboolean loading = self->queue == NULL && models_loading (self);
-  gboolean none = self->queue == NULL && !loading;
+  /* A team project is analysed by its workers: no local model is needed. */
+  gboolean team = self->session != NULL && dr_session_is_team (self->session);
+  gboolean loading = !team && self->queue == NULL && models_loading (self);
+  gboolean none = !team && self->queue == NULL && !loading;
   gtk_label_set_label (self->notice_label,
                        _("No damage models are installed, so photos are not analysed. "
                          "You can still browse and review them."));
@@ -443,9 +460,11 @@ dr_analysis_controller_update_notice (DrAnalysisController *self)
                                  none && self->session != NULL && !self->notice_dismissed);
   gtk_widget_set_visible (self->analyse_button, !none && self->session != NULL);
   gtk_widget_set_tooltip_text (self->analyse_button,
-                               loading ? _("The damage models are still loading")
-                                       : _("Run the damage models on every photo not "
-                                           "analysed yet"));
+                               team ? _("Queue every photo not analysed yet for the team’s "
+                                        "workers")
+                               : loading ? _("The damage models are still loading")
+                                         : _("Run the damage models on every photo not "
+                                             "analysed yet"));
   GAction *analyse = self->window == NULL ? NULL
     : g_action_map_lookup_action (G_ACTION_MAP (self->window), "analyse-all");
   if (analyse != NULL)

@@ -16,6 +16,7 @@
 #include "dr-photo-item.h"
 #include "dr-photo-list.h"
 #include "dr-session.h"
+#include "dr-team-controller.h"
 
 G_BEGIN_DECLS
 
@@ -46,5 +47,8 @@ void dr_analysis_controller_queue_around_current (DrAnalysisController *self);
 void dr_analysis_controller_forget_overlays      (DrAnalysisController *self, gint64 photo_id);
 void dr_analysis_controller_cancel               (DrAnalysisController *self, gboolean announce);
 void dr_analysis_controller_update_notice        (DrAnalysisController *self);
+
+/* On a team project Analyse All queues the jobs for the workers through @team (not owned). */
+void dr_analysis_controller_set_team (DrAnalysisController *self, DrTeamController *team);
 
 G_END_DECLS

@@ -1,8 +1,9 @@
 /* dr-export-dialog.c — see dr-export-dialog.h.
  *
  * The items are loaded from the project on the main thread (the project is not
- * thread-safe); writing, re-reading and comparing run in a GTask thread. Progress is posted
- * to the dialog's own context (dr_post), so it runs on the dialog's thread. Cancel, Escape or closing the dialog during an export cancel it at
+ * thread-safe); writing, re-reading and comparing run on dr_export_run_async's worker, which
+ * reports progress and the end on the dialog's own thread. Cancel, Escape or closing the dialog
+ * during an export cancel it at
  * once on screen ("Cancelling…") and in the store, which then removes its staging folder, so
  * nothing half-written is left behind. Escape closes the dialog when no export runs. */
 #include "config.h"
@@ -12,7 +13,6 @@
 
 #include "dr-export-dialog.h"
 #include "dr-export.h"
-#include "dr-post.h"
 
 struct _DrExportDialog
 {
@@ -37,72 +37,32 @@ struct _DrExportDialog
 
 G_DEFINE_FINAL_TYPE (DrExportDialog, dr_export_dialog, ADW_TYPE_WINDOW)
 
-/* What the worker thread needs; owned by the task. */
+/* What the dialog keeps of a running export, for its result message; the callback's data. */
 typedef struct {
-  GPtrArray *items;
+  DrExportDialog *dialog;      /* a reference, dropped when the export has ended */
   char *out_dir;
   gboolean in_new_folder;      /* out_dir is a new folder inside the chosen, non-empty one */
-  DrExportOptions options;
-  DrExportSummary summary;
-  DrExportDialog *dialog;      /* for progress; a reference held by the task's source */
-  GMainContext *context;       /* the dialog's thread's, where progress is shown */
-} ExportJob;
+  double val_fraction;
+} ExportRun;
 
+/* Frees the run and drops its reference on the dialog. */
 static void
-export_job_free (gpointer data)
+export_run_free (ExportRun *run)
 {
-  ExportJob *job = data;
-  g_ptr_array_unref (job->items);
-  g_free (job->out_dir);
-  g_main_context_unref (job->context);
-  g_free (job);
+  g_object_unref (run->dialog);
+  g_free (run->out_dir);
+  g_free (run);
 }
 
-typedef struct {
-  DrExportDialog *dialog;
-  double fraction;
-} Progress;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportRun, export_run_free)
 
-/* Main loop: shows the fraction unless the export has ended or is being cancelled. */
-static gboolean
-progress_idle (gpointer data)
-{
-  Progress *p = data;
-  GCancellable *cancellable = p->dialog->cancellable;
-  if (cancellable != NULL && !g_cancellable_is_cancelled (cancellable))
-    gtk_progress_bar_set_fraction (p->dialog->progress_bar, p->fraction);
-  return G_SOURCE_REMOVE;
-}
-
+/* Main loop: shows the part done unless the export is being cancelled (or has ended). */
 static void
-progress_free (gpointer data)
+progress_cb (guint done, guint total, gpointer user_data)
 {
-  Progress *p = data;
-  g_object_unref (p->dialog);
-  g_free (p);
-}
-
-/* Worker thread: posts progress to the dialog's context. */
-static void
-progress_cb (double fraction, gpointer user_data)
-{
-  ExportJob *job = user_data;
-  Progress *p = g_new (Progress, 1);
-  p->dialog = g_object_ref (job->dialog);
-  p->fraction = fraction;
-  dr_post (job->context, G_PRIORITY_DEFAULT, progress_idle, p, progress_free);
-}
-
-static void
-export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  ExportJob *job = data;
-  GError *error = NULL;
-  if (dr_export_run (job->items, job->out_dir, &job->options, progress_cb, job, cancellable,
-                     &job->summary, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  DrExportDialog *self = user_data;
+  if (self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable))
+    gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
 }
 
 /* Shows @text under the options, styled with @css_class ("success", "warning", "error") or
@@ -133,9 +93,8 @@ clear_result (DrExportDialog *self)
  * inside the chosen one), photos left out, and why validation is empty when a share was asked
  * for and the split by claim could not honour it. Sets *warn when that last part is present. */
 static char *
-success_text (const ExportJob *job, gboolean *warn)
+success_text (const ExportRun *run, const DrExportSummary *sum, gboolean *warn)
 {
-  const DrExportSummary *sum = &job->summary;
   g_autoptr (GString) text = g_string_new (NULL);
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
                                              "Exported %u image (%u train, %u validation, "
@@ -145,11 +104,11 @@ success_text (const ExportJob *job, gboolean *warn)
                                              sum->n_images),
                           sum->n_images, sum->n_train, sum->n_val, sum->n_annotations);
   g_string_append_c (text, '\n');
-  if (job->in_new_folder)
+  if (run->in_new_folder)
     g_string_append_printf (text, _("The chosen folder was not empty, so the dataset was "
-                                    "written to a new folder inside it: %s"), job->out_dir);
+                                    "written to a new folder inside it: %s"), run->out_dir);
   else
-    g_string_append_printf (text, _("Written to %s"), job->out_dir);
+    g_string_append_printf (text, _("Written to %s"), run->out_dir);
   if (sum->n_skipped > 0)
     {
       g_string_append_c (text, '\n');
@@ -158,7 +117,7 @@ success_text (const ExportJob *job, gboolean *warn)
                                                  "%u unreviewed photos left out.",
                                                  sum->n_skipped), sum->n_skipped);
     }
-  *warn = job->options.val_fraction > 0.0 && sum->n_images > 0 && sum->n_val == 0;
+  *warn = run->val_fraction > 0.0 && sum->n_images > 0 && sum->n_val == 0;
   if (*warn)
     {
       g_string_append_c (text, '\n');
@@ -172,7 +131,7 @@ success_text (const ExportJob *job, gboolean *warn)
                                                  "claim so that no claim is in both sets, and "
                                                  "these photos belong to only %u claims.",
                                                  sum->n_claims),
-                              job->options.val_fraction, sum->n_claims);
+                              run->val_fraction, sum->n_claims);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -181,10 +140,11 @@ success_text (const ExportJob *job, gboolean *warn)
 static void
 export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  DrExportDialog *self = DR_EXPORT_DIALOG (source);
-  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (ExportRun) run = user_data;
+  DrExportDialog *self = run->dialog;
+  DrExportSummary summary;
   g_autoptr (GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  gboolean ok = dr_export_run_finish (result, &summary, &error);
   g_clear_object (&self->cancellable);
   if (self->close_when_done)
     {
@@ -199,7 +159,7 @@ export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (ok)
     {
       gboolean warn = FALSE;
-      g_autofree char *text = success_text (job, &warn);
+      g_autofree char *text = success_text (run, &summary, &warn);
       show_message (self, text, warn ? "warning" : "success");
       gtk_progress_bar_set_fraction (self->progress_bar, 1);
     }
@@ -290,16 +250,17 @@ export_clicked_cb (DrExportDialog *self)
   static const DrExportFormat formats[] = {
     DR_EXPORT_FORMAT_BOTH, DR_EXPORT_FORMAT_COCO, DR_EXPORT_FORMAT_PNG,
   };
-  ExportJob *job = g_new0 (ExportJob, 1);
-  job->items = g_steal_pointer (&items);
-  job->out_dir = output_dir (self, &job->in_new_folder);
   guint fmt = adw_combo_row_get_selected (self->format_row);
-  job->options.formats = formats[MIN (fmt, G_N_ELEMENTS (formats) - 1)];
-  job->options.val_fraction = gtk_spin_button_get_value (self->split_spin);
-  job->options.seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
-  job->options.reviewed_only = reviewed_only;
-  job->dialog = self;
-  job->context = g_main_context_ref_thread_default ();
+  DrExportOptions options = {
+    .formats = formats[MIN (fmt, G_N_ELEMENTS (formats) - 1)],
+    .val_fraction = gtk_spin_button_get_value (self->split_spin),
+    .seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin),
+    .reviewed_only = reviewed_only,
+  };
+  ExportRun *run = g_new0 (ExportRun, 1);
+  run->dialog = g_object_ref (self);
+  run->out_dir = output_dir (self, &run->in_new_folder);
+  run->val_fraction = options.val_fraction;
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (self->options_group, FALSE);
@@ -309,10 +270,8 @@ export_clicked_cb (DrExportDialog *self)
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
 
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, export_done_cb, NULL);
-  g_task_set_source_tag (task, export_clicked_cb);
-  g_task_set_task_data (task, job, export_job_free);
-  g_task_run_in_thread (task, export_thread);
+  dr_export_run_async (items, run->out_dir, &options, progress_cb, self, self->cancellable,
+                       export_done_cb, run);
 }
 
 /* Cancels the running export and says so at once: the progress bar reads "Cancelling…" and

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dr-assignment-filter.h"
 #include "dr-photo-list.h"
 #include "dr-photo-row.h"
 #include "dr-thumbnailer.h"
@@ -33,6 +34,9 @@ struct _DrPhotoList
   GtkStringList *claims;
   GtkStack *stack;
   GtkListView *list_view;
+  GtkWidget *assignment_box;
+  GtkToggleButton *mine_button;
+  GtkToggleButton *unassigned_button;
 
   GListModel *items;               /* the project's photos, unfiltered */
   GtkCustomFilter *filter;         /* owned by filtered */
@@ -42,6 +46,8 @@ struct _DrPhotoList
   GtkSingleSelection *selection;
   DrThumbnailer *thumbnailer;
   guint invalidate_id;
+  GHashTable *work;                /* claim name → DrPhotoListWork of a team project, or NULL */
+  char *login;                     /* my login on the team project */
 };
 
 enum { PROP_0, PROP_SELECTED_ITEM, N_PROPS };
@@ -59,7 +65,20 @@ selected_claim (DrPhotoList *self)
   return gtk_string_list_get_string (self->claims, pos);
 }
 
-/* Whether item passes the status, damage and claim filters. */
+/* The assignment filter chosen (Everyone's when the project is a file). */
+static DrAssignmentFilter
+assignment_filter (DrPhotoList *self)
+{
+  if (self->work == NULL)
+    return DR_ASSIGNMENT_FILTER_EVERYONE;
+  if (gtk_toggle_button_get_active (self->mine_button))
+    return DR_ASSIGNMENT_FILTER_MINE;
+  if (gtk_toggle_button_get_active (self->unassigned_button))
+    return DR_ASSIGNMENT_FILTER_UNASSIGNED;
+  return DR_ASSIGNMENT_FILTER_EVERYONE;
+}
+
+/* Whether item passes the status, damage, claim and assignment filters. */
 static gboolean
 filter_func (gpointer object, gpointer user_data)
 {
@@ -87,6 +106,14 @@ filter_func (gpointer object, gpointer user_data)
   const char *claim = selected_claim (self);
   if (claim != NULL && g_strcmp0 (claim, dr_photo_item_get_claim (item)) != 0)
     return FALSE;
+  DrAssignmentFilter assignment = assignment_filter (self);
+  if (assignment != DR_ASSIGNMENT_FILTER_EVERYONE)
+    {
+      const DrPhotoListWork *work = g_hash_table_lookup (self->work,
+                                                         dr_photo_item_get_claim (item));
+      return dr_assignment_filter_accepts (assignment, work ? work->assignee : NULL,
+                                           work ? work->lease_holder : NULL, self->login);
+    }
   return TRUE;
 }
 
@@ -148,6 +175,8 @@ compare_strings (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
+static void filters_changed_cb (DrPhotoList *self);
+
 /* Rebuilds the claim filter's choices from the items, keeping the chosen claim (followed to
  * its new name when renamed_from, if not NULL, became renamed_to). */
 static void
@@ -184,12 +213,18 @@ update_claims (DrPhotoList *self, const char *renamed_from, const char *renamed_
   for (guint i = 0; names->pdata[i] != NULL; i++)
     g_ptr_array_add (all, names->pdata[i]);
   g_ptr_array_add (all, NULL);
+  /* New choices alone change no row's visibility: the list is filtered again only when the
+   * chosen claim did change (it vanished), not once per chunk of a project being opened. */
+  g_signal_handlers_block_by_func (self->claim_dropdown, filters_changed_cb, self);
   gtk_string_list_splice (self->claims, 0, old_n, (const char *const *) all->pdata);
   guint pos = 0;
   for (guint i = 1; chosen && i < all->len - 1; i++)
     if (g_strcmp0 (all->pdata[i], chosen) == 0)
       pos = i;
   gtk_drop_down_set_selected (self->claim_dropdown, pos);
+  g_signal_handlers_unblock_by_func (self->claim_dropdown, filters_changed_cb, self);
+  if (g_strcmp0 (selected_claim (self), chosen) != 0)
+    filters_changed_cb (self);
 }
 
 static void
@@ -278,6 +313,8 @@ dr_photo_list_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->thumbnailer);
+  g_clear_pointer (&self->work, g_hash_table_unref);
+  g_clear_pointer (&self->login, g_free);
   G_OBJECT_CLASS (dr_photo_list_parent_class)->dispose (object);
 }
 
@@ -314,6 +351,9 @@ dr_photo_list_class_init (DrPhotoListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrPhotoList, damage_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DrPhotoList, claim_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DrPhotoList, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DrPhotoList, assignment_box);
+  gtk_widget_class_bind_template_child (widget_class, DrPhotoList, mine_button);
+  gtk_widget_class_bind_template_child (widget_class, DrPhotoList, unassigned_button);
   gtk_widget_class_bind_template_child (widget_class, DrPhotoList, claims);
   gtk_widget_class_bind_template_child (widget_class, DrPhotoList, stack);
   gtk_widget_class_bind_template_child (widget_class, DrPhotoList, list_view);
@@ -357,7 +397,24 @@ dr_photo_list_init (DrPhotoList *self)
                             G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->sort_dropdown, "notify::selected",
                             G_CALLBACK (sort_changed_cb), self);
+  g_signal_connect_swapped (self->mine_button, "toggled", G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->unassigned_button, "toggled",
+                            G_CALLBACK (filters_changed_cb), self);
   update_count (self);
+}
+
+/* See header. */
+void
+dr_photo_list_set_work (DrPhotoList *self, GHashTable *work, const char *login)
+{
+  g_return_if_fail (DR_IS_PHOTO_LIST (self));
+  g_clear_pointer (&self->work, g_hash_table_unref);
+  self->work = work != NULL ? g_hash_table_ref (work) : NULL;
+  g_free (self->login);
+  self->login = g_strdup (login);
+  gtk_widget_set_visible (self->assignment_box, work != NULL);
+  if (assignment_filter (self) != DR_ASSIGNMENT_FILTER_EVERYONE || work == NULL)
+    filters_changed_cb (self);
 }
 
 /* See header. */

@@ -10,6 +10,17 @@ G_BEGIN_DECLS
 #define DR_TYPE_PHOTO_LIST (dr_photo_list_get_type ())
 G_DECLARE_FINAL_TYPE (DrPhotoList, dr_photo_list, DR, PHOTO_LIST, GtkWidget)
 
+/* Who works on one claim of a team project (strings never NULL, "" for nobody). */
+typedef struct {
+  char *assignee;
+  char *lease_holder;
+} DrPhotoListWork;
+
+/* A team project's work: @work maps claim name → DrPhotoListWork (NULL: a project file, the
+ * Mine / Unassigned / Everyone's filter is hidden and off); @login is mine. Re-filters when
+ * the filter in use depends on it. */
+void         dr_photo_list_set_work       (DrPhotoList *self, GHashTable *work,
+                                           const char *login);
 /* Shows items (a GListModel of DrPhotoItem; NULL for none). */
 void         dr_photo_list_set_items      (DrPhotoList *self, GListModel *items);
 /* The team project (connection string) the items belong to, for fetching their thumbnails'

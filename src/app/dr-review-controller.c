@@ -20,6 +20,7 @@ struct _DrReviewController
   GObject parent_instance;
 
   GtkWindow *window;             /* weak: holds the actions and the widgets below */
+  DrTeamController *team;        /* "Next unreviewed" of a team project (not owned) */
   GSettings *settings;
   DrCanvas *canvas;
   DrPhotoList *photo_list;
@@ -571,12 +572,26 @@ verdict_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
       }
 }
 
+/* See header. */
+void
+dr_review_controller_set_team (DrReviewController *self, DrTeamController *team)
+{
+  g_return_if_fail (DR_IS_REVIEW_CONTROLLER (self));
+  self->team = team;
+}
+
 /* Goes to the next photo × damage type without a verdict, in list order, starting after
- * the active layer of the photo on screen and wrapping around. */
+ * the active layer of the photo on screen and wrapping around. On a team project: the next
+ * claim by lease (dr_team_controller_next), my assignment first. */
 static void
 next_unreviewed_activated (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   DrReviewController *self = user_data;
+  if (self->team != NULL && dr_team_controller_is_active (self->team))
+    {
+      dr_team_controller_next (self->team);
+      return;
+    }
   DrProject *project = project_of (self);
   if (project == NULL)
     return;

@@ -23,6 +23,7 @@
 #include "dr-review-bar.h"
 #include "dr-review-recorder.h"
 #include "dr-session.h"
+#include "dr-team-controller.h"
 
 G_BEGIN_DECLS
 
@@ -58,5 +59,8 @@ void              dr_review_controller_reload      (DrReviewController *self,
 gboolean          dr_review_controller_save        (DrReviewController *self);
 /* Whether edits or verdicts are kept unsaved. */
 gboolean          dr_review_controller_has_unsaved (DrReviewController *self);
+
+/* On a team project "Next unreviewed" takes the next claim through @team (not owned). */
+void dr_review_controller_set_team (DrReviewController *self, DrTeamController *team);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#include <time.h>
 
 #include "dr-claim.h"
 #include "dr-image.h"
@@ -76,6 +77,11 @@ struct _DrSession
   GPtrArray *pending_rows;     /* PredictionRow* not yet sent to the writer */
   GCancellable *import_cancellable;
   guint imports_running;
+  GPtrArray *adopting;         /* DrPhotoInfo* of an open still being adopted in chunks */
+  guint adopt_next;            /* index in adopting of the next photo to adopt */
+  GSource *adopt_source;       /* the idle source adopting the next chunk */
+  gint64 adopt_started, adopt_longest;  /* µs (wall, longest chunk's CPU): DR_DEBUG_ADOPT */
+  guint adopt_chunks;
 };
 
 enum {
@@ -158,8 +164,21 @@ update_item (DrPhotoItem *item, const DrPhotoInfo *info)
     dr_photo_item_set_status (item, item_status (item, info));
 }
 
-/* Brings the items in line with infos (DrPhotoInfo*, as dr_photo_list returns them): new
- * photos are appended in one splice, known ones updated in place. */
+/* Stops an adoption in chunks (its list is superseded, or the session closes). */
+static void
+adopt_stop (DrSession *self)
+{
+  if (self->adopt_source != NULL)
+    {
+      g_source_destroy (self->adopt_source);
+      g_clear_pointer (&self->adopt_source, g_source_unref);
+    }
+  g_clear_pointer (&self->adopting, g_ptr_array_unref);
+}
+
+/* Brings the items in line with infos (DrPhotoInfo*, as dr_photo_list returns them, or some
+ * of them): new photos are appended in one splice, known ones updated in place. An adoption in
+ * chunks still running goes on (it skips photos applied here: these infos are newer). */
 static void
 apply_infos (DrSession *self, GPtrArray *infos)
 {
@@ -180,6 +199,85 @@ apply_infos (DrSession *self, GPtrArray *infos)
                        added->pdata, added->len);
 }
 
+/* CPU time used so far by the calling thread, in µs (for DR_DEBUG_ADOPT: on a busy machine
+ * wall time mostly measures waiting for a core). */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Idle: adopts the next chunk of the list being opened — at most DR_SESSION_ADOPT_CHUNK
+ * photos (fewer in the first chunks) and about DR_SESSION_ADOPT_BUDGET_US of building items —
+ * appended in one splice, so one main-loop iteration stays near a frame; the list's sort
+ * model merges each chunk in (selection and order stay as GtkSortListModel and
+ * GtkSingleSelection keep them). */
+static gboolean
+adopt_chunk_cb (gpointer data)
+{
+  DrSession *self = data;
+  gint64 start = g_get_monotonic_time (), cpu_start = thread_cpu_us ();
+  g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  /* The first chunks are small and double: the list makes a row widget for each photo that
+   * lands on screen, so the first screenful is spread over a few iterations too. */
+  guint limit = DR_SESSION_ADOPT_CHUNK
+                >> (DR_SESSION_ADOPT_RAMP - MIN (self->adopt_chunks, DR_SESSION_ADOPT_RAMP));
+  while (self->adopt_next < self->adopting->len && added->len < limit
+         && (added->len % 64 != 0
+             || g_get_monotonic_time () - start < DR_SESSION_ADOPT_BUDGET_US))
+    {
+      const DrPhotoInfo *info = self->adopting->pdata[self->adopt_next++];
+      if (g_hash_table_contains (self->by_id, &info->id))
+        continue;  /* applied meanwhile from a newer read */
+      DrPhotoItem *item = dr_photo_item_new (info->id, info->path, info->claim);
+      g_hash_table_insert (self->by_id, g_memdup2 (&info->id, sizeof info->id), item);
+      g_ptr_array_add (added, item);
+      update_item (item, info);
+    }
+  g_list_store_splice (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)), 0,
+                       added->pdata, added->len);
+  gint64 took = thread_cpu_us () - cpu_start;
+  self->adopt_longest = MAX (self->adopt_longest, took);
+  self->adopt_chunks++;
+  if (self->adopt_next < self->adopting->len)
+    return G_SOURCE_CONTINUE;
+  if (g_getenv ("DR_DEBUG_ADOPT") != NULL)
+    g_printerr ("DR_DEBUG_ADOPT: %u photos in %u chunks, longest chunk %.1f ms of main thread "
+                "CPU, %.1f ms from first to last\n", self->adopting->len, self->adopt_chunks,
+                self->adopt_longest / 1000.0,
+                (g_get_monotonic_time () - self->adopt_started) / 1000.0);
+  g_clear_pointer (&self->adopt_source, g_source_unref);
+  g_clear_pointer (&self->adopting, g_ptr_array_unref);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts adopting infos in chunks on the session's context (see adopt_chunk_cb). */
+static void
+adopt_start (DrSession *self, GPtrArray *infos)
+{
+  adopt_stop (self);
+  self->adopting = g_ptr_array_ref (infos);
+  self->adopt_next = 0;
+  self->adopt_started = g_get_monotonic_time ();
+  self->adopt_longest = 0;
+  self->adopt_chunks = 0;
+  self->adopt_source = g_idle_source_new ();
+  g_source_set_priority (self->adopt_source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (self->adopt_source, adopt_chunk_cb, self, NULL);
+  g_source_set_static_name (self->adopt_source, "[dr] adopt photo list");
+  g_source_attach (self->adopt_source, self->main_context);
+}
+
+/* See header. */
+gboolean
+dr_session_is_adopting (DrSession *self)
+{
+  g_return_val_if_fail (DR_IS_SESSION (self), FALSE);
+  return self->adopting != NULL;
+}
+
 /* See header. */
 gboolean
 dr_session_reload (DrSession *self, GError **error)
@@ -188,6 +286,7 @@ dr_session_reload (DrSession *self, GError **error)
   g_autoptr (GPtrArray) infos = dr_photo_list (self->project, error);
   if (infos == NULL)
     return FALSE;
+  adopt_stop (self);  /* the whole list, newer than the one being adopted */
   apply_infos (self, infos);
   return TRUE;
 }
@@ -384,6 +483,7 @@ static void
 dr_session_dispose (GObject *object)
 {
   DrSession *self = DR_SESSION (object);
+  adopt_stop (self);
   if (self->writer != NULL)
     {
       dr_session_flush (self);
@@ -446,14 +546,18 @@ dr_session_init (DrSession *self)
   self->main_context = g_main_context_ref_thread_default ();
 }
 
-/* A session on project (the calling thread's connection) showing infos; starts its writer. */
+/* A session on project (the calling thread's connection) showing infos, at once or (with
+ * @chunked) adopted in chunks from the main loop; starts its writer. */
 static DrSession *
-session_new (DrProject *project, GPtrArray *infos)
+session_new (DrProject *project, GPtrArray *infos, gboolean chunked)
 {
   DrSession *self = g_object_new (DR_TYPE_SESSION, NULL);
   self->path = g_strdup (dr_project_get_path (project));
   self->project = g_object_ref (project);
-  apply_infos (self, infos);
+  if (chunked)
+    adopt_start (self, infos);
+  else
+    apply_infos (self, infos);
   self->writer = g_thread_new ("dr-writer", writer_main, self);
   return self;
 }
@@ -469,7 +573,7 @@ dr_session_open (const char *path, gboolean create, GError **error)
   if (project == NULL)
     return NULL;
   g_autoptr (GPtrArray) infos = dr_photo_list (project, error);
-  return infos ? session_new (project, infos) : NULL;
+  return infos ? session_new (project, infos, FALSE) : NULL;
 }
 
 /* What the opening worker found: the photos, and a team project's login role. */
@@ -539,7 +643,7 @@ dr_session_open_finish (GAsyncResult *result, GError **error)
   const char *path = g_task_get_task_data (G_TASK (result));
   g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING |
                                                    DR_PROJECT_OPEN_CHECKED, error);
-  DrSession *session = project ? session_new (project, opened->infos) : NULL;
+  DrSession *session = project ? session_new (project, opened->infos, TRUE) : NULL;
   if (session != NULL)
     {
       session->login = g_steal_pointer (&opened->login);

@@ -16,6 +16,15 @@
 
 G_BEGIN_DECLS
 
+/* An opened list is adopted at most this many photos per main-loop iteration, and a chunk
+ * stops building items after about this long (a frame is 16 ms; the splice's sort merge and
+ * the list's redraw come on top). */
+#define DR_SESSION_ADOPT_CHUNK 1024
+/* The first chunk is DR_SESSION_ADOPT_CHUNK >> DR_SESSION_ADOPT_RAMP photos, each next one
+ * twice the last, up to DR_SESSION_ADOPT_CHUNK. */
+#define DR_SESSION_ADOPT_RAMP 7
+#define DR_SESSION_ADOPT_BUDGET_US (4 * G_TIME_SPAN_MILLISECOND)
+
 #define DR_TYPE_SESSION (dr_session_get_type ())
 G_DECLARE_FINAL_TYPE (DrSession, dr_session, DR, SESSION, GObject)
 
@@ -29,7 +38,12 @@ DrSession   *dr_session_open          (const char *path, gboolean create, GError
  * thread through dr_session_open. */
 void         dr_session_open_async    (const char *path, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
+/* The session's items fill from the main loop in chunks (dr_session_is_adopting), so no
+ * iteration builds more than DR_SESSION_ADOPT_CHUNK items; DR_DEBUG_ADOPT=1 prints the
+ * chunks' count and longest time on stderr. */
 DrSession   *dr_session_open_finish   (GAsyncResult *result, GError **error);
+/* TRUE while a list opened by dr_session_open_async is still being adopted. */
+gboolean     dr_session_is_adopting   (DrSession *self);
 
 /* The project file for a folder of photos opened without a project: one per folder, in
  * $XDG_DATA_HOME/damage-review/projects, named after the folder (plus a short hash of its

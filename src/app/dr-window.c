@@ -19,6 +19,7 @@
 #include "dr-photo-loader.h"
 #include "dr-project-controller.h"
 #include "dr-path-settings.h"
+#include "dr-team-controller.h"
 #include "dr-team-live.h"
 #include "dr-team-photo.h"
 #include "dr-window.h"
@@ -33,6 +34,7 @@ struct _DrWindow
   GtkRevealer *progress_revealer;
   GtkLabel *progress_label;
   GtkProgressBar *progress_bar;
+  GtkWidget *cancel_button;
   GtkRevealer *notice_revealer;
   GtkLabel *notice_label;
   GtkRevealer *read_only_revealer;
@@ -58,6 +60,7 @@ struct _DrWindow
   DrAnalysisController *analysis;
   DrReviewController *review;
   DrClaimsController *claims;
+  DrTeamController *team;
   DrTeamLive *live;              /* a team project's live updates, or NULL */
 };
 
@@ -280,6 +283,7 @@ show_item (DrWindow *self, DrPhotoItem *item)
   g_clear_object (&self->load_cancellable);
   dr_analysis_controller_set_photo (self->analysis, item);
   dr_claims_controller_set_photo (self->claims, item);
+  dr_team_controller_set_photo (self->team, item);
   dr_analysis_controller_show_overlays (self->analysis);
   dr_review_controller_set_photo (self->review, item);
   dr_legend_update (self->legend, item, get_items (self));
@@ -510,6 +514,7 @@ session_notify_cb (DrWindow *self)
   dr_photo_list_set_location (self->photo_list, session && dr_session_is_team (session)
                                                   ? dr_session_get_path (session) : NULL);
   dr_photo_list_set_items (self->photo_list, get_items (self));
+  dr_team_controller_set_session (self->team, session);
   update_title (self);
 }
 
@@ -535,6 +540,8 @@ toast_cb (GObject *controller, const char *message, DrWindow *self)
 static void
 progress_cb (GObject *controller, const char *text, double fraction, DrWindow *self)
 {
+  /* The team's queue belongs to its workers: this window has nothing there to cancel. */
+  gtk_widget_set_visible (self->cancel_button, controller != G_OBJECT (self->team));
   show_progress (self, text, fraction);
 }
 
@@ -603,6 +610,9 @@ init_controllers (DrWindow *self)
                                                dr_edit_session_get_writer (editor));
   self->claims = dr_claims_controller_new (window,
                                            dr_review_controller_get_recorder (self->review));
+  self->team = dr_team_controller_new (window, self->photo_list);
+  dr_analysis_controller_set_team (self->analysis, self->team);
+  dr_review_controller_set_team (self->review, self->team);
   static const GActionEntry cancel_entry[] = { { "cancel", cancel_activated } };
   g_action_map_add_action_entries (G_ACTION_MAP (self), cancel_entry, 1, self);
 
@@ -616,6 +626,8 @@ init_controllers (DrWindow *self)
   g_signal_connect (self->analysis, "toast", G_CALLBACK (toast_cb), self);
   g_signal_connect (self->analysis, "progress", G_CALLBACK (progress_cb), self);
   g_signal_connect (self->claims, "toast", G_CALLBACK (toast_cb), self);
+  g_signal_connect (self->team, "toast", G_CALLBACK (toast_cb), self);
+  g_signal_connect (self->team, "progress", G_CALLBACK (progress_cb), self);
   g_signal_connect (self->claims, "renamed", G_CALLBACK (claim_renamed_cb), self);
   g_signal_connect_swapped (self->review, "photos-changed", G_CALLBACK (photos_changed_cb),
                             self);
@@ -657,6 +669,7 @@ dr_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->live, self);
   g_clear_object (&self->live);
   g_clear_object (&self->claims);
+  g_clear_object (&self->team);
   g_clear_object (&self->review);
   g_clear_object (&self->analysis);
   g_clear_object (&self->current);
@@ -708,6 +721,7 @@ dr_window_class_init (DrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, DrWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, DrWindow, read_only_revealer);

@@ -11,6 +11,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-import.h"
 
 typedef struct {
@@ -49,29 +50,18 @@ dr_cli_add (int argc, char **argv)
       N_("Put every photo in this claim (default: each photo’s folder name)"), N_("NAME") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT PATH…"));
-  g_option_context_set_summary (context,
-                                _("Add photos (files or folders, searched recursively) to a "
-                                  "project, creating it if needed."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("add", _("PROJECT PATH…"),
+                             _("Add photos (files or folders, searched recursively) to a "
+                               "project, creating it if needed."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review add: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc < 3)
-    {
-      fprintf (stderr, "damage-review add: %s\n", _("expected a project and at least one path"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("add", _("expected a project and at least one path"));
 
   g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_CREATE, &error);
   if (project == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
 
   AddState state = { .tty = isatty (fileno (stderr)) };
   DrImportStats stats = { 0 };
@@ -82,9 +72,6 @@ dr_cli_add (int argc, char **argv)
             "(not photos)\n"),
           stats.added, stats.duplicates, stats.failed, stats.missing, stats.skipped);
   if (!ok)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   return stats.failed > 0 || stats.missing > 0 ? DR_EXIT_FAILED : DR_EXIT_OK;
 }

@@ -20,7 +20,9 @@
 #include "dr-cli-analyse-team.h"
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-pg-conn.h"
+#include "dr-team-analysis.h"
 #include "dr-photo.h"
 #include "dr-prediction.h"
 
@@ -207,7 +209,7 @@ int
 dr_cli_analyse (int argc, char **argv)
 {
   g_autofree char *models_dir = NULL, *team = NULL;
-  int n_threads = 0, max_attempts = 5;
+  int n_threads = 0, max_attempts = DR_TEAM_ANALYSIS_MAX_ATTEMPTS;
   gboolean retry_failed = FALSE;
   const GOptionEntry entries[] = {
     { "team", 0, 0, G_OPTION_ARG_STRING, &team,
@@ -224,31 +226,20 @@ dr_cli_analyse (int argc, char **argv)
       N_("Number of worker threads (default: number of cores)"), N_("N") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT"));
-  g_option_context_set_summary (context, _("Run every available model on the project’s photos "
-                                           "that still need it and store the results."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("analyse", _("PROJECT"),
+                             _("Run every available model on the project’s photos that still "
+                               "need it and store the results."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review analyse: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc != 2 || n_threads < 0 || n_threads > MAX_THREADS)
-    {
-      fprintf (stderr, "damage-review analyse: %s\n",
-               _("expected one project (and at most 256 threads)"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("analyse", _("expected one project (and at most 256 threads)"));
 
   /* A team project is analysed by its workers: here its missing jobs are only queued. */
   if (dr_pg_is_conninfo (argv[1]))
     {
       if (max_attempts < 1 || max_attempts > 1000)
-        {
-          fprintf (stderr, "damage-review analyse: %s\n", _("--max-attempts must be 1 … 1000"));
-          return DR_EXIT_USAGE;
-        }
+        return dr_cli_usage_error ("analyse", _("--max-attempts must be 1 … 1000"));
       return dr_cli_analyse_team (argv[1], team, models_dir, max_attempts, retry_failed);
     }
 
@@ -256,10 +247,7 @@ dr_cli_analyse (int argc, char **argv)
   gint64 run_started = g_get_monotonic_time ();
   g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_EXISTING, &error);
   if (project == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   /* Nothing is loaded before the project says what is missing: a run with nothing left to
    * do only digests the model files, and the identity cache spares even that for files
    * unchanged since an earlier run. */
@@ -269,32 +257,20 @@ dr_cli_analyse (int argc, char **argv)
   guint8 current = already_current (project, found, sha, &error);
   g_autoptr (GPtrArray) jobs = current == 0xff ? NULL : collect_jobs (project, sha, found, &error);
   if (jobs == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   guint8 want = needed_models (jobs) | (found & ~current);
   guint8 loaded = load_models (models, project, want, sha, &error);
   if (loaded == 0xff)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   if ((loaded | (found & current & ~want)) == 0)
-    {
-      fprintf (stderr, "damage-review analyse: %s\n", _("no usable model"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("analyse", _("no usable model"));
   if (want != 0)
     {
       /* Only the loaded models run, each by the digest of the bytes it was loaded from. */
       g_clear_pointer (&jobs, g_ptr_array_unref);
       jobs = collect_jobs (project, sha, loaded, &error);
       if (jobs == NULL)
-        {
-          fprintf (stderr, "%s\n", error->message);
-          return DR_EXIT_FAILED;
-        }
+        return dr_cli_fail (error);
     }
 
   guint threads = n_threads > 0 ? (guint) n_threads : g_get_num_processors ();

@@ -35,8 +35,7 @@ typedef struct {
 /* One model run of a pass, and what its worker's workspace measured. */
 typedef struct {
   int model;
-  double seconds[NN_UNET_STAGES], cpu[NN_UNET_STAGES], flops[NN_UNET_STAGES];
-  unsigned kernels[NN_UNET_STAGES];
+  NnStageStats stages;
   size_t workspace_bytes;
 } BenchJob;
 
@@ -52,10 +51,7 @@ bench_run (DrInferenceWorker *w, gpointer data, gpointer user_data)
   if (nn_unet_run (b->models[job->model], ws, b->input, dr_inference_worker_get_logits (w),
                    dr_inference_worker_get_abort (w), &err) != NN_OK)
     return g_strdup (err.message);
-  nn_workspace_stage_seconds (ws, job->seconds);
-  nn_workspace_stage_cpu_seconds (ws, job->cpu);
-  nn_workspace_stage_flops (ws, job->flops);
-  nn_workspace_stage_kernels (ws, job->kernels);
+  job->stages = *nn_workspace_stage_stats (ws);
   job->workspace_bytes = nn_workspace_bytes (ws);
   return NULL;
 }
@@ -70,11 +66,12 @@ bench_done_cb (DrInferenceRunner *runner, BenchJob *job, char *error, Bench *b)
         b->error = g_strdup (error);
       return;
     }
-  memcpy (b->stage_seconds + (gsize) job->model * NN_UNET_STAGES, job->seconds,
-          sizeof job->seconds);
-  memcpy (b->stage_cpu + (gsize) job->model * NN_UNET_STAGES, job->cpu, sizeof job->cpu);
-  memcpy (b->flops, job->flops, sizeof job->flops);
-  memcpy (b->kernels, job->kernels, sizeof job->kernels);
+  memcpy (b->stage_seconds + (gsize) job->model * NN_UNET_STAGES, job->stages.seconds,
+          sizeof job->stages.seconds);
+  memcpy (b->stage_cpu + (gsize) job->model * NN_UNET_STAGES, job->stages.cpu_seconds,
+          sizeof job->stages.cpu_seconds);
+  memcpy (b->flops, job->stages.flops, sizeof job->stages.flops);
+  memcpy (b->kernels, job->stages.kernels, sizeof job->stages.kernels);
   b->workspace_bytes = job->workspace_bytes;
 }
 

@@ -8,6 +8,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-evaluate.h"
 
 /* Prints a ratio with three decimals, or n/a when it is undefined. */
@@ -26,35 +27,21 @@ int
 dr_cli_evaluate (int argc, char **argv)
 {
   const GOptionEntry entries[] = { { NULL } };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT"));
-  g_option_context_set_summary (context,
-                                _("Compare every model’s masks with the imported ground truth: "
-                                  "IoU, Dice, precision and recall over all photos that have "
-                                  "both, summed over pixels."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("evaluate", _("PROJECT"),
+                             _("Compare every model’s masks with the imported ground truth: IoU, "
+                               "Dice, precision and recall over all photos that have both, "
+                               "summed over pixels."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review evaluate: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc != 2)
-    {
-      fprintf (stderr, "damage-review evaluate: %s\n", _("expected one project"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("evaluate", _("expected one project"));
   g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_EXISTING, &error);
   if (project == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   g_autoptr (GPtrArray) rows = dr_evaluate_project (project, &error);
   if (rows == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   if (rows->len == 0)
     {
       fprintf (stderr, "%s: %s\n", argv[1],

@@ -9,6 +9,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-export.h"
 
 /* Redraws a percentage on stderr when it is a terminal. */
@@ -88,42 +89,25 @@ dr_cli_export (int argc, char **argv)
          "in several)"), N_("NAME") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT|URI"));
-  g_option_context_set_summary (context,
-                                _("Export reviewed masks as COCO instance JSON (RLE) and/or PNG "
-                                  "masks with a manifest, split by claim, verified pixel for "
-                                  "pixel before it is put in place."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("export", _("PROJECT|URI"),
+                             _("Export reviewed masks as COCO instance JSON (RLE) and/or PNG "
+                               "masks with a manifest, split by claim, verified pixel for pixel "
+                               "before it is put in place."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review export: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   DrExportFormat format = DR_EXPORT_FORMAT_BOTH;
   if (argc != 2 || out == NULL)
-    {
-      fprintf (stderr, "damage-review export: %s\n", _("expected a project and --out DIR"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("export", _("expected a project and --out DIR"));
   if (format_text != NULL && !parse_format (format_text, &format))
-    {
-      fprintf (stderr, "damage-review export: %s\n", _("--format must be coco, png or both"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("export", _("--format must be coco, png or both"));
   if (!(split >= 0.0 && split <= 1.0) || seed < 0)
-    {
-      fprintf (stderr, "damage-review export: %s\n",
-               _("--split must be between 0 and 1 and --seed not negative"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("export",
+                               _("--split must be between 0 and 1 and --seed not negative"));
 
   g_autoptr (GPtrArray) items = load_items (argv[1], team, &error);
   if (items == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   /* As the dialog: --reviewed-only with nothing reviewed would write an empty dataset. */
   guint n_reviewed = 0;
   for (guint i = 0; i < items->len; i++)

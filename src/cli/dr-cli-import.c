@@ -7,6 +7,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-label-import.h"
 
 typedef struct {
@@ -83,44 +84,27 @@ int
 dr_cli_import (int argc, char **argv)
 {
   const GOptionEntry entries[] = { { NULL } };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT LABELS…"));
-  g_option_context_set_summary (context,
-                                _("Import ground-truth damage masks from AI Hub damage label "
-                                  "files or COCO instance files (files or folders). Each labelled "
-                                  "image is matched to the photo with the same file name stem."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("import", _("PROJECT LABELS…"),
+                             _("Import ground-truth damage masks from AI Hub damage label files "
+                               "or COCO instance files (files or folders). Each labelled image "
+                               "is matched to the photo with the same file name stem."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review import: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc < 3)
-    {
-      fprintf (stderr, "damage-review import: %s\n",
-               _("expected a project and at least one label file or folder"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("import",
+                               _("expected a project and at least one label file or folder"));
   g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_EXISTING, &error);
   if (project == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   g_autoptr (DrLabelImport) import = dr_label_import_new (project, &error);
   if (import == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   ImportTotals totals = { 0 };
   for (int i = 2; i < argc; i++)
     import_path (import, argv[i], 0, &totals);
   if (!dr_label_import_finish (import, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   /* TRANSLATORS: summary of `damage-review import`; all numbers are counts. */
   printf (_("%u label files read, %u rejected; %u of %u labelled images matched a photo\n"),
           totals.files, totals.rejected, totals.matched, totals.images);

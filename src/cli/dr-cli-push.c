@@ -7,6 +7,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-pg-push.h"
 #include "dr-pg-team.h"
 
@@ -21,36 +22,26 @@ dr_cli_push (int argc, char **argv)
       N_("The team to push into (needed when you are in several)"), N_("NAME") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT URI"));
-  g_option_context_set_summary (context,
-                                _("Copy a local project (photos with their bytes, predictions, "
-                                  "edits, verdicts, notes, claims, model records) into a team "
-                                  "project on a PostgreSQL server. URI is a postgresql:// URI "
-                                  "or service=NAME; the password comes from ~/.pgpass or the "
-                                  "service file. All or nothing: a failed push writes nothing."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("push", _("PROJECT URI"),
+                             _("Copy a local project (photos with their bytes, predictions, "
+                               "edits, verdicts, notes, claims, model records) into a team "
+                               "project on a PostgreSQL server. URI is a postgresql:// URI or "
+                               "service=NAME; the password comes from ~/.pgpass or the service "
+                               "file. All or nothing: a failed push writes nothing."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review push: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc != 3 || !dr_pg_is_conninfo (argv[2]))
-    {
-      fprintf (stderr, "damage-review push: %s\n",
-               _("expected a project file and a server (postgresql://… or service=NAME)"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("push",
+                               _("expected a project file and a server (postgresql://… or "
+                                 "service=NAME)"));
   g_autoptr (DrProject) project = dr_project_open (argv[1], DR_PROJECT_OPEN_EXISTING, &error);
   g_autoptr (DrPgConn) conn = project ? dr_pg_conn_open (argv[2], DR_PG_OPEN_DEFAULT, &error)
                                       : NULL;
   gint64 team_id = conn ? dr_pg_team_resolve (conn, team, &error) : 0;
   DrPgPushSummary s;
   if (team_id == 0 || !dr_pg_push (project, conn, team_id, &s, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   /* TRANSLATORS: summary of `damage-review push`; counts, then the server. */
   printf (_("%u photos (%u already there), %u claims, %u model records, %u predictions, "
             "%u edits, %u verdicts, %u notes, %u ground-truth masks pushed to %s\n"),

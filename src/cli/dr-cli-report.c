@@ -8,6 +8,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-damage.h"
 #include "dr-report.h"
 
@@ -55,29 +56,18 @@ dr_cli_report (int argc, char **argv)
       N_("a4 or letter (default: the locale's paper)"), N_("PAPER") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("PROJECT"));
-  g_option_context_set_summary (context,
-                                _("Write a claim report as PDF: per claim a summary page, "
-                                  "then one page per photo with its final masks, areas, "
-                                  "verdicts and who gave them."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("report", _("PROJECT"),
+                             _("Write a claim report as PDF: per claim a summary page, then one "
+                               "page per photo with its final masks, areas, verdicts and who "
+                               "gave them."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review report: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc != 2 || out == NULL)
-    {
-      fprintf (stderr, "damage-review report: %s\n", _("expected a project and --out FILE.pdf"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("report", _("expected a project and --out FILE.pdf"));
   DrReportOptions options = { dr_report_paper_default (), (const char *const *) claims };
   if (paper_text != NULL && !dr_report_paper_from_string (paper_text, &options.paper))
-    {
-      fprintf (stderr, "damage-review report: %s\n", _("--paper must be a4 or letter"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("report", _("--paper must be a4 or letter"));
   g_autofree char *currency = read_prices (&options);
   options.currency = currency;
 

@@ -12,12 +12,12 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-pg-team.h"
 #include "dr-model-set.h"
 #include "dr-pg-jobs.h"
 
 #define MAX_FAILED_SHOWN 20
-#define LIVE_SECONDS 120   /* a worker heard of within this is counted as running */
 
 /* Prints the worker table; returns the summed rate (jobs/s) of the live workers. */
 static double
@@ -42,7 +42,7 @@ print_workers (DrPgConn *conn, gint64 team, GError **error)
       double rate = g_ascii_strtod (PQgetvalue (res, i, 4), NULL);
       gint64 ago = g_ascii_strtoll (PQgetvalue (res, i, 5), NULL, 10);
       gboolean stopped = PQgetvalue (res, i, 6)[0] == 't';
-      gboolean live = !stopped && ago <= LIVE_SECONDS;
+      gboolean live = !stopped && ago <= DR_PG_WORKER_LIVE_SECONDS;
       if (live)
         total += rate;
       /* TRANSLATORS: worker name, threads, jobs done, jobs failed, jobs per second, state */
@@ -58,30 +58,18 @@ print_workers (DrPgConn *conn, gint64 team, GError **error)
 static gboolean
 print_failed (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = g_strdup_printf ("%" G_GINT64_FORMAT, team);
-  g_autofree char *max_s = g_strdup_printf ("%d", MAX_FAILED_SHOWN);
-  const char *params[] = { team_s, max_s };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_status_failed",
-    "SELECT p.name, j.damage, j.attempts, coalesce (j.last_error, '')"
-    "  FROM dr.analysis_jobs j JOIN dr.photos p ON p.id = j.photo_id"
-    " WHERE j.team_id = $1::bigint AND j.state = 'failed'"
-    " ORDER BY j.photo_id, j.damage LIMIT $2::integer",
-    2, params, error);
-  if (res == NULL)
+  g_autoptr (GPtrArray) failed = dr_pg_jobs_list_failed (conn, team, MAX_FAILED_SHOWN, error);
+  if (failed == NULL)
     return FALSE;
-  if (PQntuples (res) > 0)
+  if (failed->len > 0)
     printf ("%s\n", _("Failed:"));
-  for (int i = 0; i < PQntuples (res); i++)
+  for (guint i = 0; i < failed->len; i++)
     {
-      int damage = (int) g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
-      g_autofree char *name = g_utf8_make_valid (PQgetvalue (res, i, 0), -1);
-      g_autofree char *why = g_utf8_make_valid (PQgetvalue (res, i, 3), -1);
-      g_strdelimit (name, "\r\n\t", ' ');
-      g_strdelimit (why, "\r\n\t", ' ');
+      DrPgFailedJob *job = failed->pdata[i];
+      g_autofree char *attempts = g_strdup_printf ("%d", job->attempts);
       /* TRANSLATORS: photo name, model name, attempts, last error */
-      printf (_("  %s, %s: %s attempts: %s\n"), name,
-              DR_DAMAGE_IS_VALID (damage) ? dr_damage_get_model_name ((DrDamage) damage) : "?",
-              PQgetvalue (res, i, 2), why);
+      printf (_("  %s, %s: %s attempts: %s\n"), job->photo_name,
+              dr_damage_get_model_name ((DrDamage) job->damage), attempts, job->last_error);
     }
   return TRUE;
 }
@@ -96,29 +84,19 @@ dr_cli_status (int argc, char **argv)
       N_("Show team NAME (needed when the login is in several)"), N_("NAME") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("URI"));
-  g_option_context_set_summary (context, _("Show a team project’s analysis queue and workers."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("status", _("URI"),
+                             _("Show a team project’s analysis queue and workers."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review status: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc != 2 || !dr_pg_is_conninfo (argv[1]))
-    {
-      fprintf (stderr, "damage-review status: %s\n",
-               _("expected one connection URI (postgresql://… or service=NAME)"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("status",
+                               _("expected one connection URI (postgresql://… or service=NAME)"));
   g_autoptr (DrPgConn) conn = dr_pg_conn_open (argv[1], DR_PG_OPEN_DEFAULT, &error);
   gint64 team = conn == NULL ? 0 : dr_pg_team_resolve (conn, team_name, &error);
   DrPgQueueCounts n = { 0 };
   if (team == 0 || !dr_pg_jobs_count (conn, team, &n, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   printf ("%s\n", dr_pg_conn_get_server (conn));
   /* TRANSLATORS: job counts of the analysis queue */
   printf (_("Jobs: %lld queued (%lld waiting to retry), %lld running (%lld with an expired "
@@ -127,10 +105,7 @@ dr_cli_status (int argc, char **argv)
           (long long) n.expired, (long long) n.failed, (long long) n.done);
   double rate = print_workers (conn, team, &error);
   if (rate < 0 || !print_failed (conn, team, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   gint64 left = n.queued + n.running;
   if (left > 0 && rate > 0)
     {

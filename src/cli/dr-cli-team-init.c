@@ -8,6 +8,7 @@
 
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-pg-migrate.h"
 
 /* Creates team @team (unless it exists) and makes @lead its lead. */
@@ -47,31 +48,20 @@ dr_cli_team_init (int argc, char **argv)
       N_("Make this login role the team’s lead (with --team)"), N_("LOGIN") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("URI"));
-  g_option_context_set_summary (context,
-                                _("Create or upgrade the team schema in a PostgreSQL database "
-                                  "(run as its owner or a superuser), and optionally create a "
-                                  "team with its first lead."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("team-init", _("URI"),
+                             _("Create or upgrade the team schema in a PostgreSQL database (run "
+                               "as its owner or a superuser), and optionally create a team with "
+                               "its first lead."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review team-init: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc != 2 || !dr_pg_is_conninfo (argv[1]) || (lead != NULL && team == NULL))
-    {
-      fprintf (stderr, "damage-review team-init: %s\n",
-               _("expected a server (postgresql://… or service=NAME), and --lead only with "
-                 "--team"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("team-init",
+                               _("expected a server (postgresql://… or service=NAME), and --lead "
+                                 "only with --team"));
   g_autoptr (DrPgConn) conn = dr_pg_conn_open (argv[1], DR_PG_OPEN_MIGRATE, &error);
   if (conn == NULL || (team != NULL && !add_team (conn, team, lead, &error)))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   /* TRANSLATORS: result of `damage-review team-init`; the server, then the schema version. */
   printf (_("%s: team schema at version %d\n"), dr_pg_conn_get_server (conn),
           dr_pg_conn_get_schema_version (conn));

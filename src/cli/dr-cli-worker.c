@@ -29,16 +29,18 @@
 #include "dr-analyse-pool.h"
 #include "dr-cli.h"
 #include "dr-cli-commands.h"
+#include "dr-cli-options.h"
 #include "dr-pg-team.h"
 #include "dr-model-set.h"
 #include "dr-pg-conn.h"
 #include "dr-pg-jobs.h"
 #include "dr-pg-model-set.h"
+#include "dr-pg-photo-cache.h"
+#include "dr-pg-push.h"
 #include "dr-rle.h"
 
 #define MAX_THREADS 256
 #define MAX_BATCH 1024
-#define MAX_PHOTO_BYTES (G_GINT64_CONSTANT (256) << 20) /* as the importer's decoder bound */
 
 static atomic_int stop_requested;  /* SIGTERM/SIGINT: stop claiming, abort the engines */
 
@@ -286,8 +288,8 @@ batch_fetch (Context *c, Batch *b, GError **error)
       g_autoptr (GError) local = NULL;
       gsize len = 0;
       g_autofree guint8 *bytes = job->photo_sha256 == NULL ? NULL
-        : dr_pg_jobs_fetch_photo (c->conn, c->team, job->photo_sha256, MAX_PHOTO_BYTES, &len,
-                                  &local);
+        : dr_pg_photo_fetch (c->conn, c->team, job->photo_sha256, DR_PG_MAX_PHOTO_BYTES, &len,
+                             &local);
       g_autofree char *base = g_path_get_basename (job->photo_name);
       g_strdelimit (base, "/\\", '_');
       g_autofree char *file = g_strdup_printf ("%" G_GINT64_FORMAT "-%s", job->photo_id, base);
@@ -408,10 +410,7 @@ work (Context *c, DrModelSet *models, char *sha[DR_N_DAMAGE], guint threads, int
   g_string_append_c (loaded, '}');
   g_autofree char *channel = dr_pg_jobs_channel (c->conn, c->team, &error);
   if (channel == NULL || !dr_pg_jobs_listen (c->conn, channel, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   while (!atomic_load (&stop_requested))
     {
       gint64 rescued = 0;
@@ -454,10 +453,7 @@ work (Context *c, DrModelSet *models, char *sha[DR_N_DAMAGE], guint threads, int
   printf (_("%s: %llu predictions stored, %llu failed, %lld jobs given back\n"), c->worker,
           (unsigned long long) c->stored, (unsigned long long) c->failed, (long long) released);
   if (error != NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   return DR_EXIT_OK;
 }
 
@@ -492,25 +488,19 @@ dr_cli_worker (int argc, char **argv)
       N_("Worker name shown by status (default: HOST:PID)"), N_("NAME") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (_("URI"));
-  g_option_context_set_summary (context, _("Analyse a team project’s queued photos until "
-                                           "stopped; run as many as you like, anywhere."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!dr_cli_parse_options ("worker", _("URI"),
+                             _("Analyse a team project’s queued photos until stopped; run as "
+                               "many as you like, anywhere."),
+                             entries, &argc, &argv))
+    return DR_EXIT_USAGE;
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "damage-review worker: %s\n", error->message);
-      return DR_EXIT_USAGE;
-    }
   if (argc != 2 || !dr_pg_is_conninfo (argv[1]) || n_threads < 0 || n_threads > MAX_THREADS
       || batch_size < 0 || batch_size > MAX_BATCH || lease_seconds < 3 || poll_seconds < 1
       || !(retry_delay >= 0))
-    {
-      fprintf (stderr, "damage-review worker: %s\n",
-               _("expected one connection URI (postgresql://… or service=NAME), at most 256 "
-                 "threads, a batch of at most 1024, a lease of at least 3 s"));
-      return DR_EXIT_USAGE;
-    }
+    return dr_cli_usage_error ("worker",
+                               _("expected one connection URI (postgresql://… or service=NAME), "
+                                 "at most 256 threads, a batch of at most 1024, a lease of at "
+                                 "least 3 s"));
   guint threads = n_threads > 0 ? (guint) n_threads : g_get_num_processors ();
   if (batch_size == 0)
     batch_size = (int) MIN (MAX_BATCH, 4 * threads);
@@ -518,10 +508,7 @@ dr_cli_worker (int argc, char **argv)
   g_autoptr (DrPgConn) conn = dr_pg_conn_open (argv[1], DR_PG_OPEN_DEFAULT, &error);
   gint64 team = conn == NULL ? 0 : dr_pg_team_resolve (conn, team_name, &error);
   if (team == 0)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return DR_EXIT_FAILED;
-    }
+    return dr_cli_fail (error);
   char *sha[DR_N_DAMAGE] = { NULL };
   gboolean usage = FALSE;
   g_autoptr (DrModelSet) models = prepare_models (conn, team, models_dir, sha, &usage, &error);

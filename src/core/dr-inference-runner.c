@@ -330,14 +330,6 @@ dr_inference_runner_new (guint n_workers, DrInferenceRunnerFlags flags, DrInfere
   return g_steal_pointer (&self);
 }
 
-/* Number of worker threads. */
-guint
-dr_inference_runner_get_n_workers (DrInferenceRunner *self)
-{
-  g_return_val_if_fail (DR_IS_INFERENCE_RUNNER (self), 0);
-  return self->workers->len;
-}
-
 /* Lock held: inserts job behind every job of at least its priority. */
 static void
 insert_job_locked (DrInferenceRunner *self, Job *job)

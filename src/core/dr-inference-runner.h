@@ -68,8 +68,6 @@ DrInferenceRunner *dr_inference_runner_new (guint n_workers, DrInferenceRunnerFl
                                             DrInferenceJobFunc func, gpointer user_data,
                                             GDestroyNotify result_free, GError **error);
 
-guint dr_inference_runner_get_n_workers (DrInferenceRunner *self);
-
 /* Queues job (freed with job_free after its "job-done", or when dropped) in group (a photo id,
  * for prioritize) at priority, in the current generation. cancellable (NULL allowed) cancels
  * this job alone: unstarted, it is skipped; running, its abort flag is raised; either way its

@@ -54,7 +54,7 @@ typedef struct {
                    * the weights (models loaded on CPUs with a packed path) */
   float *bias;    /* [cout] */
   float *wpack;   /* direct-kernel copy of weight (nn_conv_direct_pack), or NULL */
-  float *apack;   /* packed-GEMM copy of weight (nn_gemm_pack_a), or NULL: BLAS path only */
+  float *apack;   /* packed-GEMM copy of weight (layout: nn-gemm.h), or NULL: BLAS path only */
 } NnConv;
 
 /* Largest Cout the direct 3×3 kernel is used for (the decoder tail and the head). */
@@ -117,11 +117,6 @@ size_t nn_conv_direct_scratch (const NnConv *c);
  * nn_conv_forward. scratch holds at least nn_conv_direct_scratch(c) floats. */
 void nn_conv_direct_forward (const NnConv *c, const NnConvInput *in, float *out,
                              NnEpilogue epi, float *scratch);
-
-/* Reference convolution for tests: plain loops, double accumulation, single source.
- * in [cin][h][w], weight [cout][cin][k][k], bias [cout] or NULL → out [cout][oh][ow]. */
-void nn_conv_reference (const float *in, int cin, int h, int w, const float *weight,
-                        const float *bias, int cout, int k, int stride, int pad, float *out);
 
 /* Max pool 3×3, stride 2, padding 1 (padding never wins): in [c][h][w] →
  * out [c][(h-1)/2+1][(w-1)/2+1]. */

@@ -110,22 +110,6 @@ nn_gemm_pack_a_floats (const NnConv *c)
   return (size_t) (c->cout + NN_GEMM_MR - 1) / NN_GEMM_MR * NN_GEMM_MR * conv_k (c);
 }
 
-/* See nn-gemm.h. */
-void
-nn_gemm_pack_a (const NnConv *c, float *apack)
-{
-  const size_t kdim = conv_k (c);
-  const int panels = (c->cout + NN_GEMM_MR - 1) / NN_GEMM_MR;
-  for (int mp = 0; mp < panels; mp++)
-    for (size_t k = 0; k < kdim; k++)
-      for (int j = 0; j < NN_GEMM_MR; j++)
-        {
-          const int o = mp * NN_GEMM_MR + j;
-          apack[((size_t) mp * kdim + k) * NN_GEMM_MR + j]
-            = o < c->cout ? c->weight[(size_t) o * kdim + k] : 0.0f;
-        }
-}
-
 /* K rows per block for a K of kdim: balanced blocks of at most NN_GEMM_KC. */
 static int
 block_kc (size_t kdim)

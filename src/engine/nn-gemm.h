@@ -55,11 +55,9 @@ int nn_gemm_force_path_by_name (const char *name);
  * short bursts); 0 for NN_GEMM_BLAS or a path the CPU cannot run. */
 double nn_fma_peak_gflops (NnGemmPath p);
 
-/* Floats of apack for c: ceil(cout/8)·8·K. */
+/* Floats of apack for c: ceil(cout/8)·8·K. The layout: apack[mp][k][j] = weight[mp·8 + j][k],
+ * 0 past cout. */
 size_t nn_gemm_pack_a_floats (const NnConv *c);
-
-/* Fills apack[mp][k][j] = weight[mp·8 + j][k], 0 past cout. */
-void nn_gemm_pack_a (const NnConv *c, float *apack);
 
 /* Smallest scratch (floats) the packed path needs for c: one kc × NR panel. */
 size_t nn_gemm_min_scratch (const NnConv *c);

@@ -54,12 +54,17 @@ nn_mask_scratch_bytes (int w, int h)
          + nn_resize_plan_bytes (w, h, 1);
 }
 
-/* Splits mask scratch into the difference image, the plan area and one row; fills d. */
+/* Checks the output buffer (out, at least w per row of out_stride; named by what in the
+ * message), then splits mask scratch into the difference image, the plan area and one row and
+ * fills d. */
 static NnStatus
-mask_prepare (const float *logits, int w, int h, void *scratch, size_t scratch_bytes,
-              float **d, void **plan_buf, float **row, void **owned, NnError *err)
+mask_prepare (const float *logits, int w, int h, const void *out, size_t out_stride,
+              const char *what, void *scratch, size_t scratch_bytes, float **d, void **plan_buf,
+              float **row, void **owned, NnError *err)
 {
   const int S = NN_IMAGE_INPUT_SIZE;
+  if (out == NULL || out_stride < (size_t) w)
+    return nn_error_set (err, NN_ERR_ARGUMENT, "mask: bad %s buffer", what);
   if (logits == NULL)
     return nn_error_set (err, NN_ERR_ARGUMENT, "mask: NULL logits");
   if (!nn_image_size_ok (w, h))
@@ -87,12 +92,10 @@ nn_logit_diff_upsample (const float *logits, int w, int h, float *out, size_t ou
                         void *scratch, size_t scratch_bytes, NnError *err)
 {
   const int S = NN_IMAGE_INPUT_SIZE;
-  if (out == NULL || out_stride < (size_t) w)
-    return nn_error_set (err, NN_ERR_ARGUMENT, "mask: bad output buffer");
   float *d, *row;
   void *plan_buf, *owned;
-  NnStatus st = mask_prepare (logits, w, h, scratch, scratch_bytes, &d, &plan_buf, &row, &owned,
-                              err);
+  NnStatus st = mask_prepare (logits, w, h, out, out_stride, "output", scratch, scratch_bytes,
+                              &d, &plan_buf, &row, &owned, err);
   if (st != NN_OK)
     return st;
   st = nn_resize_f32_linear (d, S, S, S, out, w, h, out_stride, plan_buf,
@@ -138,12 +141,10 @@ nn_mask_from_logits (const float *logits, int w, int h, uint8_t *mask, size_t ma
                      NnMaskStats *stats, void *scratch, size_t scratch_bytes, NnError *err)
 {
   const int S = NN_IMAGE_INPUT_SIZE;
-  if (mask == NULL || mask_stride < (size_t) w)
-    return nn_error_set (err, NN_ERR_ARGUMENT, "mask: bad mask buffer");
   float *d, *row;
   void *plan_buf, *owned;
-  NnStatus st = mask_prepare (logits, w, h, scratch, scratch_bytes, &d, &plan_buf, &row, &owned,
-                              err);
+  NnStatus st = mask_prepare (logits, w, h, mask, mask_stride, "mask", scratch, scratch_bytes,
+                              &d, &plan_buf, &row, &owned, err);
   if (st != NN_OK)
     return st;
   MaskSink sink = { mask, mask_stride, w, 0, 0.0 };

@@ -205,6 +205,18 @@ push_global (Vm *vm, const char *mod, size_t mlen, const char *name, size_t nlen
                        "containers are read)", vm->file, ml, mod, nl, name, vm->what);
 }
 
+/* Adds the items above base to the sequence o (in stack order) and drops them from the
+ * stack. */
+static NnStatus
+move_into (Vm *vm, NnPkObj *o, size_t base)
+{
+  for (size_t i = base; i < vm->sp; i++)
+    if (!seq_add (o, vm->stack[i]))
+      return push (vm, NULL);
+  vm->sp = base;
+  return NN_OK;
+}
+
 /* Pops everything above the last mark into a new object of kind (TUPLE or LIST). */
 static NnStatus
 pop_mark_into (Vm *vm, NnPkObj *o)
@@ -214,11 +226,8 @@ pop_mark_into (Vm *vm, NnPkObj *o)
   size_t base = vm->marks[--vm->nmarks];
   if (o == NULL)
     return push (vm, NULL);
-  for (size_t i = base; i < vm->sp; i++)
-    if (!seq_add (o, vm->stack[i]))
-      return push (vm, NULL);
-  vm->sp = base;
-  return push (vm, o);
+  NnStatus st = move_into (vm, o, base);
+  return st != NN_OK ? st : push (vm, o);
 }
 
 /* Reads an integer argument of a call (INT or BOOL). */
@@ -426,36 +435,19 @@ op_stack_global (Vm *vm)
   return push_global (vm, mod->u.str.ptr, mod->u.str.len, name->u.str.ptr, name->u.str.len);
 }
 
-/* SETITEM/SETITEMS: moves key/value pairs above base into the dict just below base. */
+/* SETITEM/SETITEMS (kind NN_PK_DICT: key/value pairs) and APPEND/APPENDS/ADDITEMS (kind
+ * NN_PK_LIST): moves the items above base into the container of that kind just below base. */
 static NnStatus
-set_items (Vm *vm, size_t base)
+add_items (Vm *vm, size_t base, NnPkKind kind)
 {
-  if (base == 0 || (vm->sp - base) % 2 != 0)
-    return corrupt (vm, "bad SETITEMS");
-  NnPkObj *d = vm->stack[base - 1];
-  if (d->kind != NN_PK_DICT || (vm->nmarks && base - 1 < vm->marks[vm->nmarks - 1]))
-    return corrupt (vm, "SETITEM on something not a dict");
-  for (size_t i = base; i < vm->sp; i++)
-    if (!seq_add (d, vm->stack[i]))
-      return push (vm, NULL);
-  vm->sp = base;
-  return NN_OK;
-}
-
-/* APPEND/APPENDS/ADDITEMS: moves items above base into the list just below base. */
-static NnStatus
-append_items (Vm *vm, size_t base)
-{
-  if (base == 0)
-    return corrupt (vm, "bad APPENDS");
-  NnPkObj *l = vm->stack[base - 1];
-  if (l->kind != NN_PK_LIST || (vm->nmarks && base - 1 < vm->marks[vm->nmarks - 1]))
-    return corrupt (vm, "APPEND on something not a list");
-  for (size_t i = base; i < vm->sp; i++)
-    if (!seq_add (l, vm->stack[i]))
-      return push (vm, NULL);
-  vm->sp = base;
-  return NN_OK;
+  const int dict = kind == NN_PK_DICT;
+  if (base == 0 || (dict && (vm->sp - base) % 2 != 0))
+    return corrupt (vm, dict ? "bad SETITEMS" : "bad APPENDS");
+  NnPkObj *c = vm->stack[base - 1];
+  if (c->kind != kind || (vm->nmarks && base - 1 < vm->marks[vm->nmarks - 1]))
+    return corrupt (vm, dict ? "SETITEM on something not a dict"
+                             : "APPEND on something not a list");
+  return move_into (vm, c, base);
 }
 
 /* Pops the last mark into *base (the stack height when it was set); 0 if there is none. */
@@ -558,30 +550,24 @@ step (Vm *vm, NnPkObj **root, int *done)
     case 'a': /* APPEND */
       if (vm->sp - floor < 2)
         return corrupt (vm, "APPEND of an empty stack");
-      return append_items (vm, vm->sp - 1);
+      return add_items (vm, vm->sp - 1, NN_PK_LIST);
     case 'e': case 0x90: /* APPENDS, ADDITEMS */
       if (!mark_base (vm, &base))
         return corrupt (vm, "no MARK");
-      return append_items (vm, base);
+      return add_items (vm, base, NN_PK_LIST);
     case '}': return push (vm, new_obj (vm, NN_PK_DICT));
     case 'd': /* DICT from marked pairs */
-      if (!mark_base (vm, &base) || (vm->sp - base) % 2 != 0)
+      if (vm->nmarks == 0 || (vm->sp - vm->marks[vm->nmarks - 1]) % 2 != 0)
         return corrupt (vm, "bad DICT");
-      if ((o = new_obj (vm, NN_PK_DICT)) == NULL)
-        return push (vm, NULL);
-      for (size_t i = base; i < vm->sp; i++)
-        if (!seq_add (o, vm->stack[i]))
-          return push (vm, NULL);
-      vm->sp = base;
-      return push (vm, o);
+      return pop_mark_into (vm, new_obj (vm, NN_PK_DICT));
     case 's': /* SETITEM */
       if (vm->sp - floor < 3)
         return corrupt (vm, "SETITEM of a short stack");
-      return set_items (vm, vm->sp - 2);
+      return add_items (vm, vm->sp - 2, NN_PK_DICT);
     case 'u': /* SETITEMS */
       if (!mark_base (vm, &base))
         return corrupt (vm, "no MARK");
-      return set_items (vm, base);
+      return add_items (vm, base, NN_PK_DICT);
     case 'q':
       if ((p = take (vm, 1)) == NULL)
         return corrupt (vm, "truncated BINPUT");

@@ -19,22 +19,3 @@ nn_error_set (NnError *err, NnStatus status, const char *fmt, ...)
       *p = ' ';
   return status;
 }
-
-/* Maps each status to a fixed string; unknown values map to "unknown error". */
-const char *
-nn_status_name (NnStatus status)
-{
-  switch (status)
-    {
-    case NN_OK: return "ok";
-    case NN_ERR_IO: return "I/O error";
-    case NN_ERR_FORMAT: return "format error";
-    case NN_ERR_UNSUPPORTED: return "unsupported file";
-    case NN_ERR_SECURITY: return "refused pickle global";
-    case NN_ERR_MODEL: return "model mismatch";
-    case NN_ERR_NOMEM: return "out of memory";
-    case NN_ERR_ABORTED: return "aborted";
-    case NN_ERR_ARGUMENT: return "invalid argument";
-    }
-  return "unknown error";
-}

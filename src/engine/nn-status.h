@@ -32,5 +32,3 @@ typedef struct {
 NnStatus nn_error_set (NnError *err, NnStatus status, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 
-/* Short English name of a status, for logs ("format error", ...). Never NULL. */
-const char *nn_status_name (NnStatus status);

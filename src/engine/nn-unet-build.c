@@ -113,7 +113,7 @@ nn_conv_set_params (NnConv *conv, const NnConvParams *p)
         }
       const float *src = p->weight + (size_t) o * per_out;
       float *dst = conv->weight != NULL ? conv->weight + (size_t) o * per_out : NULL;
-      /* apack[o/8][i][o%8] (nn_gemm_pack_a's layout), written directly. */
+      /* apack[o/8][i][o%8] (the layout of nn-gemm.h), written directly. */
       float *pk = conv->apack != NULL
                     ? conv->apack + (size_t) (o / NN_GEMM_MR) * per_out * NN_GEMM_MR
                         + (size_t) (o % NN_GEMM_MR)

@@ -49,10 +49,7 @@ struct NnWorkspace {
   size_t bytes;
   float *buf[BUF_COUNT];
   size_t scratch_floats;
-  double stage_seconds[NN_UNET_STAGES];
-  double stage_cpu_seconds[NN_UNET_STAGES]; /* thread CPU time, immune to a busy machine */
-  double stage_flops[NN_UNET_STAGES];   /* of the last run, 2 per multiply-add */
-  unsigned stage_kernels[NN_UNET_STAGES]; /* of the last run: bit k set when NnKernel k ran */
+  NnStageStats stages;                 /* of the last run */
 };
 
 static const char *const stage_names[NN_UNET_STAGES] = {
@@ -153,32 +150,11 @@ nn_workspace_bytes (const NnWorkspace *ws)
   return ws->bytes;
 }
 
-/* See nn-unet.h: copies the last run's per-stage wall times. */
-void
-nn_workspace_stage_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES])
+/* See nn-unet.h. */
+const NnStageStats *
+nn_workspace_stage_stats (const NnWorkspace *ws)
 {
-  memcpy (seconds, ws->stage_seconds, sizeof ws->stage_seconds);
-}
-
-/* See nn-unet.h: copies the last run's per-stage thread CPU times. */
-void
-nn_workspace_stage_cpu_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES])
-{
-  memcpy (seconds, ws->stage_cpu_seconds, sizeof ws->stage_cpu_seconds);
-}
-
-/* See nn-unet.h: copies the last run's per-stage convolution FLOPs. */
-void
-nn_workspace_stage_flops (const NnWorkspace *ws, double flops[NN_UNET_STAGES])
-{
-  memcpy (flops, ws->stage_flops, sizeof ws->stage_flops);
-}
-
-/* See nn-unet.h: copies the last run's per-stage kernel sets. */
-void
-nn_workspace_stage_kernels (const NnWorkspace *ws, unsigned kernels[NN_UNET_STAGES])
-{
-  memcpy (kernels, ws->stage_kernels, sizeof ws->stage_kernels);
+  return &ws->stages;
 }
 
 /* Clock `id` (monotonic or this thread's CPU time) in seconds. */
@@ -212,8 +188,8 @@ run_conv (Run *r, int index, const float *a, const float *b, int h, int w, float
   NnConvInput in = { .a = a, .b = b, .h = h, .w = w };
   const NnKernel k = nn_conv_forward (c, &in, out, epi, r->ws->buf[BUF_SCRATCH],
                                       r->ws->scratch_floats);
-  r->ws->stage_kernels[r->stage] |= 1u << k;
-  r->ws->stage_flops[r->stage] += 2.0 * c->cout * (c->cin_a + c->cin_b) * c->k * c->k
+  r->ws->stages.kernels[r->stage] |= 1u << k;
+  r->ws->stages.flops[r->stage] += 2.0 * c->cout * (c->cin_a + c->cin_b) * c->k * c->k
                                   * nn_conv_out_size (c, h) * nn_conv_out_size (c, w);
   return true;
 }
@@ -242,8 +218,8 @@ end_stage (Run *r, int stage)
 {
   const double t = clock_seconds (CLOCK_MONOTONIC);
   const double cpu = clock_seconds (CLOCK_THREAD_CPUTIME_ID);
-  r->ws->stage_seconds[stage] = t - r->stage_start;
-  r->ws->stage_cpu_seconds[stage] = cpu - r->stage_cpu_start;
+  r->ws->stages.seconds[stage] = t - r->stage_start;
+  r->ws->stages.cpu_seconds[stage] = cpu - r->stage_cpu_start;
   r->stage_start = t;
   r->stage_cpu_start = cpu;
   r->stage = stage + 1;
@@ -268,8 +244,8 @@ nn_unet_run (const NnUnet *model, NnWorkspace *ws, const float *input, float *lo
             .stage_cpu_start = clock_seconds (CLOCK_THREAD_CPUTIME_ID) };
   float **buf = ws->buf;
   int size = NN_UNET_SIZE;
-  memset (ws->stage_flops, 0, sizeof ws->stage_flops);
-  memset (ws->stage_kernels, 0, sizeof ws->stage_kernels);
+  memset (ws->stages.flops, 0, sizeof ws->stages.flops);
+  memset (ws->stages.kernels, 0, sizeof ws->stages.kernels);
 
   if (!run_conv (&r, r.next++, input, NULL, size, size, buf[BUF_F1], NN_EPI_BIAS_RELU))
     goto aborted;

@@ -45,17 +45,17 @@ size_t nn_workspace_bytes (const NnWorkspace *ws);
  * "decoder.0", …, "head"); "?" when out of range. */
 const char *nn_unet_stage_name (int stage);
 
-/* Wall-clock seconds each stage took in the last complete nn_unet_run on ws. */
-void nn_workspace_stage_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES]);
+/* What each stage did in the last complete nn_unet_run on a workspace. */
+typedef struct {
+  double seconds[NN_UNET_STAGES];      /* wall-clock time */
+  double cpu_seconds[NN_UNET_STAGES];  /* the thread's CPU time, not inflated by a busy machine */
+  double flops[NN_UNET_STAGES];        /* convolution FLOPs, 2 per multiply-add */
+  unsigned kernels[NN_UNET_STAGES];    /* bit k set when NnKernel k (nn-conv.h) ran */
+} NnStageStats;
 
-/* CPU seconds of the running thread each stage took in the last complete run on ws. */
-void nn_workspace_stage_cpu_seconds (const NnWorkspace *ws, double seconds[NN_UNET_STAGES]);
-
-/* Convolution FLOPs (2 per multiply-add) each stage did in the last run on ws. */
-void nn_workspace_stage_flops (const NnWorkspace *ws, double flops[NN_UNET_STAGES]);
-
-/* Kernels each stage used in the last run on ws: bit k set when NnKernel k (nn-conv.h) ran. */
-void nn_workspace_stage_kernels (const NnWorkspace *ws, unsigned kernels[NN_UNET_STAGES]);
+/* The per-stage numbers of the last complete run on ws (valid until the next run or
+ * nn_workspace_free). */
+const NnStageStats *nn_workspace_stage_stats (const NnWorkspace *ws);
 
 /* Runs the forward pass. abort_flag may be NULL; when it becomes non-zero the run stops
  * at the next layer boundary and returns NN_ERR_ABORTED. */

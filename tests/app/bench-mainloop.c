@@ -254,7 +254,7 @@ main (int argc, char **argv)
     g_main_context_iteration (NULL, TRUE);
   gint64 t2 = g_get_monotonic_time ();
 
-  g_print ("photos: %u, workers: %u\n", n, dr_inference_runner_get_n_workers (dr_inference_queue_get_runner (queue)));
+  g_print ("photos: %u, workers asked: %u (0: one a core)\n", n, workers);
   g_print ("open + import: %.2f s\n", (t1 - t0) / 1e6);
   g_print ("analyse all (4 models per photo): %.2f s, %.2f s per photo\n",
            (t2 - t_analyse) / 1e6, (t2 - t_analyse) / 1e6 / MAX (n, 1));

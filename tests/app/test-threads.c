@@ -3,7 +3,7 @@
  * benchmarks do).
  *
  * A project with two photos is opened as a DrSession. Then, all at once: the session imports
- * a folder (writer thread), dr_import_async() imports another folder into the same file (its
+ * a folder (writer thread), dr_test_import_async() imports another folder into the same file (its
  * own worker), a DrInferenceQueue runs a pseudo-random model on the two photos and hands every
  * result to the session's writer, dr_export_run_async() exports the project, and a
  * DrEditWriter stores one stroke per loop turn. The main thread steps the default context with
@@ -22,7 +22,7 @@
 
 #include "dr-edit-writer.h"
 #include "dr-export.h"
-#include "dr-import-task.h"
+#include "dr-test-import-task.h"
 #include "dr-import.h"
 #include "dr-inference-queue.h"
 #include "dr-photo.h"
@@ -98,7 +98,7 @@ task_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   on_main_thread (s);
   g_autoptr (GError) error = NULL;
   DrImportStats stats;
-  g_assert_true (dr_import_finish (result, &stats, &error));
+  g_assert_true (dr_test_import_finish (result, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.added, ==, N_THIRD);
   s->task_done = TRUE;
@@ -131,7 +131,7 @@ queue_batch_done_cb (DrInferenceRunner *runner, State *s)
 }
 
 static void
-export_progress_cb (double fraction, gpointer data)
+export_progress_cb (guint done, guint total, gpointer data)
 {
   State *s = data;
   on_main_thread (s);
@@ -253,7 +253,7 @@ test_reports_on_owner_thread (void)
   g_autoptr (GFile) second_file = g_file_new_for_path (second);
   dr_session_import (session, &second_file, 1);
   const char *third_paths[] = { third, NULL };
-  dr_import_async (path, third_paths, NULL, NULL, task_progress_cb, &s, task_done_cb, &s);
+  dr_test_import_async (path, third_paths, NULL, NULL, task_progress_cb, &s, task_done_cb, &s);
   dr_inference_queue_add (queue, p0->id, p0->path, 1, 0);
   dr_inference_queue_add (queue, p1->id, p1->path, 1, 0);
   DrExportOptions options = { DR_EXPORT_FORMAT_BOTH, 0, 1, FALSE };

@@ -17,6 +17,7 @@
 
 #include "nn-conv.h"
 #include "nn-gemm.h"
+#include "nn-test-conv.h"
 #include "nn-wino.h"
 
 static int failures;
@@ -127,7 +128,7 @@ run_case (const Case *t, unsigned seed, NnGemmPath path, int packed_only)
   if (path != NN_GEMM_BLAS || packed_only)
     {
       c.apack = malloc (nn_gemm_pack_a_floats (&c) * sizeof (float));
-      nn_gemm_pack_a (&c, c.apack);
+      nn_test_pack_a (&c, c.apack);
     }
   float *weight = c.weight;
   if (packed_only)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "nn-gemm.h"
+#include "nn-test-conv.h"
 #include "nn-unet-private.h"
 #include "nn-wino.h"
 
@@ -249,8 +250,8 @@ main (void)
               printf ("FAIL engine (%s): %s\n", label, err.message);
               return 1;
             }
-          unsigned kernels[NN_UNET_STAGES], any = 0;
-          nn_workspace_stage_kernels (ws, kernels);
+          const unsigned *kernels = nn_workspace_stage_stats (ws)->kernels;
+          unsigned any = 0;
           for (int st = 0; st < NN_UNET_STAGES; st++)
             any |= kernels[st];
           const unsigned wbits = 1u << NN_KERNEL_AVX2_WINOGRAD | 1u << NN_KERNEL_AVX512_WINOGRAD;

@@ -458,14 +458,14 @@ describe (GString *out, DrProject *project, gint64 photo, DrDamage d, const char
   g_autoptr (DrPhotoInfo) info = dr_photo_get (project, photo, &error);
   g_assert_no_error (error);
   g_string_append_printf (out, "%s: shown=%s head=%s/%s history=%u undo=%d redo=%d "
-                          "verdict=%s iou=%.6f note=%s status=%s edited=%u reviewed=%u "
+                          "verdict=%s iou=%.6f note=%s status=%d edited=%u reviewed=%u "
                           "area=%" G_GINT64_FORMAT " claim=%s\n", step, shown ? shown : "-",
                           head ? head->rle : "-",
                           head ? dr_revision_kind_to_string (head->kind) : "-", history->len,
                           can_undo, can_redo,
                           review ? dr_verdict_to_string (review->verdict) : "-",
                           review ? review->iou : -2, note ? note : "-",
-                          dr_photo_status_to_string (info->status), info->edited, info->reviewed,
+                          (int) info->status, info->edited, info->reviewed,
                           info->area[d], info->claim);
 }
 

@@ -1,6 +1,9 @@
 /* dr-test-util.c — temporary folders and files for the store tests. */
 #include "dr-test-util.h"
 
+#include "dr-import-aihub.h"
+#include "dr-import-coco.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -127,4 +130,15 @@ dr_test_png (guint width, guint height, gsize *length)
 
   *length = out->len;
   return g_byte_array_free (g_steal_pointer (&out), FALSE);
+}
+
+/* See dr-test-util.h. */
+GPtrArray *
+dr_test_load_labels (const char *path, gboolean coco, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
+  if (root == NULL)
+    return NULL;
+  return coco ? dr_import_coco_parse (root, path, warnings, error)
+              : dr_import_aihub_parse (root, path, warnings, error);
 }

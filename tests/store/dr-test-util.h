@@ -1,4 +1,4 @@
-/* dr-test-util.h — helpers shared by the store tests: temporary folders and files. */
+/* dr-test-util.h — helpers shared by the store tests: temporary folders and files, label files. */
 #pragma once
 
 #include <glib.h>
@@ -21,5 +21,11 @@ guint8 *dr_test_read_file (const char *path, gsize *length);
  * built byte by byte (chunks, CRC-32, zlib via GZlibCompressor) so the tests need no codec of
  * their own. *length gets its size. */
 guint8 *dr_test_png (guint width, guint height, gsize *length);
+
+/* Reads the label file @path as dr_label_import_file does (bounded JSON load), then parses it
+ * with the COCO reader when @coco, else the AI Hub reader: the ground-truth records, for tests
+ * that look at them without a project. */
+GPtrArray *dr_test_load_labels (const char *path, gboolean coco, GPtrArray *warnings,
+                                GError **error);
 
 G_END_DECLS

@@ -43,8 +43,8 @@ draw_layer (int k, int d, guint w, guint h)
     case 0:
       return NULL; /* empty */
     case 1:
-      dr_mask_stamp_disc (&m, 5 + d, 6, 3.5, TRUE);
-      dr_mask_stamp_disc (&m, w - 6.0, h - 5.0, 2.5, TRUE);
+      dr_mask_stamp_segment (&m, 5 + d, 6, 5 + d, 6, 3.5, TRUE);
+      dr_mask_stamp_segment (&m, w - 6.0, h - 5.0, w - 6.0, h - 5.0, 2.5, TRUE);
       break;
     case 2:
       px[2 * w + 3] = 1;
@@ -592,9 +592,10 @@ typedef struct {
 
 /* Progress in the main thread, never going backwards; cancels the export when asked to. */
 static void
-async_progress (double fraction, gpointer user_data)
+async_progress (guint done, guint total, gpointer user_data)
 {
   AsyncState *st = user_data;
+  double fraction = (double) done / total;
   g_assert_true (g_thread_self () == st->main_thread);
   g_assert_cmpfloat (fraction, >=, st->last);
   st->last = fraction;

@@ -2,9 +2,9 @@
  * tests/store/data that mirror the real structure, and each bad file with its message. */
 #include <string.h>
 
-#include "dr-import-aihub.h"
-#include "dr-import-coco.h"
+#include "dr-ground-truth.h"
 #include "dr-store-error.h"
+#include "dr-test-util.h"
 
 /* Path of a test data file. */
 static char *
@@ -88,7 +88,7 @@ test_aihub_object (void)
   g_autofree char *path = data_path ("aihub", "0001_object.json");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) gts = dr_import_aihub_load (path, warnings, &error);
+  g_autoptr (GPtrArray) gts = dr_test_load_labels (path, FALSE, warnings, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (gts->len, ==, 1);
   g_assert_cmpuint (warnings->len, ==, 0);
@@ -131,7 +131,7 @@ test_aihub_list (void)
   g_autofree char *path = data_path ("aihub", "0002_list.json");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) gts = dr_import_aihub_load (path, warnings, &error);
+  g_autoptr (GPtrArray) gts = dr_test_load_labels (path, FALSE, warnings, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (gts->len, ==, 2);
   const DrGroundTruth *front = gts->pdata[0], *side = gts->pdata[1];
@@ -177,7 +177,7 @@ test_aihub_bad (void)
     {
       g_autofree char *path = data_path ("aihub/bad", cases[i].file);
       g_autoptr (GError) error = NULL;
-      g_autoptr (GPtrArray) gts = dr_import_aihub_load (path, NULL, &error);
+      g_autoptr (GPtrArray) gts = dr_test_load_labels (path, FALSE, NULL, &error);
       g_assert_null (gts);
       g_assert_nonnull (error);
       g_test_message ("%s", error->message);
@@ -211,7 +211,7 @@ test_coco (void)
   g_autofree char *path = data_path ("coco", "instances.json");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) gts = dr_import_coco_load (path, warnings, &error);
+  g_autoptr (GPtrArray) gts = dr_test_load_labels (path, TRUE, warnings, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (gts->len, ==, 2);
   assert_layer (gts->pdata[0], DR_DAMAGE_CRUSHED, rule_crushed_tiny, 5);
@@ -241,7 +241,7 @@ test_coco_bad (void)
     {
       g_autofree char *path = data_path ("coco/bad", cases[i].file);
       g_autoptr (GError) error = NULL;
-      g_autoptr (GPtrArray) gts = dr_import_coco_load (path, NULL, &error);
+      g_autoptr (GPtrArray) gts = dr_test_load_labels (path, TRUE, NULL, &error);
       g_assert_null (gts);
       g_assert_nonnull (error);
       g_test_message ("%s", error->message);

@@ -83,7 +83,7 @@ static void
 test_brush_5x5 (void)
 {
   DrMask m = new_mask (20, 20);
-  DrRect r = dr_mask_stamp_disc (&m, 10.5, 10.5, 2.5, TRUE);
+  DrRect r = dr_mask_stamp_segment (&m, 10.5, 10.5, 10.5, 10.5, 2.5, TRUE);
   const char *const pic[] = {
     ".###.",
     "#####",
@@ -109,13 +109,13 @@ test_eraser_and_clipping (void)
 {
   DrMask m = new_mask (20, 20);
   memset (m.pixels, 1, 400);
-  dr_mask_stamp_disc (&m, 10.5, 10.5, 2.5, FALSE);
+  dr_mask_stamp_segment (&m, 10.5, 10.5, 10.5, 10.5, 2.5, FALSE);
   g_assert_cmpuint (count_on (&m), ==, 400 - 21);
   g_assert_cmpint (m.pixels[10 * 20 + 10], ==, 0);
   g_assert_cmpint (m.pixels[8 * 20 + 8], ==, 1);
 
   DrMask c = new_mask (20, 20);
-  DrRect r = dr_mask_stamp_disc (&c, 0.5, 0.5, 2.5, TRUE);
+  DrRect r = dr_mask_stamp_segment (&c, 0.5, 0.5, 0.5, 0.5, 2.5, TRUE);
   const char *const pic[] = {
     "###",
     "###",
@@ -126,7 +126,7 @@ test_eraser_and_clipping (void)
   g_assert_cmpint (r.x, ==, 0);
   g_assert_cmpint (r.width, ==, 3);
   /* Entirely outside, or non-finite: nothing changes. */
-  r = dr_mask_stamp_disc (&c, -50, 7, 3, TRUE);
+  r = dr_mask_stamp_segment (&c, -50, 7, -50, 7, 3, TRUE);
   g_assert_true (dr_rect_is_empty (&r));
   r = dr_mask_stamp_segment (&c, NAN, 7, 3, 3, 3, TRUE);
   g_assert_true (dr_rect_is_empty (&r));
@@ -245,7 +245,7 @@ test_fast_drag_no_gaps (void)
   DrMask m = new_mask (200, 150);
   const double pts[][2] = { { 5.2, 5.7 }, { 190.1, 97.3 }, { 20.4, 140.9 }, { 21.0, 141.0 } };
   const double r = 1.5;
-  dr_mask_stamp_disc (&m, pts[0][0], pts[0][1], r, TRUE);
+  dr_mask_stamp_segment (&m, pts[0][0], pts[0][1], pts[0][0], pts[0][1], r, TRUE);
   for (int i = 1; i < 4; i++)
     dr_mask_stamp_segment (&m, pts[i - 1][0], pts[i - 1][1], pts[i][0], pts[i][1], r, TRUE);
   g_assert_cmpint (count_components4 (&m), ==, 1);

@@ -7,7 +7,7 @@
 #include "dr-claim.h"
 #include "dr-image.h"
 #include "dr-import.h"
-#include "dr-import-task.h"
+#include "dr-test-import-task.h"
 #include "dr-photo.h"
 #include "dr-store-error.h"
 #include "dr-test-util.h"
@@ -309,7 +309,7 @@ async_done (GObject *source, GAsyncResult *result, gpointer user_data)
   AsyncState *s = user_data;
   g_autoptr (GError) error = NULL;
   s->on_main_thread &= g_thread_self () == s->main_thread;
-  s->ok = dr_import_finish (result, &s->stats, &error);
+  s->ok = dr_test_import_finish (result, &s->stats, &error);
   g_assert_no_error (error);
   s->finished = TRUE;
 }
@@ -324,7 +324,7 @@ test_async (Fixture *f, gconstpointer data)
 {
   const char *paths[] = { f->photos, NULL };
   AsyncState s = { .main_thread = g_thread_self (), .in_order = TRUE, .on_main_thread = TRUE };
-  dr_import_async (dr_project_get_path (f->project), paths, NULL, NULL, async_progress, &s,
+  dr_test_import_async (dr_project_get_path (f->project), paths, NULL, NULL, async_progress, &s,
                    async_done, &s);
   while (!s.finished)
     {

@@ -154,7 +154,8 @@ static void
 test_refuse_foreign_and_newer (Fixture *f, gconstpointer data)
 {
   sqlite3 *raw = raw_open (f->path);
-  raw_exec (raw, "PRAGMA application_id = 1146250614; PRAGMA user_version = 99;"
+  raw_exec (raw, "PRAGMA application_id = " G_STRINGIFY (DR_SCHEMA_APPLICATION_ID) ";"
+                 "PRAGMA user_version = 99;"
                  "CREATE TABLE future (x); INSERT INTO future VALUES (42);");
   sqlite3_close (raw);
   gsize length;

@@ -98,10 +98,10 @@ test_fifo_other (void)
   g_autofree char *project_path = make_fifo (dir, "claims.damagereview");
   alarm (HANG_LIMIT);
   g_autoptr (GError) error = NULL;
-  g_assert_null (dr_import_coco_load (labels, NULL, &error));
+  g_assert_null (dr_test_load_labels (labels, TRUE, NULL, &error));
   assert_one_line (error->message, "labels.json");
   g_clear_error (&error);
-  g_assert_null (dr_import_aihub_load (labels, NULL, &error));
+  g_assert_null (dr_test_load_labels (labels, FALSE, NULL, &error));
   assert_one_line (error->message, "labels.json");
   g_clear_error (&error);
   NnStateDict sd = { 0 };
@@ -479,7 +479,7 @@ test_label_messages (void)
   static const char bad_json[] = "{\n\"images\": [\n{\"id\": 1,\n\n\x01\x02 oops";
   g_autofree char *broken = dr_test_write_file (dir, "broken.json", bad_json,
                                                 sizeof bad_json - 1);
-  g_assert_null (dr_import_coco_load (broken, NULL, &error));
+  g_assert_null (dr_test_load_labels (broken, TRUE, NULL, &error));
   assert_one_line (error->message, "broken.json");
   g_clear_error (&error);
   g_autofree char *long_name = g_strnfill (5000, 'z');
@@ -489,7 +489,7 @@ test_label_messages (void)
     " \"segmentation\": [[[0, 0], [3, 0], [3, 3]]]}]}", long_name);
   g_autofree char *aihub_path = dr_test_write_file (dir, "aihub.json", aihub, strlen (aihub));
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) gts = dr_import_aihub_load (aihub_path, warnings, &error);
+  g_autoptr (GPtrArray) gts = dr_test_load_labels (aihub_path, FALSE, warnings, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (warnings->len, ==, 1);
   assert_one_line (warnings->pdata[0], "aihub.json");
@@ -500,7 +500,7 @@ test_label_messages (void)
     long_name);
   g_autofree char *coco_path = dr_test_write_file (dir, "coco.json", coco, strlen (coco));
   g_ptr_array_set_size (warnings, 0);
-  g_autoptr (GPtrArray) gts2 = dr_import_coco_load (coco_path, warnings, &error);
+  g_autoptr (GPtrArray) gts2 = dr_test_load_labels (coco_path, TRUE, warnings, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (warnings->len, ==, 1);
   assert_one_line (warnings->pdata[0], "coco.json");

@@ -39,6 +39,7 @@
 #include "dr-damage.h"
 #include "dr-project.h"
 #include "dr-rle.h"
+#include "dr-worker-task.h"
 
 G_BEGIN_DECLS
 
@@ -120,12 +121,13 @@ gboolean dr_export_run (GPtrArray              *items,
                         GError                **error);
 
 /* dr_export_run in a worker thread, for the GUI. @items is referenced until the export ends.
- * @progress (may be NULL) runs in the thread-default main context of the caller, at most once
- * per whole percent; @callback runs there too, and calls dr_export_run_finish. */
+ * @progress (may be NULL) runs in the thread-default main context of the caller with the
+ * percent done (of 100), once per whole percent; @callback runs there too, and calls
+ * dr_export_run_finish. */
 void dr_export_run_async (GPtrArray             *items,
                           const char            *out_dir,
                           const DrExportOptions *options,
-                          DrExportProgressFunc   progress,
+                          DrProgressFunc         progress,
                           gpointer               progress_data,
                           GCancellable          *cancellable,
                           GAsyncReadyCallback    callback,

@@ -8,32 +8,30 @@
  * deflate's best ratio (1032:1) is refused before anything is allocated.
  */
 #include "dr-image-private.h"
+#include "dr-image-png-private.h"
 
 #include <string.h>
-
-#include <png.h>
 
 #define DEFLATE_MAX_RATIO 1032 /* two 1-bit codes per 258-byte match */
 
 /* Error state and memory source of one libpng read. */
 typedef struct {
-  char message[200];
+  char message[DR_PNG_MESSAGE_BYTES];
   const guint8 *data;
   gsize len, pos;
 } PngCtx;
 
-/* libpng fatal error: keep the message, jump back. */
-static void
-on_png_error (png_structp png, png_const_charp msg)
+/* See dr-image-png-private.h. */
+void
+dr_image_png_on_error (png_structp png, png_const_charp msg)
 {
-  PngCtx *ctx = png_get_error_ptr (png);
-  g_strlcpy (ctx->message, msg, sizeof ctx->message);
+  g_strlcpy (png_get_error_ptr (png), msg, DR_PNG_MESSAGE_BYTES);
   png_longjmp (png, 1);
 }
 
-/* libpng warnings are harmless for decoding (OpenCV ignores them too). */
-static void
-on_png_warning (png_structp png, png_const_charp msg)
+/* See dr-image-png-private.h. */
+void
+dr_image_png_on_warning (png_structp png, png_const_charp msg)
 {
 }
 
@@ -154,7 +152,8 @@ check_file_chunks (FILE *file, guint64 file_len, const char *path, GError **erro
 static gboolean
 create_read (PngCtx *ctx, png_structp *png, png_infop *info)
 {
-  *png = png_create_read_struct (PNG_LIBPNG_VER_STRING, ctx, on_png_error, on_png_warning);
+  *png = png_create_read_struct (PNG_LIBPNG_VER_STRING, ctx->message, dr_image_png_on_error,
+                                 dr_image_png_on_warning);
   if (*png == NULL)
     return FALSE;
   *info = png_create_info_struct (*png);

@@ -1,5 +1,6 @@
 /* dr-image-save.c — writing 8-bit greyscale PNGs (masks) atomically with libpng. */
 #include "dr-image-private.h"
+#include "dr-image-png-private.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -7,36 +8,15 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
-#include <png.h>
-
-/* Error state of one libpng write. */
-typedef struct {
-  char message[200];
-} PngWriteCtx;
-
-/* libpng fatal error: keep the message, jump back. */
-static void
-on_write_error (png_structp png, png_const_charp msg)
-{
-  PngWriteCtx *ctx = png_get_error_ptr (png);
-  g_strlcpy (ctx->message, msg, sizeof ctx->message);
-  png_longjmp (png, 1);
-}
-
-/* libpng write warnings carry nothing we act on. */
-static void
-on_write_warning (png_structp png, png_const_charp msg)
-{
-}
 
 /* Encodes the image into an open stream; FALSE + error on any libpng failure. */
 static gboolean
 write_png (FILE *f, const char *path, const guint8 *grey, int width, int height, gsize stride,
            GError **error)
 {
-  PngWriteCtx ctx = { { 0 } };
-  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &ctx, on_write_error,
-                                             on_write_warning);
+  char message[DR_PNG_MESSAGE_BYTES] = "";
+  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, message,
+                                             dr_image_png_on_error, dr_image_png_on_warning);
   png_infop info = png != NULL ? png_create_info_struct (png) : NULL;
   if (info == NULL)
     {
@@ -47,7 +27,7 @@ write_png (FILE *f, const char *path, const guint8 *grey, int width, int height,
     {
       png_destroy_write_struct (&png, &info);
       return dr_image_fail (error, DR_STORE_ERROR_IO, path, "cannot write PNG (%s)",
-                            ctx.message);
+                            message);
     }
   png_init_io (png, f);
   png_set_IHDR (png, info, (png_uint_32) width, (png_uint_32) height, 8, PNG_COLOR_TYPE_GRAY,

@@ -362,3 +362,39 @@ dr_ground_truth_read_ring (JsonNode *node, gboolean pairs, const DrGroundTruth *
   *n_points = n;
   return g_steal_pointer (&xy);
 }
+
+/* See dr-ground-truth.h. */
+GPtrArray *
+dr_ground_truth_routes_new (GPtrArray *gts)
+{
+  GPtrArray *routes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint k = 0; k < gts->len; k++)
+    g_ptr_array_add (routes, g_array_new (FALSE, FALSE, sizeof (guint)));
+  return routes;
+}
+
+/* See dr-ground-truth.h. */
+gboolean
+dr_ground_truth_paint_all (GPtrArray *gts, GPtrArray *routes, JsonArray *anns,
+                           DrGroundTruthPaintFunc paint, gpointer user_data, GError **error)
+{
+  gsize budget = DR_LABEL_MAX_POINTS;
+  for (guint k = 0; k < gts->len; k++)
+    {
+      DrGroundTruth *gt = gts->pdata[k];
+      GArray *list = routes->pdata[k];
+      if (list->len == 0)
+        continue;
+      g_autoptr (DrGroundTruthCanvas) canvas = dr_ground_truth_canvas_new (gt);
+      for (guint j = 0; j < list->len; j++)
+        {
+          guint i = g_array_index (list, guint, j);
+          if (!paint (json_array_get_object_element (anns, i), i, gt, canvas, &budget, user_data,
+                      error))
+            return FALSE;
+        }
+      if (!dr_ground_truth_canvas_finish (canvas, gt, error))
+        return FALSE;
+    }
+  return TRUE;
+}

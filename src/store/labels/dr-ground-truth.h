@@ -109,6 +109,32 @@ void dr_ground_truth_canvas_add_rle (DrGroundTruthCanvas *canvas, DrDamage damag
 gboolean dr_ground_truth_canvas_finish (DrGroundTruthCanvas *canvas, DrGroundTruth *gt,
                                         GError **error);
 
+/* Paints annotation @ann (number @index of the file's list) of @gt onto @canvas, taking its
+ * points from *@budget (shared by the whole file). FALSE with @error rejects the file; skipping
+ * it (with a warning) is TRUE. */
+typedef gboolean (*DrGroundTruthPaintFunc) (JsonObject           *ann,
+                                            guint                 index,
+                                            DrGroundTruth        *gt,
+                                            DrGroundTruthCanvas  *canvas,
+                                            gsize                *budget,
+                                            gpointer              user_data,
+                                            GError              **error);
+
+/* One empty GArray of guint per record of @gts: where a reader routes each annotation (its
+ * index in the file's list) to its image before painting. */
+GPtrArray *dr_ground_truth_routes_new (GPtrArray *gts);
+
+/* For each record k of @gts with annotations routed to it (@routes[k], indexes into @anns):
+ * a canvas, @paint for each annotation in file order, then dr_ground_truth_canvas_finish; so
+ * only one image's layers are in memory at a time. The file's point budget is
+ * DR_LABEL_MAX_POINTS. FALSE with @error when a paint or a finish fails. */
+gboolean dr_ground_truth_paint_all (GPtrArray               *gts,
+                                    GPtrArray               *routes,
+                                    JsonArray               *anns,
+                                    DrGroundTruthPaintFunc   paint,
+                                    gpointer                 user_data,
+                                    GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrGroundTruth, dr_ground_truth_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrGroundTruthCanvas, dr_ground_truth_canvas_free)
 

@@ -87,6 +87,41 @@ paint_segmentation (JsonNode *seg, DrDamage damage, DrGroundTruth *gt, DrGroundT
   return (int) n_polys;
 }
 
+/* What painting an annotation needs besides the annotation. */
+typedef struct {
+  const char *path;
+  GPtrArray *warnings;
+} Reader;
+
+/* DrGroundTruthPaintFunc: the annotation's polygons onto its damage class's layer; an unknown
+ * class or no polygon is a warning and the annotation is skipped. */
+static gboolean
+paint_annotation (JsonObject *ann, guint index, DrGroundTruth *gt, DrGroundTruthCanvas *canvas,
+                  gsize *budget, gpointer user_data, GError **error)
+{
+  const Reader *r = user_data;
+  gint64 ann_id = index;
+  dr_json_member_int (ann, "id", TRUE, &ann_id);
+  g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, r->path, ann_id);
+  const char *name = dr_json_member_string (ann, "damage");
+  DrDamage damage;
+  if (!dr_ground_truth_damage_from_name (name, &damage))
+    {
+      g_autofree char *shown = dr_safe_excerpt (name != NULL ? name : "(none)", -1,
+                                                DR_NAME_MAX_CHARS);
+      dr_label_warn (r->warnings, "%s: unknown damage class “%s”, skipped", where, shown);
+      return TRUE;
+    }
+  int n = paint_segmentation (json_object_get_member (ann, "segmentation"), damage, gt, canvas,
+                              budget, where, error);
+  if (n < 0)
+    return FALSE;
+  if (n == 0)
+    dr_label_warn (r->warnings, "%s: no polygon, skipped", where);
+  gt->n_regions[damage] += (guint) n;
+  return TRUE;
+}
+
 /* Parses the images, routes the annotations to them, then paints image by image. */
 GPtrArray *
 dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
@@ -134,9 +169,7 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
         return dr_label_fail (error, path, "image id %" G_GINT64_FORMAT " appears twice", gt->label_id);
       g_hash_table_insert (by_id, &gt->label_id, GUINT_TO_POINTER (k));
     }
-  g_autoptr (GPtrArray) per_image = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  for (guint k = 0; k < gts->len; k++)
-    g_ptr_array_add (per_image, g_array_new (FALSE, FALSE, sizeof (guint)));
+  g_autoptr (GPtrArray) per_image = dr_ground_truth_routes_new (gts);
   for (guint i = 0; i < json_array_get_length (anns); i++)
     {
       JsonNode *an = json_array_get_element (anns, i);
@@ -160,51 +193,8 @@ dr_import_aihub_parse (JsonNode *root, const char *path, GPtrArray *warnings, GE
       g_array_append_val ((GArray *) per_image->pdata[target], i);
     }
 
-  gsize budget = DR_LABEL_MAX_POINTS;
-  for (guint k = 0; k < gts->len; k++)
-    {
-      DrGroundTruth *gt = gts->pdata[k];
-      GArray *list = per_image->pdata[k];
-      if (list->len == 0)
-        continue;
-      g_autoptr (DrGroundTruthCanvas) canvas = dr_ground_truth_canvas_new (gt);
-      for (guint j = 0; j < list->len; j++)
-        {
-          guint i = g_array_index (list, guint, j);
-          JsonObject *ann = json_array_get_object_element (anns, i);
-          gint64 ann_id = i;
-          dr_json_member_int (ann, "id", TRUE, &ann_id);
-          g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path,
-                                                    ann_id);
-          const char *name = dr_json_member_string (ann, "damage");
-          DrDamage damage;
-          if (!dr_ground_truth_damage_from_name (name, &damage))
-            {
-              g_autofree char *shown = dr_safe_excerpt (name != NULL ? name : "(none)", -1,
-                                                        DR_NAME_MAX_CHARS);
-              dr_label_warn (warnings, "%s: unknown damage class “%s”, skipped", where, shown);
-              continue;
-            }
-          int n = paint_segmentation (json_object_get_member (ann, "segmentation"), damage, gt,
-                                      canvas, &budget, where, error);
-          if (n < 0)
-            return NULL;
-          if (n == 0)
-            dr_label_warn (warnings, "%s: no polygon, skipped", where);
-          gt->n_regions[damage] += (guint) n;
-        }
-      if (!dr_ground_truth_canvas_finish (canvas, gt, error))
-        return NULL;
-    }
-  return g_steal_pointer (&gts);
-}
-
-/* Bounded JSON load, then the parse above. */
-GPtrArray *
-dr_import_aihub_load (const char *path, GPtrArray *warnings, GError **error)
-{
-  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
-  if (root == NULL)
+  Reader reader = { path, warnings };
+  if (!dr_ground_truth_paint_all (gts, per_image, anns, paint_annotation, &reader, error))
     return NULL;
-  return dr_import_aihub_parse (root, path, warnings, error);
+  return g_steal_pointer (&gts);
 }

@@ -47,6 +47,57 @@ read_rle (JsonObject *seg, const DrGroundTruth *gt, const char *where, GError **
   return rle;
 }
 
+/* What painting an annotation needs besides the annotation. */
+typedef struct {
+  const char *path;
+  GPtrArray *warnings;
+  GHashTable *cat_damage;  /* category id → damage + 1 */
+} Reader;
+
+/* DrGroundTruthPaintFunc: the annotation's RLE or polygons onto its category's layer (the
+ * routing above only keeps annotations of our categories). */
+static gboolean
+paint_annotation (JsonObject *ann, guint index, DrGroundTruth *gt, DrGroundTruthCanvas *canvas,
+                  gsize *budget, gpointer user_data, GError **error)
+{
+  const Reader *r = user_data;
+  gint64 ann_id = 0, cat_id = 0;
+  dr_json_member_int (ann, "id", FALSE, &ann_id);
+  dr_json_member_int (ann, "category_id", FALSE, &cat_id);
+  DrDamage damage = (DrDamage) (GPOINTER_TO_INT (g_hash_table_lookup (r->cat_damage, &cat_id)) - 1);
+  g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, r->path, ann_id);
+  JsonNode *seg = json_object_get_member (ann, "segmentation");
+  if (seg != NULL && JSON_NODE_HOLDS_OBJECT (seg))
+    {
+      g_autoptr (DrRle) rle = read_rle (json_node_get_object (seg), gt, where, error);
+      if (rle == NULL)
+        return FALSE;
+      dr_ground_truth_canvas_add_rle (canvas, damage, rle);
+      gt->n_regions[damage]++;
+      return TRUE;
+    }
+  if (seg == NULL || !JSON_NODE_HOLDS_ARRAY (seg))
+    {
+      dr_label_fail (error, where, "segmentation is neither polygons nor RLE");
+      return FALSE;
+    }
+  JsonArray *polys = json_node_get_array (seg);
+  if (json_array_get_length (polys) == 0)
+    dr_label_warn (r->warnings, "%s: no polygon, skipped", where);
+  for (guint p = 0; p < json_array_get_length (polys); p++)
+    {
+      gsize n;
+      g_autofree double *xy = dr_ground_truth_read_ring (json_array_get_element (polys, p), FALSE,
+                                                         gt, &n, budget, where, error);
+      if (xy == NULL)
+        return FALSE;
+      const double *rings[1] = { xy };
+      dr_ground_truth_canvas_add_polygon (canvas, damage, rings, &n, 1);
+      gt->n_regions[damage]++;
+    }
+  return TRUE;
+}
+
 /* Parses images and categories, routes the annotations, then paints image by image. */
 GPtrArray *
 dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GError **error)
@@ -113,9 +164,7 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
 
   /* Validate and route every annotation first, so only one image's layers are in memory at a
    * time however many images the file lists. */
-  g_autoptr (GPtrArray) per_image = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  for (guint k = 0; k < gts->len; k++)
-    g_ptr_array_add (per_image, g_array_new (FALSE, FALSE, sizeof (guint)));
+  g_autoptr (GPtrArray) per_image = dr_ground_truth_routes_new (gts);
   for (guint i = 0; i < json_array_get_length (anns); i++)
     {
       JsonNode *an = json_array_get_element (anns, i);
@@ -138,66 +187,8 @@ dr_import_coco_parse (JsonNode *root, const char *path, GPtrArray *warnings, GEr
         g_array_append_val ((GArray *) per_image->pdata[GPOINTER_TO_UINT (slot)], i);
     }
 
-  gsize budget = DR_LABEL_MAX_POINTS;
-  for (guint k = 0; k < gts->len; k++)
-    {
-      DrGroundTruth *gt = gts->pdata[k];
-      GArray *list = per_image->pdata[k];
-      if (list->len == 0)
-        continue;
-      g_autoptr (DrGroundTruthCanvas) canvas = dr_ground_truth_canvas_new (gt);
-      for (guint j = 0; j < list->len; j++)
-        {
-          JsonObject *ann = json_array_get_object_element (anns, g_array_index (list, guint, j));
-          gint64 ann_id = 0, cat_id = 0;
-          dr_json_member_int (ann, "id", FALSE, &ann_id);
-          dr_json_member_int (ann, "category_id", FALSE, &cat_id);
-          DrDamage damage = (DrDamage) (GPOINTER_TO_INT (g_hash_table_lookup (cat_damage, &cat_id))
-                                        - 1);
-          g_autofree char *where = g_strdup_printf ("%s: annotation %" G_GINT64_FORMAT, path,
-                                                    ann_id);
-          JsonNode *seg = json_object_get_member (ann, "segmentation");
-          if (seg != NULL && JSON_NODE_HOLDS_OBJECT (seg))
-            {
-              g_autoptr (DrRle) rle = read_rle (json_node_get_object (seg), gt, where, error);
-              if (rle == NULL)
-                return NULL;
-              dr_ground_truth_canvas_add_rle (canvas, damage, rle);
-              gt->n_regions[damage]++;
-            }
-          else if (seg != NULL && JSON_NODE_HOLDS_ARRAY (seg))
-            {
-              JsonArray *polys = json_node_get_array (seg);
-              if (json_array_get_length (polys) == 0)
-                dr_label_warn (warnings, "%s: no polygon, skipped", where);
-              for (guint p = 0; p < json_array_get_length (polys); p++)
-                {
-                  gsize n;
-                  g_autofree double *xy =
-                    dr_ground_truth_read_ring (json_array_get_element (polys, p), FALSE, gt, &n,
-                                               &budget, where, error);
-                  if (xy == NULL)
-                    return NULL;
-                  const double *rings[1] = { xy };
-                  dr_ground_truth_canvas_add_polygon (canvas, damage, rings, &n, 1);
-                  gt->n_regions[damage]++;
-                }
-            }
-          else
-            return dr_label_fail (error, where, "segmentation is neither polygons nor RLE");
-        }
-      if (!dr_ground_truth_canvas_finish (canvas, gt, error))
-        return NULL;
-    }
-  return g_steal_pointer (&gts);
-}
-
-/* Bounded JSON load, then the parse above. */
-GPtrArray *
-dr_import_coco_load (const char *path, GPtrArray *warnings, GError **error)
-{
-  g_autoptr (JsonNode) root = dr_ground_truth_load_json (path, error);
-  if (root == NULL)
+  Reader reader = { path, warnings, cat_damage };
+  if (!dr_ground_truth_paint_all (gts, per_image, anns, paint_annotation, &reader, error))
     return NULL;
-  return dr_import_coco_parse (root, path, warnings, error);
+  return g_steal_pointer (&gts);
 }

@@ -15,14 +15,9 @@
 
 G_BEGIN_DECLS
 
-/* Reads @path and returns one DrGroundTruth per image listed in it. Warnings are appended to
- * @warnings (owned strings), which may be NULL. */
-GPtrArray *dr_import_coco_load (const char  *path,
-                                GPtrArray   *warnings,
-                                GError     **error);
-
-/* The same, on a document already loaded with dr_ground_truth_load_json (@path only names the
- * file in messages). */
+/* One DrGroundTruth per image listed in @root, a document loaded with
+ * dr_ground_truth_load_json from @path, which only names the file in messages. Warnings are
+ * appended to @warnings (owned strings), which may be NULL. */
 GPtrArray *dr_import_coco_parse (JsonNode    *root,
                                  const char  *path,
                                  GPtrArray   *warnings,

@@ -190,13 +190,6 @@ dr_mask_stamp_segment (DrMask *mask, double x0, double y0, double x1, double y1,
   return dirty_rect (&box);
 }
 
-/* A disc is a capsule whose two ends coincide. */
-DrRect
-dr_mask_stamp_disc (DrMask *mask, double cx, double cy, double radius, gboolean on)
-{
-  return dr_mask_stamp_segment (mask, cx, cy, cx, cy, radius, on);
-}
-
 /* One polygon edge, oriented like the classic point-in-polygon loop: a is vertex i, b is
  * vertex i − 1, and the crossing x is (b.x − a.x)·(cy − a.y)/(b.y − a.y) + a.x. */
 typedef struct {

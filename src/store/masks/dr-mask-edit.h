@@ -43,15 +43,12 @@ void dr_rect_union (DrRect *rect, const DrRect *other);
 /* Whether @mask is usable: pixels set, both sides ≥ 1, at most DR_MASK_MAX_PIXELS. */
 gboolean dr_mask_is_valid (const DrMask *mask);
 
-/* Paints (@on TRUE) or erases (@on FALSE) a hard-edged disc: exactly the pixels whose
- * centre lies at distance ≤ @radius from (@cx, @cy). A brush of diameter d is radius d/2.
- * Returns the rectangle that may have changed. Non-finite input changes nothing. */
-DrRect dr_mask_stamp_disc (DrMask *mask, double cx, double cy, double radius, gboolean on);
-
-/* Paints or erases the capsule swept by a disc of @radius moving from (@x0, @y0) to
- * (@x1, @y1): exactly the pixels whose centre lies at distance ≤ @radius from the
- * segment. Calling it for each pair of consecutive pointer samples of a drag gives a
- * stroke without gaps however far apart the samples are. Returns the changed rectangle. */
+/* Paints (@on TRUE) or erases (@on FALSE) the capsule swept by a hard-edged disc of @radius
+ * moving from (@x0, @y0) to (@x1, @y1): exactly the pixels whose centre lies at distance
+ * ≤ @radius from the segment; with both ends equal, the disc of a click. A brush of diameter
+ * d is radius d/2. Calling it for each pair of consecutive pointer samples of a drag gives a
+ * stroke without gaps however far apart the samples are. Returns the rectangle that may have
+ * changed. Non-finite input changes nothing. */
 DrRect dr_mask_stamp_segment (DrMask     *mask,
                               double      x0,
                               double      y0,

@@ -1,7 +1,7 @@
 /* dr-pg-backend.h — the PostgreSQL implementation of DrStoreBackend (dr-store-backend.h): a team
  * project opened through the store's ordinary API. dr_project_open uses it when the location is
  * a connection string, so every caller that takes a project path (the window, the commands, the
- * edit writer, the import task, the report) takes a server too.
+ * edit writer, the session's writer, the report) takes a server too.
  *
  * Location. A libpq connection string: a postgresql:// (or postgres://) URI, "service=NAME" or
  * keyword=value pairs (dr_pg_is_conninfo). The password comes from ~/.pgpass or the service

@@ -19,6 +19,26 @@ int_at (const PGresult *res, int r, int c)
   return PQgetisnull (res, r, c) ? 0 : g_ascii_strtoll (PQgetvalue (res, r, c), NULL, 10);
 }
 
+/* Runs the prepared statement @name (@sql), which returns one row when what it names exists:
+ * that result, or NULL with @error (NOT_FOUND: the server, then @missing formatted, when no
+ * row came back). */
+static G_GNUC_PRINTF (7, 8) PGresult *
+exec_one_row (DrPgConn *conn, const char *name, const char *sql, int n_params,
+              const char *const *params, GError **error, const char *missing, ...)
+{
+  PGresult *res = dr_pg_conn_exec (conn, name, sql, n_params, params, error);
+  if (res == NULL || PQntuples (res) == 1)
+    return res;
+  PQclear (res);
+  va_list args;
+  va_start (args, missing);
+  g_autofree char *what = g_strdup_vprintf (missing, args);
+  va_end (args);
+  g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: %s",
+               dr_pg_conn_get_server (conn), what);
+  return NULL;
+}
+
 /* Fills @head from columns @c (revision), @c + 1 (version), @c + 2 (moved_by) of row 0. */
 static void
 head_from (DrPgHead *head, const PGresult *res, int c)
@@ -37,18 +57,12 @@ dr_pg_head_read (DrPgConn *conn, gint64 photo_id, DrDamage damage, DrPgHead *hea
   g_autofree char *photo = dr_pg_int (photo_id), *d = dr_pg_int (damage);
   const char *params[] = { photo, d };
   /* The layer's head (visible only to its team's members). */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "edit_head",
+  g_autoptr (PGresult) res = exec_one_row (conn, "edit_head",
     "SELECT revision_id, version, moved_by FROM dr.heads WHERE photo_id = $1 AND damage = $2",
-    2, params, error);
+    2, params, error, "photo %" G_GINT64_FORMAT " has no %s layer here", photo_id,
+    dr_damage_to_string (damage));
   if (res == NULL)
     return FALSE;
-  if (PQntuples (res) != 1)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: photo %" G_GINT64_FORMAT
-                   " has no %s layer here", dr_pg_conn_get_server (conn), photo_id,
-                   dr_damage_to_string (damage));
-      return FALSE;
-    }
   head_from (head, res, 0);
   return TRUE;
 }
@@ -85,7 +99,7 @@ dr_pg_edit_commit (DrPgConn *conn, gint64 photo_id, DrDamage damage, const DrPgH
   gint64 seen_version = seen->version;
   const char *params[] = { photo, d, parent, rle, a, kind, version };
   /* Insert the revision (author = session_user), then CAS the head onto it. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "edit_commit",
+  g_autoptr (PGresult) res = exec_one_row (conn, "edit_commit",
     "WITH r AS (INSERT INTO dr.revisions (team_id, photo_id, damage, parent_id, rle, area, kind)"
     "   SELECT team_id, $1, $2, $3, $4, $5, $6 FROM dr.photos WHERE id = $1 RETURNING id),"
     " u AS (UPDATE dr.heads h SET revision_id = r.id, version = h.version + 1,"
@@ -93,15 +107,9 @@ dr_pg_edit_commit (DrPgConn *conn, gint64 photo_id, DrDamage damage, const DrPgH
     "   WHERE h.photo_id = $1 AND h.damage = $2 AND h.version = $7"
     "   RETURNING h.revision_id, h.version, h.moved_by)"
     " SELECT r.id, u.revision_id, u.version, u.moved_by FROM r LEFT JOIN u ON true",
-    7, params, error);
+    7, params, error, "no photo %" G_GINT64_FORMAT " here", photo_id);
   if (res == NULL)
     return FALSE;
-  if (PQntuples (res) != 1)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: no photo %" G_GINT64_FORMAT
-                   " here", dr_pg_conn_get_server (conn), photo_id);
-      return FALSE;
-    }
   *revision_id = int_at (res, 0, 0);
   if (PQgetisnull (res, 0, 2))
     {
@@ -150,16 +158,11 @@ dr_pg_edit_parent (DrPgConn *conn, gint64 revision_id, gint64 *parent_id, GError
   g_autofree char *id = dr_pg_int (revision_id);
   const char *params[] = { id };
   /* The revision's parent. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "edit_parent",
-    "SELECT parent_id FROM dr.revisions WHERE id = $1", 1, params, error);
+  g_autoptr (PGresult) res = exec_one_row (conn, "edit_parent",
+    "SELECT parent_id FROM dr.revisions WHERE id = $1", 1, params, error,
+    "no revision %" G_GINT64_FORMAT, revision_id);
   if (res == NULL)
     return FALSE;
-  if (PQntuples (res) != 1)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: no revision %" G_GINT64_FORMAT,
-                   dr_pg_conn_get_server (conn), revision_id);
-      return FALSE;
-    }
   *parent_id = int_at (res, 0, 0);
   return TRUE;
 }
@@ -174,20 +177,14 @@ dr_pg_verdict_add (DrPgConn *conn, gint64 photo_id, DrDamage damage, const DrPgH
                   *version = dr_pg_int (seen->version);
   const char *params[] = { photo, d, verdict, revision, version };
   /* The verdict on the mask the caller saw, and the head's version now. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "edit_verdict",
+  g_autoptr (PGresult) res = exec_one_row (conn, "edit_verdict",
     "WITH r AS (INSERT INTO dr.reviews (team_id, photo_id, damage, verdict, revision_id,"
     "   head_version) SELECT team_id, $1, $2, $3, $4, $5 FROM dr.photos WHERE id = $1"
     "   RETURNING id)"
     " SELECT r.id, (SELECT version FROM dr.heads WHERE photo_id = $1 AND damage = $2) FROM r",
-    5, params, error);
+    5, params, error, "no photo %" G_GINT64_FORMAT " here", photo_id);
   if (res == NULL)
     return FALSE;
-  if (PQntuples (res) != 1)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: no photo %" G_GINT64_FORMAT
-                   " here", dr_pg_conn_get_server (conn), photo_id);
-      return FALSE;
-    }
   *review_id = int_at (res, 0, 0);
   *stale = int_at (res, 0, 1) != seen->version;
   return TRUE;
@@ -201,17 +198,12 @@ dr_pg_note_add (DrPgConn *conn, gint64 photo_id, const char *text, gint64 *note_
   g_autofree char *photo = dr_pg_int (photo_id);
   const char *params[] = { photo, text };
   /* The note (author = session_user). */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "edit_note",
+  g_autoptr (PGresult) res = exec_one_row (conn, "edit_note",
     "INSERT INTO dr.notes (team_id, photo_id, text) SELECT team_id, $1, $2 FROM dr.photos"
-    " WHERE id = $1 RETURNING id", 2, params, error);
+    " WHERE id = $1 RETURNING id", 2, params, error, "no photo %" G_GINT64_FORMAT " here",
+    photo_id);
   if (res == NULL)
     return FALSE;
-  if (PQntuples (res) != 1)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: no photo %" G_GINT64_FORMAT
-                   " here", dr_pg_conn_get_server (conn), photo_id);
-      return FALSE;
-    }
   *note_id = int_at (res, 0, 0);
   return TRUE;
 }

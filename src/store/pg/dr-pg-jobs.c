@@ -5,8 +5,10 @@
 
 #include "dr-damage.h"
 #include "dr-file-hash.h"
+#include "dr-pg-team.h"
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <string.h>
 
@@ -26,20 +28,20 @@ dr_pg_job_free (DrPgJob *job)
   g_free (job);
 }
 
-/* A decimal string for a statement parameter. */
-static char *
-int_param (gint64 value)
+/* Runs the prepared statement @name (@sql) and, when @count is not NULL, stores in it the
+ * first column of its first row (a count; 0 when there is no row). FALSE with @error when the
+ * statement fails. */
+static gboolean
+exec_count (DrPgConn *conn, const char *name, const char *sql, int n_params,
+            const char *const *params, gint64 *count, GError **error)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-}
-
-/* The first column of the first row as an integer (0 when there is no row). */
-static gint64
-first_int (const PGresult *res)
-{
-  if (PQntuples (res) < 1 || PQgetisnull (res, 0, 0))
-    return 0;
-  return g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, name, sql, n_params, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (count != NULL)
+    *count = PQntuples (res) < 1 || PQgetisnull (res, 0, 0)
+             ? 0 : g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  return TRUE;
 }
 
 /* See dr-pg-jobs.h. */
@@ -47,23 +49,20 @@ gboolean
 dr_pg_jobs_enqueue (DrPgConn *conn, gint64 team, int max_attempts, gboolean retry_failed,
                     gint64 *added, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
-  g_autofree char *max_s = int_param (max_attempts);
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *max_s = dr_pg_int (max_attempts);
   const char *params[] = { team_s, max_s };
-  if (retry_failed)
-    {
-      /* Failed jobs start over: queued now, attempts counted from zero. */
-      g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_retry_failed",
-        "UPDATE dr.analysis_jobs SET state = 'queued', attempts = 0, run_after = now (),"
-        "       max_attempts = $2::integer"
-        " WHERE team_id = $1::bigint AND state = 'failed'",
-        2, params, error);
-      if (res == NULL)
-        return FALSE;
-    }
+  /* Failed jobs start over: queued now, attempts counted from zero. */
+  if (retry_failed
+      && !exec_count (conn, "dr_jobs_retry_failed",
+                      "UPDATE dr.analysis_jobs SET state = 'queued', attempts = 0,"
+                      "       run_after = now (), max_attempts = $2::integer"
+                      " WHERE team_id = $1::bigint AND state = 'failed'",
+                      2, params, NULL, error))
+    return FALSE;
   /* Every readable photo × current model without a prediction gets a job, unless it has one
    * already (in any state); the insert trigger sends the wake-up NOTIFY. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_enqueue",
+  return exec_count (conn, "dr_jobs_enqueue",
     "WITH added AS ("
     "  INSERT INTO dr.analysis_jobs (team_id, photo_id, damage, model_sha256, max_attempts)"
     "  SELECT p.team_id, p.id, m.damage, m.sha256, $2::integer"
@@ -74,12 +73,7 @@ dr_pg_jobs_enqueue (DrPgConn *conn, gint64 team, int max_attempts, gboolean retr
     "   ORDER BY p.id, m.damage"
     "  ON CONFLICT DO NOTHING RETURNING 1)"
     " SELECT count(*) FROM added",
-    2, params, error);
-  if (res == NULL)
-    return FALSE;
-  if (added != NULL)
-    *added = first_int (res);
-  return TRUE;
+    2, params, added, error);
 }
 
 /* An integer column of a row from the server, or -1 when it is NULL, not a plain decimal
@@ -145,9 +139,9 @@ GPtrArray *
 dr_pg_jobs_claim (DrPgConn *conn, gint64 team, const char *worker, const char *model_shas,
                   int limit, int lease_seconds, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
-  g_autofree char *limit_s = int_param (limit);
-  g_autofree char *lease_s = int_param (lease_seconds);
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *limit_s = dr_pg_int (limit);
+  g_autofree char *lease_s = dr_pg_int (lease_seconds);
   const char *params[] = { team_s, worker, limit_s, lease_s, model_shas };
   /* The CTE locks up to $3 ready rows nobody else holds (SKIP LOCKED: no waiting, no double
    * delivery); the UPDATE marks exactly those rows running for this worker. One statement,
@@ -193,11 +187,11 @@ gboolean
 dr_pg_jobs_heartbeat (DrPgConn *conn, gint64 team, const char *worker, int lease_seconds,
                       gint64 *held, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
-  g_autofree char *lease_s = int_param (lease_seconds);
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *lease_s = dr_pg_int (lease_seconds);
   const char *params[] = { team_s, worker, lease_s };
   /* Only leases this worker still holds are extended: a rescued job stays rescued. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_heartbeat",
+  return exec_count (conn, "dr_jobs_heartbeat",
     "WITH beat AS ("
     "  UPDATE dr.analysis_workers SET last_seen = now ()"
     "   WHERE team_id = $1::bigint AND worker = $2 RETURNING 1),"
@@ -205,22 +199,17 @@ dr_pg_jobs_heartbeat (DrPgConn *conn, gint64 team, const char *worker, int lease
     "  UPDATE dr.analysis_jobs SET lease_until = now () + make_interval (secs => $3::integer)"
     "   WHERE team_id = $1::bigint AND state = 'running' AND worker = $2 RETURNING 1)"
     " SELECT (SELECT count(*) FROM held), (SELECT count(*) FROM beat)",
-    3, params, error);
-  if (res == NULL)
-    return FALSE;
-  if (held != NULL)
-    *held = first_int (res);
-  return TRUE;
+    3, params, held, error);
 }
 
 /* See dr-pg-jobs.h. */
 gboolean
 dr_pg_jobs_rescue (DrPgConn *conn, gint64 team, gint64 *rescued, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
+  g_autofree char *team_s = dr_pg_int (team);
   const char *params[] = { team_s };
   /* SKIP LOCKED again: a row another worker is finishing right now is left to it. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_rescue",
+  return exec_count (conn, "dr_jobs_rescue",
     "WITH expired AS ("
     "  SELECT photo_id, damage, model_sha256 FROM dr.analysis_jobs"
     "   WHERE team_id = $1::bigint AND state = 'running' AND lease_until < now ()"
@@ -234,12 +223,7 @@ dr_pg_jobs_rescue (DrPgConn *conn, gint64 team, gint64 *rescued, GError **error)
     "   WHERE j.photo_id = e.photo_id AND j.damage = e.damage"
     "     AND j.model_sha256 = e.model_sha256 RETURNING 1)"
     " SELECT count(*) FROM put_back",
-    1, params, error);
-  if (res == NULL)
-    return FALSE;
-  if (rescued != NULL)
-    *rescued = first_int (res);
-  return TRUE;
+    1, params, rescued, error);
 }
 
 /* See dr-pg-jobs.h. */
@@ -247,17 +231,17 @@ gboolean
 dr_pg_jobs_complete (DrPgConn *conn, gint64 team, const char *worker, const DrPgJob *job,
                      const char *rle, gint64 area, double confidence, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
-  g_autofree char *photo_s = int_param (job->photo_id);
-  g_autofree char *damage_s = int_param (job->damage);
-  g_autofree char *area_s = int_param (area);
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *photo_s = dr_pg_int (job->photo_id);
+  g_autofree char *damage_s = dr_pg_int (job->damage);
+  g_autofree char *area_s = dr_pg_int (area);
   char confidence_s[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_dtostr (confidence_s, sizeof confidence_s, confidence);
   const char *params[] = { team_s, photo_s, damage_s, job->model_sha256, rle, area_s,
                            confidence_s, worker };
   /* The prediction's key (photo, damage, model) makes a second delivery a no-op; the job is
    * done once a prediction exists, whoever holds it now. All three changes commit together. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_complete",
+  return exec_count (conn, "dr_jobs_complete",
     "WITH stored AS ("
     "  INSERT INTO dr.predictions (team_id, photo_id, damage, model_sha256, rle, area,"
     "                              confidence)"
@@ -271,8 +255,7 @@ dr_pg_jobs_complete (DrPgConn *conn, gint64 team, const char *worker, const DrPg
     "   WHERE team_id = $1::bigint AND worker = $8 RETURNING 1)"
     " SELECT (SELECT count(*) FROM stored), (SELECT count(*) FROM finished),"
     "        (SELECT count(*) FROM counted)",
-    8, params, error);
-  return res != NULL;
+    8, params, NULL, error);
 }
 
 /* See dr-pg-jobs.h. */
@@ -280,20 +263,20 @@ gboolean
 dr_pg_jobs_fail (DrPgConn *conn, gint64 team, const char *worker, const DrPgJob *job,
                  const char *message, double retry_delay_seconds, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
-  g_autofree char *photo_s = int_param (job->photo_id);
-  g_autofree char *damage_s = int_param (job->damage);
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *photo_s = dr_pg_int (job->photo_id);
+  g_autofree char *damage_s = dr_pg_int (job->damage);
   g_autofree char *line = g_utf8_make_valid (message, -1);
   g_strdelimit (line, "\r\n", ' ');
   if (g_utf8_strlen (line, -1) > MAX_ERROR_CHARS)
     *g_utf8_offset_to_pointer (line, MAX_ERROR_CHARS) = '\0';
   char delay_s[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_dtostr (delay_s, sizeof delay_s, retry_delay_seconds);
-  g_autofree char *max_s = int_param (MAX_BACKOFF_SECONDS);
+  g_autofree char *max_s = dr_pg_int (MAX_BACKOFF_SECONDS);
   const char *params[] = { team_s, photo_s, damage_s, job->model_sha256, worker, line, delay_s,
                            max_s };
   /* Exponential backoff: delay, 2 delay, 4 delay … capped; failed once out of attempts. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_fail",
+  return exec_count (conn, "dr_jobs_fail",
     "WITH failed AS ("
     "  UPDATE dr.analysis_jobs"
     "     SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,"
@@ -306,8 +289,7 @@ dr_pg_jobs_fail (DrPgConn *conn, gint64 team, const char *worker, const DrPgJob 
     "  UPDATE dr.analysis_workers SET jobs_failed = jobs_failed + 1, last_seen = now ()"
     "   WHERE team_id = $1::bigint AND worker = $5 RETURNING 1)"
     " SELECT (SELECT count(*) FROM failed), (SELECT count(*) FROM counted)",
-    8, params, error);
-  return res != NULL;
+    8, params, NULL, error);
 }
 
 /* See dr-pg-jobs.h. */
@@ -315,9 +297,9 @@ gboolean
 dr_pg_jobs_release (DrPgConn *conn, gint64 team, const char *worker, gint64 *released,
                     GError **error)
 {
-  g_autofree char *team_s = int_param (team);
+  g_autofree char *team_s = dr_pg_int (team);
   const char *params[] = { team_s, worker };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_release",
+  return exec_count (conn, "dr_jobs_release",
     "WITH given_back AS ("
     "  UPDATE dr.analysis_jobs SET state = 'queued', attempts = greatest (attempts - 1, 0),"
     "         worker = NULL, lease_until = NULL"
@@ -326,12 +308,7 @@ dr_pg_jobs_release (DrPgConn *conn, gint64 team, const char *worker, gint64 *rel
     "  UPDATE dr.analysis_workers SET stopped = now (), last_seen = now ()"
     "   WHERE team_id = $1::bigint AND worker = $2 RETURNING 1)"
     " SELECT (SELECT count(*) FROM given_back), (SELECT count(*) FROM stopped)",
-    2, params, error);
-  if (res == NULL)
-    return FALSE;
-  if (released != NULL)
-    *released = first_int (res);
-  return TRUE;
+    2, params, released, error);
 }
 
 /* See dr-pg-jobs.h. */
@@ -339,23 +316,22 @@ gboolean
 dr_pg_jobs_register_worker (DrPgConn *conn, gint64 team, const char *worker, int threads,
                             GError **error)
 {
-  g_autofree char *team_s = int_param (team);
-  g_autofree char *threads_s = int_param (threads);
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *threads_s = dr_pg_int (threads);
   const char *params[] = { team_s, worker, threads_s };
   /* A restarted worker with the same name continues its row (counters kept). */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_register_worker",
+  return exec_count (conn, "dr_jobs_register_worker",
     "INSERT INTO dr.analysis_workers (team_id, worker, threads) VALUES ($1::bigint, $2, $3::integer)"
     " ON CONFLICT (team_id, worker) DO UPDATE SET last_seen = now (), stopped = NULL,"
     "   threads = EXCLUDED.threads",
-    3, params, error);
-  return res != NULL;
+    3, params, NULL, error);
 }
 
 /* See dr-pg-jobs.h. */
 gboolean
 dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
+  g_autofree char *team_s = dr_pg_int (team);
   const char *params[] = { team_s };
   /* One snapshot for all counts (a single statement). */
   g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_count",
@@ -378,62 +354,90 @@ dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts, GError *
   return TRUE;
 }
 
-/* See dr-pg-jobs.h. The size is asked first so an oversized photo is never transferred. */
-guint8 *
-dr_pg_jobs_fetch_photo (DrPgConn *conn, gint64 team, const char *sha256, gint64 max_bytes,
-                        gsize *len, GError **error)
+/* See dr-pg-jobs.h. Rate = jobs finished over the time between start and last heartbeat. */
+gboolean
+dr_pg_jobs_rate (DrPgConn *conn, gint64 team, double *rate, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
-  g_autofree char *max_s = int_param (max_bytes);
-  const char *params[] = { team_s, sha256, max_s };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_fetch_photo",
-    "SELECT octet_length (bytes), CASE WHEN octet_length (bytes) <= $3::bigint THEN bytes END"
-    "  FROM dr.photo_blobs WHERE team_id = $1::bigint AND sha256 = $2",
-    3, params, error);
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *live_s = dr_pg_int (DR_PG_WORKER_LIVE_SECONDS);
+  const char *params[] = { team_s, live_s };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_rate",
+    "SELECT coalesce (sum (jobs_done / greatest (extract (epoch FROM last_seen - started), 1)),"
+    "                 0)"
+    "  FROM dr.analysis_workers WHERE team_id = $1::bigint AND stopped IS NULL"
+    "   AND last_seen >= now () - make_interval (secs => $2::integer)",
+    2, params, error);
+  if (res == NULL)
+    return FALSE;
+  double r = g_ascii_strtod (PQgetvalue (res, 0, 0), NULL);
+  *rate = isfinite (r) && r >= 0 ? r : 0;
+  return TRUE;
+}
+
+/* See dr-pg-jobs.h. */
+void
+dr_pg_failed_job_free (DrPgFailedJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->photo_name);
+  g_free (job->last_error);
+  g_free (job);
+}
+
+/* A copy of @text that is valid UTF-8 on one line. */
+static char *
+one_line (const char *text)
+{
+  char *line = g_utf8_make_valid (text, -1);
+  g_strdelimit (line, "\r\n\t", ' ');
+  return line;
+}
+
+/* See dr-pg-jobs.h. */
+GPtrArray *
+dr_pg_jobs_list_failed (DrPgConn *conn, gint64 team, int limit, GError **error)
+{
+  g_autofree char *team_s = dr_pg_int (team);
+  g_autofree char *limit_s = dr_pg_int (limit);
+  const char *params[] = { team_s, limit_s };
+  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_list_failed",
+    "SELECT j.photo_id, j.damage, j.attempts, p.name, left (coalesce (j.last_error, ''), 2000)"
+    "  FROM dr.analysis_jobs j JOIN dr.photos p ON p.id = j.photo_id"
+    " WHERE j.team_id = $1::bigint AND j.state = 'failed'"
+    " ORDER BY j.photo_id, j.damage LIMIT $2::integer",
+    2, params, error);
   if (res == NULL)
     return NULL;
-  if (PQntuples (res) != 1)
+  g_autoptr (GPtrArray) jobs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) dr_pg_failed_job_free);
+  for (int i = 0; i < PQntuples (res); i++)
     {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND,
-                   "%s: the bytes of photo %s are not stored in the project",
-                   dr_pg_conn_get_server (conn), sha256);
-      return NULL;
+      gint64 damage = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
+      gint64 attempts = g_ascii_strtoll (PQgetvalue (res, i, 2), NULL, 10);
+      if (!DR_DAMAGE_IS_VALID (damage) || attempts < 0 || attempts > G_MAXINT)
+        {
+          g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
+                       "%s: a failed job of photo %s is out of range",
+                       dr_pg_conn_get_server (conn), PQgetvalue (res, i, 0));
+          return NULL;
+        }
+      DrPgFailedJob *job = g_new0 (DrPgFailedJob, 1);
+      job->photo_id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      job->damage = (int) damage;
+      job->attempts = (int) attempts;
+      job->photo_name = one_line (PQgetvalue (res, i, 3));
+      job->last_error = one_line (PQgetvalue (res, i, 4));
+      g_ptr_array_add (jobs, job);
     }
-  if (PQgetisnull (res, 0, 1))
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
-                   "%s: photo %s is %s bytes, more than the %s allowed",
-                   dr_pg_conn_get_server (conn), sha256, PQgetvalue (res, 0, 0), max_s);
-      return NULL;
-    }
-  size_t n = 0;
-  unsigned char *bytes = PQunescapeBytea ((const unsigned char *) PQgetvalue (res, 0, 1), &n);
-  if (bytes == NULL)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED, "%s: photo %s: not bytea",
-                   dr_pg_conn_get_server (conn), sha256);
-      return NULL;
-    }
-  g_autofree char *got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, n);
-  if (strcmp (got, sha256) != 0)
-    {
-      PQfreemem (bytes);
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_FAILED,
-                   "%s: photo %s arrived with SHA-256 %s", dr_pg_conn_get_server (conn), sha256,
-                   got);
-      return NULL;
-    }
-  guint8 *copy = g_memdup2 (bytes, n);
-  PQfreemem (bytes);
-  *len = n;
-  return copy;
+  return g_steal_pointer (&jobs);
 }
 
 /* See dr-pg-jobs.h. */
 char *
 dr_pg_jobs_channel (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = int_param (team);
+  g_autofree char *team_s = dr_pg_int (team);
   const char *params[] = { team_s };
   g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_channel",
     "SELECT channel || '_jobs' FROM dr.teams WHERE id = $1::bigint", 1, params, error);

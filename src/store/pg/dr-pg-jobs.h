@@ -96,11 +96,28 @@ gboolean dr_pg_jobs_register_worker (DrPgConn *conn, gint64 team, const char *wo
 gboolean dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts,
                            GError **error);
 
-/* The bytes of @team's photo with content @sha256, at most @max_bytes, in a new buffer
- * (*len gets the size). Errors: NOT_FOUND when not stored, TOO_LARGE-style FAILED above the
- * bound; the digest of what arrived is checked. */
-guint8 *dr_pg_jobs_fetch_photo (DrPgConn *conn, gint64 team, const char *sha256,
-                                gint64 max_bytes, gsize *len, GError **error);
+/* A worker heard of within this many seconds counts as running (status, progress rate). */
+#define DR_PG_WORKER_LIVE_SECONDS 120
+
+/* *rate gets the summed rate (jobs finished per second since each started) of @team's workers
+ * that are running: not stopped and heard of within DR_PG_WORKER_LIVE_SECONDS. */
+gboolean dr_pg_jobs_rate (DrPgConn *conn, gint64 team, double *rate, GError **error);
+
+/* One failed job, for an error row. Strings are valid UTF-8 on one line. */
+typedef struct {
+  gint64 photo_id;
+  int damage;
+  int attempts;
+  char *photo_name;
+  char *last_error;
+} DrPgFailedJob;
+
+void dr_pg_failed_job_free (DrPgFailedJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgFailedJob, dr_pg_failed_job_free)
+
+/* Up to @limit failed jobs of @team by photo then damage: a GPtrArray of DrPgFailedJob, or
+ * NULL with a one-line error. */
+GPtrArray *dr_pg_jobs_list_failed (DrPgConn *conn, gint64 team, int limit, GError **error);
 
 /* The channel that NOTIFY wakes workers of @team on (newly allocated), or NULL with error. */
 char *dr_pg_jobs_channel (DrPgConn *conn, gint64 team, GError **error);

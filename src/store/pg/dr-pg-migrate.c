@@ -1,4 +1,6 @@
 /* dr-pg-migrate.c — apply the embedded migrations in one locked transaction. */
+#include "config.h"
+
 #include "dr-pg-migrate.h"
 
 #include <stdlib.h>
@@ -6,7 +8,7 @@
 
 #include "dr-pg-resources.h"
 
-#define MIGRATIONS_PATH "/io/github/damagereview/DamageReview/pg/migrations"
+#define MIGRATIONS_PATH RESOURCE_BASE "/pg/migrations"
 
 /* Key of the transaction-level advisory lock every migration takes ("DRpg" in ASCII). */
 #define MIGRATION_LOCK "1146253415"

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "dr-pg-team.h"
 #include "dr-safe-file.h"
 
 #define CHUNK_BYTES (8 * 1024 * 1024)           /* one fetch statement's share of a blob */
@@ -27,7 +28,7 @@ dr_pg_model_free (DrPgModel *model)
 GPtrArray *
 dr_pg_model_set_list (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = g_strdup_printf ("%" G_GINT64_FORMAT, team);
+  g_autofree char *team_s = dr_pg_int (team);
   const char *params[] = { team_s };
   /* At most one current model per damage (models_current index). */
   g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_model_set_list",
@@ -53,7 +54,7 @@ gboolean
 dr_pg_model_set_register (DrPgConn *conn, gint64 team, int damage, const char *path,
                           const char *sha256, const char *name, GError **error)
 {
-  g_autofree char *team_s = g_strdup_printf ("%" G_GINT64_FORMAT, team);
+  g_autofree char *team_s = dr_pg_int (team);
   const char *key[] = { team_s, sha256 };
   g_autoptr (PGresult) have = dr_pg_conn_exec (conn, "dr_model_blob_exists",
     "SELECT 1 FROM dr.model_blobs WHERE team_id = $1::bigint AND sha256 = $2", 2, key, error);
@@ -116,7 +117,7 @@ gboolean
 dr_pg_model_set_fetch (DrPgConn *conn, gint64 team, const char *sha256, const char *dest,
                        GError **error)
 {
-  g_autofree char *team_s = g_strdup_printf ("%" G_GINT64_FORMAT, team);
+  g_autofree char *team_s = dr_pg_int (team);
   const char *key[] = { team_s, sha256 };
   g_autoptr (PGresult) size = dr_pg_conn_exec (conn, "dr_model_blob_size",
     "SELECT octet_length (bytes) FROM dr.model_blobs WHERE team_id = $1::bigint AND sha256 = $2",

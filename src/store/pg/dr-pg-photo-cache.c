@@ -27,12 +27,14 @@ safe_name (const char *name)
   return g_strdup (name);
 }
 
-/* Writes the photo's bytes from the server to @path (atomically) and checks their hash. */
-static gboolean
-fetch (DrPgConn *conn, gint64 team_id, const char *sha256, const char *path, GError **error)
+/* See dr-pg-photo-cache.h. The size is asked with the bytes, so an oversized photo is never
+ * transferred. */
+guint8 *
+dr_pg_photo_fetch (DrPgConn *conn, gint64 team_id, const char *sha256, gint64 max_bytes,
+                   gsize *len, GError **error)
 {
   g_autofree char *team = dr_pg_int (team_id);
-  g_autofree char *limit = dr_pg_int (DR_PG_MAX_PHOTO_BYTES);
+  g_autofree char *limit = dr_pg_int (max_bytes);
   const char *params[] = { team, sha256, limit };
   /* The bytes (raw, binary result) unless larger than the bound; the size in any case. */
   g_autoptr (PGresult) res = dr_pg_conn_exec_binary (conn, "photo_cache_fetch",
@@ -40,19 +42,19 @@ fetch (DrPgConn *conn, gint64 team_id, const char *sha256, const char *path, GEr
     " octet_length (bytes)::text FROM dr.photo_blobs WHERE team_id = $1 AND sha256 = $2",
     3, params, NULL, NULL, 1, error);
   if (res == NULL)
-    return FALSE;
+    return NULL;
   if (PQntuples (res) != 1)
     {
       g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: no photo bytes with SHA-256 %s",
                    dr_pg_conn_get_server (conn), sha256);
-      return FALSE;
+      return NULL;
     }
   if (PQgetisnull (res, 0, 0))
     {
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_TOO_LARGE,
                    "%s: photo %s is larger than %" G_GINT64_FORMAT " bytes; not fetched",
-                   dr_pg_conn_get_server (conn), sha256, DR_PG_MAX_PHOTO_BYTES);
-      return FALSE;
+                   dr_pg_conn_get_server (conn), sha256, max_bytes);
+      return NULL;
     }
   const char *data = PQgetvalue (res, 0, 0);
   gsize size = (gsize) PQgetlength (res, 0, 0);
@@ -63,10 +65,22 @@ fetch (DrPgConn *conn, gint64 team_id, const char *sha256, const char *path, GEr
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
                    "%s: photo %s arrived with SHA-256 %s; refused", dr_pg_conn_get_server (conn),
                    sha256, actual);
-      return FALSE;
+      return NULL;
     }
-  return g_file_set_contents_full (path, data, (gssize) size,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  *len = size;
+  return g_memdup2 (data, size);
+}
+
+/* Writes the photo's verified bytes from the server to @path (atomically). */
+static gboolean
+fetch (DrPgConn *conn, gint64 team_id, const char *sha256, const char *path, GError **error)
+{
+  gsize size = 0;
+  g_autofree guint8 *data = dr_pg_photo_fetch (conn, team_id, sha256, DR_PG_MAX_PHOTO_BYTES,
+                                               &size, error);
+  return data != NULL
+         && g_file_set_contents_full (path, (const char *) data, (gssize) size,
+                                      G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }
 
 /* See dr-pg-photo-cache.h. */

@@ -13,6 +13,17 @@
 
 G_BEGIN_DECLS
 
+/* The bytes of team @team_id's photo with content @sha256, at most @max_bytes, in a new buffer
+ * (*len gets the size); the digest of what arrived is checked. Errors (one line naming the
+ * server): DR_PG_ERROR_NOT_FOUND when not stored, DR_STORE_ERROR_TOO_LARGE above the bound,
+ * DR_STORE_ERROR_CORRUPT when the bytes do not have that SHA-256, or the connection's. */
+guint8 *dr_pg_photo_fetch (DrPgConn   *conn,
+                           gint64      team_id,
+                           const char *sha256,
+                           gint64      max_bytes,
+                           gsize      *len,
+                           GError    **error);
+
 /* The default cache folder. */
 char *dr_pg_photo_cache_default_dir (void);
 

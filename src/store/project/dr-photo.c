@@ -2,25 +2,9 @@
 #include "dr-photo.h"
 
 #include "dr-claim.h"
-#include "dr-id-table.h"
 #include "dr-review.h"
 #include "dr-store-backend.h"
 #include "dr-store-error.h"
-
-static const char *const status_ids[] = {
-  [DR_PHOTO_STATUS_NOT_ANALYSED] = "not-analysed",
-  [DR_PHOTO_STATUS_ANALYSED] = "analysed",
-  [DR_PHOTO_STATUS_ERROR] = "error",
-  [DR_PHOTO_STATUS_REVIEWED] = "reviewed",
-};
-
-/* The static id of status; "error" for out-of-range values. */
-const char *
-dr_photo_status_to_string (DrPhotoStatus status)
-{
-  const char *id = dr_id_table_name (status_ids, G_N_ELEMENTS (status_ids), status);
-  return id != NULL ? id : "error";
-}
 
 /* A zeroed DrPhotoInfo with no layer data: every area and confidence -1. */
 DrPhotoInfo *

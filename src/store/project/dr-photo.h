@@ -15,9 +15,6 @@ typedef enum {
   DR_PHOTO_STATUS_REVIEWED,     /* all four damage types have a verdict */
 } DrPhotoStatus;
 
-/* Stable id of a status ("not-analysed", "analysed", "error", "reviewed"). */
-const char *dr_photo_status_to_string (DrPhotoStatus status);
-
 typedef struct {
   gint64 id;
   gint64 claim_id;

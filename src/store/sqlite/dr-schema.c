@@ -28,7 +28,7 @@
 /* Version 1 (issue 3): claims, photos, models, predictions. Guarantees the invariants above
  * for these four tables. */
 static const char migration_1[] =
-  "PRAGMA application_id = 1146250614;" /* DR_SCHEMA_APPLICATION_ID */
+  "PRAGMA application_id = " G_STRINGIFY (DR_SCHEMA_APPLICATION_ID) ";"
   "CREATE TABLE claims ("
   "  id    INTEGER PRIMARY KEY,"
   "  name  TEXT NOT NULL UNIQUE CHECK (length (name) BETWEEN 1 AND 200)"

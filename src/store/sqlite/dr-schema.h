@@ -5,8 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* "DRev": PRAGMA application_id of every Damage Review project file. */
-#define DR_SCHEMA_APPLICATION_ID 0x44526576
+/* "DRev" (0x44526576): PRAGMA application_id of every Damage Review project file. Decimal, so
+ * that G_STRINGIFY gives the SQL literal. */
+#define DR_SCHEMA_APPLICATION_ID 1146250614
 
 /* The newest schema version this build writes (PRAGMA user_version). */
 #define DR_SCHEMA_VERSION 3

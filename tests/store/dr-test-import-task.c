@@ -1,5 +1,5 @@
-/* dr-import-task.c — dr_import_paths in a worker thread, progress marshalled back. */
-#include "dr-import-task.h"
+/* dr-test-import-task.c — dr_import_paths in a worker thread, progress marshalled back (tests only). */
+#include "dr-test-import-task.h"
 #include "dr-post.h"
 
 typedef struct {
@@ -89,7 +89,7 @@ import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 
 /* Copies every argument into the task so the caller may free its own right away. */
 void
-dr_import_async (const char *project_path, const char *const *paths, const char *claim,
+dr_test_import_async (const char *project_path, const char *const *paths, const char *claim,
                  GCancellable *cancellable, DrImportProgress progress, gpointer progress_data,
                  GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -101,14 +101,14 @@ dr_import_async (const char *project_path, const char *const *paths, const char 
   data->progress_data = progress_data;
   data->context = g_main_context_ref_thread_default ();
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dr_import_async);
+  g_task_set_source_tag (task, dr_test_import_async);
   g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
   g_task_run_in_thread (task, import_thread);
 }
 
 /* Copies the stats out (complete or partial) and propagates the task's error. */
 gboolean
-dr_import_finish (GAsyncResult *result, DrImportStats *stats, GError **error)
+dr_test_import_finish (GAsyncResult *result, DrImportStats *stats, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   ImportData *data = g_task_get_task_data (G_TASK (result));

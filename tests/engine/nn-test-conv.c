@@ -1,9 +1,11 @@
-/* nn-conv-ref.c — the naive reference convolution the tests compare every fast path with. */
-#include "nn-conv.h"
+/* nn-test-conv.c — see nn-test-conv.h. */
+#include "nn-test-conv.h"
+
+#include "nn-gemm.h"
 
 #include <stdlib.h>
 
-/* See nn-conv.h: direct definition of a zero-padded cross-correlation, accumulated in
+/* See nn-test-conv.h: direct definition of a zero-padded cross-correlation, accumulated in
  * double so its own rounding error is negligible next to fp32 paths. Loops run tap by tap
  * over a double accumulator plane, with each tap's valid output range computed up front. */
 void
@@ -44,4 +46,20 @@ nn_conv_reference (const float *in, int cin, int h, int w, const float *weight,
         out[(size_t) o * oh * ow + i] = (float) acc[i];
     }
   free (acc);
+}
+
+/* See nn-test-conv.h. */
+void
+nn_test_pack_a (const NnConv *c, float *apack)
+{
+  const size_t kdim = (size_t) (c->cin_a + c->cin_b) * (size_t) (c->k * c->k);
+  const int panels = (c->cout + NN_GEMM_MR - 1) / NN_GEMM_MR;
+  for (int mp = 0; mp < panels; mp++)
+    for (size_t k = 0; k < kdim; k++)
+      for (int j = 0; j < NN_GEMM_MR; j++)
+        {
+          const int o = mp * NN_GEMM_MR + j;
+          apack[((size_t) mp * kdim + k) * NN_GEMM_MR + j]
+            = o < c->cout ? c->weight[(size_t) o * kdim + k] : 0.0f;
+        }
 }
