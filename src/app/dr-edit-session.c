@@ -11,6 +11,7 @@
 #include "dr-overlay.h"
 #include "dr-prediction.h"
 #include "dr-rle.h"
+#include "dr-store-error.h"
 
 struct _DrEditSession
 {
@@ -29,6 +30,14 @@ struct _DrEditSession
   gboolean editing;          /* between begin and end */
   DrRect edit_rect;          /* pixels the current edit may have changed */
   DrEditWriter *writer;      /* finished edits on their way to the project file */
+  DrHeadSeen seen;           /* the head the loaded layer was read from (pushed with edits) */
+  gint64 seen_photo_id;      /* … of this layer */
+  DrDamage seen_damage;
+  guint8 *kept;              /* the last layer forgotten (with seen), for when a team server
+                              * cannot be reached to load it again; NULL: none */
+  DrHeadSeen kept_seen;
+  gint64 kept_photo_id;
+  DrDamage kept_damage;
   gint64 last_commit_us;
 };
 
@@ -70,13 +79,29 @@ load_layer (DrEditSession *self, GError **error)
                                   pixels, self->width, self->height, &local))
     {
       g_autofree char *stored = NULL;
-      if (local == NULL)
+      DrHeadSeen seen = { 0 };
+      /* The head first: if it moves before the mask is read, the edit conflicts (shown)
+       * rather than overwriting a mask never seen. */
+      if (local == NULL
+          && dr_revision_read_head (self->project, self->photo_id, self->damage, &seen, &local))
         stored = dr_revision_dup_layer_rle (self->project, self->photo_id, self->damage, &local);
+      /* The server is away: the layer as last loaded, with the head it was read from (its
+       * edits go to the journal and are checked against that head when sent). */
+      if (g_error_matches (local, DR_STORE_ERROR, DR_STORE_ERROR_IO) && self->kept != NULL
+          && self->kept_photo_id == self->photo_id && self->kept_damage == self->damage)
+        {
+          g_clear_error (&local);
+          memcpy (pixels, self->kept, (gsize) self->width * self->height);
+          seen = self->kept_seen;
+        }
       if (local != NULL)
         {
           g_propagate_error (error, local);
           return FALSE;
         }
+      self->seen = seen;
+      self->seen_photo_id = self->photo_id;
+      self->seen_damage = self->damage;
       if (stored != NULL)
         {
           g_autoptr (DrRle) decoded = dr_rle_new_from_string (stored, (guint) self->height,
@@ -103,7 +128,9 @@ commit (DrEditSession *self, DrRevisionKind kind)
 {
   gint64 t0 = g_get_monotonic_time ();
   dr_edit_writer_push (self->writer, self->project, self->photo_id, self->damage, self->width,
-                       self->height, self->pixels, kind, self->author);
+                       self->height, self->pixels, kind, self->author,
+                       self->seen_photo_id == self->photo_id && self->seen_damage == self->damage
+                         ? &self->seen : NULL);
   self->last_commit_us = g_get_monotonic_time () - t0;
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
 }
@@ -114,7 +141,8 @@ writer_written_cb (DrEditWriter *writer, DrProject *project, gint64 photo_id, in
                    DrEditSession *self)
 {
   if (project == self->project)
-    g_signal_emit (self, signals[SIG_COMMITTED], 0, photo_id, damage);
+    g_signal_emit (self, signals[SIG_COMMITTED], 0, photo_id, damage,
+                   dr_edit_writer_get_written_lost (writer));
   if (dr_edit_writer_get_n_queued (writer) == 0)
     g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
 }
@@ -151,6 +179,7 @@ dr_edit_session_set_photo (DrEditSession *self, DrProject *project, gint64 photo
       height == self->height)
     return;
   leave_layer (self, FALSE);
+  g_clear_pointer (&self->kept, g_free);
   DrProject *usable = photo_id > 0 && width > 0 && height > 0 ? project : NULL;
   g_set_object (&self->project, usable);
   self->photo_id = self->project ? photo_id : 0;
@@ -276,6 +305,11 @@ dr_edit_session_forget_layer (DrEditSession *self)
   g_return_if_fail (DR_IS_EDIT_SESSION (self));
   if (self->editing || self->pixels == NULL || has_queued_layer (self))
     return;
+  g_free (self->kept);
+  self->kept = g_steal_pointer (&self->pixels);
+  self->kept_photo_id = self->photo_id;
+  self->kept_damage = self->damage;
+  self->kept_seen = self->seen;
   drop_layer (self);
   g_signal_emit (self, signals[SIG_CHANGED], 0);
 }
@@ -364,7 +398,8 @@ move_head (DrEditSession *self, gboolean undo, gboolean *moved, GError **error)
       if (!load_layer (self, error))
         return FALSE;
       self->owns_layer = TRUE;
-      g_signal_emit (self, signals[SIG_COMMITTED], 0, self->photo_id, (int) self->damage);
+      g_signal_emit (self, signals[SIG_COMMITTED], 0, self->photo_id, (int) self->damage,
+                     FALSE);
       g_signal_emit (self, signals[SIG_CHANGED], 0);
     }
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
@@ -471,6 +506,7 @@ dr_edit_session_finalize (GObject *object)
   drop_layer (self);
   g_clear_object (&self->project);
   g_free (self->author);
+  g_free (self->kept);
   G_OBJECT_CLASS (dr_edit_session_parent_class)->finalize (object);
 }
 
@@ -522,10 +558,12 @@ dr_edit_session_class_init (DrEditSessionClass *klass)
   /* Pixels of the drawn layer changed: redraw. */
   signals[SIG_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* (photo_id, damage): a revision was written or the head moved; stored overlays are stale. */
+  /* (photo_id, damage, head_lost): a revision was written or the head moved; stored overlays
+   * are stale. head_lost: the revision was stored but another member moved the head first
+   * (a "conflict" follows). */
   signals[SIG_COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                         2, G_TYPE_INT64, G_TYPE_INT);
+                                         3, G_TYPE_INT64, G_TYPE_INT, G_TYPE_BOOLEAN);
   /* (message): a write failed; the edit is kept unsaved. */
   signals[SIG_SAVE_FAILED] = g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,

@@ -9,6 +9,12 @@
  * again shows the newest queued mask, never the older stored one. Undo and redo move the
  * layer's head in the project, so history survives quitting.
  *
+ * Every edit is pushed with the head the layer was loaded from (read before its mask), so a
+ * newer mask of someone else is never overwritten: the writer stores the edit and reports a
+ * conflict instead (shown by DrSyncBar). While a team server cannot be reached, a layer that a
+ * re-read made the session forget is edited from its last loaded copy and head (the edits go
+ * to the writer's journal).
+ *
  * Drawing: once the session has changed a layer it draws that layer itself (tiles rebuilt
  * only where pixels changed); otherwise the canvas keeps drawing its own overlay. */
 #pragma once

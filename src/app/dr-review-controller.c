@@ -13,6 +13,7 @@
 #include "dr-report-dialog.h"
 #include "dr-review-controller.h"
 #include "dr-reviewer-dialog.h"
+#include "dr-sync-bar.h"
 
 struct _DrReviewController
 {
@@ -33,6 +34,7 @@ struct _DrReviewController
   DrEditSession *editor;         /* the layer being edited */
   DrEditTool *tool;
   DrReviewRecorder *recorder;
+  DrSyncBar *sync_bar;           /* conflicts and journaled edits, atop the review bar */
   gint64 note_photo_id;          /* photo the note entry shows */
   int photo_w, photo_h;          /* its size as stored (0 × 0: none) */
   gboolean discard_unsaved;      /* the reviewer chose to close without them */
@@ -234,9 +236,10 @@ photos_changed (DrReviewController *self, gint64 photo_id)
 /* ---- editor signals ---------------------------------------------------------------- */
 
 /* A revision was written or the head moved: the stored overlays of that photo are stale,
- * and the verdict follows the edit (kept unsaved when it cannot be written). */
+ * and the verdict follows the edit (kept unsaved when it cannot be written) unless the edit
+ * lost its head move (head_lost: a conflict, the layer shows someone else's mask). */
 static void
-editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage,
+editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage, gboolean head_lost,
                      DrReviewController *self)
 {
   g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, photo_id, FALSE);
@@ -246,8 +249,8 @@ editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage,
       g_autoptr (GError) error = NULL;
       g_autofree char *author = dup_reviewer (self);
       gboolean changed;
-      if (!dr_review_recorder_follow_edit (self->recorder, project, photo_id, damage, author,
-                                           &changed, &error))
+      if (!dr_review_recorder_follow_edit (self->recorder, project, photo_id, damage,
+                                           head_lost, author, &changed, &error))
         {
           if (changed)
             toast_write_failure (self, error->message);
@@ -257,6 +260,16 @@ editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage,
     }
   photos_changed (self, photo_id);
   refresh_review (self);
+}
+
+/* The server refused a journaled edit for good and it was set aside: the one line stays
+ * until the reviewer dismisses it. */
+static void
+writer_refused_cb (DrEditWriter *writer, const char *message, DrReviewController *self)
+{
+  AdwToast *t = adw_toast_new (message);
+  adw_toast_set_timeout (t, 0);
+  adw_toast_overlay_add_toast (self->toasts, t);
 }
 
 /* The editor stops drawing a layer of the photo on screen: the canvas shows it again. */
@@ -288,11 +301,32 @@ editor_state_changed_cb (DrReviewController *self)
   refresh_review (self);
 }
 
+/* The sync bar follows the photo and layer on screen. */
+static void
+update_sync_bar (DrReviewController *self)
+{
+  gint64 id = self->photo_w > 0 && self->current ? dr_photo_item_get_id (self->current) : 0;
+  dr_sync_bar_set_shown (self->sync_bar, id, self->photo_w, self->photo_h,
+                         dr_edit_session_get_damage (self->editor));
+}
+
+/* A conflict arrived or was resolved: the photo's stored layers are drawn again, its status
+ * and the verdicts shown follow. */
+static void
+sync_bar_layer_stale_cb (DrSyncBar *bar, gint64 photo_id, DrReviewController *self)
+{
+  g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, photo_id, TRUE);
+  photos_changed (self, photo_id);
+  refresh_review (self);
+  update_sync_bar (self);
+}
+
 /* A newly chosen layer is shown, so nobody edits a hidden mask. */
 static void
 editor_damage_notify_cb (DrReviewController *self)
 {
   show_layer (self, dr_edit_session_get_damage (self->editor));
+  update_sync_bar (self);
   refresh_review (self);
 }
 
@@ -809,6 +843,7 @@ dr_review_controller_set_photo (DrReviewController *self, DrPhotoItem *item)
   self->note_photo_id = w > 0 ? id : 0;
   g_autofree char *note = w > 0 ? dr_review_dup_note (project, id, NULL) : NULL;
   dr_review_bar_set_note (self->review_bar, note);
+  update_sync_bar (self);
   refresh_review (self);
 }
 
@@ -828,6 +863,10 @@ dr_review_controller_set_session (DrReviewController *self, DrSession *session)
     g_settings_bind (self->settings, "reviewer-name", self->editor, "author",
                      G_SETTINGS_BIND_GET);
   reviewer_changed_cb (self);
+  /* Edits a crash left in the journal of this team project are sent now. */
+  DrProject *project = project_of (self);
+  if (project != NULL)
+    dr_edit_writer_resume (dr_edit_session_get_writer (self->editor), project);
 }
 
 /* See header. */
@@ -984,6 +1023,10 @@ dr_review_controller_new (GtkWindow *window, GSettings *settings, DrCanvas *canv
   self->tool = dr_edit_tool_new (canvas, self->editor);
   self->recorder = dr_review_recorder_new (dr_edit_session_get_writer (self->editor));
   g_signal_connect_object (self->tool, "refused", G_CALLBACK (toast), self, G_CONNECT_SWAPPED);
+  self->sync_bar = DR_SYNC_BAR (dr_sync_bar_new (self->editor, canvas));
+  gtk_box_prepend (GTK_BOX (review_bar), GTK_WIDGET (self->sync_bar));
+  g_signal_connect_object (self->sync_bar, "layer-stale", G_CALLBACK (sync_bar_layer_stale_cb),
+                           self, 0);
   g_action_map_add_action_entries (G_ACTION_MAP (window), review_entries,
                                    G_N_ELEMENTS (review_entries), self);
   add_shortcuts (self);
@@ -1006,6 +1049,8 @@ dr_review_controller_new (GtkWindow *window, GSettings *settings, DrCanvas *canv
   g_signal_connect_object (self->tool, "notify::brush-size", G_CALLBACK (brush_size_notify_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "committed", G_CALLBACK (editor_committed_cb), self, 0);
+  g_signal_connect_object (dr_edit_session_get_writer (self->editor), "refused",
+                           G_CALLBACK (writer_refused_cb), self, 0);
   g_signal_connect_object (self->editor, "layer-left", G_CALLBACK (editor_layer_left_cb), self, 0);
   g_signal_connect_object (self->editor, "save-failed", G_CALLBACK (editor_save_failed_cb), self, 0);
   g_signal_connect_object (self->editor, "author-needed", G_CALLBACK (editor_author_needed_cb),

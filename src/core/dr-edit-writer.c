@@ -12,20 +12,29 @@
  * for the next edit of the same file); after a failed write it closes it, so Retry starts
  * from a fresh connection. An earlier version of this file wrote on a worker too and saw
  * "short read of a WAL page": its report callback was run by g_main_context_invoke on the
- * worker itself, against the main thread's connection. Reports are now posted (dr_post). */
+ * worker itself, against the main thread's connection. Reports are now posted (dr_post).
+ *
+ * Writer thread only: chains (per layer, the seen an edit was pushed with → the head the
+ * writer's last edit of it left, or the journal key of that edit while it waits), the journal
+ * of the project being written and the retry clock. Under the lock, for the owner: the
+ * conflicts found (delivered with the written edits) and the journal's size. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dr-edit-journal.h"
 #include "dr-edit-writer.h"
+#include "dr-pg-conn.h"
 #include "dr-post.h"
+#include "dr-store-error.h"
 #include "dr-rle.h"
 
 typedef enum { EDIT_QUEUED, EDIT_WRITING, EDIT_WRITTEN, EDIT_FAILED } EditState;
 
 typedef struct {
   DrEditWriterCall call;     /* not NULL: a call run by dr_edit_writer_run, not an edit */
+  gboolean resume;           /* dr_edit_writer_resume: open the file's journal, send it */
   gpointer call_data;
   DrProject *project;        /* the owner's connection: identity only, never used here */
   char *path;                /* its file, which the writer thread opens */
@@ -34,9 +43,14 @@ typedef struct {
   int width, height;
   DrRevisionKind kind;
   char *author;
+  char *key;                 /* UUID of its revision: sending it twice stores it once */
+  gboolean has_seen;         /* seen is the head the editor was shown */
+  DrHeadSeen seen;
   guint8 *pixels;            /* [height × width] copy of the mask, immutable */
   char *rle;                 /* writer thread only: the mask encoded, once it was */
   gint64 queued_at;          /* monotonic µs */
+  gboolean journaled;        /* writer thread, then owner: kept in the journal, not stored */
+  DrEditConflict *conflict;  /* writer thread, then owner: its head move lost */
   EditState state;           /* under lock */
   GError *error;             /* under lock: why the write failed (EDIT_FAILED) */
   double latency_ms;         /* queued → committed, set with EDIT_WRITTEN */
@@ -53,13 +67,46 @@ struct _DrEditWriter
   gboolean stopping;         /* under lock: the writer thread must leave */
   guint deliver_id;          /* under lock: the posted deliver_cb, or 0 */
 
+  GQueue conflicts;          /* under lock: DrEditConflict* found, for the owner */
+  GArray *sent_layers;       /* under lock: SentLayer of journaled edits the server stored */
+  GPtrArray *refusals;       /* under lock: one line per journal entry the server refused for
+                              * good (set aside), for the owner */
+  guint n_waiting;           /* under lock: the journal's edits not yet sent */
+  guint n_sent;              /* under lock: journaled edits the server has acknowledged */
+
+  GHashTable *chains;        /* writer thread: layer → Chain, for chain_path's file */
+  char *chain_path;
+  DrEditJournal *journal;    /* writer thread: of the team project written last, or NULL */
+  char *journal_location;    /* writer thread: that project's location */
+  gint64 retry_at;           /* writer thread: monotonic µs of the next try to send it */
+  gint64 retry_delay;
+
   GThread *thread;           /* the writer thread, started at the first push */
   GMainContext *context;     /* the owner's, where signals are emitted */
   gboolean stalled;          /* owner's view: "failed" was emitted, sync has not succeeded */
+  DrProject *last_project;   /* the owner's project of the last push or resume */
   double last_latency_ms;
+  guint owner_n_waiting;     /* owner's view of n_waiting and n_sent ("waiting" emitted when */
+  guint owner_n_sent;        /* either changed) */
+  gboolean written_lost;     /* owner: the edit "written" is emitted for lost its head move */
 };
 
-enum { SIG_WRITTEN, SIG_FAILED, N_SIGNALS };
+/* A layer one sent journal entry changed ("written" for the owner). */
+typedef struct {
+  gint64 photo_id;
+  DrDamage damage;
+  gboolean head_lost;        /* stored, but its head move lost */
+} SentLayer;
+
+/* Where the writer's edits of one layer have taken its head. */
+typedef struct {
+  DrHeadSeen input;          /* the seen the editor pushed */
+  DrHeadSeen current;        /* the head after the writer's last edit (revision 0 and key set:
+                              * that edit waits in the journal) */
+  char *key;
+} Chain;
+
+enum { SIG_WRITTEN, SIG_FAILED, SIG_CONFLICT, SIG_WAITING, SIG_REFUSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DrEditWriter, dr_edit_writer, G_TYPE_OBJECT)
@@ -71,6 +118,8 @@ edit_free (Edit *e)
   g_clear_object (&e->project);
   g_free (e->path);
   g_free (e->author);
+  g_free (e->key);
+  g_clear_pointer (&e->conflict, dr_edit_conflict_free);
   g_free (e->pixels);
   g_free (e->rle);
   g_clear_error (&e->error);
@@ -80,6 +129,7 @@ edit_free (Edit *e)
 /* ---- writer thread ---------------------------------------------------------------- */
 
 static gboolean deliver_cb (gpointer data);
+static void post_deliver_locked (DrEditWriter *self);
 
 /* Lock held: the oldest edit or call still to be run, or NULL; only calls while halted. */
 static Edit *
@@ -105,10 +155,261 @@ connect_to (DrProject **project, const char *path, GError **error)
   return *project != NULL;
 }
 
-/* Writer thread: encodes (once) and appends e through the thread's own connection *project,
- * opening it on e's file first when needed. FALSE with error when it was not stored. */
+/* Chain entries' destructor. */
+static void
+chain_free (Chain *c)
+{
+  g_free (c->key);
+  g_free (c);
+}
+
+/* Writer thread: forgets the chains unless they are of path's project. */
+static void
+chain_switch (DrEditWriter *self, const char *path)
+{
+  if (g_strcmp0 (self->chain_path, path) == 0)
+    return;
+  g_hash_table_remove_all (self->chains);
+  g_free (self->chain_path);
+  self->chain_path = g_strdup (path);
+}
+
+/* Writer thread: the chain of (photo_id, damage) of path's project, or NULL; chains of another
+ * project are forgotten first. */
+static Chain *
+chain_lookup (DrEditWriter *self, const char *path, gint64 photo_id, DrDamage damage)
+{
+  chain_switch (self, path);
+  g_autofree char *layer = g_strdup_printf ("%" G_GINT64_FORMAT ":%d", photo_id, (int) damage);
+  Chain *c = g_hash_table_lookup (self->chains, layer);
+  if (c == NULL)
+    {
+      c = g_new0 (Chain, 1);
+      c->input.version = -1;
+      g_hash_table_insert (self->chains, g_steal_pointer (&layer), c);
+    }
+  return c;
+}
+
+/* Writer thread: records where a stored edit left the layer (mine when the head moved, else
+ * a head no later edit can move from, so they report the conflict too). */
+static void
+chain_settle (Chain *c, const char *key, const DrHeadSeen *base,
+              const DrRevisionOutcome *out)
+{
+  if (key != NULL && g_strcmp0 (c->key, key) != 0)
+    return;
+  c->current = out->moved ? out->head : (DrHeadSeen) { out->revision_id, base->version };
+  g_clear_pointer (&c->key, g_free);
+}
+
+/* Lock held: queues a conflict report for the owner. */
+static void
+add_conflict_locked (DrEditWriter *self, DrEditConflict *conflict)
+{
+  g_queue_push_tail (&self->conflicts, conflict);
+  post_deliver_locked (self);
+}
+
+/* Writer thread: whether error says the team server could not be reached. */
 static gboolean
-write_edit (DrProject **project, Edit *e, GError **error)
+is_unreachable (const char *path, const GError *error)
+{
+  return dr_pg_is_conninfo (path) && g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
+}
+
+/* Writer thread: makes self->journal the journal of path's project (a damaged one is kept
+ * aside, with one line in the log); updates the count the owner sees. */
+static gboolean
+journal_open (DrEditWriter *self, const char *path, GError **error)
+{
+  g_autofree char *file = dr_edit_journal_path_for (path);
+  if (self->journal != NULL && g_strcmp0 (dr_edit_journal_get_path (self->journal), file) == 0)
+    return TRUE;
+  g_clear_pointer (&self->journal, dr_edit_journal_free);
+  g_free (self->journal_location);
+  self->journal_location = g_strdup (path);
+  g_autofree char *damage = NULL;
+  self->journal = dr_edit_journal_open (file, &damage, error);
+  if (damage != NULL)
+    g_warning ("%s", damage);
+  guint n = self->journal ? dr_edit_journal_get_pending (self->journal)->len : 0;
+  g_mutex_lock (&self->lock);
+  self->n_waiting = n;
+  post_deliver_locked (self);
+  g_mutex_unlock (&self->lock);
+  self->retry_at = g_get_monotonic_time ();
+  self->retry_delay = DR_EDIT_WRITER_RETRY_MIN_US;
+  return self->journal != NULL;
+}
+
+/* Writer thread: the number of journaled edits changed. */
+static void
+journal_count (DrEditWriter *self)
+{
+  g_mutex_lock (&self->lock);
+  self->n_waiting = self->journal ? dr_edit_journal_get_pending (self->journal)->len : 0;
+  post_deliver_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Writer thread: whether path's project has journaled edits waiting (then new edits join
+ * them, to keep the order). */
+static gboolean
+journal_busy (DrEditWriter *self, const char *path)
+{
+  if (!dr_pg_is_conninfo (path))
+    return FALSE;
+  g_autoptr (GError) error = NULL;
+  if (!journal_open (self, path, &error))
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  return dr_edit_journal_get_pending (self->journal)->len > 0;
+}
+
+/* Writer thread: puts e (on base, or on the chain's journaled edit) into the journal. */
+static gboolean
+journal_edit (DrEditWriter *self, Edit *e, Chain *c, const DrHeadSeen *base, GError **error)
+{
+  if (!journal_open (self, e->path, error))
+    return FALSE;
+  DrEditJournalEntry *entry = g_new0 (DrEditJournalEntry, 1);
+  entry->key = g_strdup (e->key);
+  entry->photo_id = e->photo_id;
+  entry->damage = e->damage;
+  entry->seen = *base;
+  entry->parent_key = g_strdup (c != NULL ? c->key : NULL);
+  if (entry->parent_key != NULL)
+    entry->seen.revision_id = 0;
+  entry->kind = e->kind;
+  entry->author = g_strdup (e->author);
+  entry->rle = g_strdup (e->rle);
+  if (!dr_edit_journal_append (self->journal, entry, error))
+    {
+      dr_edit_journal_entry_free (entry);
+      return FALSE;
+    }
+  if (c != NULL)
+    {
+      c->current = (DrHeadSeen) { 0, base->version + 1 };
+      g_free (c->key);
+      c->key = g_strdup (e->key);
+    }
+  e->journaled = TRUE;
+  journal_count (self);
+  return TRUE;
+}
+
+/* Writer thread: the server refused journal entry en for good (reason): it leaves the send
+ * queue for the journal's aside file, and the owner gets one line saying so. FALSE with error
+ * when that could not be written (en then stays first in the queue). */
+static gboolean
+set_aside (DrEditWriter *self, DrEditJournalEntry *en, const GError *reason, GError **error)
+{
+  g_autofree char *aside = dr_edit_journal_aside_path (self->journal);
+  g_autofree char *photo = g_strdup_printf ("%" G_GINT64_FORMAT, en->photo_id);
+  /* Translators: a photo's number, a damage type, the server's reason. */
+  char *line = g_strdup_printf (_("The server refused an edit of photo %s (%s); it is kept "
+                                  "aside, not sent: %s"),
+                                photo, dr_damage_get_display_name (en->damage),
+                                reason->message);
+  if (!dr_edit_journal_set_aside (self->journal, en->seq, error))
+    {
+      g_free (line);
+      return FALSE;
+    }
+  g_message ("%s (kept in %s)", line, aside);
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->refusals, line);
+  g_mutex_unlock (&self->lock);
+  journal_count (self);
+  return TRUE;
+}
+
+/* Writer thread: sends the journal of the project written last, oldest first, acknowledging
+ * each entry once stored and reporting lost head moves. FALSE (error set) at the first entry
+ * that could not be sent; the rest wait for the next try. */
+static gboolean
+journal_send (DrEditWriter *self, DrProject **project, GError **error)
+{
+  GPtrArray *pending = dr_edit_journal_get_pending (self->journal);
+  const char *path = self->journal_location;
+  if (pending->len == 0)
+    return TRUE;
+  if (!connect_to (project, path, error))
+    return FALSE;
+  while (pending->len > 0)
+    {
+      DrEditJournalEntry *en = g_ptr_array_index (pending, 0);
+      DrHeadSeen base = en->seen;
+      if (en->parent_key != NULL)
+        base.revision_id = dr_edit_journal_lookup (self->journal, en->parent_key);
+      g_auto (DrRevisionOutcome) out = { 0 };
+      g_autoptr (GError) local = NULL;
+      if (!dr_revision_commit (*project, en->photo_id, en->damage, &base, en->rle, en->kind,
+                               en->author, en->key, &out, &local))
+        {
+          g_clear_object (project);
+          /* Unreachable, or a transient conflict (serialization, a concurrent duplicate):
+           * the next try may succeed. Anything else is the server's answer for good. */
+          if (is_unreachable (path, local)
+              || g_error_matches (local, DR_STORE_ERROR, DR_STORE_ERROR_CONFLICT))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          if (!set_aside (self, en, local, error) || !connect_to (project, path, error))
+            return FALSE;
+          continue;
+        }
+      Chain *c = chain_lookup (self, path, en->photo_id, en->damage);
+      chain_settle (c, en->key, &base, &out);
+      if (!out.moved)
+        {
+          g_mutex_lock (&self->lock);
+          add_conflict_locked (self, dr_edit_conflict_new (NULL, en->photo_id, en->damage,
+                                                           &out));
+          g_mutex_unlock (&self->lock);
+        }
+      SentLayer sent = { en->photo_id, en->damage, !out.moved };
+      /* The entry is freed once acknowledged. */
+      if (!dr_edit_journal_ack (self->journal, en->seq, out.revision_id, error))
+        return FALSE;
+      g_mutex_lock (&self->lock);
+      self->n_sent++;
+      g_array_append_val (self->sent_layers, sent);
+      g_mutex_unlock (&self->lock);
+      journal_count (self);
+    }
+  return TRUE;
+}
+
+/* Writer thread: one try at sending the journal; the next try waits twice as long after a
+ * failure (up to the maximum). */
+static void
+journal_retry (DrEditWriter *self, DrProject **project)
+{
+  g_autoptr (GError) error = NULL;
+  if (journal_send (self, project, &error))
+    {
+      self->retry_delay = DR_EDIT_WRITER_RETRY_MIN_US;
+      return;
+    }
+  g_debug ("journal not sent yet: %s", error->message);
+  self->retry_at = g_get_monotonic_time () + self->retry_delay;
+  self->retry_delay = MIN (self->retry_delay * 2, DR_EDIT_WRITER_RETRY_MAX_US);
+}
+
+/* Writer thread: encodes (once) and stores e through the thread's own connection *project
+ * (opened on e's file first when needed): on the head the editor saw, continuing the chain of
+ * its earlier edits of the layer; journaled instead while the team server is unreachable or
+ * earlier edits wait in the journal. A lost head move is queued as a conflict (e stays
+ * "written": its revision is stored). FALSE with error when it was neither stored nor
+ * journaled. */
+static gboolean
+write_edit (DrEditWriter *self, DrProject **project, Edit *e, GError **error)
 {
   gint64 t0 = g_get_monotonic_time ();
   if (e->rle == NULL)
@@ -120,13 +421,36 @@ write_edit (DrProject **project, Edit *e, GError **error)
       e->rle = dr_rle_to_string (rle);
     }
   gint64 t1 = g_get_monotonic_time ();
-  if (!connect_to (project, e->path, error)
-      || !dr_revision_append (*project, e->photo_id, e->damage, e->rle, e->kind, e->author,
-                              NULL, error))
+  Chain *c = chain_lookup (self, e->path, e->photo_id, e->damage);
+  if (e->has_seen && (c->input.revision_id != e->seen.revision_id
+                      || c->input.version != e->seen.version))
+    {
+      c->input = c->current = e->seen;
+      g_clear_pointer (&c->key, g_free);
+    }
+  DrHeadSeen base = c->current;
+  const DrHeadSeen *seen = e->has_seen ? &base : NULL;
+  if (journal_busy (self, e->path) && g_get_monotonic_time () >= self->retry_at)
+    journal_retry (self, project);
+  if ((seen != NULL && c->key != NULL) || journal_busy (self, e->path))
+    return journal_edit (self, e, e->has_seen ? c : NULL, &base, error);
+
+  g_auto (DrRevisionOutcome) out = { 0 };
+  g_autoptr (GError) local = NULL;
+  if (!connect_to (project, e->path, &local)
+      || !dr_revision_commit (*project, e->photo_id, e->damage, seen, e->rle, e->kind,
+                              e->author, e->key, &out, &local))
     {
       g_clear_object (project);
+      if (seen != NULL && is_unreachable (e->path, local))
+        return journal_edit (self, e, c, &base, error);
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  if (seen != NULL)
+    chain_settle (c, NULL, &base, &out);
+  if (!out.moved)
+    e->conflict = dr_edit_conflict_new (e->project, e->photo_id, e->damage, &out);
   gint64 now = g_get_monotonic_time ();
   e->latency_ms = (now - e->queued_at) / 1000.0;
   g_debug ("edit stored %.1f ms after it was made (%d×%d; RLE encoding %.1f ms, write %.1f ms)",
@@ -143,8 +467,37 @@ post_deliver_locked (DrEditWriter *self)
     self->deliver_id = dr_post (self->context, G_PRIORITY_DEFAULT, deliver_cb, self, NULL);
 }
 
+/* Writer thread: whether the journal has edits to send now; otherwise *wake is when to try
+ * again (0: only when woken). */
+static gboolean
+journal_due (DrEditWriter *self, gint64 *wake)
+{
+  *wake = 0;
+  if (self->journal == NULL || dr_edit_journal_get_pending (self->journal)->len == 0)
+    return FALSE;
+  if (g_get_monotonic_time () >= self->retry_at)
+    return TRUE;
+  *wake = self->retry_at;
+  return FALSE;
+}
+
+/* Writer thread: makes path's journal the one sent (sending starts at once); a journal that
+ * cannot be read is logged, never a failed write. */
+static gboolean
+resume_journal (DrEditWriter *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  if (!dr_pg_is_conninfo (path))
+    return TRUE;
+  chain_switch (self, path);
+  if (!journal_open (self, path, &error))
+    g_warning ("%s", error->message);
+  return TRUE;
+}
+
 /* Writer thread main: writes the first queued edit whenever there is one and the queue is not
- * halted, until told to stop; its connection lives and dies on this thread. */
+ * halted, and sends the journal whenever a try is due, until told to stop; its connection
+ * lives and dies on this thread. */
 static gpointer
 writer_main (gpointer data)
 {
@@ -154,21 +507,38 @@ writer_main (gpointer data)
   for (;;)
     {
       Edit *e = NULL;
-      while (!self->stopping && (e = first_queued_locked (self)) == NULL)
-        g_cond_wait (&self->cond, &self->lock);
+      gint64 wake = 0;
+      while (!self->stopping && (e = first_queued_locked (self)) == NULL
+             && !journal_due (self, &wake))
+        {
+          if (wake > 0)
+            g_cond_wait_until (&self->cond, &self->lock, wake);
+          else
+            g_cond_wait (&self->cond, &self->lock);
+        }
       if (self->stopping)
         break;
+      if (e == NULL)
+        {
+          g_mutex_unlock (&self->lock);
+          journal_retry (self, &project);
+          g_mutex_lock (&self->lock);
+          continue;
+        }
       e->state = EDIT_WRITING;
       g_mutex_unlock (&self->lock);
       GError *error = NULL;
-      gboolean ok = e->call != NULL
-                    ? connect_to (&project, e->path, &error)
-                      && e->call (project, e->call_data, &error)
-                    : write_edit (&project, e, &error);
+      gboolean ok;
+      if (e->resume)
+        ok = resume_journal (self, e->path);
+      else if (e->call != NULL)
+        ok = connect_to (&project, e->path, &error) && e->call (project, e->call_data, &error);
+      else
+        ok = write_edit (self, &project, e, &error);
       g_mutex_lock (&self->lock);
       e->state = ok ? EDIT_WRITTEN : EDIT_FAILED;
       e->error = error;
-      if (!ok && e->call == NULL)
+      if (!ok && e->call == NULL && !e->resume)
         self->halted = TRUE;
       if (e->call == NULL)
         post_deliver_locked (self);
@@ -180,12 +550,16 @@ writer_main (gpointer data)
 
 /* ---- owner thread ----------------------------------------------------------------- */
 
-/* Pops every written edit from the head, emitting "written" for each, in order. When the head
- * failed: returns FALSE and sets error to its reason (the edit stays queued); else TRUE. */
+/* Pops every written edit from the head, emitting "written" for each stored one (not for
+ * journaled or resume entries), in order, each followed by "conflict" when its head move
+ * lost; then "written" for each journal entry sent, "conflict" for each lost head move of the
+ * journal and
+ * "waiting" when the journal's size changed. When the head failed: returns FALSE and sets
+ * error to its reason (the edit stays queued); else TRUE. */
 static gboolean
 deliver (DrEditWriter *self, GError **error)
 {
-  GQueue written = G_QUEUE_INIT;
+  GQueue written = G_QUEUE_INIT, conflicts = G_QUEUE_INIT;
   GError *failure = NULL;
   g_mutex_lock (&self->lock);
   Edit *head;
@@ -193,14 +567,55 @@ deliver (DrEditWriter *self, GError **error)
     g_queue_push_tail (&written, g_queue_pop_head (&self->queue));
   if (head != NULL && head->state == EDIT_FAILED)
     failure = g_error_copy (head->error);
+  conflicts = self->conflicts;
+  g_queue_init (&self->conflicts);
+  g_autoptr (GArray) sent = self->sent_layers;
+  self->sent_layers = g_array_new (FALSE, FALSE, sizeof (SentLayer));
+  g_autoptr (GPtrArray) refusals = self->refusals;
+  self->refusals = g_ptr_array_new_with_free_func (g_free);
+  guint n_waiting = self->n_waiting, n_sent = self->n_sent;
   g_mutex_unlock (&self->lock);
 
   Edit *e;
   while ((e = g_queue_pop_head (&written)) != NULL)
     {
-      self->last_latency_ms = e->latency_ms;
-      g_signal_emit (self, signals[SIG_WRITTEN], 0, e->project, e->photo_id, (int) e->damage);
+      if (!e->resume && !e->journaled)
+        {
+          self->last_latency_ms = e->latency_ms;
+          self->written_lost = e->conflict != NULL;
+          g_signal_emit (self, signals[SIG_WRITTEN], 0, e->project, e->photo_id,
+                         (int) e->damage);
+          self->written_lost = FALSE;
+        }
+      if (e->conflict != NULL)
+        g_signal_emit (self, signals[SIG_CONFLICT], 0, e->conflict);
       edit_free (e);
+    }
+  /* Sent from the journal: stored now, on the project last named for it. */
+  for (guint i = 0; i < sent->len && self->last_project != NULL; i++)
+    {
+      SentLayer *l = &g_array_index (sent, SentLayer, i);
+      self->written_lost = l->head_lost;
+      g_signal_emit (self, signals[SIG_WRITTEN], 0, self->last_project, l->photo_id,
+                     (int) l->damage);
+      self->written_lost = FALSE;
+    }
+  for (guint i = 0; i < refusals->len; i++)
+    g_signal_emit (self, signals[SIG_REFUSED], 0, g_ptr_array_index (refusals, i));
+  DrEditConflict *c;
+  while ((c = g_queue_pop_head (&conflicts)) != NULL)
+    {
+      /* Found in the journal: the project last named for it. */
+      if (c->project == NULL && self->last_project != NULL)
+        c->project = g_object_ref (self->last_project);
+      g_signal_emit (self, signals[SIG_CONFLICT], 0, c);
+      dr_edit_conflict_free (c);
+    }
+  if (n_waiting != self->owner_n_waiting || n_sent != self->owner_n_sent)
+    {
+      self->owner_n_waiting = n_waiting;
+      self->owner_n_sent = n_sent;
+      g_signal_emit (self, signals[SIG_WAITING], 0, n_waiting);
     }
   if (failure != NULL)
     {
@@ -242,7 +657,7 @@ ensure_thread (DrEditWriter *self)
 void
 dr_edit_writer_push (DrEditWriter *self, DrProject *project, gint64 photo_id, DrDamage damage,
                      int width, int height, const guint8 *pixels, DrRevisionKind kind,
-                     const char *author)
+                     const char *author, const DrHeadSeen *seen)
 {
   g_return_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project));
   g_return_if_fail (width > 0 && height > 0 && pixels != NULL);
@@ -255,8 +670,13 @@ dr_edit_writer_push (DrEditWriter *self, DrProject *project, gint64 photo_id, Dr
   e->height = height;
   e->kind = kind;
   e->author = g_strdup (author);
+  e->key = g_uuid_string_random ();
+  e->has_seen = seen != NULL;
+  if (seen != NULL)
+    e->seen = *seen;
   e->pixels = g_memdup2 (pixels, (gsize) width * height);
   e->queued_at = g_get_monotonic_time ();
+  g_set_object (&self->last_project, project);
   g_mutex_lock (&self->lock);
   g_queue_push_tail (&self->queue, e);
   ensure_thread (self);
@@ -296,6 +716,84 @@ dr_edit_writer_run (DrEditWriter *self, DrProject *project, DrEditWriterCall cal
     g_propagate_error (error, g_steal_pointer (&e->error));
   edit_free (e);
   return ok;
+}
+
+/* See header. Queued like an edit, so it follows the edits pushed before it. */
+void
+dr_edit_writer_resume (DrEditWriter *self, DrProject *project)
+{
+  g_return_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project));
+  Edit *e = g_new0 (Edit, 1);
+  e->resume = TRUE;
+  e->path = g_strdup (dr_project_get_path (project));
+  g_set_object (&self->last_project, project);
+  g_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->queue, e);
+  ensure_thread (self);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+typedef struct {
+  DrEditWriter *self;
+  const DrEditConflict *conflict;
+  DrRevisionOutcome out;
+} KeepMine;
+
+/* Writer thread: the compare-and-swap of "keep mine"; the layer's chain goes on from it. */
+static gboolean
+keep_mine_write (DrProject *project, gpointer data, GError **error)
+{
+  KeepMine *k = data;
+  const DrEditConflict *c = k->conflict;
+  if (!dr_revision_move_head_to (project, c->photo_id, c->damage, &c->theirs, c->mine, &k->out,
+                                 error))
+    return FALSE;
+  Chain *chain = chain_lookup (k->self, dr_project_get_path (project), c->photo_id, c->damage);
+  chain_settle (chain, NULL, &c->theirs, &k->out);
+  return TRUE;
+}
+
+/* See header. */
+gboolean
+dr_edit_writer_keep_mine (DrEditWriter *self, const DrEditConflict *conflict, GError **error)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self) && conflict != NULL, FALSE);
+  g_return_val_if_fail (DR_IS_PROJECT (conflict->project), FALSE);
+  KeepMine k = { self, conflict, { 0 } };
+  if (!dr_edit_writer_run (self, conflict->project, keep_mine_write, &k, error))
+    return FALSE;
+  if (!k.out.moved)
+    {
+      g_autoptr (DrEditConflict) again = dr_edit_conflict_new (conflict->project,
+                                                               conflict->photo_id,
+                                                               conflict->damage, &k.out);
+      g_signal_emit (self, signals[SIG_CONFLICT], 0, again);
+    }
+  dr_revision_outcome_clear (&k.out);
+  return TRUE;
+}
+
+guint
+dr_edit_writer_get_n_waiting (DrEditWriter *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self), 0);
+  return self->owner_n_waiting;
+}
+
+guint
+dr_edit_writer_get_n_sent (DrEditWriter *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self), 0);
+  return self->owner_n_sent;
+}
+
+/* See header. */
+gboolean
+dr_edit_writer_get_written_lost (DrEditWriter *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self), FALSE);
+  return self->written_lost;
 }
 
 /* The newest queued edit of the layer, or NULL (the owner alone changes the list). */
@@ -421,10 +919,13 @@ dr_edit_writer_dispose (GObject *object)
   dr_post_cancel (self->context, &self->deliver_id);
   guint unwritten = 0;
   for (GList *l = self->queue.head; l; l = l->next)
-    unwritten += ((Edit *) l->data)->state != EDIT_WRITTEN;
+    unwritten += ((Edit *) l->data)->state != EDIT_WRITTEN && !((Edit *) l->data)->resume;
   if (unwritten > 0)
     g_message ("%u edits could not be saved and are dropped", unwritten);
   g_queue_clear_full (&self->queue, (GDestroyNotify) edit_free);
+  g_queue_clear_full (&self->conflicts, (GDestroyNotify) dr_edit_conflict_free);
+  g_clear_pointer (&self->journal, dr_edit_journal_free);
+  g_clear_object (&self->last_project);
   G_OBJECT_CLASS (dr_edit_writer_parent_class)->dispose (object);
 }
 
@@ -433,6 +934,11 @@ dr_edit_writer_finalize (GObject *object)
 {
   DrEditWriter *self = DR_EDIT_WRITER (object);
   g_main_context_unref (self->context);
+  g_hash_table_unref (self->chains);
+  g_array_unref (self->sent_layers);
+  g_ptr_array_unref (self->refusals);
+  g_free (self->chain_path);
+  g_free (self->journal_location);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (dr_edit_writer_parent_class)->finalize (object);
@@ -452,6 +958,16 @@ dr_edit_writer_class_init (DrEditWriterClass *klass)
   /* (message): a write failed; the queue is stalled, every edit kept. */
   signals[SIG_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* (DrEditConflict): a head move of mine lost; my revision is stored, theirs is shown. */
+  signals[SIG_CONFLICT] = g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                        DR_TYPE_EDIT_CONFLICT);
+  /* (n): journaled edits not yet sent to the server. */
+  signals[SIG_WAITING] = g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* (message): the server refused a journaled edit for good; it was set aside (one line). */
+  signals[SIG_REFUSED] = g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -460,6 +976,11 @@ dr_edit_writer_init (DrEditWriter *self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);
+  g_queue_init (&self->conflicts);
+  self->sent_layers = g_array_new (FALSE, FALSE, sizeof (SentLayer));
+  self->refusals = g_ptr_array_new_with_free_func (g_free);
+  self->chains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) chain_free);
   self->context = g_main_context_ref_thread_default ();
 }
 

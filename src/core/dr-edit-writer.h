@@ -9,15 +9,39 @@
  * ever dropped except when the writer is disposed with edits that could not be written
  * (logged).
  *
+ * No lost update: an edit pushed with the head the editor was shown (seen) is stored as a
+ * child of that head, and the head moves to it only by compare-and-swap on seen's version
+ * (dr_revision_commit); later edits of the same layer pushed with the same seen follow the
+ * writer's own previous edit. When someone else moved the head first, the revision is stored
+ * all the same and "conflict" reports both (DrEditConflict); dr_edit_writer_keep_mine() moves
+ * the head to mine (which may conflict again), taking theirs needs no write.
+ *
+ * Offline (team projects only): when the server cannot be reached, an edit is appended to the
+ * project's on-disk journal (dr-edit-journal.h, fsync'd) instead of stalling the queue, and so
+ * is every later edit until the journal is empty again. The writer thread sends the journal in
+ * order, retrying with a growing delay (DR_EDIT_WRITER_RETRY_MIN_US … _MAX_US); an entry leaves
+ * the journal only once the server has stored it, and each edit carries a key that makes
+ * sending it twice harmless. A conflict on replay is reported as above. An entry the server
+ * refuses for good (not unreachable, not a transient conflict: say a right taken away, a photo
+ * removed) is set aside into the journal's aside file (dr_edit_journal_set_aside, never
+ * dropped), "refused" tells the owner in one line, and the entries after it are sent. A
+ * journal left by an earlier run is sent once the project is named to
+ * dr_edit_writer_resume(). Verdicts, notes and the other dr_edit_writer_run() writes are not
+ * journaled.
+ *
  * Signals, emitted on the thread that created the writer (posted to its context, dr-post.h):
  * "written" (project, photo_id, damage) after each revision is committed (durable: the project
- * runs synchronous=FULL); "failed" (message) once when a write failed and the queue stalled.
- * Every function below is for that same thread. */
+ * runs synchronous=FULL), journaled edits when the server has stored them (project: the one
+ * last pushed or resumed); "failed" (message) once when a write failed and the queue stalled;
+ * "conflict" (DrEditConflict) when a head move lost; "refused" (message) when a journaled
+ * edit was set aside; "waiting" (n) when the number of journaled edits not yet sent, or of
+ * those sent, changed (conflicts found while sending are emitted before it). Every function below is for that same thread. */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "dr-damage.h"
+#include "dr-edit-conflict.h"
 #include "dr-project.h"
 #include "dr-revision.h"
 
@@ -26,16 +50,42 @@ G_BEGIN_DECLS
 #define DR_TYPE_EDIT_WRITER (dr_edit_writer_get_type ())
 G_DECLARE_FINAL_TYPE (DrEditWriter, dr_edit_writer, DR, EDIT_WRITER, GObject)
 
+/* First and longest wait before sending the journal again after the server did not answer. */
+#define DR_EDIT_WRITER_RETRY_MIN_US (250 * G_TIME_SPAN_MILLISECOND)
+#define DR_EDIT_WRITER_RETRY_MAX_US (30 * G_TIME_SPAN_SECOND)
+
 DrEditWriter *dr_edit_writer_new          (void);
 
 /* Queues pixels ([height × width], nonzero = on; copied) as the next revision of the layer
  * (project, photo_id, damage), of kind, by author; the writer thread stores it after the
  * edits before it unless the queue is stalled. project is the caller's connection: it names
- * the file and the layer and is handed back by "written"; the writer never uses it. */
+ * the file and the layer and is handed back by "written"; the writer never uses it. seen is
+ * the head the editor loaded the layer from (NULL: whatever the head is when it is written);
+ * pushing the same seen again continues from the writer's previous edit of the layer. */
 void          dr_edit_writer_push         (DrEditWriter *self, DrProject *project,
                                            gint64 photo_id, DrDamage damage, int width,
                                            int height, const guint8 *pixels,
-                                           DrRevisionKind kind, const char *author);
+                                           DrRevisionKind kind, const char *author,
+                                           const DrHeadSeen *seen);
+
+/* "Keep mine": moves the conflict's layer head from their version to my revision, on the
+ * writer thread after the write in progress; when someone moved it again meanwhile, "conflict"
+ * is emitted anew (before this returns). FALSE with error when it could not be written. */
+gboolean      dr_edit_writer_keep_mine    (DrEditWriter *self, const DrEditConflict *conflict,
+                                           GError **error);
+
+/* Sends a journal left for project's team server by an earlier run (no-op for a file or an
+ * empty journal), in the background. */
+void          dr_edit_writer_resume       (DrEditWriter *self, DrProject *project);
+
+/* Journaled edits not yet acknowledged by the server, and those it has acknowledged since
+ * the writer was made ("waiting" tells when either changed). */
+guint         dr_edit_writer_get_n_waiting (DrEditWriter *self);
+guint         dr_edit_writer_get_n_sent    (DrEditWriter *self);
+
+/* In a handler of "written": TRUE when that edit was stored but its head move lost (its
+ * "conflict" follows); FALSE for an edit that moved the head, and outside "written". */
+gboolean      dr_edit_writer_get_written_lost (DrEditWriter *self);
 
 /* Whether an edit of that layer is queued (not yet written). */
 gboolean      dr_edit_writer_has_layer    (DrEditWriter *self, DrProject *project,

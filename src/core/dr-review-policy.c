@@ -8,6 +8,8 @@ gboolean
 dr_review_policy_after_edit (const DrLayerState *state, DrVerdict *verdict)
 {
   g_return_val_if_fail (state != NULL && verdict != NULL, FALSE);
+  if (state->head_lost)
+    return FALSE;
   DrVerdict have = state->current, want = have;
   if (state->has_earlier)
     want = state->earlier;

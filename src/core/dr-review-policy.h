@@ -22,10 +22,13 @@ typedef struct {
   gboolean differs;          /* the mask shown differs from the model's prediction */
   gboolean predicted;        /* the prediction has at least one pixel */
   gboolean empty;            /* the mask shown has no pixel */
+  gboolean head_lost;        /* the edit being followed was stored, but another member moved
+                              * the head first: the layer shows their mask, not the edit */
 } DrLayerState;
 
-/* After an edit, undo or redo, the verdict follows the mask the layer shows: a verdict given
- * on that very mask before comes back; otherwise "corrected" (or "added" when nothing was
+/* After an edit, undo or redo, the verdict follows the mask the layer shows: none for an
+ * edit whose head move lost (a conflict: the layer shows another member's mask until keep
+ * mine or take theirs); a verdict given on that very mask before comes back; otherwise "corrected" (or "added" when nothing was
  * predicted) when the mask differs from the prediction, an automatic one withdrawn when it
  * matches again, and a "rejected" or "none" kept while the mask is empty. A kept verdict
  * measured on another mask is recorded again so its numbers describe this mask.

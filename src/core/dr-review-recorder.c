@@ -109,8 +109,8 @@ dr_review_recorder_give (DrReviewRecorder *self, DrProject *project, gint64 phot
 /* See header. */
 gboolean
 dr_review_recorder_follow_edit (DrReviewRecorder *self, DrProject *project, gint64 photo_id,
-                                DrDamage d, const char *author, gboolean *changed,
-                                GError **error)
+                                DrDamage d, gboolean head_lost, const char *author,
+                                gboolean *changed, GError **error)
 {
   g_return_val_if_fail (DR_IS_REVIEW_RECORDER (self) && project != NULL, FALSE);
   *changed = FALSE;
@@ -118,6 +118,7 @@ dr_review_recorder_follow_edit (DrReviewRecorder *self, DrProject *project, gint
   DrVerdict verdict;
   if (!dr_layer_state_read (project, photo_id, d, &state, error))
     return FALSE;
+  state.head_lost = head_lost;
   if (!dr_review_policy_after_edit (&state, &verdict))
     return TRUE;
   *changed = TRUE;

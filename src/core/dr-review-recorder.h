@@ -33,12 +33,14 @@ gboolean dr_review_recorder_give            (DrReviewRecorder *self, DrProject *
                                              GError **error);
 
 /* After an edit, undo or redo of layer d was stored: records the verdict the policy wants
- * (dr_review_policy_after_edit), written or kept like a given one. *changed: whether a
+ * (dr_review_policy_after_edit), written or kept like a given one; none when head_lost (the
+ * edit was stored but another member moved the head first). *changed: whether a
  * verdict was recorded or kept. FALSE with error when the layer could not be read or the
  * write failed (then the verdict is kept). */
 gboolean dr_review_recorder_follow_edit     (DrReviewRecorder *self, DrProject *project,
-                                             gint64 photo_id, DrDamage d, const char *author,
-                                             gboolean *changed, GError **error);
+                                             gint64 photo_id, DrDamage d, gboolean head_lost,
+                                             const char *author, gboolean *changed,
+                                             GError **error);
 
 /* Writes every kept verdict, in order; TRUE when none is left. FALSE with error at the first
  * that still fails: it and those after it stay kept. Call once the edits are saved. */

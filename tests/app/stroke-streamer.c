@@ -85,7 +85,7 @@ main (int argc, char **argv)
         {
           stroke_mask (n++, mask, width, height);
           dr_edit_writer_push (writer, project, photo_id, DR_DAMAGE_SCRATCH, width, height, mask,
-                               DR_REVISION_BRUSH, "kill-test");
+                               DR_REVISION_BRUSH, "kill-test", NULL);
         }
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (200);

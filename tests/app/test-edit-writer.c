@@ -178,7 +178,7 @@ test_order_and_stall (void)
     {
       make_mask (mask, k);
       dr_edit_writer_push (writer, project, PHOTO, DR_DAMAGE_CRUSHED, W, H, mask,
-                           DR_REVISION_BRUSH, "Ann");
+                           DR_REVISION_BRUSH, "Ann", NULL);
       memset (mask, 1, sizeof mask);
     }
   g_assert_cmpuint (dr_edit_writer_get_n_queued (writer), >, 0);
@@ -205,7 +205,7 @@ test_order_and_stall (void)
     {
       make_mask (mask, k);
       dr_edit_writer_push (writer, project, PHOTO, DR_DAMAGE_CRUSHED, W, H, mask,
-                           DR_REVISION_ERASER, "Ann");
+                           DR_REVISION_ERASER, "Ann", NULL);
     }
   wait_until (idle_or_stalled, writer);
   g_assert_true (dr_edit_writer_is_stalled (writer));

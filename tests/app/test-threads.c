@@ -271,7 +271,7 @@ test_reports_on_owner_thread (void)
           memset (mask, 0, (gsize) mask_w * mask_h);
           memset (mask, 1, (gsize) (pushed + 1) * mask_w);
           dr_edit_writer_push (writer, project, p0->id, DR_DAMAGE_SCRATCH, mask_w, mask_h, mask,
-                               DR_REVISION_BRUSH, "Ann");
+                               DR_REVISION_BRUSH, "Ann", NULL);
           pushed++;
         }
       g_main_context_iteration (NULL, FALSE);

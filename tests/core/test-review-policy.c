@@ -123,6 +123,25 @@ test_given_verdict (void)
       }
 }
 
+/* My edit lost the head move to another member (a conflict): the layer shows their mask, so
+ * no verdict follows my edit, whatever the layer looks like — not "corrected" measured on
+ * their mask, not a withdrawal, not an earlier verdict of theirs coming back. */
+static void
+test_lost_edit_gets_no_verdict (void)
+{
+  for (DrVerdict cur = DR_VERDICT_UNREVIEWED; cur <= DR_VERDICT_NONE; cur++)
+    for (int bits = 0; bits < 16; bits++)
+      {
+        DrLayerState s = layer (cur, bits & 1, (bits >> 1) & 1, (bits >> 2) & 1);
+        s.current_on_mask = (bits >> 3) & 1;
+        s.head_lost = TRUE;
+        assert_after_edit (s, -1);
+        s.has_earlier = TRUE;
+        s.earlier = DR_VERDICT_ACCEPTED;
+        assert_after_edit (s, -1);
+      }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -137,5 +156,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/review-policy/earlier-verdict-comes-back",
                    test_earlier_verdict_comes_back);
   g_test_add_func ("/core/review-policy/given-verdict", test_given_verdict);
+  g_test_add_func ("/core/review-policy/lost-edit-gets-no-verdict",
+                   test_lost_edit_gets_no_verdict);
   return g_test_run ();
 }

@@ -11,7 +11,7 @@ pkgs="glib-2.0 gio-2.0 gobject-2.0 json-glib-1.0 sqlite3 libpq libpng libjpeg li
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # Every store concept folder, as in src/store/meson.build (store_inc).
 store_inc=""
-for d in project masks image export labels io backend sqlite pg; do store_inc="$store_inc -I$root/src/store/$d"; done
+for d in project masks image export labels io backend journal sqlite pg; do store_inc="$store_inc -I$root/src/store/$d"; done
 cflags="-std=gnu17 -g -O1 -fno-sanitize-recover=all -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
   $store_inc -I$root/src/engine $(pkg-config --cflags $pkgs)"
 case $mode in

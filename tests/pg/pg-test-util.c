@@ -310,11 +310,27 @@ dr_pg_private_server_restart (DrPgPrivateServer *server, const char *mode)
 }
 
 void
+dr_pg_private_server_stop (DrPgPrivateServer *server, const char *mode)
+{
+  server_ctl (server, "stop", mode);
+  server->stopped = TRUE;
+}
+
+void
+dr_pg_private_server_start_again (DrPgPrivateServer *server)
+{
+  server_ctl (server, "start", "fast");
+  server->stopped = FALSE;
+  server_wait_ready (server);
+}
+
+void
 dr_pg_private_server_free (DrPgPrivateServer *server)
 {
   if (server == NULL)
     return;
-  server_ctl (server, "stop", "immediate");
+  if (!server->stopped)
+    server_ctl (server, "stop", "immediate");
   g_autofree char *quoted = g_shell_quote (server->dir);
   g_autofree char *cmd = g_strdup_printf ("rm -rf %s", quoted);
   g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
@@ -328,4 +344,22 @@ dr_pg_private_server_conninfo (DrPgPrivateServer *server, const char *dbname, co
 {
   return g_strdup_printf ("host=%s/sock port=%d dbname=%s user=%s", server->dir,
                           DR_PG_PRIVATE_SERVER_PORT, dbname, user ? user : "dr");
+}
+
+char *
+dr_pg_private_server_psql (DrPgPrivateServer *server, const char *dbname, const char *sql)
+{
+  g_autofree char *conninfo = dr_pg_private_server_conninfo (server, dbname, NULL);
+  g_auto (GStrv) env = server_environ ();
+  const char *argv[] = { "psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo,
+                         "-c", sql, NULL };
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                     &status, &error))
+    g_error ("psql: %s", error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("psql on %s failed on '%s': %s", dbname, sql, err);
+  return g_strchomp (g_steal_pointer (&out));
 }

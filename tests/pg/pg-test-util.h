@@ -66,6 +66,7 @@ typedef struct {
   char *dir;          /* the temporary folder: data/, sock/, log */
   char *bin;          /* PostgreSQL's bin folder */
   gboolean as_postgres;
+  gboolean stopped;   /* by dr_pg_private_server_stop */
 } DrPgPrivateServer;
 
 /* Starts one and returns once it answers; g_error when initdb or pg_ctl fail or it does not. */
@@ -74,6 +75,12 @@ DrPgPrivateServer *dr_pg_private_server_start (void);
 /* pg_ctl restart -m @mode ("fast" or "immediate"); returns once it accepts connections. */
 void dr_pg_private_server_restart (DrPgPrivateServer *server, const char *mode);
 
+/* pg_ctl stop -m @mode: nothing answers until dr_pg_private_server_start_again. */
+void dr_pg_private_server_stop (DrPgPrivateServer *server, const char *mode);
+
+/* pg_ctl start after a stop; returns once it accepts connections. */
+void dr_pg_private_server_start_again (DrPgPrivateServer *server);
+
 /* Stops it (immediate) and removes the folder; NULL is allowed. */
 void dr_pg_private_server_free (DrPgPrivateServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgPrivateServer, dr_pg_private_server_free)
@@ -81,5 +88,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgPrivateServer, dr_pg_private_server_free)
 /* Connection string for @dbname as @user (the superuser "dr" when NULL). */
 char *dr_pg_private_server_conninfo (DrPgPrivateServer *server, const char *dbname,
                                      const char *user);
+
+/* Runs @sql through the real psql client on @dbname as the superuser; fails the test unless
+ * it succeeds; returns stdout (unaligned, tuples only, trailing newline removed). */
+char *dr_pg_private_server_psql (DrPgPrivateServer *server, const char *dbname,
+                                 const char *sql);
 
 G_END_DECLS

@@ -202,6 +202,9 @@ struct _DrStoreBackend {
   gboolean (*head_move) (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
                          gint64 seen_version, gint64 revision_id, gint64 *new_version,
                          GError **error);
+  /* Who last moved the layer's head (a login), newly allocated; NULL without error when the
+   * database does not record it or the layer has no head. May be NULL (SQLite: one user). */
+  char *(*head_mover) (DrStoreConn *conn, gint64 photo_id, DrDamage damage, GError **error);
 
   /* ---- reviews / verdicts (append-only) ---- */
 

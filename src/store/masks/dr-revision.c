@@ -41,6 +41,7 @@ dr_revision_free (DrRevision *revision)
     return;
   g_free (revision->rle);
   g_free (revision->author);
+  g_free (revision->key);
   g_free (revision);
 }
 
@@ -93,6 +94,168 @@ dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damage, const 
       return FALSE;
     }
   return dr_project_commit (project, error);
+}
+
+/* Frees the mover and zeroes the outcome. */
+void
+dr_revision_outcome_clear (DrRevisionOutcome *outcome)
+{
+  g_clear_pointer (&outcome->moved_by, g_free);
+  *outcome = (DrRevisionOutcome) { 0 };
+}
+
+/* The backend's head_get. */
+gboolean
+dr_revision_read_head (DrProject *project, gint64 photo_id, DrDamage damage, DrHeadSeen *head,
+                       GError **error)
+{
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  return conn != NULL && conn->backend->head_get (conn, photo_id, damage, &head->revision_id,
+                                                  &head->version, error);
+}
+
+/* Inside a transaction: moves the head from seen_version to out->revision_id, unless it is
+ * there already or (resent: the revision may have been stored and moved before) on the head's
+ * history, edits having been made on it since; a lost compare-and-swap fills out with the head
+ * as it is. */
+static gboolean
+cas_to (DrStoreConn *conn, gint64 photo_id, DrDamage damage, gint64 seen_version,
+        gboolean resent, DrRevisionOutcome *out, GError **error)
+{
+  DrHeadSeen now;
+  if (!conn->backend->head_get (conn, photo_id, damage, &now.revision_id, &now.version, error))
+    return FALSE;
+  gboolean applied = now.revision_id == out->revision_id && out->revision_id > 0;
+  if (!applied && resent && now.revision_id > 0)
+    {
+      g_autoptr (GPtrArray) path = conn->backend->revision_list_path (conn, now.revision_id,
+                                                                      error);
+      if (path == NULL)
+        return FALSE;
+      for (guint i = 0; i < path->len && !applied; i++)
+        applied = ((DrRevision *) g_ptr_array_index (path, i))->id == out->revision_id;
+    }
+  if (applied)
+    {
+      out->moved = TRUE;
+      out->head = now;
+      return TRUE;
+    }
+  g_autoptr (GError) local = NULL;
+  gint64 version;
+  if (conn->backend->head_move (conn, photo_id, damage, seen_version, out->revision_id,
+                                &version, &local))
+    {
+      out->moved = TRUE;
+      out->head = (DrHeadSeen) { out->revision_id, version };
+      return TRUE;
+    }
+  if (!g_error_matches (local, DR_STORE_ERROR, DR_STORE_ERROR_CONFLICT))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_clear_error (&local);
+  out->moved = FALSE;
+  if (!conn->backend->head_get (conn, photo_id, damage, &out->head.revision_id,
+                                &out->head.version, error))
+    return FALSE;
+  if (conn->backend->head_mover != NULL)
+    {
+      out->moved_by = conn->backend->head_mover (conn, photo_id, damage, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The body of dr_revision_commit, inside its transaction. */
+static gboolean
+commit_body (DrProject *project, DrRevision *r, const DrHeadSeen *seen,
+             DrRevisionOutcome *out, GError **error)
+{
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  DrHeadSeen base;
+  if (conn == NULL)
+    return FALSE;
+  if (seen != NULL)
+    base = *seen;
+  else if (!conn->backend->head_get (conn, r->photo_id, r->damage, &base.revision_id,
+                                     &base.version, error))
+    return FALSE;
+  r->parent_id = base.revision_id;
+  return conn->backend->revision_insert (conn, r, &out->revision_id, error)
+         && cas_to (conn, r->photo_id, r->damage, base.version, r->key != NULL, out, error);
+}
+
+/* Validates like dr_revision_append, then inserts and moves in one transaction. */
+gboolean
+dr_revision_commit (DrProject *project, gint64 photo_id, DrDamage damage,
+                    const DrHeadSeen *seen, const char *rle, DrRevisionKind kind,
+                    const char *author, const char *key, DrRevisionOutcome *out,
+                    GError **error)
+{
+  dr_revision_outcome_clear (out);
+  if (!DR_DAMAGE_IS_VALID ((int) damage) || dr_revision_kind_to_string (kind) == NULL
+      || author == NULL || author[0] == '\0' || (key != NULL && !g_uuid_string_is_valid (key)))
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED,
+                   "a revision needs a damage type, a kind, an author and no key or a UUID");
+      return FALSE;
+    }
+  g_autoptr (DrRle) mask = dr_photo_parse_mask (project, photo_id, rle, "edit", error);
+  if (mask == NULL)
+    return FALSE;
+  DrRevision r = {
+    .photo_id = photo_id,
+    .damage = damage,
+    .rle = (char *) rle,
+    .area = (gint64) dr_rle_get_area (mask),
+    .author = (char *) author,
+    .created = dr_project_now (),
+    .kind = kind,
+    .key = (char *) key,
+  };
+  if (!dr_project_begin (project, error))
+    return FALSE;
+  if (!commit_body (project, &r, seen, out, error))
+    {
+      dr_project_rollback (project);
+      dr_revision_outcome_clear (out);
+      return FALSE;
+    }
+  return dr_project_commit (project, error);
+}
+
+/* One compare-and-swap in its own transaction. */
+gboolean
+dr_revision_move_head_to (DrProject *project, gint64 photo_id, DrDamage damage,
+                          const DrHeadSeen *seen, gint64 revision_id, DrRevisionOutcome *out,
+                          GError **error)
+{
+  dr_revision_outcome_clear (out);
+  out->revision_id = revision_id;
+  if (!dr_project_begin (project, error))
+    return FALSE;
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  if (conn == NULL || !cas_to (conn, photo_id, damage, seen->version, FALSE, out, error))
+    {
+      dr_project_rollback (project);
+      dr_revision_outcome_clear (out);
+      return FALSE;
+    }
+  return dr_project_commit (project, error);
+}
+
+/* The backend's revision_get. */
+DrRevision *
+dr_revision_get (DrProject *project, gint64 revision_id, GError **error)
+{
+  DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
+  return conn != NULL ? conn->backend->revision_get (conn, revision_id, error) : NULL;
 }
 
 /* The head's revision id, then that revision. */

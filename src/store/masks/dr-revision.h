@@ -38,6 +38,8 @@ typedef struct {
   char *author;
   gint64 created;    /* µs since the epoch */
   DrRevisionKind kind;
+  char *key;         /* a UUID the client chose, so a re-sent edit is stored once (NULL: none);
+                      * written by team projects, never read back */
 } DrRevision;
 
 void dr_revision_free (DrRevision *revision);
@@ -50,6 +52,50 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrRevision, dr_revision_free)
 gboolean dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damage,
                              const char *rle, DrRevisionKind kind, const char *author,
                              gint64 *revision_id, GError **error);
+
+/* A layer's head as someone read it: the revision shown (0 = the prediction) and the head's
+ * version (0 = the layer never had a head), which every move increments. */
+typedef struct {
+  gint64 revision_id;
+  gint64 version;
+} DrHeadSeen;
+
+/* What dr_revision_commit / dr_revision_move_head_to did. */
+typedef struct {
+  gint64 revision_id;  /* the caller's revision (stored, whether or not the head moved) */
+  gboolean moved;      /* the head is now at revision_id */
+  DrHeadSeen head;     /* the head as it is after the call */
+  char *moved_by;      /* !moved: who moved the head last (a login; NULL when not recorded) */
+} DrRevisionOutcome;
+
+void dr_revision_outcome_clear (DrRevisionOutcome *outcome);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DrRevisionOutcome, dr_revision_outcome_clear)
+
+/* Reads the layer's head (revision and version) into *head. */
+gboolean dr_revision_read_head (DrProject *project, gint64 photo_id, DrDamage damage,
+                                DrHeadSeen *head, GError **error);
+
+/* The no-lost-update append: stores a revision whose parent is seen->revision_id (what the
+ * editor was shown) and moves the head to it only if its version is still seen->version (seen
+ * NULL: the head as read now, like dr_revision_append). Someone else having moved the head is
+ * not an error: the revision is stored all the same, out->moved is FALSE and out->head /
+ * out->moved_by say where the head is and who moved it. key (a UUID, NULL: none) makes a
+ * re-sent edit idempotent on a team project: the revision stored under it before is used and,
+ * when the head is on it or on a later revision made on it, counts as moved. All in one
+ * transaction; FALSE (nothing stored) only on other errors. */
+gboolean dr_revision_commit (DrProject *project, gint64 photo_id, DrDamage damage,
+                             const DrHeadSeen *seen, const char *rle, DrRevisionKind kind,
+                             const char *author, const char *key, DrRevisionOutcome *out,
+                             GError **error);
+
+/* Moves the head from seen (compare-and-swap on seen->version) to revision_id, a revision of
+ * the layer ("keep mine"). A lost race is reported in out as for dr_revision_commit. */
+gboolean dr_revision_move_head_to (DrProject *project, gint64 photo_id, DrDamage damage,
+                                   const DrHeadSeen *seen, gint64 revision_id,
+                                   DrRevisionOutcome *out, GError **error);
+
+/* One revision by id (NOT_FOUND when there is none). */
+DrRevision *dr_revision_get (DrProject *project, gint64 revision_id, GError **error);
 
 /* The revision the layer shows now; NULL without error when it shows the prediction. */
 DrRevision *dr_revision_get_head (DrProject *project, gint64 photo_id, DrDamage damage,

@@ -148,12 +148,18 @@ dr_pg_backend_revision_insert (DrStoreConn *conn, const DrRevision *r, gint64 *i
                   *parent = r->parent_id > 0 ? dr_pg_int (r->parent_id) : NULL,
                   *area = dr_pg_int (r->area), *created = dr_pg_int (r->created);
   const char *params[] = { self->team, photo, d, parent, r->rle, area, created,
-                           dr_revision_kind_to_string (r->kind) };
-  /* The new revision, child of parent_id (the foreign key keeps it in the layer). */
+                           dr_revision_kind_to_string (r->kind), r->key };
+  /* The new revision, child of parent_id (the foreign key keeps it in the layer); with a key
+   * already stored (a re-sent edit), that revision instead: check-before-insert in one
+   * statement, and the unique index refuses a concurrent second one. */
   g_autoptr (PGresult) res = dr_pg_backend_exec (self, "backend_revision_insert",
-    "INSERT INTO dr.revisions (team_id, photo_id, damage, parent_id, rle, area, created, kind)"
-    " SELECT team_id, $2, $3, $4, $5, $6, " DR_PG_TIME_OF (7) ", $8"
-    "   FROM dr.photos WHERE team_id = $1 AND id = $2 RETURNING id", 8, params, error);
+    "WITH old AS (SELECT id FROM dr.revisions WHERE team_id = $1 AND client_key = $9),"
+    " ins AS (INSERT INTO dr.revisions (team_id, photo_id, damage, parent_id, rle, area,"
+    "   created, kind, client_key)"
+    "   SELECT team_id, $2, $3, $4, $5, $6, " DR_PG_TIME_OF (7) ", $8, $9"
+    "   FROM dr.photos WHERE team_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM old)"
+    "   RETURNING id)"
+    " SELECT id FROM old UNION ALL SELECT id FROM ins", 9, params, error);
   if (res == NULL)
     return FALSE;
   if (PQntuples (res) != 1)
@@ -311,6 +317,30 @@ dr_pg_backend_head_move (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
   if (new_version != NULL)
     *new_version = head.version;
   return TRUE;
+}
+
+/* dr_pg_head_read's moved_by, bounded; NULL for a layer without a head row. */
+char *
+dr_pg_backend_head_mover (DrStoreConn *conn, gint64 photo_id, DrDamage damage, GError **error)
+{
+  DrPgBackendConn *self = DR_PG_BACKEND_CONN (conn);
+  g_auto (DrPgHead) head = { 0 };
+  g_autoptr (GError) local = NULL;
+  if (!dr_pg_head_read (self->pg, photo_id, damage, &head, &local))
+    {
+      if (g_error_matches (local, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND))
+        return NULL;
+      g_propagate_error (error, g_steal_pointer (&local));
+      dr_pg_backend_convert_error (error);
+      return NULL;
+    }
+  if (head.moved_by == NULL || strlen (head.moved_by) > MAX_SHORT_TEXT)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_DATABASE, "%s: reading a head: the "
+                   "server sent an out-of-range value", dr_pg_conn_get_server (self->pg));
+      return NULL;
+    }
+  return g_steal_pointer (&head.moved_by);
 }
 
 /* Appends the verdict (author = session_user; r->author is not sent) with the head's version

@@ -115,6 +115,8 @@ gboolean dr_pg_backend_head_get (DrStoreConn *conn, gint64 photo_id, DrDamage da
 gboolean dr_pg_backend_head_move (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
                                   gint64 seen_version, gint64 revision_id, gint64 *new_version,
                                   GError **error);
+char    *dr_pg_backend_head_mover (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
+                                   GError **error);
 
 gboolean dr_pg_backend_review_insert (DrStoreConn *conn, DrReview *r, GError **error);
 DrReview *dr_pg_backend_review_get_newest (DrStoreConn *conn, gint64 photo_id, DrDamage damage,

@@ -40,6 +40,7 @@ static const DrStoreBackend pg_backend = {
   .revision_list_path = dr_pg_backend_revision_list_path,
   .head_get = dr_pg_backend_head_get,
   .head_move = dr_pg_backend_head_move,
+  .head_mover = dr_pg_backend_head_mover,
   .review_insert = dr_pg_backend_review_insert,
   .review_get_newest = dr_pg_backend_review_get_newest,
   .note_insert = dr_pg_backend_note_insert,

@@ -1,0 +1,420 @@
+/* dr-edit-journal.c — see dr-edit-journal.h. */
+#include "dr-edit-journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dr-safe-file.h"
+#include "dr-store-error.h"
+
+#define MAGIC "DRJOURNAL1\n"
+#define MAGIC_LEN (sizeof MAGIC - 1)
+#define HASH_LEN 32
+/* type, seq, key, photo, damage, seen revision, seen version, parent key, kind, author, rle,
+ * acknowledged revision id. */
+#define RECORD_TYPE "(utsxixxsissx)"
+#define MAX_AUTHOR 1024
+
+enum { RECORD_ENTRY = 1, RECORD_ACK = 2, RECORD_SET_ASIDE = 3 };
+
+struct _DrEditJournal
+{
+  char *path;
+  GPtrArray *pending;        /* DrEditJournalEntry*, oldest first */
+  GHashTable *acked;         /* key → revision id (gint64 in a pointer-sized box) */
+  guint64 last_seq;
+};
+
+/* Frees the strings and the struct; NULL allowed. */
+void
+dr_edit_journal_entry_free (DrEditJournalEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->key);
+  g_free (entry->parent_key);
+  g_free (entry->author);
+  g_free (entry->rle);
+  g_free (entry);
+}
+
+/* STATE/damage-review/journal/SHA256(location).journal. */
+char *
+dr_edit_journal_path_for (const char *location)
+{
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, location, -1);
+  g_autofree char *name = g_strconcat (sha, ".journal", NULL);
+  return g_build_filename (g_get_user_state_dir (), "damage-review", "journal", name, NULL);
+}
+
+/* A new empty journal for @path. */
+static DrEditJournal *
+journal_new (const char *path)
+{
+  DrEditJournal *j = g_new0 (DrEditJournal, 1);
+  j->path = g_strdup (path);
+  j->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_edit_journal_entry_free);
+  j->acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return j;
+}
+
+void
+dr_edit_journal_free (DrEditJournal *journal)
+{
+  if (journal == NULL)
+    return;
+  g_free (journal->path);
+  g_ptr_array_unref (journal->pending);
+  g_hash_table_unref (journal->acked);
+  g_free (journal);
+}
+
+const char *
+dr_edit_journal_get_path (DrEditJournal *journal)
+{
+  return journal->path;
+}
+
+GPtrArray *
+dr_edit_journal_get_pending (DrEditJournal *journal)
+{
+  return journal->pending;
+}
+
+gint64
+dr_edit_journal_lookup (DrEditJournal *journal, const char *key)
+{
+  gint64 *id = key ? g_hash_table_lookup (journal->acked, key) : NULL;
+  return id ? *id : 0;
+}
+
+/* Removes the pending entry @seq, remembering its key's revision id. FALSE when none. */
+static gboolean
+settle (DrEditJournal *j, guint64 seq, gint64 revision_id)
+{
+  for (guint i = 0; i < j->pending->len; i++)
+    {
+      DrEditJournalEntry *e = g_ptr_array_index (j->pending, i);
+      if (e->seq == seq)
+        {
+          g_hash_table_replace (j->acked, g_strdup (e->key), g_memdup2 (&revision_id,
+                                                                       sizeof revision_id));
+          g_ptr_array_remove_index (j->pending, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Whether @key is a pending entry's key. */
+static gboolean
+is_pending_key (DrEditJournal *j, const char *key)
+{
+  for (guint i = 0; i < j->pending->len; i++)
+    if (g_str_equal (((DrEditJournalEntry *) g_ptr_array_index (j->pending, i))->key, key))
+      return TRUE;
+  return FALSE;
+}
+
+/* Range-checks one record's fields and applies it to @j; NULL when it is fine, else why not. */
+static const char *
+apply_record (DrEditJournal *j, GVariant *v)
+{
+  guint32 type;
+  guint64 seq;
+  const char *key, *parent_key, *author, *rle;
+  gint64 photo, seen_rev, seen_ver, revision_id;
+  gint32 damage, kind;
+  g_variant_get (v, "(ut&sxixx&si&s&sx)", &type, &seq, &key, &photo,
+                 &damage, &seen_rev, &seen_ver, &parent_key, &kind, &author, &rle,
+                 &revision_id);
+  if (type == RECORD_ACK)
+    {
+      if (revision_id < 1 || !settle (j, seq, revision_id))
+        return "an acknowledgement of no waiting edit";
+      return NULL;
+    }
+  /* Refused for good and copied to the aside file: no revision id (0) for its children. */
+  if (type == RECORD_SET_ASIDE)
+    {
+      if (revision_id != 0 || !settle (j, seq, 0))
+        return "a set-aside of no waiting edit";
+      return NULL;
+    }
+  if (type != RECORD_ENTRY)
+    return "an unknown record type";
+  if (seq != j->last_seq + 1)
+    return "edits out of order";
+  if (!g_uuid_string_is_valid (key) || is_pending_key (j, key)
+      || g_hash_table_contains (j->acked, key))
+    return "an edit without a valid, unique key";
+  if (photo < 1 || !DR_DAMAGE_IS_VALID (damage) || seen_rev < 0 || seen_ver < 0
+      || dr_revision_kind_to_string ((DrRevisionKind) kind) == NULL || author[0] == '\0'
+      || strlen (author) > MAX_AUTHOR || rle[0] == '\0' || revision_id != 0)
+    return "an edit with an out-of-range field";
+  if (parent_key[0] != '\0'
+      && (seen_rev != 0 || (!is_pending_key (j, parent_key)
+                            && !g_hash_table_contains (j->acked, parent_key))))
+    return "an edit whose parent is not an earlier edit";
+  DrEditJournalEntry *e = g_new0 (DrEditJournalEntry, 1);
+  e->seq = seq;
+  e->key = g_strdup (key);
+  e->photo_id = photo;
+  e->damage = (DrDamage) damage;
+  e->seen = (DrHeadSeen) { seen_rev, seen_ver };
+  e->parent_key = parent_key[0] ? g_strdup (parent_key) : NULL;
+  e->kind = (DrRevisionKind) kind;
+  e->author = g_strdup (author);
+  e->rle = g_strdup (rle);
+  g_ptr_array_add (j->pending, e);
+  j->last_seq = seq;
+  return NULL;
+}
+
+/* Parses the whole file into @j; NULL when it is sound, else the reason and the offset. */
+static const char *
+parse (DrEditJournal *j, const guint8 *data, gsize len, gsize *offset)
+{
+  *offset = 0;
+  if (len < MAGIC_LEN || memcmp (data, MAGIC, MAGIC_LEN) != 0)
+    return "not a journal of this version";
+  gsize at = MAGIC_LEN;
+  while (at < len)
+    {
+      *offset = at;
+      if (len - at < 4 + HASH_LEN)
+        return "a record cut short";
+      guint32 n = (guint32) data[at] | (guint32) data[at + 1] << 8
+                  | (guint32) data[at + 2] << 16 | (guint32) data[at + 3] << 24;
+      if (n == 0 || n > DR_EDIT_JOURNAL_MAX_RECORD || n > len - at - 4 - HASH_LEN)
+        return "a record length out of range";
+      const guint8 *payload = data + at + 4 + HASH_LEN;
+      guint8 digest[HASH_LEN];
+      gsize digest_len = HASH_LEN;
+      g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+      g_checksum_update (sum, payload, n);
+      g_checksum_get_digest (sum, digest, &digest_len);
+      if (memcmp (digest, data + at + 4, HASH_LEN) != 0)
+        return "a record whose checksum does not match";
+      g_autoptr (GVariant) v = g_variant_ref_sink (
+        g_variant_new_from_data (G_VARIANT_TYPE (RECORD_TYPE), payload, n, FALSE, NULL, NULL));
+      if (!g_variant_is_normal_form (v))
+        return "a record that is not well formed";
+      const char *why = apply_record (j, v);
+      if (why != NULL)
+        return why;
+      at += 4 + HASH_LEN + n;
+    }
+  return NULL;
+}
+
+/* See header. */
+DrEditJournal *
+dr_edit_journal_open (const char *path, char **damage, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot create the folder: %s",
+                   dir, g_strerror (saved));
+      return NULL;
+    }
+  DrEditJournal *j = journal_new (path);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return j;
+  g_autofree guint8 *data = NULL;
+  gsize len = 0;
+  g_autoptr (GError) local = NULL;
+  const char *why = NULL;
+  gsize offset = 0;
+  if (!dr_safe_read_all (path, DR_EDIT_JOURNAL_MAX_BYTES, &data, &len, &local))
+    {
+      if (!g_error_matches (local, DR_STORE_ERROR, DR_STORE_ERROR_TOO_LARGE))
+        {
+          dr_edit_journal_free (j);
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      why = "larger than a journal can be";
+    }
+  else
+    why = parse (j, data, len, &offset);
+  if (why == NULL)
+    return j;
+  /* Damaged: kept aside for a person to look at, and an empty journal instead. */
+  g_autofree char *aside = g_strdup_printf ("%s.damaged-%" G_GINT64_FORMAT, path,
+                                            g_get_real_time () / G_USEC_PER_SEC);
+  gboolean moved = g_rename (path, aside) == 0;
+  if (damage != NULL)
+    *damage = g_strdup_printf ("%s: damaged journal (%s at byte %" G_GSIZE_FORMAT "); %s",
+                               path, why, offset,
+                               moved ? "kept aside as it was" : "could not move it aside");
+  if (!moved)
+    {
+      dr_edit_journal_free (j);
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: damaged journal (%s) that "
+                   "cannot be moved aside", path, why);
+      return NULL;
+    }
+  dr_edit_journal_free (j);
+  return journal_new (path);
+}
+
+/* Writes one record (length, SHA-256, payload) at the end of the file and fsyncs it (and the
+ * folder when the file is new). */
+static gboolean
+append_record (DrEditJournal *j, GVariant *v, GError **error)
+{
+  gsize n = g_variant_get_size (v);
+  if (n == 0 || n > DR_EDIT_JOURNAL_MAX_RECORD)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_TOO_LARGE, "%s: an edit of %"
+                   G_GSIZE_FORMAT " bytes is too large for the journal", j->path, n);
+      return FALSE;
+    }
+  gboolean fresh = !g_file_test (j->path, G_FILE_TEST_EXISTS);
+  g_autoptr (GByteArray) rec = g_byte_array_new ();
+  if (fresh)
+    g_byte_array_append (rec, (const guint8 *) MAGIC, MAGIC_LEN);
+  guint8 len_le[4] = { n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >> 24) & 0xff };
+  g_byte_array_append (rec, len_le, 4);
+  guint8 digest[HASH_LEN];
+  gsize digest_len = HASH_LEN;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, g_variant_get_data (v), n);
+  g_checksum_get_digest (sum, digest, &digest_len);
+  g_byte_array_append (rec, digest, HASH_LEN);
+  g_byte_array_append (rec, g_variant_get_data (v), (guint) n);
+
+  int fd = g_open (j->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  gsize done = 0;
+  while (fd >= 0 && done < rec->len)
+    {
+      gssize w = write (fd, rec->data + done, rec->len - done);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        break;
+      done += (gsize) w;
+    }
+  int saved = errno;
+  gboolean ok = fd >= 0 && done == rec->len && fsync (fd) == 0;
+  saved = ok ? 0 : (errno ? errno : saved);
+  if (fd >= 0)
+    close (fd);
+  if (ok && fresh)
+    {
+      g_autofree char *dir = g_path_get_dirname (j->path);
+      int dfd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+      if (dfd >= 0)
+        {
+          fsync (dfd);
+          close (dfd);
+        }
+    }
+  if (!ok)
+    g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot write the journal: %s",
+                 j->path, g_strerror (saved));
+  return ok;
+}
+
+/* See header. */
+gboolean
+dr_edit_journal_append (DrEditJournal *journal, DrEditJournalEntry *entry, GError **error)
+{
+  entry->seq = journal->last_seq + 1;
+  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new (RECORD_TYPE, RECORD_ENTRY,
+    entry->seq, entry->key, entry->photo_id, (gint32) entry->damage, entry->seen.revision_id,
+    entry->seen.version, entry->parent_key ? entry->parent_key : "", (gint32) entry->kind,
+    entry->author, entry->rle, (gint64) 0));
+  if (!append_record (journal, v, error))
+    return FALSE;
+  journal->last_seq = entry->seq;
+  g_ptr_array_add (journal->pending, entry);
+  return TRUE;
+}
+
+/* Settles @seq (its record is on disk) and removes the file when nothing is pending. */
+static gboolean
+settle_on_disk (DrEditJournal *journal, guint64 seq, gint64 revision_id, GError **error)
+{
+  settle (journal, seq, revision_id);
+  if (journal->pending->len == 0 && g_unlink (journal->path) != 0 && errno != ENOENT)
+    {
+      int saved = errno;
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot remove the sent "
+                   "journal: %s", journal->path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* See header. */
+gboolean
+dr_edit_journal_ack (DrEditJournal *journal, guint64 seq, gint64 revision_id, GError **error)
+{
+  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new (RECORD_TYPE, RECORD_ACK, seq, "",
+    (gint64) 0, (gint32) 0, (gint64) 0, (gint64) 0, "", (gint32) 0, "", "", revision_id));
+  if (!append_record (journal, v, error))
+    return FALSE;
+  return settle_on_disk (journal, seq, revision_id, error);
+}
+
+/* See header. */
+char *
+dr_edit_journal_aside_path (DrEditJournal *journal)
+{
+  return g_strconcat (journal->path, ".refused", NULL);
+}
+
+/* See header. */
+gboolean
+dr_edit_journal_set_aside (DrEditJournal *journal, guint64 seq, GError **error)
+{
+  DrEditJournalEntry *e = NULL;
+  for (guint i = 0; i < journal->pending->len && e == NULL; i++)
+    if (((DrEditJournalEntry *) g_ptr_array_index (journal->pending, i))->seq == seq)
+      e = g_ptr_array_index (journal->pending, i);
+  g_return_val_if_fail (e != NULL, FALSE);
+  g_autofree char *path = dr_edit_journal_aside_path (journal);
+  g_autofree char *damage = NULL;
+  g_autoptr (DrEditJournal) aside = dr_edit_journal_open (path, &damage, error);
+  if (aside == NULL)
+    return FALSE;
+  if (damage != NULL)
+    g_warning ("%s", damage);
+  /* Already there when the app stopped between the copy and the set-aside record. */
+  gboolean copied = g_hash_table_contains (aside->acked, e->key);
+  for (guint i = 0; i < aside->pending->len && !copied; i++)
+    copied = g_str_equal (((DrEditJournalEntry *) g_ptr_array_index (aside->pending, i))->key,
+                          e->key);
+  if (!copied)
+    {
+      /* On its own in that file: its parent as a revision id (0 when that is unknown too). */
+      DrEditJournalEntry *copy = g_new0 (DrEditJournalEntry, 1);
+      copy->key = g_strdup (e->key);
+      copy->photo_id = e->photo_id;
+      copy->damage = e->damage;
+      copy->seen = e->seen;
+      if (e->parent_key != NULL)
+        copy->seen.revision_id = dr_edit_journal_lookup (journal, e->parent_key);
+      copy->kind = e->kind;
+      copy->author = g_strdup (e->author);
+      copy->rle = g_strdup (e->rle);
+      if (!dr_edit_journal_append (aside, copy, error))
+        {
+          dr_edit_journal_entry_free (copy);
+          return FALSE;
+        }
+    }
+  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new (RECORD_TYPE, RECORD_SET_ASIDE,
+    seq, "", (gint64) 0, (gint32) 0, (gint64) 0, (gint64) 0, "", (gint32) 0, "", "",
+    (gint64) 0));
+  if (!append_record (journal, v, error))
+    return FALSE;
+  return settle_on_disk (journal, seq, 0, error);
+}

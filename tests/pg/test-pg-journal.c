@@ -1,0 +1,683 @@
+/* test-pg-journal.c — no lost update and the offline journal through the edit writer (core, no
+ * display), on a private PostgreSQL server that is stopped and started (pg-test-util), with
+ * psql as the oracle. Two reviewers, ann and bob, edit the scratch layer of one 8×8 photo.
+ *
+ * /pg/journal/conflict: bob moves the head after ann read it; ann's edit through the writer
+ *   reports "bob changed this layer" with both revisions, ann's revision stored, the head
+ *   bob's (take theirs = no write); keep mine after bob moved again conflicts again; keep mine
+ *   then moves the head to ann's revision; undo from there goes to its parent.
+ * /pg/journal/replay-after-kill: a child process pushes edits while the server is stopped
+ *   (journaled), is SIGKILLed; the server starts; a second child opens the same project and
+ *   sends the journal: every edit stored once, in order (a parent chain), the head on the last;
+ *   the journal file is gone. The same journal replayed again (as if the acknowledgements had
+ *   been lost) stores nothing more and moves nothing.
+ * /pg/journal/replay-conflict: an edit journaled offline whose layer bob changes before it is
+ *   sent is reported as a conflict on replay, stored ("written"), not dropped.
+ * /pg/journal/damaged: a damaged journal gives one line naming the file and is moved aside,
+ *   not deleted. */
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "dr-edit-journal.h"
+#include "dr-edit-writer.h"
+#include "dr-pg-conn.h"
+#include "dr-project.h"
+#include "dr-revision.h"
+#include "dr-rle.h"
+#include "pg-test-util.h"
+
+#define W 8
+#define H 8
+
+static DrPgPrivateServer *server;
+static const char *self_exe;
+
+typedef struct {
+  char *db;
+  char *ann, *bob;         /* conninfos */
+  char *ann_login, *bob_login;
+  gint64 photo;
+} Team;
+
+/* A database @db on the private server with team "crew": ann and bob reviewers, one claim, one
+ * 8×8 photo with its four heads at version 0. */
+static void
+team_init (Team *t, const char *db)
+{
+  t->db = g_strdup (db);
+  t->ann_login = g_strconcat ("ann_", db, NULL);
+  t->bob_login = g_strconcat ("bob_", db, NULL);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", db);
+  g_free (dr_pg_private_server_psql (server, "postgres", create));
+  g_autofree char *roles = g_strdup_printf ("CREATE ROLE %s LOGIN; CREATE ROLE %s LOGIN",
+                                            t->ann_login, t->bob_login);
+  g_free (dr_pg_private_server_psql (server, "postgres", roles));
+  g_autofree char *admin = dr_pg_private_server_conninfo (server, db, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrPgConn) migrated = dr_pg_conn_open (admin, DR_PG_OPEN_MIGRATE, &error);
+  g_assert_no_error (error);
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT dr.create_team ('crew');"
+    "SELECT dr.add_member ('crew', '%s', 'reviewer');"
+    "SELECT dr.add_member ('crew', '%s', 'reviewer');"
+    "INSERT INTO dr.claims (team_id, name) SELECT id, 'claim' FROM dr.teams;"
+    "INSERT INTO dr.photo_blobs (team_id, sha256, bytes) SELECT t.id,"
+    "  encode (sha256 (int4send (1)), 'hex'), int4send (1) FROM dr.teams t;"
+    "INSERT INTO dr.photos (team_id, claim_id, name, sha256, size, width, height)"
+    "  SELECT b.team_id, c.id, 'p.jpg', b.sha256, 4, %d, %d FROM dr.photo_blobs b, dr.claims c;"
+    "INSERT INTO dr.heads (team_id, photo_id, damage) SELECT p.team_id, p.id, d"
+    "  FROM dr.photos p, generate_series (0, 3) d;", t->ann_login, t->bob_login, W, H);
+  g_free (dr_pg_private_server_psql (server, db, sql));
+  g_autofree char *id = dr_pg_private_server_psql (server, db, "SELECT id FROM dr.photos");
+  t->photo = g_ascii_strtoll (id, NULL, 10);
+  t->ann = dr_pg_private_server_conninfo (server, db, t->ann_login);
+  t->bob = dr_pg_private_server_conninfo (server, db, t->bob_login);
+}
+
+static void
+team_clear (Team *t)
+{
+  g_free (t->db);
+  g_free (t->ann);
+  g_free (t->bob);
+  g_free (t->ann_login);
+  g_free (t->bob_login);
+}
+
+/* psql's one-value answer on the team's database. */
+static char *
+oracle (Team *t, const char *sql)
+{
+  return dr_pg_private_server_psql (server, t->db, sql);
+}
+
+/* An 8×8 mask with pixel @n on (a distinct mask per edit). */
+static void
+mask_with (guint8 *px, int n)
+{
+  memset (px, 0, W * H);
+  px[n % (W * H)] = 1;
+}
+
+/* The RLE of mask_with (@n). */
+static char *
+rle_with (int n)
+{
+  guint8 px[W * H];
+  mask_with (px, n);
+  g_autoptr (DrRle) rle = dr_rle_new_from_mask (px, H, W, NULL);
+  return dr_rle_to_string (rle);
+}
+
+/* Bob's edit, made on the head as it is now; returns his revision id. */
+static gint64
+bob_edits (Team *t, int n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) bob = dr_project_open (t->bob, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_autofree char *rle = rle_with (n);
+  g_auto (DrRevisionOutcome) out = { 0 };
+  g_assert_true (dr_revision_commit (bob, t->photo, DR_DAMAGE_SCRATCH, NULL, rle,
+                                     DR_REVISION_BRUSH, "bob", NULL, &out, &error));
+  g_assert_no_error (error);
+  g_assert_true (out.moved);
+  return out.revision_id;
+}
+
+/* Collects the writer's reports. */
+typedef struct {
+  GPtrArray *conflicts;   /* DrEditConflict* */
+  guint written;
+  guint written_lost;     /* of those, stored but their head move lost */
+  guint sent;
+  GPtrArray *refused;     /* the "refused" lines (char*) */
+} Seen;
+
+static void
+conflict_cb (DrEditWriter *writer, DrEditConflict *c, Seen *seen)
+{
+  g_ptr_array_add (seen->conflicts, dr_edit_conflict_copy (c));
+}
+
+static void
+written_cb (DrEditWriter *writer, DrProject *p, gint64 photo, int damage, Seen *seen)
+{
+  seen->written++;
+  seen->written_lost += dr_edit_writer_get_written_lost (writer);
+}
+
+static void
+refused_cb (DrEditWriter *writer, const char *message, Seen *seen)
+{
+  g_ptr_array_add (seen->refused, g_strdup (message));
+}
+
+static void
+waiting_cb (DrEditWriter *writer, guint n, Seen *seen)
+{
+  seen->sent = dr_edit_writer_get_n_sent (writer);
+}
+
+/* A write that failed fails the test, with its message. */
+static void
+failed_cb (DrEditWriter *writer, const char *message, Seen *seen)
+{
+  g_error ("the writer failed: %s", message);
+}
+
+static DrEditWriter *
+writer_new (Seen *seen)
+{
+  seen->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_edit_conflict_free);
+  seen->refused = g_ptr_array_new_with_free_func (g_free);
+  DrEditWriter *w = dr_edit_writer_new ();
+  /* Lives as long as the writer that fills it. */
+  g_object_set_data_full (G_OBJECT (w), "refused", seen->refused,
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect (w, "conflict", G_CALLBACK (conflict_cb), seen);
+  g_signal_connect (w, "written", G_CALLBACK (written_cb), seen);
+  g_signal_connect (w, "waiting", G_CALLBACK (waiting_cb), seen);
+  g_signal_connect (w, "refused", G_CALLBACK (refused_cb), seen);
+  g_signal_connect (w, "failed", G_CALLBACK (failed_cb), seen);
+  return w;
+}
+
+/* Runs the main context until *counter reaches @n (the writer posts its reports there). */
+static void
+wait_for (guint *counter, guint n)
+{
+  while (*counter < n)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Runs the main context until the journal has @n edits waiting. */
+static void
+wait_waiting (DrEditWriter *w, guint n)
+{
+  while (dr_edit_writer_get_n_waiting (w) != n)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_conflict (void)
+{
+  Team t;
+  team_init (&t, "conflict");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  DrHeadSeen seen;
+  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  g_assert_cmpint (seen.version, ==, 0);
+
+  gint64 b1 = bob_edits (&t, 1);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  guint8 px[W * H];
+  mask_with (px, 2);
+  dr_edit_writer_push (w, ann, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       &seen);
+  wait_for (&s.written, 1);
+  g_assert_cmpuint (s.conflicts->len, ==, 1);
+  /* "written" says the edit lost (no verdict follows it), and only for this edit. */
+  g_assert_cmpuint (s.written_lost, ==, 1);
+  g_assert_false (dr_edit_writer_get_written_lost (w));
+  DrEditConflict *c1 = g_ptr_array_index (s.conflicts, 0);
+  g_assert_true (c1->project == ann);
+  g_assert_cmpstr (c1->name, ==, t.bob_login);
+  g_assert_cmpint (c1->theirs.revision_id, ==, b1);
+  g_assert_cmpint (c1->theirs.version, ==, 1);
+  g_assert_cmpint (c1->mine, >, b1);
+  /* Ann's revision is stored, by her, on the head she saw (the prediction); the head is
+   * bob's: taking theirs is no write at all. */
+  g_autofree char *q1 = g_strdup_printf ("SELECT author || ',' || coalesce (parent_id, 0) || ','"
+                                         " || rle FROM dr.revisions WHERE id = %" G_GINT64_FORMAT,
+                                         c1->mine);
+  g_autofree char *mine_row = oracle (&t, q1);
+  g_autofree char *rle2 = rle_with (2);
+  g_autofree char *expect_row = g_strdup_printf ("%s,0,%s", t.ann_login, rle2);
+  g_assert_cmpstr (mine_row, ==, expect_row);
+  g_autofree char *head1 = oracle (&t, "SELECT revision_id || ',' || version FROM dr.heads"
+                                       " WHERE damage = 0");
+  g_autofree char *bob_head = g_strdup_printf ("%" G_GINT64_FORMAT ",1", b1);
+  g_assert_cmpstr (head1, ==, bob_head);
+
+  /* Bob moves it again before ann keeps hers: keep mine conflicts again, naming his new head. */
+  gint64 b2 = bob_edits (&t, 3);
+  g_assert_true (dr_edit_writer_keep_mine (w, c1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s.conflicts->len, ==, 2);
+  DrEditConflict *c2 = g_ptr_array_index (s.conflicts, 1);
+  g_assert_cmpint (c2->mine, ==, c1->mine);
+  g_assert_cmpint (c2->theirs.revision_id, ==, b2);
+  g_assert_cmpint (c2->theirs.version, ==, 2);
+  g_autofree char *head2 = oracle (&t, "SELECT revision_id FROM dr.heads WHERE damage = 0");
+  g_assert_cmpint (g_ascii_strtoll (head2, NULL, 10), ==, b2);
+
+  /* Keep mine against the current version moves the head to ann's revision. */
+  g_assert_true (dr_edit_writer_keep_mine (w, c2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s.conflicts->len, ==, 2);
+  g_autofree char *head3 = oracle (&t, "SELECT revision_id || ',' || version || ',' || moved_by"
+                                       " FROM dr.heads WHERE damage = 0");
+  g_autofree char *ann_head = g_strdup_printf ("%" G_GINT64_FORMAT ",3,%s", c1->mine,
+                                               t.ann_login);
+  g_assert_cmpstr (head3, ==, ann_head);
+  /* Nothing was discarded: all three revisions are there. Undo goes to the parent of ann's. */
+  g_autofree char *n = oracle (&t, "SELECT count (*) FROM dr.revisions");
+  g_assert_cmpstr (n, ==, "3");
+  gboolean moved = FALSE;
+  g_assert_true (dr_revision_undo (ann, t.photo, DR_DAMAGE_SCRATCH, &moved, &error));
+  g_assert_true (moved);
+  g_autofree char *head4 = oracle (&t, "SELECT coalesce (revision_id, 0) FROM dr.heads"
+                                       " WHERE damage = 0");
+  g_assert_cmpstr (head4, ==, "0");
+  g_ptr_array_unref (s.conflicts);
+  team_clear (&t);
+}
+
+/* ---- child processes of replay-after-kill ---------------------------------------------- */
+
+/* Child "journal URI PHOTO N": opens the project, says "ready", waits for a line (the server
+ * is then stopped), pushes N edits on the head it read, says "journaled N" once all are in
+ * the journal, and waits to be killed. */
+static int
+child_journal (const char *uri, gint64 photo, int n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) p = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  DrHeadSeen seen;
+  g_assert_true (dr_revision_read_head (p, photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  printf ("ready\n");
+  fflush (stdout);
+  char line[64];
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return 1;
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  guint8 px[W * H];
+  for (int i = 0; i < n; i++)
+    {
+      mask_with (px, 10 + i);
+      dr_edit_writer_push (w, p, photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                           &seen);
+    }
+  wait_waiting (w, (guint) n);
+  printf ("journaled %u\n", dr_edit_writer_get_n_waiting (w));
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Child "replay URI N": opens the project, sends the journal of N edits, prints "sent S C"
+ * with S the edits sent and C the conflicts reported once nothing waits. */
+static int
+child_replay (const char *uri, guint n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) p = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  dr_edit_writer_resume (w, p);
+  wait_for (&s.sent, n);
+  printf ("sent %u %u %u\n", s.sent, dr_edit_writer_get_n_waiting (w), s.conflicts->len);
+  g_ptr_array_unref (s.conflicts);
+  return 0;
+}
+
+/* Runs a child with stdin/stdout pipes. */
+static GSubprocess *
+spawn_child (const char *const *args)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) self_exe);
+  for (; *args; args++)
+    g_ptr_array_add (argv, (char *) *args);
+  g_ptr_array_add (argv, NULL);
+  GSubprocess *proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                                         G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                         | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  return proc;
+}
+
+/* The next line the child prints. */
+static char *
+child_line (GSubprocess *proc)
+{
+  GInputStream *out = g_subprocess_get_stdout_pipe (proc);
+  GString *line = g_string_new (NULL);
+  char ch;
+  while (g_input_stream_read (out, &ch, 1, NULL, NULL) == 1 && ch != '\n')
+    g_string_append_c (line, ch);
+  return g_string_free (line, FALSE);
+}
+
+#define N_OFFLINE 5
+
+static void
+test_replay_after_kill (void)
+{
+  Team t;
+  team_init (&t, "offline");
+  g_autofree char *photo = g_strdup_printf ("%" G_GINT64_FORMAT, t.photo);
+  g_autofree char *count = g_strdup_printf ("%d", N_OFFLINE);
+  const char *args[] = { "journal", t.ann, photo, count, NULL };
+  g_autoptr (GSubprocess) a = spawn_child (args);
+  g_autofree char *ready = child_line (a);
+  g_assert_cmpstr (ready, ==, "ready");
+  dr_pg_private_server_stop (server, "fast");
+  GOutputStream *in = g_subprocess_get_stdin_pipe (a);
+  g_assert_true (g_output_stream_write_all (in, "go\n", 3, NULL, NULL, NULL));
+  g_autofree char *journaled = child_line (a);
+  g_autofree char *expect = g_strdup_printf ("journaled %d", N_OFFLINE);
+  g_assert_cmpstr (journaled, ==, expect);
+  g_subprocess_send_signal (a, SIGKILL);
+  g_subprocess_wait (a, NULL, NULL);
+  g_autofree char *file = dr_edit_journal_path_for (t.ann);
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  g_autofree char *copy = NULL;
+  gsize copy_len = 0;
+  g_assert_true (g_file_get_contents (file, &copy, &copy_len, NULL));
+
+  dr_pg_private_server_start_again (server);
+  const char *replay[] = { "replay", t.ann, count, NULL };
+  g_autofree char *all_sent = g_strdup_printf ("sent %d 0 0", N_OFFLINE);
+  g_autoptr (GSubprocess) b = spawn_child (replay);
+  g_autofree char *sent = child_line (b);
+  g_assert_cmpstr (sent, ==, all_sent);
+  g_assert_true (g_subprocess_wait_check (b, NULL, NULL));
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+
+  /* Every edit once, in order: each the child of the one before, the first on the head read
+   * (the prediction), the masks 10 … 14, all ann's, the head on the last at version N. */
+  const char *chain_sql =
+    "WITH RECURSIVE c (id, n) AS ("
+    "  SELECT id, 1 FROM dr.revisions WHERE parent_id IS NULL AND client_key IS NOT NULL"
+    "  UNION ALL SELECT r.id, c.n + 1 FROM dr.revisions r JOIN c ON r.parent_id = c.id)"
+    " SELECT string_agg (r.rle || '/' || r.author, ' ' ORDER BY c.n) FROM c"
+    " JOIN dr.revisions r USING (id)";
+  g_autofree char *chain = oracle (&t, chain_sql);
+  g_autoptr (GString) want = g_string_new (NULL);
+  for (int i = 0; i < N_OFFLINE; i++)
+    {
+      g_autofree char *rle = rle_with (10 + i);
+      g_string_append_printf (want, "%s%s/%s", i ? " " : "", rle, t.ann_login);
+    }
+  g_assert_cmpstr (chain, ==, want->str);
+  g_autofree char *n = oracle (&t, "SELECT count (*) || ',' || count (DISTINCT client_key)"
+                                   " FROM dr.revisions");
+  g_autofree char *n_want = g_strdup_printf ("%d,%d", N_OFFLINE, N_OFFLINE);
+  g_assert_cmpstr (n, ==, n_want);
+  g_autofree char *head = oracle (&t, "SELECT h.version || ',' || (h.revision_id = (SELECT"
+                                      " max (id) FROM dr.revisions)) FROM dr.heads h"
+                                      " WHERE damage = 0");
+  g_autofree char *head_want = g_strdup_printf ("%d,true", N_OFFLINE);
+  g_assert_cmpstr (head, ==, head_want);
+
+  /* The acknowledgements lost (the journal as it was before sending): sent again, nothing is
+   * stored twice and the head does not move. */
+  g_assert_true (g_file_set_contents (file, copy, (gssize) copy_len, NULL));
+  g_autoptr (GSubprocess) again = spawn_child (replay);
+  g_autofree char *sent2 = child_line (again);
+  g_assert_cmpstr (sent2, ==, all_sent);
+  g_assert_true (g_subprocess_wait_check (again, NULL, NULL));
+  g_autofree char *n2 = oracle (&t, "SELECT count (*) || ',' || count (DISTINCT client_key)"
+                                    " FROM dr.revisions");
+  g_assert_cmpstr (n2, ==, n_want);
+  g_autofree char *head2 = oracle (&t, "SELECT h.version || ',' || (h.revision_id = (SELECT"
+                                       " max (id) FROM dr.revisions)) FROM dr.heads h"
+                                       " WHERE damage = 0");
+  g_assert_cmpstr (head2, ==, head_want);
+  team_clear (&t);
+}
+
+static void
+test_replay_conflict (void)
+{
+  Team t;
+  team_init (&t, "replayconflict");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  DrHeadSeen seen;
+  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  dr_pg_private_server_stop (server, "fast");
+  {
+    Seen s = { 0 };
+    g_autoptr (DrEditWriter) w = writer_new (&s);
+    guint8 px[W * H];
+    mask_with (px, 7);
+    dr_edit_writer_push (w, ann, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_FILL,
+                         "ann", &seen);
+    wait_waiting (w, 1);
+    g_ptr_array_unref (s.conflicts);
+  }
+  dr_pg_private_server_start_again (server);
+  gint64 b1 = bob_edits (&t, 1);
+
+  g_autoptr (DrProject) ann2 = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  dr_edit_writer_resume (w, ann2);
+  wait_for (&s.sent, 1);
+  g_assert_cmpuint (dr_edit_writer_get_n_waiting (w), ==, 0);
+  /* Stored now ("written", so the window re-reads the layer) and reported. */
+  g_assert_cmpuint (s.written, ==, 1);
+  g_assert_cmpuint (s.written_lost, ==, 1);
+  g_assert_cmpuint (s.conflicts->len, ==, 1);
+  DrEditConflict *c = g_ptr_array_index (s.conflicts, 0);
+  g_assert_true (c->project == ann2);
+  g_assert_cmpstr (c->name, ==, t.bob_login);
+  g_assert_cmpint (c->theirs.revision_id, ==, b1);
+  g_autofree char *q = g_strdup_printf ("SELECT rle || ',' || author || ',' || kind FROM"
+                                        " dr.revisions WHERE id = %" G_GINT64_FORMAT, c->mine);
+  g_autofree char *row = oracle (&t, q);
+  g_autofree char *rle7 = rle_with (7);
+  g_autofree char *want = g_strdup_printf ("%s,%s,fill", rle7, t.ann_login);
+  g_assert_cmpstr (row, ==, want);
+  g_autofree char *head = oracle (&t, "SELECT revision_id FROM dr.heads WHERE damage = 0");
+  g_assert_cmpint (g_ascii_strtoll (head, NULL, 10), ==, b1);
+  /* Keeping mine from the replayed conflict works like any other. */
+  g_assert_true (dr_edit_writer_keep_mine (w, c, &error));
+  g_assert_no_error (error);
+  g_autofree char *head2 = oracle (&t, "SELECT revision_id FROM dr.heads WHERE damage = 0");
+  g_assert_cmpint (g_ascii_strtoll (head2, NULL, 10), ==, c->mine);
+  g_ptr_array_unref (s.conflicts);
+  team_clear (&t);
+}
+
+/* Journals, with the server stopped, an edit of ann's on photo (on head seen), pixel n on. */
+static void
+journal_offline (Team *t, DrProject *ann, gint64 photo, const DrHeadSeen *seen, int n)
+{
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  guint8 px[W * H];
+  mask_with (px, n);
+  dr_edit_writer_push (w, ann, photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       seen);
+  wait_waiting (w, 1);
+  g_ptr_array_unref (s.conflicts);
+}
+
+/* Resumes ann's journal with a new writer until nothing waits; returns the "refused" lines and
+ * sets *sent to the edits the server stored. */
+static GPtrArray *
+resume_all (Team *t, guint *sent)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) ann = dr_project_open (t->ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  dr_edit_writer_resume (w, ann);
+  /* Wait until the writer has read the journal back, then until it is empty. */
+  while (s.sent + s.refused->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  wait_waiting (w, 0);
+  *sent = s.sent;
+  g_ptr_array_unref (s.conflicts);
+  return g_ptr_array_ref (s.refused);
+}
+
+/* A journaled edit the server refuses for good (its photo is gone; then ann's right to write
+ * revisions is revoked) does not block the edits after it and is not dropped: it is set
+ * aside, in the aside file, with one line for the user; the next edit is stored once. */
+static void
+test_refused (void)
+{
+  Team t;
+  team_init (&t, "refused");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  DrHeadSeen seen;
+  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  /* A photo the server does not have (as if the lead removed it while ann was offline). */
+  gint64 gone = t.photo + 1000;
+
+  dr_pg_private_server_stop (server, "fast");
+  DrHeadSeen zero = { 0, 0 };
+  journal_offline (&t, ann, gone, &zero, 3);
+  journal_offline (&t, ann, t.photo, &seen, 4);
+  dr_pg_private_server_start_again (server);
+  guint sent = 0;
+  g_autoptr (GPtrArray) refused = resume_all (&t, &sent);
+  g_assert_cmpuint (refused->len, ==, 1);
+  g_autofree char *prefix = g_strdup_printf ("The server refused an edit of photo %"
+                                             G_GINT64_FORMAT " (", gone);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (refused, 0), prefix));
+  g_assert_null (strchr (g_ptr_array_index (refused, 0), '\n'));
+  g_assert_cmpuint (sent, ==, 1);
+  /* The edit after it is stored, once, by ann, and moved the head. */
+  g_autofree char *rle4 = rle_with (4);
+  g_autofree char *q = g_strdup_printf ("SELECT count (*) || ',' || min (author) FROM"
+                                        " dr.revisions WHERE rle = '%s'", rle4);
+  g_autofree char *row = oracle (&t, q);
+  g_autofree char *want = g_strdup_printf ("1,%s", t.ann_login);
+  g_assert_cmpstr (row, ==, want);
+  g_autofree char *file = dr_edit_journal_path_for (t.ann);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  /* The refused edit is kept in the aside file, as it was made. */
+  {
+    g_autoptr (DrEditJournal) j = dr_edit_journal_open (file, NULL, &error);
+    g_assert_no_error (error);
+    g_autofree char *aside_path = dr_edit_journal_aside_path (j);
+    g_autofree char *damage = NULL;
+    g_autoptr (DrEditJournal) aside = dr_edit_journal_open (aside_path, &damage, &error);
+    g_assert_no_error (error);
+    g_assert_null (damage);
+    GPtrArray *kept = dr_edit_journal_get_pending (aside);
+    g_assert_cmpuint (kept->len, ==, 1);
+    DrEditJournalEntry *e = g_ptr_array_index (kept, 0);
+    g_autofree char *rle3 = rle_with (3);
+    g_assert_cmpint (e->photo_id, ==, gone);
+    g_assert_cmpstr (e->rle, ==, rle3);
+  }
+
+  /* ann's write right taken away while she is offline: refused, set aside, the line says the
+   * server's reason. */
+  DrHeadSeen now;
+  g_autoptr (DrProject) ann2 = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_true (dr_revision_read_head (ann2, t.photo, DR_DAMAGE_SCRATCH, &now, &error));
+  g_assert_cmpint (now.version, ==, seen.version + 1);
+  dr_pg_private_server_stop (server, "fast");
+  journal_offline (&t, ann2, t.photo, &now, 5);
+  dr_pg_private_server_start_again (server);
+  g_free (oracle (&t, "REVOKE INSERT ON dr.revisions FROM dr_member"));
+  g_autoptr (GPtrArray) refused2 = resume_all (&t, &sent);
+  g_assert_cmpuint (refused2->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (refused2, 0), "permission denied"));
+  g_assert_cmpuint (sent, ==, 0);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_autofree char *n = oracle (&t, "SELECT count (*) FROM dr.revisions");
+  g_assert_cmpstr (n, ==, "1");
+  g_autofree char *aside_path = g_strconcat (file, ".refused", NULL);
+  g_autoptr (DrEditJournal) aside = dr_edit_journal_open (aside_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dr_edit_journal_get_pending (aside)->len, ==, 2);
+  team_clear (&t);
+}
+
+static void
+test_damaged (void)
+{
+  Team t;
+  team_init (&t, "damaged");
+  g_autofree char *file = dr_edit_journal_path_for (t.ann);
+  g_autofree char *dir = g_path_get_dirname (file);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  /* A journal whose only record's checksum does not match its payload. */
+  g_autoptr (GString) bad = g_string_new ("DRJOURNAL1\n");
+  g_string_append_len (bad, "\x04\0\0\0", 4);
+  for (int i = 0; i < 32 + 4; i++)
+    g_string_append_c (bad, 'x');
+  g_assert_true (g_file_set_contents (file, bad->str, (gssize) bad->len, NULL));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  /* The writer reads it back when told the project: one line, from its thread. */
+  g_autofree char *pattern = g_strdup_printf ("%s: damaged journal (a record whose checksum does"
+                                              " not match at byte 11); kept aside as it was",
+                                              file);
+  g_test_expect_message ("dr-core", G_LOG_LEVEL_WARNING, pattern);
+  dr_edit_writer_resume (w, ann);
+  g_assert_true (dr_edit_writer_sync (w, &error));
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (dr_edit_writer_get_n_waiting (w), ==, 0);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *base = g_path_get_basename (file);
+  g_autofree char *prefix = g_strconcat (base, ".damaged-", NULL);
+  const char *name;
+  gboolean kept = FALSE;
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *contents = NULL;
+        gsize len = 0;
+        g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+        kept = len == bad->len && memcmp (contents, bad->str, len) == 0;
+      }
+  g_assert_true (kept);
+  g_ptr_array_unref (s.conflicts);
+  team_clear (&t);
+}
+
+int
+main (int argc, char **argv)
+{
+  self_exe = argv[0];
+  if (argc >= 5 && g_str_equal (argv[1], "journal"))
+    return child_journal (argv[2], g_ascii_strtoll (argv[3], NULL, 10), atoi (argv[4]));
+  if (argc >= 4 && g_str_equal (argv[1], "replay"))
+    return child_replay (argv[2], (guint) atoi (argv[3]));
+
+  g_autofree char *state = g_dir_make_tmp ("dr-journal-state-XXXXXX", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_autofree char *cache = g_build_filename (state, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pg/journal/conflict", test_conflict);
+  g_test_add_func ("/pg/journal/replay-after-kill", test_replay_after_kill);
+  g_test_add_func ("/pg/journal/replay-conflict", test_replay_conflict);
+  g_test_add_func ("/pg/journal/damaged", test_damaged);
+  g_test_add_func ("/pg/journal/refused", test_refused);
+  server = dr_pg_private_server_start ();
+  int rc = g_test_run ();
+  dr_pg_private_server_free (server);
+  return rc;
+}
