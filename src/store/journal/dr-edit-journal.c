@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dr-safe-file.h"
@@ -179,6 +180,8 @@ static const char *
 parse (DrEditJournal *j, const guint8 *data, gsize len, gsize *offset)
 {
   *offset = 0;
+  if (len == 0)
+    return NULL;  /* created, and the app stopped before its first record was written */
   if (len < MAGIC_LEN || memcmp (data, MAGIC, MAGIC_LEN) != 0)
     return "not a journal of this version";
   gsize at = MAGIC_LEN;
@@ -265,7 +268,8 @@ dr_edit_journal_open (const char *path, char **damage, GError **error)
 }
 
 /* Writes one record (length, SHA-256, payload) at the end of the file and fsyncs it (and the
- * folder when the file is new). */
+ * folder when the file is new); an empty file gets the header first. On failure the file is cut
+ * back to what it was, so a torn record never precedes the next one. */
 static gboolean
 append_record (DrEditJournal *j, GVariant *v, GError **error)
 {
@@ -276,7 +280,18 @@ append_record (DrEditJournal *j, GVariant *v, GError **error)
                    G_GSIZE_FORMAT " bytes is too large for the journal", j->path, n);
       return FALSE;
     }
-  gboolean fresh = !g_file_test (j->path, G_FILE_TEST_EXISTS);
+  int fd = g_open (j->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) != 0 || lseek (fd, st.st_size, SEEK_SET) < 0)
+    {
+      int saved = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot write the journal: %s",
+                   j->path, g_strerror (saved));
+      return FALSE;
+    }
+  gboolean fresh = st.st_size == 0;
   g_autoptr (GByteArray) rec = g_byte_array_new ();
   if (fresh)
     g_byte_array_append (rec, (const guint8 *) MAGIC, MAGIC_LEN);
@@ -290,9 +305,8 @@ append_record (DrEditJournal *j, GVariant *v, GError **error)
   g_byte_array_append (rec, digest, HASH_LEN);
   g_byte_array_append (rec, g_variant_get_data (v), (guint) n);
 
-  int fd = g_open (j->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   gsize done = 0;
-  while (fd >= 0 && done < rec->len)
+  while (done < rec->len)
     {
       gssize w = write (fd, rec->data + done, rec->len - done);
       if (w < 0 && errno == EINTR)
@@ -302,10 +316,11 @@ append_record (DrEditJournal *j, GVariant *v, GError **error)
       done += (gsize) w;
     }
   int saved = errno;
-  gboolean ok = fd >= 0 && done == rec->len && fsync (fd) == 0;
+  gboolean ok = done == rec->len && fsync (fd) == 0;
   saved = ok ? 0 : (errno ? errno : saved);
-  if (fd >= 0)
-    close (fd);
+  if (!ok && ftruncate (fd, st.st_size) == 0)
+    fsync (fd);
+  close (fd);
   if (ok && fresh)
     {
       g_autofree char *dir = g_path_get_dirname (j->path);
@@ -326,6 +341,13 @@ append_record (DrEditJournal *j, GVariant *v, GError **error)
 gboolean
 dr_edit_journal_append (DrEditJournal *journal, DrEditJournalEntry *entry, GError **error)
 {
+  /* A parent no longer waiting was settled (maybe in a file since removed): it is named by its
+   * revision id (0 when it was set aside), so the file never refers to a key it lacks. */
+  if (entry->parent_key != NULL && !is_pending_key (journal, entry->parent_key))
+    {
+      entry->seen.revision_id = dr_edit_journal_lookup (journal, entry->parent_key);
+      g_clear_pointer (&entry->parent_key, g_free);
+    }
   entry->seq = journal->last_seq + 1;
   g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new (RECORD_TYPE, RECORD_ENTRY,
     entry->seq, entry->key, entry->photo_id, (gint32) entry->damage, entry->seen.revision_id,
@@ -343,7 +365,12 @@ static gboolean
 settle_on_disk (DrEditJournal *journal, guint64 seq, gint64 revision_id, GError **error)
 {
   settle (journal, seq, revision_id);
-  if (journal->pending->len == 0 && g_unlink (journal->path) != 0 && errno != ENOENT)
+  if (journal->pending->len > 0)
+    return TRUE;
+  /* The next record starts a new file, numbered from 1 as a reader of that file expects (the
+   * revision ids of the keys sent stay known, for edits made on them). */
+  journal->last_seq = 0;
+  if (g_unlink (journal->path) != 0 && errno != ENOENT)
     {
       int saved = errno;
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: cannot remove the sent "

@@ -56,7 +56,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrEditJournal, dr_edit_journal_free)
 
 const char    *dr_edit_journal_get_path (DrEditJournal *journal);
 
-/* Appends @entry (its seq is assigned here) and fsyncs; FALSE with error when not on disk. */
+/* Appends @entry (its seq is assigned here) and fsyncs; FALSE with error when not on disk.
+ * A parent_key that is no longer pending is replaced by that edit's revision id in seen. */
 gboolean       dr_edit_journal_append (DrEditJournal *journal, DrEditJournalEntry *entry,
                                        GError **error);
 

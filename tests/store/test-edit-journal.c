@@ -1,0 +1,163 @@
+/* test-edit-journal.c — the offline edit journal file read back after a crash (no server).
+ *
+ *  - two offline periods: edits journaled, all acknowledged (the file is removed), two more
+ *    journaled, then the app stops without acknowledging them: reopening must give back
+ *    exactly those two, in order, the first on the revision the server gave its parent;
+ *  - a write that fails half-way (the file size limit, as a full disk would) leaves no torn
+ *    record: the edits journaled before and after it read back;
+ *  - an empty file (the app stopped between creating it and its first record) is an empty
+ *    journal, not a damaged one. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "dr-edit-journal.h"
+#include "dr-store-error.h"
+
+/* A new entry of photo 7's Scratch layer on @parent_key (or the head version @version). */
+static DrEditJournalEntry *
+entry_new (const char *parent_key, gint64 version, gsize rle_len)
+{
+  DrEditJournalEntry *e = g_new0 (DrEditJournalEntry, 1);
+  e->key = g_uuid_string_random ();
+  e->photo_id = 7;
+  e->damage = DR_DAMAGE_SCRATCH;
+  e->seen = (DrHeadSeen) { parent_key != NULL ? 0 : 11, version };
+  e->parent_key = g_strdup (parent_key);
+  e->kind = DR_REVISION_BRUSH;
+  e->author = g_strdup ("ann");
+  e->rle = g_strnfill (rle_len, 'a');
+  return e;
+}
+
+/* Appends a new entry and returns its key (owned by the journal's entry). */
+static const char *
+append (DrEditJournal *j, const char *parent_key, gint64 version, gsize rle_len)
+{
+  g_autoptr (GError) error = NULL;
+  DrEditJournalEntry *e = entry_new (parent_key, version, rle_len);
+  g_assert_true (dr_edit_journal_append (j, e, &error));
+  g_assert_no_error (error);
+  return e->key;
+}
+
+/* Reopens @path and checks it is sound with @n pending entries. */
+static DrEditJournal *
+reopen (const char *path, guint n)
+{
+  g_autofree char *damage = NULL;
+  g_autoptr (GError) error = NULL;
+  DrEditJournal *j = dr_edit_journal_open (path, &damage, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (damage, ==, NULL);
+  g_assert_cmpuint (dr_edit_journal_get_pending (j)->len, ==, n);
+  return j;
+}
+
+/* Removes the test's folder and the journal in it (queued to run after the test). */
+static void
+remove_folder (gpointer dir)
+{
+  g_autofree char *path = g_build_filename (dir, "x.journal", NULL);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+/* A journal path in a new folder that is removed after the test. */
+static char *
+temp_journal (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("dr-journal-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_test_queue_destroy (remove_folder, dir);
+  return g_build_filename (dir, "x.journal", NULL);
+}
+
+static void
+test_two_offline_periods (void)
+{
+  g_autofree char *path = temp_journal ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *k2 = NULL;
+  {
+    g_autoptr (DrEditJournal) j = reopen (path, 0);
+    const char *k1 = append (j, NULL, 3, 10);
+    k2 = g_strdup (append (j, k1, 4, 10));
+    GPtrArray *pending = dr_edit_journal_get_pending (j);
+    guint64 s1 = ((DrEditJournalEntry *) pending->pdata[0])->seq;
+    guint64 s2 = ((DrEditJournalEntry *) pending->pdata[1])->seq;
+    g_assert_true (dr_edit_journal_ack (j, s1, 501, &error));
+    g_assert_true (dr_edit_journal_ack (j, s2, 502, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    /* Offline again: the next edit is on the one just sent, then one more on it. */
+    const char *k3 = append (j, k2, 5, 10);
+    append (j, k3, 6, 10);
+  }  /* the app stops here, nothing acknowledged */
+  g_autoptr (DrEditJournal) j = reopen (path, 2);
+  GPtrArray *pending = dr_edit_journal_get_pending (j);
+  DrEditJournalEntry *e3 = pending->pdata[0], *e4 = pending->pdata[1];
+  g_assert_cmpuint (e3->seq, <, e4->seq);
+  g_assert_null (e3->parent_key);
+  g_assert_cmpint (e3->seen.revision_id, ==, 502);
+  g_assert_cmpint (e3->seen.version, ==, 5);
+  g_assert_cmpstr (e4->parent_key, ==, e3->key);
+}
+
+static void
+test_failed_write (void)
+{
+  g_autofree char *path = temp_journal ();
+  {
+    g_autoptr (DrEditJournal) j = reopen (path, 0);
+    append (j, NULL, 1, 100);
+    struct stat st;
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    /* The next record cannot be written whole: the file may grow by 1000 bytes only. */
+    struct rlimit old, limit;
+    g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old), ==, 0);
+    limit = old;
+    limit.rlim_cur = (rlim_t) st.st_size + 1000;
+    signal (SIGXFSZ, SIG_IGN);
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+    g_autoptr (GError) error = NULL;
+    DrEditJournalEntry *big = entry_new (NULL, 2, 100000);
+    gboolean ok = dr_edit_journal_append (j, big, &error);
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old), ==, 0);
+    g_assert_false (ok);
+    g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
+    dr_edit_journal_entry_free (big);
+    /* Space again: the edit is journaled on the next try. */
+    append (j, NULL, 2, 100);
+  }
+  g_autoptr (DrEditJournal) j = reopen (path, 2);
+}
+
+static void
+test_empty_file (void)
+{
+  g_autofree char *path = temp_journal ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_set_contents (path, "", 0, &error));
+  {
+    g_autoptr (DrEditJournal) j = reopen (path, 0);
+    append (j, NULL, 1, 10);
+  }
+  g_autoptr (DrEditJournal) j = reopen (path, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/journal/two-offline-periods", test_two_offline_periods);
+  g_test_add_func ("/journal/failed-write", test_failed_write);
+  g_test_add_func ("/journal/empty-file", test_empty_file);
+  return g_test_run ();
+}
