@@ -67,7 +67,6 @@ struct _DrEditWriter
   gboolean stopping;         /* under lock: the writer thread must leave */
   guint deliver_id;          /* under lock: the posted deliver_cb, or 0 */
 
-  GQueue conflicts;          /* under lock: DrEditConflict* found, for the owner */
   GArray *sent_layers;       /* under lock: SentLayer of journaled edits the server stored */
   GPtrArray *refusals;       /* under lock: one line per journal entry the server refused for
                               * good (set aside), for the owner */
@@ -93,10 +92,27 @@ struct _DrEditWriter
 
 /* A layer one sent journal entry changed ("written" for the owner). */
 typedef struct {
+  GQuark location;           /* the journal's project */
   gint64 photo_id;
   DrDamage damage;
   gboolean head_lost;        /* stored, but its head move lost */
+  DrEditConflict *conflict;  /* owned; when head_lost, the report (project not yet set) */
 } SentLayer;
+
+static void
+sent_layer_clear (SentLayer *sent)
+{
+  g_clear_pointer (&sent->conflict, dr_edit_conflict_free);
+}
+
+/* An empty list of sent layers. */
+static GArray *
+sent_layers_new (void)
+{
+  GArray *sent = g_array_new (FALSE, FALSE, sizeof (SentLayer));
+  g_array_set_clear_func (sent, (GDestroyNotify) sent_layer_clear);
+  return sent;
+}
 
 /* Where the writer's edits of one layer have taken its head. */
 typedef struct {
@@ -201,14 +217,6 @@ chain_settle (Chain *c, const char *key, const DrHeadSeen *base,
     return;
   c->current = out->moved ? out->head : (DrHeadSeen) { out->revision_id, base->version };
   g_clear_pointer (&c->key, g_free);
-}
-
-/* Lock held: queues a conflict report for the owner. */
-static void
-add_conflict_locked (DrEditWriter *self, DrEditConflict *conflict)
-{
-  g_queue_push_tail (&self->conflicts, conflict);
-  post_deliver_locked (self);
 }
 
 /* Writer thread: whether error says the team server could not be reached. */
@@ -366,14 +374,9 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
         }
       Chain *c = chain_lookup (self, path, en->photo_id, en->damage);
       chain_settle (c, en->key, &base, &out);
-      if (!out.moved)
-        {
-          g_mutex_lock (&self->lock);
-          add_conflict_locked (self, dr_edit_conflict_new (NULL, en->photo_id, en->damage,
-                                                           &out));
-          g_mutex_unlock (&self->lock);
-        }
-      SentLayer sent = { en->photo_id, en->damage, !out.moved };
+      SentLayer sent = { g_quark_from_string (path), en->photo_id, en->damage, !out.moved,
+                         out.moved ? NULL : dr_edit_conflict_new (NULL, en->photo_id,
+                                                                  en->damage, &out) };
       /* The entry is freed once acknowledged. */
       if (!dr_edit_journal_ack (self->journal, en->seq, out.revision_id, error))
         return FALSE;
@@ -559,7 +562,7 @@ writer_main (gpointer data)
 static gboolean
 deliver (DrEditWriter *self, GError **error)
 {
-  GQueue written = G_QUEUE_INIT, conflicts = G_QUEUE_INIT;
+  GQueue written = G_QUEUE_INIT;
   GError *failure = NULL;
   g_mutex_lock (&self->lock);
   Edit *head;
@@ -567,10 +570,8 @@ deliver (DrEditWriter *self, GError **error)
     g_queue_push_tail (&written, g_queue_pop_head (&self->queue));
   if (head != NULL && head->state == EDIT_FAILED)
     failure = g_error_copy (head->error);
-  conflicts = self->conflicts;
-  g_queue_init (&self->conflicts);
   g_autoptr (GArray) sent = self->sent_layers;
-  self->sent_layers = g_array_new (FALSE, FALSE, sizeof (SentLayer));
+  self->sent_layers = sent_layers_new ();
   g_autoptr (GPtrArray) refusals = self->refusals;
   self->refusals = g_ptr_array_new_with_free_func (g_free);
   guint n_waiting = self->n_waiting, n_sent = self->n_sent;
@@ -591,26 +592,28 @@ deliver (DrEditWriter *self, GError **error)
         g_signal_emit (self, signals[SIG_CONFLICT], 0, e->conflict);
       edit_free (e);
     }
-  /* Sent from the journal: stored now, on the project last named for it. */
-  for (guint i = 0; i < sent->len && self->last_project != NULL; i++)
+  /* Sent from the journal: stored now; told only while that project is the one last named
+   * (a result for a project since closed or switched away from is dropped: its ids would
+   * name another project's photos). */
+  GQuark current = self->last_project != NULL
+    ? g_quark_try_string (dr_project_get_path (self->last_project)) : 0;
+  for (guint i = 0; i < sent->len; i++)
     {
       SentLayer *l = &g_array_index (sent, SentLayer, i);
+      if (current == 0 || l->location != current)
+        continue;
       self->written_lost = l->head_lost;
       g_signal_emit (self, signals[SIG_WRITTEN], 0, self->last_project, l->photo_id,
                      (int) l->damage);
       self->written_lost = FALSE;
+      if (l->conflict != NULL)
+        {
+          l->conflict->project = g_object_ref (self->last_project);
+          g_signal_emit (self, signals[SIG_CONFLICT], 0, l->conflict);
+        }
     }
   for (guint i = 0; i < refusals->len; i++)
     g_signal_emit (self, signals[SIG_REFUSED], 0, g_ptr_array_index (refusals, i));
-  DrEditConflict *c;
-  while ((c = g_queue_pop_head (&conflicts)) != NULL)
-    {
-      /* Found in the journal: the project last named for it. */
-      if (c->project == NULL && self->last_project != NULL)
-        c->project = g_object_ref (self->last_project);
-      g_signal_emit (self, signals[SIG_CONFLICT], 0, c);
-      dr_edit_conflict_free (c);
-    }
   if (n_waiting != self->owner_n_waiting || n_sent != self->owner_n_sent)
     {
       self->owner_n_waiting = n_waiting;
@@ -923,7 +926,6 @@ dr_edit_writer_dispose (GObject *object)
   if (unwritten > 0)
     g_message ("%u edits could not be saved and are dropped", unwritten);
   g_queue_clear_full (&self->queue, (GDestroyNotify) edit_free);
-  g_queue_clear_full (&self->conflicts, (GDestroyNotify) dr_edit_conflict_free);
   g_clear_pointer (&self->journal, dr_edit_journal_free);
   g_clear_object (&self->last_project);
   G_OBJECT_CLASS (dr_edit_writer_parent_class)->dispose (object);
@@ -976,8 +978,7 @@ dr_edit_writer_init (DrEditWriter *self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);
-  g_queue_init (&self->conflicts);
-  self->sent_layers = g_array_new (FALSE, FALSE, sizeof (SentLayer));
+  self->sent_layers = sent_layers_new ();
   self->refusals = g_ptr_array_new_with_free_func (g_free);
   self->chains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) chain_free);

@@ -493,6 +493,58 @@ test_replay_conflict (void)
   team_clear (&t);
 }
 
+/* A team project's journal sent while the window has since opened a local file: stored on the
+ * server, but neither "written" nor a conflict is reported against the file (its photo ids
+ * are another project's). */
+static void
+test_replay_other_project (void)
+{
+  Team t;
+  team_init (&t, "replayother");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  DrHeadSeen seen;
+  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  dr_pg_private_server_stop (server, "fast");
+  {
+    Seen s = { 0 };
+    g_autoptr (DrEditWriter) w = writer_new (&s);
+    guint8 px[W * H];
+    mask_with (px, 9);
+    dr_edit_writer_push (w, ann, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_FILL,
+                         "ann", &seen);
+    wait_waiting (w, 1);
+    g_ptr_array_unref (s.conflicts);
+  }
+  dr_pg_private_server_start_again (server);
+  bob_edits (&t, 2);  /* so the replayed edit also loses its head move */
+  g_autofree char *dir = g_dir_make_tmp ("dr-journal-other-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *file = g_build_filename (dir, "local.drproj", NULL);
+  g_autoptr (DrProject) local = dr_project_open (file, DR_PROJECT_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  g_autoptr (DrProject) ann2 = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  dr_edit_writer_resume (w, ann2);   /* the team project's journal is the one sent... */
+  dr_edit_writer_resume (w, local);  /* ...while the window has moved on to a local file */
+  wait_for (&s.sent, 1);
+  g_assert_cmpuint (s.written, ==, 0);
+  g_assert_cmpuint (s.conflicts->len, ==, 0);
+  g_autofree char *q = g_strdup_printf ("SELECT count (*) FROM dr.revisions WHERE author = '%s'"
+                                        " AND kind = 'fill'", t.ann_login);
+  g_autofree char *n = oracle (&t, q);
+  g_assert_cmpstr (n, ==, "1");
+  g_ptr_array_unref (s.conflicts);
+  g_clear_object (&local);
+  g_unlink (file);
+  g_rmdir (dir);
+  team_clear (&t);
+}
+
 /* Journals, with the server stopped, an edit of ann's on photo (on head seen), pixel n on. */
 static void
 journal_offline (Team *t, DrProject *ann, gint64 photo, const DrHeadSeen *seen, int n)
@@ -674,6 +726,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/journal/conflict", test_conflict);
   g_test_add_func ("/pg/journal/replay-after-kill", test_replay_after_kill);
   g_test_add_func ("/pg/journal/replay-conflict", test_replay_conflict);
+  g_test_add_func ("/pg/journal/replay-other-project", test_replay_other_project);
   g_test_add_func ("/pg/journal/damaged", test_damaged);
   g_test_add_func ("/pg/journal/refused", test_refused);
   server = dr_pg_private_server_start ();
