@@ -669,9 +669,9 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
       g_task_return_error (task, error);
       return;
     }
+  GCancellable *cancellable = g_task_get_cancellable (task);
   dr_project_open_async (state->path, DR_PROJECT_OPEN_EXISTING | DR_PROJECT_OPEN_CHECKED,
-                         g_task_get_cancellable (task), on_project_opened,
-                         g_steal_pointer (&task));
+                         cancellable, on_project_opened, g_steal_pointer (&task));
 }
 
 /* See header. */
