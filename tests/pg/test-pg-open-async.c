@@ -1,7 +1,8 @@
 /* test-pg-open-async.c — dr_project_open_async connects to a team server without blocking the
  * calling thread's main loop: against a server that accepts the TCP connection and never answers
  * (a listening socket of this test), a timeout source keeps ticking while the open is pending,
- * and cancelling ends it with G_IO_ERROR_CANCELLED and closes the connection. A reachable team
+ * and cancelling ends it with G_IO_ERROR_CANCELLED and closes the connection; its connect_timeout
+ * ends it as a blocking open would. A reachable team
  * project and a project file still open.
  *
  *   test-pg-open-async --tap */
@@ -47,10 +48,9 @@ wait_done (OpenResult *r)
 }
 
 /* A listening TCP socket on 127.0.0.1 that never accepts: the kernel completes the handshake,
- * nobody ever answers libpq's startup packet. The connect_timeout in the location would end a
- * blocking connect after 2 s; the non-blocking one ignores it, so only cancelling ends it. */
-static void
-test_silent_server (void)
+ * nobody ever answers libpq's startup packet. *uri gets a location for it with @extra options. */
+static GSocket *
+silent_server (const char *extra, char **uri)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
@@ -64,29 +64,45 @@ test_silent_server (void)
   g_autoptr (GSocketAddress) bound = g_socket_get_local_address (listener, &error);
   g_assert_no_error (error);
   guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_autofree char *uri = g_strdup_printf ("postgresql://nobody@127.0.0.1:%u/silent?"
-                                          "connect_timeout=2&sslmode=disable&gssencmode=disable",
-                                          port);
+  *uri = g_strdup_printf ("postgresql://nobody@127.0.0.1:%u/silent?sslmode=disable&"
+                          "gssencmode=disable%s", port, extra);
+  return g_steal_pointer (&listener);
+}
 
+/* Runs the default main context until the open returned or ticked TICKS_WHILE_PENDING times;
+ * fails if the open returned first (the loop stood still while it connected). */
+static void
+assert_loop_runs_while_pending (OpenResult *r)
+{
   guint ticks = 0;
   guint tick = g_timeout_add (TICK_INTERVAL_MS, tick_cb, &ticks);
+  while (!r->done && ticks < TICKS_WHILE_PENDING)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  if (r->done)
+    g_test_message ("the open returned after %u ticks: %s", ticks,
+                    r->error ? r->error->message : "opened");
+  g_assert_false (r->done);
+  g_assert_cmpuint (ticks, >=, TICKS_WHILE_PENDING);
+}
+
+/* Against a silent server the loop keeps running; only cancelling ends the open. */
+static void
+test_silent_server (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr (GSocket) listener = silent_server ("", &uri);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   OpenResult r = { 0 };
   dr_project_open_async (uri, DR_PROJECT_OPEN_EXISTING, cancellable, opened_cb, &r);
-  while (!r.done && ticks < TICKS_WHILE_PENDING)
-    g_main_context_iteration (NULL, TRUE);
-  if (r.done)
-    g_test_message ("the open returned after %u ticks: %s", ticks,
-                    r.error ? r.error->message : "opened");
-  g_assert_false (r.done);
-  g_assert_cmpuint (ticks, >=, TICKS_WHILE_PENDING);
+  assert_loop_runs_while_pending (&r);
 
   g_cancellable_cancel (cancellable);
   wait_done (&r);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (r.project);
   g_clear_error (&r.error);
-  g_source_remove (tick);
 
   /* The connection reached the socket and was closed by the cancel: after libpq's startup
    * packet the peer reads end of file. */
@@ -101,6 +117,27 @@ test_silent_server (void)
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 0);
   g_assert_cmpuint (total, >, 0);
+}
+
+/* The location's connect_timeout (2 s, libpq's least) ends the non-blocking connect too, with
+ * the error the blocking dr_project_open gives, and the loop runs meanwhile. */
+static void
+test_silent_server_timeout (void)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr (GSocket) listener = silent_server ("&connect_timeout=2", &uri);
+  OpenResult r = { 0 };
+  dr_project_open_async (uri, DR_PROJECT_OPEN_EXISTING, NULL, opened_cb, &r);
+  assert_loop_runs_while_pending (&r);
+  wait_done (&r);
+  g_assert_null (r.project);
+  g_autoptr (GError) sync_error = NULL;
+  g_autoptr (DrProject) sync = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &sync_error);
+  g_assert_null (sync);
+  g_assert_nonnull (r.error);
+  g_assert_error (r.error, sync_error->domain, sync_error->code);
+  g_assert_cmpstr (r.error->message, ==, sync_error->message);
+  g_clear_error (&r.error);
 }
 
 /* A real team project opens through the non-blocking connect, owned by this thread, and reads
@@ -183,6 +220,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pg/open-async/silent-server", test_silent_server);
+  g_test_add_func ("/pg/open-async/silent-server-timeout", test_silent_server_timeout);
   g_test_add_func ("/pg/open-async/team-project", test_team_project);
   g_test_add_func ("/pg/open-async/file", test_file);
   return g_test_run ();

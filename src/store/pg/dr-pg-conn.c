@@ -1,6 +1,7 @@
 /* dr-pg-conn.c — connect to a team server, name it in every error, run prepared statements. */
 #include "dr-pg-conn.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib-unix.h>
@@ -398,6 +399,7 @@ typedef struct {
   DrPgOpenFlags flags;
   GSource *io;             /* fd source on PQsocket for what PQconnectPoll asked, or NULL */
   GSource *cancel;         /* the cancellable's source, or NULL */
+  GSource *timer;          /* the connection's connect_timeout, or NULL when it has none */
 } Connecting;
 
 /* Removes both sources (each holds a reference on the task). */
@@ -410,6 +412,9 @@ connecting_stop (Connecting *c)
   if (c->cancel != NULL)
     g_source_destroy (c->cancel);
   g_clear_pointer (&c->cancel, g_source_unref);
+  if (c->timer != NULL)
+    g_source_destroy (c->timer);
+  g_clear_pointer (&c->timer, g_source_unref);
 }
 
 /* Frees the task data; a connection still being made is closed. */
@@ -488,6 +493,34 @@ on_connect_cancelled (GCancellable *cancellable, gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The connection's connect_timeout passed (libpq applies it only to blocking connects): the
+ * connection is closed and the task returns the error a blocking connect gives. */
+static gboolean
+on_connect_timeout (gpointer data)
+{
+  GTask *task = data;
+  Connecting *c = g_task_get_task_data (task);
+  connecting_stop (c);
+  g_autofree char *server = server_name (c->pg->conn, c->conninfo);
+  g_clear_pointer (&c->pg, dr_pg_conn_free);
+  g_task_return_new_error (task, DR_PG_ERROR, DR_PG_ERROR_UNREACHABLE,
+                           "%s: cannot reach the server: timeout expired", server);
+  return G_SOURCE_REMOVE;
+}
+
+/* libpq's connect_timeout of @conn in seconds as libpq reads it (at least 2), 0 for none. */
+static int
+connect_timeout_s (PGconn *conn)
+{
+  int seconds = 0;
+  PQconninfoOption *opts = PQconninfo (conn);
+  for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+    if (strcmp (o->keyword, "connect_timeout") == 0 && o->val != NULL)
+      seconds = atoi (o->val);
+  PQconninfoFree (opts);
+  return seconds <= 0 ? 0 : MAX (seconds, 2);
+}
+
 /* See dr-pg-conn.h. */
 void
 dr_pg_conn_open_async (const char *conninfo, DrPgOpenFlags flags, GCancellable *cancellable,
@@ -521,6 +554,13 @@ dr_pg_conn_open_async (const char *conninfo, DrPgOpenFlags flags, GCancellable *
       g_source_set_callback (c->cancel, G_SOURCE_FUNC (on_connect_cancelled),
                              g_object_ref (task), g_object_unref);
       g_source_attach (c->cancel, g_task_get_context (task));
+    }
+  int timeout = connect_timeout_s (pg->conn);
+  if (timeout > 0)
+    {
+      c->timer = g_timeout_source_new_seconds (timeout);
+      g_source_set_callback (c->timer, on_connect_timeout, g_object_ref (task), g_object_unref);
+      g_source_attach (c->timer, g_task_get_context (task));
     }
   /* libpq: wait until the socket is writable before the first PQconnectPoll. */
   connecting_arm (task, G_IO_OUT);

@@ -55,9 +55,11 @@ DrPgConn *dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **e
  * (PQconnectStartParams + PQconnectPoll) from sources on PQsocket attached to the calling
  * thread's thread-default main context, which must be iterated by the calling thread (it becomes
  * the owner); then the short set-up and schema statements run as in dr_pg_conn_open. Cancelling
- * @cancellable closes the connection and the result is G_IO_ERROR_CANCELLED. libpq's
- * connect_timeout is not applied here (libpq only honours it in blocking connects): give a
- * cancellable. A host NAME is still resolved by libpq inside PQconnectStartParams. */
+ * @cancellable closes the connection and the result is G_IO_ERROR_CANCELLED. The connection's
+ * connect_timeout (libpq applies it to blocking connects only) is applied here to the whole
+ * connect, with the UNREACHABLE error a blocking connect gives; without one only cancelling ends
+ * a connect to a silent server. A host NAME is still resolved by libpq inside
+ * PQconnectStartParams. */
 void dr_pg_conn_open_async (const char          *conninfo,
                             DrPgOpenFlags        flags,
                             GCancellable        *cancellable,
