@@ -620,16 +620,74 @@ open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   g_task_return_pointer (task, opened, opened_free);
 }
 
+/* The state of dr_session_open_async (its task's data). */
+typedef struct {
+  char *path;
+  Opened *opened;          /* what the worker found, once it finished */
+} OpenState;
+
+static void
+open_state_free (gpointer data)
+{
+  OpenState *state = data;
+  g_free (state->path);
+  g_clear_pointer (&state->opened, opened_free);
+  g_free (state);
+}
+
+/* The session's own connection is made (on this thread, without blocking it): the session
+ * starts with the worker's list. */
+static void
+on_project_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  OpenState *state = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (DrProject) project = dr_project_open_finish (result, &error);
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  DrSession *session = session_new (project, state->opened->infos, TRUE);
+  session->login = g_steal_pointer (&state->opened->login);
+  session->team_id = state->opened->team_id;
+  g_task_return_pointer (task, session, g_object_unref);
+}
+
+/* The worker checked the project and read its list: the session's connection opens next, on
+ * the caller's thread (dr_project_open_async: a server is connected to without blocking). */
+static void
+on_checked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  OpenState *state = g_task_get_task_data (task);
+  GError *error = NULL;
+  state->opened = g_task_propagate_pointer (G_TASK (result), &error);
+  if (state->opened == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  dr_project_open_async (state->path, DR_PROJECT_OPEN_EXISTING | DR_PROJECT_OPEN_CHECKED,
+                         cancellable, on_project_opened, g_steal_pointer (&task));
+}
+
 /* See header. */
 void
 dr_session_open_async (const char *path, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (path != NULL);
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, dr_session_open_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, open_thread);
+  OpenState *state = g_new0 (OpenState, 1);
+  state->path = g_strdup (path);
+  g_task_set_task_data (task, state, open_state_free);
+  g_autoptr (GTask) check = g_task_new (NULL, cancellable, on_checked, task);
+  g_task_set_task_data (check, g_strdup (path), g_free);
+  g_task_run_in_thread (check, open_thread);
 }
 
 /* See header. */
@@ -637,20 +695,7 @@ DrSession *
 dr_session_open_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  Opened *opened = g_task_propagate_pointer (G_TASK (result), error);
-  if (opened == NULL)
-    return NULL;
-  const char *path = g_task_get_task_data (G_TASK (result));
-  g_autoptr (DrProject) project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING |
-                                                   DR_PROJECT_OPEN_CHECKED, error);
-  DrSession *session = project ? session_new (project, opened->infos, TRUE) : NULL;
-  if (session != NULL)
-    {
-      session->login = g_steal_pointer (&opened->login);
-      session->team_id = opened->team_id;
-    }
-  opened_free (opened);
-  return session;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* See header. */

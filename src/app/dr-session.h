@@ -33,8 +33,9 @@ G_DECLARE_FINAL_TYPE (DrSession, dr_session, DR, SESSION, GObject)
 DrSession   *dr_session_open          (const char *path, gboolean create, GError **error);
 /* Opens the existing project at path without blocking the calling thread's loop for more
  * than building the items: a worker checks the file and reads the photo list through its
- * own connection, then the session's connection opens without checking the contents again
- * (DR_PROJECT_OPEN_CHECKED). A project of 10,000 photos took about a second on the main
+ * own connection, then the session's connection opens on the calling thread without checking
+ * the contents again (DR_PROJECT_OPEN_CHECKED) and, for a team project, without blocking
+ * (dr_project_open_async: a non-blocking connect; cancelling gives G_IO_ERROR_CANCELLED). A project of 10,000 photos took about a second on the main
  * thread through dr_session_open. */
 void         dr_session_open_async    (const char *path, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);

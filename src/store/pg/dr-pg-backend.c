@@ -165,13 +165,14 @@ dr_pg_backend_text (DrPgBackendConn *self, const PGresult *res, int r, int c, gs
   return TRUE;
 }
 
-/* Connects, checks the schema (must be this build's), and resolves the team: the dr.team
- * setting from the connection's options when set, else the login's only team. */
-DrStoreConn *
-dr_pg_backend_open (const char *location, DrProjectOpenFlags flags, GError **error)
+/* Takes @owned (NULL when connecting failed with @local): resolves the team, the dr.team
+ * setting from the connection's options when set, else the login's only team, and returns the
+ * backend's connection; NULL with the store error otherwise (a schema problem is UNSUPPORTED,
+ * anything else IO). */
+static DrStoreConn *
+backend_conn_new (const char *location, DrPgConn *owned, GError *local, GError **error)
 {
-  g_autoptr (GError) local = NULL;
-  g_autoptr (DrPgConn) pg = dr_pg_conn_open (location, DR_PG_OPEN_DEFAULT, &local);
+  g_autoptr (DrPgConn) pg = owned;
   g_autoptr (PGresult) res = NULL;
   gint64 team_id = 0;
   if (pg != NULL)
@@ -193,6 +194,7 @@ dr_pg_backend_open (const char *location, DrProjectOpenFlags flags, GError **err
         code = DR_STORE_ERROR_UNSUPPORTED;
       g_set_error_literal (error, DR_STORE_ERROR, code,
                            local != NULL ? local->message : "no team");
+      g_clear_error (&local);
       return NULL;
     }
   DrPgBackendConn *self = g_new0 (DrPgBackendConn, 1);
@@ -202,6 +204,54 @@ dr_pg_backend_open (const char *location, DrProjectOpenFlags flags, GError **err
   self->team_id = team_id;
   self->team = dr_pg_int (team_id);
   return &self->parent;
+}
+
+/* Connects, checks the schema (must be this build's), and resolves the team. */
+DrStoreConn *
+dr_pg_backend_open (const char *location, DrProjectOpenFlags flags, GError **error)
+{
+  GError *local = NULL;
+  DrPgConn *pg = dr_pg_conn_open (location, DR_PG_OPEN_DEFAULT, &local);
+  return backend_conn_new (location, pg, local, error);
+}
+
+/* The non-blocking connect ended: the team is resolved and the task returns. */
+static void
+on_backend_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  GError *local = NULL;
+  GError *error = NULL;
+  DrPgConn *pg = dr_pg_conn_open_finish (result, &local);
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, local);
+      return;
+    }
+  DrStoreConn *conn = backend_conn_new (g_task_get_task_data (task), pg, local, &error);
+  if (conn != NULL)
+    g_task_return_pointer (task, conn, (GDestroyNotify) dr_pg_backend_close);
+  else
+    g_task_return_error (task, error);
+}
+
+/* See dr-pg-backend.h. */
+void
+dr_pg_backend_open_async (const char *location, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dr_pg_backend_open_async);
+  g_task_set_task_data (task, g_strdup (location), g_free);
+  dr_pg_conn_open_async (location, DR_PG_OPEN_DEFAULT, cancellable, on_backend_connected, task);
+}
+
+/* See dr-pg-backend.h. */
+DrStoreConn *
+dr_pg_backend_open_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Rolls back an open transaction (libpq's PQfinish would too) and frees everything. */

@@ -36,7 +36,7 @@
  * CONFLICT naming the member who moved it when it lost. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -44,5 +44,18 @@ typedef struct _DrStoreBackend DrStoreBackend;
 
 /* The PostgreSQL implementation of DrStoreBackend; static, never freed. */
 const DrStoreBackend *dr_pg_backend (void);
+
+typedef struct _DrStoreConn DrStoreConn;
+
+/* The backend's open without blocking the calling thread (dr_pg_conn_open_async: a non-blocking
+ * connect driven by the calling thread's thread-default main context, then the short schema and
+ * team statements), for dr_project_open_async. Cancelling gives G_IO_ERROR_CANCELLED. */
+void dr_pg_backend_open_async (const char          *location,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+
+/* The connection (freed with its backend's close) or NULL with the same errors as open. */
+DrStoreConn *dr_pg_backend_open_finish (GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -1,7 +1,10 @@
 /* dr-pg-conn.c — connect to a team server, name it in every error, run prepared statements. */
 #include "dr-pg-conn.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <glib-unix.h>
 
 #include "dr-pg-migrate.h"
 #include "dr-pg-password.h"
@@ -300,11 +303,13 @@ check_schema (DrPgConn *self, GError **error)
   return FALSE;
 }
 
-/* See dr-pg-conn.h. */
-DrPgConn *
-dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error)
+/* A new connection object for @conninfo owned by the calling thread, its libpq connection
+ * started (@start: PQconnectStartParams, non-blocking) or made (PQconnectdbParams, blocking)
+ * with the parameters dr-pg-password.c builds; NULL with a BAD_URI error when libpq cannot
+ * parse @conninfo. Its status is not checked yet: conn_setup does that. */
+static DrPgConn *
+conn_new (const char *conninfo, gboolean start, GError **error)
 {
-  g_return_val_if_fail (conninfo != NULL, NULL);
   char *parse_error = NULL;
   PQconninfoOption *parsed = PQconninfoParse (conninfo, &parse_error);
   if (parsed == NULL)
@@ -322,14 +327,28 @@ dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error)
     }
   PQconninfoFree (parsed);
 
-  g_autoptr (DrPgConn) self = g_new0 (DrPgConn, 1);
+  DrPgConn *self = g_new0 (DrPgConn, 1);
   self->owner = g_thread_ref (g_thread_self ());
   self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* A password typed in the window for this location goes beside it, never into it. */
   char **keys, **values;
   dr_pg_password_params (conninfo, NULL, NULL, 0, &keys, &values);
-  self->conn = PQconnectdbParams ((const char *const *) keys, (const char *const *) values, 1);
+  if (start)
+    self->conn = PQconnectStartParams ((const char *const *) keys, (const char *const *) values,
+                                       1);
+  else
+    self->conn = PQconnectdbParams ((const char *const *) keys, (const char *const *) values, 1);
   dr_pg_password_params_free (keys, values);
+  return self;
+}
+
+/* Takes @owned, whose connect has ended (made or failed): names the server, turns a failed
+ * connect into its one-line error, sets the session up and checks the schema as @flags say.
+ * Returns @owned when all of it succeeded, else frees it and returns NULL with the error. */
+static DrPgConn *
+conn_setup (DrPgConn *owned, const char *conninfo, DrPgOpenFlags flags, GError **error)
+{
+  g_autoptr (DrPgConn) self = owned;
   self->server = server_name (self->conn, conninfo);
   if (PQstatus (self->conn) != CONNECTION_OK)
     {
@@ -362,6 +381,197 @@ dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error)
   if (!check_schema (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/* See dr-pg-conn.h. */
+DrPgConn *
+dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error)
+{
+  g_return_val_if_fail (conninfo != NULL, NULL);
+  DrPgConn *self = conn_new (conninfo, FALSE, error);
+  return self != NULL ? conn_setup (self, conninfo, flags, error) : NULL;
+}
+
+/* An asynchronous open in progress (the GTask's data). */
+typedef struct {
+  DrPgConn *pg;            /* connecting; NULL once handed to conn_setup */
+  char *conninfo;
+  DrPgOpenFlags flags;
+  GSource *io;             /* fd source on PQsocket for what PQconnectPoll asked, or NULL */
+  GSource *cancel;         /* the cancellable's source, or NULL */
+  GSource *timer;          /* the connection's connect_timeout, or NULL when it has none */
+} Connecting;
+
+/* Removes both sources (each holds a reference on the task). */
+static void
+connecting_stop (Connecting *c)
+{
+  if (c->io != NULL)
+    g_source_destroy (c->io);
+  g_clear_pointer (&c->io, g_source_unref);
+  if (c->cancel != NULL)
+    g_source_destroy (c->cancel);
+  g_clear_pointer (&c->cancel, g_source_unref);
+  if (c->timer != NULL)
+    g_source_destroy (c->timer);
+  g_clear_pointer (&c->timer, g_source_unref);
+}
+
+/* Frees the task data; a connection still being made is closed. */
+static void
+connecting_free (gpointer data)
+{
+  Connecting *c = data;
+  connecting_stop (c);
+  dr_pg_conn_free (c->pg);
+  g_free (c->conninfo);
+  g_free (c);
+}
+
+/* The connect has ended (made or failed): the remaining short statements run, the task
+ * returns. */
+static void
+connecting_done (GTask *task)
+{
+  Connecting *c = g_task_get_task_data (task);
+  connecting_stop (c);
+  GError *error = NULL;
+  DrPgConn *pg = conn_setup (g_steal_pointer (&c->pg), c->conninfo, c->flags, &error);
+  if (pg != NULL)
+    g_task_return_pointer (task, pg, (GDestroyNotify) dr_pg_conn_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean on_connect_io (gint fd, GIOCondition cond, gpointer data);
+
+/* Watches the connection's current socket for @cond (libpq may change sockets while it
+ * connects, so the source is made anew each time). */
+static void
+connecting_arm (GTask *task, GIOCondition cond)
+{
+  Connecting *c = g_task_get_task_data (task);
+  if (c->io != NULL)
+    g_source_destroy (c->io);
+  g_clear_pointer (&c->io, g_source_unref);
+  c->io = g_unix_fd_source_new (PQsocket (c->pg->conn), cond | G_IO_ERR | G_IO_HUP);
+  g_source_set_callback (c->io, G_SOURCE_FUNC (on_connect_io), g_object_ref (task),
+                         g_object_unref);
+  g_source_set_name (c->io, "dr-pg-conn-connect");
+  g_source_attach (c->io, g_task_get_context (task));
+}
+
+/* One step of PQconnectPoll, then waits for what it asks or finishes. */
+static gboolean
+on_connect_io (gint fd, GIOCondition cond, gpointer data)
+{
+  GTask *task = data;
+  Connecting *c = g_task_get_task_data (task);
+  switch (PQconnectPoll (c->pg->conn))
+    {
+    case PGRES_POLLING_READING:
+      connecting_arm (task, G_IO_IN);
+      break;
+    case PGRES_POLLING_WRITING:
+      connecting_arm (task, G_IO_OUT);
+      break;
+    default:
+      connecting_done (task);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* The cancellable fired: the connection is closed and the task returns CANCELLED. */
+static gboolean
+on_connect_cancelled (GCancellable *cancellable, gpointer data)
+{
+  GTask *task = data;
+  Connecting *c = g_task_get_task_data (task);
+  connecting_stop (c);
+  g_clear_pointer (&c->pg, dr_pg_conn_free);
+  g_task_return_error_if_cancelled (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* The connection's connect_timeout passed (libpq applies it only to blocking connects): the
+ * connection is closed and the task returns the error a blocking connect gives. */
+static gboolean
+on_connect_timeout (gpointer data)
+{
+  GTask *task = data;
+  Connecting *c = g_task_get_task_data (task);
+  connecting_stop (c);
+  g_autofree char *server = server_name (c->pg->conn, c->conninfo);
+  g_clear_pointer (&c->pg, dr_pg_conn_free);
+  g_task_return_new_error (task, DR_PG_ERROR, DR_PG_ERROR_UNREACHABLE,
+                           "%s: cannot reach the server: timeout expired", server);
+  return G_SOURCE_REMOVE;
+}
+
+/* libpq's connect_timeout of @conn in seconds as libpq reads it (at least 2), 0 for none. */
+static int
+connect_timeout_s (PGconn *conn)
+{
+  int seconds = 0;
+  PQconninfoOption *opts = PQconninfo (conn);
+  for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+    if (strcmp (o->keyword, "connect_timeout") == 0 && o->val != NULL)
+      seconds = atoi (o->val);
+  PQconninfoFree (opts);
+  return seconds <= 0 ? 0 : MAX (seconds, 2);
+}
+
+/* See dr-pg-conn.h. */
+void
+dr_pg_conn_open_async (const char *conninfo, DrPgOpenFlags flags, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (conninfo != NULL);
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dr_pg_conn_open_async);
+  GError *error = NULL;
+  DrPgConn *pg = conn_new (conninfo, TRUE, &error);
+  if (pg == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  Connecting *c = g_new0 (Connecting, 1);
+  c->pg = pg;
+  c->conninfo = g_strdup (conninfo);
+  c->flags = flags;
+  g_task_set_task_data (task, c, connecting_free);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (pg->conn == NULL || PQstatus (pg->conn) == CONNECTION_BAD)
+    {
+      connecting_done (task);
+      return;
+    }
+  if (cancellable != NULL)
+    {
+      c->cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (c->cancel, G_SOURCE_FUNC (on_connect_cancelled),
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (c->cancel, g_task_get_context (task));
+    }
+  int timeout = connect_timeout_s (pg->conn);
+  if (timeout > 0)
+    {
+      c->timer = g_timeout_source_new_seconds (timeout);
+      g_source_set_callback (c->timer, on_connect_timeout, g_object_ref (task), g_object_unref);
+      g_source_attach (c->timer, g_task_get_context (task));
+    }
+  /* libpq: wait until the socket is writable before the first PQconnectPoll. */
+  connecting_arm (task, G_IO_OUT);
+}
+
+/* See dr-pg-conn.h. */
+DrPgConn *
+dr_pg_conn_open_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Closes the connection and frees everything. */

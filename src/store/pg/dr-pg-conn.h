@@ -51,6 +51,24 @@ typedef enum {
  * failure except by DR_PG_OPEN_MIGRATE, whose migration is one transaction. */
 DrPgConn *dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error);
 
+/* The same without blocking the calling thread: libpq connects non-blocking
+ * (PQconnectStartParams + PQconnectPoll) from sources on PQsocket attached to the calling
+ * thread's thread-default main context, which must be iterated by the calling thread (it becomes
+ * the owner); then the short set-up and schema statements run as in dr_pg_conn_open. Cancelling
+ * @cancellable closes the connection and the result is G_IO_ERROR_CANCELLED. The connection's
+ * connect_timeout (libpq applies it to blocking connects only) is applied here to the whole
+ * connect, with the UNREACHABLE error a blocking connect gives; without one only cancelling ends
+ * a connect to a silent server. A host NAME is still resolved by libpq inside
+ * PQconnectStartParams. */
+void dr_pg_conn_open_async (const char          *conninfo,
+                            DrPgOpenFlags        flags,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data);
+
+/* The connection, or NULL with the error dr_pg_conn_open would give (or G_IO_ERROR_CANCELLED). */
+DrPgConn *dr_pg_conn_open_finish (GAsyncResult *result, GError **error);
+
 /* Closes the connection; NULL is allowed. */
 void dr_pg_conn_free (DrPgConn *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgConn, dr_pg_conn_free)

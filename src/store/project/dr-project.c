@@ -72,6 +72,16 @@ dr_project_now (void)
   return g_get_real_time ();
 }
 
+/* A project holding @conn, owned by the calling thread. */
+static DrProject *
+project_new (DrStoreConn *conn)
+{
+  DrProject *self = g_object_new (DR_TYPE_PROJECT, NULL);
+  self->conn = conn;
+  self->owner = g_thread_ref (g_thread_self ());
+  return self;
+}
+
 /* The backend opens (and checks and migrates); the project only records the owner. */
 DrProject *
 dr_project_open_with_backend (const DrStoreBackend *backend, const char *location,
@@ -79,12 +89,7 @@ dr_project_open_with_backend (const DrStoreBackend *backend, const char *locatio
 {
   g_return_val_if_fail (backend != NULL && location != NULL, NULL);
   DrStoreConn *conn = backend->open (location, flags, error);
-  if (conn == NULL)
-    return NULL;
-  DrProject *self = g_object_new (DR_TYPE_PROJECT, NULL);
-  self->conn = conn;
-  self->owner = g_thread_ref (g_thread_self ());
-  return self;
+  return conn != NULL ? project_new (conn) : NULL;
 }
 
 /* A connection string (dr_pg_is_conninfo) names a team project on a server; anything else is
@@ -153,4 +158,48 @@ dr_project_get_schema_version (DrProject *self)
 {
   g_return_val_if_fail (DR_IS_PROJECT (self), 0);
   return self->conn->backend->get_schema_version (self->conn);
+}
+
+/* The team project's connection is made: the project is returned (owned by this thread). */
+static void
+on_pg_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  GError *error = NULL;
+  DrStoreConn *conn = dr_pg_backend_open_finish (result, &error);
+  if (conn != NULL)
+    g_task_return_pointer (task, project_new (conn), g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* A connection string connects without blocking (dr_pg_backend_open_async); a file is opened
+ * at once, as dr_project_open does, and the result delivered from the main context. */
+void
+dr_project_open_async (const char *path, DrProjectOpenFlags flags, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (path != NULL);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dr_project_open_async);
+  if (dr_pg_is_conninfo (path))
+    {
+      dr_pg_backend_open_async (path, cancellable, on_pg_opened, task);
+      return;
+    }
+  GError *error = NULL;
+  DrProject *project = dr_project_open (path, flags, &error);
+  if (project != NULL)
+    g_task_return_pointer (task, project, g_object_unref);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/* See header. */
+DrProject *
+dr_project_open_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -42,6 +42,20 @@ typedef enum {
  * modified in any way), _DATABASE (anything else SQLite reports). */
 DrProject *dr_project_open (const char *path, DrProjectOpenFlags flags, GError **error);
 
+/* The same without blocking the calling thread on a server: for a connection string, libpq
+ * connects non-blocking from the calling thread's thread-default main context (which that
+ * thread must iterate; it becomes the owner), then the short schema and team statements run;
+ * cancelling @cancellable closes the connection and gives G_IO_ERROR_CANCELLED. A file is opened
+ * as dr_project_open does (SQLite files are local) and the result delivered the same way. */
+void dr_project_open_async (const char          *path,
+                            DrProjectOpenFlags   flags,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data);
+
+/* The project, or NULL with the error dr_project_open gives (or G_IO_ERROR_CANCELLED). */
+DrProject *dr_project_open_finish (GAsyncResult *result, GError **error);
+
 /* TRUE when the connection is read-only (the file was not writable when it was opened, or
  * when it was last reopened). The first write after the file became writable again reopens
  * the connection read-write (see dr_project_begin). */

@@ -1,0 +1,227 @@
+/* test-pg-open-async.c — dr_project_open_async connects to a team server without blocking the
+ * calling thread's main loop: against a server that accepts the TCP connection and never answers
+ * (a listening socket of this test), a timeout source keeps ticking while the open is pending,
+ * and cancelling ends it with G_IO_ERROR_CANCELLED and closes the connection; its connect_timeout
+ * ends it as a blocking open would. A reachable team
+ * project and a project file still open.
+ *
+ *   test-pg-open-async --tap */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "dr-photo.h"
+#include "dr-project.h"
+#include "pg-test-util.h"
+
+/* Ticks of the main loop the pending open must let through. */
+#define TICKS_WHILE_PENDING 20
+#define TICK_INTERVAL_MS 10
+
+typedef struct {
+  gboolean done;
+  DrProject *project;
+  GError *error;
+} OpenResult;
+
+static void
+opened_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  OpenResult *r = data;
+  r->project = dr_project_open_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  guint *ticks = data;
+  (*ticks)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the default main context until the open has returned. */
+static void
+wait_done (OpenResult *r)
+{
+  while (!r->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A listening TCP socket on 127.0.0.1 that never accepts: the kernel completes the handshake,
+ * nobody ever answers libpq's startup packet. *uri gets a location for it with @extra options. */
+static GSocket *
+silent_server (const char *extra, char **uri)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                               G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (listener, any, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listen (listener, &error));
+  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  *uri = g_strdup_printf ("postgresql://nobody@127.0.0.1:%u/silent?sslmode=disable&"
+                          "gssencmode=disable%s", port, extra);
+  return g_steal_pointer (&listener);
+}
+
+/* Runs the default main context until the open returned or ticked TICKS_WHILE_PENDING times;
+ * fails if the open returned first (the loop stood still while it connected). */
+static void
+assert_loop_runs_while_pending (OpenResult *r)
+{
+  guint ticks = 0;
+  guint tick = g_timeout_add (TICK_INTERVAL_MS, tick_cb, &ticks);
+  while (!r->done && ticks < TICKS_WHILE_PENDING)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  if (r->done)
+    g_test_message ("the open returned after %u ticks: %s", ticks,
+                    r->error ? r->error->message : "opened");
+  g_assert_false (r->done);
+  g_assert_cmpuint (ticks, >=, TICKS_WHILE_PENDING);
+}
+
+/* Against a silent server the loop keeps running; only cancelling ends the open. */
+static void
+test_silent_server (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr (GSocket) listener = silent_server ("", &uri);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  OpenResult r = { 0 };
+  dr_project_open_async (uri, DR_PROJECT_OPEN_EXISTING, cancellable, opened_cb, &r);
+  assert_loop_runs_while_pending (&r);
+
+  g_cancellable_cancel (cancellable);
+  wait_done (&r);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (r.project);
+  g_clear_error (&r.error);
+
+  /* The connection reached the socket and was closed by the cancel: after libpq's startup
+   * packet the peer reads end of file. */
+  g_autoptr (GSocket) peer = g_socket_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (peer, 60);
+  char buf[512];
+  gssize n;
+  gsize total = 0;
+  while ((n = g_socket_receive (peer, buf, sizeof buf, NULL, &error)) > 0)
+    total += n;
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+  g_assert_cmpuint (total, >, 0);
+}
+
+/* The location's connect_timeout (2 s, libpq's least) ends the non-blocking connect too, with
+ * the error the blocking dr_project_open gives, and the loop runs meanwhile. */
+static void
+test_silent_server_timeout (void)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr (GSocket) listener = silent_server ("&connect_timeout=2", &uri);
+  OpenResult r = { 0 };
+  dr_project_open_async (uri, DR_PROJECT_OPEN_EXISTING, NULL, opened_cb, &r);
+  assert_loop_runs_while_pending (&r);
+  wait_done (&r);
+  g_assert_null (r.project);
+  g_autoptr (GError) sync_error = NULL;
+  g_autoptr (DrProject) sync = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &sync_error);
+  g_assert_null (sync);
+  g_assert_nonnull (r.error);
+  g_assert_error (r.error, sync_error->domain, sync_error->code);
+  g_assert_cmpstr (r.error->message, ==, sync_error->message);
+  g_clear_error (&r.error);
+}
+
+/* A real team project opens through the non-blocking connect, owned by this thread, and reads
+ * the same photo count as psql. */
+static void
+test_team_project (void)
+{
+  g_autoptr (DrPgTestDb) db = dr_pg_test_db_new ();
+  g_free (dr_pg_test_db_create_team (db, "east"));
+  const char *reviewer = dr_pg_test_db_add_login (db, "reviewer");
+  dr_pg_test_db_add_member (db, "east", reviewer, "reviewer");
+  g_autofree char *uri = dr_pg_test_db_conninfo (db, reviewer);
+
+  OpenResult r = { 0 };
+  dr_project_open_async (uri, DR_PROJECT_OPEN_EXISTING, NULL, opened_cb, &r);
+  wait_done (&r);
+  g_assert_no_error (r.error);
+  g_assert_nonnull (r.project);
+  g_assert_true (dr_project_is_owner (r.project));
+  g_assert_cmpstr (dr_project_get_path (r.project), ==, uri);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) infos = dr_photo_list (r.project, &error);
+  g_assert_no_error (error);
+  g_autofree char *count = dr_pg_test_psql_ok (db, NULL, "SELECT count(*) FROM dr.photos");
+  g_assert_cmpuint (infos->len, ==, g_ascii_strtoull (count, NULL, 10));
+  g_clear_object (&r.project);
+
+  /* A wrong password fails with the store's one line, as dr_project_open does. */
+  g_autofree char *wrong = dr_pg_test_db_conninfo_password (db, reviewer, "not-it");
+  OpenResult w = { 0 };
+  dr_project_open_async (wrong, DR_PROJECT_OPEN_EXISTING, NULL, opened_cb, &w);
+  wait_done (&w);
+  g_autoptr (GError) sync_error = NULL;
+  g_autoptr (DrProject) sync = dr_project_open (wrong, DR_PROJECT_OPEN_EXISTING, &sync_error);
+  g_assert_null (sync);
+  g_assert_null (w.project);
+  g_assert_error (w.error, sync_error->domain, sync_error->code);
+  g_assert_cmpstr (w.error->message, ==, sync_error->message);
+  g_clear_error (&w.error);
+}
+
+/* A project file opens as dr_project_open opens it. */
+static void
+test_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-pg-open-async-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "a.damagereview", NULL);
+  DrProject *created = dr_project_open (path, DR_PROJECT_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_object_unref (created);
+
+  OpenResult r = { 0 };
+  dr_project_open_async (path, DR_PROJECT_OPEN_EXISTING, NULL, opened_cb, &r);
+  wait_done (&r);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (dr_project_get_path (r.project), ==, path);
+  g_assert_true (dr_project_is_owner (r.project));
+  g_clear_object (&r.project);
+
+  g_autofree char *missing = g_build_filename (dir, "missing.damagereview", NULL);
+  OpenResult m = { 0 };
+  dr_project_open_async (missing, DR_PROJECT_OPEN_EXISTING, NULL, opened_cb, &m);
+  wait_done (&m);
+  g_assert_null (m.project);
+  g_assert_nonnull (m.error);
+  g_clear_error (&m.error);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_unlink (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pg/open-async/silent-server", test_silent_server);
+  g_test_add_func ("/pg/open-async/silent-server-timeout", test_silent_server_timeout);
+  g_test_add_func ("/pg/open-async/team-project", test_team_project);
+  g_test_add_func ("/pg/open-async/file", test_file);
+  return g_test_run ();
+}
