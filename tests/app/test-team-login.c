@@ -16,6 +16,7 @@
 
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dr-keyring.h"
@@ -45,16 +46,27 @@ test_connection_params (void)
   const char *secret = "s3cr'et pass";
   char **keys, **values;
 
+  /* A default connect timeout first, so that one in the location wins; then the location. */
+  g_unsetenv ("PGCONNECT_TIMEOUT");
+  dr_pg_password_params (location, NULL, NULL, 0, &keys, &values);
+  g_assert_cmpuint (g_strv_length (keys), ==, 2);
+  g_assert_cmpstr (keys[0], ==, "connect_timeout");
+  g_assert_cmpint (atoi (values[0]), >, 0);
+  g_assert_cmpstr (keys[1], ==, "dbname");
+  g_assert_cmpstr (values[1], ==, location);
+  dr_pg_password_params_free (keys, values);
+  /* The user's PGCONNECT_TIMEOUT is libpq's to apply. */
+  g_setenv ("PGCONNECT_TIMEOUT", "7", TRUE);
   dr_pg_password_params (location, NULL, NULL, 0, &keys, &values);
   g_assert_cmpuint (g_strv_length (keys), ==, 1);
   g_assert_cmpstr (keys[0], ==, "dbname");
-  g_assert_cmpstr (values[0], ==, location);
   dr_pg_password_params_free (keys, values);
 
   dr_pg_password_set (location, secret);
   const char *extra_keys[] = { "application_name" };
   const char *extra_values[] = { "test" };
   dr_pg_password_params (location, extra_keys, extra_values, 1, &keys, &values);
+  g_unsetenv ("PGCONNECT_TIMEOUT");
   g_assert_cmpuint (g_strv_length (keys), ==, 3);
   g_assert_cmpstr (keys[0], ==, "dbname");
   g_assert_cmpstr (values[0], ==, location);

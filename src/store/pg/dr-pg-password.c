@@ -57,20 +57,27 @@ dr_pg_password_params (const char *location, const char *const *extra_keys,
                        char ***values)
 {
   char *password = dr_pg_password_dup (location);
-  guint n = 1 + n_extra + (password != NULL);
+  /* libpq's own default is to wait for ever (PGCONNECT_TIMEOUT, when set, is the user's). */
+  gboolean timeout = g_getenv ("PGCONNECT_TIMEOUT") == NULL;
+  guint n = timeout + 1 + n_extra + (password != NULL), at = 0;
   *keys = g_new0 (char *, n + 1);
   *values = g_new0 (char *, n + 1);
-  (*keys)[0] = g_strdup ("dbname");
-  (*values)[0] = g_strdup (location);
+  if (timeout)
+    {
+      (*keys)[at] = g_strdup ("connect_timeout");
+      (*values)[at++] = g_strdup (G_STRINGIFY (DR_PG_CONNECT_TIMEOUT_S));
+    }
+  (*keys)[at] = g_strdup ("dbname");
+  (*values)[at++] = g_strdup (location);
   for (guint i = 0; i < n_extra; i++)
     {
-      (*keys)[1 + i] = g_strdup (extra_keys[i]);
-      (*values)[1 + i] = g_strdup (extra_values[i]);
+      (*keys)[at] = g_strdup (extra_keys[i]);
+      (*values)[at++] = g_strdup (extra_values[i]);
     }
   if (password != NULL)
     {
-      (*keys)[n - 1] = g_strdup ("password");
-      (*values)[n - 1] = password;
+      (*keys)[at] = g_strdup ("password");
+      (*values)[at] = password;
     }
 }
 

@@ -24,9 +24,15 @@ char *dr_pg_password_dup (const char *location);
 /* Wipes and frees a password copy; NULL is allowed. */
 void dr_pg_password_free (char *password);
 
+/* Seconds a connect may take unless the location or PGCONNECT_TIMEOUT says otherwise (libpq
+ * would wait for ever on a server that went silent). */
+#define DR_PG_CONNECT_TIMEOUT_S 10
+
 /* The parameters of PQconnectdbParams / PQconnectStartParams for @location (expanded through
  * "dbname", expand_dbname = 1) plus @n_extra further keyword/value pairs, and the registered
- * password if any, last so that it wins. Arrays are NULL-terminated; free both with
+ * password if any, last so that it wins. Unless PGCONNECT_TIMEOUT is set, connect_timeout
+ * DR_PG_CONNECT_TIMEOUT_S comes first, so a connect_timeout in the location overrides it (libpq
+ * keeps the last value of a repeated keyword). Arrays are NULL-terminated; free both with
  * dr_pg_password_params_free. */
 void dr_pg_password_params (const char  *location,
                             const char  *const *extra_keys,
