@@ -12,9 +12,11 @@ import sys
 
 import yaml
 
-REQUIRED_ARGS = {"--share=ipc", "--socket=wayland", "--socket=fallback-x11", "--device=dri"}
+# --share=network: team projects live on a PostgreSQL server.
+REQUIRED_ARGS = {"--share=ipc", "--socket=wayland", "--socket=fallback-x11", "--device=dri",
+                 "--share=network"}
 FORBIDDEN_ARGS = {
-    "--filesystem=host", "--filesystem=home", "--filesystem=host-os", "--share=network",
+    "--filesystem=host", "--filesystem=home", "--filesystem=host-os",
     "--socket=x11", "--device=all", "--socket=session-bus", "--socket=system-bus",
 }
 OPENBLAS_OPTIONS = ("DYNAMIC_ARCH=1", "NO_LAPACK=1", "NOFORTRAN=1", "USE_OPENMP=0")
@@ -53,6 +55,16 @@ def check_openblas(module, errors):
             errors.append(f"module openblas: build lacks {option}")
     if "install" not in commands:
         errors.append("module openblas: nothing installs it")
+
+
+def check_libpq(module, errors):
+    """libpq from a pinned PostgreSQL 15 tarball, only the client library built."""
+    sources = check_source(module, errors)
+    if not any(re.search(r"/postgresql-15\.\d+\.tar\.bz2$", s.get("url", "")) for s in sources):
+        errors.append("module libpq: source is not a PostgreSQL 15 release")
+    commands = module.get("build-commands") or []
+    if not any("src/interfaces/libpq" in c and "install" in c for c in commands):
+        errors.append("module libpq: does not install src/interfaces/libpq")
 
 
 def check_app(module, manifest_dir, errors):
@@ -99,6 +111,10 @@ def main():
         errors.append("no openblas module")
     else:
         check_openblas(modules[names.index("openblas")], errors)
+    if "libpq" not in names:
+        errors.append("no libpq module (the runtime has no PostgreSQL client library)")
+    else:
+        check_libpq(modules[names.index("libpq")], errors)
     if not names or names[-1] != binary:
         errors.append(f"the last module is not {binary}")
     else:
