@@ -61,10 +61,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       DrEditJournalEntry *e = g_ptr_array_index (pending, i);
       if (e->seq <= seq || !g_uuid_string_is_valid (e->key) || e->photo_id < 1
-          || !DR_DAMAGE_IS_VALID ((int) e->damage) || dr_revision_kind_to_string (e->kind) == NULL
-          || e->seen.revision_id < 0 || e->seen.version < 0 || e->author[0] == '\0'
-          || e->rle[0] == '\0'
-          || (e->parent_key != NULL && !g_uuid_string_is_valid (e->parent_key)))
+          || e->author[0] == '\0')
+        abort ();
+      if (e->type == DR_EDIT_JOURNAL_EDIT
+          && (!DR_DAMAGE_IS_VALID ((int) e->damage) || dr_revision_kind_to_string (e->kind) == NULL
+              || e->seen.revision_id < 0 || e->seen.version < 0 || e->rle[0] == '\0'
+              || e->text != NULL
+              || (e->parent_key != NULL && !g_uuid_string_is_valid (e->parent_key))))
+        abort ();
+      if (e->type == DR_EDIT_JOURNAL_VERDICT
+          && (!DR_DAMAGE_IS_VALID ((int) e->damage) || dr_verdict_to_string (e->verdict) == NULL
+              || e->rle != NULL || e->text != NULL || e->parent_key != NULL))
+        abort ();
+      if (e->type == DR_EDIT_JOURNAL_NOTE
+          && (e->text == NULL || strlen (e->text) > DR_EDIT_JOURNAL_MAX_NOTE
+              || !g_utf8_validate (e->text, -1, NULL) || e->rle != NULL || e->parent_key != NULL))
+        abort ();
+      if (e->type != DR_EDIT_JOURNAL_EDIT && e->type != DR_EDIT_JOURNAL_VERDICT
+          && e->type != DR_EDIT_JOURNAL_NOTE)
         abort ();
       seq = e->seq;
     }

@@ -125,7 +125,7 @@ edit (DrProject *project, gint64 photo, DrDamage d, char *rle, const char *autho
 static void
 verdict (DrProject *project, gint64 photo, DrDamage d, DrVerdict v, const char *author)
 {
-  check (dr_review_set_verdict (project, photo, d, v, author, NULL, &error));
+  check (dr_review_set_verdict (project, photo, d, v, author, NULL, NULL, &error));
 }
 
 int
@@ -162,7 +162,7 @@ main (int argc, char **argv)
   verdict (project, front, DR_DAMAGE_SEPARATED, DR_VERDICT_REJECTED, "Kim Jiwoo");
   edit (project, front, DR_DAMAGE_CRUSHED, rect (52, 72, 8, 24), "Kim Jiwoo");
   verdict (project, front, DR_DAMAGE_CRUSHED, DR_VERDICT_ADDED, "Kim Jiwoo");
-  check (dr_review_add_note (project, front, NOTE, "Kim Jiwoo", &error));
+  check (dr_review_add_note (project, front, NOTE, "Kim Jiwoo", NULL, &error));
 
   predict (project, rear, DR_DAMAGE_SCRATCH, '1', rect (10, 30, 10, 30));
   edit (project, rear, DR_DAMAGE_SCRATCH, rect (10, 40, 10, 30), "Lee Minho");
@@ -173,8 +173,8 @@ main (int argc, char **argv)
   verdict (project, rear, DR_DAMAGE_SCRATCH, DR_VERDICT_CORRECTED, "Lee Minho");
   for (DrDamage d = DR_DAMAGE_SEPARATED; d < DR_N_DAMAGE; d++)
     verdict (project, rear, d, DR_VERDICT_NONE, "Lee Minho");
-  check (dr_review_add_note (project, rear, "to be cleared", "Lee Minho", &error));
-  check (dr_review_add_note (project, rear, "", "Lee Minho", &error));
+  check (dr_review_add_note (project, rear, "to be cleared", "Lee Minho", NULL, &error));
+  check (dr_review_add_note (project, rear, "", "Lee Minho", NULL, &error));
 
   predict (project, side, DR_DAMAGE_SEPARATED, '2', rect (20, 40, 20, 40));
   predict (project, side, DR_DAMAGE_BREAKAGE, '4', rect (50, 70, 40, 55));

@@ -290,7 +290,7 @@ test_author_is_session_user (Team *t, gconstpointer data)
   g_autoptr (GError) error = NULL;
   gint64 photo = first_photo (team);
   g_autoptr (DrReview) review = NULL;
-  dr_review_set_verdict (team, photo, DR_DAMAGE_BREAKAGE, DR_VERDICT_ACCEPTED, "Mallory",
+  dr_review_set_verdict (team, photo, DR_DAMAGE_BREAKAGE, DR_VERDICT_ACCEPTED, "Mallory", NULL,
                          &review, &error);
   g_assert_no_error (error);
   g_autoptr (DrReview) back = dr_review_get_current (team, photo, DR_DAMAGE_BREAKAGE, &error);
@@ -299,7 +299,7 @@ test_author_is_session_user (Team *t, gconstpointer data)
   g_assert_cmpint (back->verdict, ==, DR_VERDICT_ACCEPTED);
   g_assert_cmpstr (back->author, ==, t->reviewer);
 
-  dr_review_add_note (team, photo, "bumper dent", "Mallory", &error);
+  dr_review_add_note (team, photo, "bumper dent", "Mallory", NULL, &error);
   g_assert_no_error (error);
   g_autofree char *note = dr_review_dup_note (team, photo, &error);
   g_assert_no_error (error);
@@ -494,7 +494,7 @@ edit_sequence (DrProject *project)
   dr_revision_redo (project, photo, d, &moved, &error);
   g_assert_no_error (error);
   describe (out, project, photo, d, "redo");
-  dr_review_set_verdict (project, photo, d, DR_VERDICT_REJECTED, "tester", NULL, &error);
+  dr_review_set_verdict (project, photo, d, DR_VERDICT_REJECTED, "tester", NULL, NULL, &error);
   g_assert_no_error (error);
   describe (out, project, photo, d, "rejected");
   dr_revision_undo (project, photo, d, &moved, &error);
@@ -507,13 +507,13 @@ edit_sequence (DrProject *project)
   describe (out, project, photo, d, "back to the prediction");
   dr_revision_append (project, photo, d, b, DR_REVISION_FILL, "tester", NULL, &error);
   g_assert_no_error (error);
-  dr_review_set_verdict (project, photo, d, DR_VERDICT_CORRECTED, "tester", NULL, &error);
+  dr_review_set_verdict (project, photo, d, DR_VERDICT_CORRECTED, "tester", NULL, NULL, &error);
   g_assert_no_error (error);
   describe (out, project, photo, d, "branch + corrected");
-  dr_review_add_note (project, photo, "check again", "tester", &error);
+  dr_review_add_note (project, photo, "check again", "tester", NULL, &error);
   g_assert_no_error (error);
   describe (out, project, photo, d, "note");
-  dr_review_add_note (project, photo, "", "tester", &error);
+  dr_review_add_note (project, photo, "", "tester", NULL, &error);
   g_assert_no_error (error);
   dr_photo_set_claim (project, photo, "CLM-9", &error);
   g_assert_no_error (error);

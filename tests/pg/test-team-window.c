@@ -339,7 +339,8 @@ test_live_verdict (Team *t, gconstpointer data)
   dr_pg_password_set (t->bob_location, t->bob);
   g_autoptr (DrProject) bob = dr_project_open (t->bob_location, DR_PROJECT_OPEN_EXISTING, &error);
   g_assert_no_error (error);
-  g_assert_true (dr_review_add_note (bob, dr_photo_item_get_id (w.item), NOTE, t->bob, &error));
+  g_assert_true (dr_review_add_note (bob, dr_photo_item_get_id (w.item), NOTE, t->bob, NULL,
+                                     &error));
   g_assert_no_error (error);
   w.note = NOTE;
   gui_wait_for (note_shown, &w, WAIT_S, "bob's note to show in alice's window");

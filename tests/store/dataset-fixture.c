@@ -78,9 +78,9 @@ main (int argc, char **argv)
   char *msg = NULL;
   if (sqlite3_exec (dr_sqlite_project_get_db (project), sql, NULL, NULL, &msg) != SQLITE_OK)
     g_error ("%s", msg);
-  if (!dr_review_add_note (project, 1, FIXTURE_NOTE, "kim", &error)
-      || !dr_review_add_note (project, 2, "temporary", "kim", &error)
-      || !dr_review_add_note (project, 2, "", "kim", &error))
+  if (!dr_review_add_note (project, 1, FIXTURE_NOTE, "kim", NULL, &error)
+      || !dr_review_add_note (project, 2, "temporary", "kim", NULL, &error)
+      || !dr_review_add_note (project, 2, "", "kim", NULL, &error))
     g_error ("%s", error->message);
   return 0;
 }

@@ -116,24 +116,24 @@ main (int argc, char **argv)
   predict (project, front, DR_DAMAGE_SEPARATED, rect (200, 300, 150, 230));
   predict (project, front, DR_DAMAGE_BREAKAGE, rect (60, 160, 180, 260));
   check (dr_review_set_verdict (project, front, DR_DAMAGE_SCRATCH, DR_VERDICT_ACCEPTED,
-                                "Kim Jiwoo", NULL, &error));
+                                "Kim Jiwoo", NULL, NULL, &error));
   check (dr_review_set_verdict (project, front, DR_DAMAGE_SEPARATED, DR_VERDICT_REJECTED,
-                                "Kim Jiwoo", NULL, &error));
+                                "Kim Jiwoo", NULL, NULL, &error));
   g_autofree char *crushed = rect (260, 360, 40, 120);
   check (dr_revision_append (project, front, DR_DAMAGE_CRUSHED, crushed, DR_REVISION_POLYGON,
                              "Kim Jiwoo", NULL, &error));
   check (dr_review_set_verdict (project, front, DR_DAMAGE_CRUSHED, DR_VERDICT_ADDED,
-                                "Kim Jiwoo", NULL, &error));
-  check (dr_review_add_note (project, front, FIXTURE_NOTE, "Kim Jiwoo", &error));
+                                "Kim Jiwoo", NULL, NULL, &error));
+  check (dr_review_add_note (project, front, FIXTURE_NOTE, "Kim Jiwoo", NULL, &error));
 
   predict (project, rear, DR_DAMAGE_SCRATCH, rect (50, 150, 50, 150));
   g_autofree char *edited = rect (50, 200, 50, 150);
   check (dr_revision_append (project, rear, DR_DAMAGE_SCRATCH, edited, DR_REVISION_BRUSH,
                              "Lee Minho", NULL, &error));
   check (dr_review_set_verdict (project, rear, DR_DAMAGE_SCRATCH, DR_VERDICT_CORRECTED,
-                                "Lee Minho", NULL, &error));
+                                "Lee Minho", NULL, NULL, &error));
   for (DrDamage d = DR_DAMAGE_SEPARATED; d < DR_N_DAMAGE; d++)
-    check (dr_review_set_verdict (project, rear, d, DR_VERDICT_NONE, "Lee Minho", NULL,
+    check (dr_review_set_verdict (project, rear, d, DR_VERDICT_NONE, "Lee Minho", NULL, NULL,
                                   &error));
 
   predict (project, side, DR_DAMAGE_SCRATCH, rect (100, 300, 100, 200));

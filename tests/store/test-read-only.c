@@ -113,7 +113,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_false (append_n (project, 2, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  g_assert_false (dr_review_add_note (project, 7, "dent", "kim", &error));
+  g_assert_false (dr_review_add_note (project, 7, "dent", "kim", NULL, &error));
   g_clear_error (&error);
   assert_shm_writable (f);
   g_assert_cmpint (count_revisions (f->path), ==, 0);
@@ -123,7 +123,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_true (append_n (project, 2, &error));
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_db_readonly (dr_sqlite_project_get_db (project), "main"), ==, 0);
-  g_assert_true (dr_review_add_note (project, 7, "dent", "kim", &error));
+  g_assert_true (dr_review_add_note (project, 7, "dent", "kim", NULL, &error));
   g_assert_no_error (error);
   g_clear_object (&project);
   g_assert_cmpint (count_revisions (f->path), ==, 1);
@@ -256,7 +256,7 @@ test_legacy_schema (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (photos->len, ==, 4);
   assert_legacy_head (project);
-  g_assert_false (dr_review_add_note (project, 1, "refused", "kim", &error));
+  g_assert_false (dr_review_add_note (project, 1, "refused", "kim", NULL, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   gsize after_length;
@@ -264,7 +264,7 @@ test_legacy_schema (Fixture *f, gconstpointer data)
   g_assert_cmpmem (before, length, after, after_length);
 
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
-  g_assert_true (dr_review_add_note (project, 1, "written", "kim", &error));
+  g_assert_true (dr_review_add_note (project, 1, "written", "kim", NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (dr_project_get_schema_version (project), ==, 3);
   assert_legacy_head (project);

@@ -325,7 +325,7 @@ test_verdicts (Fixture *f, gconstpointer data)
 
   g_autoptr (DrReview) corrected = NULL;
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_SCRATCH,
-                                        DR_VERDICT_CORRECTED, "kim", &corrected, &error));
+                                        DR_VERDICT_CORRECTED, "kim", NULL, &corrected, &error));
   g_assert_no_error (error);
   g_assert_cmpint (corrected->revision_id, ==, rev);
   g_assert_cmpstr (corrected->model_sha256, ==, SHA_A);
@@ -345,19 +345,19 @@ test_verdicts (Fixture *f, gconstpointer data)
   /* Accepted as predicted: the final mask is the prediction. */
   g_autoptr (DrReview) accepted = NULL;
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_SEPARATED,
-                                        DR_VERDICT_ACCEPTED, "lee", &accepted, &error));
+                                        DR_VERDICT_ACCEPTED, "lee", NULL, &accepted, &error));
   g_assert_cmpfloat (accepted->iou, ==, 1.0);
   g_assert_cmpint (accepted->px_added + accepted->px_removed, ==, 0);
   g_assert_cmpint (accepted->revision_id, ==, 0);
   /* Confirmed none on an empty prediction: two empty masks agree, IoU 1. */
   g_autoptr (DrReview) none = NULL;
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_CRUSHED,
-                                        DR_VERDICT_NONE, "lee", &none, &error));
+                                        DR_VERDICT_NONE, "lee", NULL, &none, &error));
   g_assert_cmpfloat (none->iou, ==, 1.0);
   /* No model for Breakage: nothing to compare with. */
   g_autoptr (DrReview) added = NULL;
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_BREAKAGE,
-                                        DR_VERDICT_ADDED, "lee", &added, &error));
+                                        DR_VERDICT_ADDED, "lee", NULL, &added, &error));
   g_assert_cmpfloat (added->iou, ==, -1);
   g_assert_null (added->model_sha256);
 
@@ -366,13 +366,13 @@ test_verdicts (Fixture *f, gconstpointer data)
 
   /* Newest verdict wins; the older row stays. */
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_SCRATCH,
-                                        DR_VERDICT_REJECTED, "park", NULL, &error));
+                                        DR_VERDICT_REJECTED, "park", NULL, NULL, &error));
   g_autoptr (DrReview) newest = dr_review_get_current (f->project, f->photo, DR_DAMAGE_SCRATCH,
                                                        &error);
   g_assert_cmpint (newest->verdict, ==, DR_VERDICT_REJECTED);
   g_assert_cmpstr (newest->author, ==, "park");
   g_assert_false (dr_review_set_verdict (f->project, 999, DR_DAMAGE_SCRATCH,
-                                         DR_VERDICT_ACCEPTED, "kim", NULL, &error));
+                                         DR_VERDICT_ACCEPTED, "kim", NULL, NULL, &error));
   g_assert_nonnull (error);
 }
 
@@ -393,7 +393,7 @@ test_rejected_empties (Fixture *f, gconstpointer data)
                                       &error));
   g_autoptr (DrReview) rejected = NULL;
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_CRUSHED,
-                                        DR_VERDICT_REJECTED, "kim", &rejected, &error));
+                                        DR_VERDICT_REJECTED, "kim", NULL, &rejected, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (rejected->iou, ==, 0.0);
   g_assert_cmpint (rejected->px_removed, ==, 6);
@@ -421,7 +421,7 @@ test_rejected_empties (Fixture *f, gconstpointer data)
   /* "none" on that head empties it again; undo back to the prediction shows the prediction
    * (the verdict was given on another head), as does withdrawing the verdict. */
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_CRUSHED,
-                                        DR_VERDICT_NONE, "kim", NULL, &error));
+                                        DR_VERDICT_NONE, "kim", NULL, NULL, &error));
   g_autofree char *none = dr_revision_dup_layer_rle (f->project, f->photo, DR_DAMAGE_CRUSHED,
                                                      &error);
   g_assert_null (none);
@@ -433,7 +433,7 @@ test_rejected_empties (Fixture *f, gconstpointer data)
   g_assert_cmpstr (after_undo, ==, p);
   g_assert_true (dr_revision_redo (f->project, f->photo, DR_DAMAGE_CRUSHED, &moved, &error));
   g_assert_true (dr_review_set_verdict (f->project, f->photo, DR_DAMAGE_CRUSHED,
-                                        DR_VERDICT_UNREVIEWED, "kim", NULL, &error));
+                                        DR_VERDICT_UNREVIEWED, "kim", NULL, NULL, &error));
   g_autofree char *withdrawn = dr_revision_dup_layer_rle (f->project, f->photo,
                                                           DR_DAMAGE_CRUSHED, &error);
   g_assert_no_error (error);
@@ -449,14 +449,14 @@ test_notes (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_null (nothing);
   g_assert_true (dr_review_add_note (f->project, f->photo, "rear door: reflection, not a scratch",
-                                     "kim", &error));
-  g_assert_true (dr_review_add_note (f->project, f->photo, "앞 범퍼 긁힘", "kim", &error));
+                                     "kim", NULL, &error));
+  g_assert_true (dr_review_add_note (f->project, f->photo, "앞 범퍼 긁힘", "kim", NULL, &error));
   g_autofree char *note = dr_review_dup_note (f->project, f->photo, &error);
   g_assert_cmpstr (note, ==, "앞 범퍼 긁힘");
-  g_assert_true (dr_review_add_note (f->project, f->photo, "", "kim", &error));
+  g_assert_true (dr_review_add_note (f->project, f->photo, "", "kim", NULL, &error));
   g_autofree char *cleared = dr_review_dup_note (f->project, f->photo, &error);
   g_assert_null (cleared);
-  g_assert_false (dr_review_add_note (f->project, 999, "x", "kim", &error));
+  g_assert_false (dr_review_add_note (f->project, 999, "x", "kim", NULL, &error));
   g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_DATABASE);
 }
 

@@ -209,7 +209,9 @@ struct _DrStoreBackend {
   /* ---- reviews / verdicts (append-only) ---- */
 
   /* Appends r (photo_id, damage, verdict, revision_id (0: NULL), model_sha256 (NULL allowed),
-   * author, created, iou/px_added/px_removed (iou < 0: all three NULL)); sets r->id. */
+   * author, created, iou/px_added/px_removed (iou < 0: all three NULL)); sets r->id. A backend
+   * that records client keys stores a verdict with r->key (not NULL) once: sent again, the
+   * first row's id is returned and nothing is added (SQLite, one user, ignores the key). */
   gboolean (*review_insert) (DrStoreConn *conn, DrReview *r, GError **error);
   /* The newest verdict of the layer — among all (any_revision TRUE) or among those given on
    * revision_id (0: on the prediction); NULL without error when there is none. Unknown stored
@@ -219,9 +221,10 @@ struct _DrStoreBackend {
 
   /* ---- notes (append-only) ---- */
 
-  /* Appends a note (text may be empty: "cleared"). */
+  /* Appends a note (text may be empty: "cleared"); key (NULL: none) as for review_insert. */
   gboolean (*note_insert) (DrStoreConn *conn, gint64 photo_id, const char *text,
-                           const char *author, gint64 created, GError **error);
+                           const char *author, gint64 created, const char *key,
+                           GError **error);
   /* The text of the photo's newest note (possibly empty); NULL without error if none. */
   char *(*note_dup_newest) (DrStoreConn *conn, gint64 photo_id, GError **error);
 

@@ -14,12 +14,17 @@
 #define MAGIC "DRJOURNAL1\n"
 #define MAGIC_LEN (sizeof MAGIC - 1)
 #define HASH_LEN 32
-/* type, seq, key, photo, damage, seen revision, seen version, parent key, kind, author, rle,
- * acknowledged revision id. */
+/* type, seq, key, photo, damage, seen revision, seen version, parent key, kind, author, body,
+ * acknowledged id. An edit's kind is its revision kind and its body the RLE; a verdict's kind
+ * is the verdict (body empty); a note's body is its text (damage and kind 0). Fields a record
+ * type does not use are zero or empty. */
 #define RECORD_TYPE "(utsxixxsissx)"
 #define MAX_AUTHOR 1024
 
-enum { RECORD_ENTRY = 1, RECORD_ACK = 2, RECORD_SET_ASIDE = 3 };
+/* Record types: an entry of each DrEditJournalType, then the two that settle an entry. */
+enum {
+  RECORD_EDIT = 1, RECORD_ACK = 2, RECORD_SET_ASIDE = 3, RECORD_VERDICT = 4, RECORD_NOTE = 5
+};
 
 struct _DrEditJournal
 {
@@ -39,6 +44,7 @@ dr_edit_journal_entry_free (DrEditJournalEntry *entry)
   g_free (entry->parent_key);
   g_free (entry->author);
   g_free (entry->rle);
+  g_free (entry->text);
   g_free (entry);
 }
 
@@ -92,7 +98,8 @@ dr_edit_journal_lookup (DrEditJournal *journal, const char *key)
   return id ? *id : 0;
 }
 
-/* Removes the pending entry @seq, remembering its key's revision id. FALSE when none. */
+/* Removes the pending entry @seq, remembering an edit's revision id under its key. FALSE when
+ * none. */
 static gboolean
 settle (DrEditJournal *j, guint64 seq, gint64 revision_id)
 {
@@ -101,8 +108,9 @@ settle (DrEditJournal *j, guint64 seq, gint64 revision_id)
       DrEditJournalEntry *e = g_ptr_array_index (j->pending, i);
       if (e->seq == seq)
         {
-          g_hash_table_replace (j->acked, g_strdup (e->key), g_memdup2 (&revision_id,
-                                                                       sizeof revision_id));
+          if (e->type == DR_EDIT_JOURNAL_EDIT)
+            g_hash_table_replace (j->acked, g_strdup (e->key),
+                                  g_memdup2 (&revision_id, sizeof revision_id));
           g_ptr_array_remove_index (j->pending, i);
           return TRUE;
         }
@@ -110,14 +118,81 @@ settle (DrEditJournal *j, guint64 seq, gint64 revision_id)
   return FALSE;
 }
 
+/* The pending entry whose key is @key, or NULL. */
+static DrEditJournalEntry *
+find_pending (DrEditJournal *j, const char *key)
+{
+  for (guint i = 0; i < j->pending->len; i++)
+    {
+      DrEditJournalEntry *e = g_ptr_array_index (j->pending, i);
+      if (g_str_equal (e->key, key))
+        return e;
+    }
+  return NULL;
+}
+
 /* Whether @key is a pending entry's key. */
 static gboolean
 is_pending_key (DrEditJournal *j, const char *key)
 {
-  for (guint i = 0; i < j->pending->len; i++)
-    if (g_str_equal (((DrEditJournalEntry *) g_ptr_array_index (j->pending, i))->key, key))
-      return TRUE;
-  return FALSE;
+  return find_pending (j, key) != NULL;
+}
+
+/* NULL when @e (its seq aside) may join @j's pending entries, else why not: every field in
+ * range for its type, a fresh key, and an edit's parent an earlier edit of the journal. */
+static const char *
+entry_problem (DrEditJournal *j, const DrEditJournalEntry *e)
+{
+  if (!g_uuid_string_is_valid (e->key) || is_pending_key (j, e->key)
+      || g_hash_table_contains (j->acked, e->key))
+    return "an entry without a valid, unique key";
+  if (e->photo_id < 1 || e->author == NULL || e->author[0] == '\0'
+      || strlen (e->author) > MAX_AUTHOR)
+    return "an entry with an out-of-range field";
+  switch (e->type)
+    {
+    case DR_EDIT_JOURNAL_EDIT:
+      if (!DR_DAMAGE_IS_VALID ((int) e->damage) || e->seen.revision_id < 0
+          || e->seen.version < 0 || dr_revision_kind_to_string (e->kind) == NULL
+          || e->rle == NULL || e->rle[0] == '\0')
+        return "an edit with an out-of-range field";
+      if (e->parent_key != NULL)
+        {
+          DrEditJournalEntry *parent = find_pending (j, e->parent_key);
+          if (e->seen.revision_id != 0
+              || (parent == NULL && !g_hash_table_contains (j->acked, e->parent_key))
+              || (parent != NULL && parent->type != DR_EDIT_JOURNAL_EDIT))
+            return "an edit whose parent is not an earlier edit";
+        }
+      return NULL;
+    case DR_EDIT_JOURNAL_VERDICT:
+      if (!DR_DAMAGE_IS_VALID ((int) e->damage) || dr_verdict_to_string (e->verdict) == NULL)
+        return "a verdict with an out-of-range field";
+      return NULL;
+    case DR_EDIT_JOURNAL_NOTE:
+      if (e->text == NULL || strlen (e->text) > DR_EDIT_JOURNAL_MAX_NOTE
+          || !g_utf8_validate (e->text, -1, NULL))
+        return "a note with an out-of-range field";
+      return NULL;
+    default:
+      return "an entry of an unknown type";
+    }
+}
+
+/* The record of entry @e. */
+static GVariant *
+entry_record (const DrEditJournalEntry *e)
+{
+  gboolean edit = e->type == DR_EDIT_JOURNAL_EDIT;
+  guint32 type = edit ? RECORD_EDIT : e->type == DR_EDIT_JOURNAL_VERDICT ? RECORD_VERDICT
+                                                                         : RECORD_NOTE;
+  gint32 kind = edit ? (gint32) e->kind
+                     : e->type == DR_EDIT_JOURNAL_VERDICT ? (gint32) e->verdict : 0;
+  const char *body = edit ? e->rle : e->type == DR_EDIT_JOURNAL_NOTE ? e->text : "";
+  return g_variant_ref_sink (g_variant_new (RECORD_TYPE, type, e->seq, e->key, e->photo_id,
+    e->type == DR_EDIT_JOURNAL_NOTE ? 0 : (gint32) e->damage, edit ? e->seen.revision_id : 0,
+    edit ? e->seen.version : 0, e->parent_key ? e->parent_key : "", kind, e->author, body,
+    (gint64) 0));
 }
 
 /* Range-checks one record's fields and applies it to @j; NULL when it is fine, else why not. */
@@ -126,11 +201,11 @@ apply_record (DrEditJournal *j, GVariant *v)
 {
   guint32 type;
   guint64 seq;
-  const char *key, *parent_key, *author, *rle;
+  const char *key, *parent_key, *author, *body;
   gint64 photo, seen_rev, seen_ver, revision_id;
   gint32 damage, kind;
   g_variant_get (v, "(ut&sxixx&si&s&sx)", &type, &seq, &key, &photo,
-                 &damage, &seen_rev, &seen_ver, &parent_key, &kind, &author, &rle,
+                 &damage, &seen_rev, &seen_ver, &parent_key, &kind, &author, &body,
                  &revision_id);
   if (type == RECORD_ACK)
     {
@@ -145,32 +220,34 @@ apply_record (DrEditJournal *j, GVariant *v)
         return "a set-aside of no waiting edit";
       return NULL;
     }
-  if (type != RECORD_ENTRY)
+  if (type != RECORD_EDIT && type != RECORD_VERDICT && type != RECORD_NOTE)
     return "an unknown record type";
   if (seq != j->last_seq + 1)
     return "edits out of order";
-  if (!g_uuid_string_is_valid (key) || is_pending_key (j, key)
-      || g_hash_table_contains (j->acked, key))
-    return "an edit without a valid, unique key";
-  if (photo < 1 || !DR_DAMAGE_IS_VALID (damage) || seen_rev < 0 || seen_ver < 0
-      || dr_revision_kind_to_string ((DrRevisionKind) kind) == NULL || author[0] == '\0'
-      || strlen (author) > MAX_AUTHOR || rle[0] == '\0' || revision_id != 0)
-    return "an edit with an out-of-range field";
-  if (parent_key[0] != '\0'
-      && (seen_rev != 0 || (!is_pending_key (j, parent_key)
-                            && !g_hash_table_contains (j->acked, parent_key))))
-    return "an edit whose parent is not an earlier edit";
-  DrEditJournalEntry *e = g_new0 (DrEditJournalEntry, 1);
+  gboolean edit = type == RECORD_EDIT;
+  /* Fields the type does not use must be empty, so one file has one reading. */
+  if (revision_id != 0 || (!edit && (seen_rev != 0 || seen_ver != 0 || parent_key[0] != '\0'))
+      || (type == RECORD_VERDICT && body[0] != '\0')
+      || (type == RECORD_NOTE && (damage != 0 || kind != 0)))
+    return "an entry with an out-of-range field";
+  g_autoptr (DrEditJournalEntry) e = g_new0 (DrEditJournalEntry, 1);
   e->seq = seq;
+  e->type = edit ? DR_EDIT_JOURNAL_EDIT : type == RECORD_VERDICT ? DR_EDIT_JOURNAL_VERDICT
+                                                                  : DR_EDIT_JOURNAL_NOTE;
   e->key = g_strdup (key);
   e->photo_id = photo;
   e->damage = (DrDamage) damage;
   e->seen = (DrHeadSeen) { seen_rev, seen_ver };
   e->parent_key = parent_key[0] ? g_strdup (parent_key) : NULL;
-  e->kind = (DrRevisionKind) kind;
+  e->kind = edit ? (DrRevisionKind) kind : 0;
+  e->verdict = type == RECORD_VERDICT ? (DrVerdict) kind : 0;
   e->author = g_strdup (author);
-  e->rle = g_strdup (rle);
-  g_ptr_array_add (j->pending, e);
+  e->rle = edit ? g_strdup (body) : NULL;
+  e->text = type == RECORD_NOTE ? g_strdup (body) : NULL;
+  const char *why = entry_problem (j, e);
+  if (why != NULL)
+    return why;
+  g_ptr_array_add (j->pending, g_steal_pointer (&e));
   j->last_seq = seq;
   return NULL;
 }
@@ -348,11 +425,15 @@ dr_edit_journal_append (DrEditJournal *journal, DrEditJournalEntry *entry, GErro
       entry->seen.revision_id = dr_edit_journal_lookup (journal, entry->parent_key);
       g_clear_pointer (&entry->parent_key, g_free);
     }
+  const char *why = entry_problem (journal, entry);
+  if (why != NULL)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED, "%s: not journaled: %s",
+                   journal->path, why);
+      return FALSE;
+    }
   entry->seq = journal->last_seq + 1;
-  g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new (RECORD_TYPE, RECORD_ENTRY,
-    entry->seq, entry->key, entry->photo_id, (gint32) entry->damage, entry->seen.revision_id,
-    entry->seen.version, entry->parent_key ? entry->parent_key : "", (gint32) entry->kind,
-    entry->author, entry->rle, (gint64) 0));
+  g_autoptr (GVariant) v = entry_record (entry);
   if (!append_record (journal, v, error))
     return FALSE;
   journal->last_seq = entry->seq;
@@ -423,6 +504,7 @@ dr_edit_journal_set_aside (DrEditJournal *journal, guint64 seq, GError **error)
     {
       /* On its own in that file: its parent as a revision id (0 when that is unknown too). */
       DrEditJournalEntry *copy = g_new0 (DrEditJournalEntry, 1);
+      copy->type = e->type;
       copy->key = g_strdup (e->key);
       copy->photo_id = e->photo_id;
       copy->damage = e->damage;
@@ -430,8 +512,10 @@ dr_edit_journal_set_aside (DrEditJournal *journal, guint64 seq, GError **error)
       if (e->parent_key != NULL)
         copy->seen.revision_id = dr_edit_journal_lookup (journal, e->parent_key);
       copy->kind = e->kind;
+      copy->verdict = e->verdict;
       copy->author = g_strdup (e->author);
       copy->rle = g_strdup (e->rle);
+      copy->text = g_strdup (e->text);
       if (!dr_edit_journal_append (aside, copy, error))
         {
           dr_edit_journal_entry_free (copy);

@@ -1,10 +1,12 @@
-/* dr-edit-journal.h — edits waiting for a team server that cannot be reached, on disk.
+/* dr-edit-journal.h — edits, verdicts and notes waiting for a team server that cannot be
+ * reached, on disk, in the order they were made.
  *
  * One file per team project, $XDG_STATE_HOME/damage-review/journal/SHA.journal, SHA being the
  * SHA-256 of the project's location. It is append-only: "DRJOURNAL1\n", then records, each a
  * little-endian 32-bit length, the SHA-256 of the payload and the payload (a GVariant in normal
- * form). An entry record holds one edit (a revision to store and the head move it makes); an
- * acknowledgement record names an entry the server has stored and the revision id it got.
+ * form). An entry record holds one edit (a revision to store and the head move it makes), one
+ * verdict or one note; an acknowledgement record names an entry the server has stored and the
+ * id it got (an edit's revision id).
  * An entry the server refuses for good is set aside: copied (as a pending entry) into the
  * aside file FILE.refused, same format, which nothing sends or removes, then marked set aside
  * in the journal; nothing is discarded. Every append is fsync'd before it returns, so what was journaled survives a crash of the app;
@@ -17,6 +19,7 @@
 #pragma once
 
 #include "dr-damage.h"
+#include "dr-review.h"
 #include "dr-revision.h"
 
 G_BEGIN_DECLS
@@ -24,19 +27,32 @@ G_BEGIN_DECLS
 /* Largest record (an edit's RLE of a very large photo included) and largest file read back. */
 #define DR_EDIT_JOURNAL_MAX_RECORD (64u * 1024 * 1024)
 #define DR_EDIT_JOURNAL_MAX_BYTES (1024ull * 1024 * 1024)
+/* Longest note a journal holds (bytes). */
+#define DR_EDIT_JOURNAL_MAX_NOTE (64u * 1024)
 
-/* One edit waiting to be sent. */
+/* What an entry records. */
+typedef enum {
+  DR_EDIT_JOURNAL_EDIT = 1,  /* a revision of a layer and the head move it makes */
+  DR_EDIT_JOURNAL_VERDICT,   /* a verdict on a layer, measured when the server stores it */
+  DR_EDIT_JOURNAL_NOTE,      /* a note on a photo (empty: cleared) */
+} DrEditJournalType;
+
+/* One edit, verdict or note waiting to be sent. */
 typedef struct {
   guint64 seq;          /* its place in the journal, from 1 */
-  char *key;            /* a UUID: the revision's client key (idempotent re-sending) */
+  DrEditJournalType type;
+  char *key;            /* a UUID: the row's client key (idempotent re-sending) */
   gint64 photo_id;
-  DrDamage damage;
-  DrHeadSeen seen;      /* the head the edit was made on; with parent_key, seen.revision_id is
-                         * 0 and the parent is that earlier entry's revision */
-  char *parent_key;     /* NULL, or the key of an earlier entry of the same layer */
-  DrRevisionKind kind;
+  DrDamage damage;      /* edits and verdicts */
+  DrHeadSeen seen;      /* edits: the head the edit was made on; with parent_key,
+                         * seen.revision_id is 0 and the parent is that earlier entry's
+                         * revision */
+  char *parent_key;     /* edits: NULL, or the key of an earlier edit of the same layer */
+  DrRevisionKind kind;  /* edits */
+  DrVerdict verdict;    /* verdicts */
   char *author;
-  char *rle;
+  char *rle;            /* edits */
+  char *text;           /* notes (UTF-8, at most DR_EDIT_JOURNAL_MAX_NOTE bytes) */
 } DrEditJournalEntry;
 
 void dr_edit_journal_entry_free (DrEditJournalEntry *entry);
@@ -56,8 +72,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrEditJournal, dr_edit_journal_free)
 
 const char    *dr_edit_journal_get_path (DrEditJournal *journal);
 
-/* Appends @entry (its seq is assigned here) and fsyncs; FALSE with error when not on disk.
- * A parent_key that is no longer pending is replaced by that edit's revision id in seen. */
+/* Appends @entry (its seq is assigned here; it must pass the checks a read-back applies) and
+ * fsyncs; FALSE with error when not on disk. A parent_key that is no longer pending is replaced
+ * by that edit's revision id in seen. */
 gboolean       dr_edit_journal_append (DrEditJournal *journal, DrEditJournalEntry *entry,
                                        GError **error);
 
@@ -79,7 +96,7 @@ char          *dr_edit_journal_aside_path (DrEditJournal *journal);
  * then still pending; setting it aside again does not copy it twice). */
 gboolean       dr_edit_journal_set_aside (DrEditJournal *journal, guint64 seq, GError **error);
 
-/* The revision id the server gave the acknowledged entry @key; 0 when unknown. */
+/* The revision id the server gave the acknowledged edit @key; 0 when unknown. */
 gint64         dr_edit_journal_lookup (DrEditJournal *journal, const char *key);
 
 G_END_DECLS

@@ -46,6 +46,7 @@ dr_review_free (DrReview *review)
     return;
   g_free (review->model_sha256);
   g_free (review->author);
+  g_free (review->key);
   g_free (review);
 }
 
@@ -114,13 +115,13 @@ insert_review (DrProject *project, DrReview *review, GError **error)
 /* Validates, then measures and inserts in one transaction. */
 gboolean
 dr_review_set_verdict (DrProject *project, gint64 photo_id, DrDamage damage, DrVerdict verdict,
-                       const char *author, DrReview **review, GError **error)
+                       const char *author, const char *key, DrReview **review, GError **error)
 {
   if (!DR_DAMAGE_IS_VALID ((int) damage) || dr_verdict_to_string (verdict) == NULL
-      || author == NULL || author[0] == '\0')
+      || author == NULL || author[0] == '\0' || (key != NULL && !g_uuid_string_is_valid (key)))
     {
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED,
-                   "a verdict needs a damage type, a verdict and an author");
+                   "a verdict needs a damage type, a verdict, an author and no key or a UUID");
       return FALSE;
     }
   g_autoptr (DrReview) r = g_new0 (DrReview, 1);
@@ -128,6 +129,7 @@ dr_review_set_verdict (DrProject *project, gint64 photo_id, DrDamage damage, DrV
   r->damage = damage;
   r->verdict = verdict;
   r->author = g_strdup (author);
+  r->key = g_strdup (key);
   r->created = dr_project_now ();
   if (!dr_project_begin (project, error))
     return FALSE;
@@ -167,18 +169,19 @@ dr_review_get_on_revision (DrProject *project, gint64 photo_id, DrDamage damage,
  * read-write once the file is writable). */
 gboolean
 dr_review_add_note (DrProject *project, gint64 photo_id, const char *text, const char *author,
-                    GError **error)
+                    const char *key, GError **error)
 {
-  if (text == NULL || author == NULL || author[0] == '\0' || !g_utf8_validate (text, -1, NULL))
+  if (text == NULL || author == NULL || author[0] == '\0' || !g_utf8_validate (text, -1, NULL)
+      || (key != NULL && !g_uuid_string_is_valid (key)))
     {
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED,
-                   "a note needs UTF-8 text and an author");
+                   "a note needs UTF-8 text, an author and no key or a UUID");
       return FALSE;
     }
   if (!dr_project_begin (project, error))
     return FALSE;
   DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
-  if (!conn->backend->note_insert (conn, photo_id, text, author, dr_project_now (), error))
+  if (!conn->backend->note_insert (conn, photo_id, text, author, dr_project_now (), key, error))
     {
       dr_project_rollback (project);
       return FALSE;

@@ -43,6 +43,8 @@ typedef struct {
                          * agree perfectly: 1. */
   gint64 px_added;      /* final but not predicted; -1 without a prediction */
   gint64 px_removed;    /* predicted but not final; -1 without a prediction */
+  char *key;            /* a UUID the client chose, so a verdict sent again is stored once
+                         * (NULL: none; team projects only, never read back) */
 } DrReview;
 
 void dr_review_free (DrReview *review);
@@ -51,10 +53,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrReview, dr_review_free)
 /* Records a verdict by author on the layer as it is now, computing IoU and pixel differences
  * between the current model's prediction and the final mask (the head revision, or the
  * prediction itself when nothing was edited). One transaction; returns the stored row through
- * *review when not NULL. */
+ * *review when not NULL. key (a UUID, NULL: none) makes sending the same verdict again
+ * harmless on a team project: it is stored once (a project file ignores it). */
 gboolean dr_review_set_verdict (DrProject *project, gint64 photo_id, DrDamage damage,
-                                DrVerdict verdict, const char *author, DrReview **review,
-                                GError **error);
+                                DrVerdict verdict, const char *author, const char *key,
+                                DrReview **review, GError **error);
 
 /* The newest verdict of the layer; NULL without error when there is none. */
 DrReview *dr_review_get_current (DrProject *project, gint64 photo_id, DrDamage damage,
@@ -66,9 +69,10 @@ DrReview *dr_review_get_current (DrProject *project, gint64 photo_id, DrDamage d
 DrReview *dr_review_get_on_revision (DrProject *project, gint64 photo_id, DrDamage damage,
                                      gint64 revision_id, GError **error);
 
-/* Appends a note on a photo (an empty text clears it: the newest note is the photo's note). */
+/* Appends a note on a photo (an empty text clears it: the newest note is the photo's note);
+ * key as for dr_review_set_verdict(). */
 gboolean dr_review_add_note (DrProject *project, gint64 photo_id, const char *text,
-                             const char *author, GError **error);
+                             const char *author, const char *key, GError **error);
 
 /* The photo's newest note, or NULL (without error) when it has none or it was cleared. */
 char *dr_review_dup_note (DrProject *project, gint64 photo_id, GError **error);

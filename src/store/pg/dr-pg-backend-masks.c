@@ -344,7 +344,9 @@ dr_pg_backend_head_mover (DrStoreConn *conn, gint64 photo_id, DrDamage damage, G
 }
 
 /* Appends the verdict (author = session_user; r->author is not sent) with the head's version
- * at the time it is stored. */
+ * at the time it is stored; with r->key already stored (a verdict sent again), that row's id
+ * instead: check-before-insert in one statement, the unique index refusing a concurrent
+ * second one. */
 gboolean
 dr_pg_backend_review_insert (DrStoreConn *conn, DrReview *r, GError **error)
 {
@@ -359,14 +361,17 @@ dr_pg_backend_review_insert (DrStoreConn *conn, DrReview *r, GError **error)
   const char *params[] = { self->team, photo, d, dr_verdict_to_string (r->verdict), revision,
                            r->model_sha256, created,
                            measured ? g_ascii_dtostr (iou, sizeof iou, r->iou) : NULL, added,
-                           removed };
-  /* The verdict on the photo's layer. */
+                           removed, r->key };
+  /* The verdict on the photo's layer, once per client key. */
   g_autoptr (PGresult) res = dr_pg_backend_exec (self, "backend_review_insert",
-    "INSERT INTO dr.reviews (team_id, photo_id, damage, verdict, revision_id, head_version,"
-    "   model_sha256, created, iou, px_added, px_removed)"
-    " SELECT p.team_id, $2, $3, $4, $5, (SELECT h.version FROM dr.heads h"
-    "   WHERE h.photo_id = $2 AND h.damage = $3), $6, " DR_PG_TIME_OF (7) ", $8, $9, $10"
-    " FROM dr.photos p WHERE p.team_id = $1 AND p.id = $2 RETURNING id", 10, params, error);
+    "WITH old AS (SELECT id FROM dr.reviews WHERE team_id = $1 AND client_key = $11),"
+    " ins AS (INSERT INTO dr.reviews (team_id, photo_id, damage, verdict, revision_id,"
+    "   head_version, model_sha256, created, iou, px_added, px_removed, client_key)"
+    "   SELECT p.team_id, $2, $3, $4, $5, (SELECT h.version FROM dr.heads h"
+    "     WHERE h.photo_id = $2 AND h.damage = $3), $6, " DR_PG_TIME_OF (7) ", $8, $9, $10, $11"
+    "   FROM dr.photos p WHERE p.team_id = $1 AND p.id = $2 AND NOT EXISTS (SELECT 1 FROM old)"
+    "   RETURNING id)"
+    " SELECT id FROM old UNION ALL SELECT id FROM ins", 11, params, error);
   if (res == NULL)
     return FALSE;
   if (PQntuples (res) != 1)
@@ -417,19 +422,23 @@ dr_pg_backend_review_get_newest (DrStoreConn *conn, gint64 photo_id, DrDamage da
   return g_steal_pointer (&r);
 }
 
-/* Appends a note (author = session_user; @author is not sent). */
+/* Appends a note (author = session_user; @author is not sent), once per client key (as
+ * dr_pg_backend_review_insert). */
 gboolean
 dr_pg_backend_note_insert (DrStoreConn *conn, gint64 photo_id, const char *text,
-                           const char *author, gint64 created, GError **error)
+                           const char *author, gint64 created, const char *key, GError **error)
 {
   DrPgBackendConn *self = DR_PG_BACKEND_CONN (conn);
   g_autofree char *photo = dr_pg_int (photo_id), *time = dr_pg_int (created);
-  const char *params[] = { self->team, photo, text, time };
-  /* The note on the photo. */
+  const char *params[] = { self->team, photo, text, time, key };
+  /* The note on the photo, once per client key. */
   g_autoptr (PGresult) res = dr_pg_backend_exec (self, "backend_note_insert",
-    "INSERT INTO dr.notes (team_id, photo_id, text, created)"
-    " SELECT team_id, $2, $3, " DR_PG_TIME_OF (4)
-    "   FROM dr.photos WHERE team_id = $1 AND id = $2 RETURNING id", 4, params, error);
+    "WITH old AS (SELECT id FROM dr.notes WHERE team_id = $1 AND client_key = $5),"
+    " ins AS (INSERT INTO dr.notes (team_id, photo_id, text, created, client_key)"
+    "   SELECT team_id, $2, $3, " DR_PG_TIME_OF (4) ", $5"
+    "   FROM dr.photos WHERE team_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM old)"
+    "   RETURNING id)"
+    " SELECT id FROM old UNION ALL SELECT id FROM ins", 5, params, error);
   if (res == NULL)
     return FALSE;
   return PQntuples (res) == 1 || no_photo (self, photo_id, error);

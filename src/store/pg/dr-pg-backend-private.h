@@ -116,14 +116,15 @@ gboolean dr_pg_backend_head_move (DrStoreConn *conn, gint64 photo_id, DrDamage d
                                   gint64 seen_version, gint64 revision_id, gint64 *new_version,
                                   GError **error);
 char    *dr_pg_backend_head_mover (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
-                                   GError **error);
+                                    GError **error);
 
 gboolean dr_pg_backend_review_insert (DrStoreConn *conn, DrReview *r, GError **error);
 DrReview *dr_pg_backend_review_get_newest (DrStoreConn *conn, gint64 photo_id, DrDamage damage,
                                            gboolean any_revision, gint64 revision_id,
                                            GError **error);
 gboolean dr_pg_backend_note_insert (DrStoreConn *conn, gint64 photo_id, const char *text,
-                                    const char *author, gint64 created, GError **error);
+                                    const char *author, gint64 created, const char *key,
+                                    GError **error);
 char *dr_pg_backend_note_dup_newest (DrStoreConn *conn, gint64 photo_id, GError **error);
 
 gboolean dr_pg_backend_ground_truth_put (DrStoreConn *conn, gint64 photo_id, DrDamage damage,

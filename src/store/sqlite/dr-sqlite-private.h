@@ -131,7 +131,8 @@ DrReview *dr_sqlite_review_get_newest (DrStoreConn *conn, gint64 photo_id, DrDam
                                        gboolean any_revision, gint64 revision_id,
                                        GError **error);
 gboolean dr_sqlite_note_insert (DrStoreConn *conn, gint64 photo_id, const char *text,
-                                const char *author, gint64 created, GError **error);
+                                const char *author, gint64 created, const char *key,
+                                GError **error);
 char *dr_sqlite_note_dup_newest (DrStoreConn *conn, gint64 photo_id, GError **error);
 
 gboolean dr_sqlite_ground_truth_put (DrStoreConn *conn, gint64 photo_id, DrDamage damage,

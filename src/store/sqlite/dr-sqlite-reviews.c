@@ -53,10 +53,11 @@ dr_sqlite_review_get_newest (DrStoreConn *conn, gint64 photo_id, DrDamage damage
   return r;
 }
 
-/* One INSERT; the foreign key refuses unknown photos. */
+/* One INSERT; the foreign key refuses unknown photos. The key is not kept (one user, no
+ * journal). */
 gboolean
 dr_sqlite_note_insert (DrStoreConn *conn, gint64 photo_id, const char *text, const char *author,
-                       gint64 created, GError **error)
+                       gint64 created, const char *key, GError **error)
 {
   /* A new note row. */
   return dr_sqlite_write (

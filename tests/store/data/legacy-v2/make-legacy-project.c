@@ -131,35 +131,35 @@ main (int argc, char **argv)
   check (dr_revision_append (project, id[0], DR_DAMAGE_SCRATCH, left, DR_REVISION_BRUSH, "kim",
                              NULL, &error), error);
   check (dr_review_set_verdict (project, id[0], DR_DAMAGE_SCRATCH, DR_VERDICT_CORRECTED, "kim",
-                                NULL, &error), error);
+                                NULL, NULL, &error), error);
   check (dr_revision_append (project, id[0], DR_DAMAGE_SCRATCH, dot, DR_REVISION_ERASER, "kim",
                              NULL, &error), error);
   check (dr_revision_undo (project, id[0], DR_DAMAGE_SCRATCH, &moved, &error), error);
   check (dr_revision_append (project, id[0], DR_DAMAGE_SCRATCH, top, DR_REVISION_POLYGON,
                              "lee", NULL, &error), error);
   check (dr_review_set_verdict (project, id[0], DR_DAMAGE_SCRATCH, DR_VERDICT_ADDED, "lee",
-                                NULL, &error), error);
+                                NULL, NULL, &error), error);
   check (dr_revision_append (project, id[0], DR_DAMAGE_CRUSHED, top, DR_REVISION_FILL, "kim",
                              NULL, &error), error);
   check (dr_revision_undo (project, id[0], DR_DAMAGE_CRUSHED, &moved, &error), error);
   check (dr_review_set_verdict (project, id[0], DR_DAMAGE_CRUSHED, DR_VERDICT_NONE, "kim",
-                                NULL, &error), error);
+                                NULL, NULL, &error), error);
   check (dr_review_set_verdict (project, id[0], DR_DAMAGE_BREAKAGE, DR_VERDICT_ACCEPTED, "kim",
-                                NULL, &error), error);
+                                NULL, NULL, &error), error);
   /* b.png: Breakage cleared; Scratch rejected, then withdrawn. */
   check (dr_revision_append (project, id[1], DR_DAMAGE_BREAKAGE, empty, DR_REVISION_CLEAR,
                              "park", NULL, &error), error);
   check (dr_review_set_verdict (project, id[1], DR_DAMAGE_SCRATCH, DR_VERDICT_REJECTED, "park",
-                                NULL, &error), error);
+                                NULL, NULL, &error), error);
   check (dr_review_set_verdict (project, id[1], DR_DAMAGE_SCRATCH, DR_VERDICT_UNREVIEWED,
-                                "park", NULL, &error), error);
+                                "park", NULL, NULL, &error), error);
   check (dr_review_set_verdict (project, id[1], DR_DAMAGE_SEPARATED, DR_VERDICT_ACCEPTED,
-                                "park", NULL, &error), error);
+                                "park", NULL, NULL, &error), error);
 
-  check (dr_review_add_note (project, id[0], "앞 범퍼, \"긁힘\" 재확인\nsecond line", "kim",
+  check (dr_review_add_note (project, id[0], "앞 범퍼, \"긁힘\" 재확인\nsecond line", "kim", NULL,
                              &error), error);
-  check (dr_review_add_note (project, id[1], "temporary", "park", &error), error);
-  check (dr_review_add_note (project, id[1], "", "park", &error), error);
+  check (dr_review_add_note (project, id[1], "temporary", "park", NULL, &error), error);
+  check (dr_review_add_note (project, id[1], "", "park", NULL, &error), error);
 
   check (dr_photo_set_claim (project, id[1], "south", &error), error);
   check (dr_photo_set_error (project, id[2], "c.png: damaged after import", &error), error);
