@@ -140,8 +140,9 @@ other_layer_with_history (DrReviewController *self, gboolean undo)
   return -1;
 }
 
-/* The verdict layer d of the photo being edited shows: the one kept unsaved, else the
- * stored one (*stored, NULL when kept or never given). */
+/* The verdict layer d of the photo being edited shows: the one kept unsaved, else the one
+ * journaled for the team server, else the stored one (*stored, NULL when kept, journaled or
+ * never given). */
 static DrVerdict
 shown_verdict (DrReviewController *self, DrDamage d, DrReview **stored)
 {
@@ -151,10 +152,27 @@ shown_verdict (DrReviewController *self, DrDamage d, DrReview **stored)
   *stored = NULL;
   if (project == NULL)
     return DR_VERDICT_UNREVIEWED;
-  if (dr_review_recorder_lookup_unsaved (self->recorder, project, id, d, &kept))
+  if (dr_review_recorder_lookup_unsaved (self->recorder, project, id, d, &kept)
+      || dr_edit_writer_lookup_verdict (dr_edit_session_get_writer (self->editor), project,
+                                        id, d, &kept))
     return kept;
   *stored = dr_review_get_current (project, id, d, NULL);
   return *stored ? (*stored)->verdict : DR_VERDICT_UNREVIEWED;
+}
+
+/* The note photo id shows: the one journaled for the team server, else the stored one; NULL
+ * when none (or cleared). */
+static char *
+dup_note (DrReviewController *self, DrProject *project, gint64 id)
+{
+  char *text = NULL;
+  if (!dr_edit_writer_lookup_note (dr_edit_session_get_writer (self->editor), project, id,
+                                   &text))
+    return dr_review_dup_note (project, id, NULL);
+  if (text[0] != '\0')
+    return text;
+  g_free (text);
+  return NULL;
 }
 
 /* Pixels switched on in the newest unsaved mask of layer d of the photo being edited;
@@ -841,7 +859,7 @@ dr_review_controller_set_photo (DrReviewController *self, DrPhotoItem *item)
       dr_edit_tool_set_brush_size (self->tool, self->brush_default);
     }
   self->note_photo_id = w > 0 ? id : 0;
-  g_autofree char *note = w > 0 ? dr_review_dup_note (project, id, NULL) : NULL;
+  g_autofree char *note = w > 0 ? dup_note (self, project, id) : NULL;
   dr_review_bar_set_note (self->review_bar, note);
   update_sync_bar (self);
   refresh_review (self);
@@ -882,7 +900,7 @@ dr_review_controller_reload (DrReviewController *self, gint64 photo_id)
   dr_edit_session_forget_layer (self->editor);
   if (self->note_photo_id == id)
     {
-      g_autofree char *note = dr_review_dup_note (project, id, NULL);
+      g_autofree char *note = dup_note (self, project, id);
       dr_review_bar_update_note (self->review_bar, note);
     }
   refresh_review (self);

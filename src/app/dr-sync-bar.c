@@ -145,8 +145,8 @@ waiting_cb (DrEditWriter *writer, guint n, DrSyncBar *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->waiting_label), n > 0);
   g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                        "%u edit waiting for the server",
-                                                        "%u edits waiting for the server", n),
+                                                        "%u change waiting for the server",
+                                                        "%u changes waiting for the server", n),
                                            n);
   gtk_label_set_text (self->waiting_label, text);
 }

@@ -6,8 +6,8 @@
  * the layer shows), and resolve it: Keep Mine (one more compare-and-swap of the head to my
  * revision, which can conflict again and is then shown again) or Take Theirs (no write; my
  * revision stays in the history). Conflicts of other photos or layers wait until they are
- * shown. It also says how many edits wait in the offline journal ("N edits waiting for the
- * server"), from the writer's "waiting" signal.
+ * shown. It also says how many edits, verdicts and notes wait in the offline journal
+ * ("N changes waiting for the server"), from the writer's "waiting" signal.
  *
  * Signal "layer-stale" (photo_id): the stored layer of photo_id changed or must be drawn from
  * the project again (after a conflict arrived or was resolved). */

@@ -35,6 +35,9 @@ typedef enum { EDIT_QUEUED, EDIT_WRITING, EDIT_WRITTEN, EDIT_FAILED } EditState;
 typedef struct {
   DrEditWriterCall call;     /* not NULL: a call run by dr_edit_writer_run, not an edit */
   gboolean resume;           /* dr_edit_writer_resume: open the file's journal, send it */
+  DrEditJournalType record;  /* a verdict or note of dr_edit_writer_record (0: not one) */
+  DrVerdict verdict;         /* a verdict's */
+  char *text;                /* a note's */
   gpointer call_data;
   DrProject *project;        /* the owner's connection: identity only, never used here */
   char *path;                /* its file, which the writer thread opens */
@@ -87,8 +90,28 @@ struct _DrEditWriter
   double last_latency_ms;
   guint owner_n_waiting;     /* owner's view of n_waiting and n_sent ("waiting" emitted when */
   guint owner_n_sent;        /* either changed) */
+  GPtrArray *owner_journaled; /* owner: Journaled verdicts and notes, oldest first, kept until
+                              * the journal is empty */
   gboolean written_lost;     /* owner: the edit "written" is emitted for lost its head move */
 };
+
+/* A verdict or note the owner had journaled (shown until the journal has been sent). */
+typedef struct {
+  char *location;
+  DrEditJournalType type;
+  gint64 photo_id;
+  DrDamage damage;
+  DrVerdict verdict;
+  char *text;
+} Journaled;
+
+static void
+journaled_free (Journaled *j)
+{
+  g_free (j->location);
+  g_free (j->text);
+  g_free (j);
+}
 
 /* A layer one sent journal entry changed ("written" for the owner). */
 typedef struct {
@@ -135,6 +158,7 @@ edit_free (Edit *e)
   g_free (e->path);
   g_free (e->author);
   g_free (e->key);
+  g_free (e->text);
   g_clear_pointer (&e->conflict, dr_edit_conflict_free);
   g_free (e->pixels);
   g_free (e->rle);
@@ -147,14 +171,22 @@ edit_free (Edit *e)
 static gboolean deliver_cb (gpointer data);
 static void post_deliver_locked (DrEditWriter *self);
 
-/* Lock held: the oldest edit or call still to be run, or NULL; only calls while halted. */
+/* Whether e is run while its owner waits (a call or a record), not an edit or a resume. */
+static gboolean
+is_run_now (const Edit *e)
+{
+  return e->call != NULL || e->record != 0;
+}
+
+/* Lock held: the oldest edit or call still to be run, or NULL; only calls and records while
+ * halted. */
 static Edit *
 first_queued_locked (DrEditWriter *self)
 {
   for (GList *l = self->queue.head; l; l = l->next)
     {
       Edit *e = l->data;
-      if (e->state == EDIT_QUEUED && (!self->halted || e->call != NULL))
+      if (e->state == EDIT_QUEUED && (!self->halted || is_run_now (e)))
         return e;
     }
   return NULL;
@@ -284,6 +316,7 @@ journal_edit (DrEditWriter *self, Edit *e, Chain *c, const DrHeadSeen *base, GEr
   if (!journal_open (self, e->path, error))
     return FALSE;
   DrEditJournalEntry *entry = g_new0 (DrEditJournalEntry, 1);
+  entry->type = DR_EDIT_JOURNAL_EDIT;
   entry->key = g_strdup (e->key);
   entry->photo_id = e->photo_id;
   entry->damage = e->damage;
@@ -310,6 +343,41 @@ journal_edit (DrEditWriter *self, Edit *e, Chain *c, const DrHeadSeen *base, GEr
   return TRUE;
 }
 
+/* Writer thread: puts the verdict or note e into the journal. */
+static gboolean
+journal_record (DrEditWriter *self, Edit *e, GError **error)
+{
+  if (!journal_open (self, e->path, error))
+    return FALSE;
+  DrEditJournalEntry *entry = g_new0 (DrEditJournalEntry, 1);
+  entry->type = e->record;
+  entry->key = g_strdup (e->key);
+  entry->photo_id = e->photo_id;
+  entry->damage = e->record == DR_EDIT_JOURNAL_VERDICT ? e->damage : 0;
+  entry->verdict = e->verdict;
+  entry->author = g_strdup (e->author);
+  entry->text = g_strdup (e->text);
+  if (!dr_edit_journal_append (self->journal, entry, error))
+    {
+      dr_edit_journal_entry_free (entry);
+      return FALSE;
+    }
+  e->journaled = TRUE;
+  journal_count (self);
+  return TRUE;
+}
+
+/* Writer thread: stores a verdict or note (type, …) through project, once per key. */
+static gboolean
+store_record (DrProject *project, DrEditJournalType type, gint64 photo_id, DrDamage damage,
+              DrVerdict verdict, const char *text, const char *author, const char *key,
+              GError **error)
+{
+  if (type == DR_EDIT_JOURNAL_VERDICT)
+    return dr_review_set_verdict (project, photo_id, damage, verdict, author, key, NULL, error);
+  return dr_review_add_note (project, photo_id, text, author, key, error);
+}
+
 /* Writer thread: the server refused journal entry en for good (reason): it leaves the send
  * queue for the journal's aside file, and the owner gets one line saying so. FALSE with error
  * when that could not be written (en then stays first in the queue). */
@@ -318,11 +386,21 @@ set_aside (DrEditWriter *self, DrEditJournalEntry *en, const GError *reason, GEr
 {
   g_autofree char *aside = dr_edit_journal_aside_path (self->journal);
   g_autofree char *photo = g_strdup_printf ("%" G_GINT64_FORMAT, en->photo_id);
-  /* Translators: a photo's number, a damage type, the server's reason. */
-  char *line = g_strdup_printf (_("The server refused an edit of photo %s (%s); it is kept "
-                                  "aside, not sent: %s"),
-                                photo, dr_damage_get_display_name (en->damage),
-                                reason->message);
+  char *line;
+  if (en->type == DR_EDIT_JOURNAL_NOTE)
+    /* Translators: a photo's number, the server's reason. */
+    line = g_strdup_printf (_("The server refused a note on photo %s; it is kept aside, not "
+                              "sent: %s"), photo, reason->message);
+  else if (en->type == DR_EDIT_JOURNAL_VERDICT)
+    /* Translators: a photo's number, a damage type, the server's reason. */
+    line = g_strdup_printf (_("The server refused a verdict on photo %s (%s); it is kept "
+                              "aside, not sent: %s"),
+                            photo, dr_damage_get_display_name (en->damage), reason->message);
+  else
+    /* Translators: a photo's number, a damage type, the server's reason. */
+    line = g_strdup_printf (_("The server refused an edit of photo %s (%s); it is kept "
+                              "aside, not sent: %s"),
+                            photo, dr_damage_get_display_name (en->damage), reason->message);
   if (!dr_edit_journal_set_aside (self->journal, en->seq, error))
     {
       g_free (line);
@@ -356,8 +434,13 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
         base.revision_id = dr_edit_journal_lookup (self->journal, en->parent_key);
       g_auto (DrRevisionOutcome) out = { 0 };
       g_autoptr (GError) local = NULL;
-      if (!dr_revision_commit (*project, en->photo_id, en->damage, &base, en->rle, en->kind,
-                               en->author, en->key, &out, &local))
+      gboolean edit = en->type == DR_EDIT_JOURNAL_EDIT;
+      gboolean stored = edit
+        ? dr_revision_commit (*project, en->photo_id, en->damage, &base, en->rle, en->kind,
+                              en->author, en->key, &out, &local)
+        : store_record (*project, en->type, en->photo_id, en->damage, en->verdict, en->text,
+                        en->author, en->key, &local);
+      if (!stored)
         {
           g_clear_object (project);
           /* Unreachable, or a transient conflict (serialization, a concurrent duplicate):
@@ -370,6 +453,17 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
             }
           if (!set_aside (self, en, local, error) || !connect_to (project, path, error))
             return FALSE;
+          continue;
+        }
+      if (!edit)
+        {
+          /* Only an edit's id is kept (for the edits made on it): 1 stands for "stored". */
+          if (!dr_edit_journal_ack (self->journal, en->seq, 1, error))
+            return FALSE;
+          g_mutex_lock (&self->lock);
+          self->n_sent++;
+          g_mutex_unlock (&self->lock);
+          journal_count (self);
           continue;
         }
       Chain *c = chain_lookup (self, path, en->photo_id, en->damage);
@@ -461,6 +555,28 @@ write_edit (DrEditWriter *self, DrProject **project, Edit *e, GError **error)
   return TRUE;
 }
 
+/* Writer thread: stores the verdict or note e through the thread's own connection (opened
+ * on e's file first when needed), once per key; for a team project, journaled instead while
+ * the server is unreachable or entries wait in the journal (they go first). FALSE with error
+ * when it was neither stored nor journaled. */
+static gboolean
+write_record (DrEditWriter *self, DrProject **project, Edit *e, GError **error)
+{
+  gboolean team = dr_pg_is_conninfo (e->path);
+  if (team && journal_busy (self, e->path))
+    return journal_record (self, e, error);
+  g_autoptr (GError) local = NULL;
+  if (connect_to (project, e->path, &local)
+      && store_record (*project, e->record, e->photo_id, e->damage, e->verdict, e->text,
+                       e->author, e->key, &local))
+    return TRUE;
+  g_clear_object (project);
+  if (team && is_unreachable (e->path, local))
+    return journal_record (self, e, error);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
 /* Lock held: makes sure one deliver_cb is posted to the owner's context. It holds no
  * reference: dispose, on the owner's thread, stops this thread and then removes it. */
 static void
@@ -534,6 +650,8 @@ writer_main (gpointer data)
       gboolean ok;
       if (e->resume)
         ok = resume_journal (self, e->path);
+      else if (e->record != 0)
+        ok = write_record (self, &project, e, &error);
       else if (e->call != NULL)
         ok = connect_to (&project, e->path, &error) && e->call (project, e->call_data, &error);
       else
@@ -541,9 +659,9 @@ writer_main (gpointer data)
       g_mutex_lock (&self->lock);
       e->state = ok ? EDIT_WRITTEN : EDIT_FAILED;
       e->error = error;
-      if (!ok && e->call == NULL && !e->resume)
+      if (!ok && !is_run_now (e) && !e->resume)
         self->halted = TRUE;
-      if (e->call == NULL)
+      if (!is_run_now (e))
         post_deliver_locked (self);
       g_cond_broadcast (&self->cond);
     }
@@ -614,6 +732,8 @@ deliver (DrEditWriter *self, GError **error)
     }
   for (guint i = 0; i < refusals->len; i++)
     g_signal_emit (self, signals[SIG_REFUSED], 0, g_ptr_array_index (refusals, i));
+  if (n_waiting == 0)
+    g_ptr_array_set_size (self->owner_journaled, 0);
   if (n_waiting != self->owner_n_waiting || n_sent != self->owner_n_sent)
     {
       self->owner_n_waiting = n_waiting;
@@ -687,19 +807,12 @@ dr_edit_writer_push (DrEditWriter *self, DrProject *project, gint64 photo_id, Dr
   g_mutex_unlock (&self->lock);
 }
 
-/* See header. The call goes into the queue before the first edit still waiting; this thread
- * blocks until the writer thread has run it, then takes it out (deliver never sees it: it
- * runs on this thread). */
-gboolean
-dr_edit_writer_run (DrEditWriter *self, DrProject *project, DrEditWriterCall call,
-                    gpointer data, GError **error)
+/* Runs e (a call or a record) on the writer thread: it goes into the queue before the first
+ * edit still waiting; this thread blocks until the writer thread has run it, then takes it out
+ * (deliver never sees it: it runs on this thread). The caller frees e. */
+static gboolean
+run_now (DrEditWriter *self, Edit *e, GError **error)
 {
-  g_return_val_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project), FALSE);
-  g_return_val_if_fail (call != NULL, FALSE);
-  Edit *e = g_new0 (Edit, 1);
-  e->call = call;
-  e->call_data = data;
-  e->path = g_strdup (dr_project_get_path (project));
   g_mutex_lock (&self->lock);
   GList *waiting = self->queue.head;
   while (waiting != NULL && ((Edit *) waiting->data)->state != EDIT_QUEUED)
@@ -717,8 +830,121 @@ dr_edit_writer_run (DrEditWriter *self, DrProject *project, DrEditWriterCall cal
   gboolean ok = e->state == EDIT_WRITTEN;
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&e->error));
+  return ok;
+}
+
+/* See header. */
+gboolean
+dr_edit_writer_run (DrEditWriter *self, DrProject *project, DrEditWriterCall call,
+                    gpointer data, GError **error)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project), FALSE);
+  g_return_val_if_fail (call != NULL, FALSE);
+  Edit *e = g_new0 (Edit, 1);
+  e->call = call;
+  e->call_data = data;
+  e->path = g_strdup (dr_project_get_path (project));
+  gboolean ok = run_now (self, e, error);
   edit_free (e);
   return ok;
+}
+
+/* Stores or journals a verdict or note (dr_edit_writer_record_verdict/_note); one that went
+ * to the journal is remembered for the owner until the journal has been sent. */
+static gboolean
+record (DrEditWriter *self, DrProject *project, DrEditJournalType type, gint64 photo_id,
+        DrDamage damage, DrVerdict verdict, const char *text, const char *author,
+        gboolean *journaled, GError **error)
+{
+  Edit *e = g_new0 (Edit, 1);
+  e->record = type;
+  e->path = g_strdup (dr_project_get_path (project));
+  e->photo_id = photo_id;
+  e->damage = damage;
+  e->verdict = verdict;
+  e->text = g_strdup (text);
+  e->author = g_strdup (author);
+  e->key = g_uuid_string_random ();
+  gboolean ok = run_now (self, e, error);
+  if (ok && e->journaled)
+    {
+      Journaled *j = g_new0 (Journaled, 1);
+      j->location = g_strdup (e->path);
+      j->type = type;
+      j->photo_id = photo_id;
+      j->damage = damage;
+      j->verdict = verdict;
+      j->text = g_strdup (text);
+      g_ptr_array_add (self->owner_journaled, j);
+    }
+  if (journaled != NULL)
+    *journaled = ok && e->journaled;
+  edit_free (e);
+  return ok;
+}
+
+/* See header. */
+gboolean
+dr_edit_writer_record_verdict (DrEditWriter *self, DrProject *project, gint64 photo_id,
+                               DrDamage damage, DrVerdict verdict, const char *author,
+                               gboolean *journaled, GError **error)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project), FALSE);
+  return record (self, project, DR_EDIT_JOURNAL_VERDICT, photo_id, damage, verdict, NULL,
+                 author, journaled, error);
+}
+
+/* See header. */
+gboolean
+dr_edit_writer_record_note (DrEditWriter *self, DrProject *project, gint64 photo_id,
+                            const char *text, const char *author, gboolean *journaled,
+                            GError **error)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  return record (self, project, DR_EDIT_JOURNAL_NOTE, photo_id, 0, 0, text, author, journaled,
+                 error);
+}
+
+/* The newest verdict or note of type the owner journaled on (project's location, photo_id,
+ * damage — any damage for a note) that may not be on the server yet, or NULL. */
+static Journaled *
+find_journaled (DrEditWriter *self, DrProject *project, DrEditJournalType type,
+                gint64 photo_id, DrDamage damage)
+{
+  const char *location = dr_project_get_path (project);
+  for (guint i = self->owner_journaled->len; i-- > 0;)
+    {
+      Journaled *j = g_ptr_array_index (self->owner_journaled, i);
+      if (j->type == type && j->photo_id == photo_id && g_str_equal (j->location, location)
+          && (type == DR_EDIT_JOURNAL_NOTE || j->damage == damage))
+        return j;
+    }
+  return NULL;
+}
+
+/* See header. */
+gboolean
+dr_edit_writer_lookup_verdict (DrEditWriter *self, DrProject *project, gint64 photo_id,
+                               DrDamage damage, DrVerdict *verdict)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project), FALSE);
+  Journaled *j = find_journaled (self, project, DR_EDIT_JOURNAL_VERDICT, photo_id, damage);
+  if (j != NULL)
+    *verdict = j->verdict;
+  return j != NULL;
+}
+
+/* See header. */
+gboolean
+dr_edit_writer_lookup_note (DrEditWriter *self, DrProject *project, gint64 photo_id,
+                            char **text)
+{
+  g_return_val_if_fail (DR_IS_EDIT_WRITER (self) && DR_IS_PROJECT (project), FALSE);
+  Journaled *j = find_journaled (self, project, DR_EDIT_JOURNAL_NOTE, photo_id, 0);
+  if (j != NULL)
+    *text = g_strdup (j->text);
+  return j != NULL;
 }
 
 /* See header. Queued like an edit, so it follows the edits pushed before it. */
@@ -939,6 +1165,7 @@ dr_edit_writer_finalize (GObject *object)
   g_hash_table_unref (self->chains);
   g_array_unref (self->sent_layers);
   g_ptr_array_unref (self->refusals);
+  g_ptr_array_unref (self->owner_journaled);
   g_free (self->chain_path);
   g_free (self->journal_location);
   g_mutex_clear (&self->lock);
@@ -980,6 +1207,7 @@ dr_edit_writer_init (DrEditWriter *self)
   g_queue_init (&self->queue);
   self->sent_layers = sent_layers_new ();
   self->refusals = g_ptr_array_new_with_free_func (g_free);
+  self->owner_journaled = g_ptr_array_new_with_free_func ((GDestroyNotify) journaled_free);
   self->chains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) chain_free);
   self->context = g_main_context_ref_thread_default ();

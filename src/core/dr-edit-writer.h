@@ -17,17 +17,17 @@
  * the head to mine (which may conflict again), taking theirs needs no write.
  *
  * Offline (team projects only): when the server cannot be reached, an edit is appended to the
- * project's on-disk journal (dr-edit-journal.h, fsync'd) instead of stalling the queue, and so
- * is every later edit until the journal is empty again. The writer thread sends the journal in
- * order, retrying with a growing delay (DR_EDIT_WRITER_RETRY_MIN_US … _MAX_US); an entry leaves
- * the journal only once the server has stored it, and each edit carries a key that makes
- * sending it twice harmless. A conflict on replay is reported as above. An entry the server
- * refuses for good (not unreachable, not a transient conflict: say a right taken away, a photo
- * removed) is set aside into the journal's aside file (dr_edit_journal_set_aside, never
- * dropped), "refused" tells the owner in one line, and the entries after it are sent. A
- * journal left by an earlier run is sent once the project is named to
- * dr_edit_writer_resume(). Verdicts, notes and the other dr_edit_writer_run() writes are not
- * journaled.
+ * project's on-disk journal (dr-edit-journal.h, fsync'd) instead of stalling the queue, and so is
+ * every later edit until the journal is empty again. The writer thread sends the journal in order,
+ * retrying with a growing delay (DR_EDIT_WRITER_RETRY_MIN_US … _MAX_US); an entry leaves the
+ * journal only once the server has stored it, and each edit carries a key that makes sending it
+ * twice harmless. Verdicts and notes recorded through dr_edit_writer_record_*() join the same
+ * journal in the same way, so they keep their place among the edits. A conflict on replay is
+ * reported as above. An entry the server refuses for good (not unreachable, not a transient
+ * conflict: say a right taken away, a photo removed) is set aside into the journal's aside file
+ * (dr_edit_journal_set_aside, never dropped), "refused" tells the owner in one line, and the
+ * entries after it are sent. A journal left by an earlier run is sent once the project is named to
+ * dr_edit_writer_resume(). dr_edit_writer_run() writes (undo, renames, …) are not journaled.
  *
  * Signals, emitted on the thread that created the writer (posted to its context, dr-post.h):
  * "written" (project, photo_id, damage) after each revision is committed (durable: the project
@@ -43,6 +43,7 @@
 #include "dr-damage.h"
 #include "dr-edit-conflict.h"
 #include "dr-project.h"
+#include "dr-review.h"
 #include "dr-revision.h"
 
 G_BEGIN_DECLS
@@ -118,6 +119,30 @@ typedef gboolean (*DrEditWriterCall) (DrProject *project, gpointer data, GError 
 gboolean      dr_edit_writer_run          (DrEditWriter *self, DrProject *project,
                                            DrEditWriterCall call, gpointer data,
                                            GError **error);
+
+/* Records a verdict on layer (project, photo_id, damage) by author (measured by the store when
+ * written), or a note on photo_id (text; empty clears it), on the writer thread like
+ * dr_edit_writer_run(), with a fresh key so that sending it twice stores it once. On a team
+ * project it goes to the journal instead (*journaled TRUE) while the server cannot be reached
+ * or entries wait there. TRUE when it was stored or journaled; FALSE with error otherwise (a
+ * project file that is read-only, say). */
+gboolean      dr_edit_writer_record_verdict (DrEditWriter *self, DrProject *project,
+                                             gint64 photo_id, DrDamage damage,
+                                             DrVerdict verdict, const char *author,
+                                             gboolean *journaled, GError **error);
+gboolean      dr_edit_writer_record_note  (DrEditWriter *self, DrProject *project,
+                                           gint64 photo_id, const char *text,
+                                           const char *author, gboolean *journaled,
+                                           GError **error);
+
+/* The newest verdict of the layer, or note of the photo, that this writer journaled and the
+ * server may not have yet (kept until the journal is empty): what the window shows instead of
+ * the server's. FALSE when there is none; *text is newly allocated. */
+gboolean      dr_edit_writer_lookup_verdict (DrEditWriter *self, DrProject *project,
+                                             gint64 photo_id, DrDamage damage,
+                                             DrVerdict *verdict);
+gboolean      dr_edit_writer_lookup_note  (DrEditWriter *self, DrProject *project,
+                                           gint64 photo_id, char **text);
 
 /* Milliseconds the last revision written took from being queued to being stored. */
 double        dr_edit_writer_get_last_latency_ms (DrEditWriter *self);

@@ -38,28 +38,13 @@ kept_free (gpointer data)
   g_free (k);
 }
 
-typedef struct {
-  gint64 photo_id;
-  DrDamage damage;
-  DrVerdict verdict;
-  const char *author;
-} VerdictWrite;
-
-/* Writer thread: records a verdict through the writer's own connection. */
-static gboolean
-verdict_write (DrProject *project, gpointer data, GError **error)
-{
-  VerdictWrite *v = data;
-  return dr_review_set_verdict (project, v->photo_id, v->damage, v->verdict, v->author, NULL,
-                                error);
-}
-
+/* Writes a verdict through the writer (journaled for a team server out of reach). */
 static gboolean
 write_verdict (DrReviewRecorder *self, DrProject *project, gint64 photo_id, DrDamage d,
                DrVerdict verdict, const char *author, GError **error)
 {
-  VerdictWrite v = { photo_id, d, verdict, author };
-  return dr_edit_writer_run (self->writer, project, verdict_write, &v, error);
+  return dr_edit_writer_record_verdict (self->writer, project, photo_id, d, verdict, author,
+                                        NULL, error);
 }
 
 /* Whether a new verdict must wait: edits or verdicts before it are not written. */
@@ -201,28 +186,14 @@ dr_review_recorder_discard (DrReviewRecorder *self)
   g_signal_emit (self, signals[SIG_CHANGED], 0);
 }
 
-typedef struct {
-  gint64 photo_id;
-  const char *text;
-  const char *author;
-} NoteWrite;
-
-/* Writer thread: records a note through the writer's own connection. */
-static gboolean
-note_write (DrProject *project, gpointer data, GError **error)
-{
-  NoteWrite *n = data;
-  return dr_review_add_note (project, n->photo_id, n->text, n->author, error);
-}
-
 /* See header. */
 gboolean
 dr_review_recorder_add_note (DrReviewRecorder *self, DrProject *project, gint64 photo_id,
                              const char *text, const char *author, GError **error)
 {
   g_return_val_if_fail (DR_IS_REVIEW_RECORDER (self) && project != NULL, FALSE);
-  NoteWrite note = { photo_id, text, author };
-  return dr_edit_writer_run (self->writer, project, note_write, &note, error);
+  return dr_edit_writer_record_note (self->writer, project, photo_id, text, author, NULL,
+                                     error);
 }
 
 typedef struct {

@@ -6,7 +6,9 @@
  * write fails (read-only file, another writer holds the lock) — is kept in memory, unsaved,
  * in the order given, and written by dr_review_recorder_flush() once the edits are saved;
  * each kept verdict is decided again then by the policy, on the layer as stored. Nothing
- * kept is dropped except by dr_review_recorder_discard(). GIO-only (core tier); every
+ * kept is dropped except by dr_review_recorder_discard(). On a team project whose server
+ * cannot be reached, verdicts and notes go to the writer's on-disk journal instead (durable,
+ * sent in order later) and count as written. GIO-only (core tier); every
  * function is for the thread that owns the writer. Signal "changed" follows any
  * change to the kept verdicts. */
 #pragma once

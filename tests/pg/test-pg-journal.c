@@ -14,7 +14,12 @@
  * /pg/journal/replay-conflict: an edit journaled offline whose layer bob changes before it is
  *   sent is reported as a conflict on replay, stored ("written"), not dropped.
  * /pg/journal/damaged: a damaged journal gives one line naming the file and is moved aside,
- *   not deleted. */
+ *   not deleted.
+ * /pg/journal/verdict-note-after-kill: with the server stopped, a child journals an edit, then
+ *   a verdict and a note (shown meanwhile as the window would), and is SIGKILLed; after the
+ *   server starts, a second child sends all three: psql finds the verdict and note once each,
+ *   authored by the member's login, the verdict measured on the edit sent before it; sent
+ *   again (acknowledgements lost), nothing is added. */
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -312,6 +317,54 @@ child_journal (const char *uri, gint64 photo, int n)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Child "record URI PHOTO": opens the project, says "ready", waits for a line (the server is
+ * then stopped), journals an edit, a verdict and a note, prints "journaled N V NOTE" (the
+ * journal's size and what the writer shows for the verdict and note) and waits to be killed. */
+static int
+child_record (const char *uri, gint64 photo)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) p = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  DrHeadSeen seen;
+  g_assert_true (dr_revision_read_head (p, photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  printf ("ready\n");
+  fflush (stdout);
+  char line[64];
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return 1;
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  guint8 px[W * H];
+  mask_with (px, 20);
+  dr_edit_writer_push (w, p, photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       &seen);
+  wait_waiting (w, 1);
+  gboolean journaled = FALSE;
+  if (!dr_edit_writer_record_verdict (w, p, photo, DR_DAMAGE_SCRATCH, DR_VERDICT_ACCEPTED,
+                                      "ann", &journaled, &error) || !journaled)
+    {
+      printf ("verdict not journaled: %s\n", error ? error->message : "stored");
+      return 1;
+    }
+  if (!dr_edit_writer_record_note (w, p, photo, "rear bumper", "ann", &journaled, &error)
+      || !journaled)
+    {
+      printf ("note not journaled: %s\n", error ? error->message : "stored");
+      return 1;
+    }
+  wait_waiting (w, 3);
+  DrVerdict shown = DR_VERDICT_UNREVIEWED;
+  g_autofree char *note = NULL;
+  dr_edit_writer_lookup_verdict (w, p, photo, DR_DAMAGE_SCRATCH, &shown);
+  dr_edit_writer_lookup_note (w, p, photo, &note);
+  printf ("journaled %u %s %s\n", dr_edit_writer_get_n_waiting (w),
+          dr_verdict_to_string (shown), note ? note : "-");
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* Child "replay URI N": opens the project, sends the journal of N edits, prints "sent S C"
  * with S the edits sent and C the conflicts reported once nothing waits. */
 static int
@@ -434,6 +487,64 @@ test_replay_after_kill (void)
                                        " max (id) FROM dr.revisions)) FROM dr.heads h"
                                        " WHERE damage = 0");
   g_assert_cmpstr (head2, ==, head_want);
+  team_clear (&t);
+}
+
+/* Counts, distinct keys, and what was stored, of verdicts and notes. */
+static void
+check_verdict_and_note (Team *t)
+{
+  g_autofree char *reviews = oracle (t, "SELECT count (*) || ',' || count (DISTINCT client_key)"
+                                        " || ',' || min (verdict) || ',' || min (author::text)"
+                                        " || ',' || bool_and (revision_id = (SELECT max (id)"
+                                        "   FROM dr.revisions)) FROM dr.reviews");
+  g_autofree char *reviews_want = g_strdup_printf ("1,1,accepted,%s,true", t->ann_login);
+  g_assert_cmpstr (reviews, ==, reviews_want);
+  g_autofree char *notes = oracle (t, "SELECT count (*) || ',' || count (DISTINCT client_key)"
+                                      " || ',' || min (text) || ',' || min (author::text)"
+                                      " FROM dr.notes");
+  g_autofree char *notes_want = g_strdup_printf ("1,1,rear bumper,%s", t->ann_login);
+  g_assert_cmpstr (notes, ==, notes_want);
+}
+
+static void
+test_verdict_note_after_kill (void)
+{
+  Team t;
+  team_init (&t, "offlineverdict");
+  g_autofree char *photo = g_strdup_printf ("%" G_GINT64_FORMAT, t.photo);
+  const char *args[] = { "record", t.ann, photo, NULL };
+  g_autoptr (GSubprocess) a = spawn_child (args);
+  g_autofree char *ready = child_line (a);
+  g_assert_cmpstr (ready, ==, "ready");
+  dr_pg_private_server_stop (server, "fast");
+  GOutputStream *in = g_subprocess_get_stdin_pipe (a);
+  g_assert_true (g_output_stream_write_all (in, "go\n", 3, NULL, NULL, NULL));
+  g_autofree char *journaled = child_line (a);
+  g_assert_cmpstr (journaled, ==, "journaled 3 accepted rear bumper");
+  g_subprocess_send_signal (a, SIGKILL);
+  g_subprocess_wait (a, NULL, NULL);
+  g_autofree char *file = dr_edit_journal_path_for (t.ann);
+  g_autofree char *copy = NULL;
+  gsize copy_len = 0;
+  g_assert_true (g_file_get_contents (file, &copy, &copy_len, NULL));
+
+  dr_pg_private_server_start_again (server);
+  const char *replay[] = { "replay", t.ann, "3", NULL };
+  g_autoptr (GSubprocess) b = spawn_child (replay);
+  g_autofree char *sent = child_line (b);
+  g_assert_cmpstr (sent, ==, "sent 3 0 0");
+  g_assert_true (g_subprocess_wait_check (b, NULL, NULL));
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  check_verdict_and_note (&t);
+
+  /* The acknowledgements lost: sent again, nothing is stored twice. */
+  g_assert_true (g_file_set_contents (file, copy, (gssize) copy_len, NULL));
+  g_autoptr (GSubprocess) again = spawn_child (replay);
+  g_autofree char *sent2 = child_line (again);
+  g_assert_cmpstr (sent2, ==, "sent 3 0 0");
+  g_assert_true (g_subprocess_wait_check (again, NULL, NULL));
+  check_verdict_and_note (&t);
   team_clear (&t);
 }
 
@@ -715,6 +826,8 @@ main (int argc, char **argv)
   self_exe = argv[0];
   if (argc >= 5 && g_str_equal (argv[1], "journal"))
     return child_journal (argv[2], g_ascii_strtoll (argv[3], NULL, 10), atoi (argv[4]));
+  if (argc >= 4 && g_str_equal (argv[1], "record"))
+    return child_record (argv[2], g_ascii_strtoll (argv[3], NULL, 10));
   if (argc >= 4 && g_str_equal (argv[1], "replay"))
     return child_replay (argv[2], (guint) atoi (argv[3]));
 
@@ -729,6 +842,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/journal/replay-other-project", test_replay_other_project);
   g_test_add_func ("/pg/journal/damaged", test_damaged);
   g_test_add_func ("/pg/journal/refused", test_refused);
+  g_test_add_func ("/pg/journal/verdict-note-after-kill", test_verdict_note_after_kill);
   server = dr_pg_private_server_start ();
   int rc = g_test_run ();
   dr_pg_private_server_free (server);
