@@ -46,20 +46,28 @@ test_connection_params (void)
   const char *secret = "s3cr'et pass";
   char **keys, **values;
 
-  /* A default connect timeout first, so that one in the location wins; then the location. */
+  /* A default connect timeout and the TCP defaults first, so that any in the location wins;
+   * then the location. */
+  const char *tcp[] = { "keepalives_idle", "keepalives_interval", "keepalives_count",
+                        "tcp_user_timeout" };
   g_unsetenv ("PGCONNECT_TIMEOUT");
   dr_pg_password_params (location, NULL, NULL, 0, &keys, &values);
-  g_assert_cmpuint (g_strv_length (keys), ==, 2);
+  g_assert_cmpuint (g_strv_length (keys), ==, 6);
   g_assert_cmpstr (keys[0], ==, "connect_timeout");
   g_assert_cmpint (atoi (values[0]), >, 0);
-  g_assert_cmpstr (keys[1], ==, "dbname");
-  g_assert_cmpstr (values[1], ==, location);
+  for (guint i = 0; i < G_N_ELEMENTS (tcp); i++)
+    {
+      g_assert_cmpstr (keys[1 + i], ==, tcp[i]);
+      g_assert_cmpint (atoi (values[1 + i]), >, 0);
+    }
+  g_assert_cmpstr (keys[5], ==, "dbname");
+  g_assert_cmpstr (values[5], ==, location);
   dr_pg_password_params_free (keys, values);
   /* The user's PGCONNECT_TIMEOUT is libpq's to apply. */
   g_setenv ("PGCONNECT_TIMEOUT", "7", TRUE);
   dr_pg_password_params (location, NULL, NULL, 0, &keys, &values);
-  g_assert_cmpuint (g_strv_length (keys), ==, 1);
-  g_assert_cmpstr (keys[0], ==, "dbname");
+  g_assert_cmpuint (g_strv_length (keys), ==, 5);
+  g_assert_cmpstr (keys[4], ==, "dbname");
   dr_pg_password_params_free (keys, values);
 
   dr_pg_password_set (location, secret);
@@ -67,12 +75,12 @@ test_connection_params (void)
   const char *extra_values[] = { "test" };
   dr_pg_password_params (location, extra_keys, extra_values, 1, &keys, &values);
   g_unsetenv ("PGCONNECT_TIMEOUT");
-  g_assert_cmpuint (g_strv_length (keys), ==, 3);
-  g_assert_cmpstr (keys[0], ==, "dbname");
-  g_assert_cmpstr (values[0], ==, location);
-  g_assert_cmpstr (keys[1], ==, "application_name");
-  g_assert_cmpstr (keys[2], ==, "password");
-  g_assert_cmpstr (values[2], ==, secret);
+  g_assert_cmpuint (g_strv_length (keys), ==, 7);
+  g_assert_cmpstr (keys[4], ==, "dbname");
+  g_assert_cmpstr (values[4], ==, location);
+  g_assert_cmpstr (keys[5], ==, "application_name");
+  g_assert_cmpstr (keys[6], ==, "password");
+  g_assert_cmpstr (values[6], ==, secret);
   dr_pg_password_params_free (keys, values);
   /* Only for that exact location. */
   g_assert_null (dr_pg_password_dup ("postgresql://db.example:5433/other"));

@@ -243,8 +243,9 @@ server_ctl (DrPgPrivateServer *server, const char *action, const char *mode)
   g_autofree char *ctl = g_build_filename (server->bin, "pg_ctl", NULL);
   g_autofree char *data = g_build_filename (server->dir, "data", NULL);
   g_autofree char *log = g_build_filename (server->dir, "log", NULL);
-  g_autofree char *opts = g_strdup_printf ("-c listen_addresses='' -k %s/sock -c port=%d "
-                                           "-c fsync=off -c max_connections=100", server->dir,
+  g_autofree char *opts = g_strdup_printf ("-c listen_addresses='%s' -k %s/sock -c port=%d "
+                                           "-c fsync=off -c max_connections=100",
+                                           server->tcp ? "127.0.0.1" : "", server->dir,
                                            DR_PG_PRIVATE_SERVER_PORT);
   const char *argv[] = { ctl, "-D", data, "-l", log, "-w", "-t", "60", "-m", mode, "-o", opts,
                          action, NULL };
@@ -275,10 +276,12 @@ server_wait_ready (DrPgPrivateServer *server)
            log == NULL ? "(none)" : log + (len > 2000 ? len - 2000 : 0));
 }
 
-DrPgPrivateServer *
-dr_pg_private_server_start (void)
+/* Starts a private server, on TCP when @tcp. */
+static DrPgPrivateServer *
+server_start (gboolean tcp)
 {
   DrPgPrivateServer *server = g_new0 (DrPgPrivateServer, 1);
+  server->tcp = tcp;
   server->bin = find_bin ();
   server->dir = g_dir_make_tmp ("dr-pg-server-XXXXXX", NULL);
   g_autofree char *sock = g_build_filename (server->dir, "sock", NULL);
@@ -300,6 +303,18 @@ dr_pg_private_server_start (void)
   server_ctl (server, "start", "fast");
   server_wait_ready (server);
   return server;
+}
+
+DrPgPrivateServer *
+dr_pg_private_server_start (void)
+{
+  return server_start (FALSE);
+}
+
+DrPgPrivateServer *
+dr_pg_private_server_start_tcp (void)
+{
+  return server_start (TRUE);
 }
 
 void
@@ -342,6 +357,9 @@ dr_pg_private_server_free (DrPgPrivateServer *server)
 char *
 dr_pg_private_server_conninfo (DrPgPrivateServer *server, const char *dbname, const char *user)
 {
+  if (server->tcp)
+    return g_strdup_printf ("host=127.0.0.1 port=%d dbname=%s user=%s",
+                            DR_PG_PRIVATE_SERVER_PORT, dbname, user ? user : "dr");
   return g_strdup_printf ("host=%s/sock port=%d dbname=%s user=%s", server->dir,
                           DR_PG_PRIVATE_SERVER_PORT, dbname, user ? user : "dr");
 }

@@ -67,10 +67,15 @@ typedef struct {
   char *bin;          /* PostgreSQL's bin folder */
   gboolean as_postgres;
   gboolean stopped;   /* by dr_pg_private_server_stop */
+  gboolean tcp;       /* listens on 127.0.0.1 (TCP) instead of its socket */
 } DrPgPrivateServer;
 
 /* Starts one and returns once it answers; g_error when initdb or pg_ctl fail or it does not. */
 DrPgPrivateServer *dr_pg_private_server_start (void);
+
+/* The same, listening on TCP at 127.0.0.1 only (its connection strings say so): for a test in
+ * a network namespace of its own that takes the network away under a connection. */
+DrPgPrivateServer *dr_pg_private_server_start_tcp (void);
 
 /* pg_ctl restart -m @mode ("fast" or "immediate"); returns once it accepts connections. */
 void dr_pg_private_server_restart (DrPgPrivateServer *server, const char *mode);

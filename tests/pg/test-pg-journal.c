@@ -19,10 +19,16 @@
  *   a verdict and a note (shown meanwhile as the window would), and is SIGKILLed; after the
  *   server starts, a second child sends all three: psql finds the verdict and note once each,
  *   authored by the member's login, the verdict measured on the edit sent before it; sent
- *   again (acknowledgements lost), nothing is added. */
+ *   again (acknowledgements lost), nothing is added.
+ * /pg/journal/partition: in a network namespace of its own (root, unshare), a child talks to a
+ *   server over TCP; the network is taken away under its open connection (the loopback link
+ *   goes down: packets vanish, nothing is refused). The next edit must reach the journal
+ *   within two minutes, not after the kernel's quarter of an hour, and a verdict after it too;
+ *   once the link is back both are sent. */
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dr-edit-journal.h"
 #include "dr-edit-writer.h"
@@ -365,6 +371,95 @@ child_record (const char *uri, gint64 photo)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Runs "ip link set lo up|down"; g_error when it fails. */
+static void
+loopback (const char *state)
+{
+  const char *argv[] = { "ip", "link", "set", "lo", state, NULL };
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                     &status, &error) || !g_spawn_check_wait_status (status, &error))
+    g_error ("ip link set lo %s: %s", state, error->message);
+}
+
+/* Runs the main context until *counter reaches @n or @seconds pass; FALSE on the latter. */
+static gboolean
+wait_for_at_most (const guint *counter, guint n, int seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  while (*counter < n && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10 * 1000);
+  return *counter >= n;
+}
+
+/* Child "partition", run in a new network namespace: see /pg/journal/partition. Prints
+ * "partition ok SECONDS" (the time the edit took to reach the journal) or what went wrong. */
+static int
+child_partition (void)
+{
+  loopback ("up");
+  server = dr_pg_private_server_start_tcp ();
+  Team t;
+  team_init (&t, "partition");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) p = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  DrHeadSeen seen;
+  g_assert_true (dr_revision_read_head (p, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  guint8 px[W * H];
+  mask_with (px, 30);
+  dr_edit_writer_push (w, p, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       &seen);
+  g_assert_true (wait_for_at_most (&s.written, 1, 60));
+
+  loopback ("down");
+  gint64 t0 = g_get_monotonic_time ();
+  mask_with (px, 31);
+  dr_edit_writer_push (w, p, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       &seen);
+  guint waiting = 0;
+  gint64 end = t0 + 120 * G_USEC_PER_SEC;
+  while ((waiting = dr_edit_writer_get_n_waiting (w)) < 1 && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10 * 1000);
+  double took = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+  if (waiting < 1)
+    {
+      printf ("the edit was not journaled %.0f s after the network went away\n", took);
+      fflush (stdout);
+      _exit (1);
+    }
+  gboolean journaled = FALSE;
+  g_assert_true (dr_edit_writer_record_verdict (w, p, t.photo, DR_DAMAGE_SCRATCH,
+                                                DR_VERDICT_CORRECTED, "ann", &journaled,
+                                                &error));
+  g_assert_no_error (error);
+  g_assert_true (journaled);
+
+  loopback ("up");
+  if (!wait_for_at_most (&s.sent, 2, 120))
+    {
+      printf ("sent %u of 2 after the network came back\n", s.sent);
+      fflush (stdout);
+      _exit (1);
+    }
+  g_autofree char *rows = oracle (&t, "SELECT (SELECT count (*) FROM dr.revisions) || ','"
+                                      " || (SELECT count (*) FROM dr.reviews)");
+  g_assert_cmpstr (rows, ==, "2,1");
+  printf ("partition ok %.1f\n", took);
+  fflush (stdout);
+  g_ptr_array_unref (s.conflicts);
+  g_clear_object (&w);
+  g_clear_object (&p);
+  team_clear (&t);
+  dr_pg_private_server_free (server);
+  return 0;
+}
+
 /* Child "replay URI N": opens the project, sends the journal of N edits, prints "sent S C"
  * with S the edits sent and C the conflicts reported once nothing waits. */
 static int
@@ -546,6 +641,31 @@ test_verdict_note_after_kill (void)
   g_assert_true (g_subprocess_wait_check (again, NULL, NULL));
   check_verdict_and_note (&t);
   team_clear (&t);
+}
+
+static void
+test_partition (void)
+{
+  const char *probe[] = { "unshare", "-n", "true", NULL };
+  int status = 1;
+  g_autofree char *ip = g_find_program_in_path ("ip");
+  if (getuid () != 0 || ip == NULL
+      || !g_spawn_sync (NULL, (char **) probe, NULL, G_SPAWN_SEARCH_PATH
+                        | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
+      || status != 0)
+    {
+      g_test_skip ("needs root, ip and unshare -n for a network namespace of its own");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  const char *argv[] = { "unshare", "-n", "--", self_exe, "partition", NULL };
+  g_autoptr (GSubprocess) child = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                                     &error);
+  g_assert_no_error (error);
+  g_autofree char *line = child_line (child);
+  g_test_message ("%s", line);
+  g_assert_true (g_str_has_prefix (line, "partition ok "));
+  g_assert_true (g_subprocess_wait_check (child, NULL, NULL));
 }
 
 static void
@@ -826,6 +946,8 @@ main (int argc, char **argv)
   self_exe = argv[0];
   if (argc >= 5 && g_str_equal (argv[1], "journal"))
     return child_journal (argv[2], g_ascii_strtoll (argv[3], NULL, 10), atoi (argv[4]));
+  if (argc >= 2 && g_str_equal (argv[1], "partition"))
+    return child_partition ();
   if (argc >= 4 && g_str_equal (argv[1], "record"))
     return child_record (argv[2], g_ascii_strtoll (argv[3], NULL, 10));
   if (argc >= 4 && g_str_equal (argv[1], "replay"))
@@ -843,6 +965,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/journal/damaged", test_damaged);
   g_test_add_func ("/pg/journal/refused", test_refused);
   g_test_add_func ("/pg/journal/verdict-note-after-kill", test_verdict_note_after_kill);
+  g_test_add_func ("/pg/journal/partition", test_partition);
   server = dr_pg_private_server_start ();
   int rc = g_test_run ();
   dr_pg_private_server_free (server);

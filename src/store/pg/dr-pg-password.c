@@ -50,6 +50,18 @@ dr_pg_password_dup (const char *location)
   return copy;
 }
 
+/* Defaults that find a dead network path (libpq's are the system's: about two hours before an
+ * idle connection is probed, some fifteen minutes of retransmission before a stalled one
+ * fails, while the writer or a reader waits on it): a connection whose sent data is not
+ * acknowledged for DR_PG_TCP_USER_TIMEOUT_MS fails, and an idle one is probed after 30 s, every
+ * 10 s, given up after 3 probes unanswered. Unix sockets ignore them. */
+static const char *const tcp_keys[] = {
+  "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+};
+static const char *const tcp_values[] = {
+  "30", "10", "3", G_STRINGIFY (DR_PG_TCP_USER_TIMEOUT_MS),
+};
+
 /* See header. */
 void
 dr_pg_password_params (const char *location, const char *const *extra_keys,
@@ -59,13 +71,19 @@ dr_pg_password_params (const char *location, const char *const *extra_keys,
   char *password = dr_pg_password_dup (location);
   /* libpq's own default is to wait for ever (PGCONNECT_TIMEOUT, when set, is the user's). */
   gboolean timeout = g_getenv ("PGCONNECT_TIMEOUT") == NULL;
-  guint n = timeout + 1 + n_extra + (password != NULL), at = 0;
+  guint n_tcp = G_N_ELEMENTS (tcp_keys);
+  guint n = timeout + n_tcp + 1 + n_extra + (password != NULL), at = 0;
   *keys = g_new0 (char *, n + 1);
   *values = g_new0 (char *, n + 1);
   if (timeout)
     {
       (*keys)[at] = g_strdup ("connect_timeout");
       (*values)[at++] = g_strdup (G_STRINGIFY (DR_PG_CONNECT_TIMEOUT_S));
+    }
+  for (guint i = 0; i < n_tcp; i++)
+    {
+      (*keys)[at] = g_strdup (tcp_keys[i]);
+      (*values)[at++] = g_strdup (tcp_values[i]);
     }
   (*keys)[at] = g_strdup ("dbname");
   (*values)[at++] = g_strdup (location);

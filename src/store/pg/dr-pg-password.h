@@ -28,11 +28,16 @@ void dr_pg_password_free (char *password);
  * would wait for ever on a server that went silent). */
 #define DR_PG_CONNECT_TIMEOUT_S 10
 
+/* Milliseconds data sent to a team server may stay unacknowledged before the connection
+ * counts as lost (a network path gone silent), unless the location says otherwise. */
+#define DR_PG_TCP_USER_TIMEOUT_MS 20000
+
 /* The parameters of PQconnectdbParams / PQconnectStartParams for @location (expanded through
  * "dbname", expand_dbname = 1) plus @n_extra further keyword/value pairs, and the registered
  * password if any, last so that it wins. Unless PGCONNECT_TIMEOUT is set, connect_timeout
- * DR_PG_CONNECT_TIMEOUT_S comes first, so a connect_timeout in the location overrides it (libpq
- * keeps the last value of a repeated keyword). Arrays are NULL-terminated; free both with
+ * DR_PG_CONNECT_TIMEOUT_S comes first, then TCP keepalives and tcp_user_timeout
+ * (DR_PG_TCP_USER_TIMEOUT_MS), so the location overrides any of them (libpq keeps the last
+ * value of a repeated keyword). Arrays are NULL-terminated; free both with
  * dr_pg_password_params_free. */
 void dr_pg_password_params (const char  *location,
                             const char  *const *extra_keys,
