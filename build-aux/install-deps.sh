@@ -45,6 +45,8 @@ test_packages=(
   postgresql postgresql-common postgresql-client
   # team login test: a private GNOME keyring, and secret-tool as the independent client
   gnome-keyring libsecret-tools
+  # network-partition test: a network namespace (unshare) whose loopback link it takes down
+  util-linux iproute2
 )
 
 case "${1:-test}" in
