@@ -137,6 +137,17 @@ bob_edits (Team *t, int n)
   return out.revision_id;
 }
 
+/* Opens the project at @uri and reads the head of @photo's Scratch layer into *seen. */
+static DrProject *
+open_on_head (const char *uri, gint64 photo, DrHeadSeen *seen)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DrProject) p = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_true (dr_revision_read_head (p, photo, DR_DAMAGE_SCRATCH, seen, &error));
+  return g_steal_pointer (&p);
+}
+
 /* Collects the writer's reports. */
 typedef struct {
   GPtrArray *conflicts;   /* DrEditConflict* */
@@ -217,10 +228,8 @@ test_conflict (void)
   Team t;
   team_init (&t, "conflict");
   g_autoptr (GError) error = NULL;
-  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
-  g_assert_no_error (error);
   DrHeadSeen seen;
-  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  g_autoptr (DrProject) ann = open_on_head (t.ann, t.photo, &seen);
   g_assert_cmpint (seen.version, ==, 0);
 
   gint64 b1 = bob_edits (&t, 1);
@@ -291,21 +300,28 @@ test_conflict (void)
 
 /* ---- child processes of replay-after-kill ---------------------------------------------- */
 
+/* A child's start: opens the project at @uri, reads the head of @photo's Scratch layer into
+ * *seen, says "ready" and waits for a line (the server is stopped meanwhile). NULL when stdin
+ * closed first. */
+static DrProject *
+child_open_ready (const char *uri, gint64 photo, DrHeadSeen *seen)
+{
+  g_autoptr (DrProject) p = open_on_head (uri, photo, seen);
+  printf ("ready\n");
+  fflush (stdout);
+  char line[64];
+  return fgets (line, sizeof line, stdin) != NULL ? g_steal_pointer (&p) : NULL;
+}
+
 /* Child "journal URI PHOTO N": opens the project, says "ready", waits for a line (the server
  * is then stopped), pushes N edits on the head it read, says "journaled N" once all are in
  * the journal, and waits to be killed. */
 static int
 child_journal (const char *uri, gint64 photo, int n)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DrProject) p = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error);
-  g_assert_no_error (error);
   DrHeadSeen seen;
-  g_assert_true (dr_revision_read_head (p, photo, DR_DAMAGE_SCRATCH, &seen, &error));
-  printf ("ready\n");
-  fflush (stdout);
-  char line[64];
-  if (fgets (line, sizeof line, stdin) == NULL)
+  g_autoptr (DrProject) p = child_open_ready (uri, photo, &seen);
+  if (p == NULL)
     return 1;
   Seen s = { 0 };
   g_autoptr (DrEditWriter) w = writer_new (&s);
@@ -329,16 +345,11 @@ child_journal (const char *uri, gint64 photo, int n)
 static int
 child_record (const char *uri, gint64 photo)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (DrProject) p = dr_project_open (uri, DR_PROJECT_OPEN_EXISTING, &error);
-  g_assert_no_error (error);
   DrHeadSeen seen;
-  g_assert_true (dr_revision_read_head (p, photo, DR_DAMAGE_SCRATCH, &seen, &error));
-  printf ("ready\n");
-  fflush (stdout);
-  char line[64];
-  if (fgets (line, sizeof line, stdin) == NULL)
+  g_autoptr (DrProject) p = child_open_ready (uri, photo, &seen);
+  if (p == NULL)
     return 1;
+  g_autoptr (GError) error = NULL;
   Seen s = { 0 };
   g_autoptr (DrEditWriter) w = writer_new (&s);
   guint8 px[W * H];
@@ -404,10 +415,8 @@ child_partition (void)
   Team t;
   team_init (&t, "partition");
   g_autoptr (GError) error = NULL;
-  g_autoptr (DrProject) p = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
-  g_assert_no_error (error);
   DrHeadSeen seen;
-  g_assert_true (dr_revision_read_head (p, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  g_autoptr (DrProject) p = open_on_head (t.ann, t.photo, &seen);
   Seen s = { 0 };
   g_autoptr (DrEditWriter) w = writer_new (&s);
   guint8 px[W * H];
@@ -506,6 +515,23 @@ child_line (GSubprocess *proc)
   return g_string_free (line, FALSE);
 }
 
+/* Runs the child @args (one that says "ready", then journals once told), stops the server
+ * when it is ready, tells it to go, SIGKILLs it after its next line and returns that line. */
+static char *
+child_journal_offline (const char *const *args)
+{
+  g_autoptr (GSubprocess) a = spawn_child (args);
+  g_autofree char *ready = child_line (a);
+  g_assert_cmpstr (ready, ==, "ready");
+  dr_pg_private_server_stop (server, "fast");
+  GOutputStream *in = g_subprocess_get_stdin_pipe (a);
+  g_assert_true (g_output_stream_write_all (in, "go\n", 3, NULL, NULL, NULL));
+  char *line = child_line (a);
+  g_subprocess_send_signal (a, SIGKILL);
+  g_subprocess_wait (a, NULL, NULL);
+  return line;
+}
+
 #define N_OFFLINE 5
 
 static void
@@ -516,17 +542,9 @@ test_replay_after_kill (void)
   g_autofree char *photo = g_strdup_printf ("%" G_GINT64_FORMAT, t.photo);
   g_autofree char *count = g_strdup_printf ("%d", N_OFFLINE);
   const char *args[] = { "journal", t.ann, photo, count, NULL };
-  g_autoptr (GSubprocess) a = spawn_child (args);
-  g_autofree char *ready = child_line (a);
-  g_assert_cmpstr (ready, ==, "ready");
-  dr_pg_private_server_stop (server, "fast");
-  GOutputStream *in = g_subprocess_get_stdin_pipe (a);
-  g_assert_true (g_output_stream_write_all (in, "go\n", 3, NULL, NULL, NULL));
-  g_autofree char *journaled = child_line (a);
+  g_autofree char *journaled = child_journal_offline (args);
   g_autofree char *expect = g_strdup_printf ("journaled %d", N_OFFLINE);
   g_assert_cmpstr (journaled, ==, expect);
-  g_subprocess_send_signal (a, SIGKILL);
-  g_subprocess_wait (a, NULL, NULL);
   g_autofree char *file = dr_edit_journal_path_for (t.ann);
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   g_autofree char *copy = NULL;
@@ -609,16 +627,8 @@ test_verdict_note_after_kill (void)
   team_init (&t, "offlineverdict");
   g_autofree char *photo = g_strdup_printf ("%" G_GINT64_FORMAT, t.photo);
   const char *args[] = { "record", t.ann, photo, NULL };
-  g_autoptr (GSubprocess) a = spawn_child (args);
-  g_autofree char *ready = child_line (a);
-  g_assert_cmpstr (ready, ==, "ready");
-  dr_pg_private_server_stop (server, "fast");
-  GOutputStream *in = g_subprocess_get_stdin_pipe (a);
-  g_assert_true (g_output_stream_write_all (in, "go\n", 3, NULL, NULL, NULL));
-  g_autofree char *journaled = child_line (a);
+  g_autofree char *journaled = child_journal_offline (args);
   g_assert_cmpstr (journaled, ==, "journaled 3 accepted rear bumper");
-  g_subprocess_send_signal (a, SIGKILL);
-  g_subprocess_wait (a, NULL, NULL);
   g_autofree char *file = dr_edit_journal_path_for (t.ann);
   g_autofree char *copy = NULL;
   gsize copy_len = 0;
@@ -674,10 +684,8 @@ test_replay_conflict (void)
   Team t;
   team_init (&t, "replayconflict");
   g_autoptr (GError) error = NULL;
-  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
-  g_assert_no_error (error);
   DrHeadSeen seen;
-  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  g_autoptr (DrProject) ann = open_on_head (t.ann, t.photo, &seen);
   dr_pg_private_server_stop (server, "fast");
   {
     Seen s = { 0 };
@@ -733,10 +741,8 @@ test_replay_other_project (void)
   Team t;
   team_init (&t, "replayother");
   g_autoptr (GError) error = NULL;
-  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
-  g_assert_no_error (error);
   DrHeadSeen seen;
-  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  g_autoptr (DrProject) ann = open_on_head (t.ann, t.photo, &seen);
   dr_pg_private_server_stop (server, "fast");
   {
     Seen s = { 0 };
@@ -819,10 +825,8 @@ test_refused (void)
   Team t;
   team_init (&t, "refused");
   g_autoptr (GError) error = NULL;
-  g_autoptr (DrProject) ann = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
-  g_assert_no_error (error);
   DrHeadSeen seen;
-  g_assert_true (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &seen, &error));
+  g_autoptr (DrProject) ann = open_on_head (t.ann, t.photo, &seen);
   /* A photo the server does not have (as if the lead removed it while ann was offline). */
   gint64 gone = t.photo + 1000;
 
