@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "dr-pg-backend-private.h"
+#include "dr-pg-photo-blob.h"
 #include "dr-pg-photo-cache.h"
 #include "dr-pg-push.h"
 #include "dr-pg-team.h"
@@ -408,8 +409,8 @@ dr_pg_backend_photo_find_sha256 (DrStoreConn *conn, const char *sha256, gboolean
   return TRUE;
 }
 
-/* Uploads the scanned file's bytes (bounded, hash re-checked here and by the server) unless the
- * team has them. */
+/* Stores the scanned file's bytes (bounded, hash re-checked here and, unless they stay on the
+ * team's photo root, by the server) unless the team has them. */
 static gboolean
 upload_blob (DrPgBackendConn *self, const DrImportScan *scan, GError **error)
 {
@@ -425,16 +426,15 @@ upload_blob (DrPgBackendConn *self, const DrImportScan *scan, GError **error)
                    "%s: the file changed while it was being added", scan->path);
       return FALSE;
     }
-  const char *params[] = { self->team, scan->sha256, g_bytes_get_data (bytes, NULL) };
-  const int lengths[] = { 0, 0, (int) size };
-  const int formats[] = { 0, 0, 1 };
-  /* The bytes, once per team (the server checks they hash to sha256). */
-  g_autoptr (PGresult) res = dr_pg_conn_exec_binary (self->pg, "backend_photo_blob",
-    "INSERT INTO dr.photo_blobs (team_id, sha256, bytes) VALUES ($1, $2, $3)"
-    " ON CONFLICT (team_id, sha256) DO NOTHING", 3, params, lengths, formats, 0, error);
-  if (res == NULL)
-    dr_pg_backend_convert_error (error);
-  return res != NULL;
+  g_autofree char *root = NULL;
+  if (!dr_pg_photo_root_get (self->pg, self->team, &root, error)
+      || !dr_pg_photo_blob_put (self->pg, self->team, scan->sha256, bytes, scan->path, root,
+                                NULL, error))
+    {
+      dr_pg_backend_convert_error (error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Replaces the unreadable row of the same name, else inserts a new one; the photo's name on the

@@ -27,50 +27,6 @@ safe_name (const char *name)
   return g_strdup (name);
 }
 
-/* See dr-pg-photo-cache.h. The size is asked with the bytes, so an oversized photo is never
- * transferred. */
-guint8 *
-dr_pg_photo_fetch (DrPgConn *conn, gint64 team_id, const char *sha256, gint64 max_bytes,
-                   gsize *len, GError **error)
-{
-  g_autofree char *team = dr_pg_int (team_id);
-  g_autofree char *limit = dr_pg_int (max_bytes);
-  const char *params[] = { team, sha256, limit };
-  /* The bytes (raw, binary result) unless larger than the bound; the size in any case. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec_binary (conn, "photo_cache_fetch",
-    "SELECT CASE WHEN octet_length (bytes) <= $3::bigint THEN bytes END,"
-    " octet_length (bytes)::text FROM dr.photo_blobs WHERE team_id = $1 AND sha256 = $2",
-    3, params, NULL, NULL, 1, error);
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) != 1)
-    {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: no photo bytes with SHA-256 %s",
-                   dr_pg_conn_get_server (conn), sha256);
-      return NULL;
-    }
-  if (PQgetisnull (res, 0, 0))
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_TOO_LARGE,
-                   "%s: photo %s is larger than %" G_GINT64_FORMAT " bytes; not fetched",
-                   dr_pg_conn_get_server (conn), sha256, max_bytes);
-      return NULL;
-    }
-  const char *data = PQgetvalue (res, 0, 0);
-  gsize size = (gsize) PQgetlength (res, 0, 0);
-  g_autofree char *actual = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data,
-                                                         size);
-  if (strcmp (actual, sha256) != 0)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT,
-                   "%s: photo %s arrived with SHA-256 %s; refused", dr_pg_conn_get_server (conn),
-                   sha256, actual);
-      return NULL;
-    }
-  *len = size;
-  return g_memdup2 (data, size);
-}
-
 /* Writes the photo's verified bytes from the server to @path (atomically). */
 static gboolean
 fetch (DrPgConn *conn, gint64 team_id, const char *sha256, const char *path, GError **error)

@@ -1,8 +1,8 @@
 /* dr-pg-photo-cache.h — team photos as local files, fetched once and verified on every use.
  *
- * A team project keeps photo bytes in the database (dr.photo_blobs). Code that needs a file
- * (export copies photos byte for byte; decoders read files) gets one here:
- * CACHE/SHA[0:2]/SHA/NAME, where CACHE is $XDG_CACHE_HOME/damage-review/photos unless given,
+ * A team project keeps photo bytes in the database or on its shared photo root
+ * (dr-pg-photo-blob.h). Code that needs a file (export copies photos byte for byte; decoders
+ * read files) gets one here: CACHE/SHA[0:2]/SHA/NAME, where CACHE is $XDG_CACHE_HOME/damage-review/photos unless given,
  * SHA the photo's SHA-256 and NAME its base name (made safe). A file is written to a temporary
  * name and renamed into place, so a crash never leaves a partial photo; its SHA-256 is checked
  * against the expected one before it is returned, whether just fetched or already cached — a
@@ -10,19 +10,9 @@
 #pragma once
 
 #include "dr-pg-conn.h"
+#include "dr-pg-photo-blob.h"
 
 G_BEGIN_DECLS
-
-/* The bytes of team @team_id's photo with content @sha256, at most @max_bytes, in a new buffer
- * (*len gets the size); the digest of what arrived is checked. Errors (one line naming the
- * server): DR_PG_ERROR_NOT_FOUND when not stored, DR_STORE_ERROR_TOO_LARGE above the bound,
- * DR_STORE_ERROR_CORRUPT when the bytes do not have that SHA-256, or the connection's. */
-guint8 *dr_pg_photo_fetch (DrPgConn   *conn,
-                           gint64      team_id,
-                           const char *sha256,
-                           gint64      max_bytes,
-                           gsize      *len,
-                           GError    **error);
 
 /* The default cache folder. */
 char *dr_pg_photo_cache_default_dir (void);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "dr-pg-photo-blob.h"
 #include "dr-pg-team.h"
 #include "dr-safe-file.h"
 #include "dr-sqlite.h"
@@ -16,6 +17,7 @@ typedef struct {
   DrPgConn *conn;
   char *team;                /* team id as text */
   char *base_dir;            /* folder of the project file, for relative photo paths */
+  char *photo_root;          /* the team's shared photo root, or NULL */
   GHashTable *claims;        /* file claim id → team claim id (both gint64 *) */
   GHashTable *revisions;     /* file revision id → team revision id */
   DrPgPushSummary *sum;
@@ -412,20 +414,13 @@ push_photo_row (Push *p, sqlite3_stmt *stmt, gboolean *present, GError **error)
       g_autoptr (GBytes) bytes = read_photo (p, path, sha, error);
       if (bytes == NULL)
         return NULL;
-      gsize n = 0;
-      const char *data = g_bytes_get_data (bytes, &n);
-      const char *params[] = { p->team, sha, data };
-      const int lengths[] = { 0, 0, (int) n };
-      const int formats[] = { 0, 0, 1 };
-      /* The bytes, once per team; the server checks they hash to sha256. */
-      g_autoptr (PGresult) res = dr_pg_conn_exec_binary (p->conn, "push_blob",
-        "INSERT INTO dr.photo_blobs (team_id, sha256, bytes) VALUES ($1, $2, $3)"
-        " ON CONFLICT (team_id, sha256) DO NOTHING RETURNING 1", 3, params, lengths, formats, 0,
-        error);
-      if (res == NULL)
+      g_autofree char *full = g_path_is_absolute (path)
+        ? g_strdup (path) : g_build_filename (p->base_dir, path, NULL);
+      gsize sent = 0;
+      if (!dr_pg_photo_blob_put (p->conn, p->team, sha, bytes, full, p->photo_root, &sent,
+                                 error))
         return NULL;
-      if (PQntuples (res) == 1)
-        p->sum->bytes += n;
+      p->sum->bytes += sent;
     }
   const char *params[] = { p->team, claim_id, name, sha, size, width, height, err, added };
   g_autoptr (PGresult) res = exec (p, "push_photo",
@@ -487,7 +482,8 @@ dr_pg_push (DrProject *project, DrPgConn *conn, gint64 team_id, DrPgPushSummary 
   };
   memset (p.sum, 0, sizeof *p.sum);
   g_autoptr (GError) local = NULL;
-  gboolean ok = dr_pg_conn_begin (conn, &local);
+  gboolean ok = dr_pg_conn_begin (conn, &local)
+                && dr_pg_photo_root_get (conn, p.team, &p.photo_root, &local);
   if (ok)
     {
       ok = push_models (&p, &local) && push_claims (&p, &local) && push_photos (&p, &local);
@@ -505,6 +501,7 @@ dr_pg_push (DrProject *project, DrPgConn *conn, gint64 team_id, DrPgPushSummary 
     memset (p.sum, 0, sizeof *p.sum);
   g_free (p.team);
   g_free (p.base_dir);
+  g_free (p.photo_root);
   g_hash_table_unref (p.claims);
   g_hash_table_unref (p.revisions);
   return ok;
