@@ -8,6 +8,7 @@
 
 #include "dr-analysis-controller.h"
 #include "dr-application.h"
+#include "dr-store-error.h"
 
 /* How many photos keep their overlays in memory. */
 #define OVERLAY_CACHE_PHOTOS 24
@@ -118,7 +119,12 @@ overlays_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                                                     &error);
   if (overlays == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO)
+          && dr_session_is_team (DR_SESSION (source)))
+        toast (self, _("The server cannot be reached: the masks of this photo were not loaded"));
+      else
         toast (self, error->message);
       return;
     }

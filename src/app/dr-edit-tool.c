@@ -6,6 +6,8 @@
 #include <math.h>
 
 #include "dr-edit-tool.h"
+#include "dr-pg-conn.h"
+#include "dr-store-error.h"
 
 #define MIN_BRUSH 1.0
 #define MAX_BRUSH 2000.0
@@ -91,6 +93,28 @@ update_cursor (DrEditTool *self)
                                      self->kind == DR_TOOL_NONE ? NULL : "crosshair");
 }
 
+/* Starts an edit of the session's layer; when the layer cannot be loaded for it, "refused"
+ * says why in one line (a team server out of reach: only a layer loaded before can be
+ * edited until it is back). */
+static gboolean
+begin_edit (DrEditTool *self)
+{
+  g_autoptr (GError) error = NULL;
+  if (dr_edit_session_begin (self->session, &error))
+    return TRUE;
+  if (error == NULL)
+    return FALSE;
+  DrProject *project = dr_edit_session_get_project (self->session);
+  if (g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO) && project != NULL
+      && dr_pg_is_conninfo (dr_project_get_path (project)))
+    g_signal_emit (self, signals[SIG_REFUSED], 0,
+                   _("The server cannot be reached and this layer was not open for editing "
+                     "before it went away; it can be edited once the server is back"));
+  else
+    g_signal_emit (self, signals[SIG_REFUSED], 0, error->message);
+  return FALSE;
+}
+
 /* Whether a press with these modifiers inverts add/subtract. */
 static gboolean
 inverts (GdkModifierType state)
@@ -102,7 +126,7 @@ inverts (GdkModifierType state)
 static void
 apply_polygon (DrEditTool *self)
 {
-  if (!dr_edit_session_begin (self->session, NULL))
+  if (!begin_edit (self))
     return;
   DrMask *mask = dr_edit_session_get_mask (self->session);
   DrRect r = dr_mask_fill_polygon (mask, (const double *) self->polygon->data,
@@ -125,7 +149,7 @@ dr_edit_tool_press (DrEditTool *self, double x, double y, GdkModifierType state)
     case DR_TOOL_BRUSH:
     case DR_TOOL_ERASER:
       {
-        if (self->stroking || !dr_edit_session_begin (self->session, NULL))
+        if (self->stroking || !begin_edit (self))
           return;
         self->stroking = TRUE;
         self->last_x = x;
@@ -159,7 +183,7 @@ dr_edit_tool_press (DrEditTool *self, double x, double y, GdkModifierType state)
       }
     case DR_TOOL_FILL:
       {
-        if (!dr_edit_session_begin (self->session, NULL))
+        if (!begin_edit (self))
           return;
         gboolean on = self->subtract == inverts (state);
         if (fill_leaks_everywhere (dr_edit_session_get_mask (self->session), (int) floor (x),

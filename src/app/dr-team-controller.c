@@ -249,9 +249,9 @@ snapshot_cb (DrTeamMonitor *monitor, const DrTeamSnapshot *snapshot, const char 
   DrTeamController *self = user_data;
   if (snapshot == NULL)
     {
-      /* Told once per outage: the monitor retries every few seconds, and the window's banner
-       * already says while the server is away. */
-      if (!self->read_failing)
+      /* Told once per failing spell (the monitor retries every few seconds); an unreachable
+       * server comes without a message: the window's banner says so. */
+      if (!self->read_failing && message != NULL)
         toast (self, message);
       self->read_failing = TRUE;
       return;

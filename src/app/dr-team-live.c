@@ -40,6 +40,8 @@ struct _DrTeamLive
   gboolean listening;
   gboolean lost_said;            /* "server-lost" was emitted and no "server-back" since */
   gboolean started;              /* the watch has listened once */
+  gboolean session_lost;         /* the session's own connection was found lost */
+  guint check_id;                /* the timer that looks for that */
 };
 
 enum { SIG_PHOTOS_CHANGED, SIG_CLAIM_CHANGED, SIG_SERVER_LOST, SIG_SERVER_BACK, N_SIGNALS };
@@ -263,10 +265,29 @@ lost_cb (DrPgWatch *watch, const char *message, gpointer user_data)
   g_signal_emit (self, signals[SIG_SERVER_LOST], 0, line);
 }
 
+/* Every DR_TEAM_LIVE_CHECK_MS: the window's own connection (its reads on the main thread)
+ * lost — the server stopped answering it, or it died — while the idle watch could not tell.
+ * The watch is restarted, so the loss is said ("server-lost") and "server-back" follows once
+ * the server answers a new connection; said once per session (the window reopens the project
+ * then, with new connections). */
+static gboolean
+check_session_cb (gpointer user_data)
+{
+  DrTeamLive *self = user_data;
+  DrProject *project = dr_session_get_project (self->session);
+  if (!self->session_lost && project != NULL && dr_project_is_lost (project))
+    {
+      self->session_lost = TRUE;
+      dr_pg_watch_restart (self->watch, "the window's connection to the server was lost");
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 dr_team_live_dispose (GObject *object)
 {
   DrTeamLive *self = DR_TEAM_LIVE (object);
+  g_clear_handle_id (&self->check_id, g_source_remove);
   g_clear_pointer (&self->watch, dr_pg_watch_free);
   if (self->reader != NULL)
     {
@@ -332,6 +353,7 @@ dr_team_live_new (DrSession *session)
   self->watch = dr_pg_watch_new (dr_session_get_path (session), dr_session_get_team_id (session),
                                  self->reader->context, DR_TEAM_LIVE_RETRY_MS, hint_cb, self);
   dr_pg_watch_set_lost_func (self->watch, lost_cb);
+  self->check_id = g_timeout_add (DR_TEAM_LIVE_CHECK_MS, check_session_cb, self);
   return self;
 }
 

@@ -11,7 +11,10 @@
  * next hint for that photo). Hints arriving while a read runs are gathered into the next one.
  *
  * When the watch's connection fails, "server-lost" gives one translated line naming the
- * project; the window keeps what it shows. "server-back" follows when it listens again. */
+ * project; the window keeps what it shows. "server-back" follows when it listens again. The
+ * session's own connection (the window's reads) is checked every DR_TEAM_LIVE_CHECK_MS: once it
+ * is lost (a statement found the server gone or not answering), the watch starts over, so the
+ * same two signals follow even when the watch's idle connection could not tell. */
 #pragma once
 
 #include <glib-object.h>
@@ -22,6 +25,8 @@ G_BEGIN_DECLS
 
 /* How long the watch waits before connecting again after its connection failed. */
 #define DR_TEAM_LIVE_RETRY_MS 1000
+/* How often the session's own connection is checked for a loss. */
+#define DR_TEAM_LIVE_CHECK_MS 1000
 
 #define DR_TYPE_TEAM_LIVE (dr_team_live_get_type ())
 G_DECLARE_FINAL_TYPE (DrTeamLive, dr_team_live, DR, TEAM_LIVE, GObject)

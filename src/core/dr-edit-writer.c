@@ -25,6 +25,8 @@
 
 #include "dr-edit-journal.h"
 #include "dr-edit-writer.h"
+#include "dr-layer-state.h"
+#include "dr-review-policy.h"
 #include "dr-pg-conn.h"
 #include "dr-post.h"
 #include "dr-store-error.h"
@@ -435,10 +437,17 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
       g_auto (DrRevisionOutcome) out = { 0 };
       g_autoptr (GError) local = NULL;
       gboolean edit = en->type == DR_EDIT_JOURNAL_EDIT;
+      /* A verdict journaled on a layer that could not be read then is decided now, on the
+       * layer as stored (an "accepted" after an edit is "corrected"), as online. */
+      DrVerdict verdict = en->verdict;
+      DrLayerState state;
+      if (en->type == DR_EDIT_JOURNAL_VERDICT
+          && dr_layer_state_read (*project, en->photo_id, en->damage, &state, NULL))
+        verdict = dr_review_policy_given (&state, verdict, NULL);
       gboolean stored = edit
         ? dr_revision_commit (*project, en->photo_id, en->damage, &base, en->rle, en->kind,
                               en->author, en->key, &out, &local)
-        : store_record (*project, en->type, en->photo_id, en->damage, en->verdict, en->text,
+        : store_record (*project, en->type, en->photo_id, en->damage, verdict, en->text,
                         en->author, en->key, &local);
       if (!stored)
         {

@@ -144,7 +144,8 @@ worker_refresh (Worker *w)
   p->snapshot = worker_read (w, &error);
   if (p->snapshot == NULL)
     {
-      p->message = g_strdup (error->message);
+      if (!g_error_matches (error, DR_PG_ERROR, DR_PG_ERROR_UNREACHABLE))
+        p->message = g_strdup (error->message);
       worker_check (w, error);
     }
   post (w, p);

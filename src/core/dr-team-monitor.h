@@ -35,8 +35,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrTeamSnapshot, dr_team_snapshot_free)
 
 typedef struct _DrTeamMonitor DrTeamMonitor;
 
-/* @snapshot (owned by the monitor, valid during the call) is a fresh read, or NULL with
- * @message (one line) when the read failed. */
+/* @snapshot (owned by the monitor, valid during the call) is a fresh read, or NULL when the
+ * read failed: with @message (one line), or with NULL when only the server could not be
+ * reached (the window's banner says so; the monitor reads again every few seconds). */
 typedef void (*DrTeamMonitorFunc) (DrTeamMonitor        *monitor,
                                    const DrTeamSnapshot *snapshot,
                                    const char           *message,

@@ -18,7 +18,8 @@
  * /pg/journal/verdict-note-after-kill: with the server stopped, a child journals an edit, then
  *   a verdict and a note (shown meanwhile as the window would), and is SIGKILLed; after the
  *   server starts, a second child sends all three: psql finds the verdict and note once each,
- *   authored by the member's login, the verdict measured on the edit sent before it; sent
+ *   authored by the member's login, the verdict measured on the edit sent before it and
+ *   decided on it ("accepted" on an edited mask is "corrected", as online); sent
  *   again (acknowledgements lost), nothing is added.
  * /pg/journal/partition: in a network namespace of its own (root, unshare), a child talks to a
  *   server over TCP; the network is taken away under its open connection (the loopback link
@@ -611,7 +612,8 @@ check_verdict_and_note (Team *t)
                                         " || ',' || min (verdict) || ',' || min (author::text)"
                                         " || ',' || bool_and (revision_id = (SELECT max (id)"
                                         "   FROM dr.revisions)) FROM dr.reviews");
-  g_autofree char *reviews_want = g_strdup_printf ("1,1,accepted,%s,true", t->ann_login);
+  /* Accepted on a mask that differs from the prediction (none): corrected, as online. */
+  g_autofree char *reviews_want = g_strdup_printf ("1,1,corrected,%s,true", t->ann_login);
   g_assert_cmpstr (reviews, ==, reviews_want);
   g_autofree char *notes = oracle (t, "SELECT count (*) || ',' || count (DISTINCT client_key)"
                                       " || ',' || min (text) || ',' || min (author::text)"

@@ -3,14 +3,23 @@
  * (a listening socket of this test), a timeout source keeps ticking while the open is pending,
  * and cancelling ends it with G_IO_ERROR_CANCELLED and closes the connection; its connect_timeout
  * ends it as a blocking open would. A reachable team
- * project and a project file still open.
+ * project and a project file still open. A team project opened this way never waits longer
+ * than DR_PG_ANSWER_TIMEOUT_S for an answer: with its server hung (every process of a private
+ * server SIGSTOPped, so the kernel still acknowledges and nothing times out below us), a read
+ * fails as unreachable ("did not answer") and the project says it is lost.
  *
  *   test-pg-open-async --tap */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "dr-pg-conn.h"
 #include "dr-photo.h"
 #include "dr-project.h"
+#include "dr-store-error.h"
 #include "pg-test-util.h"
 
 /* Ticks of the main loop the pending open must let through. */
@@ -179,6 +188,69 @@ test_team_project (void)
   g_clear_error (&w.error);
 }
 
+/* Sends @sig to the private server's postmaster and every process it started. */
+static void
+signal_server (DrPgPrivateServer *server, int sig)
+{
+  g_autofree char *pid_file = g_build_filename (server->dir, "data", "postmaster.pid", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (pid_file, &text, NULL, NULL));
+  int postmaster = atoi (text);
+  g_assert_cmpint (postmaster, >, 1);
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_assert_nonnull (proc);
+  const char *name;
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      int pid = atoi (name);
+      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      if (pid <= 0 || !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid …": the fields after the last ')'. */
+      const char *end = strrchr (stat, ')');
+      int ppid = 0;
+      if (end != NULL && sscanf (end + 1, " %*c %d", &ppid) == 1 && ppid == postmaster)
+        kill (pid, sig);
+    }
+  kill (postmaster, sig);
+}
+
+/* The window's non-blocking open gives a connection that stops waiting on a hung server. */
+static void
+test_hung_server (void)
+{
+  DrPgPrivateServer *server = dr_pg_private_server_start ();
+  g_autofree char *admin = dr_pg_private_server_conninfo (server, "postgres", NULL);
+  g_autoptr (GError) error = NULL;
+  DrPgConn *migrated = dr_pg_conn_open (admin, DR_PG_OPEN_MIGRATE, &error);
+  g_assert_no_error (error);
+  dr_pg_conn_free (migrated);
+  g_free (dr_pg_private_server_psql (server, "postgres", "SELECT dr.create_team ('t');"
+                                                         "SELECT dr.add_member ('t', 'dr', 'lead')"));
+  OpenResult r = { 0 };
+  dr_project_open_async (admin, DR_PROJECT_OPEN_EXISTING, NULL, opened_cb, &r);
+  wait_done (&r);
+  g_assert_no_error (r.error);
+  g_autoptr (GPtrArray) before = dr_photo_list (r.project, &error);
+  g_assert_no_error (error);
+  g_assert_false (dr_project_is_lost (r.project));
+
+  signal_server (server, SIGSTOP);
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (GPtrArray) during = dr_photo_list (r.project, &error);
+  double waited = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+  signal_server (server, SIGCONT);
+  g_test_message ("a read on the hung server gave up after %.1f s: %s", waited,
+                  error ? error->message : "(no error)");
+  g_assert_null (during);
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "did not answer"));
+  g_assert_true (dr_project_is_lost (r.project));
+  g_clear_object (&r.project);
+  dr_pg_private_server_free (server);
+}
+
 /* A project file opens as dr_project_open opens it. */
 static void
 test_file (void)
@@ -223,5 +295,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/open-async/silent-server-timeout", test_silent_server_timeout);
   g_test_add_func ("/pg/open-async/team-project", test_team_project);
   g_test_add_func ("/pg/open-async/file", test_file);
+  g_test_add_func ("/pg/open-async/hung-server", test_hung_server);
   return g_test_run ();
 }

@@ -98,6 +98,9 @@ struct _DrStoreBackend {
   int (*get_schema_version) (DrStoreConn *conn);
   /* TRUE when writes will fail because the project could only be opened read-only. */
   gboolean (*is_read_only) (DrStoreConn *conn);
+  /* TRUE once the connection is known lost (a server's went away or stopped answering); a
+   * lost connection stays lost: the project must be opened again. */
+  gboolean (*is_lost) (DrStoreConn *conn);
   /* A read-only connection whose project has become writable is replaced by a read-write one;
    * otherwise nothing changes. Writes nothing. FALSE only when reopening failed. */
   gboolean (*reopen_if_writable) (DrStoreConn *conn, GError **error);

@@ -65,6 +65,7 @@ DrStoreConn *dr_pg_backend_open (const char *location, DrProjectOpenFlags flags,
 void dr_pg_backend_close (DrStoreConn *conn);
 int dr_pg_backend_get_schema_version (DrStoreConn *conn);
 gboolean dr_pg_backend_is_read_only (DrStoreConn *conn);
+gboolean dr_pg_backend_is_lost (DrStoreConn *conn);
 gboolean dr_pg_backend_reopen_if_writable (DrStoreConn *conn, GError **error);
 gboolean dr_pg_backend_begin (DrStoreConn *conn, GError **error);
 gboolean dr_pg_backend_commit (DrStoreConn *conn, GError **error);

@@ -15,6 +15,7 @@ static const DrStoreBackend pg_backend = {
   .close = dr_pg_backend_close,
   .get_schema_version = dr_pg_backend_get_schema_version,
   .is_read_only = dr_pg_backend_is_read_only,
+  .is_lost = dr_pg_backend_is_lost,
   .reopen_if_writable = dr_pg_backend_reopen_if_writable,
   .begin = dr_pg_backend_begin,
   .commit = dr_pg_backend_commit,
@@ -282,6 +283,13 @@ gboolean
 dr_pg_backend_is_read_only (DrStoreConn *conn)
 {
   return FALSE;
+}
+
+/* libpq never reconnects by itself: a connection gone bad stays so. */
+gboolean
+dr_pg_backend_is_lost (DrStoreConn *conn)
+{
+  return PQstatus (dr_pg_conn_get_pq (DR_PG_BACKEND_CONN (conn)->pg)) == CONNECTION_BAD;
 }
 
 /* Never read-only (above): nothing to reopen. */

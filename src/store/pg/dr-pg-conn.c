@@ -1,8 +1,11 @@
 /* dr-pg-conn.c — connect to a team server, name it in every error, run prepared statements. */
 #include "dr-pg-conn.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <glib-unix.h>
 
@@ -16,6 +19,9 @@ struct _DrPgConn {
   GHashTable *prepared;    /* statement names already prepared on this connection */
   int schema_version;
   GThread *owner;          /* the opening thread, the only one allowed to use conn */
+  gint64 answer_timeout_us; /* how long a statement waits for its answer (0: as long as libpq
+                             * does); past it the connection is shut down */
+  gboolean timed_out;      /* a statement waited past answer_timeout_us */
 };
 
 G_DEFINE_QUARK (dr-pg-error-quark, dr_pg_error)
@@ -202,6 +208,71 @@ result_ok (const PGresult *res)
   return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
+/* Waits until the connection's socket can be read (or written, with @write) or the monotonic
+ * time @end passes; FALSE on the latter. A poll error counts as ready: libpq then finds it. */
+static gboolean
+wait_socket (PGconn *conn, gboolean write, gint64 end)
+{
+  struct pollfd p = { PQsocket (conn), write ? POLLOUT : POLLIN, 0 };
+  for (;;)
+    {
+      gint64 left = end - g_get_monotonic_time ();
+      if (left <= 0)
+        return FALSE;
+      int r = poll (&p, 1, (int) MIN (left / 1000 + 1, G_MAXINT));
+      if (r != 0 && !(r < 0 && errno == EINTR))
+        return TRUE;
+    }
+}
+
+/* The result of the command just sent (the last one, as PQexec gives), waiting for it at most
+ * answer_timeout_us: past that the socket is shut down, so libpq reports the connection lost
+ * and the caller never waits on a server that hangs (stopped, or a path that still
+ * acknowledges but never answers). */
+static PGresult *
+bounded_result (DrPgConn *self)
+{
+  gint64 end = g_get_monotonic_time () + self->answer_timeout_us;
+  gboolean late = FALSE;
+  while (!late && PQflush (self->conn) == 1)
+    late = !wait_socket (self->conn, TRUE, end);
+  while (!late && PQisBusy (self->conn))
+    {
+      late = !wait_socket (self->conn, FALSE, end);
+      if (!late && !PQconsumeInput (self->conn))
+        break;
+    }
+  if (late)
+    {
+      self->timed_out = TRUE;
+      shutdown (PQsocket (self->conn), SHUT_RDWR);
+      PQconsumeInput (self->conn);
+    }
+  PGresult *last = NULL, *res;
+  while ((res = PQgetResult (self->conn)) != NULL)
+    {
+      PQclear (last);
+      last = res;
+      if (PQstatus (self->conn) == CONNECTION_BAD)
+        break;
+    }
+  return last;
+}
+
+/* Sets @error for a statement that failed: "SERVER: WHAT: the server did not answer within N s"
+ * when it waited too long, else as dr_pg_conn_set_error. */
+static void
+statement_error (DrPgConn *self, const PGresult *res, const char *what, GError **error)
+{
+  if (!self->timed_out)
+    {
+      dr_pg_conn_set_error (self, res, what, error);
+      return;
+    }
+  g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_UNREACHABLE, "%s: %s: the server did not answer "
+               "within %d s", self->server, what, (int) (self->answer_timeout_us / G_USEC_PER_SEC));
+}
+
 /* Prepares @sql under @name unless this connection already has it. A statement name always
  * goes with one SQL text (callers use string constants), so the name is the cache key. */
 static gboolean
@@ -210,11 +281,15 @@ ensure_prepared (DrPgConn *self, const char *name, const char *sql, int n_params
 {
   if (g_hash_table_contains (self->prepared, name))
     return TRUE;
-  g_autoptr (PGresult) res = PQprepare (self->conn, name, sql, n_params, NULL);
+  g_autoptr (PGresult) res = NULL;
+  if (self->answer_timeout_us == 0)
+    res = PQprepare (self->conn, name, sql, n_params, NULL);
+  else if (PQsendPrepare (self->conn, name, sql, n_params, NULL))
+    res = bounded_result (self);
   if (res == NULL || !result_ok (res))
     {
       g_autofree char *what = g_strdup_printf ("preparing %s", name);
-      dr_pg_conn_set_error (self, res, what, error);
+      statement_error (self, res, what, error);
       return FALSE;
     }
   g_hash_table_add (self->prepared, g_strdup (name));
@@ -230,13 +305,17 @@ dr_pg_conn_exec_binary (DrPgConn *self, const char *name, const char *sql, int n
   g_return_val_if_fail (self != NULL && name != NULL && sql != NULL, NULL);
   if (!check_owner (self, error) || !ensure_prepared (self, name, sql, n_params, error))
     return NULL;
-  PGresult *res = PQexecPrepared (self->conn, name, n_params, params, lengths, formats,
-                                  result_format);
+  PGresult *res = NULL;
+  if (self->answer_timeout_us == 0)
+    res = PQexecPrepared (self->conn, name, n_params, params, lengths, formats, result_format);
+  else if (PQsendQueryPrepared (self->conn, name, n_params, params, lengths, formats,
+                                result_format))
+    res = bounded_result (self);
   if (res != NULL && result_ok (res))
     return res;
   if (PQstatus (self->conn) == CONNECTION_BAD)
     g_hash_table_remove_all (self->prepared);
-  dr_pg_conn_set_error (self, res, name, error);
+  statement_error (self, res, name, error);
   PQclear (res);
   return NULL;
 }
@@ -536,6 +615,8 @@ dr_pg_conn_open_async (const char *conninfo, DrPgOpenFlags flags, GCancellable *
       g_task_return_error (task, error);
       return;
     }
+  /* A connection for a main loop: no statement may hold it longer than this. */
+  pg->answer_timeout_us = DR_PG_ANSWER_TIMEOUT_S * G_USEC_PER_SEC;
   Connecting *c = g_new0 (Connecting, 1);
   c->pg = pg;
   c->conninfo = g_strdup (conninfo);

@@ -46,6 +46,9 @@ typedef enum {
   DR_PG_OPEN_ANY_SCHEMA = 1 << 1, /* do not look at the schema at all (tests, set-up) */
 } DrPgOpenFlags;
 
+/* Seconds a statement on a connection opened by dr_pg_conn_open_async waits for its answer. */
+#define DR_PG_ANSWER_TIMEOUT_S 5
+
 /* Connects (blocking; call it from a worker thread in the GUI) and checks the schema version as
  * @flags say. NULL with a one-line error naming the server otherwise; nothing is written on any
  * failure except by DR_PG_OPEN_MIGRATE, whose migration is one transaction. */
@@ -59,7 +62,10 @@ DrPgConn *dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **e
  * connect_timeout (libpq applies it to blocking connects only) is applied here to the whole
  * connect, with the UNREACHABLE error a blocking connect gives; without one only cancelling ends
  * a connect to a silent server. A host NAME is still resolved by libpq inside
- * PQconnectStartParams. */
+ * PQconnectStartParams. Being for a main loop, the connection never waits longer than
+ * DR_PG_ANSWER_TIMEOUT_S for the answer to a statement (a server that hangs, a path that still
+ * acknowledges but never answers): the statement then fails as UNREACHABLE ("the server did
+ * not answer within N s") and the connection is lost. */
 void dr_pg_conn_open_async (const char          *conninfo,
                             DrPgOpenFlags        flags,
                             GCancellable        *cancellable,

@@ -96,6 +96,15 @@ fail (DrPgWatch *self, const char *why)
     self->lost_func (self, self->error, self->user_data);
 }
 
+/* See header. */
+void
+dr_pg_watch_restart (DrPgWatch *self, const char *why)
+{
+  g_return_if_fail (self != NULL);
+  if (self->state != STATE_WAITING)
+    fail (self, why);
+}
+
 /* After queueing a query: flush it (non-blocking) and wait for the reply (or to write more). */
 static void
 flush_and_wait (DrPgWatch *self)

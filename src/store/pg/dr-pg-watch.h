@@ -39,6 +39,12 @@ DrPgWatch *dr_pg_watch_new (const char   *conninfo,
  * listens again. NULL stops these calls. */
 void dr_pg_watch_set_lost_func (DrPgWatch *watch, DrPgWatchFunc lost_func);
 
+/* Drops the connection as if it had failed with @why (one line): the lost func is called and
+ * the watch connects again after retry_ms — for when another connection to the same server
+ * was found lost while this idle one could not tell. Nothing happens while it is already
+ * waiting to connect again. */
+void dr_pg_watch_restart (DrPgWatch *watch, const char *why);
+
 /* Stops watching and closes the connection; NULL is allowed. */
 void dr_pg_watch_free (DrPgWatch *watch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgWatch, dr_pg_watch_free)

@@ -160,6 +160,14 @@ dr_project_get_schema_version (DrProject *self)
   return self->conn->backend->get_schema_version (self->conn);
 }
 
+/* See header. */
+gboolean
+dr_project_is_lost (DrProject *self)
+{
+  g_return_val_if_fail (DR_IS_PROJECT (self), FALSE);
+  return self->conn->backend->is_lost (self->conn);
+}
+
 /* The team project's connection is made: the project is returned (owned by this thread). */
 static void
 on_pg_opened (GObject *source, GAsyncResult *result, gpointer data)

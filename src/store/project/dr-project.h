@@ -73,6 +73,10 @@ const char *dr_project_get_path (DrProject *self);
  * a read-only file of an older readable schema (DR_SCHEMA_READABLE_MIN), left as it is. */
 int dr_project_get_schema_version (DrProject *self);
 
+/* TRUE once the connection to a team server is lost (it went away or stopped answering); it
+ * stays lost: the project must be opened again. Always FALSE for a project file. */
+gboolean dr_project_is_lost (DrProject *self);
+
 /* Transactions. Outside any transaction, begin first reopens a read-only connection
  * read-write when the file has become writable. Begin opens BEGIN IMMEDIATE (so a write never fails half-way for a lock), or a
  * savepoint when one is already open. Commit commits (or releases the savepoint); rollback

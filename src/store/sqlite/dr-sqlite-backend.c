@@ -9,6 +9,7 @@ static const DrStoreBackend sqlite_backend = {
   .close = dr_sqlite_close,
   .get_schema_version = dr_sqlite_get_schema_version,
   .is_read_only = dr_sqlite_is_read_only,
+  .is_lost = dr_sqlite_is_lost,
   .reopen_if_writable = dr_sqlite_reopen_if_writable,
   .begin = dr_sqlite_begin,
   .commit = dr_sqlite_commit,

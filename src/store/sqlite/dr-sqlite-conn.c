@@ -633,6 +633,13 @@ dr_sqlite_is_read_only (DrStoreConn *conn)
   return self->db == NULL || sqlite3_db_readonly (self->db, "main") == 1;
 }
 
+/* A file has no connection to lose. */
+gboolean
+dr_sqlite_is_lost (DrStoreConn *conn)
+{
+  return FALSE;
+}
+
 /* The version reached by migrate. */
 int
 dr_sqlite_get_schema_version (DrStoreConn *conn)

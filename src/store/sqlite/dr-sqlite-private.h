@@ -81,6 +81,7 @@ DrStoreConn *dr_sqlite_open (const char *path, DrProjectOpenFlags flags, GError 
 void dr_sqlite_close (DrStoreConn *conn);
 int dr_sqlite_get_schema_version (DrStoreConn *conn);
 gboolean dr_sqlite_is_read_only (DrStoreConn *conn);
+gboolean dr_sqlite_is_lost (DrStoreConn *conn);
 gboolean dr_sqlite_reopen_if_writable (DrStoreConn *conn, GError **error);
 gboolean dr_sqlite_begin (DrStoreConn *conn, GError **error);
 gboolean dr_sqlite_commit (DrStoreConn *conn, GError **error);
