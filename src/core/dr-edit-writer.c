@@ -121,6 +121,7 @@ typedef struct {
   gint64 photo_id;
   DrDamage damage;
   gboolean head_lost;        /* stored, but its head move lost */
+  gboolean verdict_follows;  /* the reviewer's own verdict on the layer waits after it */
   DrEditConflict *conflict;  /* owned; when head_lost, the report (project not yet set) */
 } SentLayer;
 
@@ -477,12 +478,21 @@ journal_send (DrEditWriter *self, DrProject **project, GError **error)
         }
       Chain *c = chain_lookup (self, path, en->photo_id, en->damage);
       chain_settle (c, en->key, &base, &out);
-      SentLayer sent = { g_quark_from_string (path), en->photo_id, en->damage, !out.moved,
+      SentLayer sent = { g_quark_from_string (path), en->photo_id, en->damage, !out.moved, FALSE,
                          out.moved ? NULL : dr_edit_conflict_new (NULL, en->photo_id,
                                                                   en->damage, &out) };
       /* The entry is freed once acknowledged. */
       if (!dr_edit_journal_ack (self->journal, en->seq, out.revision_id, error))
         return FALSE;
+      /* A verdict the reviewer gave on this layer after this edit is sent later: no automatic
+       * verdict may follow the edit (stored after the reviewer's, it would override it). */
+      for (guint i = 0; i < pending->len && !sent.verdict_follows; i++)
+        {
+          DrEditJournalEntry *later = g_ptr_array_index (pending, i);
+          sent.verdict_follows = later->type == DR_EDIT_JOURNAL_VERDICT
+                                 && later->photo_id == sent.photo_id
+                                 && later->damage == sent.damage;
+        }
       g_mutex_lock (&self->lock);
       self->n_sent++;
       g_array_append_val (self->sent_layers, sent);
@@ -729,7 +739,7 @@ deliver (DrEditWriter *self, GError **error)
       SentLayer *l = &g_array_index (sent, SentLayer, i);
       if (current == 0 || l->location != current)
         continue;
-      self->written_lost = l->head_lost;
+      self->written_lost = l->head_lost || l->verdict_follows;
       g_signal_emit (self, signals[SIG_WRITTEN], 0, self->last_project, l->photo_id,
                      (int) l->damage);
       self->written_lost = FALSE;

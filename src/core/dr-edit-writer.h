@@ -84,8 +84,10 @@ void          dr_edit_writer_resume       (DrEditWriter *self, DrProject *projec
 guint         dr_edit_writer_get_n_waiting (DrEditWriter *self);
 guint         dr_edit_writer_get_n_sent    (DrEditWriter *self);
 
-/* In a handler of "written": TRUE when that edit was stored but its head move lost (its
- * "conflict" follows); FALSE for an edit that moved the head, and outside "written". */
+/* In a handler of "written": TRUE when no automatic verdict may follow that edit — it was
+ * stored but its head move lost (its "conflict" follows), or it was sent from the journal
+ * and the reviewer's own verdict on the layer, journaled after it, is still to be sent; FALSE
+ * otherwise, and outside "written". */
 gboolean      dr_edit_writer_get_written_lost (DrEditWriter *self);
 
 /* Whether an edit of that layer is queued (not yet written). */
@@ -122,7 +124,8 @@ gboolean      dr_edit_writer_run          (DrEditWriter *self, DrProject *projec
 
 /* Records a verdict on layer (project, photo_id, damage) by author (measured by the store when
  * written), or a note on photo_id (text; empty clears it), on the writer thread like
- * dr_edit_writer_run(), with a fresh key so that sending it twice stores it once. On a team
+ * dr_edit_writer_run() — before edits still queued, so call dr_edit_writer_sync() first when it
+ * must follow them — with a fresh key so that sending it twice stores it once. On a team
  * project it goes to the journal instead (*journaled TRUE) while the server cannot be reached
  * or entries wait there. TRUE when it was stored or journaled; FALSE with error otherwise (a
  * project file that is read-only, say). */

@@ -12,9 +12,10 @@ hashlib, and the export of the same project file.
 2. push FILE URI with the photos below the root: every blob holds a path below the root and no
    bytes; export URI (by a reviewer, empty photo cache) equals export FILE.
 3. add URI: a photo below the root is stored by path, one outside it by its bytes.
-4. A file on the root that no longer has the photo's SHA-256, or a path from the server that
-   leaves the root, fails the export with one line naming the file or the photo; nothing is
-   exported.
+4. A file on the root that no longer has the photo's SHA-256, a path from the server that
+   leaves the root, or one through a symbolic link in the share that leads out of it, fails the
+   export with one line naming the file or the photo; nothing is exported.
+5. The root cannot be cleared while photos are kept on it.
 """
 import hashlib
 import importlib.util
@@ -73,6 +74,12 @@ def body():
     env = {"XDG_CACHE_HOME": os.path.join(tmp, "cache-lead")}
     rc, out, err = run("push", project, uri(LEAD), env=env)
     expect(rc == 0 and err == "", f"push: {out.strip()} {err.strip()}")
+    r = subprocess.run(["psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                        "SELECT dr.set_photo_root ('north', NULL)"],
+                       env=dict(os.environ, PGDATABASE=DB, PGUSER=LEAD, PGPASSWORD=LEAD),
+                       capture_output=True, text=True)
+    expect(r.returncode != 0 and "cannot be cleared" in r.stderr,
+           f"the root cannot be cleared while photos are kept on it: {r.stderr.strip()}")
     stored = blobs()
     expect(stored and all(b[1] == "false" and b[2].startswith("claims/") for b in stored),
            f"every pushed photo is kept as a path below the root, no bytes: {stored}")
@@ -127,6 +134,14 @@ def body():
                        env={"XDG_CACHE_HOME": os.path.join(tmp, "cache-fresh2")})
     expect(rc == 1 and err.count("\n") == 1 and stored[0][0] in err and "refused" in err
            and not os.path.exists(bad_out), f"a path leaving the root: {err.strip()}")
+    # A symbolic link inside the share that leads out of it, to a file with the right bytes.
+    link = os.path.join(root, "claims", "link")
+    os.symlink(os.path.join(tmp, "elsewhere", "copy"), link)
+    psql(f"UPDATE dr.photo_blobs SET root_path = 'claims/link' WHERE sha256 = '{stored[0][0]}'")
+    rc, out, err = run("export", uri(REVIEWER), "--out", bad_out,
+                       env={"XDG_CACHE_HOME": os.path.join(tmp, "cache-fresh3")})
+    expect(rc == 1 and err.count("\n") == 1 and stored[0][0] in err and "refused" in err
+           and not os.path.exists(bad_out), f"a link in the share leading out: {err.strip()}")
 
 
 def main():

@@ -27,8 +27,8 @@ G_BEGIN_DECLS
 /* Largest record (an edit's RLE of a very large photo included) and largest file read back. */
 #define DR_EDIT_JOURNAL_MAX_RECORD (64u * 1024 * 1024)
 #define DR_EDIT_JOURNAL_MAX_BYTES (1024ull * 1024 * 1024)
-/* Longest note a journal holds (bytes). */
-#define DR_EDIT_JOURNAL_MAX_NOTE (64u * 1024)
+/* Longest note a journal holds (bytes): the team schema's 100,000 characters of UTF-8. */
+#define DR_EDIT_JOURNAL_MAX_NOTE (4u * 100000)
 
 /* What an entry records. */
 typedef enum {

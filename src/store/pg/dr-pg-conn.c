@@ -225,36 +225,46 @@ wait_socket (PGconn *conn, gboolean write, gint64 end)
     }
 }
 
-/* The result of the command just sent (the last one, as PQexec gives), waiting for it at most
- * answer_timeout_us: past that the socket is shut down, so libpq reports the connection lost
- * and the caller never waits on a server that hangs (stopped, or a path that still
- * acknowledges but never answers). */
-static PGresult *
-bounded_result (DrPgConn *self)
+/* Reads what the server sent until libpq has a whole result (or none is coming), waiting at
+ * most until the monotonic time @end; past it the socket is shut down, so libpq reports the
+ * connection lost (once: self->timed_out). */
+static void
+await_result (DrPgConn *self, gint64 end)
 {
-  gint64 end = g_get_monotonic_time () + self->answer_timeout_us;
-  gboolean late = FALSE;
+  gboolean late = self->timed_out;
   while (!late && PQflush (self->conn) == 1)
     late = !wait_socket (self->conn, TRUE, end);
-  while (!late && PQisBusy (self->conn))
+  while (!late && PQstatus (self->conn) != CONNECTION_BAD && PQisBusy (self->conn))
     {
       late = !wait_socket (self->conn, FALSE, end);
       if (!late && !PQconsumeInput (self->conn))
-        break;
+        return;
     }
-  if (late)
+  if (late && !self->timed_out)
     {
       self->timed_out = TRUE;
       shutdown (PQsocket (self->conn), SHUT_RDWR);
       PQconsumeInput (self->conn);
     }
+}
+
+/* The result of the command just sent (the last one, as PQexec gives), waiting for each part
+ * within answer_timeout_us of the start, so that the caller never waits on a server that hangs
+ * (stopped, or a path that still acknowledges but never answers): PQgetResult is only called
+ * once libpq is no longer busy. */
+static PGresult *
+bounded_result (DrPgConn *self)
+{
+  gint64 end = g_get_monotonic_time () + self->answer_timeout_us;
   PGresult *last = NULL, *res;
+  await_result (self, end);
   while ((res = PQgetResult (self->conn)) != NULL)
     {
       PQclear (last);
       last = res;
       if (PQstatus (self->conn) == CONNECTION_BAD)
         break;
+      await_result (self, end);
     }
   return last;
 }

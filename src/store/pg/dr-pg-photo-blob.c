@@ -48,7 +48,9 @@ below_root (const char *path, const char *root)
   if (strncmp (real_path, real_root, n) != 0 || (!slash && real_path[n] != '/'))
     return NULL;
   const char *rel = real_path + n + !slash;
-  return *rel != '\0' && strlen (rel) <= MAX_ROOT_PATH ? g_strdup (rel) : NULL;
+  /* The server keeps the path as text: a name that is not UTF-8 goes with its bytes. */
+  return *rel != '\0' && strlen (rel) <= MAX_ROOT_PATH && g_utf8_validate (rel, -1, NULL)
+         ? g_strdup (rel) : NULL;
 }
 
 /* See header. */
@@ -94,7 +96,9 @@ is_below_root (const char *rel)
 }
 
 /* Reads the photo @sha256 from the file @rel below @root (both from the server), at most
- * @max_bytes. */
+ * @max_bytes; the file, symbolic links resolved, must still lie below the root (a link in the
+ * share leads nowhere else). What a file holds never goes into a message: a worker's message
+ * is stored on the server. */
 static guint8 *
 read_from_root (DrPgConn *conn, const char *root, const char *rel, const char *sha256,
                 gint64 max_bytes, gsize *len, GError **error)
@@ -107,6 +111,13 @@ read_from_root (DrPgConn *conn, const char *root, const char *rel, const char *s
       return NULL;
     }
   g_autofree char *path = g_build_filename (root, rel, NULL);
+  g_autofree char *inside = below_root (path, root);
+  if (inside == NULL)
+    {
+      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO, "%s: photo %s is not a readable "
+                   "file below the team's photo root; refused", path, sha256);
+      return NULL;
+    }
   guint8 *data = NULL;
   gsize size = 0;
   GError *local = NULL;
@@ -128,8 +139,7 @@ read_from_root (DrPgConn *conn, const char *root, const char *rel, const char *s
     {
       g_free (data);
       g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_CORRUPT, "%s: the file on the team's "
-                   "photo root has SHA-256 %s, not the photo's %s; refused", path, actual,
-                   sha256);
+                   "photo root does not have the photo's SHA-256 %s; refused", path, sha256);
       return NULL;
     }
   *len = size;

@@ -13,8 +13,9 @@ ALTER TABLE dr.photo_blobs ADD COLUMN root_path text
                                AND root_path !~ '^/' AND root_path !~ '(^|/)\.\.?(/|$)'));
 ALTER TABLE dr.photo_blobs ADD CHECK ((bytes IS NULL) <> (root_path IS NULL));
 
--- Sets (or, with NULL, clears) team's shared photo root; for the administrator or a lead of
--- the team. Photos added earlier keep where their bytes are.
+-- Sets team's shared photo root (the share was mounted elsewhere: every photo kept on it is
+-- looked for below the new root), or clears it with NULL, which is refused while photos are
+-- kept on it; for the administrator or a lead of the team.
 CREATE FUNCTION dr.set_photo_root (team text, root text) RETURNS void
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = dr, pg_temp
   AS $$
@@ -30,6 +31,11 @@ BEGIN
                           (SELECT nspowner FROM pg_namespace WHERE nspname = 'dr'), 'USAGE') THEN
     RAISE EXCEPTION 'only a lead of team "%" may set its photo root', team
       USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF root IS NULL AND EXISTS (SELECT 1 FROM dr.photo_blobs
+                              WHERE team_id = t AND root_path IS NOT NULL) THEN
+    RAISE EXCEPTION 'team "%" keeps photos on its photo root; it cannot be cleared', team
+      USING ERRCODE = 'object_in_use';
   END IF;
   UPDATE dr.teams SET photo_root = rtrim (root, '/') WHERE id = t;
 END
