@@ -436,6 +436,32 @@ test_damaged_kinds (void)
   dr_test_rmtree (dir);
 }
 
+/* Found by fuzz-project: a writable file whose header makes SQLite open it read-only (write
+ * version 3), at a schema version that must be migrated. The migration's transaction reopened
+ * the file read-write, which opened read-only again and migrated again, for ever (1.3 GB of
+ * SQLite connections from an 18 KB file before libFuzzer's memory limit). Refused in one line,
+ * unchanged. */
+static void
+test_read_only_header (void)
+{
+  g_autofree char *dir = dr_test_make_tmpdir ();
+  g_autofree char *rich = make_rich_project (dir);
+  g_autofree char *path = tamper (dir, rich, "old-readonly.damagereview",
+                                  "PRAGMA journal_mode = DELETE; PRAGMA user_version = 0;");
+  gsize len;
+  g_autofree guint8 *bytes = dr_test_read_file (path, &len);
+  g_assert_cmpuint (len, >, 100);
+  bytes[18] = 3;  /* file format write version: above 2, SQLite will not write the file */
+  g_autofree char *header = dr_test_write_file (dir, "old-readonly.damagereview", bytes, len);
+  g_autoptr (GError) error = NULL;
+  g_assert_null (dr_project_open (header, DR_PROJECT_OPEN_EXISTING, &error));
+  assert_one_line (error->message, "old-readonly.damagereview");
+  gsize after_len;
+  g_autofree guint8 *after = dr_test_read_file (header, &after_len);
+  g_assert_cmpmem (after, after_len, bytes, len);
+  dr_test_rmtree (dir);
+}
+
 /* DR_PROJECT_OPEN_CHECKED (a second connection to a file another connection just checked)
  * skips only the contents check: a dangling foreign key the check refuses is not looked for
  * again, while another application's SQLite file is still refused. */
@@ -519,6 +545,7 @@ main (int argc, char **argv)
   g_test_add_func ("/untrusted/project/flipped-bytes", test_flipped_bytes);
   g_test_add_func ("/untrusted/project/damaged-kinds", test_damaged_kinds);
   g_test_add_func ("/untrusted/project/checked-flag", test_checked_flag);
+  g_test_add_func ("/untrusted/project/read-only-header", test_read_only_header);
   g_test_add_func ("/untrusted/labels/one-line-messages", test_label_messages);
   return g_test_run ();
 }

@@ -17,6 +17,7 @@ typedef struct {
   int schema_version;
   guint transaction_depth;
   gboolean contents_checked;  /* opened with DR_PROJECT_OPEN_CHECKED */
+  gboolean opening;           /* inside open_connection: no reopen from its migration */
 } DrSqliteConn;
 
 /* The SQLite connection behind a DrStoreConn of this backend. */
