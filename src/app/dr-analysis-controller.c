@@ -28,6 +28,7 @@ struct _DrAnalysisController
 
   DrSession *session;            /* the open project, or NULL */
   DrPhotoItem *current;          /* shown on the canvas, or NULL */
+  gint64 shown_id;               /* photo whose overlays the canvas shows (0: none) */
   DrInferenceQueue *queue;       /* NULL: no models, manual review only */
   gboolean notice_dismissed;
   guint urgency;                 /* grows with each photo shown: newest goes first */
@@ -141,11 +142,16 @@ overlays_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 dr_analysis_controller_show_overlays (DrAnalysisController *self)
 {
-  dr_canvas_clear_overlays (self->canvas);
+  gint64 id = self->current != NULL ? dr_photo_item_get_id (self->current) : 0;
+  OverlaySet *set = id > 0 ? g_hash_table_lookup (self->overlays, &id) : NULL;
+  /* Masks read again for the photo on screen (someone changed one): the old ones stay until
+   * the new ones are there, so the canvas does not go bare in between. */
+  gboolean reload = set == NULL && id > 0 && id == self->shown_id;
+  if (!reload)
+    dr_canvas_clear_overlays (self->canvas);
+  self->shown_id = id;
   if (self->current == NULL)
     return;
-  gint64 id = dr_photo_item_get_id (self->current);
-  OverlaySet *set = g_hash_table_lookup (self->overlays, &id);
   if (set != NULL)
     {
       for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
@@ -157,7 +163,10 @@ dr_analysis_controller_show_overlays (DrAnalysisController *self)
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     any |= dr_photo_item_get_area (self->current, i) > 0;
   if (!any || self->session == NULL)
-    return;
+    {
+      dr_canvas_clear_overlays (self->canvas);
+      return;
+    }
   g_cancellable_cancel (self->overlay_cancellable);
   g_clear_object (&self->overlay_cancellable);
   self->overlay_cancellable = g_cancellable_new ();
@@ -487,6 +496,7 @@ dr_analysis_controller_set_session (DrAnalysisController *self, DrSession *sessi
   g_set_object (&self->session, session);
   g_clear_pointer (&self->batch, g_ptr_array_unref);
   g_hash_table_remove_all (self->overlays);
+  self->shown_id = 0;
   if (self->session && self->queue)
     {
       g_autoptr (GError) error = NULL;

@@ -13,6 +13,7 @@
 #include "dr-report-dialog.h"
 #include "dr-review-controller.h"
 #include "dr-reviewer-dialog.h"
+#include "dr-store-error.h"
 #include "dr-sync-bar.h"
 
 struct _DrReviewController
@@ -861,8 +862,19 @@ dr_review_controller_set_photo (DrReviewController *self, DrPhotoItem *item)
   DrProject *project = project_of (self);
   gint64 id = item ? dr_photo_item_get_id (item) : 0;
   guint w = 0, h = 0;
-  if (project == NULL || id <= 0 || !dr_photo_get_size (project, id, &w, &h, NULL))
+  g_autoptr (GError) error = NULL;
+  if (project == NULL || id <= 0 || !dr_photo_get_size (project, id, &w, &h, &error))
     w = h = 0;
+  /* A team server that cannot be reached: the size the photo list read, so that verdicts,
+   * notes and edits of layers read before go to the journal. */
+  if (g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO)
+      && dr_session_is_team (self->session))
+    {
+      int iw, ih;
+      dr_photo_item_get_size (item, &iw, &ih);
+      w = (guint) MAX (iw, 0);
+      h = (guint) MAX (ih, 0);
+    }
   self->photo_w = (int) w;
   self->photo_h = (int) h;
   dr_edit_session_set_photo (self->editor, project, id, (int) w, (int) h);

@@ -44,6 +44,7 @@ struct _DrWindow
   DrPhotoList *photo_list;
   DrCanvas *canvas;
   GtkLabel *zoom_label;
+  guint zoom_label_idle;         /* pending zoom label update, or 0 */
   GtkLabel *photo_error_label;
   DrLegend *legend;
   GtkWidget *analyse_button;
@@ -78,8 +79,11 @@ static void
 update_title (DrWindow *self)
 {
   guint n = g_list_model_get_n_items (get_items (self));
+  /* The list of a project being opened is not "0 photos", nor an empty project. */
+  gboolean adopting = self->session != NULL && n == 0 && dr_session_is_adopting (self->session);
   g_autofree char *title = self->session ? dr_session_dup_title (self->session) : NULL;
   g_autofree char *subtitle = self->session == NULL ? NULL
+    : adopting ? g_strdup (_("Reading the photo list…"))
     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", n), n);
   const char *login = self->session ? dr_session_get_login (self->session) : NULL;
   if (login != NULL)
@@ -91,7 +95,7 @@ update_title (DrWindow *self)
     }
   adw_window_title_set_title (self->window_title, title ? title : _("Damage Review"));
   adw_window_title_set_subtitle (self->window_title, subtitle);
-  gtk_stack_set_visible_child_name (self->main_stack, n == 0 ? "empty" : "review");
+  gtk_stack_set_visible_child_name (self->main_stack, n == 0 && !adopting ? "empty" : "review");
   /* Toasts rise above the review bar, never over the verdict buttons (style.css). */
   if (n == 0)
     gtk_widget_remove_css_class (GTK_WIDGET (self->toast_overlay), "reviewing");
@@ -107,10 +111,24 @@ update_zoom_label (DrWindow *self)
   gtk_label_set_label (self->zoom_label, text);
 }
 
+static gboolean
+zoom_label_idle_cb (gpointer data)
+{
+  DrWindow *self = data;
+  self->zoom_label_idle = 0;
+  update_zoom_label (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The scale changes while the canvas is being allocated (fit to window): the label, which sits
+ * in the same overlay, is set after the frame. Set during the allocation, it left the overlay
+ * needing one when it was drawn, and GTK skipped drawing it — the canvas stayed blank (QA F11:
+ * "Trying to snapshot GtkOverlay … without a current allocation"). */
 static void
 canvas_scale_notify_cb (DrWindow *self)
 {
-  update_zoom_label (self);
+  if (self->zoom_label_idle == 0)
+    self->zoom_label_idle = g_idle_add (zoom_label_idle_cb, self);
 }
 
 /* See header. */
@@ -682,6 +700,7 @@ static void
 dr_window_dispose (GObject *object)
 {
   DrWindow *self = DR_WINDOW (object);
+  g_clear_handle_id (&self->zoom_label_idle, g_source_remove);
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
