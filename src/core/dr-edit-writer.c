@@ -28,6 +28,7 @@
 #include "dr-layer-state.h"
 #include "dr-review-policy.h"
 #include "dr-pg-conn.h"
+#include "dr-pg-location.h"
 #include "dr-post.h"
 #include "dr-store-error.h"
 #include "dr-rle.h"
@@ -84,6 +85,12 @@ struct _DrEditWriter
   char *journal_location;    /* writer thread: that project's location */
   gint64 retry_at;           /* writer thread: monotonic µs of the next try to send it */
   gint64 retry_delay;
+  char *away;                /* writer thread: the team server (location) that did not
+                              * answer the last try, or NULL; its edits and records go
+                              * straight to the journal, its calls fail at once until
+                              * away_until */
+  gint64 away_until;
+  gint64 away_delay;         /* the next wait after another failed try */
 
   GThread *thread;           /* the writer thread, started at the first push */
   GMainContext *context;     /* the owner's, where signals are emitted */
@@ -259,6 +266,50 @@ static gboolean
 is_unreachable (const char *path, const GError *error)
 {
   return dr_pg_is_conninfo (path) && g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
+}
+
+/* Writer thread: notes how a try on path's server went. An unreachable server makes the
+ * writer "away": later edits are journaled without waiting for another connection attempt
+ * (on a path that went silent each costs the connect timeout), and calls fail at once for a
+ * while (DR_EDIT_WRITER_AWAY_MIN_US, twice as long after each further failure, up to
+ * DR_EDIT_WRITER_RETRY_MAX_US). Any answer ends it. */
+static void
+note_reachable (DrEditWriter *self, const char *path, const GError *error)
+{
+  if (!is_unreachable (path, error))
+    {
+      if (g_strcmp0 (self->away, path) == 0)
+        g_clear_pointer (&self->away, g_free);
+      return;
+    }
+  if (g_strcmp0 (self->away, path) != 0)
+    {
+      g_free (self->away);
+      self->away = g_strdup (path);
+      self->away_delay = DR_EDIT_WRITER_AWAY_MIN_US;
+    }
+  self->away_until = g_get_monotonic_time () + self->away_delay;
+  self->away_delay = MIN (self->away_delay * 2, DR_EDIT_WRITER_RETRY_MAX_US);
+}
+
+/* Writer thread: whether path's server did not answer the last try. */
+static gboolean
+is_away (DrEditWriter *self, const char *path)
+{
+  return self->away != NULL && g_strcmp0 (self->away, path) == 0;
+}
+
+/* Writer thread: whether a call on path's team server should fail at once (error set): the
+ * server did not answer and the next try is not due yet. */
+static gboolean
+away_now (DrEditWriter *self, const char *path, GError **error)
+{
+  if (!is_away (self, path) || g_get_monotonic_time () >= self->away_until)
+    return FALSE;
+  g_autofree char *where = dr_pg_location_describe (path);
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO,
+               _("%s: the server cannot be reached; trying again in the background"), where);
+  return TRUE;
 }
 
 /* Writer thread: makes self->journal the journal of path's project (a damaged one is kept
@@ -511,8 +562,10 @@ journal_retry (DrEditWriter *self, DrProject **project)
   if (journal_send (self, project, &error))
     {
       self->retry_delay = DR_EDIT_WRITER_RETRY_MIN_US;
+      note_reachable (self, self->journal_location, NULL);
       return;
     }
+  note_reachable (self, self->journal_location, error);
   g_debug ("journal not sent yet: %s", error->message);
   self->retry_at = g_get_monotonic_time () + self->retry_delay;
   self->retry_delay = MIN (self->retry_delay * 2, DR_EDIT_WRITER_RETRY_MAX_US);
@@ -548,7 +601,8 @@ write_edit (DrEditWriter *self, DrProject **project, Edit *e, GError **error)
   const DrHeadSeen *seen = e->has_seen ? &base : NULL;
   if (journal_busy (self, e->path) && g_get_monotonic_time () >= self->retry_at)
     journal_retry (self, project);
-  if ((seen != NULL && c->key != NULL) || journal_busy (self, e->path))
+  if ((seen != NULL && c->key != NULL) || journal_busy (self, e->path)
+      || (seen != NULL && is_away (self, e->path)))
     return journal_edit (self, e, e->has_seen ? c : NULL, &base, error);
 
   g_auto (DrRevisionOutcome) out = { 0 };
@@ -558,11 +612,13 @@ write_edit (DrEditWriter *self, DrProject **project, Edit *e, GError **error)
                               e->author, e->key, &out, &local))
     {
       g_clear_object (project);
+      note_reachable (self, e->path, local);
       if (seen != NULL && is_unreachable (e->path, local))
         return journal_edit (self, e, c, &base, error);
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  note_reachable (self, e->path, NULL);
   if (seen != NULL)
     chain_settle (c, NULL, &base, &out);
   if (!out.moved)
@@ -582,14 +638,18 @@ static gboolean
 write_record (DrEditWriter *self, DrProject **project, Edit *e, GError **error)
 {
   gboolean team = dr_pg_is_conninfo (e->path);
-  if (team && journal_busy (self, e->path))
+  if (team && (journal_busy (self, e->path) || is_away (self, e->path)))
     return journal_record (self, e, error);
   g_autoptr (GError) local = NULL;
   if (connect_to (project, e->path, &local)
       && store_record (*project, e->record, e->photo_id, e->damage, e->verdict, e->text,
                        e->author, e->key, &local))
-    return TRUE;
+    {
+      note_reachable (self, e->path, NULL);
+      return TRUE;
+    }
   g_clear_object (project);
+  note_reachable (self, e->path, local);
   if (team && is_unreachable (e->path, local))
     return journal_record (self, e, error);
   g_propagate_error (error, g_steal_pointer (&local));
@@ -633,6 +693,27 @@ resume_journal (DrEditWriter *self, const char *path)
   return TRUE;
 }
 
+/* Writer thread: runs e's call through the thread's own connection (opened first when needed,
+ * and again after the server did not answer); while the team server is away and no try is
+ * due, fails at once instead of waiting for a connection attempt (the owner waits for a
+ * call). */
+static gboolean
+run_call (DrEditWriter *self, DrProject **project, Edit *e, GError **error)
+{
+  if (away_now (self, e->path, error))
+    return FALSE;
+  GError *local = NULL;
+  gboolean ok = connect_to (project, e->path, &local) && e->call (*project, e->call_data, &local);
+  note_reachable (self, e->path, local);
+  if (ok)
+    return TRUE;
+  /* libpq does not reconnect: the next try opens a new connection. */
+  if (is_unreachable (e->path, local))
+    g_clear_object (project);
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
 /* Writer thread main: writes the first queued edit whenever there is one and the queue is not
  * halted, and sends the journal whenever a try is due, until told to stop; its connection
  * lives and dies on this thread. */
@@ -672,7 +753,7 @@ writer_main (gpointer data)
       else if (e->record != 0)
         ok = write_record (self, &project, e, &error);
       else if (e->call != NULL)
-        ok = connect_to (&project, e->path, &error) && e->call (project, e->call_data, &error);
+        ok = run_call (self, &project, e, &error);
       else
         ok = write_edit (self, &project, e, &error);
       g_mutex_lock (&self->lock);
@@ -1187,6 +1268,7 @@ dr_edit_writer_finalize (GObject *object)
   g_ptr_array_unref (self->owner_journaled);
   g_free (self->chain_path);
   g_free (self->journal_location);
+  g_free (self->away);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (dr_edit_writer_parent_class)->finalize (object);

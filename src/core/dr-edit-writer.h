@@ -54,6 +54,10 @@ G_DECLARE_FINAL_TYPE (DrEditWriter, dr_edit_writer, DR, EDIT_WRITER, GObject)
 /* First and longest wait before sending the journal again after the server did not answer. */
 #define DR_EDIT_WRITER_RETRY_MIN_US (250 * G_TIME_SPAN_MILLISECOND)
 #define DR_EDIT_WRITER_RETRY_MAX_US (30 * G_TIME_SPAN_SECOND)
+/* After a team server did not answer, calls (dr_edit_writer_run) fail at once for this long
+ * (twice as long after each further failure) instead of each waiting for a connection attempt;
+ * edits and records go to the journal until it answers again. */
+#define DR_EDIT_WRITER_AWAY_MIN_US (2 * G_TIME_SPAN_SECOND)
 
 DrEditWriter *dr_edit_writer_new          (void);
 
@@ -117,7 +121,9 @@ typedef gboolean (*DrEditWriterCall) (DrProject *project, gpointer data, GError 
  * waits for one write at most (call dr_edit_writer_sync() first when it must follow them) —
  * and returns its result. This is how the owner thread writes anything else (verdicts,
  * notes, undo, renames): it never writes through its own connection. A failing call does not
- * stall the queue, and a stalled queue does not hold calls back. */
+ * stall the queue, and a stalled queue does not hold calls back. After a team server did not
+ * answer, a call fails at once (DR_STORE_ERROR_IO) until DR_EDIT_WRITER_AWAY_MIN_US… have
+ * passed. */
 gboolean      dr_edit_writer_run          (DrEditWriter *self, DrProject *project,
                                            DrEditWriterCall call, gpointer data,
                                            GError **error);

@@ -21,6 +21,10 @@
  *   authored by the member's login, the verdict measured on the edit sent before it and
  *   decided on it ("accepted" on an edited mask is "corrected", as online); sent
  *   again (acknowledgements lost), nothing is added.
+ * /pg/journal/away: once the server did not answer, a call through the writer fails at once
+ *   (it does not wait for another connection attempt, which on a path gone silent costs the
+ *   connect timeout), the next edit goes straight to the journal, and once the server is back
+ *   the edit is sent and calls work again.
  * /pg/journal/partition: in a network namespace of its own (root, unshare), a child talks to a
  *   server over TCP; the network is taken away under its open connection (the loopback link
  *   goes down: packets vanish, nothing is refused). The next edit must reach the journal
@@ -37,6 +41,7 @@
 #include "dr-project.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-store-error.h"
 #include "pg-test-util.h"
 
 #define W 8
@@ -683,6 +688,58 @@ test_partition (void)
   g_assert_true (g_subprocess_wait_check (child, NULL, NULL));
 }
 
+/* A call as the window makes them (undo, a lease heartbeat): reads the scratch layer's head. */
+static gboolean
+read_head_call (DrProject *project, gpointer data, GError **error)
+{
+  DrHeadSeen head;
+  return dr_revision_read_head (project, *(gint64 *) data, DR_DAMAGE_SCRATCH, &head, error);
+}
+
+static void
+test_away (void)
+{
+  Team t;
+  team_init (&t, "away");
+  g_autoptr (GError) error = NULL;
+  DrHeadSeen seen;
+  g_autoptr (DrProject) ann = open_on_head (t.ann, t.photo, &seen);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  g_assert_true (dr_edit_writer_run (w, ann, read_head_call, &t.photo, &error));
+  g_assert_no_error (error);
+
+  dr_pg_private_server_stop (server, "fast");
+  g_assert_false (dr_edit_writer_run (w, ann, read_head_call, &t.photo, &error));
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
+  g_test_message ("first call: %s", error->message);
+  g_assert_null (strstr (error->message, "trying again in the background"));
+  g_clear_error (&error);
+  /* Within DR_EDIT_WRITER_AWAY_MIN_US of that: no new attempt, the same kind of error. */
+  g_assert_false (dr_edit_writer_run (w, ann, read_head_call, &t.photo, &error));
+  g_assert_error (error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
+  g_test_message ("next call: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "trying again in the background"));
+  g_clear_error (&error);
+  guint8 px[W * H];
+  mask_with (px, 12);
+  dr_edit_writer_push (w, ann, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       &seen);
+  wait_waiting (w, 1);
+
+  dr_pg_private_server_start_again (server);
+  wait_for (&s.sent, 1);
+  g_assert_cmpuint (dr_edit_writer_get_n_waiting (w), ==, 0);
+  g_assert_true (dr_edit_writer_run (w, ann, read_head_call, &t.photo, &error));
+  g_assert_no_error (error);
+  g_autofree char *q = g_strdup_printf ("SELECT count (*) FROM dr.revisions WHERE author = '%s'"
+                                        " AND kind = 'brush'", t.ann_login);
+  g_autofree char *n = oracle (&t, q);
+  g_assert_cmpstr (n, ==, "1");
+  g_ptr_array_unref (s.conflicts);
+  team_clear (&t);
+}
+
 static void
 test_replay_conflict (void)
 {
@@ -974,6 +1031,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/journal/damaged", test_damaged);
   g_test_add_func ("/pg/journal/refused", test_refused);
   g_test_add_func ("/pg/journal/verdict-note-after-kill", test_verdict_note_after_kill);
+  g_test_add_func ("/pg/journal/away", test_away);
   g_test_add_func ("/pg/journal/partition", test_partition);
   server = dr_pg_private_server_start ();
   int rc = g_test_run ();
