@@ -8,11 +8,15 @@
 
 #include <glib/gi18n.h>
 
+#include <glib/gstdio.h>
+
+#include "dr-edit-journal.h"
 #include "dr-path-settings.h"
 #include "dr-pg-conn.h"
 #include "dr-pg-location.h"
 #include "dr-photo.h"
 #include "dr-project-controller.h"
+#include "dr-store-error.h"
 #include "dr-team-dialog.h"
 
 #define MAX_RECENT 8
@@ -27,13 +31,17 @@ struct _DrProjectController
 
   DrSession *session;            /* the open project, or NULL */
   GCancellable *opening;         /* a project being opened without blocking, or NULL */
+  char *opening_path;            /* … its location */
   char *select_after_import;     /* path of a photo to show once imported, or NULL */
+  char *retry_path;              /* a team project whose server did not answer, or NULL */
+  guint retry_id;                /* the timeout that tries it again, or 0 */
 };
 
 enum { PROP_0, PROP_SESSION, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIG_TOAST, SIG_PROGRESS, SIG_PHOTO_WANTED, SIG_PHOTO_ERROR_STORED, N_SIGNALS };
+enum { SIG_TOAST, SIG_PROGRESS, SIG_PHOTO_WANTED, SIG_PHOTO_ERROR_STORED, SIG_SERVER_AWAY,
+       N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DrProjectController, dr_project_controller, G_TYPE_OBJECT)
@@ -264,8 +272,55 @@ dr_project_controller_open (DrProjectController *self, const char *path, gboolea
   return TRUE;
 }
 
+/* Stops trying a team project again; the window no longer says its server is away. */
+static void
+stop_retry (DrProjectController *self)
+{
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->retry_path == NULL)
+    return;
+  g_clear_pointer (&self->retry_path, g_free);
+  g_signal_emit (self, signals[SIG_SERVER_AWAY], 0, NULL);
+}
+
+static void start_open (DrProjectController *self, const char *path);
+
+static gboolean
+retry_cb (gpointer data)
+{
+  DrProjectController *self = data;
+  self->retry_id = 0;
+  if (self->retry_path != NULL && self->opening == NULL)
+    start_open (self, self->retry_path);
+  return G_SOURCE_REMOVE;
+}
+
+/* path's server did not answer (message: the store's line): the window says so, with what
+ * waits on this computer, and path is tried again in DR_PROJECT_CONTROLLER_RETRY_S s. */
+static void
+retry_later (DrProjectController *self, const char *path, const char *message)
+{
+  if (self->retry_path != path)
+    {
+      g_free (self->retry_path);
+      self->retry_path = g_strdup (path);
+    }
+  g_autofree char *journal = dr_edit_journal_path_for (path);
+  GStatBuf st;
+  gboolean waiting = journal != NULL && g_stat (journal, &st) == 0 && st.st_size > 0;
+  g_autofree char *text = g_strdup_printf (
+    waiting ? _("%s. Changes made while it was away are kept on this computer and sent once it "
+                "answers; trying again every %d seconds.")
+            : _("%s. Trying again every %d seconds."),
+    message, DR_PROJECT_CONTROLLER_RETRY_S);
+  g_signal_emit (self, signals[SIG_SERVER_AWAY], 0, text);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add_seconds (DR_PROJECT_CONTROLLER_RETRY_S, retry_cb, self);
+}
+
 /* Main loop: the project asked for by dr_project_controller_open_async is checked and
- * listed; opened unless another was asked for since (or the controller went away). */
+ * listed; opened unless another was asked for since (or the controller went away). A team
+ * project whose server does not answer is tried again (retry_later) while no project is open. */
 static void
 open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -276,10 +331,32 @@ open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   g_clear_object (&self->opening);
   show_progress (self, NULL, 0);
-  if (session == NULL)
-    toast (self, error->message);
+  g_autofree char *path = g_steal_pointer (&self->opening_path);
+  if (session != NULL)
+    {
+      stop_retry (self);
+      adopt_session (self, g_steal_pointer (&session));
+    }
+  else if (self->session == NULL && path != NULL && dr_pg_is_conninfo (path)
+           && (g_error_matches (error, DR_PG_ERROR, DR_PG_ERROR_UNREACHABLE)
+               || g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO)))
+    retry_later (self, path, error->message);
   else
-    adopt_session (self, g_steal_pointer (&session));
+    {
+      stop_retry (self);
+      toast (self, error->message);
+    }
+}
+
+/* Starts opening path without blocking (open_done_cb ends it). */
+static void
+start_open (DrProjectController *self, const char *path)
+{
+  self->opening = g_cancellable_new ();
+  g_free (self->opening_path);
+  self->opening_path = g_strdup (path);
+  show_progress (self, _("Opening the project…"), -1);
+  dr_session_open_async (path, self->opening, open_done_cb, g_object_ref (self));
 }
 
 /* See header. */
@@ -288,11 +365,11 @@ dr_project_controller_open_async (DrProjectController *self, const char *path)
 {
   g_return_if_fail (DR_IS_PROJECT_CONTROLLER (self) && path != NULL);
   cancel_opening (self);
+  if (g_strcmp0 (self->retry_path, path) != 0)
+    stop_retry (self);
   if (self->session && g_strcmp0 (dr_session_get_path (self->session), path) == 0)
     return;
-  self->opening = g_cancellable_new ();
-  show_progress (self, _("Opening the project…"), -1);
-  dr_session_open_async (path, self->opening, open_done_cb, g_object_ref (self));
+  start_open (self, path);
 }
 
 /* See header. */
@@ -303,8 +380,9 @@ dr_project_controller_reopen (DrProjectController *self)
   if (self->session == NULL || self->opening != NULL)
     return;
   self->opening = g_cancellable_new ();
-  dr_session_open_async (dr_session_get_path (self->session), self->opening, open_done_cb,
-                         g_object_ref (self));
+  g_free (self->opening_path);
+  self->opening_path = g_strdup (dr_session_get_path (self->session));
+  dr_session_open_async (self->opening_path, self->opening, open_done_cb, g_object_ref (self));
 }
 
 /* See header. */
@@ -546,6 +624,9 @@ dr_project_controller_dispose (GObject *object)
   if (self->opening != NULL)
     g_cancellable_cancel (self->opening);
   g_clear_object (&self->opening);
+  g_clear_pointer (&self->opening_path, g_free);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_pointer (&self->retry_path, g_free);
   if (self->session)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -601,6 +682,9 @@ dr_project_controller_class_init (DrProjectControllerClass *klass)
                                                   G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                                   G_TYPE_INT64);
+  signals[SIG_SERVER_AWAY] = g_signal_new ("server-away", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                           1, G_TYPE_STRING);
 }
 
 static void

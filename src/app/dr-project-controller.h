@@ -7,7 +7,9 @@
  * signals: "toast" (message); "progress" (text or NULL to hide, fraction; < 0 pulses);
  * "photo-wanted" (path, or NULL for the first photo) after a project opened or an import
  * ended; "photo-error-stored" (photo_id) when the project now records a photo as
- * undecodable. */
+ * undecodable; "server-away" (message, or NULL once it is over) while a team project could not
+ * be opened because its server does not answer — it is tried again every
+ * DR_PROJECT_CONTROLLER_RETRY_S seconds until it opens or another project is asked for. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -15,6 +17,9 @@
 #include "dr-session.h"
 
 G_BEGIN_DECLS
+
+/* Seconds between tries at opening a team project whose server did not answer. */
+#define DR_PROJECT_CONTROLLER_RETRY_S 10
 
 #define DR_TYPE_PROJECT_CONTROLLER (dr_project_controller_get_type ())
 G_DECLARE_FINAL_TYPE (DrProjectController, dr_project_controller, DR, PROJECT_CONTROLLER,

@@ -512,6 +512,14 @@ live_server_back_cb (DrTeamLive *live, DrWindow *self)
     dr_project_controller_reopen (self->projects);
 }
 
+/* A team project could not be opened because its server does not answer (message), or that
+ * is over (NULL): the banner says so meanwhile. */
+static void
+projects_server_away_cb (DrProjectController *projects, const char *message, DrWindow *self)
+{
+  show_server_state (self, message);
+}
+
 /* Live updates follow the open project: a team project gets its own watch. */
 static void
 follow_team_project (DrWindow *self, DrSession *session)
@@ -660,6 +668,7 @@ init_controllers (DrWindow *self)
   g_signal_connect_swapped (self->projects, "photo-error-stored",
                             G_CALLBACK (photo_error_stored_cb), self);
   g_signal_connect (self->projects, "toast", G_CALLBACK (toast_cb), self);
+  g_signal_connect (self->projects, "server-away", G_CALLBACK (projects_server_away_cb), self);
   g_signal_connect (self->projects, "progress", G_CALLBACK (progress_cb), self);
   g_signal_connect (self->analysis, "toast", G_CALLBACK (toast_cb), self);
   g_signal_connect (self->analysis, "progress", G_CALLBACK (progress_cb), self);
