@@ -6,8 +6,16 @@
 
 G_BEGIN_DECLS
 
+/* Blocking (a worker thread): the password a face keeps for @location (the window's: the
+ * GNOME keyring), or NULL; freed with dr_pg_password_free. */
+typedef char *(*DrTeamPasswordLookup) (const char *location, GCancellable *cancellable);
+
+/* Where dr_team_login_check looks for a password no one registered: set once, before any
+ * check runs (the window's main; without it, e.g. on a headless machine, there is none). */
+void dr_team_login_set_password_lookup (DrTeamPasswordLookup lookup);
+
 /* Blocking (a worker thread): when no password is registered for @location (dr-pg-password),
- * looks one up in the GNOME keyring and registers it; then connects once and checks the
+ * looks one up through the password lookup (if set) and registers it; then connects once and checks the
  * schema and team membership, writing nothing. FALSE with one translated line naming the
  * project (database@server) and the reason — bad location, no server, login or password
  * refused, not a member of a team, schema missing, older or newer — in the DR_PG_ERROR
