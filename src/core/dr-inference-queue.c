@@ -2,8 +2,9 @@
  *
  * A job is one model on one photo. The jobs of a photo share one DrPhotoInput (decoded and
  * preprocessed once, by whichever worker comes first); the worker then makes the mask, its
- * RLE and, through the face's factory, its overlay. The runner orders, cancels and delivers; this file keeps, on the main
- * thread only, which (photo, damage) pairs are queued or running and each photo's input. */
+ * RLE and, through the face's factory, its overlay. The runner orders, cancels and delivers;
+ * this file keeps, on the main thread only, which (photo, damage) pairs are queued or running
+ * and each photo's input. */
 #include "config.h"
 
 #include "dr-inference-queue.h"

@@ -15,13 +15,13 @@ typedef char *(*DrTeamPasswordLookup) (const char *location, GCancellable *cance
 void dr_team_login_set_password_lookup (DrTeamPasswordLookup lookup);
 
 /* Blocking (a worker thread): when no password is registered for @location (dr-pg-password),
- * looks one up through the password lookup (if set) and registers it; then connects once and checks the
- * schema and team membership, writing nothing. FALSE with one translated line naming the
- * project (database@server) and the reason — bad location, no server, login or password
- * refused, not a member of a team, schema missing, older or newer — in the DR_PG_ERROR
- * domain with the store's code. On success *@login and *@team_id (each may be NULL) get the
- * login role the server knows us as and the team the project works on (as the store picks
- * it: the dr.team setting, else the login's only team). */
+ * looks one up through the password lookup (if set) and registers it; then connects once and
+ * checks the schema and team membership, writing nothing. FALSE with one translated line
+ * naming the project (database@server) and the reason — bad location, no server, login or
+ * password refused, not a member of a team, schema missing, older or newer — in the
+ * DR_PG_ERROR domain with the store's code. On success *@login and *@team_id (each may be
+ * NULL) get the login role the server knows us as and the team the project works on (as the
+ * store picks it: the dr.team setting, else the login's only team). */
 gboolean dr_team_login_check (const char   *location,
                               GCancellable *cancellable,
                               char        **login,
