@@ -7,6 +7,7 @@
 #include "dr-damage-style.h"
 #include "dr-edit-session.h"
 #include "dr-edit-writer.h"
+#include "dr-layer-cache.h"
 #include "dr-layer-tiles.h"
 #include "dr-overlay.h"
 #include "dr-prediction.h"
@@ -33,11 +34,8 @@ struct _DrEditSession
   DrHeadSeen seen;           /* the head the loaded layer was read from (pushed with edits) */
   gint64 seen_photo_id;      /* … of this layer */
   DrDamage seen_damage;
-  guint8 *kept;              /* the last layer forgotten (with seen), for when a team server
-                              * cannot be reached to load it again; NULL: none */
-  DrHeadSeen kept_seen;
-  gint64 kept_photo_id;
-  DrDamage kept_damage;
+  DrLayerCache *cache;       /* layers as last read or left, with their heads, for when a
+                              * team server cannot be reached to load them again */
   gint64 last_commit_us;
 };
 
@@ -85,15 +83,15 @@ load_layer (DrEditSession *self, GError **error)
       if (local == NULL
           && dr_revision_read_head (self->project, self->photo_id, self->damage, &seen, &local))
         stored = dr_revision_dup_layer_rle (self->project, self->photo_id, self->damage, &local);
+      /* While journaled edits wait, the server's layer may lack them: only the session's own
+       * copy (keep_layer) stands for it then. */
+      if (local == NULL && dr_edit_writer_get_n_waiting (self->writer) == 0)
+        dr_layer_cache_put_layer (self->cache, self->photo_id, self->damage, stored, &seen);
       /* The server is away: the layer as last loaded, with the head it was read from (its
        * edits go to the journal and are checked against that head when sent). */
-      if (g_error_matches (local, DR_STORE_ERROR, DR_STORE_ERROR_IO) && self->kept != NULL
-          && self->kept_photo_id == self->photo_id && self->kept_damage == self->damage)
-        {
-          g_clear_error (&local);
-          memcpy (pixels, self->kept, (gsize) self->width * self->height);
-          seen = self->kept_seen;
-        }
+      if (g_error_matches (local, DR_STORE_ERROR, DR_STORE_ERROR_IO)
+          && dr_layer_cache_get_layer (self->cache, self->photo_id, self->damage, &stored, &seen))
+        g_clear_error (&local);
       if (local != NULL)
         {
           g_propagate_error (error, local);
@@ -156,10 +154,27 @@ writer_failed_cb (DrEditWriter *writer, const char *message, DrEditSession *self
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
 }
 
+/* Remembers the loaded layer, edits included, with the head it was loaded from, so that it can
+ * be loaded again while the server is away. */
+static void
+keep_layer (DrEditSession *self)
+{
+  if (self->pixels == NULL || !self->owns_layer || self->seen_photo_id != self->photo_id
+      || self->seen_damage != self->damage)
+    return;
+  g_autoptr (DrRle) rle = dr_rle_new_from_mask (self->pixels, (guint) self->height,
+                                                (guint) self->width, NULL);
+  g_autofree char *text = rle != NULL && dr_rle_get_area (rle) > 0 ? dr_rle_to_string (rle)
+                                                                   : NULL;
+  if (rle != NULL)
+    dr_layer_cache_put_layer (self->cache, self->photo_id, self->damage, text, &self->seen);
+}
+
 /* Hands the drawing of an owned layer back to the canvas, as an overlay of its pixels. */
 static void
 leave_layer (DrEditSession *self, gboolean build_overlay)
 {
+  keep_layer (self);
   if (self->owns_layer && self->pixels != NULL && build_overlay)
     {
       g_autoptr (DrOverlay) ov = dr_overlay_new (self->pixels, self->width, self->height,
@@ -179,7 +194,8 @@ dr_edit_session_set_photo (DrEditSession *self, DrProject *project, gint64 photo
       height == self->height)
     return;
   leave_layer (self, FALSE);
-  g_clear_pointer (&self->kept, g_free);
+  if (project != self->project)
+    dr_layer_cache_clear (self->cache);
   DrProject *usable = photo_id > 0 && width > 0 && height > 0 ? project : NULL;
   g_set_object (&self->project, usable);
   self->photo_id = self->project ? photo_id : 0;
@@ -189,6 +205,14 @@ dr_edit_session_set_photo (DrEditSession *self, DrProject *project, gint64 photo
     load_layer (self, NULL);
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
   g_signal_emit (self, signals[SIG_CHANGED], 0);
+}
+
+/* See header. */
+DrLayerCache *
+dr_edit_session_get_layer_cache (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), NULL);
+  return self->cache;
 }
 
 DrProject *
@@ -273,6 +297,20 @@ dr_edit_session_get_mask (DrEditSession *self)
   return self->editing ? &self->mask : NULL;
 }
 
+/* See header. */
+gint64
+dr_edit_session_count_owned (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), -1);
+  if (self->pixels == NULL || !self->owns_layer)
+    return -1;
+  gsize n = (gsize) self->width * self->height;
+  gint64 area = 0;
+  for (gsize i = 0; i < n; i++)
+    area += self->pixels[i] != 0;
+  return area;
+}
+
 /* See header. The tiles under rect are rebuilt on the next frame, nothing else. */
 void
 dr_edit_session_changed (DrEditSession *self, const DrRect *rect)
@@ -305,11 +343,7 @@ dr_edit_session_forget_layer (DrEditSession *self)
   g_return_if_fail (DR_IS_EDIT_SESSION (self));
   if (self->editing || self->pixels == NULL || has_queued_layer (self))
     return;
-  g_free (self->kept);
-  self->kept = g_steal_pointer (&self->pixels);
-  self->kept_photo_id = self->photo_id;
-  self->kept_damage = self->damage;
-  self->kept_seen = self->seen;
+  keep_layer (self);
   drop_layer (self);
   g_signal_emit (self, signals[SIG_CHANGED], 0);
 }
@@ -506,7 +540,7 @@ dr_edit_session_finalize (GObject *object)
   drop_layer (self);
   g_clear_object (&self->project);
   g_free (self->author);
-  g_free (self->kept);
+  dr_layer_cache_free (self->cache);
   G_OBJECT_CLASS (dr_edit_session_parent_class)->finalize (object);
 }
 
@@ -587,6 +621,7 @@ static void
 dr_edit_session_init (DrEditSession *self)
 {
   self->writer = dr_edit_writer_new ();
+  self->cache = dr_layer_cache_new ();
   g_signal_connect (self->writer, "written", G_CALLBACK (writer_written_cb), self);
   g_signal_connect (self->writer, "failed", G_CALLBACK (writer_failed_cb), self);
 }

@@ -24,6 +24,7 @@
 #include "dr-canvas.h"
 #include "dr-damage.h"
 #include "dr-edit-writer.h"
+#include "dr-layer-cache.h"
 #include "dr-mask-edit.h"
 #include "dr-project.h"
 #include "dr-revision.h"
@@ -40,6 +41,9 @@ DrEditSession *dr_edit_session_new          (void);
 void           dr_edit_session_set_photo    (DrEditSession *self, DrProject *project,
                                              gint64 photo_id, int width, int height);
 DrProject     *dr_edit_session_get_project  (DrEditSession *self);
+/* What the window last read of the project's layers and verdicts (cleared when another project
+ * is set), for when a team server cannot be reached; owned by the session. */
+DrLayerCache  *dr_edit_session_get_layer_cache (DrEditSession *self);
 /* The writer that stores this session's edits; every other write of the window goes through
  * dr_edit_writer_run() on it, after the edits made before it. */
 DrEditWriter  *dr_edit_session_get_writer   (DrEditSession *self);
@@ -60,6 +64,9 @@ gboolean       dr_edit_session_begin        (DrEditSession *self, GError **error
  * and report each change with dr_edit_session_changed. */
 DrMask        *dr_edit_session_get_mask     (DrEditSession *self);
 void           dr_edit_session_changed      (DrEditSession *self, const DrRect *rect);
+/* Pixels switched on in the active layer while the session draws it (edited in this visit);
+ * -1 otherwise. */
+gint64         dr_edit_session_count_owned  (DrEditSession *self);
 /* Ends the edit: when any pixel changed, queues one revision of kind to be written (see the
  * header comment for failures). */
 void           dr_edit_session_end          (DrEditSession *self, DrRevisionKind kind);

@@ -142,12 +142,13 @@ other_layer_with_history (DrReviewController *self, gboolean undo)
 
 /* The verdict layer d of the photo being edited shows: the one kept unsaved, else the one
  * journaled for the team server, else the stored one (*stored, NULL when kept, journaled or
- * never given). */
+ * never given) — as last read when the server cannot be reached now. */
 static DrVerdict
 shown_verdict (DrReviewController *self, DrDamage d, DrReview **stored)
 {
   DrProject *project = dr_edit_session_get_project (self->editor);
   gint64 id = dr_edit_session_get_photo_id (self->editor);
+  DrLayerCache *cache = dr_edit_session_get_layer_cache (self->editor);
   DrVerdict kept;
   *stored = NULL;
   if (project == NULL)
@@ -156,19 +157,33 @@ shown_verdict (DrReviewController *self, DrDamage d, DrReview **stored)
       || dr_edit_writer_lookup_verdict (dr_edit_session_get_writer (self->editor), project,
                                         id, d, &kept))
     return kept;
-  *stored = dr_review_get_current (project, id, d, NULL);
+  g_autoptr (GError) error = NULL;
+  *stored = dr_review_get_current (project, id, d, &error);
+  if (error == NULL)
+    dr_layer_cache_put_review (cache, id, d, *stored);
+  else
+    dr_layer_cache_get_review (cache, id, d, stored);
   return *stored ? (*stored)->verdict : DR_VERDICT_UNREVIEWED;
 }
 
-/* The note photo id shows: the one journaled for the team server, else the stored one; NULL
- * when none (or cleared). */
+/* The note photo id shows: the one journaled for the team server, else the stored one (as last
+ * read when the server cannot be reached now); NULL when none (or cleared). */
 static char *
 dup_note (DrReviewController *self, DrProject *project, gint64 id)
 {
+  DrLayerCache *cache = dr_edit_session_get_layer_cache (self->editor);
   char *text = NULL;
   if (!dr_edit_writer_lookup_note (dr_edit_session_get_writer (self->editor), project, id,
                                    &text))
-    return dr_review_dup_note (project, id, NULL);
+    {
+      g_autoptr (GError) error = NULL;
+      text = dr_review_dup_note (project, id, &error);
+      if (error == NULL)
+        dr_layer_cache_put_note (cache, id, text);
+      else
+        dr_layer_cache_get_note (cache, id, &text);
+      return text;
+    }
   if (text[0] != '\0')
     return text;
   g_free (text);
@@ -191,6 +206,9 @@ unsaved_area (DrReviewController *self, DrDamage d, DrVerdict shown)
       if (dr_review_recorder_lookup_unsaved (self->recorder, project, id, d, &kept))
         return 0;
     }
+  /* Journaled edits (the team server is away): the layer on screen counts as drawn. */
+  if (d == dr_edit_session_get_damage (self->editor) && dr_edit_writer_get_n_waiting (writer) > 0)
+    return dr_edit_session_count_owned (self->editor);
   if (!dr_edit_session_has_unsaved (self->editor) ||
       !dr_edit_writer_has_layer (writer, project, id, d))
     return -1;

@@ -43,7 +43,8 @@ shown_conflict (DrSyncBar *self)
   for (guint i = 0; i < self->conflicts->len; i++)
     {
       DrEditConflict *c = g_ptr_array_index (self->conflicts, i);
-      if (c->project == project && c->photo_id == self->photo_id && c->damage == self->damage)
+      if (c->photo_id == self->photo_id && c->damage == self->damage
+          && dr_edit_conflict_is_on (c, project))
         return c;
     }
   return NULL;
@@ -124,8 +125,8 @@ conflict_cb (DrEditWriter *writer, DrEditConflict *conflict, DrSyncBar *self)
   for (guint i = 0; i < self->conflicts->len; i++)
     {
       DrEditConflict *c = g_ptr_array_index (self->conflicts, i);
-      if (c->project == conflict->project && c->photo_id == conflict->photo_id
-          && c->damage == conflict->damage)
+      if (c->photo_id == conflict->photo_id && c->damage == conflict->damage
+          && dr_edit_conflict_is_on (c, conflict->project))
         g_ptr_array_remove_index (self->conflicts, i--);
     }
   g_ptr_array_add (self->conflicts, dr_edit_conflict_copy (conflict));

@@ -40,3 +40,18 @@ dr_edit_conflict_free (DrEditConflict *conflict)
   g_free (conflict->name);
   g_free (conflict);
 }
+
+/* See header. */
+gboolean
+dr_edit_conflict_is_on (DrEditConflict *conflict, DrProject *project)
+{
+  g_return_val_if_fail (conflict != NULL, FALSE);
+  if (project == NULL || conflict->project == NULL)
+    return FALSE;
+  if (conflict->project == project)
+    return TRUE;
+  if (g_strcmp0 (dr_project_get_path (conflict->project), dr_project_get_path (project)) != 0)
+    return FALSE;
+  g_set_object (&conflict->project, project);
+  return TRUE;
+}

@@ -32,6 +32,11 @@ DrEditConflict *dr_edit_conflict_new      (DrProject *project, gint64 photo_id, 
                                            const DrRevisionOutcome *out);
 DrEditConflict *dr_edit_conflict_copy     (const DrEditConflict *conflict);
 void            dr_edit_conflict_free     (DrEditConflict *conflict);
+/* Whether conflict was reported on project: through that connection, or through another
+ * connection to the same project (the window reopened it after its server came back, while
+ * the journal was sent through the old one); then conflict follows project from now on, so
+ * its masks are read and Keep Mine is sent through a connection that works. */
+gboolean        dr_edit_conflict_is_on    (DrEditConflict *conflict, DrProject *project);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrEditConflict, dr_edit_conflict_free)
 
 G_END_DECLS

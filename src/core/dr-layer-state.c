@@ -7,10 +7,12 @@
 #include "dr-revision.h"
 #include "dr-rle.h"
 
-/* Compares the layer's mask (head revision, else prediction) with the prediction. */
+/* Compares the layer's stored mask (head revision, else prediction) with the prediction. A
+ * Reject or No Damage verdict hides the mask in the window but does not edit it, so it plays
+ * no part here: Accept after Reject on an unedited layer is no correction. */
 static gboolean
-compare_masks (DrProject *project, gint64 photo_id, DrDamage d, DrLayerState *state,
-               GError **error)
+compare_masks (DrProject *project, gint64 photo_id, DrDamage d, const DrRevision *head,
+               DrLayerState *state, GError **error)
 {
   guint w, h;
   if (!dr_photo_get_size (project, photo_id, &w, &h, error))
@@ -22,12 +24,7 @@ compare_masks (DrProject *project, gint64 photo_id, DrDamage d, DrLayerState *st
       g_propagate_error (error, local);
       return FALSE;
     }
-  g_autofree char *final = dr_revision_dup_layer_rle (project, photo_id, d, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
+  const char *final = head != NULL ? head->rle : pred != NULL ? pred->rle : NULL;
   g_autoptr (DrRle) a = pred ? dr_rle_new_from_string (pred->rle, h, w, error) : NULL;
   if (pred != NULL && a == NULL)
     return FALSE;
@@ -51,12 +48,17 @@ dr_layer_state_read (DrProject *project, gint64 photo_id, DrDamage d, DrLayerSta
 {
   g_return_val_if_fail (project != NULL && state != NULL, FALSE);
   *state = (DrLayerState) { 0 };
-  if (!compare_masks (project, photo_id, d, state, error))
-    return FALSE;
   GError *local = NULL;
   g_autoptr (DrRevision) head = dr_revision_get_head (project, photo_id, d, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (!compare_masks (project, photo_id, d, head, state, error))
+    return FALSE;
   gint64 head_id = head != NULL ? head->id : 0;
-  g_autoptr (DrReview) cur = local ? NULL : dr_review_get_current (project, photo_id, d, &local);
+  g_autoptr (DrReview) cur = dr_review_get_current (project, photo_id, d, &local);
   g_autoptr (DrReview) earlier = local ? NULL : dr_review_get_on_revision (project, photo_id, d,
                                                                            head_id, &local);
   if (local != NULL)

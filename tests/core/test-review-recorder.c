@@ -172,6 +172,33 @@ test_kept_then_flushed (Fixture *f, gconstpointer data)
   g_assert_cmpint (stored_verdict (f, DR_DAMAGE_CRUSHED, NULL), ==, DR_VERDICT_NONE);
 }
 
+/* Reject then Accept on a layer nobody edited is "accepted": the rejected (emptied) view of the
+ * layer is not an edit of the prediction. After an edit, Reject then Accept is "corrected". */
+static void
+test_accept_after_reject (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  DrVerdict recorded;
+  g_assert_true (dr_review_recorder_give (f->recorder, f->project, PHOTO, DR_DAMAGE_SCRATCH,
+                                          DR_VERDICT_REJECTED, "Ann", &recorded, &error));
+  g_assert_cmpint (recorded, ==, DR_VERDICT_REJECTED);
+  g_assert_true (dr_review_recorder_give (f->recorder, f->project, PHOTO, DR_DAMAGE_SCRATCH,
+                                          DR_VERDICT_ACCEPTED, "Ann", &recorded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (recorded, ==, DR_VERDICT_ACCEPTED);
+  g_assert_cmpint (stored_verdict (f, DR_DAMAGE_SCRATCH, NULL), ==, DR_VERDICT_ACCEPTED);
+
+  g_autofree char *edited = first_n (5);
+  g_assert_true (dr_revision_append (f->project, PHOTO, DR_DAMAGE_SCRATCH, edited,
+                                     DR_REVISION_BRUSH, "Ann", NULL, &error));
+  g_assert_true (dr_review_recorder_give (f->recorder, f->project, PHOTO, DR_DAMAGE_SCRATCH,
+                                          DR_VERDICT_REJECTED, "Ann", &recorded, &error));
+  g_assert_true (dr_review_recorder_give (f->recorder, f->project, PHOTO, DR_DAMAGE_SCRATCH,
+                                          DR_VERDICT_ACCEPTED, "Ann", &recorded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (recorded, ==, DR_VERDICT_CORRECTED);
+}
+
 /* Discarding drops what was kept; nothing reaches the file. */
 static void
 test_discard (Fixture *f, gconstpointer data)
@@ -196,6 +223,8 @@ main (int argc, char **argv)
               test_written_at_once, fixture_tear_down);
   g_test_add ("/core/review-recorder/kept-then-flushed", Fixture, NULL, fixture_set_up,
               test_kept_then_flushed, fixture_tear_down);
+  g_test_add ("/core/review-recorder/accept-after-reject", Fixture, NULL, fixture_set_up,
+              test_accept_after_reject, fixture_tear_down);
   g_test_add ("/core/review-recorder/discard", Fixture, NULL, fixture_set_up, test_discard,
               fixture_tear_down);
   return g_test_run ();
