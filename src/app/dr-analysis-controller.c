@@ -8,6 +8,7 @@
 
 #include "dr-analysis-controller.h"
 #include "dr-application.h"
+#include "dr-overlay.h"
 #include "dr-store-error.h"
 
 /* How many photos keep their overlays in memory. */
@@ -173,8 +174,8 @@ dr_analysis_controller_show_overlays (DrAnalysisController *self)
   OverlayLoad *load = g_new (OverlayLoad, 1);
   load->self = g_object_ref (self);
   load->id = id;
-  dr_session_load_overlays_async (self->session, self->current, self->overlay_cancellable,
-                                  overlays_loaded_cb, load);
+  dr_session_load_overlays_async (self->session, self->current, dr_overlay_get_factory (),
+                                  self->overlay_cancellable, overlays_loaded_cb, load);
 }
 
 /* Bit set of the damage types that have a model but no result for item. */

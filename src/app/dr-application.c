@@ -12,6 +12,7 @@
 
 #include "dr-application.h"
 #include "dr-model-set.h"
+#include "dr-overlay.h"
 #include "dr-path-settings.h"
 #include "dr-pg-conn.h"
 #include "dr-preferences-window.h"
@@ -156,8 +157,8 @@ load_models_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->queue);
   if (any)
     {
-      self->queue = dr_inference_queue_new (G_OBJECT (self->models), models, shas, paths, 0,
-                                            &error);
+      self->queue = dr_inference_queue_new (G_OBJECT (self->models), models, shas, paths,
+                                            dr_overlay_get_factory (), 0, &error);
       if (self->queue == NULL)
         g_warning ("%s", error->message);
     }

@@ -1,26 +1,19 @@
 /* dr-damage-style.c — names, colours and settings keys of the four damage types. */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "dr-damage-style.h"
-#include "dr-damage.h"
-
-static const char *const names[DR_N_DAMAGE_TYPES] = {
-  N_("Scratch"), N_("Separated"), N_("Crushed"), N_("Breakage"),
-};
-
 
 static const char *const css_classes[DR_N_DAMAGE_TYPES] = {
   "damage-0", "damage-1", "damage-2", "damage-3",
 };
 
-/* Returns the translated name; i must be < DR_N_DAMAGE_TYPES. */
+/* Returns the translated name (the store's dr_damage_get_display_name); i must be
+ * < DR_N_DAMAGE_TYPES. */
 const char *
 dr_damage_style_name (guint i)
 {
   g_return_val_if_fail (i < DR_N_DAMAGE_TYPES, "");
-  return _(names[i]);
+  return dr_damage_get_display_name ((DrDamage) i);
 }
 
 /* Returns a static colour, converted once from the store's table; i must be

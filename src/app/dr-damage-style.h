@@ -3,10 +3,9 @@
 
 #include <gtk/gtk.h>
 
-G_BEGIN_DECLS
+#include "dr-photo-item.h"  /* DR_N_DAMAGE_TYPES, the store's DrDamage */
 
-/* The four damage types, in model order (Scratch_0 … Breakage_3). */
-#define DR_N_DAMAGE_TYPES 4
+G_BEGIN_DECLS
 
 /* Translated display name of damage type i (0 … 3), e.g. "Scratch". */
 const char *dr_damage_style_name (guint i);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "dr-damage-style.h"
 #include "dr-legend.h"
 #include "dr-number-format.h"
 

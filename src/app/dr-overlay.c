@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dr-canvas.h"
+#include "dr-damage-style.h"
 #include "dr-overlay.h"
 
 struct _DrOverlay
@@ -151,4 +152,27 @@ GdkTexture *
 dr_overlay_get_outline (const DrOverlay *overlay)
 {
   return overlay->outline;
+}
+
+/* Factory build (any thread): the overlay of mask in damage's colour. */
+static gpointer
+factory_build (const guint8 *mask, int width, int height, guint damage)
+{
+  return dr_overlay_new (mask, width, height, dr_damage_style_color (damage));
+}
+
+/* Factory free: drops overlay's reference; NULL is allowed. */
+static void
+factory_free (gpointer overlay)
+{
+  if (overlay != NULL)
+    dr_overlay_unref (overlay);
+}
+
+/* See header. */
+const DrOverlayFactory *
+dr_overlay_get_factory (void)
+{
+  static const DrOverlayFactory factory = { factory_build, factory_free };
+  return &factory;
 }

@@ -9,6 +9,8 @@
 
 #include <gtk/gtk.h>
 
+#include "dr-overlay-factory.h"
+
 G_BEGIN_DECLS
 
 typedef struct _DrOverlay DrOverlay;
@@ -29,6 +31,11 @@ gboolean    dr_overlay_get_bounds (const DrOverlay *overlay, graphene_rect_t *bo
 /* Textures covering the bounding box; NULL when the mask is empty. */
 GdkTexture *dr_overlay_get_fill    (const DrOverlay *overlay);
 GdkTexture *dr_overlay_get_outline (const DrOverlay *overlay);
+
+/* The window's factory for the session and the inference queue (src/core): builds a
+ * DrOverlay in the damage type's colour (dr_damage_style_color) on their workers; its free
+ * drops the reference (NULL allowed). Static. */
+const DrOverlayFactory *dr_overlay_get_factory (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrOverlay, dr_overlay_unref)
 

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dr-damage-style.h"
 #include "dr-photo-row.h"
 
 struct _DrPhotoRow
@@ -78,9 +79,9 @@ update (DrPhotoRow *self)
 static void
 update_thumbnail (DrPhotoRow *self)
 {
-  GdkPaintable *paintable = self->item ? dr_photo_item_get_thumbnail (self->item) : NULL;
-  if (paintable != NULL)
-    gtk_image_set_from_paintable (self->thumbnail, paintable);
+  GObject *thumbnail = self->item ? dr_photo_item_get_thumbnail (self->item) : NULL;
+  if (thumbnail != NULL)
+    gtk_image_set_from_paintable (self->thumbnail, GDK_PAINTABLE (thumbnail));
   else
     gtk_image_set_from_icon_name (self->thumbnail, "image-x-generic-symbolic");
 }

@@ -109,7 +109,7 @@ deliver_cb (gpointer data)
       g_hash_table_remove (self->pending, job->item);
       if (job->texture != NULL)
         {
-          dr_photo_item_set_thumbnail (job->item, GDK_PAINTABLE (job->texture));
+          dr_photo_item_set_thumbnail (job->item, G_OBJECT (job->texture));
           g_queue_push_head (&self->lru, g_object_ref (job->item));
         }
       else if (job->skipped)

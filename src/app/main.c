@@ -7,6 +7,8 @@
 
 #include "dr-application.h"
 #include "dr-i18n.h"
+#include "dr-keyring.h"
+#include "dr-team-login.h"
 
 /* TRUE when the app's settings schema can be found; otherwise prints one line saying what is
  * missing and how to run the app, so the window never aborts in g_settings_new(). */
@@ -32,6 +34,8 @@ int
 main (int argc, char **argv)
 {
   dr_i18n_init ();
+  /* A team project opened without a password finds the one the reviewer asked to remember. */
+  dr_team_login_set_password_lookup (dr_keyring_lookup_sync);
 
   if (!settings_schema_found ())
     return 1;

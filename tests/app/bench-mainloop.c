@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "dr-inference-queue.h"
+#include "dr-overlay.h"
 #include "dr-resources.h"
 #include "dr-window.h"
 #include "nn-unet.h"
@@ -216,7 +217,8 @@ main (int argc, char **argv)
   g_object_set_data_full (owner, "models", models, free_models);
   g_autoptr (GError) error = NULL;
   g_autoptr (DrInferenceQueue) queue =
-    dr_inference_queue_new (owner, (const NnUnet *const *) models, sha, paths, workers, &error);
+    dr_inference_queue_new (owner, (const NnUnet *const *) models, sha, paths,
+                            dr_overlay_get_factory (), workers, &error);
   if (queue == NULL)
     {
       g_printerr ("%s\n", error->message);

@@ -20,6 +20,7 @@
 #include "dr-damage-style.h"
 #include "dr-inference-queue.h"
 #include "dr-model-set.h"
+#include "dr-overlay.h"
 #include "dr-photo-item.h"
 #include "dr-prediction.h"
 #include "dr-resources.h"
@@ -103,8 +104,8 @@ make_queue (void)
       g_assert_true (g_str_has_prefix (paths[d], models_dir));
     }
   g_autoptr (GError) error = NULL;
-  DrInferenceQueue *queue = dr_inference_queue_new (G_OBJECT (set), models, sha, paths, 2,
-                                                    &error);
+  DrInferenceQueue *queue = dr_inference_queue_new (G_OBJECT (set), models, sha, paths,
+                                                    dr_overlay_get_factory (), 2, &error);
   g_assert_no_error (error);
   return queue;
 }

@@ -98,7 +98,7 @@ thumbnail_of (DrPhotoItem *item)
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (dr_photo_item_get_thumbnail (item) == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
-  GdkPaintable *thumb = dr_photo_item_get_thumbnail (item);
+  GObject *thumb = dr_photo_item_get_thumbnail (item);
   return thumb ? g_object_ref (GDK_TEXTURE (thumb)) : NULL;
 }
 

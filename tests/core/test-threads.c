@@ -15,7 +15,8 @@
  * g_main_context_invoke() runs its callback on the calling worker whenever that worker can
  * acquire the context, which a hand-stepped loop leaves free most of the time: such code
  * fails the thread assertion here (or crashes in SQLite, whose main connection is then used
- * from two threads). No display is needed. */
+ * from two threads). No display and no GTK are needed: the queue's overlays come from a test
+ * factory, which checks that each is built from its result's mask on a worker. */
 #include "config.h"
 
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "dr-inference-queue.h"
 #include "dr-photo.h"
 #include "dr-session.h"
+#include "dr-test-overlay.h"
 #include "dr-test-util.h"
 
 #define N_STROKES 24
@@ -118,6 +120,14 @@ queue_result_cb (DrInferenceRunner *runner, DrModelJob *job, DrInferenceResult *
   on_main_thread (s);
   g_assert_nonnull (result);
   g_assert_null (result->error);
+  /* The overlay was built by the factory, from this result's mask, on a worker. */
+  const DrTestOverlay *overlay = result->overlay;
+  g_assert_nonnull (overlay);
+  g_assert_true (overlay->thread != s->main_thread);
+  g_assert_cmpuint (overlay->damage, ==, result->damage);
+  g_assert_cmpint (overlay->width, ==, result->width);
+  g_assert_cmpint (overlay->height, ==, result->height);
+  g_assert_cmpint (dr_test_overlay_area (overlay), ==, result->area);
   dr_session_store_result (s->session, result);
   s->queue_results++;
 }
@@ -233,7 +243,8 @@ test_reports_on_owner_thread (void)
   const char *model_paths[DR_N_DAMAGE_TYPES] = { "/models/random.pt" };
   g_autoptr (GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr (DrInferenceQueue) queue = dr_inference_queue_new (owner, models, shas, model_paths,
-                                                               2, &error);
+                                                               dr_test_overlay_factory (), 2,
+                                                               &error);
   g_assert_no_error (error);
   DrInferenceRunner *runner = dr_inference_queue_get_runner (queue);
   g_signal_connect (runner, "job-started", G_CALLBACK (queue_started_cb), &s);

@@ -3,12 +3,20 @@
 
 #include <glib/gi18n.h>
 
-#include "dr-keyring.h"
 #include "dr-pg-conn.h"
 #include "dr-pg-location.h"
 #include "dr-pg-password.h"
 #include "dr-pg-team.h"
 #include "dr-team-login.h"
+
+static DrTeamPasswordLookup password_lookup;  /* set once by the face, read by workers */
+
+/* See header. */
+void
+dr_team_login_set_password_lookup (DrTeamPasswordLookup lookup)
+{
+  g_atomic_pointer_set (&password_lookup, lookup);
+}
 
 /* The translated line for @pg_error (from dr_pg_conn_open) on the project @name. */
 static char *
@@ -68,9 +76,10 @@ dr_team_login_check (const char *location, GCancellable *cancellable, char **log
 {
   g_return_val_if_fail (location != NULL, FALSE);
   char *known = dr_pg_password_dup (location);
-  if (known == NULL && !dr_pg_location_has_password (location))
+  DrTeamPasswordLookup lookup = g_atomic_pointer_get (&password_lookup);
+  if (known == NULL && lookup != NULL && !dr_pg_location_has_password (location))
     {
-      char *stored = dr_keyring_lookup_sync (location, cancellable);
+      char *stored = lookup (location, cancellable);
       dr_pg_password_set (location, stored);
       dr_pg_password_free (stored);
     }

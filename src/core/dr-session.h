@@ -1,4 +1,5 @@
 /* dr-session.h — the open project as the window sees it: photo items, imports, results.
+ * GIO only: what it shows of a layer is built by the face's DrOverlayFactory.
  *
  * Reads happen on the main thread through the session's own connection (WAL lets them run
  * while something writes). Everything that writes — imports and model results — goes to one
@@ -11,6 +12,7 @@
 
 #include "dr-edit-writer.h"
 #include "dr-inference-queue.h"
+#include "dr-overlay-factory.h"
 #include "dr-photo-item.h"
 #include "dr-project.h"
 
@@ -104,9 +106,11 @@ void         dr_session_store_photo_error (DrSession *self, gint64 photo_id,
                                            const char *message);
 
 /* Builds the overlays of the layers item shows now (a reviewer's revision, else the current
- * prediction) on a worker thread. The result is a GPtrArray of DR_N_DAMAGE_TYPES DrOverlay*
- * (NULL where there is no mask). */
+ * prediction) on a worker thread, which decodes each layer's mask and hands it to factory.
+ * The result is a GPtrArray of DR_N_DAMAGE_TYPES overlays as factory builds them (NULL where
+ * there is no mask), freed with factory's free. factory is borrowed until the callback. */
 void         dr_session_load_overlays_async  (DrSession *self, DrPhotoItem *item,
+                                              const DrOverlayFactory *factory,
                                               GCancellable *cancellable,
                                               GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray   *dr_session_load_overlays_finish (DrSession *self, GAsyncResult *result,

@@ -934,6 +934,7 @@ dr_session_store_photo_error (DrSession *self, gint64 photo_id, const char *mess
 typedef struct {
   int width, height;
   char *rle[DR_N_DAMAGE_TYPES];
+  const DrOverlayFactory *factory;
 } OverlayJob;
 
 static void
@@ -945,23 +946,16 @@ overlay_job_free (gpointer data)
   g_free (job);
 }
 
-static void
-free_overlay_or_null (gpointer overlay)
-{
-  if (overlay)
-    dr_overlay_unref (overlay);
-}
-
-/* Worker thread: decodes each layer's RLE and builds its overlay. */
+/* Worker thread: decodes each layer's RLE and has the factory build its overlay. */
 static void
 load_overlays_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   OverlayJob *job = data;
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (free_overlay_or_null);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (job->factory->free);
   g_autofree guint8 *mask = g_try_malloc ((gsize) job->width * job->height);
   for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
     {
-      DrOverlay *overlay = NULL;
+      gpointer overlay = NULL;
       if (job->rle[d] != NULL && mask != NULL && !g_cancellable_is_cancelled (cancellable))
         {
           g_autoptr (GError) error = NULL;
@@ -973,7 +967,7 @@ load_overlays_thread (GTask *task, gpointer source, gpointer data, GCancellable 
               return;
             }
           dr_rle_to_mask (rle, mask);
-          overlay = dr_overlay_new (mask, job->width, job->height, dr_damage_style_color (d));
+          overlay = job->factory->build (mask, job->width, job->height, d);
         }
       g_ptr_array_add (out, overlay);
     }
@@ -982,13 +976,15 @@ load_overlays_thread (GTask *task, gpointer source, gpointer data, GCancellable 
 
 /* See header. The layer RLEs are read here, on the main thread (a few indexed lookups). */
 void
-dr_session_load_overlays_async (DrSession *self, DrPhotoItem *item, GCancellable *cancellable,
+dr_session_load_overlays_async (DrSession *self, DrPhotoItem *item,
+                                const DrOverlayFactory *factory, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_return_if_fail (DR_IS_SESSION (self) && DR_IS_PHOTO_ITEM (item));
+  g_return_if_fail (DR_IS_SESSION (self) && DR_IS_PHOTO_ITEM (item) && factory != NULL);
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dr_session_load_overlays_async);
   OverlayJob *job = g_new0 (OverlayJob, 1);
+  job->factory = factory;
   dr_photo_item_get_size (item, &job->width, &job->height);
   g_task_set_task_data (task, job, overlay_job_free);
   if (job->width <= 0 || job->height <= 0)

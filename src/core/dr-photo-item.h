@@ -1,11 +1,15 @@
 /* dr-photo-item.h — one photo of the open project, as the photo list and canvas see it. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <glib-object.h>
 
-#include "dr-damage-style.h"
+#include "dr-damage.h"
 
 G_BEGIN_DECLS
+
+/* The four damage types (the store's DR_N_DAMAGE): an item, the session's overlays and the
+ * inference queue keep one slot per type, in model order (Scratch_0 … Breakage_3). */
+#define DR_N_DAMAGE_TYPES DR_N_DAMAGE
 
 /* Where a photo stands in the review. */
 typedef enum {
@@ -47,8 +51,10 @@ gboolean      dr_photo_item_has_result       (DrPhotoItem *self, guint damage);
 gint64        dr_photo_item_get_total_area   (DrPhotoItem *self);
 double        dr_photo_item_get_uncertainty  (DrPhotoItem *self);
 
-GdkPaintable *dr_photo_item_get_thumbnail    (DrPhotoItem *self);
-void          dr_photo_item_set_thumbnail    (DrPhotoItem *self, GdkPaintable *thumbnail);
+/* The small preview: a GObject of the face's choosing (the window's is a GdkPaintable),
+ * or NULL until it has been made. */
+GObject      *dr_photo_item_get_thumbnail    (DrPhotoItem *self);
+void          dr_photo_item_set_thumbnail    (DrPhotoItem *self, GObject *thumbnail);
 gboolean      dr_photo_item_take_thumbnail_request (DrPhotoItem *self);
 
 const char   *dr_item_status_to_string      (DrItemStatus status);

@@ -2,8 +2,9 @@
  *
  * A job is one model on one photo. The jobs of a photo share one DrPhotoInput (decoded and
  * preprocessed once, by whichever worker comes first); the worker then makes the mask, its
- * RLE and its overlay. The runner orders, cancels and delivers; this file keeps, on the main
- * thread only, which (photo, damage) pairs are queued or running and each photo's input. */
+ * RLE and, through the face's factory, its overlay. The runner orders, cancels and delivers;
+ * this file keeps, on the main thread only, which (photo, damage) pairs are queued or running
+ * and each photo's input. */
 #include "config.h"
 
 #include "dr-inference-queue.h"
@@ -23,6 +24,7 @@ struct _DrInferenceQueue
   GObject parent_instance;
 
   GObject *owner;
+  const DrOverlayFactory *factory;
   const NnUnet *models[DR_N_DAMAGE_TYPES];
   char *sha256[DR_N_DAMAGE_TYPES];
   char *paths[DR_N_DAMAGE_TYPES];
@@ -42,7 +44,8 @@ dr_inference_result_free (DrInferenceResult *result)
   g_free (result->model_sha256);
   g_free (result->rle);
   g_free (result->error);
-  g_clear_pointer (&result->overlay, dr_overlay_unref);
+  if (result->overlay != NULL)
+    result->overlay_free (result->overlay);
   g_free (result);
 }
 
@@ -91,7 +94,7 @@ run_job (DrInferenceWorker *w, gpointer data, gpointer user_data)
   r->height = dr_photo_input_get_height (job->input);
   NnMaskStats stats;
   g_autofree guint8 *mask = dr_photo_input_run (job->input, w, self->models[job->damage],
-                                                dr_damage_style_name (job->damage), NULL,
+                                                dr_damage_get_display_name (job->damage), NULL,
                                                 &stats, &error);
   if (mask == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return error_result (r, error);
@@ -110,7 +113,8 @@ run_job (DrInferenceWorker *w, gpointer data, gpointer user_data)
   r->rle = dr_rle_to_string (rle);
   r->area = stats.area_px;
   r->confidence = stats.mean_confidence;
-  r->overlay = dr_overlay_new (mask, r->width, r->height, dr_damage_style_color (job->damage));
+  r->overlay = self->factory->build (mask, r->width, r->height, job->damage);
+  r->overlay_free = self->factory->free;
   return r;
 }
 
@@ -159,11 +163,13 @@ dr_inference_queue_init (DrInferenceQueue *self)
 DrInferenceQueue *
 dr_inference_queue_new (GObject *owner, const NnUnet *const models[DR_N_DAMAGE_TYPES],
                         const char *const sha256[DR_N_DAMAGE_TYPES],
-                        const char *const paths[DR_N_DAMAGE_TYPES], guint n_workers,
-                        GError **error)
+                        const char *const paths[DR_N_DAMAGE_TYPES],
+                        const DrOverlayFactory *factory, guint n_workers, GError **error)
 {
+  g_return_val_if_fail (factory != NULL, NULL);
   g_autoptr (DrInferenceQueue) self = g_object_new (DR_TYPE_INFERENCE_QUEUE, NULL);
   self->owner = owner ? g_object_ref (owner) : NULL;
+  self->factory = factory;
   for (guint i = 0; i < DR_N_DAMAGE_TYPES; i++)
     {
       self->models[i] = models[i];

@@ -1,18 +1,18 @@
 /* dr-inference-queue.h — the window's analysis jobs, run on a DrInferenceRunner.
  *
  * Jobs are (photo, damage type) pairs; a photo is decoded and resized once and shared by that
- * photo's jobs, and each result carries a ready-to-draw overlay (a GDK texture, which is why
- * this adapter lives in the app while the runner is in the core). Results reach the main loop
- * in batches, so the caller stores them in the project on the main thread; results of jobs
- * cancelled, or arriving after the queue is gone, are dropped. */
+ * photo's jobs, and each result carries a ready-to-draw overlay, built on the worker by the
+ * face's DrOverlayFactory (the window's holds GDK textures, which the core never makes).
+ * Results reach the main loop in batches, so the caller stores them in the project on the
+ * main thread; results of jobs cancelled, or arriving after the queue is gone, are dropped. */
 #pragma once
 
 #include <gio/gio.h>
 
-#include "dr-damage-style.h"
 #include "dr-inference-runner.h"
-#include "dr-overlay.h"
+#include "dr-overlay-factory.h"
 #include "dr-photo-input.h"
+#include "dr-photo-item.h"
 #include "nn-unet.h"
 
 G_BEGIN_DECLS
@@ -26,7 +26,8 @@ typedef struct {
   char *rle;                 /* COCO compressed RLE of the mask */
   gint64 area;               /* damaged pixels */
   double confidence;         /* mean confidence of the mask, 0.5 … 1 */
-  DrOverlay *overlay;        /* ready-to-draw overlay of the mask */
+  gpointer overlay;          /* ready-to-draw overlay of the mask, as the factory built it */
+  GDestroyNotify overlay_free;  /* the factory's free */
   char *error;               /* one line naming the photo and the reason, or NULL */
   gboolean unreadable;       /* with error: the photo's bytes cannot be decoded, ever */
 } DrInferenceResult;
@@ -39,12 +40,14 @@ G_DECLARE_FINAL_TYPE (DrInferenceQueue, dr_inference_queue, DR, INFERENCE_QUEUE,
 
 /* Creates a queue over the models (NULL entries: that type has no model), with each model
  * file's SHA-256 and path. owner is referenced for the queue's lifetime and must keep the
- * models alive. n_workers 0 means one per processor. Workspaces are allocated here; on
+ * models alive. Each result's overlay is built by factory (borrowed for the queue's lifetime)
+ * on the worker. n_workers 0 means one per processor. Workspaces are allocated here; on
  * failure returns NULL and sets error. */
 DrInferenceQueue *dr_inference_queue_new (GObject *owner,
                                           const NnUnet *const models[DR_N_DAMAGE_TYPES],
                                           const char *const sha256[DR_N_DAMAGE_TYPES],
                                           const char *const paths[DR_N_DAMAGE_TYPES],
+                                          const DrOverlayFactory *factory,
                                           guint n_workers, GError **error);
 
 /* Whether damage has a model; the sha256 of that model, or NULL. */

@@ -24,7 +24,7 @@ struct _DrPhotoItem
   DrItemStatus status;
   gint64 area[DR_N_DAMAGE_TYPES];           /* damaged pixels, -1 = no result yet */
   double confidence[DR_N_DAMAGE_TYPES];     /* mean confidence of the mask, 0 … 1 */
-  GdkPaintable *thumbnail;
+  GObject *thumbnail;                       /* the face's preview, e.g. a GdkPaintable */
   guint thumbnail_requested : 1;
 };
 
@@ -79,7 +79,7 @@ dr_photo_item_class_init (DrPhotoItemClass *klass)
   object_class->get_property = dr_photo_item_get_property;
 
   properties[PROP_THUMBNAIL] =
-    g_param_spec_object ("thumbnail", NULL, NULL, GDK_TYPE_PAINTABLE,
+    g_param_spec_object ("thumbnail", NULL, NULL, G_TYPE_OBJECT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -279,7 +279,7 @@ dr_photo_item_get_uncertainty (DrPhotoItem *self)
 }
 
 /* The small preview, or NULL until it has been made. */
-GdkPaintable *
+GObject *
 dr_photo_item_get_thumbnail (DrPhotoItem *self)
 {
   return self->thumbnail;
@@ -288,7 +288,7 @@ dr_photo_item_get_thumbnail (DrPhotoItem *self)
 /* Sets the preview (a thumbnail made off the main thread) and notifies "thumbnail". Setting
  * NULL (the cache evicted it) allows a new request when a row shows the item again. */
 void
-dr_photo_item_set_thumbnail (DrPhotoItem *self, GdkPaintable *thumbnail)
+dr_photo_item_set_thumbnail (DrPhotoItem *self, GObject *thumbnail)
 {
   if (thumbnail == NULL)
     self->thumbnail_requested = FALSE;
