@@ -26,6 +26,8 @@ struct _DrAnalysisController
   GtkLabel *notice_label;
   GtkWidget *analyse_button;
   DrEditWriter *writer;          /* writes the models' identities into the project */
+  DrLayerCache *layer_cache;     /* what was read of a team project's layers (the window's
+                                  * edit session owns it and outlives this controller) */
 
   DrSession *session;            /* the open project, or NULL */
   DrPhotoItem *current;          /* shown on the canvas, or NULL */
@@ -175,7 +177,8 @@ dr_analysis_controller_show_overlays (DrAnalysisController *self)
   load->self = g_object_ref (self);
   load->id = id;
   dr_session_load_overlays_async (self->session, self->current, dr_overlay_get_factory (),
-                                  self->overlay_cancellable, overlays_loaded_cb, load);
+                                  self->layer_cache, self->overlay_cancellable,
+                                  overlays_loaded_cb, load);
 }
 
 /* Bit set of the damage types that have a model but no result for item. */
@@ -615,7 +618,7 @@ DrAnalysisController *
 dr_analysis_controller_new (GtkWindow *window, DrCanvas *canvas, DrPhotoList *photo_list,
                             DrLegend *legend, GtkRevealer *notice_revealer,
                             GtkLabel *notice_label, GtkWidget *analyse_button,
-                            DrEditWriter *writer)
+                            DrEditWriter *writer, DrLayerCache *layer_cache)
 {
   DrAnalysisController *self = g_object_new (DR_TYPE_ANALYSIS_CONTROLLER, NULL);
   self->window = window;
@@ -627,6 +630,7 @@ dr_analysis_controller_new (GtkWindow *window, DrCanvas *canvas, DrPhotoList *ph
   self->notice_label = g_object_ref (notice_label);
   self->analyse_button = g_object_ref (analyse_button);
   self->writer = g_object_ref (writer);
+  self->layer_cache = layer_cache;
   g_action_map_add_action_entries (G_ACTION_MAP (window), analysis_entries,
                                    G_N_ELEMENTS (analysis_entries), self);
   dr_analysis_controller_update_notice (self);

@@ -31,7 +31,8 @@ DrAnalysisController *dr_analysis_controller_new (GtkWindow *window, DrCanvas *c
                                                   GtkRevealer *notice_revealer,
                                                   GtkLabel *notice_label,
                                                   GtkWidget *analyse_button,
-                                                  DrEditWriter *writer);
+                                                  DrEditWriter *writer,
+                                                  DrLayerCache *layer_cache);
 
 /* Runs analysis with queue's models (NULL: no models; the notice says so, calmly). */
 void dr_analysis_controller_set_queue   (DrAnalysisController *self, DrInferenceQueue *queue);

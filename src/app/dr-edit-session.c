@@ -83,9 +83,7 @@ load_layer (DrEditSession *self, GError **error)
       if (local == NULL
           && dr_revision_read_head (self->project, self->photo_id, self->damage, &seen, &local))
         stored = dr_revision_dup_layer_rle (self->project, self->photo_id, self->damage, &local);
-      /* While journaled edits wait, the server's layer may lack them: only the session's own
-       * copy (keep_layer) stands for it then. */
-      if (local == NULL && dr_edit_writer_get_n_waiting (self->writer) == 0)
+      if (local == NULL)
         dr_layer_cache_put_layer (self->cache, self->photo_id, self->damage, stored, &seen);
       /* The server is away: the layer as last loaded, with the head it was read from (its
        * edits go to the journal and are checked against that head when sent). */
@@ -167,7 +165,7 @@ keep_layer (DrEditSession *self)
   g_autofree char *text = rle != NULL && dr_rle_get_area (rle) > 0 ? dr_rle_to_string (rle)
                                                                    : NULL;
   if (rle != NULL)
-    dr_layer_cache_put_layer (self->cache, self->photo_id, self->damage, text, &self->seen);
+    dr_layer_cache_keep_edited (self->cache, self->photo_id, self->damage, text, &self->seen);
 }
 
 /* Hands the drawing of an owned layer back to the canvas, as an overlay of its pixels. */

@@ -653,7 +653,8 @@ init_controllers (DrWindow *self)
   self->analysis = dr_analysis_controller_new (window, self->canvas, self->photo_list,
                                                self->legend, self->notice_revealer,
                                                self->notice_label, self->analyse_button,
-                                               dr_edit_session_get_writer (editor));
+                                               dr_edit_session_get_writer (editor),
+                                               dr_edit_session_get_layer_cache (editor));
   self->claims = dr_claims_controller_new (window,
                                            dr_review_controller_get_recorder (self->review));
   self->team = dr_team_controller_new (window, self->photo_list);
@@ -718,8 +719,9 @@ dr_window_dispose (GObject *object)
   g_clear_object (&self->live);
   g_clear_object (&self->claims);
   g_clear_object (&self->team);
-  g_clear_object (&self->review);
+  /* The analysis controller borrows the review controller's layer cache. */
   g_clear_object (&self->analysis);
+  g_clear_object (&self->review);
   g_clear_object (&self->current);
   if (self->projects)
     g_signal_handlers_disconnect_by_data (self->projects, self);

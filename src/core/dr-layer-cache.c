@@ -6,6 +6,7 @@
 /* One layer of a photo as last read. */
 typedef struct {
   gboolean has_layer;
+  gboolean edited;            /* kept by dr_layer_cache_keep_edited */
   char *rle;                  /* NULL: empty */
   DrHeadSeen seen;
   gboolean has_review;
@@ -110,17 +111,37 @@ layer_for_get (DrLayerCache *self, gint64 photo_id, DrDamage d)
   return photo != NULL ? &photo->layers[d] : NULL;
 }
 
+/* Stores the layer (edited: as the reviewer left it). */
+static void
+put_layer (DrLayerCache *self, gint64 photo_id, DrDamage damage, const char *rle,
+           const DrHeadSeen *seen, gboolean edited)
+{
+  Layer *layer = &photo_for_put (self, photo_id)->layers[damage];
+  if (!edited && layer->has_layer && layer->edited && seen->version <= layer->seen.version)
+    return;
+  g_free (layer->rle);
+  layer->rle = g_strdup (rle);
+  layer->seen = *seen;
+  layer->has_layer = TRUE;
+  layer->edited = edited;
+}
+
 /* See header. */
 void
 dr_layer_cache_put_layer (DrLayerCache *self, gint64 photo_id, DrDamage damage,
                           const char *rle, const DrHeadSeen *seen)
 {
   g_return_if_fail (self != NULL && damage < DR_N_DAMAGE && seen != NULL);
-  Layer *layer = &photo_for_put (self, photo_id)->layers[damage];
-  g_free (layer->rle);
-  layer->rle = g_strdup (rle);
-  layer->seen = *seen;
-  layer->has_layer = TRUE;
+  put_layer (self, photo_id, damage, rle, seen, FALSE);
+}
+
+/* See header. */
+void
+dr_layer_cache_keep_edited (DrLayerCache *self, gint64 photo_id, DrDamage damage,
+                            const char *rle, const DrHeadSeen *seen)
+{
+  g_return_if_fail (self != NULL && damage < DR_N_DAMAGE && seen != NULL);
+  put_layer (self, photo_id, damage, rle, seen, TRUE);
 }
 
 /* See header. */

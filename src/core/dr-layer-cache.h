@@ -27,10 +27,16 @@ void          dr_layer_cache_free  (DrLayerCache *self);
 /* Forgets everything (another project was opened). */
 void          dr_layer_cache_clear (DrLayerCache *self);
 
-/* Remembers layer (photo_id, damage) as read: rle (COCO RLE of the mask the window shows, NULL:
- * empty) and the head it was read from. */
+/* Remembers layer (photo_id, damage) as read from the project: rle (COCO RLE of the mask the
+ * window shows, NULL: empty) and the head it was read from. A layer kept with
+ * dr_layer_cache_keep_edited() on the same or a later head version stays as it is: the server
+ * does not have those edits yet. */
 void     dr_layer_cache_put_layer  (DrLayerCache *self, gint64 photo_id, DrDamage damage,
                                     const char *rle, const DrHeadSeen *seen);
+/* Remembers the layer as the reviewer left it (edits the server may not have yet, made on the
+ * head seen). */
+void     dr_layer_cache_keep_edited (DrLayerCache *self, gint64 photo_id, DrDamage damage,
+                                     const char *rle, const DrHeadSeen *seen);
 /* The layer as last put: TRUE with *rle newly allocated (NULL: empty) and *seen; FALSE when it
  * was never read (or was forgotten). */
 gboolean dr_layer_cache_get_layer  (DrLayerCache *self, gint64 photo_id, DrDamage damage,

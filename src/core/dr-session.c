@@ -977,7 +977,8 @@ load_overlays_thread (GTask *task, gpointer source, gpointer data, GCancellable 
 /* See header. The layer RLEs are read here, on the main thread (a few indexed lookups). */
 void
 dr_session_load_overlays_async (DrSession *self, DrPhotoItem *item,
-                                const DrOverlayFactory *factory, GCancellable *cancellable,
+                                const DrOverlayFactory *factory, DrLayerCache *cache,
+                                GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (DR_IS_SESSION (self) && DR_IS_PHOTO_ITEM (item) && factory != NULL);
@@ -994,11 +995,19 @@ dr_session_load_overlays_async (DrSession *self, DrPhotoItem *item,
                                dr_photo_item_get_name (item));
       return;
     }
+  gint64 id = dr_photo_item_get_id (item);
   for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
     {
       g_autoptr (GError) error = NULL;
-      job->rle[d] = dr_revision_dup_layer_rle (self->project, dr_photo_item_get_id (item), d,
-                                               &error);
+      DrHeadSeen seen = { 0 };
+      if (cache == NULL || dr_revision_read_head (self->project, id, d, &seen, &error))
+        job->rle[d] = dr_revision_dup_layer_rle (self->project, id, d, &error);
+      if (error == NULL && cache != NULL)
+        dr_layer_cache_put_layer (cache, id, d, job->rle[d], &seen);
+      /* The server cannot be reached: the layer as last read, if it was. */
+      if (g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO) && cache != NULL
+          && dr_layer_cache_get_layer (cache, id, d, &job->rle[d], &seen))
+        g_clear_error (&error);
       if (error != NULL)
         {
           g_task_return_error (task, g_steal_pointer (&error));

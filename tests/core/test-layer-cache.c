@@ -1,5 +1,6 @@
 /* test-layer-cache.c — what the window last read is given back as it was put, copies are the
- * caller's, and only the DR_LAYER_CACHE_MAX_PHOTOS photos put last are kept. */
+ * caller's, the reviewer's unsent edits are not replaced by an older read, and only the
+ * DR_LAYER_CACHE_MAX_PHOTOS photos put last are kept. */
 #include "config.h"
 
 #include "dr-layer-cache.h"
@@ -55,6 +56,39 @@ test_round_trip (void)
   g_assert_false (dr_layer_cache_get_note (cache, 5, &note));
 }
 
+/* A layer the reviewer left with edits the server may not have yet is not replaced by a read of
+ * the same or an older head; a read of a newer head (the edits were sent, or someone else
+ * changed the layer since) replaces it. */
+static void
+test_edited_kept (void)
+{
+  g_autoptr (DrLayerCache) cache = dr_layer_cache_new ();
+  DrHeadSeen v3 = { .revision_id = 7, .version = 3 }, v4 = { .revision_id = 9, .version = 4 };
+  DrHeadSeen got = { 0 };
+  char *rle = NULL;
+  dr_layer_cache_put_layer (cache, 1, DR_DAMAGE_SCRATCH, "server", &v3);
+  dr_layer_cache_keep_edited (cache, 1, DR_DAMAGE_SCRATCH, "mine", &v3);
+  dr_layer_cache_put_layer (cache, 1, DR_DAMAGE_SCRATCH, "server again", &v3);
+  g_assert_true (dr_layer_cache_get_layer (cache, 1, DR_DAMAGE_SCRATCH, &rle, &got));
+  g_assert_cmpstr (rle, ==, "mine");
+  g_assert_cmpint (got.version, ==, 3);
+  g_free (rle);
+  dr_layer_cache_keep_edited (cache, 1, DR_DAMAGE_SCRATCH, "mine, more", &v3);
+  g_assert_true (dr_layer_cache_get_layer (cache, 1, DR_DAMAGE_SCRATCH, &rle, &got));
+  g_assert_cmpstr (rle, ==, "mine, more");
+  g_free (rle);
+  dr_layer_cache_put_layer (cache, 1, DR_DAMAGE_SCRATCH, "newer", &v4);
+  g_assert_true (dr_layer_cache_get_layer (cache, 1, DR_DAMAGE_SCRATCH, &rle, &got));
+  g_assert_cmpstr (rle, ==, "newer");
+  g_assert_cmpint (got.revision_id, ==, 9);
+  g_free (rle);
+  /* Read from the server now, so a later read replaces it again. */
+  dr_layer_cache_put_layer (cache, 1, DR_DAMAGE_SCRATCH, "newest", &v4);
+  g_assert_true (dr_layer_cache_get_layer (cache, 1, DR_DAMAGE_SCRATCH, &rle, &got));
+  g_assert_cmpstr (rle, ==, "newest");
+  g_free (rle);
+}
+
 /* Photos beyond the bound are forgotten least recently put first; putting a photo again makes
  * it recent. */
 static void
@@ -83,6 +117,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/layer-cache/round-trip", test_round_trip);
+  g_test_add_func ("/core/layer-cache/edited-kept", test_edited_kept);
   g_test_add_func ("/core/layer-cache/bounded", test_bounded);
   return g_test_run ();
 }

@@ -216,7 +216,7 @@ test_overlays (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   DrPhotoItem *a = item_at (session, f->photo_a);
   g_autoptr (GPtrArray) overlays = NULL;
-  dr_session_load_overlays_async (session, a, dr_test_overlay_factory (), NULL, overlays_cb,
+  dr_session_load_overlays_async (session, a, dr_test_overlay_factory (), NULL, NULL, overlays_cb,
                                   &overlays);
   while (overlays == NULL)
     g_main_context_iteration (NULL, TRUE);

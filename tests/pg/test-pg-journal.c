@@ -25,6 +25,10 @@
  *   (it does not wait for another connection attempt, which on a path gone silent costs the
  *   connect timeout), the next edit goes straight to the journal, and once the server is back
  *   the edit is sent and calls work again.
+ * /pg/journal/offline-layers: the window's overlay load remembers each layer it read (with
+ *   its head) in a DrLayerCache; with the server stopped, the same photo's layers come from
+ *   there (the scratch mask bob drew, pixel for pixel), while a load without the cache fails
+ *   as "cannot reach the server".
  * /pg/journal/partition: in a network namespace of its own (root, unshare), a child talks to a
  *   server over TCP; the network is taken away under its open connection (the loopback link
  *   goes down: packets vanish, nothing is refused). The next edit must reach the journal
@@ -41,6 +45,8 @@
 #include "dr-project.h"
 #include "dr-revision.h"
 #include "dr-rle.h"
+#include "dr-session.h"
+#include "dr-test-overlay.h"
 #include "dr-store-error.h"
 #include "pg-test-util.h"
 
@@ -740,6 +746,69 @@ test_away (void)
   team_clear (&t);
 }
 
+typedef struct {
+  GPtrArray *overlays;
+  GError *error;
+  gboolean done;
+} Load;
+
+static void
+load_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Load *l = data;
+  l->overlays = dr_session_load_overlays_finish (DR_SESSION (source), result, &l->error);
+  l->done = TRUE;
+}
+
+/* The photo's overlays as the window would load them (cache may be NULL). */
+static Load
+load_layers (DrSession *session, gint64 photo, DrLayerCache *cache)
+{
+  Load l = { 0 };
+  dr_session_load_overlays_async (session, dr_session_find_item (session, photo),
+                                  dr_test_overlay_factory (), cache, NULL, load_cb, &l);
+  while (!l.done)
+    g_main_context_iteration (NULL, TRUE);
+  return l;
+}
+
+static void
+test_offline_layers (void)
+{
+  Team t;
+  team_init (&t, "offlinelayers");
+  g_autoptr (GError) error = NULL;
+  bob_edits (&t, 5);
+  g_autoptr (DrSession) session = dr_session_open (t.ann, FALSE, &error);
+  g_assert_no_error (error);
+  g_autoptr (DrLayerCache) cache = dr_layer_cache_new ();
+  Load online = load_layers (session, t.photo, cache);
+  g_assert_no_error (online.error);
+  const DrTestOverlay *scratch = online.overlays->pdata[DR_DAMAGE_SCRATCH];
+  g_assert_nonnull (scratch);
+  g_assert_cmpint (dr_test_overlay_area (scratch), ==, 1);
+
+  dr_pg_private_server_stop (server, "fast");
+  Load uncached = load_layers (session, t.photo, NULL);
+  g_assert_error (uncached.error, DR_STORE_ERROR, DR_STORE_ERROR_IO);
+  g_test_message ("without the cache: %s", uncached.error->message);
+  g_clear_error (&uncached.error);
+  Load offline = load_layers (session, t.photo, cache);
+  g_assert_no_error (offline.error);
+  const DrTestOverlay *kept = offline.overlays->pdata[DR_DAMAGE_SCRATCH];
+  g_assert_nonnull (kept);
+  g_assert_cmpint (kept->width, ==, W);
+  g_assert_cmpint (kept->height, ==, H);
+  g_assert_cmpmem (kept->mask, W * H, scratch->mask, W * H);
+  for (guint d = 0; d < DR_N_DAMAGE; d++)
+    g_assert_true ((offline.overlays->pdata[d] == NULL) == (online.overlays->pdata[d] == NULL));
+  g_ptr_array_unref (online.overlays);
+  g_ptr_array_unref (offline.overlays);
+  g_clear_object (&session);
+  dr_pg_private_server_start_again (server);
+  team_clear (&t);
+}
+
 static void
 test_replay_conflict (void)
 {
@@ -1032,6 +1101,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/journal/refused", test_refused);
   g_test_add_func ("/pg/journal/verdict-note-after-kill", test_verdict_note_after_kill);
   g_test_add_func ("/pg/journal/away", test_away);
+  g_test_add_func ("/pg/journal/offline-layers", test_offline_layers);
   g_test_add_func ("/pg/journal/partition", test_partition);
   server = dr_pg_private_server_start ();
   int rc = g_test_run ();
