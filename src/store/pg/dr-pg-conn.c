@@ -159,7 +159,10 @@ dr_pg_conn_is_owner (DrPgConn *self)
   return self->owner == g_thread_self ();
 }
 
-/* Maps a result's SQLSTATE (or a lost connection) to a DrPgError code. */
+/* Maps a result's SQLSTATE (or a lost connection) to a DrPgError code. An error without a
+ * SQLSTATE is libpq's own, about the connection ("server closed the connection unexpectedly"
+ * when a write to a server that went away failed: the connection still says CONNECTION_OK until
+ * libpq reads the end of it): unreachable, so the write is kept and tried again. */
 static DrPgError
 code_for (DrPgConn *self, const PGresult *res)
 {
@@ -167,7 +170,7 @@ code_for (DrPgConn *self, const PGresult *res)
     return DR_PG_ERROR_UNREACHABLE;
   const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
   if (state == NULL)
-    return DR_PG_ERROR_FAILED;
+    return DR_PG_ERROR_UNREACHABLE;
   if (strcmp (state, "42501") == 0)
     return DR_PG_ERROR_PERMISSION;
   if (strcmp (state, "23505") == 0 || strcmp (state, "40001") == 0
