@@ -102,12 +102,7 @@ dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damage, const 
                          "a revision needs a damage type, a kind and an author", &r, error)
       || !dr_project_begin (project, error))
     return FALSE;
-  if (!append (project, &r, revision_id, error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  return dr_project_commit_or_rollback (project, append (project, &r, revision_id, error), error);
 }
 
 /* Frees the mover and zeroes the outcome. */
@@ -219,13 +214,10 @@ dr_revision_commit (DrProject *project, gint64 photo_id, DrDamage damage,
                          &r, error)
       || !dr_project_begin (project, error))
     return FALSE;
-  if (!commit_body (project, &r, seen, out, error))
-    {
-      dr_project_rollback (project);
-      dr_revision_outcome_clear (out);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = commit_body (project, &r, seen, out, error);
+  if (!ok)
+    dr_revision_outcome_clear (out);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* One compare-and-swap in its own transaction. */
@@ -239,13 +231,10 @@ dr_revision_move_head_to (DrProject *project, gint64 photo_id, DrDamage damage,
   if (!dr_project_begin (project, error))
     return FALSE;
   DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
-  if (conn == NULL || !cas_to (conn, photo_id, damage, seen->version, FALSE, out, error))
-    {
-      dr_project_rollback (project);
-      dr_revision_outcome_clear (out);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = conn != NULL && cas_to (conn, photo_id, damage, seen->version, FALSE, out, error);
+  if (!ok)
+    dr_revision_outcome_clear (out);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* The backend's revision_get. */
@@ -338,12 +327,7 @@ step (DrProject *project, gint64 photo_id, DrDamage damage, gboolean up, gboolea
   if (ok && can)
     ok = conn->backend->head_move (conn, photo_id, damage, version, up ? child : parent, NULL,
                                    error);
-  if (!ok)
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  if (!dr_project_commit (project, error))
+  if (!dr_project_commit_or_rollback (project, ok, error))
     return FALSE;
   *moved = can;
   return TRUE;
