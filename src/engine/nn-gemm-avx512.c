@@ -40,6 +40,20 @@ tile_start (__m512 acc[NN_GEMM_MR][2], const float *c, size_t ldc, int rows, uns
     }
 }
 
+/* One k step of the 8×32 tile: acc[i] += a[i] × (b0, b1) for each of its rows. Both kernels
+ * inline it. */
+NN_AVX512 static inline __attribute__ ((always_inline)) void
+tile_fma (__m512 acc[NN_GEMM_MR][2], const float *a, __m512 b0, __m512 b1)
+{
+#pragma GCC unroll 8
+  for (int i = 0; i < NN_GEMM_MR; i++)
+    {
+      const __m512 ai = _mm512_set1_ps (a[i]);
+      acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
+    }
+}
+
 /* Adds the bias (NN_TILE_BIAS), keeps lanes > 0 (NN_TILE_RELU) and stores the first @rows
  * rows of the tile to C, lanes @m0 / @m1 of each half. Both kernels inline it. */
 NN_AVX512 static inline __attribute__ ((always_inline)) void
@@ -81,13 +95,7 @@ nn_gemm_tile_avx512 (int kc, const float *a, const float *b, float *c, size_t ld
   for (int k = 0; k < kc; k++)
     {
       const __m512 b0 = _mm512_loadu_ps (b), b1 = _mm512_loadu_ps (b + 16);
-#pragma GCC unroll 8
-      for (int i = 0; i < NN_GEMM_MR; i++)
-        {
-          const __m512 ai = _mm512_set1_ps (a[i]);
-          acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
-          acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
-        }
+      tile_fma (acc, a, b0, b1);
       a += NN_GEMM_MR;
       b += 32;
     }
@@ -106,13 +114,7 @@ nn_gemm_tile_avx512_implicit (int kdim, const float *a, const float *base, size_
     {
       const float *b = base + koff[k];
       const __m512 b0 = _mm512_loadu_ps (b), b1 = _mm512_loadu_ps (b + hi_off);
-#pragma GCC unroll 8
-      for (int i = 0; i < NN_GEMM_MR; i++)
-        {
-          const __m512 ai = _mm512_set1_ps (a[i]);
-          acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
-          acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
-        }
+      tile_fma (acc, a, b0, b1);
       a += NN_GEMM_MR;
     }
   tile_finish (acc, c, ldc, rows, bias, flags, 0xFFFF, 0xFFFF);
