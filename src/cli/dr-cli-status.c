@@ -23,15 +23,12 @@
 static double
 print_workers (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = g_strdup_printf ("%" G_GINT64_FORMAT, team);
-  const char *params[] = { team_s };
   /* Rate = jobs finished over the time between start and the last heartbeat. */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_status_workers",
+  g_autoptr (PGresult) res = dr_pg_team_exec (conn, team, "dr_status_workers",
     "SELECT worker, threads, jobs_done, jobs_failed,"
     "       jobs_done / greatest (extract (epoch FROM last_seen - started), 1),"
     "       extract (epoch FROM now () - last_seen)::bigint, stopped IS NOT NULL"
-    "  FROM dr.analysis_workers WHERE team_id = $1::bigint ORDER BY started, worker",
-    1, params, error);
+    "  FROM dr.analysis_workers WHERE team_id = $1::bigint ORDER BY started, worker", error);
   if (res == NULL)
     return -1;
   double total = 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "dr-infer-job.h"
+#include "dr-json.h"
 
 /* One row per finished (photo, model); failed pairs are left to the error lines on stderr. */
 void
@@ -29,17 +30,6 @@ dr_infer_print_table (const DrInferRequest *req)
     }
 }
 
-/* Adds "key": string, or null when value is NULL. */
-static void
-add_string_or_null (JsonBuilder *b, const char *key, const char *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* Adds the "models" array: every damage type with its file, digest, or why it was skipped. */
 static void
 add_models (JsonBuilder *b, const DrInferRequest *req)
@@ -49,10 +39,10 @@ add_models (JsonBuilder *b, const DrInferRequest *req)
   for (DrDamage d = 0; d < DR_N_DAMAGE; d++)
     {
       json_builder_begin_object (b);
-      add_string_or_null (b, "name", dr_damage_get_model_name (d));
-      add_string_or_null (b, "path", dr_model_set_get_path (req->models, d));
-      add_string_or_null (b, "sha256", dr_model_set_get_sha256 (req->models, d));
-      add_string_or_null (b, "skipped", req->skipped[d]);
+      dr_json_add_nullable_string (b, "name", dr_damage_get_model_name (d));
+      dr_json_add_nullable_string (b, "path", dr_model_set_get_path (req->models, d));
+      dr_json_add_nullable_string (b, "sha256", dr_model_set_get_sha256 (req->models, d));
+      dr_json_add_nullable_string (b, "skipped", req->skipped[d]);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -63,12 +53,10 @@ static void
 add_photo (JsonBuilder *b, const DrInferRequest *req, const DrInferPhoto *photo)
 {
   json_builder_begin_object (b);
-  add_string_or_null (b, "image", photo->path);
-  json_builder_set_member_name (b, "width");
-  json_builder_add_int_value (b, photo->width);
-  json_builder_set_member_name (b, "height");
-  json_builder_add_int_value (b, photo->height);
-  add_string_or_null (b, "error", photo->error);
+  dr_json_add_nullable_string (b, "image", photo->path);
+  dr_json_add_int (b, "width", photo->width);
+  dr_json_add_int (b, "height", photo->height);
+  dr_json_add_nullable_string (b, "error", photo->error);
 
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
@@ -76,19 +64,18 @@ add_photo (JsonBuilder *b, const DrInferRequest *req, const DrInferPhoto *photo)
     {
       const DrInferResult *r = &photo->results[req->active[k]];
       json_builder_begin_object (b);
-      add_string_or_null (b, "model", dr_damage_get_model_name (req->active[k]));
+      dr_json_add_nullable_string (b, "model", dr_damage_get_model_name (req->active[k]));
       if (r->done)
         {
-          json_builder_set_member_name (b, "area_px");
-          json_builder_add_int_value (b, r->stats.area_px);
+          dr_json_add_int (b, "area_px", r->stats.area_px);
           json_builder_set_member_name (b, "area_fraction");
           json_builder_add_double_value (b, r->stats.area_fraction);
           json_builder_set_member_name (b, "mean_confidence");
           json_builder_add_double_value (b, r->stats.mean_confidence);
         }
-      add_string_or_null (b, "mask", r->mask_path);
-      add_string_or_null (b, "logits", r->logits_path);
-      add_string_or_null (b, "error", r->error);
+      dr_json_add_nullable_string (b, "mask", r->mask_path);
+      dr_json_add_nullable_string (b, "logits", r->logits_path);
+      dr_json_add_nullable_string (b, "error", r->error);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -7,10 +7,8 @@ typedef struct {
   GPtrArray *items;
   char *out_dir;
   DrExportOptions options;
-  DrProgressFunc progress;
-  gpointer progress_data;
-  GMainContext *owner;    /* where progress runs; set by the worker, the task's */
-  int last_percent;       /* touched by the worker only */
+  DrWorkerProgress progress;  /* owner set by the worker, the task's */
+  int last_percent;           /* touched by the worker only */
   DrExportSummary summary;
 } ExportJob;
 
@@ -30,11 +28,10 @@ worker_progress (double fraction, gpointer user_data)
 {
   ExportJob *job = user_data;
   int percent = (int) (fraction * 100.0);
-  if (job->progress == NULL || percent == job->last_percent)
+  if (percent == job->last_percent)
     return;
   job->last_percent = percent;
-  dr_worker_task_post_progress (job->owner, job->progress, job->progress_data, (guint) percent,
-                                100);
+  dr_worker_progress_post ((guint) percent, 100, &job->progress);
 }
 
 /* The worker: the blocking export. */
@@ -42,7 +39,7 @@ static gboolean
 export_job_run (gpointer data, GMainContext *owner, GCancellable *cancellable, GError **error)
 {
   ExportJob *job = data;
-  job->owner = owner;
+  job->progress.owner = owner;
   return dr_export_run (job->items, job->out_dir, &job->options, worker_progress, job,
                         cancellable, &job->summary, error);
 }
@@ -57,8 +54,7 @@ dr_export_run_async (GPtrArray *items, const char *out_dir, const DrExportOption
   job->items = g_ptr_array_ref (items);
   job->out_dir = g_strdup (out_dir);
   job->options = *options;
-  job->progress = progress;
-  job->progress_data = progress_data;
+  job->progress = (DrWorkerProgress) { progress, progress_data, NULL };
   job->last_percent = -1;
   dr_worker_task_start (dr_export_run_async, export_job_run, job,
                         (GDestroyNotify) export_job_free, FALSE, cancellable, callback,

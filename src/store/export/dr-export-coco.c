@@ -65,17 +65,6 @@ documents_of_split (const char *split, Document docs[1 + DR_N_DAMAGE])
   return n;
 }
 
-/* Adds "name": string-or-null. */
-static void
-add_nullable_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* The images[] record: COCO's id/width/height/file_name plus claim, sha256, reviewer, the
  * photo's note (string or null), and per category name the verdict and the model SHA-256. */
 static void
@@ -83,18 +72,15 @@ add_image (JsonBuilder *b, const DrExportEntry *e)
 {
   const DrExportItem *item = e->item;
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, item->photo_id);
-  json_builder_set_member_name (b, "width");
-  json_builder_add_int_value (b, item->width);
-  json_builder_set_member_name (b, "height");
-  json_builder_add_int_value (b, item->height);
+  dr_json_add_int (b, "id", item->photo_id);
+  dr_json_add_int (b, "width", item->width);
+  dr_json_add_int (b, "height", item->height);
   json_builder_set_member_name (b, "file_name");
   json_builder_add_string_value (b, e->image_name);
-  add_nullable_string (b, "claim", item->claim);
-  add_nullable_string (b, "sha256", item->sha256);
-  add_nullable_string (b, "reviewer", item->reviewer);
-  add_nullable_string (b, "note", item->note);
+  dr_json_add_nullable_string (b, "claim", item->claim);
+  dr_json_add_nullable_string (b, "sha256", item->sha256);
+  dr_json_add_nullable_string (b, "reviewer", item->reviewer);
+  dr_json_add_nullable_string (b, "note", item->note);
   json_builder_set_member_name (b, "verdicts");
   json_builder_begin_object (b);
   for (int d = 0; d < DR_N_DAMAGE; d++)
@@ -106,7 +92,7 @@ add_image (JsonBuilder *b, const DrExportEntry *e)
   json_builder_set_member_name (b, "model_sha256");
   json_builder_begin_object (b);
   for (int d = 0; d < DR_N_DAMAGE; d++)
-    add_nullable_string (b, dr_export_category_name (d), item->model_sha256[d]);
+    dr_json_add_nullable_string (b, dr_export_category_name (d), item->model_sha256[d]);
   json_builder_end_object (b);
   json_builder_end_object (b);
 }
@@ -185,12 +171,9 @@ add_annotations (JsonBuilder *b, const DrExportEntry *e, const EntryParts *ep,
         {
           const Part *part = ep->layer[d]->pdata[k];
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_int_value (b, (*next_id)++);
-          json_builder_set_member_name (b, "image_id");
-          json_builder_add_int_value (b, item->photo_id);
-          json_builder_set_member_name (b, "category_id");
-          json_builder_add_int_value (b, d + category_base);
+          dr_json_add_int (b, "id", (*next_id)++);
+          dr_json_add_int (b, "image_id", item->photo_id);
+          dr_json_add_int (b, "category_id", d + category_base);
           json_builder_set_member_name (b, "segmentation");
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "size");
@@ -201,15 +184,13 @@ add_annotations (JsonBuilder *b, const DrExportEntry *e, const EntryParts *ep,
           json_builder_set_member_name (b, "counts");
           json_builder_add_string_value (b, part->counts);
           json_builder_end_object (b);
-          json_builder_set_member_name (b, "area");
-          json_builder_add_int_value (b, (gint64) part->area);
+          dr_json_add_int (b, "area", (gint64) part->area);
           json_builder_set_member_name (b, "bbox");
           json_builder_begin_array (b);
           for (int k2 = 0; k2 < 4; k2++)
             json_builder_add_int_value (b, part->bbox[k2]);
           json_builder_end_array (b);
-          json_builder_set_member_name (b, "iscrowd");
-          json_builder_add_int_value (b, 0);
+          dr_json_add_int (b, "iscrowd", 0);
           json_builder_end_object (b);
         }
     }
@@ -246,8 +227,7 @@ write_document (GPtrArray *entries, GHashTable *parts, const Document *doc, cons
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, d + doc->category_base);
+      dr_json_add_int (b, "id", d + doc->category_base);
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, dr_export_category_name (d));
       json_builder_set_member_name (b, "supercategory");

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "dr-json.h"
 #include "dr-store-error.h"
 
 /* Appends @value to @row as one CSV field (quoted when it holds a comma, quote or newline). */
@@ -78,17 +79,6 @@ entry_fields (const DrExportEntry *e, gboolean png)
   return f;
 }
 
-/* Adds "name": string-or-null to the object being built. */
-static void
-add_nullable (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* The manifest.json document. */
 static JsonNode *
 build_json (GPtrArray *entries, const DrExportOptions *options)
@@ -98,15 +88,13 @@ build_json (GPtrArray *entries, const DrExportOptions *options)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
   json_builder_add_string_value (b, "damage-review-export");
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, 1);
+  dr_json_add_int (b, "version", 1);
   json_builder_set_member_name (b, "categories");
   json_builder_begin_array (b);
   for (int d = 0; d < DR_N_DAMAGE; d++)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, d + 1);
+      dr_json_add_int (b, "id", d + 1);
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, dr_export_category_name (d));
       json_builder_set_member_name (b, "damage");
@@ -121,8 +109,7 @@ build_json (GPtrArray *entries, const DrExportOptions *options)
                                     "first round(fraction*n) to val");
   json_builder_set_member_name (b, "val_fraction");
   json_builder_add_double_value (b, options->val_fraction);
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, (gint64) options->seed);
+  dr_json_add_int (b, "seed", (gint64) options->seed);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "mask_orientation");
   json_builder_add_string_value (b, DR_EXPORT_MASK_ORIENTATION);
@@ -136,30 +123,26 @@ build_json (GPtrArray *entries, const DrExportOptions *options)
       const DrExportEntry *e = entries->pdata[i];
       const DrExportItem *item = e->item;
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, item->photo_id);
-      add_nullable (b, "file", e->image_name);
-      add_nullable (b, "claim", item->claim);
-      add_nullable (b, "split", e->split);
-      add_nullable (b, "sha256", item->sha256);
-      json_builder_set_member_name (b, "width");
-      json_builder_add_int_value (b, item->width);
-      json_builder_set_member_name (b, "height");
-      json_builder_add_int_value (b, item->height);
-      add_nullable (b, "reviewer", item->reviewer);
-      add_nullable (b, "note", item->note);
+      dr_json_add_int (b, "id", item->photo_id);
+      dr_json_add_nullable_string (b, "file", e->image_name);
+      dr_json_add_nullable_string (b, "claim", item->claim);
+      dr_json_add_nullable_string (b, "split", e->split);
+      dr_json_add_nullable_string (b, "sha256", item->sha256);
+      dr_json_add_int (b, "width", item->width);
+      dr_json_add_int (b, "height", item->height);
+      dr_json_add_nullable_string (b, "reviewer", item->reviewer);
+      dr_json_add_nullable_string (b, "note", item->note);
       json_builder_set_member_name (b, "damages");
       json_builder_begin_object (b);
       for (int d = 0; d < DR_N_DAMAGE; d++)
         {
           json_builder_set_member_name (b, dr_export_category_name (d));
           json_builder_begin_object (b);
-          add_nullable (b, "verdict", dr_export_item_verdict (item, d));
+          dr_json_add_nullable_string (b, "verdict", dr_export_item_verdict (item, d));
           g_autofree char *mask = png ? g_strconcat ("masks/", e->mask_name[d], NULL) : NULL;
-          add_nullable (b, "mask", mask);
-          json_builder_set_member_name (b, "area");
-          json_builder_add_int_value (b, (gint64) dr_export_item_area (item, d));
-          add_nullable (b, "model_sha256", item->model_sha256[d]);
+          dr_json_add_nullable_string (b, "mask", mask);
+          dr_json_add_int (b, "area", (gint64) dr_export_item_area (item, d));
+          dr_json_add_nullable_string (b, "model_sha256", item->model_sha256[d]);
           json_builder_end_object (b);
         }
       json_builder_end_object (b);

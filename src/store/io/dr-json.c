@@ -66,3 +66,22 @@ dr_json_member_object (JsonObject *obj, const char *name)
   JsonNode *n = json_object_get_member (obj, name);
   return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
 }
+
+/* See dr-json.h. */
+void
+dr_json_add_nullable_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* See dr-json.h. */
+void
+dr_json_add_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}

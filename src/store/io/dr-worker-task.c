@@ -20,12 +20,14 @@ progress_dispatch (gpointer user_data)
 
 /* See dr-worker-task.h. */
 void
-dr_worker_task_post_progress (GMainContext *owner, DrProgressFunc func, gpointer data,
-                              guint done, guint total)
+dr_worker_progress_post (guint done, guint total, gpointer progress)
 {
+  const DrWorkerProgress *p = progress;
+  if (p->func == NULL)
+    return;
   ProgressCall *call = g_new (ProgressCall, 1);
-  *call = (ProgressCall) { func, data, done, total };
-  dr_post (owner, G_PRIORITY_DEFAULT, progress_dispatch, call, g_free);
+  *call = (ProgressCall) { p->func, p->data, done, total };
+  dr_post (p->owner, G_PRIORITY_DEFAULT, progress_dispatch, call, g_free);
 }
 
 typedef struct {

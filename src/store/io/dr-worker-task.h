@@ -2,7 +2,7 @@
  *
  * The job runs on a thread of GTask's pool; its end is reported on the main context that was
  * thread-default when it started (the owner's). The job function is given that context, so it
- * can post progress there (dr_worker_task_post_progress): such reports run in order and before
+ * can post progress there (dr_worker_progress_post): such reports run in order and before
  * the completion callback, which GTask attaches later at the same priority. */
 #pragma once
 
@@ -13,13 +13,20 @@ G_BEGIN_DECLS
 /* Progress of a worker's job: @done of @total steps. */
 typedef void (*DrProgressFunc) (guint done, guint total, gpointer user_data);
 
-/* Called on the worker: posts @func (@done, @total, @data) to @owner (dr_post at
- * G_PRIORITY_DEFAULT), where it runs in order and before the task's completion callback. */
-void dr_worker_task_post_progress (GMainContext   *owner,
-                                   DrProgressFunc  func,
-                                   gpointer        data,
-                                   guint           done,
-                                   guint           total);
+/* Where a job's progress goes: @func (NULL: nowhere) with @data, run on @owner, the context
+ * the job function is given (the job stores it there before it reports). */
+typedef struct {
+  DrProgressFunc func;
+  gpointer data;
+  GMainContext *owner;
+} DrWorkerProgress;
+
+/* A DrProgressFunc for the worker side, @progress being a DrWorkerProgress: posts its func
+ * (@done, @total, data) to its owner (dr_post at G_PRIORITY_DEFAULT), where it runs in order
+ * and before the task's completion callback. Does nothing when func is NULL. */
+void dr_worker_progress_post (guint    done,
+                              guint    total,
+                              gpointer progress);
 
 /* Runs on the worker: does the work of @job, checking @cancellable between steps. @owner is
  * the starting thread's context (valid until the task ends). TRUE on success, else FALSE with

@@ -160,13 +160,9 @@ dr_label_import_file (DrLabelImport *import, const char *path, GPtrArray *warnin
   if (!dr_project_begin (import->project, error))
     return FALSE;
   guint n_matched = 0;
-  if (!store_all (import->project, import->stems, gts, path, coco ? "coco" : "aihub", warnings,
-                  &n_matched, error))
-    {
-      dr_project_rollback (import->project);
-      return FALSE;
-    }
-  if (!dr_project_commit (import->project, error))
+  gboolean ok = store_all (import->project, import->stems, gts, path, coco ? "coco" : "aihub",
+                           warnings, &n_matched, error);
+  if (!dr_project_commit_or_rollback (import->project, ok, error))
     return FALSE;
   if (summary != NULL)
     *summary = (DrLabelImportSummary) { gts->len, n_matched };

@@ -45,13 +45,9 @@ dr_prediction_set_current_model (DrProject *project, DrDamage damage, const char
   if (!check_model_args (damage, sha256, error) || !dr_project_begin (project, error))
     return FALSE;
   DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
-  if (!conn->backend->model_set_current (conn, damage, sha256, path, name, dr_project_now (),
-                                         error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = conn->backend->model_set_current (conn, damage, sha256, path, name,
+                                                  dr_project_now (), error);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* The backend's answer. */

@@ -133,12 +133,7 @@ dr_review_set_verdict (DrProject *project, gint64 photo_id, DrDamage damage, DrV
   r->created = dr_project_now ();
   if (!dr_project_begin (project, error))
     return FALSE;
-  if (!insert_review (project, r, error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  if (!dr_project_commit (project, error))
+  if (!dr_project_commit_or_rollback (project, insert_review (project, r, error), error))
     return FALSE;
   if (review != NULL)
     *review = g_steal_pointer (&r);
@@ -181,12 +176,9 @@ dr_review_add_note (DrProject *project, gint64 photo_id, const char *text, const
   if (!dr_project_begin (project, error))
     return FALSE;
   DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
-  if (!conn->backend->note_insert (conn, photo_id, text, author, dr_project_now (), key, error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = conn->backend->note_insert (conn, photo_id, text, author, dr_project_now (), key,
+                                            error);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* The newest note; an empty one means "cleared". */

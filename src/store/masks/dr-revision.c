@@ -45,6 +45,36 @@ dr_revision_free (DrRevision *revision)
   g_free (revision);
 }
 
+/* Checks what every new revision needs — a damage type, a kind, an author and no key or a
+ * UUID (else FAILED with the caller's @needs message) — and that @rle is a mask of the photo,
+ * then fills *r for revision_insert (strings borrowed; parent_id 0, created now). */
+static gboolean
+revision_prepare (DrProject *project, gint64 photo_id, DrDamage damage, const char *rle,
+                  DrRevisionKind kind, const char *author, const char *key, const char *needs,
+                  DrRevision *r, GError **error)
+{
+  if (!DR_DAMAGE_IS_VALID ((int) damage) || dr_revision_kind_to_string (kind) == NULL
+      || author == NULL || author[0] == '\0' || (key != NULL && !g_uuid_string_is_valid (key)))
+    {
+      g_set_error_literal (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED, needs);
+      return FALSE;
+    }
+  g_autoptr (DrRle) mask = dr_photo_parse_mask (project, photo_id, rle, "edit", error);
+  if (mask == NULL)
+    return FALSE;
+  *r = (DrRevision) {
+    .photo_id = photo_id,
+    .damage = damage,
+    .rle = (char *) rle,
+    .area = (gint64) dr_rle_get_area (mask),
+    .author = (char *) author,
+    .created = dr_project_now (),
+    .kind = kind,
+    .key = (char *) key,
+  };
+  return TRUE;
+}
+
 /* The body of dr_revision_append, inside its transaction: the new revision is a child of the
  * head read here, and the head moves to it only from the version read here. */
 static gboolean
@@ -67,33 +97,12 @@ dr_revision_append (DrProject *project, gint64 photo_id, DrDamage damage, const 
                     DrRevisionKind kind, const char *author, gint64 *revision_id,
                     GError **error)
 {
-  if (!DR_DAMAGE_IS_VALID ((int) damage) || dr_revision_kind_to_string (kind) == NULL
-      || author == NULL || author[0] == '\0')
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED,
-                   "a revision needs a damage type, a kind and an author");
-      return FALSE;
-    }
-  g_autoptr (DrRle) mask = dr_photo_parse_mask (project, photo_id, rle, "edit", error);
-  if (mask == NULL)
+  DrRevision r;
+  if (!revision_prepare (project, photo_id, damage, rle, kind, author, NULL,
+                         "a revision needs a damage type, a kind and an author", &r, error)
+      || !dr_project_begin (project, error))
     return FALSE;
-  DrRevision r = {
-    .photo_id = photo_id,
-    .damage = damage,
-    .rle = (char *) rle,
-    .area = (gint64) dr_rle_get_area (mask),
-    .author = (char *) author,
-    .created = dr_project_now (),
-    .kind = kind,
-  };
-  if (!dr_project_begin (project, error))
-    return FALSE;
-  if (!append (project, &r, revision_id, error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  return dr_project_commit_or_rollback (project, append (project, &r, revision_id, error), error);
 }
 
 /* Frees the mover and zeroes the outcome. */
@@ -199,35 +208,16 @@ dr_revision_commit (DrProject *project, gint64 photo_id, DrDamage damage,
                     GError **error)
 {
   dr_revision_outcome_clear (out);
-  if (!DR_DAMAGE_IS_VALID ((int) damage) || dr_revision_kind_to_string (kind) == NULL
-      || author == NULL || author[0] == '\0' || (key != NULL && !g_uuid_string_is_valid (key)))
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_FAILED,
-                   "a revision needs a damage type, a kind, an author and no key or a UUID");
-      return FALSE;
-    }
-  g_autoptr (DrRle) mask = dr_photo_parse_mask (project, photo_id, rle, "edit", error);
-  if (mask == NULL)
+  DrRevision r;
+  if (!revision_prepare (project, photo_id, damage, rle, kind, author, key,
+                         "a revision needs a damage type, a kind, an author and no key or a UUID",
+                         &r, error)
+      || !dr_project_begin (project, error))
     return FALSE;
-  DrRevision r = {
-    .photo_id = photo_id,
-    .damage = damage,
-    .rle = (char *) rle,
-    .area = (gint64) dr_rle_get_area (mask),
-    .author = (char *) author,
-    .created = dr_project_now (),
-    .kind = kind,
-    .key = (char *) key,
-  };
-  if (!dr_project_begin (project, error))
-    return FALSE;
-  if (!commit_body (project, &r, seen, out, error))
-    {
-      dr_project_rollback (project);
-      dr_revision_outcome_clear (out);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = commit_body (project, &r, seen, out, error);
+  if (!ok)
+    dr_revision_outcome_clear (out);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* One compare-and-swap in its own transaction. */
@@ -241,13 +231,10 @@ dr_revision_move_head_to (DrProject *project, gint64 photo_id, DrDamage damage,
   if (!dr_project_begin (project, error))
     return FALSE;
   DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
-  if (conn == NULL || !cas_to (conn, photo_id, damage, seen->version, FALSE, out, error))
-    {
-      dr_project_rollback (project);
-      dr_revision_outcome_clear (out);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = conn != NULL && cas_to (conn, photo_id, damage, seen->version, FALSE, out, error);
+  if (!ok)
+    dr_revision_outcome_clear (out);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* The backend's revision_get. */
@@ -340,12 +327,7 @@ step (DrProject *project, gint64 photo_id, DrDamage damage, gboolean up, gboolea
   if (ok && can)
     ok = conn->backend->head_move (conn, photo_id, damage, version, up ? child : parent, NULL,
                                    error);
-  if (!ok)
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  if (!dr_project_commit (project, error))
+  if (!dr_project_commit_or_rollback (project, ok, error))
     return FALSE;
   *moved = can;
   return TRUE;

@@ -10,14 +10,20 @@
 /* Longest SHA-256, source, author or verdict text accepted from the server. */
 #define MAX_SHORT_TEXT 1024
 
-/* The error for a write that named a photo the team does not have. */
+/* The outcome of a write on photo @photo_id whose statement answers one row per row written
+ * (RETURNING): FALSE (error already set) when @res is NULL; NOT_FOUND when no row came back, the
+ * team having no such photo; with @id, the row's id (its first column, never NULL) read into it,
+ * @what naming the write in a range error. */
 static gboolean
-no_photo (DrPgBackendConn *self, gint64 photo_id, GError **error)
+photo_row_written (DrPgBackendConn *self, const PGresult *res, gint64 photo_id, gint64 *id,
+                   const char *what, GError **error)
 {
-  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
-               "%s: no photo with id %" G_GINT64_FORMAT, dr_pg_conn_get_server (self->pg),
-               photo_id);
-  return FALSE;
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) != 1)
+    return dr_pg_backend_no_photo (self, photo_id, error);
+  return id == NULL || dr_pg_backend_int (self, res, 0, 0, 1, DR_PG_BACKEND_MAX_INT,
+                                          DR_PG_BACKEND_NOT_NULL, id, what, error);
 }
 
 /* Makes the model current through dr.set_current_model (a lead only; its checkpoint must be
@@ -75,9 +81,7 @@ dr_pg_backend_prediction_put (DrStoreConn *conn, const DrPrediction *p, GError *
     " ON CONFLICT (photo_id, damage, model_sha256) DO UPDATE SET rle = EXCLUDED.rle,"
     "   area = EXCLUDED.area, confidence = EXCLUDED.confidence, created = EXCLUDED.created"
     " RETURNING 1", 8, params, error);
-  if (res == NULL)
-    return FALSE;
-  return PQntuples (res) == 1 || no_photo (self, p->photo_id, error);
+  return photo_row_written (self, res, p->photo_id, NULL, NULL, error);
 }
 
 /* The current model's prediction for the layer, NULL without error when none. */
@@ -160,12 +164,7 @@ dr_pg_backend_revision_insert (DrStoreConn *conn, const DrRevision *r, gint64 *i
     "   FROM dr.photos WHERE team_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM old)"
     "   RETURNING id)"
     " SELECT id FROM old UNION ALL SELECT id FROM ins", 9, params, error);
-  if (res == NULL)
-    return FALSE;
-  if (PQntuples (res) != 1)
-    return no_photo (self, r->photo_id, error);
-  return dr_pg_backend_int (self, res, 0, 0, 1, DR_PG_BACKEND_MAX_INT, -1, id,
-                            "adding an edit", error);
+  return photo_row_written (self, res, r->photo_id, id, "adding an edit", error);
 }
 
 /* Reads row @r of columns id, photo_id, damage, parent_id, rle, area, author, created (µs),
@@ -372,12 +371,7 @@ dr_pg_backend_review_insert (DrStoreConn *conn, DrReview *r, GError **error)
     "   FROM dr.photos p WHERE p.team_id = $1 AND p.id = $2 AND NOT EXISTS (SELECT 1 FROM old)"
     "   RETURNING id)"
     " SELECT id FROM old UNION ALL SELECT id FROM ins", 11, params, error);
-  if (res == NULL)
-    return FALSE;
-  if (PQntuples (res) != 1)
-    return no_photo (self, r->photo_id, error);
-  return dr_pg_backend_int (self, res, 0, 0, 1, DR_PG_BACKEND_MAX_INT, DR_PG_BACKEND_NOT_NULL, &r->id,
-                            "adding a verdict", error);
+  return photo_row_written (self, res, r->photo_id, &r->id, "adding a verdict", error);
 }
 
 /* The newest verdict of the layer (among all, or given on revision_id); NULL without error when
@@ -439,9 +433,7 @@ dr_pg_backend_note_insert (DrStoreConn *conn, gint64 photo_id, const char *text,
     "   FROM dr.photos WHERE team_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM old)"
     "   RETURNING id)"
     " SELECT id FROM old UNION ALL SELECT id FROM ins", 5, params, error);
-  if (res == NULL)
-    return FALSE;
-  return PQntuples (res) == 1 || no_photo (self, photo_id, error);
+  return photo_row_written (self, res, photo_id, NULL, NULL, error);
 }
 
 /* The newest note's text, NULL without error when none. */
@@ -480,9 +472,7 @@ dr_pg_backend_ground_truth_put (DrStoreConn *conn, gint64 photo_id, DrDamage dam
     "   FROM dr.photos WHERE team_id = $1 AND id = $2"
     " ON CONFLICT (photo_id, damage, source) DO UPDATE SET rle = EXCLUDED.rle,"
     "   area = EXCLUDED.area, imported = EXCLUDED.imported RETURNING 1", 7, params, error);
-  if (res == NULL)
-    return FALSE;
-  return PQntuples (res) == 1 || no_photo (self, photo_id, error);
+  return photo_row_written (self, res, photo_id, NULL, NULL, error);
 }
 
 /* Every (ground truth, prediction) pair of the team, in the order the interface gives. */

@@ -474,14 +474,7 @@ update_photo (DrPgBackendConn *self, const char *name, const char *sql, gint64 p
   g_autoptr (PGresult) res = dr_pg_backend_exec (self, name, sql, 3, params, error);
   if (res == NULL)
     return FALSE;
-  if (g_strcmp0 (PQcmdTuples (res), "1") != 0)
-    {
-      g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
-                   "%s: no photo with id %" G_GINT64_FORMAT, dr_pg_conn_get_server (self->pg),
-                   photo_id);
-      return FALSE;
-    }
-  return TRUE;
+  return g_strcmp0 (PQcmdTuples (res), "1") == 0 || dr_pg_backend_no_photo (self, photo_id, error);
 }
 
 /* Moves the photo to another claim of the team. */

@@ -52,6 +52,10 @@ gboolean dr_pg_backend_double (DrPgBackendConn *self, const PGresult *res, int r
 gboolean dr_pg_backend_text (DrPgBackendConn *self, const PGresult *res, int r, int c,
                              gsize max_bytes, char **out, const char *what, GError **error);
 
+/* Sets NOT_FOUND "SERVER: no photo with id N" (a write named a photo the team does not have);
+ * returns FALSE. */
+gboolean dr_pg_backend_no_photo (DrPgBackendConn *self, gint64 photo_id, GError **error);
+
 /* Longest text read from the server: masks (RLE) and notes. */
 #define DR_PG_BACKEND_MAX_TEXT (G_GINT64_CONSTANT (64) * 1024 * 1024)
 /* null_value for dr_pg_backend_int: the column must not be NULL (an id, a damage, a size),

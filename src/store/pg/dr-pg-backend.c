@@ -166,6 +166,16 @@ dr_pg_backend_text (DrPgBackendConn *self, const PGresult *res, int r, int c, gs
   return TRUE;
 }
 
+/* See dr-pg-backend-private.h. */
+gboolean
+dr_pg_backend_no_photo (DrPgBackendConn *self, gint64 photo_id, GError **error)
+{
+  g_set_error (error, DR_STORE_ERROR, DR_STORE_ERROR_NOT_FOUND,
+               "%s: no photo with id %" G_GINT64_FORMAT, dr_pg_conn_get_server (self->pg),
+               photo_id);
+  return FALSE;
+}
+
 /* Takes @owned (NULL when connecting failed with @local): resolves the team, the dr.team
  * setting from the connection's options when set, else the login's only team, and returns the
  * backend's connection; NULL with the store error otherwise (a schema problem is UNSUPPORTED,

@@ -331,10 +331,8 @@ dr_pg_jobs_register_worker (DrPgConn *conn, gint64 team, const char *worker, int
 gboolean
 dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts, GError **error)
 {
-  g_autofree char *team_s = dr_pg_int (team);
-  const char *params[] = { team_s };
   /* One snapshot for all counts (a single statement). */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_count",
+  g_autoptr (PGresult) res = dr_pg_team_exec (conn, team, "dr_jobs_count",
     "SELECT count(*) FILTER (WHERE state = 'queued'),"
     "       count(*) FILTER (WHERE state = 'queued' AND run_after > now ()),"
     "       count(*) FILTER (WHERE state = 'running'),"
@@ -343,8 +341,7 @@ dr_pg_jobs_count (DrPgConn *conn, gint64 team, DrPgQueueCounts *counts, GError *
     "       (SELECT count(*) FROM dr.predictions pr JOIN dr.models m"
     "           ON m.team_id = pr.team_id AND m.damage = pr.damage AND m.sha256 = pr.model_sha256"
     "        WHERE pr.team_id = $1::bigint AND m.current)"
-    "  FROM dr.analysis_jobs WHERE team_id = $1::bigint",
-    1, params, error);
+    "  FROM dr.analysis_jobs WHERE team_id = $1::bigint", error);
   if (res == NULL)
     return FALSE;
   gint64 *fields[] = { &counts->queued, &counts->waiting, &counts->running, &counts->expired,
@@ -439,16 +436,15 @@ dr_pg_jobs_list_failed (DrPgConn *conn, gint64 team, int limit, GError **error)
 char *
 dr_pg_jobs_channel (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = dr_pg_int (team);
-  const char *params[] = { team_s };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_jobs_channel",
-    "SELECT channel || '_jobs' FROM dr.teams WHERE id = $1::bigint", 1, params, error);
+  g_autoptr (PGresult) res = dr_pg_team_exec (conn, team, "dr_jobs_channel",
+    "SELECT channel || '_jobs' FROM dr.teams WHERE id = $1::bigint", error);
   if (res == NULL)
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: team %s is not visible",
-                   dr_pg_conn_get_server (conn), team_s);
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND,
+                   "%s: team %" G_GINT64_FORMAT " is not visible", dr_pg_conn_get_server (conn),
+                   team);
       return NULL;
     }
   return g_strdup (PQgetvalue (res, 0, 0));

@@ -28,13 +28,10 @@ dr_pg_model_free (DrPgModel *model)
 GPtrArray *
 dr_pg_model_set_list (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = dr_pg_int (team);
-  const char *params[] = { team_s };
   /* At most one current model per damage (models_current index). */
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_model_set_list",
+  g_autoptr (PGresult) res = dr_pg_team_exec (conn, team, "dr_model_set_list",
     "SELECT damage, sha256, path FROM dr.models WHERE team_id = $1::bigint AND current"
-    " ORDER BY damage",
-    1, params, error);
+    " ORDER BY damage", error);
   if (res == NULL)
     return NULL;
   GPtrArray *models = g_ptr_array_new_with_free_func ((GDestroyNotify) dr_pg_model_free);

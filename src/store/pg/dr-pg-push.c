@@ -195,34 +195,6 @@ read_photo (Push *p, const char *path, const char *sha256, GError **error)
   return g_steal_pointer (&bytes);
 }
 
-/* Predictions of one photo. */
-static gboolean
-push_predictions (Push *p, gint64 photo, const char *team_photo, GError **error)
-{
-  g_autoptr (PushStmt) stmt = push_prepare (p,
-    "SELECT damage, model_sha256, rle, area, confidence, created FROM predictions"
-    " WHERE photo_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *damage = col (stmt, 0), *model = col (stmt, 1), *rle = col (stmt, 2),
-                      *area = col (stmt, 3), *conf = col_double (stmt, 4),
-                      *created = col (stmt, 5);
-      const char *params[] = { p->team, team_photo, damage, model, rle, area, conf, created };
-      g_autoptr (PGresult) res = exec (p, "push_prediction",
-        "INSERT INTO dr.predictions (team_id, photo_id, damage, model_sha256, rle, area,"
-        " confidence, created) VALUES ($1, $2, $3, $4, $5, $6, $7, " TIME_OF (8) ")", 8, params,
-        error);
-      if (res == NULL)
-        return FALSE;
-      p->sum->predictions++;
-    }
-  return step_done (p, rc, "reading predictions", error);
-}
-
 /* The team's id of file revision @id (its parent was pushed first: ids grow along a path). */
 static char *
 map_revision (Push *p, sqlite3_stmt *stmt, int i)
@@ -301,85 +273,86 @@ push_heads (Push *p, gint64 photo, const char *team_photo, GError **error)
   return ok;
 }
 
-/* Verdicts of one photo, oldest first. */
-static gboolean
-push_reviews (Push *p, gint64 photo, const char *team_photo, GError **error)
-{
-  g_autoptr (PushStmt) stmt = push_prepare (p,
-    "SELECT damage, verdict, revision_id, model_sha256, author, created, iou, px_added,"
-    " px_removed FROM reviews WHERE photo_id = ?1 ORDER BY id", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *damage = col (stmt, 0), *verdict = col (stmt, 1),
-                      *revision = map_revision (p, stmt, 2), *model = col (stmt, 3),
-                      *author = col (stmt, 4), *created = col (stmt, 5),
-                      *iou = col_double (stmt, 6), *added = col (stmt, 7),
-                      *removed = col (stmt, 8);
-      const char *params[] = { p->team, team_photo, damage, verdict, revision, model, author,
-                               created, iou, added, removed };
-      g_autoptr (PGresult) res = exec (p, "push_review",
-        "INSERT INTO dr.reviews (team_id, photo_id, damage, verdict, revision_id, head_version,"
-        " model_sha256, origin_author, created, iou, px_added, px_removed)"
-        " VALUES ($1, $2, $3, $4, $5, 0, $6, $7, " TIME_OF (8) ", $9, $10, $11)", 11, params,
-        error);
-      if (res == NULL)
-        return FALSE;
-      p->sum->reviews++;
-    }
-  return step_done (p, rc, "reading verdicts", error);
-}
+/* Most columns push_rows copies from one row. */
+#define PUSH_MAX_COLUMNS 9
 
-/* Notes of one photo, oldest first. */
-static gboolean
-push_notes (Push *p, gint64 photo, const char *team_photo, GError **error)
-{
-  g_autoptr (PushStmt) stmt = push_prepare (p,
-    "SELECT text, author, created FROM notes WHERE photo_id = ?1 ORDER BY id", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, photo);
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *text = col (stmt, 0), *author = col (stmt, 1), *created = col (stmt, 2);
-      const char *params[] = { p->team, team_photo, text, author, created };
-      g_autoptr (PGresult) res = exec (p, "push_note",
-        "INSERT INTO dr.notes (team_id, photo_id, text, origin_author, created)"
-        " VALUES ($1, $2, $3, $4, " TIME_OF (5) ")", 5, params, error);
-      if (res == NULL)
-        return FALSE;
-      p->sum->notes++;
-    }
-  return step_done (p, rc, "reading notes", error);
-}
+/* A per-photo table of the file that push_rows copies row for row. */
+typedef struct {
+  const char *what;     /* what reading it is called in the file's error */
+  const char *select;   /* on the file, oldest first where order matters; ?1 = the photo id */
+  const char *columns;  /* a letter per selected column: 't' as text, 'd' a double that reads
+                         * back exactly, 'r' a file revision id mapped to the team's */
+  const char *name;     /* the team-side statement's name */
+  const char *insert;   /* $1 the team, $2 the team's photo, then the columns in order */
+} PushRows;
 
-/* Imported ground-truth masks of one photo. */
+static const PushRows predictions = {
+  "reading predictions",
+  "SELECT damage, model_sha256, rle, area, confidence, created FROM predictions"
+  " WHERE photo_id = ?1", "ttttdt",
+  "push_prediction",
+  "INSERT INTO dr.predictions (team_id, photo_id, damage, model_sha256, rle, area,"
+  " confidence, created) VALUES ($1, $2, $3, $4, $5, $6, $7, " TIME_OF (8) ")",
+};
+
+static const PushRows reviews = {
+  "reading verdicts",
+  "SELECT damage, verdict, revision_id, model_sha256, author, created, iou, px_added,"
+  " px_removed FROM reviews WHERE photo_id = ?1 ORDER BY id", "ttrtttdtt",
+  "push_review",
+  "INSERT INTO dr.reviews (team_id, photo_id, damage, verdict, revision_id, head_version,"
+  " model_sha256, origin_author, created, iou, px_added, px_removed)"
+  " VALUES ($1, $2, $3, $4, $5, 0, $6, $7, " TIME_OF (8) ", $9, $10, $11)",
+};
+
+static const PushRows notes = {
+  "reading notes",
+  "SELECT text, author, created FROM notes WHERE photo_id = ?1 ORDER BY id", "ttt",
+  "push_note",
+  "INSERT INTO dr.notes (team_id, photo_id, text, origin_author, created)"
+  " VALUES ($1, $2, $3, $4, " TIME_OF (5) ")",
+};
+
+static const PushRows ground_truth = {
+  "reading ground truth",
+  "SELECT damage, source, rle, area, imported FROM ground_truth WHERE photo_id = ?1", "ttttt",
+  "push_ground_truth",
+  "INSERT INTO dr.ground_truth (team_id, photo_id, damage, source, rle, area, imported)"
+  " VALUES ($1, $2, $3, $4, $5, $6, " TIME_OF (7) ")",
+};
+
+/* Copies every row of @rows for file photo @photo to the team's photo @team_photo, adding
+ * each to *count. */
 static gboolean
-push_ground_truth (Push *p, gint64 photo, const char *team_photo, GError **error)
+push_rows (Push *p, const PushRows *rows, gint64 photo, const char *team_photo, guint *count,
+           GError **error)
 {
-  g_autoptr (PushStmt) stmt = push_prepare (p,
-    "SELECT damage, source, rle, area, imported FROM ground_truth WHERE photo_id = ?1", error);
+  int n = (int) strlen (rows->columns);
+  g_return_val_if_fail (n <= PUSH_MAX_COLUMNS, FALSE);
+  g_autoptr (PushStmt) stmt = push_prepare (p, rows->select, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, photo);
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autofree char *damage = col (stmt, 0), *source = col (stmt, 1), *rle = col (stmt, 2),
-                      *area = col (stmt, 3), *imported = col (stmt, 4);
-      const char *params[] = { p->team, team_photo, damage, source, rle, area, imported };
-      g_autoptr (PGresult) res = exec (p, "push_ground_truth",
-        "INSERT INTO dr.ground_truth (team_id, photo_id, damage, source, rle, area, imported)"
-        " VALUES ($1, $2, $3, $4, $5, $6, " TIME_OF (7) ")", 7, params, error);
+      char *values[PUSH_MAX_COLUMNS];
+      const char *params[2 + PUSH_MAX_COLUMNS] = { p->team, team_photo };
+      for (int i = 0; i < n; i++)
+        {
+          values[i] = rows->columns[i] == 'd'   ? col_double (stmt, i)
+                      : rows->columns[i] == 'r' ? map_revision (p, stmt, i)
+                                                : col (stmt, i);
+          params[2 + i] = values[i];
+        }
+      g_autoptr (PGresult) res = exec (p, rows->name, rows->insert, 2 + n, params, error);
+      for (int i = 0; i < n; i++)
+        g_free (values[i]);
       if (res == NULL)
         return FALSE;
-      p->sum->ground_truth++;
+      (*count)++;
     }
-  return step_done (p, rc, "reading ground truth", error);
+  return step_done (p, rc, rows->what, error);
 }
 
 /* Adds the photo row (and for a readable photo its bytes, unless the team has them); returns
@@ -454,12 +427,12 @@ push_photos (Push *p, GError **error)
       if (team_photo == NULL)
         return FALSE;
       gint64 photo = sqlite3_column_int64 (stmt, 0);
-      if (!push_predictions (p, photo, team_photo, error)
+      if (!push_rows (p, &predictions, photo, team_photo, &p->sum->predictions, error)
           || !push_revisions (p, photo, team_photo, error)
           || !push_heads (p, photo, team_photo, error)
-          || !push_reviews (p, photo, team_photo, error)
-          || !push_notes (p, photo, team_photo, error)
-          || !push_ground_truth (p, photo, team_photo, error))
+          || !push_rows (p, &reviews, photo, team_photo, &p->sum->reviews, error)
+          || !push_rows (p, &notes, photo, team_photo, &p->sum->notes, error)
+          || !push_rows (p, &ground_truth, photo, team_photo, &p->sum->ground_truth, error))
         return FALSE;
     }
   return step_done (p, rc, "reading photos", error);

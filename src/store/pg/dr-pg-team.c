@@ -9,6 +9,15 @@ dr_pg_int (gint64 value)
 }
 
 /* See dr-pg-team.h. */
+PGresult *
+dr_pg_team_exec (DrPgConn *conn, gint64 team, const char *name, const char *sql, GError **error)
+{
+  g_autofree char *team_s = dr_pg_int (team);
+  const char *params[] = { team_s };
+  return dr_pg_conn_exec (conn, name, sql, 1, params, error);
+}
+
+/* See dr-pg-team.h. */
 gint64
 dr_pg_team_resolve (DrPgConn *conn, const char *name, GError **error)
 {

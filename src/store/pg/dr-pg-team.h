@@ -14,4 +14,9 @@ gint64 dr_pg_team_resolve (DrPgConn *conn, const char *name, GError **error);
 /* "%" G_GINT64_FORMAT as a string, for statement parameters. */
 char *dr_pg_int (gint64 value);
 
+/* dr_pg_conn_exec of the prepared statement @name (@sql) whose one parameter, $1, is team id
+ * @team. */
+PGresult *dr_pg_team_exec (DrPgConn *conn, gint64 team, const char *name, const char *sql,
+                           GError **error);
+
 G_END_DECLS

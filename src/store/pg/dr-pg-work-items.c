@@ -36,14 +36,11 @@ stage_is_valid (const char *stage)
 GPtrArray *
 dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = dr_pg_int (team);
-  const char *params[] = { team_s };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_work_items_list",
+  g_autoptr (PGresult) res = dr_pg_team_exec (conn, team, "dr_work_items_list",
     "SELECT w.claim_id, w.stage, coalesce (w.assignee, ''),"
     "       CASE WHEN w.lease_until >= now () THEN w.lease_holder ELSE '' END, c.name"
     "  FROM dr.work_items w JOIN dr.claims c ON c.id = w.claim_id"
-    " WHERE w.team_id = $1::bigint ORDER BY w.claim_id",
-    1, params, error);
+    " WHERE w.team_id = $1::bigint ORDER BY w.claim_id", error);
   if (res == NULL)
     return NULL;
   g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (
@@ -76,12 +73,9 @@ dr_pg_work_items_list (DrPgConn *conn, gint64 team, GError **error)
 GStrv
 dr_pg_work_items_members (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = dr_pg_int (team);
-  const char *params[] = { team_s };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_work_items_members",
+  g_autoptr (PGresult) res = dr_pg_team_exec (conn, team, "dr_work_items_members",
     "SELECT member FROM dr.team_members WHERE team_id = $1::bigint AND role <> 'worker'"
-    " ORDER BY member",
-    1, params, error);
+    " ORDER BY member", error);
   if (res == NULL)
     return NULL;
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
@@ -95,17 +89,16 @@ dr_pg_work_items_members (DrPgConn *conn, gint64 team, GError **error)
 char *
 dr_pg_work_items_my_role (DrPgConn *conn, gint64 team, GError **error)
 {
-  g_autofree char *team_s = dr_pg_int (team);
-  const char *params[] = { team_s };
-  g_autoptr (PGresult) res = dr_pg_conn_exec (conn, "dr_work_items_my_role",
+  g_autoptr (PGresult) res = dr_pg_team_exec (conn, team, "dr_work_items_my_role",
     "SELECT role FROM dr.team_members WHERE team_id = $1::bigint AND member = session_user",
-    1, params, error);
+    error);
   if (res == NULL)
     return NULL;
   if (PQntuples (res) != 1 || strlen (PQgetvalue (res, 0, 0)) > NAME_MAX_BYTES)
     {
-      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND, "%s: role \"%s\" is not in team %s",
-                   dr_pg_conn_get_server (conn), dr_pg_conn_get_user (conn), team_s);
+      g_set_error (error, DR_PG_ERROR, DR_PG_ERROR_NOT_FOUND,
+                   "%s: role \"%s\" is not in team %" G_GINT64_FORMAT,
+                   dr_pg_conn_get_server (conn), dr_pg_conn_get_user (conn), team);
       return NULL;
     }
   return g_strdup (PQgetvalue (res, 0, 0));

@@ -44,12 +44,8 @@ dr_claim_ensure (DrProject *project, const char *name, gint64 *id, GError **erro
   if (clean == NULL || !dr_project_begin (project, error))
     return FALSE;
   DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
-  if (!conn->backend->claim_ensure (conn, clean, id, error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = conn->backend->claim_ensure (conn, clean, id, error);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* Normalises, then lets the backend refuse a clash or an unknown id. */

@@ -237,12 +237,8 @@ dr_import_store (DrProject *project, const DrImportScan *scan, const char *claim
 {
   if (!dr_project_begin (project, error))
     return FALSE;
-  if (!store_scan (project, scan, claim, outcome, error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = store_scan (project, scan, claim, outcome, error);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* Collect, then scan and store one file after the other, counting outcomes. */

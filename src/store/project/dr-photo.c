@@ -122,13 +122,9 @@ dr_photo_set_claim (DrProject *project, gint64 photo_id, const char *claim_name,
   if (!dr_project_begin (project, error))
     return FALSE;
   DrStoreConn *conn = dr_project_get_conn (project, G_STRFUNC, error);
-  if (!dr_claim_ensure (project, claim_name, &claim_id, error)
-      || !conn->backend->photo_set_claim (conn, photo_id, claim_id, error))
-    {
-      dr_project_rollback (project);
-      return FALSE;
-    }
-  return dr_project_commit (project, error);
+  gboolean ok = dr_claim_ensure (project, claim_name, &claim_id, error)
+                && conn->backend->photo_set_claim (conn, photo_id, claim_id, error);
+  return dr_project_commit_or_rollback (project, ok, error);
 }
 
 /* One write of the error column; NOT_FOUND when no row has that id. */

@@ -128,6 +128,16 @@ dr_project_rollback (DrProject *self)
     conn->backend->rollback (conn);
 }
 
+/* See dr-project.h. */
+gboolean
+dr_project_commit_or_rollback (DrProject *self, gboolean ok, GError **error)
+{
+  if (ok)
+    return dr_project_commit (self, error);
+  dr_project_rollback (self);
+  return FALSE;
+}
+
 /* Owner-checked reopen. */
 gboolean
 dr_project_reopen_if_writable (DrProject *self, GError **error)

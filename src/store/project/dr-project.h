@@ -85,6 +85,11 @@ gboolean dr_project_begin (DrProject *self, GError **error);
 gboolean dr_project_commit (DrProject *self, GError **error);
 void dr_project_rollback (DrProject *self);
 
+/* Ends the transaction of the matching begin by the outcome of its work: commits when @ok (FALSE
+ * with @error when the commit fails), else rolls back and returns FALSE (@error was set by the
+ * work that failed). */
+gboolean dr_project_commit_or_rollback (DrProject *self, gboolean ok, GError **error);
+
 /* Whether the calling thread is the one that opened the project. */
 gboolean dr_project_is_owner (DrProject *self);
 

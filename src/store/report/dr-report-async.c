@@ -10,9 +10,7 @@ typedef struct {
   char **claims;
   char *currency;
   DrReportOptions options;        /* points into the fields above */
-  DrReportProgressFunc progress;
-  gpointer progress_data;
-  GMainContext *owner;            /* where progress runs; set by the worker, the task's */
+  DrWorkerProgress progress;      /* owner set by the worker, the task's */
   DrReportSummary summary;
 } ReportJob;
 
@@ -27,31 +25,22 @@ report_job_free (ReportJob *job)
   g_free (job);
 }
 
-/* Worker side: posts the report to the caller's context, where it runs before the completion
- * callback (see dr-worker-task.h). */
-static void
-worker_progress (guint done, guint total, gpointer user_data)
-{
-  ReportJob *job = user_data;
-  dr_worker_task_post_progress (job->owner, job->progress, job->progress_data, done, total);
-}
-
 /* The worker: opens the project itself and writes the report. */
 static gboolean
 report_job_run (gpointer data, GMainContext *owner, GCancellable *cancellable, GError **error)
 {
   ReportJob *job = data;
-  job->owner = owner;
+  job->progress.owner = owner;
   return dr_report_write (job->project_path, job->out_pdf, &job->options,
-                          job->progress ? worker_progress : NULL, job, cancellable,
-                          &job->summary, error);
+                          job->progress.func != NULL ? dr_worker_progress_post : NULL,
+                          &job->progress, cancellable, &job->summary, error);
 }
 
 /* See header. The outcome is what the worker did: a cancel that comes after the file was put
  * in place must not be reported as "nothing written". */
 void
 dr_report_write_async (const char *project_path, const char *out_pdf,
-                       const DrReportOptions *options, DrReportProgressFunc progress,
+                       const DrReportOptions *options, DrProgressFunc progress,
                        gpointer progress_data, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -63,8 +52,7 @@ dr_report_write_async (const char *project_path, const char *out_pdf,
   job->options = *options;
   job->options.claims = (const char *const *) job->claims;
   job->options.currency = job->currency;
-  job->progress = progress;
-  job->progress_data = progress_data;
+  job->progress = (DrWorkerProgress) { progress, progress_data, NULL };
   dr_worker_task_start (dr_report_write_async, report_job_run, job,
                         (GDestroyNotify) report_job_free, TRUE, cancellable, callback,
                         user_data);

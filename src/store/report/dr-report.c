@@ -63,7 +63,7 @@ set_cairo_error (GError **error, const char *path, cairo_status_t status)
 typedef struct {
   DrReportPage page;
   cairo_surface_t *surface;
-  DrReportProgressFunc progress;
+  DrProgressFunc progress;
   gpointer user_data;
   GCancellable *cancellable;
 } Writer;
@@ -121,7 +121,7 @@ write_pages (Writer *w, GPtrArray *claims, GError **error)
 /* Draws the report of @claims into the PDF file @tmp_path. */
 static gboolean
 write_pdf (const char *tmp_path, const char *project_path, GPtrArray *claims,
-           const DrReportOptions *options, DrReportProgressFunc progress, gpointer user_data,
+           const DrReportOptions *options, DrProgressFunc progress, gpointer user_data,
            GCancellable *cancellable, GError **error)
 {
   gboolean letter = options->paper == DR_REPORT_PAPER_LETTER;
@@ -180,7 +180,7 @@ write_pdf (const char *tmp_path, const char *project_path, GPtrArray *claims,
 /* See header. */
 gboolean
 dr_report_write (const char *project_path, const char *out_pdf, const DrReportOptions *options,
-                 DrReportProgressFunc progress, gpointer user_data, GCancellable *cancellable,
+                 DrProgressFunc progress, gpointer user_data, GCancellable *cancellable,
                  DrReportSummary *summary, GError **error)
 {
   g_return_val_if_fail (project_path != NULL && out_pdf != NULL && options != NULL, FALSE);

@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "dr-damage.h"
+#include "dr-worker-task.h"
 
 G_BEGIN_DECLS
 
@@ -50,9 +51,6 @@ typedef struct {
   guint n_pages;
 } DrReportSummary;
 
-/* Called from the writing thread after each page, with pages done and the total. */
-typedef void (*DrReportProgressFunc) (guint done, guint total, gpointer user_data);
-
 /* Opens its own connection to the project at @project_path (so call it from the thread that
  * should own that connection: any thread), reads the claims asked for, and writes the report
  * to @out_pdf. The PDF is written to a temporary file next to @out_pdf and renamed into place
@@ -60,12 +58,12 @@ typedef void (*DrReportProgressFunc) (guint done, guint total, gpointer user_dat
  * nothing new behind, with a one-line error naming the file and the reason: a project that
  * cannot be read, an unknown claim name, a claim without readable photos, a photo file that
  * cannot be decoded, a folder that cannot be written, or G_IO_ERROR_CANCELLED when
- * @cancellable (checked between pages) was cancelled. @progress, @cancellable and @summary may
- * be NULL. */
+ * @cancellable (checked between pages) was cancelled. @progress (called on the writing thread
+ * after each page, with pages done and the total), @cancellable and @summary may be NULL. */
 gboolean dr_report_write (const char              *project_path,
                           const char              *out_pdf,
                           const DrReportOptions   *options,
-                          DrReportProgressFunc     progress,
+                          DrProgressFunc           progress,
                           gpointer                 user_data,
                           GCancellable            *cancellable,
                           DrReportSummary         *summary,
@@ -77,7 +75,7 @@ gboolean dr_report_write (const char              *project_path,
 void dr_report_write_async (const char            *project_path,
                             const char            *out_pdf,
                             const DrReportOptions *options,
-                            DrReportProgressFunc   progress,
+                            DrProgressFunc         progress,
                             gpointer               progress_data,
                             GCancellable          *cancellable,
                             GAsyncReadyCallback    callback,
