@@ -6,7 +6,10 @@
  * project and a project file still open. A team project opened this way never waits longer
  * than DR_PG_ANSWER_TIMEOUT_S for an answer: with its server hung (every process of a private
  * server SIGSTOPped, so the kernel still acknowledges and nothing times out below us), a read
- * fails as unreachable ("did not answer") and the project says it is lost.
+ * fails as unreachable ("did not answer") and the project says it is lost. A host name is
+ * looked up through GResolver, not by libpq on the calling thread: with a stand-in resolver that
+ * answers only after the main loop has ticked TICKS_WHILE_PENDING times, a name only it knows
+ * ("team-server.invalid" → 127.0.0.1) connects, to that address, under that name.
  *
  *   test-pg-open-async --tap */
 #include <gio/gio.h>
@@ -216,6 +219,135 @@ signal_server (DrPgPrivateServer *server, int sig)
   kill (postmaster, sig);
 }
 
+/* A GResolver that knows one name, team-server.invalid = 127.0.0.1, and answers a lookup only
+ * when the test says so (answer_pending). */
+typedef struct {
+  GResolver parent_instance;
+  GPtrArray *asked;      /* names looked up */
+  GTask *pending;        /* the lookup waiting for its answer, or NULL */
+} TestResolver;
+typedef GResolverClass TestResolverClass;
+static GType test_resolver_get_type (void);
+G_DEFINE_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestResolver, g_object_unref)
+
+static void
+test_resolver_lookup_async (GResolver *resolver, const char *name, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer data)
+{
+  TestResolver *self = (TestResolver *) resolver;
+  g_ptr_array_add (self->asked, g_strdup (name));
+  GTask *task = g_task_new (resolver, cancellable, callback, data);
+  if (g_strcmp0 (name, "team-server.invalid") != 0 || self->pending != NULL)
+    {
+      g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "unknown");
+      g_object_unref (task);
+      return;
+    }
+  self->pending = task;
+}
+
+static void
+test_resolver_lookup_flags_async (GResolver *resolver, const char *name,
+                                  GResolverNameLookupFlags flags, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer data)
+{
+  test_resolver_lookup_async (resolver, name, cancellable, callback, data);
+}
+
+static GList *
+test_resolver_lookup_finish (GResolver *resolver, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_resolver_finalize (GObject *object)
+{
+  TestResolver *self = (TestResolver *) object;
+  g_ptr_array_unref (self->asked);
+  G_OBJECT_CLASS (test_resolver_parent_class)->finalize (object);
+}
+
+static void
+test_resolver_class_init (TestResolverClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_resolver_finalize;
+  klass->lookup_by_name_async = test_resolver_lookup_async;
+  klass->lookup_by_name_finish = test_resolver_lookup_finish;
+  klass->lookup_by_name_with_flags_async = test_resolver_lookup_flags_async;
+  klass->lookup_by_name_with_flags_finish = test_resolver_lookup_finish;
+}
+
+static void
+test_resolver_init (TestResolver *self)
+{
+  self->asked = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* Answers the pending lookup with 127.0.0.1. */
+static void
+answer_pending (TestResolver *self)
+{
+  GTask *task = g_steal_pointer (&self->pending);
+  GList *addresses = g_list_append (NULL, g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
+  g_task_return_pointer (task, addresses, (GDestroyNotify) g_resolver_free_addresses);
+  g_object_unref (task);
+}
+
+typedef struct {
+  gboolean done;
+  DrPgConn *conn;
+  GError *error;
+} ConnResult;
+
+static void
+conn_opened_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ConnResult *r = data;
+  r->conn = dr_pg_conn_open_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+/* The name is looked up through GResolver while the main loop runs; libpq connects to the
+ * address it gave, under the name. */
+static void
+test_resolved_host (void)
+{
+  const char *port = g_getenv ("PGPORT");
+  g_autoptr (GResolver) previous = g_resolver_get_default ();
+  g_autoptr (TestResolver) resolver = g_object_new (test_resolver_get_type (), NULL);
+  g_resolver_set_default (G_RESOLVER (resolver));
+  g_autofree char *conninfo = g_strdup_printf ("host=team-server.invalid port=%s dbname=%s",
+                                               port ? port : "5432",
+                                               g_getenv ("PGDATABASE") ? g_getenv ("PGDATABASE")
+                                                                       : "postgres");
+  ConnResult r = { 0 };
+  dr_pg_conn_open_async (conninfo, DR_PG_OPEN_ANY_SCHEMA, NULL, conn_opened_cb, &r);
+  guint ticks = 0;
+  GSource *tick = g_timeout_source_new (TICK_INTERVAL_MS);
+  g_source_set_callback (tick, tick_cb, &ticks, NULL);
+  g_source_attach (tick, NULL);
+  while (!r.done)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (ticks >= TICKS_WHILE_PENDING && resolver->pending != NULL)
+        answer_pending (resolver);
+    }
+  g_source_destroy (tick);
+  g_source_unref (tick);
+  g_resolver_set_default (previous);
+  g_assert_no_error (r.error);
+  g_assert_nonnull (r.conn);
+  g_assert_cmpuint (resolver->asked->len, ==, 1);
+  g_assert_cmpstr (resolver->asked->pdata[0], ==, "team-server.invalid");
+  g_assert_cmpuint (ticks, >=, TICKS_WHILE_PENDING);
+  PGconn *pq = dr_pg_conn_get_pq (r.conn);
+  g_assert_cmpstr (PQhost (pq), ==, "team-server.invalid");
+  g_assert_cmpstr (PQhostaddr (pq), ==, "127.0.0.1");
+  dr_pg_conn_free (r.conn);
+}
+
 /* The window's non-blocking open gives a connection that stops waiting on a hung server. */
 static void
 test_hung_server (void)
@@ -296,5 +428,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/open-async/team-project", test_team_project);
   g_test_add_func ("/pg/open-async/file", test_file);
   g_test_add_func ("/pg/open-async/hung-server", test_hung_server);
+  g_test_add_func ("/pg/open-async/resolved-host", test_resolved_host);
   return g_test_run ();
 }

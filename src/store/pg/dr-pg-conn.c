@@ -400,7 +400,8 @@ check_schema (DrPgConn *self, GError **error)
  * with the parameters dr-pg-password.c builds; NULL with a BAD_URI error when libpq cannot
  * parse @conninfo. Its status is not checked yet: conn_setup does that. */
 static DrPgConn *
-conn_new (const char *conninfo, gboolean start, GError **error)
+conn_new (const char *conninfo, gboolean start, const char *const *extra_keys,
+          const char *const *extra_values, guint n_extra, GError **error)
 {
   char *parse_error = NULL;
   PQconninfoOption *parsed = PQconninfoParse (conninfo, &parse_error);
@@ -424,7 +425,7 @@ conn_new (const char *conninfo, gboolean start, GError **error)
   self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* A password typed in the window for this location goes beside it, never into it. */
   char **keys, **values;
-  dr_pg_password_params (conninfo, NULL, NULL, 0, &keys, &values);
+  dr_pg_password_params (conninfo, extra_keys, extra_values, n_extra, &keys, &values);
   if (start)
     self->conn = PQconnectStartParams ((const char *const *) keys, (const char *const *) values,
                                        1);
@@ -480,14 +481,19 @@ DrPgConn *
 dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (conninfo != NULL, NULL);
-  DrPgConn *self = conn_new (conninfo, FALSE, error);
+  DrPgConn *self = conn_new (conninfo, FALSE, NULL, NULL, 0, error);
   return self != NULL ? conn_setup (self, conninfo, flags, error) : NULL;
 }
 
+/* Addresses of a resolved host name that libpq is given to try, in order. */
+#define DR_PG_MAX_ADDRESSES 8
+
 /* An asynchronous open in progress (the GTask's data). */
 typedef struct {
-  DrPgConn *pg;            /* connecting; NULL once handed to conn_setup */
+  DrPgConn *pg;            /* connecting; NULL before the connect starts and once handed to
+                            * conn_setup */
   char *conninfo;
+  char *host;              /* the host name resolved before connecting, or NULL */
   DrPgOpenFlags flags;
   GSource *io;             /* fd source on PQsocket for what PQconnectPoll asked, or NULL */
   GSource *cancel;         /* the cancellable's source, or NULL */
@@ -517,6 +523,7 @@ connecting_free (gpointer data)
   connecting_stop (c);
   dr_pg_conn_free (c->pg);
   g_free (c->conninfo);
+  g_free (c->host);
   g_free (c);
 }
 
@@ -613,35 +620,59 @@ connect_timeout_s (PGconn *conn)
   return seconds <= 0 ? 0 : MAX (seconds, 2);
 }
 
-/* See dr-pg-conn.h. */
-void
-dr_pg_conn_open_async (const char *conninfo, DrPgOpenFlags flags, GCancellable *cancellable,
-                       GAsyncReadyCallback callback, gpointer user_data)
+/* The host name conninfo asks libpq to resolve: its one host when that is a name (not an
+ * address, not a socket folder) and no hostaddr is given; NULL otherwise (a service file's or
+ * PGHOST's host is left to libpq). */
+static char *
+host_to_resolve (const char *conninfo)
 {
-  g_return_if_fail (conninfo != NULL);
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dr_pg_conn_open_async);
+  PQconninfoOption *options = PQconninfoParse (conninfo, NULL);
+  if (options == NULL)
+    return NULL;
+  const char *host = NULL, *hostaddr = NULL, *service = NULL;
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    if (o->val != NULL && *o->val != '\0')
+      {
+        if (strcmp (o->keyword, "host") == 0)
+          host = o->val;
+        else if (strcmp (o->keyword, "hostaddr") == 0)
+          hostaddr = o->val;
+        else if (strcmp (o->keyword, "service") == 0)
+          service = o->val;
+      }
+  char *name = NULL;
+  if (host != NULL && hostaddr == NULL && service == NULL && host[0] != '/' && host[0] != '@'
+      && strchr (host, ',') == NULL && !g_hostname_is_ip_address (host))
+    name = g_strdup (host);
+  PQconninfoFree (options);
+  return name;
+}
+
+/* Starts libpq's non-blocking connect for the task (with host and hostaddr lists when the
+ * host name was resolved here; NULL: libpq's own). */
+static void
+connecting_start (GTask *task, const char *hosts, const char *hostaddrs)
+{
+  Connecting *c = g_task_get_task_data (task);
+  const char *keys[] = { "host", "hostaddr" };
+  const char *values[] = { hosts, hostaddrs };
   GError *error = NULL;
-  DrPgConn *pg = conn_new (conninfo, TRUE, &error);
-  if (pg == NULL)
+  c->pg = conn_new (c->conninfo, TRUE, keys, values, hosts != NULL ? 2 : 0, &error);
+  if (c->pg == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
   /* A connection for a main loop: no statement may hold it longer than this. */
-  pg->answer_timeout_us = DR_PG_ANSWER_TIMEOUT_S * G_USEC_PER_SEC;
-  Connecting *c = g_new0 (Connecting, 1);
-  c->pg = pg;
-  c->conninfo = g_strdup (conninfo);
-  c->flags = flags;
-  g_task_set_task_data (task, c, connecting_free);
+  c->pg->answer_timeout_us = DR_PG_ANSWER_TIMEOUT_S * G_USEC_PER_SEC;
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (pg->conn == NULL || PQstatus (pg->conn) == CONNECTION_BAD)
+  if (c->pg->conn == NULL || PQstatus (c->pg->conn) == CONNECTION_BAD)
     {
       connecting_done (task);
       return;
     }
+  GCancellable *cancellable = g_task_get_cancellable (task);
   if (cancellable != NULL)
     {
       c->cancel = g_cancellable_source_new (cancellable);
@@ -649,7 +680,7 @@ dr_pg_conn_open_async (const char *conninfo, DrPgOpenFlags flags, GCancellable *
                              g_object_ref (task), g_object_unref);
       g_source_attach (c->cancel, g_task_get_context (task));
     }
-  int timeout = connect_timeout_s (pg->conn);
+  int timeout = connect_timeout_s (c->pg->conn);
   if (timeout > 0)
     {
       c->timer = g_timeout_source_new_seconds (timeout);
@@ -658,6 +689,67 @@ dr_pg_conn_open_async (const char *conninfo, DrPgOpenFlags flags, GCancellable *
     }
   /* libpq: wait until the socket is writable before the first PQconnectPoll. */
   connecting_arm (task, G_IO_OUT);
+}
+
+/* GResolver has the host's addresses: libpq tries them in that order, as it would its own
+ * lookup's (the name stays the host, for .pgpass and TLS). */
+static void
+on_resolved (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  Connecting *c = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_resolver_free_addresses (addresses);
+      return;
+    }
+  if (addresses == NULL)
+    {
+      g_autofree char *shown = redact (c->conninfo);
+      g_task_return_new_error (task, DR_PG_ERROR, DR_PG_ERROR_UNREACHABLE,
+                               "%s: cannot find the server's address: %s", shown,
+                               error ? error->message : "no address");
+      return;
+    }
+  g_autoptr (GString) hosts = g_string_new (NULL);
+  g_autoptr (GString) hostaddrs = g_string_new (NULL);
+  guint n = 0;
+  for (GList *l = addresses; l != NULL && n < DR_PG_MAX_ADDRESSES; l = l->next, n++)
+    {
+      g_autofree char *text = g_inet_address_to_string (l->data);
+      g_string_append_printf (hosts, "%s%s", n > 0 ? "," : "", c->host);
+      g_string_append_printf (hostaddrs, "%s%s", n > 0 ? "," : "", text);
+    }
+  g_resolver_free_addresses (addresses);
+  connecting_start (task, hosts->str, hostaddrs->str);
+}
+
+/* See dr-pg-conn.h. */
+void
+dr_pg_conn_open_async (const char *conninfo, DrPgOpenFlags flags, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (conninfo != NULL);
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dr_pg_conn_open_async);
+  Connecting *c = g_new0 (Connecting, 1);
+  c->conninfo = g_strdup (conninfo);
+  c->flags = flags;
+  c->host = host_to_resolve (conninfo);
+  g_task_set_task_data (task, c, connecting_free);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* libpq would look the name up inside PQconnectStartParams, blocking this thread. */
+  if (c->host != NULL)
+    {
+      g_autoptr (GResolver) resolver = g_resolver_get_default ();
+      g_resolver_lookup_by_name_async (resolver, c->host, cancellable, on_resolved,
+                                       g_object_ref (task));
+      return;
+    }
+  connecting_start (task, NULL, NULL);
 }
 
 /* See dr-pg-conn.h. */

@@ -61,8 +61,10 @@ DrPgConn *dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **e
  * @cancellable closes the connection and the result is G_IO_ERROR_CANCELLED. The connection's
  * connect_timeout (libpq applies it to blocking connects only) is applied here to the whole
  * connect, with the UNREACHABLE error a blocking connect gives; without one only cancelling ends
- * a connect to a silent server. A host NAME is still resolved by libpq inside
- * PQconnectStartParams. Being for a main loop, the connection never waits longer than
+ * a connect to a silent server. A host name is looked up first with GResolver (on GLib's
+ * threads) and libpq is given its addresses (hostaddr) in the resolver's order, so no lookup
+ * blocks the calling thread; a host from a service file or PGHOST is left to libpq. Being for
+ * a main loop, the connection never waits longer than
  * DR_PG_ANSWER_TIMEOUT_S for the answer to a statement (a server that hangs, a path that still
  * acknowledges but never answers): the statement then fails as UNREACHABLE ("the server did
  * not answer within N s") and the connection is lost. */
