@@ -363,37 +363,55 @@ journal_busy (DrEditWriter *self, const char *path)
   return dr_edit_journal_get_pending (self->journal)->len > 0;
 }
 
+/* A journal entry of type for e: its key, photo and author (the caller fills the rest). */
+static DrEditJournalEntry *
+entry_new (const Edit *e, DrEditJournalType type)
+{
+  DrEditJournalEntry *entry = g_new0 (DrEditJournalEntry, 1);
+  entry->type = type;
+  entry->key = g_strdup (e->key);
+  entry->photo_id = e->photo_id;
+  entry->author = g_strdup (e->author);
+  return entry;
+}
+
+/* Writer thread: appends entry (taken) for e to the journal opened for e's project; e counts
+ * as journaled once it is there. */
+static gboolean
+journal_put (DrEditWriter *self, Edit *e, DrEditJournalEntry *entry, GError **error)
+{
+  if (!dr_edit_journal_append (self->journal, entry, error))
+    {
+      dr_edit_journal_entry_free (entry);
+      return FALSE;
+    }
+  e->journaled = TRUE;
+  journal_count (self);
+  return TRUE;
+}
+
 /* Writer thread: puts e (on base, or on the chain's journaled edit) into the journal. */
 static gboolean
 journal_edit (DrEditWriter *self, Edit *e, Chain *c, const DrHeadSeen *base, GError **error)
 {
   if (!journal_open (self, e->path, error))
     return FALSE;
-  DrEditJournalEntry *entry = g_new0 (DrEditJournalEntry, 1);
-  entry->type = DR_EDIT_JOURNAL_EDIT;
-  entry->key = g_strdup (e->key);
-  entry->photo_id = e->photo_id;
+  DrEditJournalEntry *entry = entry_new (e, DR_EDIT_JOURNAL_EDIT);
   entry->damage = e->damage;
   entry->seen = *base;
   entry->parent_key = g_strdup (c != NULL ? c->key : NULL);
   if (entry->parent_key != NULL)
     entry->seen.revision_id = 0;
   entry->kind = e->kind;
-  entry->author = g_strdup (e->author);
   entry->rle = g_strdup (e->rle);
-  if (!dr_edit_journal_append (self->journal, entry, error))
-    {
-      dr_edit_journal_entry_free (entry);
-      return FALSE;
-    }
+  if (!journal_put (self, e, entry, error))
+    return FALSE;
   if (c != NULL)
     {
       c->current = (DrHeadSeen) { 0, base->version + 1 };
       g_free (c->key);
       c->key = g_strdup (e->key);
     }
-  e->journaled = TRUE;
-  journal_count (self);
   return TRUE;
 }
 
@@ -403,22 +421,11 @@ journal_record (DrEditWriter *self, Edit *e, GError **error)
 {
   if (!journal_open (self, e->path, error))
     return FALSE;
-  DrEditJournalEntry *entry = g_new0 (DrEditJournalEntry, 1);
-  entry->type = e->record;
-  entry->key = g_strdup (e->key);
-  entry->photo_id = e->photo_id;
+  DrEditJournalEntry *entry = entry_new (e, e->record);
   entry->damage = e->record == DR_EDIT_JOURNAL_VERDICT ? e->damage : 0;
   entry->verdict = e->verdict;
-  entry->author = g_strdup (e->author);
   entry->text = g_strdup (e->text);
-  if (!dr_edit_journal_append (self->journal, entry, error))
-    {
-      dr_edit_journal_entry_free (entry);
-      return FALSE;
-    }
-  e->journaled = TRUE;
-  journal_count (self);
-  return TRUE;
+  return journal_put (self, e, entry, error);
 }
 
 /* Writer thread: stores a verdict or note (type, …) through project, once per key. */
