@@ -209,7 +209,7 @@ connect_to (DrProject **project, const char *path, GError **error)
   if (*project != NULL && g_strcmp0 (dr_project_get_path (*project), path) != 0)
     g_clear_object (project);
   if (*project == NULL)
-    *project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING, error);
+    *project = dr_project_open (path, DR_PROJECT_OPEN_EXISTING | DR_PROJECT_OPEN_BOUNDED, error);
   return *project != NULL;
 }
 

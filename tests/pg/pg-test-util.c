@@ -3,6 +3,8 @@
 
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -380,4 +382,32 @@ dr_pg_private_server_psql (DrPgPrivateServer *server, const char *dbname, const 
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("psql on %s failed on '%s': %s", dbname, sql, err);
   return g_strchomp (g_steal_pointer (&out));
+}
+
+/* See header. */
+void
+dr_pg_private_server_signal (DrPgPrivateServer *server, int sig)
+{
+  g_autofree char *pid_file = g_build_filename (server->dir, "data", "postmaster.pid", NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (pid_file, &text, NULL, NULL));
+  int postmaster = atoi (text);
+  g_assert_cmpint (postmaster, >, 1);
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_assert_nonnull (proc);
+  const char *name;
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      int pid = atoi (name);
+      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      if (pid <= 0 || !g_file_get_contents (stat_path, &stat, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid …": the fields after the last ')'. */
+      const char *end = strrchr (stat, ')');
+      int ppid = 0;
+      if (end != NULL && sscanf (end + 1, " %*c %d", &ppid) == 1 && ppid == postmaster)
+        kill (pid, sig);
+    }
+  kill (postmaster, sig);
 }

@@ -86,6 +86,10 @@ void dr_pg_private_server_stop (DrPgPrivateServer *server, const char *mode);
 /* pg_ctl start after a stop; returns once it accepts connections. */
 void dr_pg_private_server_start_again (DrPgPrivateServer *server);
 
+/* Sends sig to its postmaster and every process the postmaster started (SIGSTOP: a server
+ * that hangs — the kernel still acknowledges, nothing answers; SIGCONT ends it). */
+void dr_pg_private_server_signal (DrPgPrivateServer *server, int sig);
+
 /* Stops it (immediate) and removes the folder; NULL is allowed. */
 void dr_pg_private_server_free (DrPgPrivateServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DrPgPrivateServer, dr_pg_private_server_free)

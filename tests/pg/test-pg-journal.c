@@ -25,6 +25,10 @@
  *   (it does not wait for another connection attempt, which on a path gone silent costs the
  *   connect timeout), the next edit goes straight to the journal, and once the server is back
  *   the edit is sent and calls work again.
+ * /pg/journal/hung-server: with every process of the server SIGSTOPped (the kernel still
+ *   acknowledges, so no TCP timeout fires), a stroke the writer was sending must reach the
+ *   journal (its connection gives up after DR_PG_WRITE_ANSWER_TIMEOUT_S) instead of waiting,
+ *   in memory only, for as long as the server hangs; once it runs again the stroke is sent.
  * /pg/journal/offline-layers: the window's overlay load remembers each layer it read (with
  *   its head) in a DrLayerCache; with the server stopped, the same photo's layers come from
  *   there (the scratch mask bob drew, pixel for pixel), while a load without the cache fails
@@ -746,6 +750,38 @@ test_away (void)
   team_clear (&t);
 }
 
+static void
+test_hung_server (void)
+{
+  Team t;
+  team_init (&t, "hung");
+  g_autoptr (GError) error = NULL;
+  DrHeadSeen seen;
+  g_autoptr (DrProject) ann = open_on_head (t.ann, t.photo, &seen);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  guint8 px[W * H];
+  mask_with (px, 20);
+  dr_edit_writer_push (w, ann, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       &seen);
+  wait_for (&s.written, 1);
+
+  dr_pg_private_server_signal (server, SIGSTOP);
+  mask_with (px, 21);
+  dr_edit_writer_push (w, ann, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       &seen);
+  wait_waiting (w, 1);
+  dr_pg_private_server_signal (server, SIGCONT);
+  wait_for (&s.sent, 1);
+  g_assert_cmpuint (dr_edit_writer_get_n_waiting (w), ==, 0);
+  g_autofree char *q = g_strdup_printf ("SELECT count (*) FROM dr.revisions WHERE author = '%s'",
+                                        t.ann_login);
+  g_autofree char *n = oracle (&t, q);
+  g_assert_cmpstr (n, ==, "2");
+  g_ptr_array_unref (s.conflicts);
+  team_clear (&t);
+}
+
 typedef struct {
   GPtrArray *overlays;
   GError *error;
@@ -1102,6 +1138,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/journal/verdict-note-after-kill", test_verdict_note_after_kill);
   g_test_add_func ("/pg/journal/away", test_away);
   g_test_add_func ("/pg/journal/offline-layers", test_offline_layers);
+  g_test_add_func ("/pg/journal/hung-server", test_hung_server);
   g_test_add_func ("/pg/journal/partition", test_partition);
   server = dr_pg_private_server_start ();
   int rc = g_test_run ();

@@ -191,33 +191,6 @@ test_team_project (void)
   g_clear_error (&w.error);
 }
 
-/* Sends @sig to the private server's postmaster and every process it started. */
-static void
-signal_server (DrPgPrivateServer *server, int sig)
-{
-  g_autofree char *pid_file = g_build_filename (server->dir, "data", "postmaster.pid", NULL);
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (pid_file, &text, NULL, NULL));
-  int postmaster = atoi (text);
-  g_assert_cmpint (postmaster, >, 1);
-  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
-  g_assert_nonnull (proc);
-  const char *name;
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      int pid = atoi (name);
-      g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
-      g_autofree char *stat = NULL;
-      if (pid <= 0 || !g_file_get_contents (stat_path, &stat, NULL, NULL))
-        continue;
-      /* "pid (comm) state ppid …": the fields after the last ')'. */
-      const char *end = strrchr (stat, ')');
-      int ppid = 0;
-      if (end != NULL && sscanf (end + 1, " %*c %d", &ppid) == 1 && ppid == postmaster)
-        kill (pid, sig);
-    }
-  kill (postmaster, sig);
-}
 
 /* A GResolver that knows one name, team-server.invalid = 127.0.0.1, and answers a lookup only
  * when the test says so (answer_pending). */
@@ -368,11 +341,11 @@ test_hung_server (void)
   g_assert_no_error (error);
   g_assert_false (dr_project_is_lost (r.project));
 
-  signal_server (server, SIGSTOP);
+  dr_pg_private_server_signal (server, SIGSTOP);
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (GPtrArray) during = dr_photo_list (r.project, &error);
   double waited = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
-  signal_server (server, SIGCONT);
+  dr_pg_private_server_signal (server, SIGCONT);
   g_test_message ("a read on the hung server gave up after %.1f s: %s", waited,
                   error ? error->message : "(no error)");
   g_assert_null (during);

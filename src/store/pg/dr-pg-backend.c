@@ -222,7 +222,8 @@ DrStoreConn *
 dr_pg_backend_open (const char *location, DrProjectOpenFlags flags, GError **error)
 {
   GError *local = NULL;
-  DrPgConn *pg = dr_pg_conn_open (location, DR_PG_OPEN_DEFAULT, &local);
+  DrPgConn *pg = dr_pg_conn_open (location, (flags & DR_PROJECT_OPEN_BOUNDED)
+                                              ? DR_PG_OPEN_BOUNDED : DR_PG_OPEN_DEFAULT, &local);
   return backend_conn_new (location, pg, local, error);
 }
 

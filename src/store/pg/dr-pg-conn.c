@@ -482,6 +482,8 @@ dr_pg_conn_open (const char *conninfo, DrPgOpenFlags flags, GError **error)
 {
   g_return_val_if_fail (conninfo != NULL, NULL);
   DrPgConn *self = conn_new (conninfo, FALSE, NULL, NULL, 0, error);
+  if (self != NULL && (flags & DR_PG_OPEN_BOUNDED))
+    self->answer_timeout_us = DR_PG_WRITE_ANSWER_TIMEOUT_S * G_USEC_PER_SEC;
   return self != NULL ? conn_setup (self, conninfo, flags, error) : NULL;
 }
 

@@ -44,10 +44,15 @@ typedef enum {
   DR_PG_OPEN_DEFAULT = 0,      /* the schema must exist at exactly this build's version */
   DR_PG_OPEN_MIGRATE = 1 << 0, /* create or migrate the schema first (administrator) */
   DR_PG_OPEN_ANY_SCHEMA = 1 << 1, /* do not look at the schema at all (tests, set-up) */
+  DR_PG_OPEN_BOUNDED = 1 << 2,    /* dr_pg_conn_open: no statement waits longer than
+                                   * DR_PG_WRITE_ANSWER_TIMEOUT_S for its answer */
 } DrPgOpenFlags;
 
 /* Seconds a statement on a connection opened by dr_pg_conn_open_async waits for its answer. */
 #define DR_PG_ANSWER_TIMEOUT_S 5
+/* … and on one opened with DR_PG_OPEN_BOUNDED (a writer whose work goes to a journal when the
+ * server does not answer: longer, for a large edit on a slow link). */
+#define DR_PG_WRITE_ANSWER_TIMEOUT_S 15
 
 /* Connects (blocking; call it from a worker thread in the GUI) and checks the schema version as
  * @flags say. NULL with a one-line error naming the server otherwise; nothing is written on any

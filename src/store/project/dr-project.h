@@ -30,6 +30,10 @@ typedef enum {
    * are still checked, the contents not again. For a reader on a thread that must not
    * block, after a worker opened the same file. */
   DR_PROJECT_OPEN_CHECKED = 1 << 1,
+  /* A team project's statements wait at most DR_PG_WRITE_ANSWER_TIMEOUT_S for their answer: a
+   * server that hangs (the kernel still acknowledges, so no TCP timeout fires) fails them as
+   * unreachable. For a writer that journals what the server does not take. */
+  DR_PROJECT_OPEN_BOUNDED = 1 << 2,
 } DrProjectOpenFlags;
 
 /* Opens (and if asked, creates) the project at path and migrates it to the current schema,
