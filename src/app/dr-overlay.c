@@ -11,7 +11,8 @@ struct _DrOverlay
 {
   gatomicrefcount ref;
   gint64 area;               /* set pixels */
-  int x0, y0, x1, y1;        /* bounding box, x1/y1 exclusive; empty when x1 <= x0 */
+  int x0, y0, x1, y1;        /* bounding box and one pixel around it, x1/y1 exclusive;
+                              * empty when x1 <= x0 */
   GdkTexture *fill;          /* [y1-y0][x1-x0] premultiplied RGBA, or NULL */
   GdkTexture *outline;       /* same box, only the mask's border band, or NULL */
 };
@@ -88,10 +89,18 @@ dr_overlay_new (const guint8 *mask, int width, int height, const GdkRGBA *color)
   if (self->area == 0)
     return self;
 
+  /* One transparent pixel around the box: a texture scaled up with linear filtering samples
+   * half a texel past its edge, which the GL renderer takes from whatever lies beside it in
+   * its texture atlas (a line of mask colour along the box's edge, seen at high zoom). */
+  self->x0--;
+  self->y0--;
+  self->x1++;
+  self->y1++;
   int bw = self->x1 - self->x0, bh = self->y1 - self->y0;
-  g_autofree guint8 *bits = g_malloc ((gsize) bw * bh);
-  for (int y = 0; y < bh; y++)
-    memcpy (bits + (gsize) y * bw, mask + (gsize) (self->y0 + y) * width + self->x0, bw);
+  g_autofree guint8 *bits = g_malloc0 ((gsize) bw * bh);
+  for (int y = 1; y < bh - 1; y++)
+    memcpy (bits + (gsize) y * bw + 1, mask + (gsize) (self->y0 + y) * width + self->x0 + 1,
+            bw - 2);
   self->fill = texture_from_bits (bits, bw, bh, color);
 
   int r = MAX (1, MIN (width, height) / 300);

@@ -26,7 +26,8 @@ void        dr_overlay_unref    (DrOverlay *overlay);
 
 /* Damaged pixels. */
 gint64      dr_overlay_get_area   (const DrOverlay *overlay);
-/* Bounding box of the damage in photo pixels; FALSE when the mask is empty. */
+/* Extent of the textures in photo pixels: the damage's bounding box and one transparent pixel
+ * around it; FALSE when the mask is empty. */
 gboolean    dr_overlay_get_bounds (const DrOverlay *overlay, graphene_rect_t *bounds);
 /* Textures covering the bounding box; NULL when the mask is empty. */
 GdkTexture *dr_overlay_get_fill    (const DrOverlay *overlay);
