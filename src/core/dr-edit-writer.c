@@ -102,6 +102,7 @@ struct _DrEditWriter
   GPtrArray *owner_journaled; /* owner: Journaled verdicts and notes, oldest first, kept until
                               * the journal is empty */
   gboolean written_lost;     /* owner: the edit "written" is emitted for lost its head move */
+  GArray *held_sent;         /* owner: SentLayer results kept while last_project is lost */
 };
 
 /* A verdict or note the owner had journaled (shown until the journal has been sent). */
@@ -697,6 +698,9 @@ resume_journal (DrEditWriter *self, const char *path)
   chain_switch (self, path);
   if (!journal_open (self, path, &error))
     g_warning ("%s", error->message);
+  /* The project was (re)opened, so its server answers now: the journal goes at once. */
+  self->retry_at = g_get_monotonic_time ();
+  self->retry_delay = DR_EDIT_WRITER_RETRY_MIN_US;
   return TRUE;
 }
 
@@ -816,6 +820,22 @@ deliver (DrEditWriter *self, GError **error)
       if (e->conflict != NULL)
         g_signal_emit (self, signals[SIG_CONFLICT], 0, e->conflict);
       edit_free (e);
+    }
+  /* Sent from the journal while the owner's connection to the project is lost (the server
+   * answered the writer before the window opened the project again): told once it has, so
+   * the automatic verdict and the conflict bar read through a connection that works. */
+  gsize n_held;
+  if (self->last_project != NULL && dr_project_is_lost (self->last_project))
+    {
+      SentLayer *held = g_array_steal (sent, &n_held);
+      g_array_append_vals (self->held_sent, held, n_held);
+      g_free (held);
+    }
+  else if (self->held_sent->len > 0)
+    {
+      SentLayer *held = g_array_steal (self->held_sent, &n_held);
+      g_array_prepend_vals (sent, held, n_held);
+      g_free (held);
     }
   /* Sent from the journal: stored now; told only while that project is the one last named
    * (a result for a project since closed or switched away from is dropped: its ids would
@@ -1273,6 +1293,7 @@ dr_edit_writer_finalize (GObject *object)
   g_array_unref (self->sent_layers);
   g_ptr_array_unref (self->refusals);
   g_ptr_array_unref (self->owner_journaled);
+  g_array_unref (self->held_sent);
   g_free (self->chain_path);
   g_free (self->journal_location);
   g_free (self->away);
@@ -1316,6 +1337,7 @@ dr_edit_writer_init (DrEditWriter *self)
   self->sent_layers = sent_layers_new ();
   self->refusals = g_ptr_array_new_with_free_func (g_free);
   self->owner_journaled = g_ptr_array_new_with_free_func ((GDestroyNotify) journaled_free);
+  self->held_sent = sent_layers_new ();
   self->chains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) chain_free);
   self->context = g_main_context_ref_thread_default ();

@@ -29,6 +29,10 @@
  *   acknowledges, so no TCP timeout fires), a stroke the writer was sending must reach the
  *   journal (its connection gives up after DR_PG_WRITE_ANSWER_TIMEOUT_S) instead of waiting,
  *   in memory only, for as long as the server hangs; once it runs again the stroke is sent.
+ * /pg/journal/held-until-reopened: the journal is sent while the connection the edit was made
+ *   on is lost (the writer reached the server before the window opened the project again):
+ *   "written" waits — the window would read the layer for its automatic verdict through the
+ *   dead connection — and comes, naming the project, once it is opened again (resume).
  * /pg/journal/offline-layers: the window's overlay load remembers each layer it read (with
  *   its head) in a DrLayerCache; with the server stopped, the same photo's layers come from
  *   there (the scratch mask bob drew, pixel for pixel), while a load without the cache fails
@@ -751,6 +755,42 @@ test_away (void)
 }
 
 static void
+test_held_until_reopened (void)
+{
+  Team t;
+  team_init (&t, "held");
+  g_autoptr (GError) error = NULL;
+  DrHeadSeen seen;
+  g_autoptr (DrProject) ann = open_on_head (t.ann, t.photo, &seen);
+  Seen s = { 0 };
+  g_autoptr (DrEditWriter) w = writer_new (&s);
+  dr_pg_private_server_stop (server, "fast");
+  guint8 px[W * H];
+  mask_with (px, 22);
+  dr_edit_writer_push (w, ann, t.photo, DR_DAMAGE_SCRATCH, W, H, px, DR_REVISION_BRUSH, "ann",
+                       &seen);
+  wait_waiting (w, 1);
+  DrHeadSeen head;
+  g_assert_false (dr_revision_read_head (ann, t.photo, DR_DAMAGE_SCRATCH, &head, &error));
+  g_clear_error (&error);
+  g_assert_true (dr_project_is_lost (ann));
+
+  dr_pg_private_server_start_again (server);
+  wait_for (&s.sent, 1);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (s.written, ==, 0);
+
+  g_autoptr (DrProject) reopened = dr_project_open (t.ann, DR_PROJECT_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  dr_edit_writer_resume (w, reopened);
+  wait_for (&s.written, 1);
+  g_assert_cmpuint (s.written_lost, ==, 0);
+  g_ptr_array_unref (s.conflicts);
+  team_clear (&t);
+}
+
+static void
 test_hung_server (void)
 {
   Team t;
@@ -1139,6 +1179,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pg/journal/away", test_away);
   g_test_add_func ("/pg/journal/offline-layers", test_offline_layers);
   g_test_add_func ("/pg/journal/hung-server", test_hung_server);
+  g_test_add_func ("/pg/journal/held-until-reopened", test_held_until_reopened);
   g_test_add_func ("/pg/journal/partition", test_partition);
   server = dr_pg_private_server_start ();
   int rc = g_test_run ();
