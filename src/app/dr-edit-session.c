@@ -192,8 +192,8 @@ dr_edit_session_set_photo (DrEditSession *self, DrProject *project, gint64 photo
       height == self->height)
     return;
   leave_layer (self, FALSE);
-  if (project != self->project)
-    dr_layer_cache_clear (self->cache);
+  if (project != NULL)
+    dr_layer_cache_follow (self->cache, dr_project_get_path (project));
   DrProject *usable = photo_id > 0 && width > 0 && height > 0 ? project : NULL;
   g_set_object (&self->project, usable);
   self->photo_id = self->project ? photo_id : 0;
@@ -293,6 +293,14 @@ dr_edit_session_get_mask (DrEditSession *self)
 {
   g_return_val_if_fail (DR_IS_EDIT_SESSION (self), NULL);
   return self->editing ? &self->mask : NULL;
+}
+
+/* See header. */
+gboolean
+dr_edit_session_owns_layer (DrEditSession *self)
+{
+  g_return_val_if_fail (DR_IS_EDIT_SESSION (self), FALSE);
+  return self->pixels != NULL && self->owns_layer;
 }
 
 /* See header. */

@@ -42,7 +42,8 @@ void           dr_edit_session_set_photo    (DrEditSession *self, DrProject *pro
                                              gint64 photo_id, int width, int height);
 DrProject     *dr_edit_session_get_project  (DrEditSession *self);
 /* What the window last read of the project's layers and verdicts (cleared when another project
- * is set), for when a team server cannot be reached; owned by the session. */
+ * is set, kept when the same one is opened again), for when a team server cannot be reached;
+ * owned by the session. */
 DrLayerCache  *dr_edit_session_get_layer_cache (DrEditSession *self);
 /* The writer that stores this session's edits; every other write of the window goes through
  * dr_edit_writer_run() on it, after the edits made before it. */
@@ -67,6 +68,9 @@ void           dr_edit_session_changed      (DrEditSession *self, const DrRect *
 /* Pixels switched on in the active layer while the session draws it (edited in this visit);
  * -1 otherwise. */
 gint64         dr_edit_session_count_owned  (DrEditSession *self);
+/* Whether the session draws the active layer (edited in this visit, which the canvas's
+ * overlay of it does not show). */
+gboolean       dr_edit_session_owns_layer   (DrEditSession *self);
 /* Ends the edit: when any pixel changed, queues one revision of kind to be written (see the
  * header comment for failures). */
 void           dr_edit_session_end          (DrEditSession *self, DrRevisionKind kind);

@@ -865,10 +865,12 @@ dr_review_controller_set_photo (DrReviewController *self, DrPhotoItem *item)
   g_autoptr (GError) error = NULL;
   if (project == NULL || id <= 0 || !dr_photo_get_size (project, id, &w, &h, &error))
     w = h = 0;
-  /* A team server that cannot be reached: the size the photo list read, so that verdicts,
-   * notes and edits of layers read before go to the journal. */
+  /* A team server that cannot be reached: a photo read before keeps the size the photo list
+   * read, so that its verdicts, notes and edits go to the journal; one never read cannot be
+   * judged (its verdicts are not known). */
   if (g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO)
-      && dr_session_is_team (self->session))
+      && dr_session_is_team (self->session)
+      && dr_layer_cache_knows_photo (dr_edit_session_get_layer_cache (self->editor), id))
     {
       int iw, ih;
       dr_photo_item_get_size (item, &iw, &ih);
@@ -877,7 +879,13 @@ dr_review_controller_set_photo (DrReviewController *self, DrPhotoItem *item)
     }
   self->photo_w = (int) w;
   self->photo_h = (int) h;
+  /* A layer edited on the photo left (offline: its edits only in the journal) is drawn from
+   * what the editor kept the next time, not from the overlays shown before the edit. */
+  gint64 left = dr_edit_session_get_photo_id (self->editor);
+  gboolean edited = dr_edit_session_owns_layer (self->editor);
   dr_edit_session_set_photo (self->editor, project, id, (int) w, (int) h);
+  if (edited && left > 0 && left != id)
+    g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, left, FALSE);
   /* Fill is a one-click tool: it does not stay armed for the next photo. */
   if (dr_edit_tool_get_kind (self->tool) == DR_TOOL_FILL)
     g_action_group_change_action_state (G_ACTION_GROUP (self->window), "tool",
@@ -1099,6 +1107,9 @@ dr_review_controller_new (GtkWindow *window, GSettings *settings, DrCanvas *canv
   g_signal_connect_object (self->editor, "committed", G_CALLBACK (editor_committed_cb), self, 0);
   g_signal_connect_object (dr_edit_session_get_writer (self->editor), "refused",
                            G_CALLBACK (writer_refused_cb), self, 0);
+  /* A stroke reaches the journal after it was drawn: the counts follow then. */
+  g_signal_connect_object (dr_edit_session_get_writer (self->editor), "waiting",
+                           G_CALLBACK (editor_state_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "layer-left", G_CALLBACK (editor_layer_left_cb), self, 0);
   g_signal_connect_object (self->editor, "save-failed", G_CALLBACK (editor_save_failed_cb), self, 0);
   g_signal_connect_object (self->editor, "author-needed", G_CALLBACK (editor_author_needed_cb),

@@ -22,6 +22,7 @@ typedef struct {
 
 struct _DrLayerCache
 {
+  char *location;             /* the project it holds, or NULL */
   GHashTable *photos;         /* &photo_id → Photo (owned) */
   GQueue order;               /* Photo *, least recently put first */
 };
@@ -77,7 +78,28 @@ dr_layer_cache_free (DrLayerCache *self)
     return;
   dr_layer_cache_clear (self);
   g_hash_table_destroy (self->photos);
+  g_free (self->location);
   g_free (self);
+}
+
+/* See header. */
+void
+dr_layer_cache_follow (DrLayerCache *self, const char *location)
+{
+  g_return_if_fail (self != NULL && location != NULL);
+  if (g_strcmp0 (self->location, location) == 0)
+    return;
+  dr_layer_cache_clear (self);
+  g_free (self->location);
+  self->location = g_strdup (location);
+}
+
+/* See header. */
+gboolean
+dr_layer_cache_knows_photo (DrLayerCache *self, gint64 photo_id)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return g_hash_table_contains (self->photos, &photo_id);
 }
 
 /* Photo photo_id for writing: it becomes the most recent one, and the least recent is

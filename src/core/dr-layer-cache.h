@@ -24,8 +24,14 @@ typedef struct _DrLayerCache DrLayerCache;
 
 DrLayerCache *dr_layer_cache_new   (void);
 void          dr_layer_cache_free  (DrLayerCache *self);
-/* Forgets everything (another project was opened). */
+/* Forgets everything. */
 void          dr_layer_cache_clear (DrLayerCache *self);
+/* The project (location) what is put belongs to: when it differs from the one named before,
+ * everything is forgotten; the same project opened again (after its server came back) keeps
+ * what was read. */
+void          dr_layer_cache_follow (DrLayerCache *self, const char *location);
+/* Whether anything of photo_id was read (its layers, verdicts or note). */
+gboolean      dr_layer_cache_knows_photo (DrLayerCache *self, gint64 photo_id);
 
 /* Remembers layer (photo_id, damage) as read from the project: rle (COCO RLE of the mask the
  * window shows, NULL: empty) and the head it was read from. A layer kept with

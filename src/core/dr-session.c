@@ -996,6 +996,8 @@ dr_session_load_overlays_async (DrSession *self, DrPhotoItem *item,
       return;
     }
   gint64 id = dr_photo_item_get_id (item);
+  if (cache != NULL)
+    dr_layer_cache_follow (cache, dr_project_get_path (self->project));
   for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)
     {
       g_autoptr (GError) error = NULL;

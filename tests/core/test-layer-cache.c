@@ -89,6 +89,27 @@ test_edited_kept (void)
   g_free (rle);
 }
 
+/* The same project opened again keeps what was read; another project does not see it. */
+static void
+test_follow (void)
+{
+  g_autoptr (DrLayerCache) cache = dr_layer_cache_new ();
+  DrHeadSeen seen = { .revision_id = 2, .version = 1 };
+  char *rle = NULL;
+  dr_layer_cache_follow (cache, "postgresql://a@db/claims");
+  g_assert_false (dr_layer_cache_knows_photo (cache, 4));
+  dr_layer_cache_put_layer (cache, 4, DR_DAMAGE_BREAKAGE, "b", &seen);
+  g_assert_true (dr_layer_cache_knows_photo (cache, 4));
+  g_assert_false (dr_layer_cache_knows_photo (cache, 5));
+  dr_layer_cache_follow (cache, "postgresql://a@db/claims");
+  g_assert_true (dr_layer_cache_get_layer (cache, 4, DR_DAMAGE_BREAKAGE, &rle, &seen));
+  g_assert_cmpstr (rle, ==, "b");
+  g_free (rle);
+  dr_layer_cache_follow (cache, "postgresql://a@db/other");
+  g_assert_false (dr_layer_cache_knows_photo (cache, 4));
+  g_assert_false (dr_layer_cache_get_layer (cache, 4, DR_DAMAGE_BREAKAGE, &rle, &seen));
+}
+
 /* Photos beyond the bound are forgotten least recently put first; putting a photo again makes
  * it recent. */
 static void
@@ -118,6 +139,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/layer-cache/round-trip", test_round_trip);
   g_test_add_func ("/core/layer-cache/edited-kept", test_edited_kept);
+  g_test_add_func ("/core/layer-cache/follow", test_follow);
   g_test_add_func ("/core/layer-cache/bounded", test_bounded);
   return g_test_run ();
 }
