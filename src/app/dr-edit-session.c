@@ -136,8 +136,11 @@ static void
 writer_written_cb (DrEditWriter *writer, DrProject *project, gint64 photo_id, int damage,
                    DrEditSession *self)
 {
-  if (project == self->project)
-    g_signal_emit (self, signals[SIG_COMMITTED], 0, photo_id, damage,
+  /* Told unless the session has moved on to another project: between photos (project NULL)
+   * and after the project was opened again (a new connection to the same one) it is ours. */
+  if (self->project == NULL || project == self->project
+      || g_strcmp0 (dr_project_get_path (project), dr_project_get_path (self->project)) == 0)
+    g_signal_emit (self, signals[SIG_COMMITTED], 0, project, photo_id, damage,
                    dr_edit_writer_get_written_lost (writer));
   if (dr_edit_writer_get_n_queued (writer) == 0)
     g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
@@ -598,12 +601,13 @@ dr_edit_session_class_init (DrEditSessionClass *klass)
   /* Pixels of the drawn layer changed: redraw. */
   signals[SIG_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* (photo_id, damage, head_lost): a revision was written or the head moved; stored overlays
-   * are stale. head_lost: the revision was stored but another member moved the head first
-   * (a "conflict" follows). */
+  /* (project, photo_id, damage, head_lost): a revision was written or the head moved in
+   * project (the connection to read it through); stored overlays are stale. head_lost: the
+   * revision was stored but another member moved the head first (a "conflict" follows). */
   signals[SIG_COMMITTED] = g_signal_new ("committed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                         3, G_TYPE_INT64, G_TYPE_INT, G_TYPE_BOOLEAN);
+                                         4, DR_TYPE_PROJECT, G_TYPE_INT64, G_TYPE_INT,
+                                         G_TYPE_BOOLEAN);
   /* (message): a write failed; the edit is kept unsaved. */
   signals[SIG_SAVE_FAILED] = g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,

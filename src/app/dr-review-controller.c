@@ -276,11 +276,10 @@ photos_changed (DrReviewController *self, gint64 photo_id)
  * and the verdict follows the edit (kept unsaved when it cannot be written) unless the edit
  * lost its head move (head_lost: a conflict, the layer shows someone else's mask). */
 static void
-editor_committed_cb (DrEditSession *editor, gint64 photo_id, int damage, gboolean head_lost,
-                     DrReviewController *self)
+editor_committed_cb (DrEditSession *editor, DrProject *project, gint64 photo_id, int damage,
+                     gboolean head_lost, DrReviewController *self)
 {
   g_signal_emit (self, signals[SIG_OVERLAYS_STALE], 0, photo_id, FALSE);
-  DrProject *project = dr_edit_session_get_project (editor);
   if (project != NULL)
     {
       g_autoptr (GError) error = NULL;
