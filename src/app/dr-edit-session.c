@@ -441,8 +441,8 @@ move_head (DrEditSession *self, gboolean undo, gboolean *moved, GError **error)
       if (!load_layer (self, error))
         return FALSE;
       self->owns_layer = TRUE;
-      g_signal_emit (self, signals[SIG_COMMITTED], 0, self->photo_id, (int) self->damage,
-                     FALSE);
+      g_signal_emit (self, signals[SIG_COMMITTED], 0, self->project, self->photo_id,
+                     (int) self->damage, FALSE);
       g_signal_emit (self, signals[SIG_CHANGED], 0);
     }
   g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);

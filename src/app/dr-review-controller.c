@@ -290,6 +290,10 @@ editor_committed_cb (DrEditSession *editor, DrProject *project, gint64 photo_id,
         {
           if (changed)
             toast_write_failure (self, error->message);
+          /* A team server gone again: the banner says so; the line goes to the log. */
+          else if (g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO)
+                   && dr_session_is_team (self->session))
+            g_message ("%s", error->message);
           else
             toast (self, error->message);
         }
@@ -355,6 +359,15 @@ sync_bar_layer_stale_cb (DrSyncBar *bar, gint64 photo_id, DrReviewController *se
   photos_changed (self, photo_id);
   refresh_review (self);
   update_sync_bar (self);
+}
+
+/* Keep Mine moved the head to my revision: the verdict follows it as it follows an edit (the
+ * layer's verdict was given on their mask). */
+static void
+sync_bar_kept_mine_cb (DrSyncBar *bar, DrProject *project, gint64 photo_id, int damage,
+                       DrReviewController *self)
+{
+  editor_committed_cb (self->editor, project, photo_id, damage, FALSE, self);
 }
 
 /* A newly chosen layer is shown, so nobody edits a hidden mask. */
@@ -1080,6 +1093,8 @@ dr_review_controller_new (GtkWindow *window, GSettings *settings, DrCanvas *canv
   g_signal_connect_object (self->tool, "refused", G_CALLBACK (toast), self, G_CONNECT_SWAPPED);
   self->sync_bar = DR_SYNC_BAR (dr_sync_bar_new (self->editor, canvas));
   gtk_box_prepend (GTK_BOX (review_bar), GTK_WIDGET (self->sync_bar));
+  g_signal_connect_object (self->sync_bar, "kept-mine", G_CALLBACK (sync_bar_kept_mine_cb),
+                           self, 0);
   g_signal_connect_object (self->sync_bar, "layer-stale", G_CALLBACK (sync_bar_layer_stale_cb),
                            self, 0);
   g_action_map_add_action_entries (G_ACTION_MAP (window), review_entries,

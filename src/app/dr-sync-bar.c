@@ -30,7 +30,7 @@ struct _DrSyncBar
   GtkLabel *waiting_label;
 };
 
-enum { SIG_LAYER_STALE, N_SIGNALS };
+enum { SIG_LAYER_STALE, SIG_KEPT_MINE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (DrSyncBar, dr_sync_bar, GTK_TYPE_BOX)
@@ -183,6 +183,8 @@ keep_mine_cb (GtkButton *button, DrSyncBar *self)
   c = shown_conflict (self);
   if (c != NULL)
     resolve (self, c);
+  g_signal_emit (self, signals[SIG_KEPT_MINE], 0, kept->project, kept->photo_id,
+                 (int) kept->damage);
 }
 
 /* Take Theirs: nothing to write; the head stays theirs, mine stays in the history. */
@@ -226,6 +228,9 @@ dr_sync_bar_class_init (DrSyncBarClass *klass)
   signals[SIG_LAYER_STALE] = g_signal_new ("layer-stale", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
                                            1, G_TYPE_INT64);
+  signals[SIG_KEPT_MINE] = g_signal_new ("kept-mine", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                         DR_TYPE_PROJECT, G_TYPE_INT64, G_TYPE_INT);
 }
 
 /* A labelled button in the bar. */

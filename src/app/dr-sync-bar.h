@@ -10,7 +10,9 @@
  * ("N changes waiting for the server"), from the writer's "waiting" signal.
  *
  * Signal "layer-stale" (photo_id): the stored layer of photo_id changed or must be drawn from
- * the project again (after a conflict arrived or was resolved). */
+ * the project again (after a conflict arrived or was resolved). Signal "kept-mine" (project,
+ * photo_id, damage): Keep Mine moved the layer's head to my revision (the verdict follows it
+ * as it follows an edit). */
 #pragma once
 
 #include <gtk/gtk.h>
