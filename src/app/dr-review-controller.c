@@ -243,6 +243,15 @@ refresh_review (DrReviewController *self)
       if (k == d)
         active = g_steal_pointer (&stored);
     }
+  /* Offline, the layer edited here differs from the prediction "accepted" was given on: the
+   * server stores it as "corrected" when the journal is sent (dr_review_policy_given), and the
+   * bar says so now instead of "accepted as predicted" with the old numbers. */
+  if (verdicts[d] == DR_VERDICT_ACCEPTED && dr_edit_session_owns_layer (self->editor)
+      && dr_edit_writer_get_n_waiting (dr_edit_session_get_writer (self->editor)) > 0)
+    {
+      verdicts[d] = DR_VERDICT_CORRECTED;
+      g_clear_pointer (&active, dr_review_free);
+    }
   g_autoptr (DrRevision) head = project ? dr_revision_get_head (project, id, d, NULL) : NULL;
   gboolean kept = project != NULL && active == NULL && verdicts[d] != DR_VERDICT_UNREVIEWED;
   /* A kept verdict has no numbers yet: they are measured when it is written. */
