@@ -152,14 +152,18 @@ sort_func (gconstpointer pa, gconstpointer pb, gpointer user_data)
   return compare_names (a, b);
 }
 
-/* "40 photos" or "12 of 40 photos", and the empty page when nothing matches. */
+/* "40 photos" or "12 of 40 photos", and the empty page when nothing matches. No count while
+ * there is no photo: the list shows only while a project's photos are still being read (an
+ * empty project shows the window's start page instead). */
 static void
 update_count (DrPhotoList *self)
 {
   guint total = self->items ? g_list_model_get_n_items (self->items) : 0;
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
   g_autofree char *text = NULL;
-  if (shown == total)
+  if (total == 0)
+    text = g_strdup ("");
+  else if (shown == total)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u photo", "%u photos", total), total);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u photo shown",
