@@ -160,9 +160,10 @@ dr_pg_conn_is_owner (DrPgConn *self)
 }
 
 /* Maps a result's SQLSTATE (or a lost connection) to a DrPgError code. An error without a
- * SQLSTATE is libpq's own, about the connection ("server closed the connection unexpectedly"
- * when a write to a server that went away failed: the connection still says CONNECTION_OK until
- * libpq reads the end of it): unreachable, so the write is kept and tried again. */
+ * SQLSTATE is libpq's own: unreachable when reading the connection finds it gone ("server
+ * closed the connection unexpectedly" after a write to a server that went away leaves
+ * CONNECTION_OK until libpq reads the end), so the write is kept and tried again; a failure
+ * otherwise (a failed escape, a client-side limit), which retrying would not cure. */
 static DrPgError
 code_for (DrPgConn *self, const PGresult *res)
 {
@@ -170,7 +171,8 @@ code_for (DrPgConn *self, const PGresult *res)
     return DR_PG_ERROR_UNREACHABLE;
   const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
   if (state == NULL)
-    return DR_PG_ERROR_UNREACHABLE;
+    return PQconsumeInput (self->conn) == 0 || PQstatus (self->conn) == CONNECTION_BAD
+           ? DR_PG_ERROR_UNREACHABLE : DR_PG_ERROR_FAILED;
   if (strcmp (state, "42501") == 0)
     return DR_PG_ERROR_PERMISSION;
   if (strcmp (state, "23505") == 0 || strcmp (state, "40001") == 0
