@@ -138,8 +138,10 @@ writer_written_cb (DrEditWriter *writer, DrProject *project, gint64 photo_id, in
 {
   /* Told unless the session has moved on to another project: between photos (project NULL)
    * and after the project was opened again (a new connection to the same one) it is ours. */
-  if (self->project == NULL || project == self->project
-      || g_strcmp0 (dr_project_get_path (project), dr_project_get_path (self->project)) == 0)
+  if (self->project != NULL && project != self->project
+      && g_strcmp0 (dr_project_get_path (project), dr_project_get_path (self->project)) == 0)
+    project = self->project;  /* the live connection, not the one the edit was pushed with */
+  if (self->project == NULL || project == self->project)
     g_signal_emit (self, signals[SIG_COMMITTED], 0, project, photo_id, damage,
                    dr_edit_writer_get_written_lost (writer));
   if (dr_edit_writer_get_n_queued (writer) == 0)

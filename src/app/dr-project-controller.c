@@ -224,11 +224,15 @@ want_first_photo_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void stop_retry (DrProjectController *self);
+
 /* Makes session (owned by the caller until now) the open project: remembered as the last
- * one, and shown on the photo it was left on. */
+ * one, and shown on the photo it was left on. A team project being tried again is not any
+ * more. */
 static void
 adopt_session (DrProjectController *self, DrSession *session)
 {
+  stop_retry (self);
   g_autofree char *first = NULL;
   g_autofree char *last_project = dr_path_settings_get (self->settings, "last-project");
   if (g_strcmp0 (last_project, dr_session_get_path (session)) == 0)
@@ -290,7 +294,7 @@ retry_cb (gpointer data)
 {
   DrProjectController *self = data;
   self->retry_id = 0;
-  if (self->retry_path != NULL && self->opening == NULL)
+  if (self->retry_path != NULL && self->opening == NULL && self->session == NULL)
     start_open (self, self->retry_path);
   return G_SOURCE_REMOVE;
 }

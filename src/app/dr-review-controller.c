@@ -41,7 +41,17 @@ struct _DrReviewController
   gboolean discard_unsaved;      /* the reviewer chose to close without them */
   double brush_default;          /* brush size last set for the photo's size */
   AdwToast *failure_toast;       /* the write-failure toast while it shows (weak), or NULL */
+  GArray *pending_follow;        /* PendingFollow: automatic verdicts that could not be decided
+                                  * because the team server went away, for pending_location */
+  char *pending_location;
 };
+
+/* An edit stored whose automatic verdict waits for the project to be open again. */
+typedef struct {
+  gint64 photo_id;
+  int damage;
+  gboolean head_lost;
+} PendingFollow;
 
 enum { SIG_PHOTOS_CHANGED, SIG_OVERLAYS_STALE, SIG_SHOW_PHOTO, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -281,6 +291,51 @@ photos_changed (DrReviewController *self, gint64 photo_id)
 
 /* ---- editor signals ---------------------------------------------------------------- */
 
+/* Remembers that the verdict following an edit of (photo_id, damage) in project could not be
+ * decided (the team server went away before the window could read the layer); it is decided
+ * once the project is open again (replay_follows). */
+static void
+remember_follow (DrReviewController *self, DrProject *project, gint64 photo_id, int damage,
+                 gboolean head_lost)
+{
+  const char *location = dr_project_get_path (project);
+  if (self->pending_follow == NULL)
+    return;
+  if (g_strcmp0 (self->pending_location, location) != 0)
+    {
+      g_array_set_size (self->pending_follow, 0);
+      g_free (self->pending_location);
+      self->pending_location = g_strdup (location);
+    }
+  PendingFollow f = { photo_id, damage, head_lost };
+  g_array_append_val (self->pending_follow, f);
+}
+
+/* The project is open again: the verdicts remembered for it follow their edits now. */
+static void
+replay_follows (DrReviewController *self, DrProject *project)
+{
+  if (self->pending_follow == NULL || self->pending_follow->len == 0)
+    return;
+  if (project == NULL || g_strcmp0 (self->pending_location, dr_project_get_path (project)) != 0)
+    {
+      g_array_set_size (self->pending_follow, 0);
+      return;
+    }
+  g_autoptr (GArray) pending = g_steal_pointer (&self->pending_follow);
+  self->pending_follow = g_array_new (FALSE, FALSE, sizeof (PendingFollow));
+  g_autofree char *author = dup_reviewer (self);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      PendingFollow *f = &g_array_index (pending, PendingFollow, i);
+      g_autoptr (GError) error = NULL;
+      gboolean changed;
+      if (!dr_review_recorder_follow_edit (self->recorder, project, f->photo_id, f->damage,
+                                           f->head_lost, author, &changed, &error))
+        g_message ("%s", error->message);
+    }
+}
+
 /* A revision was written or the head moved: the stored overlays of that photo are stale,
  * and the verdict follows the edit (kept unsaved when it cannot be written) unless the edit
  * lost its head move (head_lost: a conflict, the layer shows someone else's mask). */
@@ -299,10 +354,14 @@ editor_committed_cb (DrEditSession *editor, DrProject *project, gint64 photo_id,
         {
           if (changed)
             toast_write_failure (self, error->message);
-          /* A team server gone again: the banner says so; the line goes to the log. */
+          /* A team server gone again: the banner says so; the line goes to the log, and the
+           * verdict is decided once the project is open again. */
           else if (g_error_matches (error, DR_STORE_ERROR, DR_STORE_ERROR_IO)
                    && dr_session_is_team (self->session))
-            g_message ("%s", error->message);
+            {
+              g_message ("%s", error->message);
+              remember_follow (self, project, photo_id, damage, head_lost);
+            }
           else
             toast (self, error->message);
         }
@@ -944,6 +1003,7 @@ dr_review_controller_set_session (DrReviewController *self, DrSession *session)
   DrProject *project = project_of (self);
   if (project != NULL)
     dr_edit_writer_resume (dr_edit_session_get_writer (self->editor), project);
+  replay_follows (self, project);
 }
 
 /* See header. */
@@ -1056,6 +1116,8 @@ dr_review_controller_dispose (GObject *object)
   g_clear_object (&self->legend);
   g_clear_object (&self->toasts);
   g_clear_object (&self->read_only_revealer);
+  g_clear_pointer (&self->pending_follow, g_array_unref);
+  g_clear_pointer (&self->pending_location, g_free);
   G_OBJECT_CLASS (dr_review_controller_parent_class)->dispose (object);
 }
 
@@ -1077,6 +1139,7 @@ dr_review_controller_class_init (DrReviewControllerClass *klass)
 static void
 dr_review_controller_init (DrReviewController *self)
 {
+  self->pending_follow = g_array_new (FALSE, FALSE, sizeof (PendingFollow));
 }
 
 /* See header. */

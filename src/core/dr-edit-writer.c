@@ -698,9 +698,11 @@ resume_journal (DrEditWriter *self, const char *path)
   chain_switch (self, path);
   if (!journal_open (self, path, &error))
     g_warning ("%s", error->message);
-  /* The project was (re)opened, so its server answers now: the journal goes at once. */
+  /* The project was (re)opened, so its server answers now: the journal goes at once and calls
+   * are tried again. */
   self->retry_at = g_get_monotonic_time ();
   self->retry_delay = DR_EDIT_WRITER_RETRY_MIN_US;
+  note_reachable (self, path, NULL);
   return TRUE;
 }
 
