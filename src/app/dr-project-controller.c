@@ -304,7 +304,7 @@ retry_cb (gpointer data)
 static void
 retry_later (DrProjectController *self, const char *path, const char *message)
 {
-  if (self->retry_path != path)
+  if (g_strcmp0 (self->retry_path, path) != 0)
     {
       g_free (self->retry_path);
       self->retry_path = g_strdup (path);

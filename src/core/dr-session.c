@@ -996,6 +996,9 @@ dr_session_load_overlays_async (DrSession *self, DrPhotoItem *item,
       return;
     }
   gint64 id = dr_photo_item_get_id (item);
+  /* A project file never goes away: the extra head read per layer is for team projects only. */
+  if (!dr_session_is_team (self))
+    cache = NULL;
   if (cache != NULL)
     dr_layer_cache_follow (cache, dr_project_get_path (self->project));
   for (guint d = 0; d < DR_N_DAMAGE_TYPES; d++)

@@ -109,9 +109,9 @@ void         dr_session_store_photo_error (DrSession *self, gint64 photo_id,
 /* Builds the overlays of the layers item shows now (a reviewer's revision, else the current
  * prediction) on a worker thread, which decodes each layer's mask and hands it to factory.
  * The result is a GPtrArray of DR_N_DAMAGE_TYPES overlays as factory builds them (NULL where
- * there is no mask), freed with factory's free. factory is borrowed until the callback. With
- * a cache (may be NULL), each layer read is remembered there with its head, and a layer the
- * team server cannot give now is taken from there when it was read before. */
+ * there is no mask), freed with factory's free. factory is borrowed until the callback. For a
+ * team project with a cache (may be NULL), each layer read is remembered there with its head,
+ * and a layer the server cannot give now is taken from there when it was read before. */
 void         dr_session_load_overlays_async  (DrSession *self, DrPhotoItem *item,
                                               const DrOverlayFactory *factory,
                                               DrLayerCache *cache,
